@@ -74,6 +74,9 @@ def render_slip_pdf(
         "keywords": pdf_keywords(doc.slip_number, doc.seal),
         "creator": f"fieldapp {fieldapp.__version__}",
         "lang": "zh-CN" if language == "zh" else "en",
+        # Else every page names Helvetica (never embedded) as its starting font.
+        "initialFontName": styles.font,
+        "initialFontSize": spec.font_size,
     }
     if spec.page_height is None:
         _build_receipt(buffer, ctx, story, metadata)
