@@ -5,7 +5,7 @@ verify page (a phone camera opens it), else ``fieldapp:verify?slip=...&seal=...`
 (read by fieldapp's own scanner). The seal is the slip's SHA-256, 64 lowercase hex.
 
 The code is drawn with segno's module matrix as ReportLab rectangles (one per horizontal
-run of dark modules): crisp at any printer resolution and ~3x faster than ReportLab's
+run of dark modules): crisp at any printer resolution and ~4x faster than ReportLab's
 own QR widget (see tests/benchmarks/bench_documents.py).
 """
 
