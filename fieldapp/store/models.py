@@ -189,7 +189,8 @@ class Slip(Record):
     handling: Mapped[str] = mapped_column(Text, default="")  # 处理方式
     result: Mapped[str] = mapped_column(String(12), default="")  # solved/unsolved/escalated
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
-    seal: Mapped[str | None] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))  # SHA-256 hex of seal_document
+    seal_document: Mapped[str | None] = mapped_column(Text)  # canonical JSON, fieldapp.sealing
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amends_slip_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("slips.id"))
     amendment_reason: Mapped[str] = mapped_column(Text, default="")

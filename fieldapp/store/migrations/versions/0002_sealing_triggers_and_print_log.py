@@ -79,6 +79,8 @@ def _postgres_triggers() -> list[str]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("slips") as batch_op:
+        batch_op.add_column(sa.Column("seal_document", sa.Text(), nullable=True))
     op.create_table(
         "slip_prints",
         sa.Column("slip_id", sa.Uuid(), nullable=False),
@@ -114,3 +116,5 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index(op.f("ix_slip_prints_slip_id"), table_name="slip_prints")
     op.drop_table("slip_prints")
+    with op.batch_alter_table("slips") as batch_op:
+        batch_op.drop_column("seal_document")
