@@ -147,7 +147,8 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
     request = service_requests.take_request(
         session, operator_code="C01", customer=customer, channel=channel,
         fault_reported=reported, requested_at=requested, contact=contact, device=device,
-        answered_at=answered, engineer=None if stage == "open" else engineer, now=now)
+        answered_at=answered, engineer=None if stage == "open" else engineer,
+        now=max(requested, answered or requested))
     if stage in ("open", "assigned"):
         return
     visited = channel in ("onsite", "sendin")

@@ -77,6 +77,7 @@ def take_request(
         requested_at=requested_at, answered_at=answered_at, taken_by=operator_code,
         contract=active_contract(session, customer.id, to_local(requested_at, tz).date()),
         status="assigned" if engineer else "open", assigned_engineer=engineer,
+        created_at=now, updated_at=now,
     )
     session.add(request)
     session.flush()

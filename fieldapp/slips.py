@@ -66,7 +66,7 @@ def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
                             f"Request {request.number} is closed; no new slip can be started.")
     now = now or utcnow()
     slip = Slip(number=next_number(session, SLIP, engineer.code, now, tz), request=request,
-                engineer=engineer)
+                engineer=engineer, created_at=now, updated_at=now)
     session.add(slip)
     if request.assigned_engineer is None:
         request.assigned_engineer = engineer
