@@ -129,10 +129,11 @@ CHANNEL_CYCLE = ["onsite", "phone", "remote", "onsite", "sendin", "letter", "ons
 
 def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
                  rng: random.Random, span: timedelta) -> None:
-    customer = world.customers[i % len(world.customers)]
+    rotation = i + i // len(STAGES)  # so every customer and engineer sees every stage
+    customer = world.customers[rotation % len(world.customers)]
     devices = [d for d in world.devices if d.customer_id == customer.id]
     device = devices[rng.randrange(len(devices))]
-    engineer = world.engineers[i % len(world.engineers)]
+    engineer = world.engineers[(rotation + 1) % len(world.engineers)]
     channel = CHANNEL_CYCLE[i % len(CHANNEL_CYCLE)]
     stage = STAGES[i % len(STAGES)]
     if stage in ("open", "assigned", "draft"):
