@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
 
@@ -125,7 +125,10 @@ class ServiceCalendar:
     extra_workdays: frozenset[date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        ZoneInfo(self.timezone)  # fail early on a typo, not in the middle of a deadline
+        try:  # fail early on a typo, not in the middle of computing a deadline
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
         object.__setattr__(self, "hours", tuple((s, e) for s, e in self.hours))
         object.__setattr__(self, "extra_holidays", frozenset(self.extra_holidays))
         object.__setattr__(self, "extra_workdays", frozenset(self.extra_workdays))
