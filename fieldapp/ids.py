@@ -14,7 +14,9 @@ from datetime import date
 
 import uuid6
 
-NUMBER_PATTERN = re.compile(r"^(?P<kind>[A-Z])-(?P<code>[A-Z0-9]{2,8})-(?P<day>\d{8})-(?P<seq>\d{3,})$")
+NUMBER_PATTERN = re.compile(
+    r"^(?P<kind>[A-Z])-(?P<code>[A-Z0-9]{2,8})-(?P<day>\d{8})-(?P<seq>\d{3,})$"
+)
 OPERATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,8}$")
 
 

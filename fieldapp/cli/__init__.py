@@ -1,0 +1,52 @@
+"""The `fieldapp` command: the desktop app with no sub-command, tools with one.
+
+Every command exits 0 on success and non-zero with a one-line reason on failure, in the
+chosen language (--lang, or the settings' language; Chinese by default).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fieldapp import __version__
+from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
+from fieldapp.cli.records import requests_group, slips_group
+from fieldapp.cli.tools import demo_command, sla_command, verify_command
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False), envvar="FIELDAPP_DATA_DIR",
+              help="Folder of the local store (default: the user data folder).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default: from settings, else zh).")
+@click.version_option(__version__, prog_name="fieldapp")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
+    """fieldapp — 现场服务单据 / field-service slips. Without a command, start the desktop app."""
+    app = AppContext.create(data_dir, lang)
+    ctx.obj = app
+    if ctx.invoked_subcommand is None:
+        with fail_on_errors():
+            _start_desktop(app)
+
+
+def _start_desktop(app: AppContext) -> None:
+    try:
+        from ui.app import run
+    except ImportError as exc:
+        raise UserError(t(f"桌面程序不可用：{exc}", f"The desktop app is not available: {exc}")
+                        ) from exc
+    sys.exit(run(app.data_dir))
+
+
+cli.add_command(demo_command)
+cli.add_command(requests_group)
+cli.add_command(slips_group)
+cli.add_command(verify_command)
+cli.add_command(sla_command)
+
+
+def main() -> None:
+    cli(prog_name="fieldapp")

@@ -1,0 +1,69 @@
+"""What every command shares: the data folder, the language, the store, error reporting."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fieldapp.errors import FieldappError
+from fieldapp.i18n import pick, set_language
+from fieldapp.paths import data_dir as resolve_data_dir
+from fieldapp.settings import Settings
+from fieldapp.store import Store, open_store
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    settings: Settings
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, data_dir: str | None, lang: str | None) -> AppContext:
+        folder = resolve_data_dir(data_dir)
+        settings = Settings.in_dir(folder)
+        set_language(lang or settings.get("language"))
+        return cls(folder, settings)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.data_dir)
+        return self._store
+
+    @property
+    def timezone(self) -> str:
+        return str(self.settings.get("timezone"))
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class UserError(click.ClickException):
+    """A one-line reason on standard error, prefixed in the user's language."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{pick('错误', 'Error')}: {self.format_message()}", err=True)
+
+
+@contextmanager
+def fail_on_errors() -> Iterator[None]:
+    """Turn a FieldappError into a one-line message and a non-zero exit."""
+    try:
+        yield
+    except FieldappError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def t(zh: str, en: str) -> str:
+    return pick(zh, en)

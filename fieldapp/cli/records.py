@@ -1,0 +1,197 @@
+"""`fieldapp requests …` and `fieldapp slips …`: listing, showing, export and import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from fieldapp import exchange
+from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
+from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.i18n import current_language
+from fieldapp.money import format_yuan
+from fieldapp.queries import SlipFilter, list_requests, list_slips
+from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
+from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
+from fieldapp.slips import get_slip, print_count
+from fieldapp.store.models import Slip
+from fieldapp.timeutil import format_local
+from fieldapp.validation import CHANNEL_LABELS, FEE_KIND_LABELS, RESULT_LABELS
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+    zh, en = table.get(key, (key, key))
+    return zh if current_language() == "zh" else en
+
+
+@click.group("requests")
+def requests_group() -> None:
+    """Service requests (服务请求)."""
+
+
+@requests_group.command("list")
+@click.option("--status", type=click.Choice(list(REQUEST_STATUS)), help="Only this status.")
+@click.option("--search", default="", help="Text in number, customer or fault.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def requests_list(app: AppContext, status: str | None, search: str, limit: int,
+                  as_json: bool) -> None:
+    """List service requests, newest first."""
+    with fail_on_errors(), app.store.read() as session:
+        rows = list_requests(session, status=status, search=search, limit=limit)
+    if as_json:
+        echo_json([row.__dict__ for row in rows])
+        return
+    for row in rows:
+        click.echo("  ".join([
+            row.number, format_local(row.requested_at, app.timezone),
+            _label(CHANNEL_LABELS, row.channel), _label(REQUEST_STATUS, row.status),
+            row.customer_name, row.engineer_name or "-", row.fault_reported[:30],
+        ]))
+    if not rows:
+        click.echo(t("没有符合条件的服务请求。", "No matching service requests."))
+
+
+@click.group("slips")
+def slips_group() -> None:
+    """Service slips (服务单据)."""
+
+
+@slips_group.command("list")
+@click.option("--status", type=click.Choice(list(SLIP_STATUS)), help="Only this status.")
+@click.option("--search", default="", help="Chinese or English text anywhere in the slip.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def slips_list(app: AppContext, status: str | None, search: str, limit: int,
+               as_json: bool) -> None:
+    """List slips, newest first."""
+    with fail_on_errors(), app.store.read() as session:
+        rows = list_slips(session, SlipFilter(search=search, status=status), limit=limit)
+    if as_json:
+        echo_json([row.__dict__ for row in rows])
+        return
+    for row in rows:
+        click.echo("  ".join([
+            row.number, format_local(row.created_at, app.timezone),
+            _label(SLIP_STATUS, row.status), row.customer_name, row.engineer_name,
+            row.fault[:30],
+        ]))
+    if not rows:
+        click.echo(t("没有符合条件的服务单。", "No matching slips."))
+
+
+def slip_as_dict(slip: Slip, tz: str) -> dict[str, object]:
+    request = slip.request
+    return {
+        "number": slip.number,
+        "request_number": request.number,
+        "status": slip.status,
+        "customer": request.customer.name,
+        "contact": f"{request.contact_name} {request.contact_phone}".strip(),
+        "device": " ".join(filter(None, [request.device.brand, request.device.model,
+                                         request.device.serial])) if request.device else "",
+        "channel": request.channel,
+        "engineer": f"{slip.engineer.name} ({slip.engineer.code})",
+        "requested_at": format_local(request.requested_at, tz),
+        "arrived_at": format_local(slip.arrived_at, tz),
+        "started_at": format_local(slip.started_at, tz),
+        "solved_at": format_local(slip.solved_at, tz),
+        "departed_at": format_local(slip.departed_at, tz),
+        "fault_reported": request.fault_reported,
+        "fault_found": slip.fault_found,
+        "handling": slip.handling,
+        "result": slip.result,
+        "fee_lines": [{"kind": f.kind, "description": f.description,
+                       "quantity": f"{f.quantity_milli / 1000:g}",
+                       "amount": format_yuan(f.amount_fen)} for f in slip.fee_lines],
+        "total": format_yuan(slip.total_fen),
+        "signatures": [{"role": s.role, "name": s.signer_name,
+                        "signed_at": format_local(s.signed_at, tz)} for s in slip.signatures],
+        "seal": slip.seal,
+        "amends": slip.amends.number if slip.amends else None,
+    }
+
+
+@slips_group.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def slips_show(app: AppContext, number: str, as_json: bool) -> None:
+    """Show one slip in full."""
+    with fail_on_errors(), app.store.read() as session:
+        slip = get_slip(session, number)
+        data = slip_as_dict(slip, app.timezone)
+        data["copies_printed"] = print_count(session, slip)
+    if as_json:
+        echo_json(data)
+        return
+    labels = {
+        "number": ("单号", "Slip"), "request_number": ("请求号", "Request"),
+        "status": ("状态", "Status"), "customer": ("客户", "Customer"),
+        "contact": ("联系方式", "Contact"), "device": ("设备", "Device"),
+        "channel": ("请求方式", "Channel"), "engineer": ("工程师", "Engineer"),
+        "requested_at": ("请求时间", "Requested"), "arrived_at": ("到达时间", "Arrived"),
+        "started_at": ("开始时间", "Started"), "solved_at": ("解决时间", "Solved"),
+        "departed_at": ("离开时间", "Departed"), "fault_reported": ("故障现象", "Reported"),
+        "fault_found": ("现场故障描述", "Found"), "handling": ("处理方式", "Handling"),
+        "result": ("处理结果", "Result"), "total": ("费用合计", "Total"),
+        "seal": ("封存码", "Seal"), "amends": ("更正原单", "Amends"),
+        "copies_printed": ("已打印份数", "Copies printed"),
+    }
+    values = dict(data)
+    values["status"] = _label(SLIP_STATUS, str(data["status"]))
+    values["channel"] = _label(CHANNEL_LABELS, str(data["channel"]))
+    values["result"] = _label(RESULT_LABELS, str(data["result"])) if data["result"] else ""
+    for key, pair in labels.items():
+        if values.get(key) not in (None, ""):
+            click.echo(f"{t(*pair)}: {values[key]}")
+    for line in slip.fee_lines:
+        click.echo(f"  - {_label(FEE_KIND_LABELS, line.kind)} {line.description} "
+                   f"x{line.quantity_milli / 1000:g} = {format_yuan(line.amount_fen)}")
+    for sig in data["signatures"]:  # type: ignore[attr-defined]
+        role = t("工程师签字", "Engineer signed") if sig["role"] == "engineer" else t(
+            "客户签字", "Customer signed")
+        click.echo(f"{role}: {sig['name']} {sig['signed_at']}")
+
+
+@slips_group.command("export")
+@click.argument("numbers", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="JSON file to write ('-' for standard output).")
+@pass_app
+def slips_export(app: AppContext, numbers: tuple[str, ...], output: str) -> None:
+    """Export slips (all, or the NUMBERS given) as JSON, seals and signatures included."""
+    with fail_on_errors(), app.store.read() as session:
+        chosen = ([get_slip(session, n) for n in numbers] if numbers
+                  else list(session.scalars(select(Slip).order_by(Slip.created_at))))
+        text = exchange.dumps(exchange.export_slips(session, chosen))
+    if output == "-":
+        click.echo(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(t(f"已导出 {len(chosen)} 张服务单到 {output}。",
+                     f"Exported {len(chosen)} slips to {output}."))
+
+
+@slips_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_app
+def slips_import(app: AppContext, file: str) -> None:
+    """Import a JSON export; records already here are skipped, nothing half-imported."""
+    with fail_on_errors():
+        try:
+            data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValidationError([FieldIssue("file", "not_json", f"文件不是有效的 JSON：{exc}",
+                                              f"The file is not valid JSON: {exc}")]) from exc
+        with app.store.write() as session:
+            report = exchange.import_slips(session, data)
+    added = report.added.get("slips", 0)
+    same = report.unchanged.get("slips", 0)
+    click.echo(t(f"已导入 {added} 张服务单，{same} 张已存在。",
+                 f"Imported {added} slips; {same} were here already."))

@@ -1,0 +1,114 @@
+"""`fieldapp demo`, `fieldapp verify` and `fieldapp sla`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
+from fieldapp.demo import fill_demo
+from fieldapp.errors import NotFound
+from fieldapp.sealing import verify_slip
+from fieldapp.service_requests import get_request
+from fieldapp.sla import label as sla_label
+from fieldapp.sla_records import request_clocks, request_loaner, slip_clocks
+from fieldapp.slips import get_slip
+from fieldapp.timeutil import format_local, utcnow
+
+
+@click.command("demo")
+@click.option("--requests", "count", default=40, show_default=True,
+              type=click.IntRange(1, 1_000_000), help="How many service requests to make.")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
+@pass_app
+def demo_command(app: AppContext, count: int, seed: int) -> None:
+    """Fill the local store with realistic Chinese demo data."""
+    with fail_on_errors():
+        fill_demo(app.store, requests=count, seed=seed)
+    click.echo(t(f"已生成 {count} 个演示服务请求（数据目录：{app.data_dir}）。",
+                 f"Made {count} demo service requests (data folder: {app.data_dir})."))
+
+
+@click.command("verify")
+@click.argument("target")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def verify_command(app: AppContext, target: str, as_json: bool) -> None:
+    """Check a sealed slip (by NUMBER, or a customer-copy PDF) against its seal."""
+    with fail_on_errors():
+        number, claimed_seal = target, None
+        if target.lower().endswith(".pdf") and Path(target).exists():
+            number, claimed_seal = _payload_from_pdf(Path(target))
+        with app.store.read() as session:
+            result = verify_slip(get_slip(session, number))
+    problems = list(result.problems)
+    if claimed_seal is not None and claimed_seal != result.seal:
+        problems.append(("纸质/PDF 副本上的封存码与存档不符。",
+                         "The seal on the copy differs from the stored one."))
+    ok = result.ok and not problems
+    if as_json:
+        echo_json({"number": result.number, "ok": ok, "seal": result.seal,
+                   "problems": [p[1] for p in problems]})
+    elif ok:
+        click.echo(t(f"服务单 {result.number} 校验通过，封存码 {result.seal}",
+                     f"Slip {result.number} verified: seal {result.seal}"))
+    else:
+        for zh, en in problems:
+            click.echo(t(zh, en), err=True)
+    if not ok:
+        raise click.exceptions.Exit(1)
+
+
+def _payload_from_pdf(path: Path) -> tuple[str, str]:
+    from fieldapp.documents import read_payload_from_pdf
+
+    payload = read_payload_from_pdf(path)
+    if payload is None:
+        raise NotFound(f"{path} 中没有 fieldapp 服务单信息。",
+                       f"{path} carries no fieldapp slip information.")
+    return payload
+
+
+
+@click.command("sla")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def sla_command(app: AppContext, number: str, as_json: bool) -> None:
+    """SLA clocks of a request or slip NUMBER: deadline, time left, state, loaner."""
+    now = utcnow()
+    with fail_on_errors(), app.store.read() as session:
+        if number.startswith("S-"):
+            slip = get_slip(session, number)
+            request = slip.request
+            clocks = slip_clocks(slip, now)
+        else:
+            request = get_request(session, number)
+            clocks = request_clocks(request, now)
+        loaner = request_loaner(request, now) if request.channel == "sendin" else None
+    if as_json:
+        echo_json({
+            "number": number,
+            "clocks": [{"kind": c.kind.value, "state": c.state.value,
+                        "deadline": c.deadline.isoformat() if c.deadline else None,
+                        "cap_deadline": c.cap_deadline.isoformat() if c.cap_deadline else None,
+                        "stopped_at": c.stopped_at.isoformat() if c.stopped_at else None,
+                        "time_left_seconds": c.time_left.total_seconds()
+                        if c.time_left is not None else None,
+                        "calendar_covered": c.calendar_covered,
+                        "explanation": c.explanation()} for c in clocks],
+            "loaner": None if loaner is None else {"entitled": loaner.entitled,
+                                                   "due": loaner.due,
+                                                   "reason": loaner.reason()},
+        })
+        return
+    for clock in clocks:
+        click.echo(f"{sla_label(clock.kind)}: {sla_label(clock.state)} — {clock.explanation()}")
+        if clock.deadline is not None:
+            click.echo(f"  {t('截止', 'Deadline')}: {format_local(clock.deadline, app.timezone)}")
+        if not clock.calendar_covered:
+            click.echo(t("  注意：节假日数据未覆盖该时段，按周一至周五计算。",
+                         "  Note: no holiday data for this period; Mon–Fri assumed."))
+    if loaner is not None:
+        click.echo(f"{t('备机', 'Loaner')}: {loaner.reason()}")

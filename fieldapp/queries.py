@@ -1,0 +1,134 @@
+"""Read-only list queries shared by the command line, the desktop models and the server.
+
+They select only the columns a list shows and page with LIMIT/OFFSET, so a store with
+100,000 slips lists its first page without loading the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
+
+
+@dataclass(frozen=True)
+class SlipRow:
+    id: uuid.UUID
+    number: str
+    request_number: str
+    customer_name: str
+    engineer_code: str
+    engineer_name: str
+    channel: str
+    status: str
+    result: str
+    fault: str
+    created_at: datetime
+    sealed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SlipFilter:
+    search: str = ""
+    status: str | None = None
+    customer_id: uuid.UUID | None = None
+    engineer_id: uuid.UUID | None = None
+    channel: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _slip_query(flt: SlipFilter) -> Select[tuple]:
+    query = (
+        select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
+               Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
+               func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
+               Slip.created_at, Slip.sealed_at)
+        .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
+        .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .join(Engineer, Slip.engineer_id == Engineer.id)
+    )
+    if flt.search.strip():
+        pattern = f"%{_escape_like(flt.search.strip())}%"
+        query = query.where(or_(
+            Slip.number.like(pattern, escape="\\"),
+            ServiceRequest.number.like(pattern, escape="\\"),
+            Customer.name.like(pattern, escape="\\"),
+            Slip.fault_found.like(pattern, escape="\\"),
+            Slip.handling.like(pattern, escape="\\"),
+            ServiceRequest.fault_reported.like(pattern, escape="\\"),
+        ))
+    if flt.status:
+        query = query.where(Slip.status == flt.status)
+    if flt.customer_id:
+        query = query.where(ServiceRequest.customer_id == flt.customer_id)
+    if flt.engineer_id:
+        query = query.where(Slip.engineer_id == flt.engineer_id)
+    if flt.channel:
+        query = query.where(ServiceRequest.channel == flt.channel)
+    if flt.since:
+        query = query.where(Slip.created_at >= flt.since)
+    if flt.until:
+        query = query.where(Slip.created_at < flt.until)
+    return query
+
+
+def list_slips(session: Session, flt: SlipFilter | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[SlipRow]:
+    query = _slip_query(flt or SlipFilter()).order_by(Slip.created_at.desc(), Slip.id.desc())
+    return [SlipRow(*row) for row in session.execute(query.limit(limit).offset(offset))]
+
+
+def count_slips(session: Session, flt: SlipFilter | None = None) -> int:
+    sub = _slip_query(flt or SlipFilter()).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: uuid.UUID
+    number: str
+    customer_name: str
+    channel: str
+    status: str
+    fault_reported: str
+    requested_at: datetime
+    answered_at: datetime | None
+    engineer_code: str | None
+    engineer_name: str | None
+
+
+def list_requests(session: Session, *, status: str | None = None,
+                  statuses: tuple[str, ...] | None = None, engineer_id: uuid.UUID | None = None,
+                  search: str = "", limit: int = 50, offset: int = 0) -> list[RequestRow]:
+    engineer = aliased(Engineer)
+    query = (
+        select(ServiceRequest.id, ServiceRequest.number, Customer.name, ServiceRequest.channel,
+               ServiceRequest.status, ServiceRequest.fault_reported,
+               ServiceRequest.requested_at, ServiceRequest.answered_at, engineer.code,
+               engineer.name)
+        .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .outerjoin(engineer, ServiceRequest.assigned_engineer_id == engineer.id)
+    )
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    if statuses:
+        query = query.where(ServiceRequest.status.in_(statuses))
+    if engineer_id:
+        query = query.where(ServiceRequest.assigned_engineer_id == engineer_id)
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip())}%"
+        query = query.where(or_(ServiceRequest.number.like(pattern, escape="\\"),
+                                Customer.name.like(pattern, escape="\\"),
+                                ServiceRequest.fault_reported.like(pattern, escape="\\")))
+    query = query.order_by(ServiceRequest.requested_at.desc()).limit(limit).offset(offset)
+    return [RequestRow(*row) for row in session.execute(query)]

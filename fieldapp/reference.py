@@ -1,0 +1,108 @@
+"""Reference data: customers, contacts, sites, devices, engineers and contracts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from fieldapp.errors import FieldIssue, NotFound
+from fieldapp.ids import is_valid_operator_code
+from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Site
+from fieldapp.validation import raise_if
+
+
+def create_customer(session: Session, *, code: str, name: str, is_group: bool = False,
+                    account_manager: str = "", phone: str = "", address: str = "") -> Customer:
+    issues = []
+    if not code.strip():
+        issues.append(FieldIssue("code", "required", "请填写客户编码。", "Enter a customer code."))
+    if not name.strip():
+        issues.append(FieldIssue("name", "required", "请填写客户名称。", "Enter a name."))
+    raise_if(issues)
+    customer = Customer(code=code.strip(), name=name.strip(), is_group=is_group,
+                        account_manager=account_manager, phone=phone, address=address)
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def add_contact(session: Session, customer: Customer, *, name: str, phone: str = "",
+                email: str = "", title: str = "") -> Contact:
+    contact = Contact(customer=customer, name=name, phone=phone, email=email, title=title)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def add_site(session: Session, customer: Customer, *, name: str, address: str = "",
+             in_city: bool = True) -> Site:
+    site = Site(customer=customer, name=name, address=address, in_city=in_city)
+    session.add(site)
+    session.flush()
+    return site
+
+
+def add_device(session: Session, customer: Customer, *, device_type: str, device_class: str,
+               brand: str = "", model: str = "", serial: str = "", asset_tag: str = "",
+               site: Site | None = None) -> Device:
+    device = Device(customer=customer, site=site, device_type=device_type,
+                    device_class=device_class, brand=brand, model=model, serial=serial,
+                    asset_tag=asset_tag)
+    session.add(device)
+    session.flush()
+    return device
+
+
+def create_engineer(session: Session, *, code: str, name: str, phone: str = "",
+                    skills: list[str] | None = None) -> Engineer:
+    if not is_valid_operator_code(code):
+        raise_if([FieldIssue("code", "bad_code", "工号须为 2–8 位大写字母或数字。",
+                             "The code must be 2–8 capital letters or digits.")])
+    engineer = Engineer(code=code, name=name, phone=phone, skills=",".join(skills or []))
+    session.add(engineer)
+    session.flush()
+    return engineer
+
+
+def create_contract(session: Session, customer: Customer, *, number: str, starts_on: date,
+                    ends_on: date, sla_terms: str = "{}",
+                    service_calendar: str = "{}") -> Contract:
+    if ends_on < starts_on:
+        raise_if([FieldIssue("ends_on", "out_of_order", "合同结束日期不能早于开始日期。",
+                             "The contract cannot end before it starts.")])
+    contract = Contract(customer=customer, number=number, starts_on=starts_on, ends_on=ends_on,
+                        sla_terms=sla_terms, service_calendar=service_calendar)
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def engineer_by_code(session: Session, code: str) -> Engineer:
+    engineer = session.scalar(select(Engineer).where(Engineer.code == code))
+    if engineer is None:
+        raise NotFound(f"找不到工号为 {code} 的工程师。", f"No engineer with code {code}.")
+    return engineer
+
+
+def find_devices(session: Session, scanned: str, customer_id: uuid.UUID | None = None
+                 ) -> list[Device]:
+    """Devices whose serial or asset tag is what was typed or scanned (exact match first)."""
+    code = scanned.strip()
+    if not code:
+        return []
+    query = select(Device).where(or_(Device.serial == code, Device.asset_tag == code))
+    if customer_id is not None:
+        query = query.where(Device.customer_id == customer_id)
+    return list(session.scalars(query))
+
+
+def active_contract(session: Session, customer_id: uuid.UUID, on: date) -> Contract | None:
+    return session.scalar(
+        select(Contract)
+        .where(Contract.customer_id == customer_id, Contract.starts_on <= on,
+               Contract.ends_on >= on)
+        .order_by(Contract.starts_on.desc())
+    )

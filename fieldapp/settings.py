@@ -1,0 +1,87 @@
+"""Settings, declared once: key, type, default and a translatable title.
+
+Stored as JSON in the data folder (settings.json), so the desktop app, the command line
+and support tools read the same values; an unknown or mistyped value falls back to the
+declared default instead of stopping the app.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("fieldapp.settings")
+
+SETTINGS_FILENAME = "settings.json"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    type: type
+    default: Any
+    title_zh: str
+    title_en: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("language", str, "zh", "界面语言", "Language"),
+    Option("operator_code", str, "", "工号（用于单据编号）", "Operator code (used in numbers)"),
+    Option("operator_name", str, "", "姓名", "Name"),
+    Option("role", str, "engineer", "角色", "Role"),
+    Option("company_name", str, "", "公司名称", "Company name"),
+    Option("company_hotline", str, "", "服务热线", "Service hotline"),
+    Option("company_address", str, "", "公司地址", "Company address"),
+    Option("complaint_hotline", str, "", "投诉电话", "Complaint hotline"),
+    Option("company_logo", str, "", "公司标志文件", "Company logo file"),
+    Option("archive_url", str, "", "档案服务器地址", "Archive server address"),
+    Option("verify_url", str, "", "单据验证网址", "Slip verification address"),
+    Option("pdf_font", str, "", "单据中文字体文件", "Chinese font file for documents"),
+    Option("timezone", str, "Asia/Shanghai", "时区", "Time zone"),
+    Option("default_layout", str, "a4", "默认打印版式", "Default print layout"),
+    Option("printer", str, "", "打印机", "Printer"),
+    Option("setup_done", bool, False, "已完成初始设置", "First-start setup done"),
+)
+_BY_KEY = {o.key: o for o in OPTIONS}
+
+
+class Settings:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+        if path.exists():
+            try:
+                loaded = json.loads(path.read_text("utf-8"))
+                if isinstance(loaded, dict):
+                    self._values = loaded
+            except (OSError, ValueError) as exc:
+                log.warning("settings file unreadable, using defaults: %s", exc)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Settings:
+        return cls(data_dir / SETTINGS_FILENAME)
+
+    def get(self, key: str) -> Any:
+        option = _BY_KEY[key]
+        value = self._values.get(key, option.default)
+        return value if isinstance(value, option.type) else option.default
+
+    def set(self, key: str, value: Any) -> None:
+        option = _BY_KEY[key]
+        if not isinstance(value, option.type):
+            raise TypeError(f"setting {key} takes {option.type.__name__}, not {value!r}")
+        self._values[key] = value
+
+    def save(self) -> None:
+        """Write atomically: a crash mid-save leaves the old file, never half a file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as f:
+            json.dump(self._values, f, ensure_ascii=False, indent=2, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)

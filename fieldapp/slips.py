@@ -1,0 +1,217 @@
+"""The service slip's life (R2.2–R2.3): draft, fill in, sign twice, sealed, amended.
+
+Every change is its own short write transaction (drafts save as they are typed).
+Once anyone has signed, the content is frozen until the signatures are cleared, so a
+signature always confirms exactly what it was put under. The second signature seals.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldapp.errors import FieldIssue, NotFound, SealedError, WorkflowError
+from fieldapp.numbering import SLIP, next_number
+from fieldapp.sealing import seal_document, seal_of
+from fieldapp.signatures import render_png, stroke_issues, strokes_to_json
+from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip, SlipPrint
+from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
+from fieldapp.validation import (
+    RESULTS,
+    SIGNER_ROLES,
+    FeeLineInput,
+    choice_issue,
+    fee_line_issues,
+    raise_if,
+    slip_ready_to_sign_issues,
+    text_issues,
+    timeline_issues,
+)
+
+EDITABLE_FIELDS = (
+    "arrived_at", "started_at", "solved_at", "departed_at", "fault_found", "handling", "result",
+)
+TIME_FIELDS = ("arrived_at", "started_at", "solved_at", "departed_at")
+TEXT_FIELDS = ("fault_found", "handling")
+STATUS_LABELS = {
+    "draft": ("草稿", "Draft"),
+    "sealed": ("已封存", "Sealed"),
+}
+
+
+def _refuse_if_sealed(slip: Slip) -> None:
+    if slip.is_sealed:
+        raise SealedError(slip.number)
+
+
+def _refuse_if_signed(slip: Slip) -> None:
+    if slip.signatures:
+        raise WorkflowError(
+            f"服务单 {slip.number} 已有签名；如需修改内容，请先清除签名。",
+            f"Slip {slip.number} has a signature; clear the signatures before changing it.",
+        )
+
+
+def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
+               now: datetime | None = None, tz: str = DEFAULT_TIMEZONE) -> Slip:
+    """Open a new draft slip for this engineer's visit or handling of the request."""
+    if request.status in ("closed", "cancelled"):
+        raise WorkflowError(f"请求 {request.number} 已关闭，不能再开服务单。",
+                            f"Request {request.number} is closed; no new slip can be started.")
+    now = now or utcnow()
+    slip = Slip(number=next_number(session, SLIP, engineer.code, now, tz), request=request,
+                engineer=engineer, created_at=now, updated_at=now)
+    session.add(slip)
+    if request.assigned_engineer is None:
+        request.assigned_engineer = engineer
+    request.status = "in_progress"
+    session.flush()
+    return slip
+
+
+def _times_of(slip: Slip, changes: dict[str, Any]) -> dict[str, datetime | None]:
+    times: dict[str, datetime | None] = {"requested_at": slip.request.requested_at}
+    for field in TIME_FIELDS:
+        times[field] = changes[field] if field in changes else getattr(slip, field)
+    return times
+
+
+def update_slip(session: Session, slip: Slip, changes: dict[str, Any], *,
+                now: datetime | None = None) -> None:
+    """Apply field changes to a draft; all of them or, if any is invalid, none."""
+    _refuse_if_sealed(slip)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable slip fields: {sorted(unknown)}")
+    _refuse_if_signed(slip)
+    issues = text_issues({f: changes[f] for f in TEXT_FIELDS if f in changes})
+    if changes.get("result"):
+        issues += choice_issue("result", changes["result"], RESULTS)
+    issues += timeline_issues(_times_of(slip, changes), now or utcnow())
+    raise_if(issues)
+    for field, value in changes.items():
+        setattr(slip, field, value.strip() if isinstance(value, str) else value)
+    session.flush()
+
+
+def set_fee_lines(session: Session, slip: Slip, lines: Iterable[FeeLineInput]) -> None:
+    """Replace the slip's fee lines with `lines` (validated together, exact totals)."""
+    _refuse_if_sealed(slip)
+    _refuse_if_signed(slip)
+    lines = list(lines)
+    raise_if(fee_line_issues(lines))
+    slip.fee_lines.clear()
+    session.flush()
+    for position, line in enumerate(lines, start=1):
+        slip.fee_lines.append(FeeLine(
+            position=position, kind=line.kind, description=line.description,
+            quantity_milli=line.quantity_milli, unit_price_fen=line.unit_price_fen,
+            amount_fen=line.amount_fen,
+        ))
+    session.flush()
+
+
+def sign_slip(session: Session, slip: Slip, *, role: str, signer_name: str,
+              strokes: list[list[list[int]]], pad_width: int, pad_height: int,
+              signed_at: datetime | None = None, now: datetime | None = None) -> None:
+    """Put one party's signature on a complete slip; the second signature seals it (R2.3)."""
+    _refuse_if_sealed(slip)
+    now = now or utcnow()
+    signed_at = signed_at or now
+    issues = choice_issue("role", role, SIGNER_ROLES)
+    issues += text_issues({"signer_name": signer_name}, required_fields=("signer_name",))
+    issues += stroke_issues(strokes, pad_width, pad_height, f"signature.{role}")
+    issues += slip_ready_to_sign_issues(
+        channel=slip.request.channel, arrived_at=slip.arrived_at, started_at=slip.started_at,
+        solved_at=slip.solved_at, departed_at=slip.departed_at, fault_found=slip.fault_found,
+        handling=slip.handling, result=slip.result,
+    )
+    issues += timeline_issues({"signed_at": signed_at}, now)
+    if slip.signature(role) is not None:
+        issues.append(FieldIssue(f"signature.{role}", "already_signed", "该方已签名。",
+                                 "This party has signed already."))
+    raise_if(issues)
+    slip.signatures.append(Signature(
+        role=role, signer_name=signer_name.strip(), signed_at=signed_at,
+        pad_width=pad_width, pad_height=pad_height, strokes=strokes_to_json(strokes),
+        image_png=render_png(strokes, pad_width, pad_height, scale=0.5),
+    ))
+    session.flush()
+    if all(slip.signature(r) is not None for r in SIGNER_ROLES):
+        _seal(session, slip, now)
+
+
+def _seal(session: Session, slip: Slip, now: datetime) -> None:
+    document = seal_document(slip)
+    slip.seal_document = json.dumps(document, ensure_ascii=False, sort_keys=True,
+                                    separators=(",", ":"))
+    slip.seal = seal_of(document)
+    slip.sealed_at = now
+    slip.status = "sealed"
+    request = slip.request
+    if slip.result == "solved" and request.status in ("open", "assigned", "in_progress"):
+        request.status = "resolved"
+    session.flush()
+
+
+def clear_signatures(session: Session, slip: Slip) -> None:
+    """Remove signatures from an unsealed slip so its content can be corrected."""
+    _refuse_if_sealed(slip)
+    slip.signatures.clear()
+    session.flush()
+
+
+def amend_slip(session: Session, original: Slip, *, reason: str, engineer: Engineer,
+               now: datetime | None = None, tz: str = DEFAULT_TIMEZONE) -> Slip:
+    """A correction of a sealed slip: a new draft with the same content, pointing back."""
+    if not original.is_sealed:
+        raise WorkflowError(f"服务单 {original.number} 尚未封存，可直接修改。",
+                            f"Slip {original.number} is not sealed; edit it directly.")
+    raise_if(text_issues({"amendment_reason": reason}, required_fields=("amendment_reason",)))
+    now = now or utcnow()
+    amendment = Slip(
+        number=next_number(session, SLIP, engineer.code, now, tz), request=original.request,
+        engineer=engineer, amends=original, amendment_reason=reason.strip(),
+        **{f: getattr(original, f) for f in EDITABLE_FIELDS},
+    )
+    for line in original.fee_lines:
+        amendment.fee_lines.append(FeeLine(
+            position=line.position, kind=line.kind, description=line.description,
+            quantity_milli=line.quantity_milli, unit_price_fen=line.unit_price_fen,
+            amount_fen=line.amount_fen,
+        ))
+    session.add(amendment)
+    session.flush()
+    return amendment
+
+
+def record_print(session: Session, slip: Slip, *, copies: int, copy_kind: str, layout: str,
+                 destination: str) -> SlipPrint:
+    entry = SlipPrint(slip_id=slip.id, copies=copies, copy_kind=copy_kind, layout=layout,
+                      destination=destination)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def print_count(session: Session, slip: Slip) -> int:
+    rows = session.scalars(select(SlipPrint.copies).where(SlipPrint.slip_id == slip.id))
+    return sum(rows)
+
+
+def get_slip(session: Session, number_or_id: str | uuid.UUID) -> Slip:
+    query = select(Slip)
+    if isinstance(number_or_id, uuid.UUID):
+        query = query.where(Slip.id == number_or_id)
+    else:
+        query = query.where(Slip.number == number_or_id)
+    slip = session.scalar(query)
+    if slip is None:
+        raise NotFound(f"找不到服务单 {number_or_id}。", f"No slip {number_or_id}.")
+    return slip

@@ -1,0 +1,118 @@
+"""Opening the local SQLite store safely.
+
+- WAL with synchronous=FULL: a save that returned survives a crash or power loss.
+- Write transactions BEGIN IMMEDIATE, so two writers queue at the start (busy timeout)
+  instead of failing half-way; read transactions stay deferred so readers never block.
+- One Session per operation (`store.write()` / `store.read()`), never shared across threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldapp.errors import FieldappError, StorageError
+
+log = logging.getLogger("fieldapp.store")
+
+BUSY_TIMEOUT_MS = 10_000
+DB_FILENAME = "fieldapp.db"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("fieldapp_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    _configure_sqlite(engine)
+    return engine
+
+
+_KNOWN_SQLITE_FAILURES: tuple[tuple[str, str, str], ...] = (
+    ("database or disk is full", "磁盘已满，无法保存。请释放磁盘空间后重试，已输入的内容未丢失。",
+     "The disk is full; nothing was saved. Free some space and try again."),
+    ("readonly database", "数据文件夹只读，无法保存。请检查文件夹权限。",
+     "The data folder is read-only; nothing was saved. Check the folder's permissions."),
+    ("database is locked", "数据库正被其他程序占用，请稍后重试。",
+     "The database is busy in another program; try again in a moment."),
+    ("file is not a database",
+     "数据文件已损坏或不是 fieldapp 数据库。请从备份恢复（见 docs/reliability.md）。",
+     "The data file is damaged or not a fieldapp database. Restore it from a backup."),
+    ("malformed", "数据文件已损坏。请从备份恢复（见 docs/reliability.md）。",
+     "The data file is damaged. Restore it from a backup."),
+    ("unable to open database", "无法打开数据文件，请检查数据文件夹是否存在且可写。",
+     "Cannot open the data file; check that the data folder exists and is writable."),
+    ("disk i/o error", "磁盘读写错误，无法保存。", "A disk I/O error stopped the save."),
+    ("sealed", "数据库拒绝修改已封存的服务单。", "The database refused to change a sealed slip."),
+)
+
+
+def storage_error_from(exc: BaseException) -> StorageError | None:
+    """Translate a known SQLite failure into a StorageError the user can act on."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    for needle, zh, en in _KNOWN_SQLITE_FAILURES:
+        if needle in text:
+            return StorageError(zh, en)
+    return None
+
+
+class Store:
+    """The local database: an engine plus short-lived sessions for reads and writes."""
+
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        self._write_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed (durably) on success, rolled back on any error."""
+        with self._guard(), self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._guard(), self._read_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except FieldappError:
+            raise
+        except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
+            known = storage_error_from(exc)
+            if known is None:
+                raise
+            log.warning("storage failure: %s", exc)
+            raise known from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
