@@ -12,6 +12,7 @@ import click
 
 from fieldapp import __version__
 from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
+from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.records import requests_group, slips_group
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
 
@@ -46,6 +47,8 @@ cli.add_command(requests_group)
 cli.add_command(slips_group)
 cli.add_command(verify_command)
 cli.add_command(sla_command)
+cli.add_command(pdf_command)
+cli.add_command(print_command)
 
 
 def main() -> None:

@@ -141,7 +141,7 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
         "fault_found": ("现场故障描述", "Found"), "handling": ("处理方式", "Handling"),
         "result": ("处理结果", "Result"), "total": ("费用合计", "Total"),
         "seal": ("封存码", "Seal"), "amends": ("更正原单", "Amends"),
-        "copies_printed": ("已打印份数", "Copies printed"),
+        "copies_printed": ("已出具副本（打印或保存）", "Copies issued (printed or saved)"),
     }
     values = dict(data)
     values["status"] = _label(SLIP_STATUS, str(data["status"]))

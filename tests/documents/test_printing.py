@@ -10,6 +10,7 @@ filter keeps the text layer, so the "printed" file can be read back with pdftote
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -235,3 +236,24 @@ def test_missing_lp_is_a_clear_error(
 def test_copies_must_be_positive(a4_pdf: bytes) -> None:
     with pytest.raises(PrintError):
         print_pdf(a4_pdf, printer="any", copies=0, title="copy")
+
+
+def test_fieldapp_print_sends_a_stored_slip_through_cups_and_counts_it(
+    use_cups: Cups, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from fieldapp.cli import cli
+
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert runner.invoke(cli, [*data, "demo", "--requests", "8"]).exit_code == 0
+    listed = runner.invoke(cli, [*data, "slips", "list", "--status", "sealed", "--json"])
+    number = json.loads(listed.output)[0]["number"]
+    result = runner.invoke(cli, [*data, "print", number, "--printer", QUEUE, "--copies", "2"])
+    assert result.exit_code == 0, result.output
+    use_cups.wait_for_jobs()
+    text = pdf_text(use_cups.output, tmp_path)
+    assert "服务单据" in text and number in text and "客户联" in text
+    shown = json.loads(runner.invoke(cli, [*data, "slips", "show", number, "--json"]).output)
+    assert shown["copies_printed"] == 2

@@ -1,0 +1,49 @@
+"""`fieldapp pdf` and `fieldapp print`: the customer copy (客户联) of a slip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fieldapp.cli.context import AppContext, fail_on_errors, pass_app, t
+from fieldapp.documents.copies import print_copy, save_copy
+
+LAYOUT = click.option("--layout", type=click.Choice(["a4", "receipt"]), default=None,
+                      help="A4 page or 80 mm receipt roll (default: from settings).")
+COPY = click.option("--copy", "copy_kind", type=click.Choice(["customer", "company"]),
+                    default="customer", show_default=True,
+                    help="客户联 (customer copy) or 存根联 (company copy).")
+
+
+@click.command("pdf")
+@click.argument("number")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="PDF file to write.")
+@LAYOUT
+@COPY
+@pass_app
+def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
+                copy_kind: str) -> None:
+    """Write the copy of slip NUMBER as a PDF."""
+    with fail_on_errors():
+        save_copy(app.store, number, app.settings, Path(output),
+                  layout=layout or str(app.settings.get("default_layout")), copy=copy_kind)
+    click.echo(t(f"已保存 {output}", f"Saved {output}"))
+
+
+@click.command("print")
+@click.argument("number")
+@click.option("--printer", default=None, help="Printer name (default: settings, then system).")
+@click.option("--copies", default=1, show_default=True, type=click.IntRange(1, 20))
+@LAYOUT
+@COPY
+@pass_app
+def print_command(app: AppContext, number: str, printer: str | None, copies: int,
+                  layout: str | None, copy_kind: str) -> None:
+    """Print the copy of slip NUMBER on a system printer (CUPS / Windows spooler)."""
+    with fail_on_errors():
+        job = print_copy(app.store, number, app.settings, printer=printer, copies=copies,
+                         layout=layout or str(app.settings.get("default_layout")),
+                         copy=copy_kind)
+    click.echo(t(f"已发送打印任务 {job}", f"Sent print job {job}"))

@@ -1,0 +1,52 @@
+"""The customer copy of a stored slip: render, save, print — and count what went out.
+
+The desktop app and the command line both call these, so a copy saved or printed from
+either shows up in the slip's print count (`slip_prints`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fieldapp.documents.printing import print_pdf
+from fieldapp.documents.slip_pdf import render_slip_pdf
+from fieldapp.documents.views import company_info, slip_document
+from fieldapp.i18n import Language, current_language
+from fieldapp.settings import Settings
+from fieldapp.slips import get_slip, record_print
+from fieldapp.store import Store
+
+
+def render_copy(store: Store, number: str, settings: Settings, *, layout: str = "a4",
+                copy: str = "customer", language: Language | None = None) -> bytes:
+    with store.read() as session:
+        document = slip_document(get_slip(session, number),
+                                 timezone=str(settings.get("timezone")))
+    return render_slip_pdf(document, company_info(settings), layout=layout,  # type: ignore[arg-type]
+                           copy=copy, language=language or current_language(),  # type: ignore[arg-type]
+                           font=str(settings.get("pdf_font")) or None)
+
+
+def save_copy(store: Store, number: str, settings: Settings, path: Path, *,
+              layout: str = "a4", copy: str = "customer",
+              language: Language | None = None) -> None:
+    pdf = render_copy(store, number, settings, layout=layout, copy=copy, language=language)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(path)
+    with store.write() as session:
+        record_print(session, get_slip(session, number), copies=1, copy_kind=copy,
+                     layout=layout, destination=str(path.name))
+
+
+def print_copy(store: Store, number: str, settings: Settings, *, printer: str | None = None,
+               copies: int = 1, layout: str = "a4", copy: str = "customer",
+               language: Language | None = None) -> str:
+    """Print through the system's printers; returns the job id."""
+    pdf = render_copy(store, number, settings, layout=layout, copy=copy, language=language)
+    chosen = printer or str(settings.get("printer")) or None
+    job = print_pdf(pdf, printer=chosen, copies=copies, title=f"服务单据 {number}")
+    with store.write() as session:
+        record_print(session, get_slip(session, number), copies=copies, copy_kind=copy,
+                     layout=layout, destination=chosen or "default")
+    return job
