@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import FieldIssue, NotFound, WorkflowError
+from fieldapp.errors import FieldIssue, WorkflowError
 from fieldapp.numbering import REQUEST, next_number
 from fieldapp.reference import active_contract
+from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Contact, Customer, Device, Engineer, ServiceRequest, Site
 from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
 from fieldapp.validation import CHANNELS, choice_issue, raise_if, text_issues, timeline_issues
@@ -106,12 +106,5 @@ def mark_answered(session: Session, request: ServiceRequest, answered_at: dateti
 
 
 def get_request(session: Session, number_or_id: str | uuid.UUID) -> ServiceRequest:
-    query = select(ServiceRequest)
-    if isinstance(number_or_id, uuid.UUID):
-        query = query.where(ServiceRequest.id == number_or_id)
-    else:
-        query = query.where(ServiceRequest.number == number_or_id)
-    request = session.scalar(query)
-    if request is None:
-        raise NotFound(f"找不到服务请求 {number_or_id}。", f"No service request {number_or_id}.")
-    return request
+    return by_number_or_id(session, ServiceRequest, number_or_id, what_zh="服务请求",
+                           what_en="service request")

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import FieldIssue, NotFound, SealedError, WorkflowError
+from fieldapp.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.numbering import SLIP, next_number
 from fieldapp.sealing import seal_document, seal_of
 from fieldapp.signatures import render_png, stroke_issues, strokes_to_json
+from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip, SlipPrint
 from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.validation import (
@@ -206,12 +207,4 @@ def print_count(session: Session, slip: Slip) -> int:
 
 
 def get_slip(session: Session, number_or_id: str | uuid.UUID) -> Slip:
-    query = select(Slip)
-    if isinstance(number_or_id, uuid.UUID):
-        query = query.where(Slip.id == number_or_id)
-    else:
-        query = query.where(Slip.number == number_or_id)
-    slip = session.scalar(query)
-    if slip is None:
-        raise NotFound(f"找不到服务单 {number_or_id}。", f"No slip {number_or_id}.")
-    return slip
+    return by_number_or_id(session, Slip, number_or_id, what_zh="服务单", what_en="slip")
