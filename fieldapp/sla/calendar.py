@@ -40,6 +40,10 @@ def _source_workday(day: date) -> bool | None:
         return None
 
 
+# 全国年节及纪念日放假办法: New Year's Day, Labour Day, National Day (Oct 1–3).
+FIXED_DATE_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
+
+
 def require_aware(moment: datetime, name: str) -> datetime:
     # A naive time is ambiguous evidence; the core stores aware UTC, so refuse guessing here.
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -170,8 +174,12 @@ class ServiceCalendar:
         if self.always_open:
             return True
         known = _source_workday(day)
-        # Outside the source's years: plain Mon–Fri, knowingly wrong around holidays.
-        return day.weekday() < 5 if known is None else known
+        if known is not None:
+            return known
+        # Outside the source's years: Mon–Fri minus the holidays fixed by date in the
+        # national regulation; the moving ones (Spring Festival …) and 调休 are unknown
+        # until the State Council publishes the year, so results say `calendar_covered`.
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS
 
     def _open_intervals(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         """The day's opening intervals as UTC moments (none on a day off)."""

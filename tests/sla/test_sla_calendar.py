@@ -68,18 +68,24 @@ def test_years_the_source_knows_are_covered():
 
 
 @pytest.mark.parametrize("year", [2003, 2099])
-def test_years_outside_the_source_fall_back_to_monday_to_friday(year):
+def test_years_outside_the_source_fall_back_to_monday_to_friday_minus_fixed_holidays(year):
     days = [date(year, 10, 1) + timedelta(days=n) for n in range(14)]
     for day in days:
         assert not OFFICE.covered_by_source(day)
-        assert OFFICE.is_working_day(day) == (day.weekday() < 5), day
+        fixed_holiday = day.month == 10 and day.day <= 3
+        assert OFFICE.is_working_day(day) == (day.weekday() < 5 and not fixed_holiday), day
+
+
+def test_fallback_keeps_the_holidays_fixed_by_date():
+    for day in (date(2099, 1, 1), date(2099, 5, 1), date(2099, 10, 2)):
+        assert day.weekday() < 5 and not OFFICE.is_working_day(day)
 
 
 def test_fallback_counts_service_time_mon_to_fri():
-    # 2099-10-02 is a Friday: 1 h left that day, the weekend skipped, 1 h on Monday.
-    assert date(2099, 10, 2).weekday() == 4
-    deadline = OFFICE.add_working_time(sh("2099-10-02T17:00"), timedelta(hours=2))
-    assert deadline == sh("2099-10-05T10:00")
+    # 2099-10-09 is a Friday: 1 h left that day, the weekend skipped, 1 h on Monday.
+    assert date(2099, 10, 9).weekday() == 4
+    deadline = OFFICE.add_working_time(sh("2099-10-09T17:00"), timedelta(hours=2))
+    assert deadline == sh("2099-10-12T10:00")
 
 
 def _first_uncovered_year() -> int:
