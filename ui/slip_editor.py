@@ -395,7 +395,7 @@ class SlipEditor(QWidget):
         self.fee_model.add_line()
         row = self.fee_model.rowCount() - 1
         self.fee_table.setCurrentIndex(self.fee_model.index(row, 1))
-        self.fee_table.edit(self.fee_model.index(row, 1))
+        self.fee_table.setFocus()  # typing starts editing the description
 
     def _remove_fee_line(self) -> None:
         row = self.fee_table.currentIndex().row()
