@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from shiboken6 import Shiboken
 from sqlalchemy.orm import Session
 
 from fieldapp.errors import FieldappError
@@ -25,6 +26,26 @@ log = logging.getLogger("fieldapp.ui.ops")
 Work = Callable[[Session], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
+
+
+def _owners(*callbacks: object) -> list[QObject]:
+    """The widgets a callback belongs to: a bound method's object, or a closure's QObjects.
+
+    A result for a widget the user already closed is dropped instead of delivered.
+    """
+    owners: list[QObject] = []
+    for callback in callbacks:
+        target = getattr(callback, "__self__", None)
+        if isinstance(target, QObject):
+            owners.append(target)
+        for cell in getattr(callback, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, QObject):
+                owners.append(value)
+    return owners
 
 
 class _Relay(QObject):
@@ -64,7 +85,7 @@ class Ops(QObject):
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._tokens = itertools.count(1)
-        self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._callbacks: dict[int, tuple[Done | None, Failed | None, list[QObject]]] = {}
         self._readers = QThreadPool()
         self._readers.setMaxThreadCount(2)
         self._writer = QThreadPool()
@@ -85,13 +106,15 @@ class Ops(QObject):
     def _start(self, pool: QThreadPool, factory: Callable[[], Any], work: Work,
                on_done: Done | None, on_error: Failed | None) -> None:
         token = next(self._tokens)
-        self._callbacks[token] = (on_done, on_error)
+        self._callbacks[token] = (on_done, on_error, _owners(on_done, on_error))
         pool.start(_Job(self._relay, token, factory, work))
 
     @Slot(int, bool, object)
     def _deliver(self, token: int, ok: bool, payload: object) -> None:
-        on_done, on_error = self._callbacks.pop(token, (None, None))
+        on_done, on_error, owners = self._callbacks.pop(token, (None, None, []))
         try:
+            if not all(Shiboken.isValid(owner) for owner in owners):
+                return  # the widget that asked is gone
             if ok:
                 if on_done is not None:
                     on_done(payload)
