@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(all_page, "")
         self.greeting = QLabel()
         self.greeting.setProperty("role", "heading")
+        self.greeting.setProperty("data", True)  # carries the user's name
         layout = QVBoxLayout(self.lists_page)
         layout.addWidget(self.greeting)
         layout.addLayout(filters)
