@@ -1,4 +1,6 @@
-"""Root test configuration: Qt tests run offscreen unless told otherwise."""
+"""Test-wide defaults: Qt offscreen (no display on CI) and Chinese as the core language."""
+
+from __future__ import annotations
 
 import os
 

@@ -70,6 +70,10 @@ class PdfPreview(QScrollArea):
         self.notice.setVisible(True)
         self.retranslate()
 
+    def show_error(self, text: str) -> None:
+        """A core error message (already in the user's language) under the notice."""
+        self.notice.setText(f"{self.notice.text()}\n{text}")
+
     def show_pdf(self, pdf: bytes) -> None:
         for label in self.pages:
             label.deleteLater()

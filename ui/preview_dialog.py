@@ -4,38 +4,28 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from fieldapp import slips
+from fieldapp.errors import FieldappError
 from fieldapp.settings import Settings
 from ui import i18n
 from ui.ops import Ops
 from ui.preview import PdfPreview, documents_api
 
 
-def _company(settings: Settings) -> Any:
-    from fieldapp.documents.model import CompanyInfo
-
-    return CompanyInfo(name=str(settings.get("company_name")),
-                       hotline=str(settings.get("company_hotline")),
-                       address=str(settings.get("company_address")),
-                       complaint_hotline=str(settings.get("complaint_hotline")),
-                       verify_url=str(settings.get("verify_url")))
-
-
 def render_customer_copy(session: Session, slip_id: uuid.UUID, settings: Settings,
                          language: str) -> bytes:
-    from fieldapp.documents import render_slip_pdf  # type: ignore[attr-defined]
-    from fieldapp.documents.views import slip_document  # type: ignore[import-not-found]
+    from fieldapp.documents import render_slip_pdf
+    from fieldapp.documents.views import company_info, slip_document
 
     slip = slips.get_slip(session, slip_id)
-    return render_slip_pdf(slip_document(slip), _company(settings),
-                           layout=str(settings.get("default_layout")), copy="customer",
-                           language=language)
+    return render_slip_pdf(slip_document(slip, timezone=str(settings.get("timezone"))),
+                           company_info(settings), layout=str(settings.get("default_layout")),
+                           copy="customer", language=language)  # type: ignore[arg-type]
 
 
 class PreviewDialog(QDialog):
@@ -73,7 +63,7 @@ class PreviewDialog(QDialog):
             self.preview.show_notice("preview.loading")
             language = i18n.current()
             self.ops.read(lambda s: render_customer_copy(s, slip_id, settings, language),
-                          self._rendered, lambda _e: self.preview.show_notice("preview.failed"))
+                          self._rendered, self._render_failed)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -81,6 +71,11 @@ class PreviewDialog(QDialog):
         self.print_button.setText(tr("preview.print"))
         self.save_button.setText(tr("preview.save"))
         self.close_button.setText(tr("button.close"))
+
+    def _render_failed(self, exc: Exception) -> None:
+        self.preview.show_notice("preview.failed")
+        if isinstance(exc, FieldappError):
+            self.preview.show_error(exc.message(i18n.current()))
 
     def _rendered(self, pdf: bytes) -> None:
         self.pdf = pdf
@@ -103,8 +98,13 @@ class PreviewDialog(QDialog):
         path, _filter = QFileDialog.getSaveFileName(self, i18n.tr("preview.save"), "",
                                                     "PDF (*.pdf)")
         if path:
-            Path(path).write_bytes(self.pdf)
-            self._record(1, path)
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        """Write the customer copy as PDF and count it as one copy handed out."""
+        if self.pdf is not None:
+            path.write_bytes(self.pdf)
+            self._record(1, str(path))
 
     def print_pdf(self) -> None:
         if self.pdf is None:
@@ -115,8 +115,12 @@ class PreviewDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        from fieldapp.documents import printing  # type: ignore[attr-defined]
+        from fieldapp.documents import print_pdf
 
-        printing.print_pdf(self.pdf, printer_name=printer.printerName(),
-                           copies=printer.copyCount())
-        self._record(printer.copyCount(), printer.printerName())
+        try:
+            destination = print_pdf(self.pdf, printer=printer.printerName() or None,
+                                    copies=printer.copyCount(), title=i18n.tr("preview.title"))
+        except FieldappError as exc:
+            self.preview.show_error(exc.message(i18n.current()))
+            return
+        self._record(printer.copyCount(), destination or printer.printerName())

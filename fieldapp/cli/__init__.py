@@ -13,7 +13,7 @@ import click
 from fieldapp import __version__
 from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
 from fieldapp.cli.records import requests_group, slips_group
-from fieldapp.cli.tools import demo_command, verify_command
+from fieldapp.cli.tools import demo_command, sla_command, verify_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +45,7 @@ cli.add_command(demo_command)
 cli.add_command(requests_group)
 cli.add_command(slips_group)
 cli.add_command(verify_command)
+cli.add_command(sla_command)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`fieldapp demo` and `fieldapp verify`."""
+"""`fieldapp demo`, `fieldapp verify` and `fieldapp sla`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app
 from fieldapp.demo import fill_demo
 from fieldapp.errors import NotFound
 from fieldapp.sealing import verify_slip
+from fieldapp.service_requests import get_request
+from fieldapp.sla import label as sla_label
+from fieldapp.sla_records import request_clocks, request_loaner, slip_clocks
 from fieldapp.slips import get_slip
+from fieldapp.timeutil import format_local, utcnow
 
 
 @click.command("demo")
@@ -65,3 +69,46 @@ def _payload_from_pdf(path: Path) -> tuple[str, str]:
                        f"{path} carries no fieldapp slip information.")
     return payload
 
+
+
+@click.command("sla")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def sla_command(app: AppContext, number: str, as_json: bool) -> None:
+    """SLA clocks of a request or slip NUMBER: deadline, time left, state, loaner."""
+    now = utcnow()
+    with fail_on_errors(), app.store.read() as session:
+        if number.startswith("S-"):
+            slip = get_slip(session, number)
+            request = slip.request
+            clocks = slip_clocks(slip, now)
+        else:
+            request = get_request(session, number)
+            clocks = request_clocks(request, now)
+        loaner = request_loaner(request, now) if request.channel == "sendin" else None
+    if as_json:
+        echo_json({
+            "number": number,
+            "clocks": [{"kind": c.kind.value, "state": c.state.value,
+                        "deadline": c.deadline.isoformat() if c.deadline else None,
+                        "cap_deadline": c.cap_deadline.isoformat() if c.cap_deadline else None,
+                        "stopped_at": c.stopped_at.isoformat() if c.stopped_at else None,
+                        "time_left_seconds": c.time_left.total_seconds()
+                        if c.time_left is not None else None,
+                        "calendar_covered": c.calendar_covered,
+                        "explanation": c.explanation()} for c in clocks],
+            "loaner": None if loaner is None else {"entitled": loaner.entitled,
+                                                   "due": loaner.due,
+                                                   "reason": loaner.reason()},
+        })
+        return
+    for clock in clocks:
+        click.echo(f"{sla_label(clock.kind)}: {sla_label(clock.state)} — {clock.explanation()}")
+        if clock.deadline is not None:
+            click.echo(f"  {t('截止', 'Deadline')}: {format_local(clock.deadline, app.timezone)}")
+        if not clock.calendar_covered:
+            click.echo(t("  注意：节假日数据未覆盖该时段，按周一至周五计算。",
+                         "  Note: no holiday data for this period; Mon–Fri assumed."))
+    if loaner is not None:
+        click.echo(f"{t('备机', 'Loaner')}: {loaner.reason()}")

@@ -41,5 +41,6 @@ def test_preview_says_plainly_when_documents_are_not_available(qtbot, ops, setti
     if documents_api() is None:
         assert "尚未安装" in dialog.preview.notice.text()
         assert not dialog.print_button.isEnabled()
-    else:  # pragma: no cover - once the docs branch is merged
-        qtbot.waitUntil(lambda: dialog.preview.pages, timeout=15_000)
+    else:
+        qtbot.waitUntil(lambda: bool(dialog.preview.pages), timeout=15_000)
+        assert dialog.print_button.isEnabled()

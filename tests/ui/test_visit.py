@@ -49,7 +49,7 @@ def _sign(qtbot, window: MainWindow, role: str, draw) -> None:  # type: ignore[n
 
 
 def test_whole_visit_signed_by_touch_and_mouse_is_sealed_and_stored(
-        qtbot, ops, settings, store, onsite_request):  # type: ignore[no-untyped-def]
+        qtbot, ops, settings, store, onsite_request, tmp_path):  # type: ignore[no-untyped-def]
     window = _window(qtbot, ops, settings)
     open_request(qtbot, window, onsite_request)
     fill_visit(qtbot, window)
@@ -63,8 +63,17 @@ def test_whole_visit_signed_by_touch_and_mouse_is_sealed_and_stored(
     assert editor.amend_widget.isVisibleTo(editor)
     assert editor.texts["handling"].isReadOnly()
 
+    # the customer copy: preview rendered from the stored slip, saved as PDF, counted
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.preview is not None and bool(window.preview.preview.pages),
+                    timeout=30_000)
+    window.preview.save_to(tmp_path / "customer-copy.pdf")
+    assert (tmp_path / "customer-copy.pdf").read_bytes().startswith(b"%PDF")
+    qtbot.waitUntil(lambda: editor.data.print_count == 1, timeout=15_000)
+
     with store.read() as session:
         slip = slips.get_slip(session, editor.data.id)
+        assert slips.print_count(session, slip) == 1
         assert None not in (slip.arrived_at, slip.started_at, slip.solved_at, slip.departed_at)
         assert slip.arrived_at <= slip.started_at <= slip.solved_at <= slip.departed_at
         assert slip.fault_found == "打印机搓纸轮磨损，定影组件有残纸"

@@ -1,0 +1,94 @@
+"""Building the documents' plain view objects from stored records and settings.
+
+The one place that knows both the ORM and the document model: the desktop app, the
+command line and the archive server call these, then hand the result to a renderer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from fieldapp.documents.model import (
+    ClockView,
+    CompanyInfo,
+    DeviceView,
+    FeeLineView,
+    SignatureView,
+    SlipDocument,
+)
+from fieldapp.settings import Settings
+from fieldapp.signatures import strokes_from_json
+from fieldapp.sla import label as sla_label
+from fieldapp.sla_records import slip_clocks
+from fieldapp.store.models import Slip
+from fieldapp.timeutil import utcnow
+
+
+def company_info(settings: Settings) -> CompanyInfo:
+    logo = str(settings.get("company_logo") or "") or None
+    return CompanyInfo(
+        name=str(settings.get("company_name") or "fieldapp"),
+        hotline=str(settings.get("company_hotline")),
+        address=str(settings.get("company_address")),
+        logo_path=logo,
+        verify_url=str(settings.get("verify_url")),
+        complaint_hotline=str(settings.get("complaint_hotline")),
+    )
+
+
+def slip_document(slip: Slip, *, now: datetime | None = None,
+                  timezone: str = "Asia/Shanghai") -> SlipDocument:
+    """What the customer copy of `slip` shows, with its SLA clocks evaluated at `now`."""
+    request = slip.request
+    device = request.device
+    site = request.site
+    now = now or utcnow()
+    clocks = tuple(
+        ClockView(kind=c.kind.value, label_zh=sla_label(c.kind, "zh"),
+                  label_en=sla_label(c.kind, "en"), deadline=c.deadline,
+                  stopped_at=c.stopped_at, state=c.state.value)
+        for c in slip_clocks(slip, slip.sealed_at or now)
+    )
+    return SlipDocument(
+        slip_number=slip.number,
+        request_number=request.number,
+        channel=request.channel,
+        customer_name=request.customer.name,
+        contact_name=request.contact_name,
+        contact_phone=request.contact_phone,
+        site_name=site.name if site else "",
+        site_address=site.address if site else "",
+        device=DeviceView(device.device_type, device.brand, device.model, device.serial,
+                          device.asset_tag) if device else DeviceView(),
+        engineer_code=slip.engineer.code,
+        engineer_name=slip.engineer.name,
+        requested_at=request.requested_at,
+        arrived_at=slip.arrived_at,
+        started_at=slip.started_at,
+        solved_at=slip.solved_at,
+        departed_at=slip.departed_at,
+        fault_reported=request.fault_reported,
+        fault_found=slip.fault_found,
+        handling=slip.handling,
+        result=slip.result,
+        fee_lines=tuple(
+            FeeLineView(kind=f.kind, description=f.description,
+                        quantity=Decimal(f.quantity_milli) / 1000,
+                        unit_price_fen=f.unit_price_fen, amount_fen=f.amount_fen)
+            for f in slip.fee_lines
+        ),
+        total_fen=slip.total_fen,
+        signatures=tuple(
+            SignatureView(role=s.role, signer_name=s.signer_name, signed_at=s.signed_at,
+                          pad_width=s.pad_width, pad_height=s.pad_height,
+                          strokes=tuple(tuple(tuple(p) for p in stroke)  # type: ignore[misc]
+                                        for stroke in strokes_from_json(s.strokes)))
+            for s in sorted(slip.signatures, key=lambda s: s.role != "engineer")
+        ),
+        seal=slip.seal,
+        sealed_at=slip.sealed_at,
+        clocks=clocks,
+        amends_number=slip.amends.number if slip.amends else None,
+        timezone=timezone,
+    )

@@ -1,0 +1,74 @@
+"""SLA clocks of stored requests and slips: the bridge from records to `fieldapp.sla`.
+
+`fieldapp.sla` is pure (plain facts in, results out); this module reads the contract's
+terms and service calendar and the request's and slips' times from the store's objects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from fieldapp.sla import (
+    ClockResult,
+    LoanerDecision,
+    RequestFacts,
+    ServiceCalendar,
+    SlaTerms,
+    clocks_for_request,
+    loaner_due,
+)
+from fieldapp.store.models import Contract, ServiceRequest, Slip
+
+log = logging.getLogger("fieldapp.sla")
+
+
+def contract_terms(contract: Contract | None) -> tuple[SlaTerms, ServiceCalendar]:
+    """The contract's SLA terms and calendar; the seed's defaults where it says nothing."""
+    if contract is None:
+        return SlaTerms(), ServiceCalendar()
+    try:
+        terms = SlaTerms.from_dict(json.loads(contract.sla_terms or "{}"))
+        calendar = ServiceCalendar.from_dict(json.loads(contract.service_calendar or "{}"))
+    except (ValueError, TypeError, KeyError) as exc:
+        # A damaged contract must not stop the engineer's work: fall back, and say so.
+        log.warning("contract %s has unreadable SLA terms, using defaults: %s",
+                    contract.number, exc)
+        return SlaTerms(), ServiceCalendar()
+    return terms, calendar
+
+
+def _facts(request: ServiceRequest, visits: list[Slip]) -> RequestFacts:
+    arrivals = [s.arrived_at for s in visits if s.arrived_at is not None]
+    solved = [s.solved_at for s in visits if s.solved_at is not None and s.result == "solved"]
+    return RequestFacts(
+        channel=request.channel,
+        requested_at=request.requested_at,
+        answered_at=request.answered_at,
+        in_city=request.site.in_city if request.site is not None else True,
+        first_arrival_at=min(arrivals) if arrivals else None,
+        solved_at=min(solved) if solved else None,
+        is_group_customer=request.customer.is_group,
+    )
+
+
+def request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
+    """The request's clocks, stopped by the first arrival / solution among all its slips."""
+    terms, calendar = contract_terms(request.contract)
+    visits = [s for s in request.slips if s.amends_slip_id is None]
+    return clocks_for_request(_facts(request, visits), terms, calendar, now)
+
+
+def slip_clocks(slip: Slip, now: datetime) -> list[ClockResult]:
+    """The request's clocks as this one slip's times stop them (what its copy prints)."""
+    request = slip.request
+    terms, calendar = contract_terms(request.contract)
+    return clocks_for_request(_facts(request, [slip]), terms, calendar, now)
+
+
+def request_loaner(request: ServiceRequest, now: datetime,
+                   expected_ready_at: datetime | None = None) -> LoanerDecision:
+    terms, calendar = contract_terms(request.contract)
+    visits = [s for s in request.slips if s.amends_slip_id is None]
+    return loaner_due(_facts(request, visits), terms, calendar, now, expected_ready_at)

@@ -1,0 +1,237 @@
+"""Printing through CUPS: a real (private) cupsd, a queue that writes PDF to a file.
+
+The fixture starts its own cupsd on a Unix socket in a temporary directory (its own
+config, spool and logs; the system's CUPS is not touched) and adds a queue whose device
+is a ``file:`` URI (``FileDevice Yes``) with a PPD that accepts PDF and passes it on
+(``cupsFilter2: application/vnd.cups-pdf application/pdf 0 -``): CUPS's pdftopdf
+filter keeps the text layer, so the "printed" file can be read back with pdftotext.
+(cups-pdf would rasterise through Ghostscript and lose the Chinese text.)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldapp.documents import PrintError, default_printer, list_printers, print_pdf
+
+from .conftest import pdf_text
+
+QUEUE = "fieldapp_test"
+
+PPD = """*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "FIELDAPP.PPD"
+*Manufacturer: "fieldapp"
+*Product: "(fieldapp PDF file printer)"
+*ModelName: "fieldapp PDF passthrough"
+*ShortNickName: "fieldapp PDF passthrough"
+*NickName: "fieldapp PDF passthrough"
+*PSVersion: "(3010.000) 0"
+*LanguageLevel: "3"
+*ColorDevice: True
+*DefaultColorSpace: RGB
+*FileSystem: False
+*Throughput: "1"
+*LandscapeOrientation: Plus90
+*TTRasterizer: Type42
+*cupsVersion: 2.4
+*cupsFilter2: "application/vnd.cups-pdf application/pdf 0 -"
+*OpenUI *PageSize/Media Size: PickOne
+*OrderDependency: 10 AnySetup *PageSize
+*DefaultPageSize: A4
+*PageSize A4/A4: "<</PageSize[595 842]>>setpagedevice"
+*CloseUI: *PageSize
+*DefaultImageableArea: A4
+*ImageableArea A4/A4: "0 0 595 842"
+*DefaultPaperDimension: A4
+*PaperDimension A4/A4: "595 842"
+"""
+
+
+class Cups:
+    def __init__(self, root: Path, socket: Path, output: Path) -> None:
+        self.root = root
+        self.socket = socket
+        self.output = output
+
+    def run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "CUPS_SERVER": str(self.socket)}
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=30)
+
+    def wait_for_jobs(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.run("lpstat", "-o", QUEUE).stdout.strip() and self.output.exists():
+                return
+            time.sleep(0.2)
+        log = (self.root / "log" / "error_log").read_text(errors="replace")[-3000:]
+        pytest.fail(f"print job did not finish in {timeout} s\n{log}")
+
+
+def _write_config(root: Path) -> tuple[Path, Path]:
+    for name in ("spool", "spool/tmp", "cache", "state", "log", "out", "ppd"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    root.chmod(0o755)
+    # Filters run as the unprivileged lp user: let them read the spool and write output.
+    (root / "spool" / "tmp").chmod(0o1777)
+    (root / "out").chmod(0o777)
+    socket = root / "cups.sock"
+    (root / "cups-files.conf").write_text(
+        "FileDevice Yes\n"
+        f"ServerRoot {root}\nRequestRoot {root}/spool\nTempDir {root}/spool/tmp\n"
+        f"CacheDir {root}/cache\nStateDir {root}/state\n"
+        f"ErrorLog {root}/log/error_log\nAccessLog {root}/log/access_log\n"
+        f"PageLog {root}/log/page_log\nPrintcap {root}/printcap\nSystemGroup root\n"
+    )
+    (root / "cupsd.conf").write_text(
+        f"Listen {socket}\nLogLevel info\nWebInterface No\nBrowsing No\n"
+        "DefaultAuthType None\n"
+        "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+        "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+    )
+    (root / "ppd" / "fieldapp-pdf.ppd").write_text(PPD)
+    return socket, root / "out" / "printed.pdf"
+
+
+@pytest.fixture(scope="module")
+def cups() -> Iterator[Cups]:
+    for tool in ("cupsd", "lpadmin", "lp", "lpstat"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} not installed (apt install cups cups-client cups-filters)")
+    if not Path("/usr/lib/cups/filter/pdftopdf").exists():
+        pytest.skip("CUPS pdftopdf filter missing (apt install cups-filters)")
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        pytest.skip("a private cupsd needs root here (CI runs as root)")
+    # A short path of its own: Unix socket paths are limited to ~100 bytes.
+    root = Path(tempfile.mkdtemp(prefix="fa-cups-", dir="/tmp"))
+    socket, output = _write_config(root)
+    stderr_path = root / "log" / "cupsd.stderr"
+    with stderr_path.open("wb") as stderr:
+        daemon = subprocess.Popen(
+            [
+                shutil.which("cupsd") or "cupsd",
+                "-f",
+                "-c",
+                str(root / "cupsd.conf"),
+                "-s",
+                str(root / "cups-files.conf"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        server = Cups(root, socket, output)
+        deadline = time.monotonic() + 15
+        # `lpstat -r` exits 0 either way; read what it says.
+        while "is running" not in server.run("lpstat", "-r").stdout:
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                error = stderr_path.read_text(errors="replace")[-500:]
+                pytest.skip(f"private cupsd did not start: {error}")
+            time.sleep(0.2)
+        added = server.run(
+            "lpadmin",
+            "-p",
+            QUEUE,
+            "-E",
+            "-v",
+            f"file://{output}",
+            "-P",
+            str(root / "ppd" / "fieldapp-pdf.ppd"),
+        )
+        assert added.returncode == 0, added.stderr
+        yield server
+    finally:
+        daemon.terminate()
+        try:
+            daemon.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def use_cups(cups: Cups, monkeypatch: pytest.MonkeyPatch) -> Cups:
+    monkeypatch.setenv("CUPS_SERVER", str(cups.socket))
+    monkeypatch.delenv("LPDEST", raising=False)
+    monkeypatch.delenv("PRINTER", raising=False)
+    if cups.output.exists():
+        cups.output.unlink()
+    return cups
+
+
+def test_printed_copy_keeps_its_chinese_text(use_cups: Cups, a4_pdf: bytes, tmp_path: Path) -> None:
+    assert QUEUE in list_printers()
+    job = print_pdf(a4_pdf, printer=QUEUE, title="服务单据 S-E07-20261125-003")
+    assert job.startswith(QUEUE)
+    use_cups.wait_for_jobs()
+    text = pdf_text(use_cups.output, tmp_path)
+    for expected in ("服务单据", "客户联", "天津滨海新区港航物流有限公司", "叁佰伍拾元整"):
+        assert expected in text
+
+
+def test_printing_a_pdf_file_by_path(use_cups: Cups, a4_pdf: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(a4_pdf)
+    print_pdf(path, printer=QUEUE, title="copy")
+    use_cups.wait_for_jobs()
+    assert "故障现象" in pdf_text(use_cups.output, tmp_path)
+
+
+def test_default_printer_is_used_when_none_is_named(
+    use_cups: Cups, a4_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LPDEST", QUEUE)
+    assert default_printer() == QUEUE
+    assert print_pdf(a4_pdf, printer=None, title="copy").startswith(QUEUE)
+    use_cups.wait_for_jobs()
+
+
+def test_unknown_printer_is_named_in_the_error(use_cups: Cups, a4_pdf: bytes) -> None:
+    with pytest.raises(PrintError) as info:
+        print_pdf(a4_pdf, printer="no_such_printer", title="copy")
+    assert "no_such_printer" in info.value.message("zh")
+    assert QUEUE in info.value.message("en")  # lists what is available
+
+
+def test_no_printer_at_all_is_a_clear_error(use_cups: Cups, a4_pdf: bytes) -> None:
+    assert default_printer() is None
+    with pytest.raises(PrintError) as info:
+        print_pdf(a4_pdf, printer=None, title="copy")
+    assert "No printer" in info.value.message("en")
+
+
+def test_refused_job_is_reported(use_cups: Cups, a4_pdf: bytes) -> None:
+    assert use_cups.run("cupsreject", QUEUE).returncode == 0
+    try:
+        with pytest.raises(PrintError) as info:
+            print_pdf(a4_pdf, printer=QUEUE, title="copy")
+        assert "refused" in info.value.message("en")
+    finally:
+        use_cups.run("cupsaccept", QUEUE)
+
+
+def test_missing_lp_is_a_clear_error(
+    a4_pdf: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PrintError) as info:
+        print_pdf(a4_pdf, printer="any", title="copy")
+    assert "cups-client" in info.value.message("en")
+    assert list_printers() == []
+
+
+def test_copies_must_be_positive(a4_pdf: bytes) -> None:
+    with pytest.raises(PrintError):
+        print_pdf(a4_pdf, printer="any", copies=0, title="copy")
