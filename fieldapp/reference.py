@@ -106,3 +106,15 @@ def active_contract(session: Session, customer_id: uuid.UUID, on: date) -> Contr
                Contract.ends_on >= on)
         .order_by(Contract.starts_on.desc())
     )
+
+
+def list_customers(session: Session) -> list[Customer]:
+    """All customers by name, for pickers (the reference list is small)."""
+    return list(session.scalars(select(Customer).order_by(Customer.name)))
+
+
+def list_engineers(session: Session, *, active_only: bool = True) -> list[Engineer]:
+    query = select(Engineer).order_by(Engineer.code)
+    if active_only:
+        query = query.where(Engineer.active.is_(True))
+    return list(session.scalars(query))

@@ -1,0 +1,102 @@
+"""Fixtures for the desktop tests: a demo store, the background ops, a configured user."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from fieldapp import reference, service_requests
+from fieldapp.demo import fill_demo
+from fieldapp.settings import Settings
+from fieldapp.store import DB_FILENAME, Store, open_store
+from fieldapp.timeutil import utcnow
+from ui import i18n
+from ui.ops import Ops
+from ui.style import STYLESHEET
+
+BIG_REQUESTS = 5800  # about 5,000 slips
+
+
+@pytest.fixture(autouse=True)
+def _app_look(qapp):  # type: ignore[no-untyped-def]
+    qapp.setStyleSheet(STYLESHEET)
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("zh")
+
+
+def _configure(data_dir: Path) -> Settings:
+    settings = Settings.in_dir(data_dir)
+    for key, value in dict(operator_code="E07", operator_name="刘洋", role="staff",
+                           company_name="天津信达信息技术服务有限公司",
+                           company_hotline="022-2345 6789", setup_done=True).items():
+        settings.set(key, value)
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    store = open_store(tmp_path)
+    fill_demo(store, requests=16)
+    store.close()
+    _configure(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return Settings.in_dir(data_dir)
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    store = open_store(data_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def ops(store: Store, qtbot) -> Iterator[Ops]:  # type: ignore[no-untyped-def]
+    ops = Ops(store)
+    yield ops
+    qtbot.waitUntil(lambda: ops.pending == 0, timeout=20_000)
+    ops.wait_done()
+
+
+@pytest.fixture
+def onsite_request(store: Store):  # type: ignore[no-untyped-def]
+    """A fresh on-site request for 天津港信息中心, assigned to E07, asked an hour ago."""
+    with store.write() as session:
+        customer = next(c for c in reference.list_customers(session) if c.code == "TJPORT")
+        engineer = reference.engineer_by_code(session, "E07")
+        request = service_requests.take_request(
+            session, operator_code="C01", customer=customer, channel="onsite",
+            fault_reported="三楼财务室打印机卡纸，无法打印发票",
+            requested_at=utcnow() - timedelta(hours=1),
+            contact_name="孙丽", contact_phone="13900220000", engineer=engineer)
+        return request.id
+
+
+@pytest.fixture(scope="session")
+def big_store_dir(request, tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """~5,000 slips, generated once and cached between runs in pytest's cache folder."""
+    cache = Path(request.config.cache.mkdir("fieldapp-big-store-v1"))
+    if not (cache / DB_FILENAME).exists():
+        store = open_store(cache)
+        fill_demo(store, requests=BIG_REQUESTS)
+        store.close()
+    target = tmp_path_factory.mktemp("big")
+    for f in cache.iterdir():
+        if f.name.startswith(DB_FILENAME) and not f.name.endswith(("-wal", "-shm")):
+            shutil.copy(f, target / f.name)
+    _configure(target)
+    return target
+
+
+def wait_idle(qtbot, ops: Ops, timeout: int = 15_000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: ops.pending == 0, timeout=timeout)

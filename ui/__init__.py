@@ -1,0 +1,1 @@
+"""fieldapp desktop: PySide6 widgets over the Qt-free core in `fieldapp`."""

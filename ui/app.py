@@ -1,0 +1,105 @@
+"""Starting the desktop app: `run(data_dir)` is what `fieldapp` with no command calls."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from fieldapp import demo, reference
+from fieldapp.errors import NotFound
+from fieldapp.settings import Settings
+from fieldapp.store import Store, open_store
+from ui import i18n
+from ui.main_window import MainWindow
+from ui.ops import Ops
+from ui.setup_dialog import SetupDialog
+from ui.style import STYLESHEET
+
+DEMO_REQUESTS = 200
+
+
+def ensure_engineer(store: Store, settings: Settings) -> None:
+    """The operator's own engineer record, so slips can carry their code."""
+    code, name = str(settings.get("operator_code")), str(settings.get("operator_name"))
+    with store.write() as session:
+        try:
+            reference.engineer_by_code(session, code)
+        except NotFound:
+            reference.create_engineer(session, code=code, name=name or code)
+
+
+class App:
+    """Owns the store, the background ops and the windows; no global references."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.settings = Settings.in_dir(data_dir)
+        self.store = open_store(data_dir)
+        self.ops = Ops(self.store)
+        self.window: MainWindow | None = None
+        self.setup_dialog: SetupDialog | None = None
+
+    def start(self) -> None:
+        i18n.set_language(str(self.settings.get("language")))
+        if self.settings.get("setup_done"):
+            self.show_main()
+        else:
+            self.open_setup(first_start=True)
+
+    def open_setup(self, *, first_start: bool) -> None:
+        dialog = SetupDialog(self.settings, first_start=first_start, parent=self.window)
+        dialog.accepted.connect(lambda: self._setup_done(dialog))
+        if first_start:
+            dialog.rejected.connect(QApplication.quit)
+        self.setup_dialog = dialog
+        dialog.open()
+
+    def _setup_done(self, dialog: SetupDialog) -> None:
+        settings, wants_demo = self.settings, dialog.wants_demo
+
+        def work(session: object) -> None:
+            if wants_demo:
+                demo.fill_demo(self.store, requests=DEMO_REQUESTS)
+            ensure_engineer(self.store, settings)
+
+        # fill_demo and ensure_engineer open their own sessions; this op only sequences them
+        self.ops.write(lambda _s: work(_s), lambda _r: self._after_setup())
+
+    def _after_setup(self) -> None:
+        if self.window is None:
+            self.show_main()
+        else:
+            self.window.refresh()
+            self.window.retranslate()
+
+    def show_main(self) -> None:
+        window = MainWindow(self.ops, self.settings)
+        window.language_toggled.connect(self.toggle_language)
+        window.settings_requested.connect(lambda: self.open_setup(first_start=False))
+        self.window = window
+        window.show()
+
+    def toggle_language(self) -> None:
+        language = "en" if i18n.current() == "zh" else "zh"
+        i18n.set_language(language)
+        self.settings.set("language", language)
+        self.settings.save()
+
+    def close(self) -> None:
+        self.ops.wait_done()
+        self.store.close()
+
+
+def run(data_dir: Path) -> int:
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("fieldapp")
+    qt_app.setStyleSheet(STYLESHEET)
+    app = App(data_dir)
+    app.start()
+    try:
+        return qt_app.exec()
+    finally:
+        app.close()

@@ -1,0 +1,109 @@
+"""The UI's one translation mechanism: JSON catalogues and `tr(key, **placeholders)`.
+
+Catalogues live in ``ui/resources/i18n/{zh,en}.json`` (key -> text, named placeholders
+like ``{number}``). Widgets call `tr` in their ``retranslate()`` method, which runs on
+construction and again whenever `language_changed` fires, so the language switches at
+runtime. `set_language` also switches the core's messages (`fieldapp.i18n`) and Qt's own
+dialogs (the ``qtbase`` catalogue). Labels the core defines as (zh, en) pairs go through
+`pair`, so every visible string is produced here (the untranslated-string test checks it).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
+
+from fieldapp import i18n as core_i18n
+
+LANGUAGES = ("zh", "en")
+_state = {"language": "zh"}
+_produced: dict[str, set[str]] = {"zh": set(), "en": set()}
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    text = resources.files("ui").joinpath(f"resources/i18n/{language}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class _Notifier(QObject):
+    changed = Signal(str)
+    retranslate = Signal()
+
+
+_notifier: _Notifier | None = None
+_qt_translator: QTranslator | None = None
+
+
+def notifier() -> _Notifier:
+    global _notifier
+    if _notifier is None:
+        _notifier = _Notifier()
+    return _notifier
+
+
+def current() -> str:
+    return _state["language"]
+
+
+def tr(key: str, **values: object) -> str:
+    """The text for `key` in the current language, with named placeholders filled in."""
+    language = _state["language"]
+    text = catalogue(language).get(key)
+    if text is None:
+        text = catalogue("zh").get(key, key)  # a missing key shows itself; a test catches it
+    if values:
+        text = text.format(**values)
+    _produced[language].add(text)
+    return text
+
+
+def pair(labels: tuple[str, str]) -> str:
+    """A (zh, en) label pair from the core, in the current language."""
+    text = labels[0] if _state["language"] == "zh" else labels[1]
+    _produced[_state["language"]].add(text)
+    return text
+
+
+def produced(language: str) -> set[str]:
+    """Every string `tr`/`pair` has handed out in `language` (for the untranslated test)."""
+    return _produced[language]
+
+
+def _load_qt_catalogue(language: str) -> None:
+    global _qt_translator
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if language != "zh":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        _qt_translator = translator
+
+
+def set_language(language: str) -> None:
+    """Switch the UI, the core's messages and Qt's dialogs; widgets retranslate."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    _state["language"] = language
+    core_i18n.set_language(language)
+    _load_qt_catalogue(language)
+    notifier().changed.emit(language)
+    notifier().retranslate.emit()
+
+
+def connect(widget: QObject) -> None:
+    """Call ``widget.retranslate()`` whenever the language changes.
+
+    A bound method of a QObject: Qt drops the connection when the widget is destroyed.
+    """
+    notifier().retranslate.connect(widget.retranslate)  # type: ignore[attr-defined]

@@ -1,0 +1,87 @@
+"""Customer copy: PDF preview (pages rasterised with pypdfium2), print, save as PDF.
+
+The PDF comes from `fieldapp.documents` (the docs branch); until that lands the preview
+says so plainly. Printing hands the PDF itself to `fieldapp.documents.printing` (vector
+text), never the preview bitmaps.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pypdfium2 as pdfium
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ui import i18n
+
+
+def documents_api() -> object | None:
+    """`fieldapp.documents` when it can render slips, else None."""
+    try:
+        module = importlib.import_module("fieldapp.documents")
+    except ImportError:
+        return None
+    return module if hasattr(module, "render_slip_pdf") else None
+
+
+def rasterise(pdf: bytes, width_px: int = 800) -> list[QImage]:
+    document = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for page in document:
+            scale = width_px / page.get_width()
+            bitmap = page.render(scale=scale)
+            pil = bitmap.to_pil().convert("RGB")
+            data = pil.tobytes()
+            image = QImage(data, pil.width, pil.height, pil.width * 3,
+                           QImage.Format.Format_RGB888)
+            images.append(image.copy())  # own the pixels before `data` goes away
+            page.close()
+    finally:
+        document.close()
+    return images
+
+
+class PdfPreview(QScrollArea):
+    """The pages of a PDF, one under the other, scrollable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.notice = QLabel()
+        self.notice.setProperty("role", "notice")
+        self.notice.setWordWrap(True)
+        self._body = QWidget()
+        self._layout = QVBoxLayout(self._body)
+        self._layout.addWidget(self.notice)
+        self._layout.addStretch(1)
+        self.setWidget(self._body)
+        self.pages: list[QLabel] = []
+        self._notice_key = "preview.unavailable"
+        self.retranslate()
+        i18n.connect(self)
+
+    def retranslate(self) -> None:
+        self.notice.setText(i18n.tr(self._notice_key))
+
+    def show_notice(self, key: str) -> None:
+        self._notice_key = key
+        self.notice.setVisible(True)
+        self.retranslate()
+
+    def show_error(self, text: str) -> None:
+        """A core error message (already in the user's language) under the notice."""
+        self.notice.setText(f"{self.notice.text()}\n{text}")
+
+    def show_pdf(self, pdf: bytes) -> None:
+        for label in self.pages:
+            label.deleteLater()
+        self.pages = []
+        self.notice.setVisible(False)
+        for i, image in enumerate(rasterise(pdf, max(600, self.viewport().width() - 40))):
+            label = QLabel()
+            label.setProperty("data", True)
+            label.setPixmap(QPixmap.fromImage(image))
+            self._layout.insertWidget(i + 1, label)
+            self.pages.append(label)

@@ -1,0 +1,125 @@
+"""First start and Settings: who uses this laptop, the company on documents, the archive.
+
+The same form serves both; on first start it also offers demo data. It only edits
+`Settings`; creating the engineer record and loading demo data run in the background
+afterwards (`ui.app`), so the dialog never waits on the disk.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.ids import is_valid_operator_code
+from fieldapp.settings import Settings
+from ui import i18n
+from ui.fields import error_label, show_error
+
+TEXT_KEYS = ("operator_name", "operator_code", "company_name", "company_hotline",
+             "company_address", "complaint_hotline", "archive_url")
+
+
+class SetupDialog(QDialog):
+    def __init__(self, settings: Settings, *, first_start: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setup_dialog")
+        self.settings, self.first_start = settings, first_start
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.edits = {key: QLineEdit(str(settings.get(key))) for key in TEXT_KEYS}
+        self.captions = {key: QLabel() for key in (*TEXT_KEYS, "role", "language")}
+        self.code_error = error_label()
+        self.name_error = error_label()
+        self.role = QComboBox()
+        self.language = QComboBox()
+        self.demo = QCheckBox()
+        self.demo.setVisible(first_start)
+        self.ok_button = QPushButton()
+        self.ok_button.setProperty("primary", True)
+        self.ok_button.setDefault(True)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setVisible(not first_start)
+
+        form = QFormLayout()
+        for key in ("operator_name", "operator_code"):
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(self.edits[key])
+            column.addWidget(self.name_error if key == "operator_name" else self.code_error)
+            form.addRow(self.captions[key], column)
+        form.addRow(self.captions["role"], self.role)
+        form.addRow(self.captions["language"], self.language)
+        for key in TEXT_KEYS[2:]:
+            form.addRow(self.captions[key], self.edits[key])
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.demo)
+        layout.addLayout(buttons)
+        self.ok_button.clicked.connect(self.try_accept)
+        self.cancel_button.clicked.connect(self.reject)
+        self.language.activated.connect(
+            lambda _i: i18n.set_language(self.language.currentData()))
+        self.resize(640, 0)
+        self.retranslate()
+        i18n.connect(self)
+
+    def retranslate(self) -> None:
+        tr = i18n.tr
+        self.setWindowTitle(tr("setup.title_first" if self.first_start else "setup.title"))
+        self.intro.setText(tr("setup.intro" if self.first_start else "setup.intro_settings"))
+        self.intro.setVisible(True)
+        for key, caption in self.captions.items():
+            caption.setText(tr(f"setup.{key}"))
+        self.edits["operator_code"].setPlaceholderText(tr("setup.code_hint"))
+        self.edits["archive_url"].setPlaceholderText(tr("setup.archive_hint"))
+        role = self.role.currentData() or self.settings.get("role")
+        self.role.clear()
+        for value in ("engineer", "staff"):
+            self.role.addItem(tr(f"role.{value}"), value)
+        self.role.setCurrentIndex(max(0, self.role.findData(role)))
+        self.language.clear()
+        self.language.addItem("中文（简体）", "zh")
+        self.language.addItem("English", "en")
+        i18n.produced(i18n.current()).update({"中文（简体）", "English"})  # native names
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
+        self.demo.setText(tr("setup.demo"))
+        self.ok_button.setText(tr("setup.start" if self.first_start else "button.save"))
+        self.cancel_button.setText(tr("button.cancel"))
+
+    def try_accept(self) -> None:
+        code = self.edits["operator_code"].text().strip().upper()
+        self.edits["operator_code"].setText(code)
+        name = self.edits["operator_name"].text().strip()
+        show_error(self.code_error, self.edits["operator_code"],
+                   "" if is_valid_operator_code(code) else i18n.tr("setup.code_invalid"))
+        show_error(self.name_error, self.edits["operator_name"],
+                   "" if name else i18n.tr("setup.name_required"))
+        if not is_valid_operator_code(code) or not name:
+            return
+        for key, edit in self.edits.items():
+            self.settings.set(key, edit.text().strip())
+        self.settings.set("role", self.role.currentData())
+        self.settings.set("language", self.language.currentData())
+        self.settings.set("setup_done", True)
+        self.settings.save()
+        self.accept()
+
+    @property
+    def wants_demo(self) -> bool:
+        return self.first_start and self.demo.isChecked()

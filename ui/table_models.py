@@ -1,0 +1,198 @@
+"""Table models over the core's paged list queries, with a lazy row cache.
+
+Rows arrive a page at a time (`canFetchMore`/`fetchMore`, like Anki's browser model):
+the view asks for more as the user scrolls, and each page is read off the GUI thread.
+A new filter resets the model; answers for an older filter are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy.orm import Session
+
+from fieldapp.queries import RequestRow, SlipFilter, SlipRow, list_requests, list_slips
+from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
+from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
+from fieldapp.timeutil import format_local, utcnow
+from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS
+from ui import i18n
+from ui.ops import Ops
+from ui.sla_display import sla_cell
+
+PAGE_SIZE = 200
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # catalogue key of the header
+    text: Callable[[Any], str]
+    colour: Callable[[Any], str | None] | None = None
+    width: int = 120  # 0: this column takes the remaining space
+
+
+def _pair(labels: dict[str, tuple[str, str]], value: str) -> str:
+    return i18n.pair(labels[value]) if value in labels else value
+
+
+class PagedModel(QAbstractTableModel):
+    """Rows from `fetch(session, offset, limit)`, loaded page by page in the background."""
+
+    loaded = Signal()  # a page arrived (tests and the status bar listen)
+
+    def __init__(self, ops: Ops, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._columns = list(columns)
+        self._rows: list[Any] = []
+        self._more = False
+        self._loading = False
+        self._generation = 0
+        self._fetch: Callable[[Session, int, int], list[Any]] | None = None
+        i18n.notifier().retranslate.connect(self.retranslate)
+
+    # -- loading -------------------------------------------------------------------
+    def set_query(self, fetch: Callable[[Session, int, int], list[Any]]) -> None:
+        """Show the rows of a new query: reset, then load its first page."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows, self._fetch, self._more, self._loading = [], fetch, False, False
+        self.endResetModel()
+        self._load_page()
+
+    def refresh(self) -> None:
+        if self._fetch is not None:
+            self.set_query(self._fetch)
+
+    def _load_page(self) -> None:
+        fetch, generation, offset = self._fetch, self._generation, len(self._rows)
+        if fetch is None or self._loading:
+            return
+        self._loading = True
+        self._ops.read(lambda s: fetch(s, offset, PAGE_SIZE),
+                       lambda rows: self._page_arrived(generation, rows),
+                       lambda exc: self._page_failed(generation, exc))
+
+    def _page_arrived(self, generation: int, rows: list[Any]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._more = len(rows) == PAGE_SIZE
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _page_failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self._loading, self._more = False, False
+            self._ops.failed.emit(exc)
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    # -- Qt model API ----------------------------------------------------------------
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._loading
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._load_page()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        column, row = self._columns[index.column()], self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            colour = column.colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self._columns)):
+            return i18n.tr(self._columns[section].key)
+        return None
+
+    def retranslate(self) -> None:
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(self._columns) - 1))
+
+
+# --- the app's lists ------------------------------------------------------------------
+
+def _sla_text(row: RequestRow) -> str:
+    return sla_cell(row, utcnow()).text
+
+
+def _sla_colour(row: RequestRow) -> str:
+    return sla_cell(row, utcnow()).colour
+
+
+REQUEST_COLUMNS = (
+    Column("col.number", lambda r: r.number, width=190),
+    Column("col.customer", lambda r: r.customer_name, width=180),
+    Column("col.channel", lambda r: _pair(CHANNEL_LABELS, r.channel), width=90),
+    Column("col.status", lambda r: _pair(REQUEST_STATUS, r.status)),
+    Column("col.sla", _sla_text, _sla_colour, width=200),
+    Column("col.fault", lambda r: r.fault_reported, width=0),
+    Column("col.requested_at", lambda r: format_local(r.requested_at), width=150),
+    Column("col.engineer", lambda r: r.engineer_name or ""),
+)
+
+SLIP_COLUMNS = (
+    Column("col.slip_number", lambda r: r.number, width=190),
+    Column("col.customer", lambda r: r.customer_name, width=180),
+    Column("col.channel", lambda r: _pair(CHANNEL_LABELS, r.channel), width=90),
+    Column("col.status", lambda r: _pair(SLIP_STATUS, r.status),
+           lambda r: "#1b5e20" if r.status == "sealed" else "#8d6e00"),
+    Column("col.result", lambda r: _pair(RESULT_LABELS, r.result)),
+    Column("col.fault", lambda r: r.fault, width=0),
+    Column("col.created_at", lambda r: format_local(r.created_at), width=150),
+    Column("col.engineer", lambda r: r.engineer_name),
+)
+
+
+def request_model(ops: Ops, parent: Any = None) -> PagedModel:
+    return PagedModel(ops, REQUEST_COLUMNS, parent)
+
+
+def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
+    return PagedModel(ops, SLIP_COLUMNS, parent)
+
+
+def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestRow]]:
+    return lambda s, offset, limit: list_requests(s, statuses=OPEN_STATUSES, search=search,
+                                                  limit=limit, offset=offset)
+
+
+def slips_query(flt: SlipFilter) -> Callable[[Session, int, int], list[SlipRow]]:
+    return lambda s, offset, limit: list_slips(s, flt, limit=limit, offset=offset)
