@@ -25,7 +25,7 @@ from fieldapp.cli.tools import demo_command, sla_command, verify_command
 @click.option("--self-test", "self_test", is_flag=True,
               help="Check this installation headless (store, PDF, seal, Qt) and exit; "
                    "never touches the local store.")
-@click.version_option(__version__, prog_name="fieldapp")
+@click.version_option(__version__, prog_name="fieldapp", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: bool) -> None:
     """fieldapp — 现场服务单据 / field-service slips. Without a command, start the desktop app."""
