@@ -22,12 +22,19 @@ from fieldapp.cli.tools import demo_command, sla_command, verify_command
               help="Folder of the local store (default: the user data folder).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of messages (default: from settings, else zh).")
-@click.version_option(__version__, prog_name="fieldapp")
+@click.option("--self-test", "self_test", is_flag=True,
+              help="Check this installation headless (store, PDF, seal, Qt) and exit; "
+                   "never touches the local store.")
+@click.version_option(__version__, prog_name="fieldapp", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: bool) -> None:
     """fieldapp — 现场服务单据 / field-service slips. Without a command, start the desktop app."""
     app = AppContext.create(data_dir, lang)
     ctx.obj = app
+    if self_test:
+        from fieldapp.selftest import report_self_test
+
+        ctx.exit(report_self_test())
     if ctx.invoked_subcommand is None:
         with fail_on_errors():
             _start_desktop(app)
