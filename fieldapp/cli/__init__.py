@@ -13,6 +13,7 @@ import click
 from fieldapp import __version__
 from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
 from fieldapp.cli.records import requests_group, slips_group
+from fieldapp.cli.sync import login_command, logout_command, sync_command
 from fieldapp.cli.tools import demo_command, verify_command
 
 
@@ -45,6 +46,9 @@ cli.add_command(demo_command)
 cli.add_command(requests_group)
 cli.add_command(slips_group)
 cli.add_command(verify_command)
+cli.add_command(login_command)
+cli.add_command(logout_command)
+cli.add_command(sync_command)
 
 
 def main() -> None:
