@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from fieldapp.settings import Settings
 from fieldapp.store import Store
-from fieldapp.store.models import SyncOutbox
+from fieldapp.ids import NUMBER_PATTERN
+from fieldapp.store.models import NumberSequence, SyncOutbox
 from fieldapp.sync import outbox, state
 from fieldapp.sync.client import ArchiveClient, SyncError
 from fieldapp.sync.wire import SYNC_MODELS, is_sealed, read_records, write_record
@@ -199,5 +200,22 @@ def apply_page(session: Session, records: list[dict]) -> int:
         if current is not None and current["hash"] == record.get("hash"):
             continue
         write_record(session, record)
+        _note_number(session, record)
         written += 1
     return written
+
+
+def _note_number(session: Session, record: dict) -> None:
+    """Never hand out a number this operator already used elsewhere (a reinstalled laptop,
+    or slips made for them at the service centre): move the local sequence past it."""
+    match = NUMBER_PATTERN.match(str(record["row"].get("number") or ""))
+    if match is None:
+        return
+    key = (match["kind"], match["code"], datetime.strptime(match["day"], "%Y%m%d").date())
+    row = session.get(NumberSequence, key)
+    if row is None:
+        session.add(NumberSequence(kind=key[0], operator_code=key[1], day=key[2],
+                                   last=int(match["seq"])))
+    elif row.last < int(match["seq"]):
+        row.last = int(match["seq"])
+    session.flush()
