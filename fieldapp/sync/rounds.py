@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.ids import NUMBER_PATTERN
 from fieldapp.settings import Settings
 from fieldapp.store import Store
-from fieldapp.ids import NUMBER_PATTERN
 from fieldapp.store.models import NumberSequence, SyncOutbox
 from fieldapp.sync import outbox, state
 from fieldapp.sync.client import ArchiveClient, SyncError

@@ -49,10 +49,11 @@ def archive(db_url: str) -> Iterator[RunningArchive]:
 class Laptop:
     """A real laptop store plus the one long-lived client that talks to the archive."""
 
-    def __init__(self, folder: Path, archive: RunningArchive, user: str, **client_args) -> None:
+    def __init__(self, folder: Path, archive: RunningArchive, user: str,
+                 url: str | None = None, **client_args) -> None:
         self.folder = folder
         self.store: Store = open_store(folder)
-        self.client = ArchiveClient(archive.url, **client_args)
+        self.client = ArchiveClient(url or archive.url, **client_args)
         self.client.login(user, PASSWORD, f"laptop-{user}")
 
     def close(self) -> None:
@@ -64,8 +65,10 @@ class Laptop:
 def laptops(tmp_path: Path, archive: RunningArchive) -> Iterator:
     made: list[Laptop] = []
 
-    def make(user: str, name: str | None = None, **client_args) -> Laptop:
-        laptop = Laptop(tmp_path / (name or f"laptop-{user}"), archive, user, **client_args)
+    def make(user: str, name: str | None = None, url: str | None = None,
+             **client_args) -> Laptop:
+        laptop = Laptop(tmp_path / (name or f"laptop-{user}"), archive, user, url,
+                        **client_args)
         made.append(laptop)
         return laptop
 
