@@ -40,7 +40,8 @@ def everything(store) -> set[tuple[str, str, str]]:
         out = set()
         for table, model in SYNC_MODELS.items():
             ids = list(session.scalars(select(model.id)))
-            out |= {(table, str(i), r["hash"]) for i, r in read_records(session, table, ids).items()}
+            found = read_records(session, table, ids)
+            out |= {(table, str(i), r["hash"]) for i, r in found.items()}
         return out
 
 
