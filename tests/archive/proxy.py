@@ -41,6 +41,8 @@ class CuttingProxy:
             except OSError:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10)
+            for s in (client, upstream):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for source, sink, answers in ((client, upstream, False), (upstream, client, True)):
                 thread = threading.Thread(target=self._pump, args=(source, sink, answers),
                                           daemon=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ from fieldapp.archive import crud
 from fieldapp.archive.app import create_app
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
+from fieldapp.archive.security import hash_password
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse battery"
@@ -59,8 +61,14 @@ class RunningArchive:
 
     def add_user(self, name: str, role: str, *, engineer: str = "", customer: str = "") -> None:
         with self.db.write() as session:
-            crud.create_user(session, name=name, password=PASSWORD, role=role,
-                             engineer_code=engineer, customer_code=customer)
+            user = crud.create_user(session, name=name, password="placeholder", role=role,
+                                    engineer_code=engineer, customer_code=customer)
+            user.password_hash = password_hash()  # argon2 once per test run, not per user
+
+
+@functools.cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
 
 
 @contextlib.contextmanager
@@ -70,7 +78,9 @@ def run_archive(db_url: str, *, startup_timeout: float = 20.0) -> Iterator[Runni
     init_schema(engine)
     db = Database(engine)
     app = create_app(ArchiveSettings(db=db_url), db=db)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then
+    # (with proto 0 every answer waits ~40 ms for a delayed ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
