@@ -58,9 +58,10 @@ SECTIONS: tuple[tuple[str, type[Base]], ...] = (
 )
 
 
-def row_to_dict(row: Base) -> dict[str, Any]:
+def row_to_dict(row: Any, model: type[Base] | None = None) -> dict[str, Any]:
+    """An ORM object, or a Core row of `model`'s table, as lossless JSON values."""
     out: dict[str, Any] = {}
-    for column in row.__table__.columns:
+    for column in (model or row).__table__.columns:
         value = getattr(row, column.key)
         if value is None:
             out[column.key] = None

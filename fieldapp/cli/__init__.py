@@ -14,6 +14,7 @@ from fieldapp import __version__
 from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.records import requests_group, slips_group
+from fieldapp.cli.sync import login_command, logout_command, sync_command
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
 
 
@@ -56,6 +57,9 @@ cli.add_command(verify_command)
 cli.add_command(sla_command)
 cli.add_command(pdf_command)
 cli.add_command(print_command)
+cli.add_command(login_command)
+cli.add_command(logout_command)
+cli.add_command(sync_command)
 
 
 def main() -> None:

@@ -24,4 +24,10 @@ def open_store(data_dir: Path, *, migrate: bool = True) -> Store:
             if known is not None:
                 raise known from exc
             raise
-    return Store(engine, path)
+    store = Store(engine, path)
+    # Every change made through this store is queued for the archive in its own
+    # transaction (principle 4). The outbox module has no network code.
+    from fieldapp.sync.outbox import track_changes
+
+    track_changes(store)
+    return store

@@ -280,3 +280,38 @@ class SlipPrint(Record):
     copy_kind: Mapped[str] = mapped_column(String(10), default="customer")
     layout: Mapped[str] = mapped_column(String(10), default="a4")
     destination: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- synchronisation with the archive (laptop side; see docs/sync-protocol.md) ------------
+
+
+class SyncOutbox(Base):
+    """A record changed here and not yet acknowledged by the archive.
+
+    Written in the same transaction as the change (fieldapp.sync.outbox). A slip stands
+    for itself, its fee lines and its signatures. `version` grows with every change, so an
+    acknowledgement only clears the version that was sent. A refused record stays here
+    with the archive's reason until it changes again or is retried.
+    """
+
+    __tablename__ = "sync_outbox"
+
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reason_code: Mapped[str] = mapped_column(String(40), default="")
+    reason_zh: Mapped[str] = mapped_column(Text, default="")
+    reason_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncState(Base):
+    """Small named values of the sync: pull cursor, last success, clock skew…"""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

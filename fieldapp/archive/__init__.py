@@ -1,0 +1,1 @@
+"""The central archive server: FastAPI over the core's schema (docs/archive.md)."""

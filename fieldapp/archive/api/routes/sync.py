@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
+from fieldapp.archive.errors import Forbidden
+from fieldapp.archive.feed import pull_page
+from fieldapp.archive.ingest import ingest_batch
+from fieldapp.archive.schemas import ErrorOut, PullOut, PushIn, PushOut, RecordOut, RecordResult
+from fieldapp.timeutil import utcnow
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
+
+
+def _refuse_customers(actor: CurrentActor) -> None:
+    if actor.user.role == "customer":
+        raise Forbidden("客户账号请使用客户门户。", "Customer accounts use the customer portal.")
+
+
+@router.post("/push", response_model=PushOut, responses=ERRORS)
+def push(body: PushIn, actor: CurrentActor, session: SessionDep,
+         settings: SettingsDep) -> PushOut:
+    """Store a batch of records; every record is answered: accepted, duplicate or refused."""
+    _refuse_customers(actor)
+    now = utcnow()
+    records = [r.model_dump(exclude_unset=True) for r in body.records]
+    outcomes = ingest_batch(session, actor=actor, records=records, client_time=body.client_time,
+                            now=now)
+    skew = int((body.client_time - now).total_seconds()) if body.client_time else 0
+    actor.device.clock_skew_seconds = skew
+    return PushOut(
+        server_time=now, clock_skew_seconds=skew,
+        clock_skew_flagged=abs(skew) > settings.clock_skew_seconds,
+        results=[RecordResult(table=o.table, id=o.id, status=o.status, hash=o.hash, code=o.code,
+                              reason_zh=o.zh, reason_en=o.en) for o in outcomes],
+    )
+
+
+@router.get("/pull", response_model=PullOut, responses=ERRORS)
+def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
+         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+         limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> PullOut:
+    """Records changed after `cursor` that this user may see, parents first; then `cursor`."""
+    _refuse_customers(actor)
+    page = pull_page(session, actor=actor, cursor=cursor, limit=min(limit, settings.page_size))
+    actor.device.last_cursor = page.cursor
+    return PullOut(server_time=utcnow(), cursor=page.cursor, more=page.more,
+                   records=[RecordOut(**r) for r in page.records])

@@ -1,0 +1,136 @@
+"""Users, device tokens and the change log (keyword-only functions on a session)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from fieldapp.archive.models import ROLES, Change, DeviceToken, User
+from fieldapp.archive.security import (
+    DUMMY_HASH,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from fieldapp.errors import FieldappError, FieldIssue, NotFound, ValidationError
+from fieldapp.timeutil import utcnow
+
+
+class AuthError(FieldappError):
+    """Wrong name or password, or a revoked or unknown token."""
+
+
+def create_user(session: Session, *, name: str, password: str, role: str,
+                engineer_code: str = "", customer_code: str = "") -> User:
+    issues = []
+    if role not in ROLES:
+        issues.append(FieldIssue("role", "invalid_choice", f"角色无效：{role}。",
+                                 f"Invalid role {role!r} (one of {', '.join(ROLES)})."))
+    if role == "engineer" and not engineer_code:
+        issues.append(FieldIssue("engineer_code", "required", "工程师账号须关联工号。",
+                                 "An engineer account needs an engineer code."))
+    if role == "customer" and not customer_code:
+        issues.append(FieldIssue("customer_code", "required", "客户账号须关联客户编码。",
+                                 "A customer account needs a customer code."))
+    if len(password) < 8:
+        issues.append(FieldIssue("password", "too_short", "密码至少 8 位。",
+                                 "The password needs at least 8 characters."))
+    if not name.strip():
+        issues.append(FieldIssue("name", "required", "请填写用户名。", "Enter a user name."))
+    elif session.scalar(select(User).where(User.name == name.strip())) is not None:
+        issues.append(FieldIssue("name", "taken", f"用户名 {name} 已存在。",
+                                 f"The user name {name} is taken."))
+    if issues:
+        raise ValidationError(issues)
+    user = User(name=name.strip(), password_hash=hash_password(password), role=role,
+                engineer_code=engineer_code, customer_code=customer_code)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, *, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"没有用户 {name}。", f"No user {name}.")
+    return user
+
+
+def set_user_active(session: Session, *, name: str, active: bool) -> User:
+    user = get_user(session, name=name)
+    user.active = active
+    if not active:  # a disabled user's laptops stop at once
+        for device in session.scalars(select(DeviceToken).where(DeviceToken.user_id == user.id,
+                                                                 DeviceToken.revoked_at.is_(None))):
+            device.revoked_at = utcnow()
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def authenticate(session: Session, *, name: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+    elif user.active and verify_password(user.password_hash, password):
+        return user
+    raise AuthError("用户名或密码错误，或账号已停用。",
+                    "Wrong user name or password, or the account is disabled.")
+
+
+def enrol_device(session: Session, *, user: User, label: str) -> tuple[DeviceToken, str]:
+    """A new device token for this laptop; the plain token is returned once, never stored."""
+    token = new_token()
+    device = DeviceToken(user_id=user.id, token_hash=token_digest(token), label=label[:100])
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+def device_for_token(session: Session, *, token: str) -> tuple[DeviceToken, User]:
+    row = session.execute(
+        select(DeviceToken, User).join(User, User.id == DeviceToken.user_id)
+        .where(DeviceToken.token_hash == token_digest(token))
+    ).first()
+    if row is None or row[0].revoked_at is not None or not row[1].active:
+        raise AuthError("设备令牌无效或已吊销，请重新登录（fieldapp login）。",
+                        "The device token is unknown or revoked; log in again (fieldapp login).")
+    return row[0], row[1]
+
+
+def revoke_device(session: Session, *, device_id: uuid.UUID) -> DeviceToken:
+    device = session.get(DeviceToken, device_id)
+    if device is None:
+        raise NotFound(f"没有设备 {device_id}。", f"No device {device_id}.")
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+    session.flush()
+    return device
+
+
+def list_devices(session: Session, *, user_name: str | None = None
+                 ) -> list[tuple[DeviceToken, User]]:
+    query = select(DeviceToken, User).join(User, User.id == DeviceToken.user_id)
+    if user_name:
+        query = query.where(User.name == user_name)
+    return [(d, u) for d, u in session.execute(query.order_by(DeviceToken.created_at))]
+
+
+def record_change(session: Session, *, table: str, record_id: uuid.UUID,
+                  now: datetime | None = None) -> None:
+    """Move the record to the end of the pull feed (caller holds lock_change_log)."""
+    session.execute(delete(Change).where(Change.table_name == table,
+                                         Change.record_id == record_id))
+    session.execute(insert(Change).values(table_name=table, record_id=record_id,
+                                          changed_at=now or utcnow()))
+
+
+def last_seq(session: Session) -> int:
+    return session.scalar(select(func.max(Change.seq))) or 0

@@ -1,0 +1,89 @@
+"""The archive database: SQLite (embedded default) or PostgreSQL, schema by Alembic.
+
+The schema is the core's migrations (the same tables as a laptop) plus the archive's own
+history. `Database` hands out one session per request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldapp.store.engine import create_sqlite_engine
+from fieldapp.store.migrate import upgrade as upgrade_core
+
+log = logging.getLogger("fieldapp.archive.db")
+
+# Any constant; all writers that append to the change log take it (PostgreSQL only).
+CHANGE_LOCK_KEY = 0x6669656C64
+
+
+def create_archive_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database:
+            raise ValueError("an in-memory SQLite archive is not supported; give a file")
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return create_sqlite_engine(path)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _archive_config() -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("fieldapp.archive") / "migrations")
+    )
+    return config
+
+
+def init_schema(engine: Engine) -> None:
+    """Apply the core's and the archive's migrations (idempotent)."""
+    upgrade_core(engine)
+    config = _archive_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+class Database:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def lock_change_log(session: Session) -> None:
+    """Serialise writers that append to the change log, so `seq` order is commit order.
+
+    SQLite writers are serialised already (BEGIN IMMEDIATE). On PostgreSQL a transaction
+    holding a lower seq must commit before one with a higher seq becomes visible, or a
+    pull could step over it; a transaction-scoped advisory lock gives that.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY})

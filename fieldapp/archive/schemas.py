@@ -1,0 +1,113 @@
+"""What the API takes and gives (separate input and output models)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "v1"
+
+
+class ErrorBody(BaseModel):
+    code: str
+    zh: str
+    en: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+    api: str
+    database: str
+    server_time: datetime
+
+
+class LoginIn(BaseModel):
+    user: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+    device_label: str = Field(default="", max_length=100)
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    engineer_code: str
+    customer_code: str
+
+
+class LoginOut(BaseModel):
+    token: str
+    device_id: str
+    user: UserOut
+    server_time: datetime
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    device_id: str
+    device_label: str
+
+
+class RecordIn(BaseModel):
+    """One record on the wire; `fee_lines`/`signatures` only for slips (docs/sync-protocol.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    table: str = Field(max_length=40)
+    id: str = Field(max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
+    row: dict[str, Any]
+    fee_lines: list[dict[str, Any]] | None = Field(default=None, max_length=200)
+    signatures: list[dict[str, Any]] | None = Field(default=None, max_length=10)
+
+
+class PushIn(BaseModel):
+    client_time: datetime | None = None
+    records: list[RecordIn] = Field(max_length=500)
+
+
+class RecordResult(BaseModel):
+    table: str
+    id: str
+    status: Literal["accepted", "duplicate", "refused"]
+    hash: str
+    code: str = ""
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+class PushOut(BaseModel):
+    server_time: datetime
+    clock_skew_seconds: int
+    clock_skew_flagged: bool
+    results: list[RecordResult]
+
+
+class RecordOut(BaseModel):
+    table: str
+    id: str
+    hash: str
+    row: dict[str, Any]
+    fee_lines: list[dict[str, Any]] | None = None
+    signatures: list[dict[str, Any]] | None = None
+
+
+class PullOut(BaseModel):
+    server_time: datetime
+    cursor: int
+    more: bool
+    records: list[RecordOut]
+
+
+class SlipOut(BaseModel):
+    record: RecordOut
+    sealed: bool
+    seal_ok: bool
+    problems_en: list[str]
+    problems_zh: list[str]

@@ -1,0 +1,129 @@
+"""The archive's HTTP API from the laptop: one long-lived httpx.Client, short timeouts.
+
+Errors a user can act on come out as `SyncError` subclasses:
+
+    SyncError            the round could not finish (zh + en message)
+    ├── OfflineError     the archive cannot be reached (no network, server down, timeout)
+    ├── AuthRequired     no token, or the token was revoked: run `fieldapp login` again
+    └── ServerError      the archive answered with an error (4xx/5xx)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from fieldapp import __version__
+from fieldapp.errors import FieldappError
+
+log = logging.getLogger("fieldapp.sync")
+
+API = "/api/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+PROBE_TIMEOUT = httpx.Timeout(2.0, connect=2.0)
+
+
+class SyncError(FieldappError):
+    pass
+
+
+class OfflineError(SyncError):
+    pass
+
+
+class AuthRequired(SyncError):
+    pass
+
+
+class ServerError(SyncError):
+    def __init__(self, status: int, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+        self.status = status
+
+
+class ArchiveClient:
+    """Talks to one archive. Create once and reuse (connection pooling); close at exit."""
+
+    def __init__(self, base_url: str, token: str | None = None, *,
+                 transport: httpx.BaseTransport | None = None,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout,
+                                  headers={"User-Agent": f"fieldapp/{__version__}"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ArchiveClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, *, auth: bool = True,
+                 timeout: httpx.Timeout | None = None, **kwargs: Any) -> Any:
+        headers = {}
+        if auth:
+            if not self.token:
+                raise AuthRequired("尚未登录档案服务器，请先运行 fieldapp login。",
+                                   "Not logged in to the archive; run fieldapp login first.")
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._http.request(method, API + path, headers=headers,
+                                          timeout=timeout or self._http.timeout, **kwargs)
+        except httpx.TransportError as exc:
+            kind = type(exc).__name__
+            raise OfflineError(f"无法连接档案服务器（{kind}），数据保留在本机，稍后重试。",
+                               f"Cannot reach the archive ({kind}); the data "
+                               "stays on this laptop and will be sent later.") from exc
+        if response.status_code == 401:
+            zh, en = _error_text(response)
+            raise AuthRequired(zh, en)
+        if response.status_code >= 400:
+            zh, en = _error_text(response)
+            raise ServerError(response.status_code, zh, en)
+        return response.json() if response.content else None
+
+    def is_online(self) -> bool:
+        """Can we reach the archive right now? (a short-timeout health probe)"""
+        try:
+            self._request("GET", "/health", auth=False, timeout=PROBE_TIMEOUT)
+        except SyncError:
+            return False
+        return True
+
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/health", auth=False)
+
+    def login(self, user: str, password: str, device_label: str) -> dict[str, Any]:
+        answer = self._request("POST", "/auth/login", auth=False,
+                               json={"user": user, "password": password,
+                                     "device_label": device_label})
+        self.token = answer["token"]
+        return answer
+
+    def me(self) -> dict[str, Any]:
+        return self._request("GET", "/auth/me")
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout")
+
+    def push(self, records: list[dict[str, Any]], client_time: datetime) -> dict[str, Any]:
+        return self._request("POST", "/sync/push",
+                             json={"client_time": client_time.isoformat(), "records": records})
+
+    def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
+        return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
+
+
+def _error_text(response: httpx.Response) -> tuple[str, str]:
+    try:
+        error = response.json().get("error") or {}
+        return str(error["zh"]), str(error["en"])
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return (f"档案服务器返回错误 {response.status_code}。",
+                f"The archive answered with error {response.status_code}.")

@@ -1,0 +1,122 @@
+"""The laptop's outbox: changed records are queued in the transaction that changes them.
+
+`track_changes(store)` adds an ORM ``after_flush`` listener to the store's write
+sessions. Every inserted, changed or deleted row of a synchronised table is recorded in
+`sync_outbox` by (table, id); a fee line or signature stands for its slip. Rows written
+by a pull use Core statements and so are not queued again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, event, func, or_, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from fieldapp.store import Store
+from fieldapp.store.models import FeeLine, Signature, SyncOutbox
+from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK
+from fieldapp.timeutil import utcnow
+
+_TABLE_OF = {model: name for name, model in SYNC_MODELS.items()}
+
+
+def track_changes(store: Store) -> None:
+    if not event.contains(store.write_sessions, "after_flush", _after_flush):
+        event.listen(store.write_sessions, "after_flush", _after_flush)
+
+
+def _key(obj: Any) -> tuple[str, uuid.UUID] | None:
+    if isinstance(obj, (FeeLine, Signature)):
+        return ("slips", obj.slip_id) if obj.slip_id is not None else None
+    table = _TABLE_OF.get(type(obj))
+    return (table, obj.id) if table is not None and obj.id is not None else None
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    keys: set[tuple[str, uuid.UUID]] = set()
+    for obj in (*session.new, *session.deleted):
+        key = _key(obj)
+        if key is not None:
+            keys.add(key)
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            key = _key(obj)
+            if key is not None:
+                keys.add(key)
+    for table, record_id in sorted(keys, key=lambda k: (TABLE_RANK[k[0]], str(k[1]))):
+        enqueue(session, table, record_id)
+
+
+def enqueue(session: Session, table: str, record_id: uuid.UUID) -> None:
+    statement = sqlite_insert(SyncOutbox.__table__).values(
+        table_name=table, record_id=record_id, version=1, state="pending",
+        enqueued_at=utcnow(), attempts=0, reason_code="", reason_zh="", reason_en="",
+    )
+    column = SyncOutbox.__table__.c
+    statement = statement.on_conflict_do_update(
+        index_elements=[column.table_name, column.record_id],
+        set_={"version": column.version + 1, "state": "pending", "reason_code": "",
+              "reason_zh": "", "reason_en": ""},
+    )
+    session.connection().execute(statement)
+
+
+@dataclass(frozen=True)
+class Entry:
+    table: str
+    record_id: uuid.UUID
+    version: int
+
+
+def pending(session: Session, limit: int) -> list[Entry]:
+    """Pending entries, parents before children (reference data, requests, then slips)."""
+    rows = session.execute(
+        select(SyncOutbox.table_name, SyncOutbox.record_id, SyncOutbox.version)
+        .where(SyncOutbox.state == "pending")
+    ).all()
+    rows.sort(key=lambda r: (TABLE_RANK.get(r[0], 99), str(r[1])))
+    return [Entry(*r) for r in rows[:limit]]
+
+
+def count(session: Session, state: str = "pending") -> int:
+    return session.scalar(select(func.count()).select_from(SyncOutbox)
+                          .where(SyncOutbox.state == state)) or 0
+
+
+def _match(entry: Entry) -> Any:
+    return and_(SyncOutbox.table_name == entry.table, SyncOutbox.record_id == entry.record_id,
+                SyncOutbox.version == entry.version)
+
+
+def acknowledge(session: Session, entries: list[Entry]) -> None:
+    """The archive has these versions: forget them (a newer version stays queued)."""
+    for start in range(0, len(entries), 200):
+        chunk = entries[start:start + 200]
+        session.execute(delete(SyncOutbox).where(or_(*[_match(e) for e in chunk])))
+
+
+def refuse(session: Session, entry: Entry, code: str, zh: str, en: str) -> None:
+    session.execute(update(SyncOutbox).where(_match(entry)).values(
+        state="refused", reason_code=code, reason_zh=zh, reason_en=en,
+        attempts=SyncOutbox.attempts + 1))
+
+
+def count_attempt(session: Session, entries: list[Entry]) -> None:
+    for entry in entries:
+        session.execute(update(SyncOutbox).where(_match(entry))
+                        .values(attempts=SyncOutbox.attempts + 1))
+
+
+def refused(session: Session) -> list[SyncOutbox]:
+    return list(session.scalars(select(SyncOutbox).where(SyncOutbox.state == "refused")
+                                .order_by(SyncOutbox.enqueued_at)))
+
+
+def retry_refused(session: Session) -> int:
+    result = session.execute(update(SyncOutbox).where(SyncOutbox.state == "refused")
+                             .values(state="pending"))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,221 @@
+"""One sync round: push the outbox, then pull what changed (docs/sync-protocol.md).
+
+`run_sync_round(store, settings, client)` is what `fieldapp sync` and the desktop app
+(from a worker thread) call. It never holds a database transaction while waiting on the
+network: it reads a batch, sends it, then records the answers in a short transaction.
+A pulled page and the new cursor are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldapp.ids import NUMBER_PATTERN
+from fieldapp.settings import Settings
+from fieldapp.store import Store
+from fieldapp.store.models import NumberSequence, SyncOutbox
+from fieldapp.sync import outbox, state
+from fieldapp.sync.client import ArchiveClient, SyncError
+from fieldapp.sync.wire import SYNC_MODELS, is_sealed, read_records, write_record
+from fieldapp.timeutil import iso_utc, utcnow
+
+log = logging.getLogger("fieldapp.sync")
+
+PUSH_BATCH = 100
+PULL_PAGE = 200
+SKEW_LIMIT = timedelta(minutes=5)
+MAX_PULL_PAGES = 10_000
+ROUND_TIME_LIMIT = 600.0  # seconds: a round never runs forever
+
+
+@dataclass
+class Refusal:
+    table: str
+    id: str
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    accepted: int = 0
+    duplicate: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+    pulled: int = 0
+    pages: int = 0
+    cursor: int = 0
+    still_pending: int = 0
+    refused_total: int = 0  # refused records waiting on this laptop (this round or earlier)
+    clock_skew_seconds: int = 0
+    clock_skew_flagged: bool = False
+    error: SyncError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Everything pushed was acknowledged and nothing failed."""
+        return self.error is None and not self.refused and self.still_pending == 0
+
+
+def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClient, *,
+                   push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE) -> SyncReport:
+    del settings  # reserved: per-user sync options live there
+    report = SyncReport()
+    deadline = time.monotonic() + ROUND_TIME_LIMIT
+    try:
+        _push_all(store, client, report, push_batch, deadline)
+        _pull_all(store, client, report, pull_page, deadline)
+        with store.write() as session:
+            state.put(session, state.LAST_SUCCESS, iso_utc(utcnow()))
+    except SyncError as exc:
+        report.error = exc
+        log.warning("sync round stopped: %s", exc.en)
+    with store.read() as session:
+        report.still_pending = outbox.count(session, "pending")
+        report.refused_total = outbox.count(session, "refused")
+        report.cursor = state.cursor(session)
+    return report
+
+
+def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: int,
+              deadline: float) -> None:
+    with store.read() as session:
+        total = outbox.count(session, "pending")
+    for _ in range(total // batch + 2):  # bounded: each pass clears or refuses a batch
+        if time.monotonic() > deadline:
+            return
+        with store.read() as session:
+            entries = outbox.pending(session, batch)
+            records = _records_for(session, entries)
+        if not entries:
+            return
+        sent = [e for e in entries if (e.table, e.record_id) in records]
+        gone = [e for e in entries if (e.table, e.record_id) not in records]
+        if gone:  # the row no longer exists here: nothing to send
+            with store.write() as session:
+                outbox.acknowledge(session, gone)
+        if not sent:
+            continue
+        sent_at = utcnow()
+        started = time.monotonic()
+        answer = client.push([records[(e.table, e.record_id)] for e in sent], sent_at)
+        _note_clock(store, report, answer, sent_at, time.monotonic() - started)
+        by_key = {(r["table"], r["id"]): r for r in answer["results"]}
+        acked, refusals = [], []
+        for entry in sent:
+            result = by_key.get((entry.table, str(entry.record_id)))
+            if result is None:
+                continue  # not answered: stays pending, sent again next time
+            if result["status"] in ("accepted", "duplicate"):
+                acked.append(entry)
+                report.accepted += result["status"] == "accepted"
+                report.duplicate += result["status"] == "duplicate"
+            else:
+                refusals.append((entry, result))
+        with store.write() as session:
+            outbox.acknowledge(session, acked)
+            for entry, result in refusals:
+                outbox.refuse(session, entry, result.get("code", ""),
+                              result.get("reason_zh", ""), result.get("reason_en", ""))
+        report.pushed += len(sent)
+        report.refused += [Refusal(e.table, str(e.record_id), r.get("code", ""),
+                                   r.get("reason_zh", ""), r.get("reason_en", ""))
+                           for e, r in refusals]
+        if len(acked) + len(refusals) == 0:
+            return  # the archive answered nothing: do not loop
+
+
+def _records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str, uuid.UUID],
+                                                                          dict]:
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for entry in entries:
+        if entry.table in SYNC_MODELS:
+            by_table.setdefault(entry.table, []).append(entry.record_id)
+    out = {}
+    for table, ids in by_table.items():
+        for record_id, record in read_records(session, table, ids).items():
+            out[(table, record_id)] = record
+    return out
+
+
+def _note_clock(store: Store, report: SyncReport, answer: dict, sent_at: datetime,
+                round_trip: float) -> None:
+    try:
+        server_time = datetime.fromisoformat(answer["server_time"]).astimezone(UTC)
+    except (KeyError, ValueError, TypeError):
+        return
+    skew = int((sent_at + timedelta(seconds=round_trip / 2) - server_time).total_seconds())
+    report.clock_skew_seconds = skew
+    report.clock_skew_flagged = abs(skew) > SKEW_LIMIT.total_seconds()
+    with store.write() as session:
+        state.put(session, state.CLOCK_SKEW, str(skew))
+        state.put(session, state.SERVER_TIME, iso_utc(server_time))
+    if report.clock_skew_flagged:
+        log.warning("laptop clock is %d s off the archive's", skew)
+
+
+def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size: int,
+              deadline: float) -> None:
+    for _ in range(MAX_PULL_PAGES):
+        if time.monotonic() > deadline:
+            return
+        with store.read() as session:
+            cursor = state.cursor(session)
+        page = client.pull(cursor, page_size)
+        with store.write() as session:
+            report.pulled += apply_page(session, page["records"])
+            state.put(session, state.CURSOR, str(int(page["cursor"])))
+        report.pages += 1
+        if not page.get("more"):
+            return
+
+
+def apply_page(session: Session, records: list[dict]) -> int:
+    """Store pulled records (in the caller's transaction). Returns how many were written.
+
+    Not overwritten: a slip sealed here (sealed means sealed), and a record with a local
+    change not yet acknowledged (this laptop is its writer until the archive has it).
+    """
+    local_changes = {(t, r) for t, r in session.execute(
+        select(SyncOutbox.table_name, SyncOutbox.record_id))}
+    written = 0
+    for record in records:
+        table = record.get("table")
+        if table not in SYNC_MODELS:
+            continue
+        record_id = uuid.UUID(record["id"])
+        if (table, record_id) in local_changes:
+            continue
+        if table == "slips" and is_sealed(session, record_id):
+            continue
+        current = read_records(session, table, [record_id]).get(record_id)
+        if current is not None and current["hash"] == record.get("hash"):
+            continue
+        write_record(session, record)
+        _note_number(session, record)
+        written += 1
+    return written
+
+
+def _note_number(session: Session, record: dict) -> None:
+    """Never hand out a number this operator already used elsewhere (a reinstalled laptop,
+    or slips made for them at the service centre): move the local sequence past it."""
+    match = NUMBER_PATTERN.match(str(record["row"].get("number") or ""))
+    if match is None:
+        return
+    key = (match["kind"], match["code"], datetime.strptime(match["day"], "%Y%m%d").date())
+    row = session.get(NumberSequence, key)
+    if row is None:
+        session.add(NumberSequence(kind=key[0], operator_code=key[1], day=key[2],
+                                   last=int(match["seq"])))
+    elif row.last < int(match["seq"]):
+        row.last = int(match["seq"])
+    session.flush()

@@ -1,0 +1,158 @@
+"""The records that travel between a laptop and the archive, as JSON (docs/sync-protocol.md).
+
+A record on the wire is ``{"table", "id", "row", "hash"}``; a slip also carries its
+``fee_lines`` and ``signatures``, because a slip is signed and sealed as a whole. Rows
+are the lossless JSON of `fieldapp.exchange.row_to_dict`. The hash is SHA-256 over the
+canonical JSON of everything but the hash: the same content always gives the same hash,
+on either side, which is what makes a push idempotent.
+
+Both sides store a record with `write_record` (Core statements, so no ORM default or
+change listener touches what was sent): a slip goes in unsealed, then its fee lines and
+signatures, then its seal — the order the database's sealing triggers require.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from fieldapp.exchange import dict_to_values, row_to_dict
+from fieldapp.sealing import canonical_bytes
+from fieldapp.store.models import (
+    Base,
+    Contact,
+    Contract,
+    Customer,
+    Device,
+    Engineer,
+    FeeLine,
+    ServiceRequest,
+    Signature,
+    Site,
+    Slip,
+)
+
+# In dependency order: a record's references come before it in a batch.
+SYNC_MODELS: dict[str, type[Base]] = {
+    "engineers": Engineer,
+    "customers": Customer,
+    "contacts": Contact,
+    "sites": Site,
+    "devices": Device,
+    "contracts": Contract,
+    "service_requests": ServiceRequest,
+    "slips": Slip,
+}
+TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
+REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts")
+WORK_TABLES = ("service_requests", "slips")
+CHILD_MODELS: dict[str, type[Base]] = {"fee_lines": FeeLine, "signatures": Signature}
+SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k != "hash"}
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def _rows(session: Session, model: type[Base], ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    table = model.__table__
+    found: dict[uuid.UUID, Any] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in session.execute(select(table).where(table.c.id.in_(chunk))):
+            found[row.id] = row
+    return found
+
+
+def _children(session: Session, slip_ids: list[uuid.UUID]) -> dict[str, dict[uuid.UUID, list]]:
+    out: dict[str, dict[uuid.UUID, list]] = {"fee_lines": {}, "signatures": {}}
+    for name, model in CHILD_MODELS.items():
+        table = model.__table__
+        order = table.c.position if name == "fee_lines" else table.c.role
+        for start in range(0, len(slip_ids), 500):
+            chunk = slip_ids[start:start + 500]
+            query = select(table).where(table.c.slip_id.in_(chunk)).order_by(order, table.c.id)
+            for row in session.execute(query):
+                out[name].setdefault(row.slip_id, []).append(row_to_dict(row, model))
+    return out
+
+
+def read_records(session: Session, table: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """The wire form of the records of `table` with these ids (missing ids are left out)."""
+    model = SYNC_MODELS[table]
+    rows = _rows(session, model, ids)
+    children = _children(session, list(rows)) if model is Slip else None
+    out: dict[uuid.UUID, dict] = {}
+    for record_id, row in rows.items():
+        record: dict[str, Any] = {"table": table, "id": str(record_id),
+                                  "row": row_to_dict(row, model)}
+        if children is not None:
+            record["fee_lines"] = children["fee_lines"].get(record_id, [])
+            record["signatures"] = children["signatures"].get(record_id, [])
+        record["hash"] = content_hash(record)
+        out[record_id] = record
+    return out
+
+
+def read_record(session: Session, table: str, record_id: uuid.UUID) -> dict | None:
+    return read_records(session, table, [record_id]).get(record_id)
+
+
+def is_sealed(session: Session, slip_id: uuid.UUID) -> bool:
+    seal = session.scalar(select(Slip.__table__.c.seal).where(Slip.__table__.c.id == slip_id))
+    return seal is not None
+
+
+def write_record(session: Session, record: dict[str, Any]) -> None:
+    """Insert or overwrite one record (and a slip's children) exactly as given.
+
+    Raises ValueError/TypeError/KeyError for a malformed record; the caller decides
+    whether the record may be written (ownership, sealing) before calling this.
+    """
+    table_name = record["table"]
+    model = SYNC_MODELS[table_name]
+    table = model.__table__
+    record_id = uuid.UUID(str(record["id"]))
+    row = record["row"]
+    if not isinstance(row, dict):
+        raise TypeError("row must be an object")
+    values = dict_to_values(model, row)
+    if values.get("id") != record_id:
+        raise ValueError("the row's id differs from the record's id")
+    exists = session.scalar(select(table.c.id).where(table.c.id == record_id)) is not None
+    seal_values: dict[str, Any] = {}
+    if model is Slip:
+        seal_values = {k: values.pop(k) for k in SEAL_COLUMNS if k in values}
+        seal_values.setdefault("status", "draft")
+        if seal_values.get("seal") is not None:
+            values["status"] = "draft"  # sealed below, after the children
+        else:
+            values["status"] = seal_values["status"]
+    if exists:
+        session.execute(update(table).where(table.c.id == record_id).values(**values))
+    else:
+        session.execute(insert(table).values(**values))
+    if model is not Slip:
+        return
+    for name, child_model in CHILD_MODELS.items():
+        child_table = child_model.__table__
+        session.execute(delete(child_table).where(child_table.c.slip_id == record_id))
+        rows = record.get(name) or []
+        if not isinstance(rows, list):
+            raise TypeError(f"{name} must be a list")
+        for child in rows:
+            if not isinstance(child, dict):
+                raise TypeError(f"{name} entries must be objects")
+            child_values = dict_to_values(child_model, child)
+            if child_values.get("slip_id") != record_id:
+                raise ValueError(f"a {name} entry belongs to another slip")
+            session.execute(insert(child_table).values(**child_values))
+    if seal_values.get("seal") is not None:
+        if "updated_at" in values:
+            seal_values["updated_at"] = values["updated_at"]
+        session.execute(update(table).where(table.c.id == record_id).values(**seal_values))

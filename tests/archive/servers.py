@@ -1,0 +1,107 @@
+"""Running the real archive on loopback for tests and benchmarks (no mocks)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from fieldapp.archive import crud
+from fieldapp.archive.app import create_app
+from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.db import Database, create_archive_engine, init_schema
+from fieldapp.archive.security import hash_password
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "correct horse battery"
+
+
+def postgres_reason() -> str | None:
+    """None if the PostgreSQL test server answers, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test",
+                             connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure: the server is not usable here
+        return f"PostgreSQL on 127.0.0.1:5432 is unreachable: {exc}"
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty database fieldapp_test_<random>; dropped afterwards."""
+    import psycopg
+
+    name = f"fieldapp_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test",
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class RunningArchive:
+    url: str  # http://127.0.0.1:PORT
+    db_url: str
+    db: Database
+
+    def add_user(self, name: str, role: str, *, engineer: str = "", customer: str = "") -> None:
+        with self.db.write() as session:
+            user = crud.create_user(session, name=name, password="placeholder", role=role,
+                                    engineer_code=engineer, customer_code=customer)
+            user.password_hash = password_hash()  # argon2 once per test run, not per user
+
+
+@functools.cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@contextlib.contextmanager
+def run_archive(db_url: str, *, startup_timeout: float = 20.0) -> Iterator[RunningArchive]:
+    """The real app under uvicorn in a thread, on a free loopback port."""
+    engine = create_archive_engine(db_url)
+    init_schema(engine)
+    db = Database(engine)
+    app = create_app(ArchiveSettings(db=db_url), db=db)
+    # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then
+    # (with proto 0 every answer waits ~40 ms for a delayed ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_config=None, lifespan="off", ws="none",
+                            access_log=False, timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the archive did not start")
+        time.sleep(0.02)
+    try:
+        yield RunningArchive(f"http://127.0.0.1:{port}", db_url, db)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        db.close()
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'archive.db'}"

@@ -1,0 +1,145 @@
+"""The administration commands and `fieldapp login` / `fieldapp sync` end to end."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import timedelta
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from fieldapp.archive.cli import cli as archive_cli
+from fieldapp.archive.models import Received
+from fieldapp.cli import cli as fieldapp_cli
+from fieldapp.demo import fill_demo
+from fieldapp.store import open_store
+from fieldapp.store.models import Customer, Device, Engineer
+from fieldapp.timeutil import utcnow
+from tests.archive.servers import PASSWORD
+
+REFERENCE = {
+    "engineers": [{"code": "E09", "name": "陈刚", "skills": ["网络", "打印机"]}],
+    "customers": [{"code": "NKU", "name": "南开大学网络中心", "is_group": True,
+                   "account_manager": "陈晓红"}],
+    "sites": [{"customer_code": "NKU", "name": "八里台校区", "address": "天津市南开区卫津路94号"}],
+    "contacts": [{"customer_code": "NKU", "name": "高洁", "phone": "13900220001"}],
+    "devices": [{"customer_code": "NKU", "site_name": "八里台校区", "device_type": "交换机",
+                 "device_class": "network", "brand": "华为", "serial": "NKU-SW-001"}],
+    "contracts": [{"customer_code": "NKU", "number": "FW-2026-NKU", "starts_on": "2026-01-01",
+                   "ends_on": "2026-12-31"}],
+}
+
+
+def run(args, **kwargs):
+    result = CliRunner().invoke(archive_cli, args, catch_exceptions=False, **kwargs)
+    return result
+
+
+def test_users_are_added_listed_and_disabled(archive):
+    db = ["--db", archive.db_url]
+    added = run([*db, "users", "add", "e09", "--role", "engineer", "--engineer", "E09"],
+                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    refused = run([*db, "users", "add", "x", "--role", "engineer", "--password", "longenough"])
+    assert refused.exit_code != 0 and "engineer code" in refused.output
+    listing = run([*db, "users", "list"])
+    assert "e09\tengineer\tE09\tactive" in listing.output
+    assert run([*db, "users", "disable", "e09"]).exit_code == 0
+    assert "e09\tengineer\tE09\tdisabled" in run([*db, "users", "list"]).output
+
+
+def test_reference_import_is_an_idempotent_upsert_that_reaches_the_laptops(
+        archive, tmp_path, laptops):
+    source = tmp_path / "reference.json"
+    source.write_text(json.dumps(REFERENCE, ensure_ascii=False), "utf-8")
+    db = ["--db", archive.db_url]
+    first = run([*db, "import", str(source)])
+    assert first.exit_code == 0 and "added: engineers 1, customers 1" in first.output
+    second = run([*db, "import", str(source)])
+    assert "added: 0" in second.output and "updated: 0" in second.output
+    csv_file = tmp_path / "customers.csv"
+    csv_file.write_text("code,name,is_group\nNKU,南开大学信息化中心,是\n", "utf-8")
+    third = run([*db, "import", str(csv_file)])
+    assert "updated: customers 1" in third.output
+    with archive.db.read() as session:
+        assert session.scalar(select(Customer.name).where(Customer.code == "NKU")) == (
+            "南开大学信息化中心")
+        assert session.scalar(select(func.count()).select_from(Device)) == 1
+
+    laptop = laptops("e01")
+    from fieldapp.sync.rounds import run_sync_round
+
+    assert run_sync_round(laptop.store, None, laptop.client).ok
+    with laptop.store.read() as session:
+        assert session.scalar(select(Engineer.name).where(Engineer.code == "E09")) == "陈刚"
+        assert session.scalar(select(Device.serial)) == "NKU-SW-001"
+
+
+def test_devices_are_listed_and_revoked_from_the_command_line(archive, laptops):
+    laptop = laptops("e02")
+    db = ["--db", archive.db_url]
+    listing = run([*db, "devices", "list", "--user", "e02"]).output
+    device_id = listing.split("\t")[0]
+    assert "laptop-e02\tactive" in listing
+    assert run([*db, "devices", "revoke", device_id]).exit_code == 0
+    assert "revoked" in run([*db, "devices", "list"]).output
+    from fieldapp.sync.client import AuthRequired
+
+    try:
+        laptop.client.me()
+        raise AssertionError("a revoked token still works")
+    except AuthRequired:
+        pass
+
+
+def test_sqlite_backup_is_a_working_copy(tmp_path):
+    db = ["--db", str(tmp_path / "archive.db")]
+    assert run([*db, "init"]).exit_code == 0
+    run([*db, "users", "add", "boss", "--role", "admin", "--password", PASSWORD])
+    target = tmp_path / "copy.db"
+    result = run([*db, "backup", str(target)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM archive_users").fetchall() == [("boss",)]
+    assert run([*db, "backup", str(target)]).exit_code != 0  # never overwrites
+
+
+def test_fieldapp_login_and_sync_from_the_command_line(archive, tmp_path):
+    data = tmp_path / "laptop"
+    store = open_store(data)
+    fill_demo(store, requests=4)
+    store.close()
+    runner = CliRunner()
+    base = ["--data-dir", str(data), "--lang", "en"]
+    login = runner.invoke(fieldapp_cli, [*base, "login", "--server", archive.url, "--user",
+                                         "centre"], input=f"{PASSWORD}\n")
+    assert login.exit_code == 0, login.output
+    assert "token kept in" in login.output and (data / "device_token").exists()
+    sync = runner.invoke(fieldapp_cli, [*base, "sync", "--json"])
+    assert sync.exit_code == 0, sync.output
+    counts = json.loads(sync.output)
+    assert counts["ok"] and counts["accepted"] > 0 and counts["pending"] == 0
+    bad = runner.invoke(fieldapp_cli, [*base, "login", "--server", archive.url, "--user",
+                                       "centre", "--password", "wrong password"])
+    assert bad.exit_code != 0 and "Wrong user name or password" in bad.output
+    assert runner.invoke(fieldapp_cli, [*base, "logout"]).exit_code == 0
+    after = runner.invoke(fieldapp_cli, [*base, "sync"])
+    assert after.exit_code == 1
+
+
+def test_the_archive_records_its_receive_time_and_flags_a_fast_laptop_clock(archive, laptops):
+    laptop = laptops("centre")
+    fill_demo(laptop.store, requests=1)
+    from fieldapp.sync import outbox
+    from fieldapp.sync.rounds import _records_for
+
+    with laptop.store.read() as session:
+        records = list(_records_for(session, outbox.pending(session, 5)).values())
+    laptop_clock = utcnow() + timedelta(minutes=10)
+    answer = laptop.client.push(records, laptop_clock)
+    assert answer["clock_skew_flagged"] and 590 <= answer["clock_skew_seconds"] <= 600
+    with archive.db.read() as session:
+        row = session.scalars(select(Received)).first()
+        assert row.laptop_time == laptop_clock and row.received_at < laptop_clock
+        assert row.clock_skew_seconds >= 590

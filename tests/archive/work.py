@@ -1,0 +1,72 @@
+"""Doing an engineer's work on a laptop through the core API (as the desktop app does)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from fieldapp import service_requests, slips
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.reference import engineer_by_code
+from fieldapp.store import Store
+from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
+from fieldapp.timeutil import utcnow
+from fieldapp.validation import FeeLineInput
+
+
+def dispatch(store: Store, code: str, customer_code: str = "HPLAW") -> uuid.UUID:
+    """The service centre takes a phone call and assigns it to engineer `code`."""
+    with store.write() as session:
+        customer = session.scalar(select(Customer).where(Customer.code == customer_code))
+        assert customer is not None
+        request = service_requests.take_request(
+            session, operator_code="C01", customer=customer, channel="onsite",
+            fault_reported="服务器无法开机", requested_at=utcnow() - timedelta(hours=2),
+            contact=customer.contacts[0], device=customer_devices(session, customer)[0],
+            engineer=engineer_by_code(session, code))
+        return request.id
+
+
+def customer_devices(session, customer: Customer) -> list[Device]:
+    return list(session.scalars(select(Device).where(Device.customer_id == customer.id)
+                                .order_by(Device.id)))
+
+
+def assigned_request(store: Store, code: str) -> ServiceRequest:
+    with store.read() as session:
+        engineer = engineer_by_code(session, code)
+        request = session.scalar(select(ServiceRequest).where(
+            ServiceRequest.assigned_engineer_id == engineer.id,
+            ServiceRequest.status == "assigned").order_by(ServiceRequest.id.desc()))
+        assert request is not None, f"no assigned request for {code}"
+        return request
+
+
+def seal_a_slip(store: Store, request_id, engineer_code: str) -> Slip:
+    """Start, fill in, price and sign a slip for this request; returns the sealed slip."""
+    now = utcnow()
+    with store.write() as session:
+        request = session.get_one(ServiceRequest, request_id)
+        engineer = engineer_by_code(session, engineer_code)
+        start = max(request.requested_at, now - timedelta(minutes=90))
+        slip = slips.start_slip(session, request, engineer, now=now)
+        slips.update_slip(session, slip, {
+            "arrived_at": start + timedelta(minutes=1),
+            "started_at": start + timedelta(minutes=2),
+            "solved_at": start + timedelta(minutes=30),
+            "departed_at": start + timedelta(minutes=35),
+            "fault_found": "硬盘坏道", "handling": "更换硬盘并恢复数据", "result": "solved"},
+            now=now)
+        slips.set_fee_lines(session, slip, [
+            FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(120)),
+            FeeLineInput("parts", "硬盘", Decimal(1), Decimal("455.50"))])
+        for role, name in (("engineer", engineer.name), ("customer", "孙丽")):
+            slips.sign_slip(session, slip, role=role, signer_name=name,
+                            strokes=signature_strokes(len(name)), pad_width=PAD_WIDTH,
+                            pad_height=PAD_HEIGHT, signed_at=start + timedelta(minutes=36),
+                            now=now)
+        assert slip.is_sealed
+        return slip
