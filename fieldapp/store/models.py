@@ -280,3 +280,8 @@ class SlipPrint(Record):
     copy_kind: Mapped[str] = mapped_column(String(10), default="customer")
     layout: Mapped[str] = mapped_column(String(10), default="a4")
     destination: Mapped[str] = mapped_column(String(200), default="")
+
+
+# The workflows' tables live in their own module; importing it here registers them on
+# Base.metadata for Alembic and the archive server.
+from fieldapp.store import workflow_models  # noqa: E402, F401
