@@ -25,7 +25,7 @@ depends_on = None
 # (table, message): rows of these tables are never updated or deleted.
 APPEND_ONLY = [
     ("events", "fieldapp: events are append-only"),
-    ("repair_orders", "fieldapp: sealed repair order is read-only"),
+    ("repair_orders", "fieldapp: repair intakes are append-only"),
     ("archive_entries", "fieldapp: archive entries are append-only"),
 ]
 
