@@ -67,6 +67,9 @@ _KNOWN_SQLITE_FAILURES: tuple[tuple[str, str, str], ...] = (
      "Cannot open the data file; check that the data folder exists and is writable."),
     ("disk i/o error", "磁盘读写错误，无法保存。", "A disk I/O error stopped the save."),
     ("sealed", "数据库拒绝修改已封存的服务单。", "The database refused to change a sealed slip."),
+    ("append-only", "数据库拒绝修改或删除只追加的记录（事件、送修登记、档案条目）。",
+     "The database refused to change or delete an append-only record "
+     "(event, repair intake, archive entry)."),
 )
 
 

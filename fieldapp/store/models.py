@@ -315,3 +315,8 @@ class SyncState(Base):
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# The workflows' tables live in their own module; importing it here registers them on
+# Base.metadata for Alembic and the archive server.
+from fieldapp.store import workflow_models  # noqa: E402, F401
