@@ -10,10 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
+from fieldapp.store.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -47,26 +49,34 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _slip_query(flt: SlipFilter) -> Select[tuple]:
-    query = (
-        select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
-               Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
-               func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
-               Slip.created_at, Slip.sealed_at)
-        .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
-        .join(Customer, ServiceRequest.customer_id == Customer.id)
-        .join(Engineer, Slip.engineer_id == Engineer.id)
+def _search_condition(session: Session, term: str) -> ColumnElement[bool]:
+    if search_index.usable_for(session, term):
+        return Slip.id.in_(search_index.slip_ids_matching(session, term))
+    # PostgreSQL (the archive) and terms the index cannot take: LIKE over the columns.
+    pattern = f"%{_escape_like(term)}%"
+    return or_(
+        Slip.number.like(pattern, escape="\\"),
+        ServiceRequest.number.like(pattern, escape="\\"),
+        Customer.name.like(pattern, escape="\\"),
+        Slip.fault_found.like(pattern, escape="\\"),
+        Slip.handling.like(pattern, escape="\\"),
+        ServiceRequest.fault_reported.like(pattern, escape="\\"),
     )
-    if flt.search.strip():
-        pattern = f"%{_escape_like(flt.search.strip())}%"
-        query = query.where(or_(
-            Slip.number.like(pattern, escape="\\"),
-            ServiceRequest.number.like(pattern, escape="\\"),
-            Customer.name.like(pattern, escape="\\"),
-            Slip.fault_found.like(pattern, escape="\\"),
-            Slip.handling.like(pattern, escape="\\"),
-            ServiceRequest.fault_reported.like(pattern, escape="\\"),
-        ))
+
+
+def _filtered(session: Session, query: Select[tuple], flt: SlipFilter, *,
+              joined: bool) -> Select[tuple]:
+    """Apply the filter; joins the request and customer only if `joined` is False and a
+    condition needs them (counting needs no joins: every slip has both)."""
+    term = flt.search.strip()
+    condition = _search_condition(session, term) if term else None
+    needs_request = bool(flt.customer_id or flt.channel) or (
+        term and not search_index.usable_for(session, term))
+    if needs_request and not joined:
+        query = query.join(ServiceRequest, Slip.request_id == ServiceRequest.id).join(
+            Customer, ServiceRequest.customer_id == Customer.id)
+    if condition is not None:
+        query = query.where(condition)
     if flt.status:
         query = query.where(Slip.status == flt.status)
     if flt.customer_id:
@@ -83,14 +93,34 @@ def _slip_query(flt: SlipFilter) -> Select[tuple]:
 
 
 def list_slips(session: Session, flt: SlipFilter | None = None, *, limit: int = 50,
-               offset: int = 0) -> list[SlipRow]:
-    query = _slip_query(flt or SlipFilter()).order_by(Slip.created_at.desc(), Slip.id.desc())
-    return [SlipRow(*row) for row in session.execute(query.limit(limit).offset(offset))]
+               offset: int = 0, after: tuple[datetime, uuid.UUID] | None = None
+               ) -> list[SlipRow]:
+    """One page of slips, newest first.
+
+    Page with `offset`, or (cheaper deep in a long list) with `after`: the
+    ``(created_at, id)`` of the last row of the previous page (keyset pagination).
+    """
+    query = (
+        select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
+               Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
+               func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
+               Slip.created_at, Slip.sealed_at)
+        .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
+        .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .join(Engineer, Slip.engineer_id == Engineer.id)
+    )
+    query = _filtered(session, query, flt or SlipFilter(), joined=True)
+    if after is not None:
+        query = query.where(tuple_(Slip.created_at, Slip.id) < tuple_(
+            literal(after[0], UTCDateTime()), literal(after[1], Uuid())))
+    query = query.order_by(Slip.created_at.desc(), Slip.id.desc()).limit(limit).offset(offset)
+    return [SlipRow(*row) for row in session.execute(query)]
 
 
 def count_slips(session: Session, flt: SlipFilter | None = None) -> int:
-    sub = _slip_query(flt or SlipFilter()).subquery()
-    return session.scalar(select(func.count()).select_from(sub)) or 0
+    query = _filtered(session, select(func.count()).select_from(Slip), flt or SlipFilter(),
+                      joined=False)
+    return session.scalar(query) or 0
 
 
 @dataclass(frozen=True)
