@@ -12,6 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
@@ -49,9 +51,15 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_condition(session: Session, term: str) -> ColumnElement[bool]:
+def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnElement[bool]:
     if search_index.usable_for(session, term):
-        return Slip.id.in_(search_index.slip_ids_matching(session, term))
+        matching = search_index.slip_ids_matching(session, term)
+        if ordered:
+            # ``+slips.id`` keeps SQLite from driving the query from the match list (then
+            # sorting every match): it walks the list's order index and probes the matches
+            # once built, so a common term (打印机, 蓝) stops after the first page.
+            return _no_index(Slip.id).in_(matching)
+        return Slip.id.in_(matching)
     # PostgreSQL (the archive) and terms the index cannot take: LIKE over the columns.
     pattern = f"%{_escape_like(term)}%"
     return or_(
@@ -64,12 +72,16 @@ def _search_condition(session: Session, term: str) -> ColumnElement[bool]:
     )
 
 
+def _no_index(column: ColumnElement[uuid.UUID]) -> ColumnElement[uuid.UUID]:
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
 def _filtered(session: Session, query: Select[tuple], flt: SlipFilter, *,
               joined: bool) -> Select[tuple]:
     """Apply the filter; joins the request and customer only if `joined` is False and a
     condition needs them (counting needs no joins: every slip has both)."""
     term = flt.search.strip()
-    condition = _search_condition(session, term) if term else None
+    condition = _search_condition(session, term, ordered=joined) if term else None
     needs_request = bool(flt.customer_id or flt.channel) or (
         term and not search_index.usable_for(session, term))
     if needs_request and not joined:
