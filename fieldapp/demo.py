@@ -8,8 +8,10 @@ drawn signatures, unsolved with a revisit, and an amended slip.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -87,6 +89,10 @@ def signature_strokes(seed: int) -> list[list[list[int]]]:
         x0 += width + rng.randint(20, 50)
         t += 150
     return strokes
+
+
+# Demo signers reuse a small pool of signatures, so each is drawn (and its PNG rendered) once.
+_pooled_strokes = functools.lru_cache(maxsize=64)(signature_strokes)
 
 
 @dataclass
@@ -178,10 +184,10 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
     slips.set_fee_lines(session, slip, lines)
     sign_time = (departed or solved or started) - timedelta(minutes=2)
     slips.sign_slip(session, slip, role="engineer", signer_name=engineer.name,
-                    strokes=signature_strokes(sum(map(ord, engineer.code))), pad_width=PAD_WIDTH,
+                    strokes=_pooled_strokes(sum(map(ord, engineer.code))), pad_width=PAD_WIDTH,
                     pad_height=PAD_HEIGHT, signed_at=sign_time, now=now)
     slips.sign_slip(session, slip, role="customer", signer_name=contact.name,
-                    strokes=signature_strokes(1000 + i % 23), pad_width=PAD_WIDTH,
+                    strokes=_pooled_strokes(1000 + i % 23), pad_width=PAD_WIDTH,
                     pad_height=PAD_HEIGHT, signed_at=sign_time + timedelta(minutes=1), now=now)
     if stage == "amended":
         slips.amend_slip(session, slip, reason="客户要求更正交通费", engineer=engineer,
@@ -189,8 +195,14 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
 
 
 def fill_demo(store: Store, *, requests: int = 40, seed: int = 7,
-              now: datetime | None = None, batch: int = 500) -> int:
-    """Fill the store with demo data; returns the number of requests made."""
+              now: datetime | None = None, batch: int = 500,
+              progress: Callable[[int, int], None] | None = None,
+              progress_every: int = 10_000) -> int:
+    """Fill the store with demo data; returns the number of requests made.
+
+    `progress(done, total)` is called after every `progress_every` requests (and at the
+    end), each time after a committed batch.
+    """
     now = now or utcnow()
     rng = random.Random(seed)
     span = timedelta(days=max(30, min(365, requests // 20)))
@@ -207,4 +219,7 @@ def fill_demo(store: Store, *, requests: int = 40, seed: int = 7,
             )
             for i in range(start, min(requests, start + batch)):
                 _one_request(session, world, i, now, rng, span)
+        done = min(requests, start + batch)
+        if progress is not None and (done % progress_every < batch or done == requests):
+            progress(done, requests)
     return requests

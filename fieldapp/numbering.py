@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fieldapp.ids import format_number
@@ -13,6 +15,8 @@ from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local
 REQUEST = "R"
 SLIP = "S"
 
+_SEQUENCES = NumberSequence.__table__
+
 
 def next_number(session: Session, kind: str, operator_code: str, moment: datetime,
                 tz: str = DEFAULT_TIMEZONE) -> str:
@@ -20,12 +24,19 @@ def next_number(session: Session, kind: str, operator_code: str, moment: datetim
 
     Safe without the network: the operator code is unique per person, and the write
     transaction (BEGIN IMMEDIATE) serialises two windows on the same laptop.
+
+    One upsert on the table (not the ORM), so taking a number neither flushes the
+    session's pending work nor depends on a sequence row staying in the identity map.
     """
     day = to_local(moment, tz).date()
-    row = session.get(NumberSequence, (kind, operator_code, day))
-    if row is None:
-        row = NumberSequence(kind=kind, operator_code=operator_code, day=day, last=0)
-        session.add(row)
-    row.last += 1
-    session.flush()
-    return format_number(kind, operator_code, day, row.last)
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else (
+        sqlite_insert)
+    statement = (
+        insert(_SEQUENCES)
+        .values(kind=kind, operator_code=operator_code, day=day, last=1)
+        .on_conflict_do_update(index_elements=["kind", "operator_code", "day"],
+                               set_={"last": _SEQUENCES.c.last + 1})
+        .returning(_SEQUENCES.c.last)
+    )
+    last = session.connection().execute(statement).scalar_one()
+    return format_number(kind, operator_code, day, last)

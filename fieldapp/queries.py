@@ -10,10 +10,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
+from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
+from fieldapp.store.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -47,26 +51,44 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _slip_query(flt: SlipFilter) -> Select[tuple]:
-    query = (
-        select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
-               Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
-               func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
-               Slip.created_at, Slip.sealed_at)
-        .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
-        .join(Customer, ServiceRequest.customer_id == Customer.id)
-        .join(Engineer, Slip.engineer_id == Engineer.id)
+def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnElement[bool]:
+    if search_index.usable_for(session, term):
+        matching = search_index.slip_ids_matching(session, term)
+        if ordered:
+            # ``+slips.id`` keeps SQLite from driving the query from the match list (then
+            # sorting every match): it walks the list's order index and probes the matches
+            # once built, so a common term (打印机, 蓝) stops after the first page.
+            return _no_index(Slip.id).in_(matching)
+        return Slip.id.in_(matching)
+    # PostgreSQL (the archive) and terms the index cannot take: LIKE over the columns.
+    pattern = f"%{_escape_like(term)}%"
+    return or_(
+        Slip.number.like(pattern, escape="\\"),
+        ServiceRequest.number.like(pattern, escape="\\"),
+        Customer.name.like(pattern, escape="\\"),
+        Slip.fault_found.like(pattern, escape="\\"),
+        Slip.handling.like(pattern, escape="\\"),
+        ServiceRequest.fault_reported.like(pattern, escape="\\"),
     )
-    if flt.search.strip():
-        pattern = f"%{_escape_like(flt.search.strip())}%"
-        query = query.where(or_(
-            Slip.number.like(pattern, escape="\\"),
-            ServiceRequest.number.like(pattern, escape="\\"),
-            Customer.name.like(pattern, escape="\\"),
-            Slip.fault_found.like(pattern, escape="\\"),
-            Slip.handling.like(pattern, escape="\\"),
-            ServiceRequest.fault_reported.like(pattern, escape="\\"),
-        ))
+
+
+def _no_index(column: ColumnElement[uuid.UUID]) -> ColumnElement[uuid.UUID]:
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def _filtered(session: Session, query: Select[tuple], flt: SlipFilter, *,
+              joined: bool) -> Select[tuple]:
+    """Apply the filter; joins the request and customer only if `joined` is False and a
+    condition needs them (counting needs no joins: every slip has both)."""
+    term = flt.search.strip()
+    condition = _search_condition(session, term, ordered=joined) if term else None
+    needs_request = bool(flt.customer_id or flt.channel) or (
+        term and not search_index.usable_for(session, term))
+    if needs_request and not joined:
+        query = query.join(ServiceRequest, Slip.request_id == ServiceRequest.id).join(
+            Customer, ServiceRequest.customer_id == Customer.id)
+    if condition is not None:
+        query = query.where(condition)
     if flt.status:
         query = query.where(Slip.status == flt.status)
     if flt.customer_id:
@@ -83,14 +105,34 @@ def _slip_query(flt: SlipFilter) -> Select[tuple]:
 
 
 def list_slips(session: Session, flt: SlipFilter | None = None, *, limit: int = 50,
-               offset: int = 0) -> list[SlipRow]:
-    query = _slip_query(flt or SlipFilter()).order_by(Slip.created_at.desc(), Slip.id.desc())
-    return [SlipRow(*row) for row in session.execute(query.limit(limit).offset(offset))]
+               offset: int = 0, after: tuple[datetime, uuid.UUID] | None = None
+               ) -> list[SlipRow]:
+    """One page of slips, newest first.
+
+    Page with `offset`, or (cheaper deep in a long list) with `after`: the
+    ``(created_at, id)`` of the last row of the previous page (keyset pagination).
+    """
+    query = (
+        select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
+               Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
+               func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
+               Slip.created_at, Slip.sealed_at)
+        .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
+        .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .join(Engineer, Slip.engineer_id == Engineer.id)
+    )
+    query = _filtered(session, query, flt or SlipFilter(), joined=True)
+    if after is not None:
+        query = query.where(tuple_(Slip.created_at, Slip.id) < tuple_(
+            literal(after[0], UTCDateTime()), literal(after[1], Uuid())))
+    query = query.order_by(Slip.created_at.desc(), Slip.id.desc()).limit(limit).offset(offset)
+    return [SlipRow(*row) for row in session.execute(query)]
 
 
 def count_slips(session: Session, flt: SlipFilter | None = None) -> int:
-    sub = _slip_query(flt or SlipFilter()).subquery()
-    return session.scalar(select(func.count()).select_from(sub)) or 0
+    query = _filtered(session, select(func.count()).select_from(Slip), flt or SlipFilter(),
+                      joined=False)
+    return session.scalar(query) or 0
 
 
 @dataclass(frozen=True)

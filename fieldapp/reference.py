@@ -100,12 +100,15 @@ def find_devices(session: Session, scanned: str, customer_id: uuid.UUID | None =
 
 
 def active_contract(session: Session, customer_id: uuid.UUID, on: date) -> Contract | None:
-    return session.scalar(
-        select(Contract)
-        .where(Contract.customer_id == customer_id, Contract.starts_on <= on,
-               Contract.ends_on >= on)
-        .order_by(Contract.starts_on.desc())
-    )
+    # No autoflush: contracts are flushed when made (create_contract), and taking a request
+    # should not push the session's other pending work to the database first.
+    with session.no_autoflush:
+        return session.scalar(
+            select(Contract)
+            .where(Contract.customer_id == customer_id, Contract.starts_on <= on,
+                   Contract.ends_on >= on)
+            .order_by(Contract.starts_on.desc())
+        )
 
 
 def list_customers(session: Session) -> list[Customer]:

@@ -80,7 +80,6 @@ def take_request(
         created_at=now, updated_at=now,
     )
     session.add(request)
-    session.flush()
     return request
 
 

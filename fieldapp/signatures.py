@@ -8,6 +8,7 @@ Integers only, so the canonical JSON (and hence the seal) is exact on every mach
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -67,6 +68,19 @@ def line_width(pressure: int, base: float) -> float:
 
 def render_png(strokes: Strokes, width: int, height: int, *, scale: float = 1.0) -> bytes:
     """Draw the strokes black on white (a PNG the screen and the archive can show)."""
+    return render_png_of_json(strokes_to_json(strokes), width, height, scale=scale)
+
+
+@functools.lru_cache(maxsize=256)
+def render_png_of_json(strokes_json: str, width: int, height: int, *,
+                       scale: float = 1.0) -> bytes:
+    """`render_png` keyed on the canonical strokes JSON, cached.
+
+    Rendering (PNG compression with optimize=True) costs about 2.5 ms; the same strokes
+    always give the same bytes, so a repeated signature (the demo's pool, a re-sign after
+    clearing) is drawn once. Bytes are immutable, so sharing them is safe.
+    """
+    strokes = strokes_from_json(strokes_json)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
     image = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(image)

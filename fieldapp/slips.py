@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fieldapp.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.numbering import SLIP, next_number
 from fieldapp.sealing import seal_document, seal_of
-from fieldapp.signatures import render_png, stroke_issues, strokes_to_json
+from fieldapp.signatures import render_png_of_json, stroke_issues, strokes_to_json
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip, SlipPrint
 from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
@@ -67,12 +67,11 @@ def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
                             f"Request {request.number} is closed; no new slip can be started.")
     now = now or utcnow()
     slip = Slip(number=next_number(session, SLIP, engineer.code, now, tz), request=request,
-                engineer=engineer, created_at=now, updated_at=now)
+                engineer=engineer, created_at=now, updated_at=now, fee_lines=[], signatures=[])
     session.add(slip)
     if request.assigned_engineer is None:
         request.assigned_engineer = engineer
     request.status = "in_progress"
-    session.flush()
     return slip
 
 
@@ -98,7 +97,6 @@ def update_slip(session: Session, slip: Slip, changes: dict[str, Any], *,
     raise_if(issues)
     for field, value in changes.items():
         setattr(slip, field, value.strip() if isinstance(value, str) else value)
-    session.flush()
 
 
 def set_fee_lines(session: Session, slip: Slip, lines: Iterable[FeeLineInput]) -> None:
@@ -108,14 +106,12 @@ def set_fee_lines(session: Session, slip: Slip, lines: Iterable[FeeLineInput]) -
     lines = list(lines)
     raise_if(fee_line_issues(lines))
     slip.fee_lines.clear()
-    session.flush()
     for position, line in enumerate(lines, start=1):
         slip.fee_lines.append(FeeLine(
             position=position, kind=line.kind, description=line.description,
             quantity_milli=line.quantity_milli, unit_price_fen=line.unit_price_fen,
             amount_fen=line.amount_fen,
         ))
-    session.flush()
 
 
 def sign_slip(session: Session, slip: Slip, *, role: str, signer_name: str,
@@ -138,17 +134,20 @@ def sign_slip(session: Session, slip: Slip, *, role: str, signer_name: str,
         issues.append(FieldIssue(f"signature.{role}", "already_signed", "该方已签名。",
                                  "This party has signed already."))
     raise_if(issues)
+    strokes_json = strokes_to_json(strokes)
     slip.signatures.append(Signature(
         role=role, signer_name=signer_name.strip(), signed_at=signed_at,
-        pad_width=pad_width, pad_height=pad_height, strokes=strokes_to_json(strokes),
-        image_png=render_png(strokes, pad_width, pad_height, scale=0.5),
+        pad_width=pad_width, pad_height=pad_height, strokes=strokes_json,
+        image_png=render_png_of_json(strokes_json, pad_width, pad_height, scale=0.5),
     ))
-    session.flush()
     if all(slip.signature(r) is not None for r in SIGNER_ROLES):
         _seal(session, slip, now)
 
 
 def _seal(session: Session, slip: Slip, now: datetime) -> None:
+    # The fee lines and signatures reach the database before the seal does: the sealing
+    # triggers refuse children of a sealed slip (one flush orders parent updates first).
+    session.flush()
     document = seal_document(slip)
     slip.seal_document = json.dumps(document, ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"))
@@ -158,7 +157,6 @@ def _seal(session: Session, slip: Slip, now: datetime) -> None:
     request = slip.request
     if slip.result == "solved" and request.status in ("open", "assigned", "in_progress"):
         request.status = "resolved"
-    session.flush()
 
 
 def clear_signatures(session: Session, slip: Slip) -> None:
@@ -178,7 +176,7 @@ def amend_slip(session: Session, original: Slip, *, reason: str, engineer: Engin
     now = now or utcnow()
     amendment = Slip(
         number=next_number(session, SLIP, engineer.code, now, tz), request=original.request,
-        engineer=engineer, amends=original, amendment_reason=reason.strip(),
+        engineer=engineer, amends=original, amendment_reason=reason.strip(), signatures=[],
         **{f: getattr(original, f) for f in EDITABLE_FIELDS},
     )
     for line in original.fee_lines:

@@ -24,8 +24,12 @@ from fieldapp.timeutil import format_local, utcnow
 @pass_app
 def demo_command(app: AppContext, count: int, seed: int) -> None:
     """Fill the local store with realistic Chinese demo data."""
+    def report(done: int, total: int) -> None:
+        click.echo(t(f"已生成 {done}/{total} 个请求…", f"{done}/{total} requests made…"))
+
     with fail_on_errors():
-        fill_demo(app.store, requests=count, seed=seed)
+        fill_demo(app.store, requests=count, seed=seed,
+                  progress=report if count >= 10_000 else None)
     click.echo(t(f"已生成 {count} 个演示服务请求（数据目录：{app.data_dir}）。",
                  f"Made {count} demo service requests (data folder: {app.data_dir})."))
 

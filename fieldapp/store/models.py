@@ -52,6 +52,12 @@ class Record(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    def __init__(self, **kwargs: object) -> None:
+        # The id is known as soon as the object exists, so the core need not flush to
+        # hand it out (the write transaction's commit flushes once).
+        kwargs.setdefault("id", new_uuid())
+        super().__init__(**kwargs)
+
 
 # --- reference data -------------------------------------------------------------------
 
