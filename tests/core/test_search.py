@@ -185,11 +185,11 @@ def test_imported_slips_are_searchable(store, sealed_number, tmp_path):
         other.close()
 
 
-def test_upgrade_from_0002_backfills_the_index(tmp_path):
+def test_upgrade_from_the_previous_revision_backfills_the_index(tmp_path):
     folder = tmp_path / "old"
     folder.mkdir()
     engine = create_sqlite_engine(folder / "fieldapp.db")
-    upgrade(engine, "0002")
+    upgrade(engine, "0004")  # the revision before the search index
     engine.dispose()
     old = open_store(folder, migrate=False)
     fill_demo(old, requests=60, now=DEMO_NOW)
