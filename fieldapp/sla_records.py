@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.sla import (
     ClockResult,
@@ -53,11 +59,42 @@ def _facts(request: ServiceRequest, visits: list[Slip]) -> RequestFacts:
     )
 
 
-def request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
-    """The request's clocks, stopped by the first arrival / solution among all its slips."""
+@dataclass(frozen=True)
+class SlaInputs:
+    """Everything a request's clocks depend on, so a list can recompute them as time passes
+    (a countdown on screen) without going back to the database."""
+
+    facts: RequestFacts
+    terms: SlaTerms
+    calendar: ServiceCalendar
+
+    def clocks(self, now: datetime) -> list[ClockResult]:
+        return clocks_for_request(self.facts, self.terms, self.calendar, now)
+
+
+def sla_inputs(request: ServiceRequest) -> SlaInputs:
     terms, calendar = contract_terms(request.contract)
     visits = [s for s in request.slips if s.amends_slip_id is None]
-    return clocks_for_request(_facts(request, visits), terms, calendar, now)
+    return SlaInputs(_facts(request, visits), terms, calendar)
+
+
+def sla_inputs_for(session: Session, request_ids: Iterable[uuid.UUID]
+                   ) -> dict[uuid.UUID, SlaInputs]:
+    """SLA inputs of many requests (a list page) in a few queries."""
+    ids = list(request_ids)
+    if not ids:
+        return {}
+    requests = session.scalars(
+        select(ServiceRequest).where(ServiceRequest.id.in_(ids)).options(
+            selectinload(ServiceRequest.slips), selectinload(ServiceRequest.contract),
+            selectinload(ServiceRequest.site), selectinload(ServiceRequest.customer))
+    )
+    return {request.id: sla_inputs(request) for request in requests}
+
+
+def request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
+    """The request's clocks, stopped by the first arrival / solution among all its slips."""
+    return sla_inputs(request).clocks(now)
 
 
 def slip_clocks(slip: Slip, now: datetime) -> list[ClockResult]:

@@ -1,7 +1,8 @@
 """What the SLA column shows: the one adapter between request rows and `fieldapp.sla`.
 
-With `fieldapp.sla` (the sla branch) the cell shows the clock's state and deadline;
-without it, the request's age. State is shown by text *and* colour (never colour alone).
+The list's worker loads each row's `SlaInputs` (the contract's terms and calendar, the
+site's in-city flag, the visits' times); the cell recomputes the clock from them at paint
+time, so the countdown stays current. State is shown by text *and* colour.
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fieldapp.queries import RequestRow
+from fieldapp.sla_records import SlaInputs
 from fieldapp.timeutil import format_local
 from ui.i18n import tr
-
-try:  # the sla branch lands later; until then the column shows the request's age
-    from fieldapp import sla as _sla
-except ImportError:  # pragma: no cover - depends on the branch
-    _sla = None
 
 COLOURS = {
     "on_track": "#1b7f3b",
@@ -42,21 +39,14 @@ def _age_text(minutes: int) -> str:
     return tr("sla.age_hours", hours=minutes // 60, minutes=minutes % 60)
 
 
-def sla_cell(row: RequestRow, now: datetime) -> SlaCell:
-    if _sla is not None:
-        try:
-            facts = _sla.RequestFacts(channel=row.channel, requested_at=row.requested_at,
-                                      answered_at=row.answered_at)
-            clocks = _sla.clocks_for_request(facts, _sla.SlaTerms(), _sla.ServiceCalendar(),
-                                             now)
-        except Exception:  # a clock we cannot compute falls back to the age, never crashes
-            clocks = []
-        if clocks:
-            clock = clocks[0]
-            state = str(clock.state)
-            name = tr(f"sla.state.{state}")
-            deadline = format_local(clock.deadline) if clock.deadline else ""
-            text = tr("sla.state_deadline", state=name, deadline=deadline) if deadline else name
-            return SlaCell(text, state, COLOURS.get(state, COLOURS["age"]))
+def sla_cell(row: RequestRow, inputs: SlaInputs | None, now: datetime) -> SlaCell:
+    clocks = inputs.clocks(now) if inputs is not None else []
+    if clocks:
+        clock = clocks[0]
+        state = str(clock.state)
+        name = tr(f"sla.state.{state}")
+        deadline = format_local(clock.deadline) if clock.deadline else ""
+        text = tr("sla.state_deadline", state=name, deadline=deadline) if deadline else name
+        return SlaCell(text, state, COLOURS.get(state, COLOURS["age"]))
     minutes = max(0, int((now - row.requested_at).total_seconds() // 60))
     return SlaCell(tr("sla.age", age=_age_text(minutes)), "age", COLOURS["age"])

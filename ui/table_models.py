@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fieldapp.queries import RequestRow, SlipFilter, SlipRow, list_requests, list_slips
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
+from fieldapp.sla_records import SlaInputs, sla_inputs_for
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS
@@ -149,12 +150,23 @@ class PagedModel(QAbstractTableModel):
 
 # --- the app's lists ------------------------------------------------------------------
 
-def _sla_text(row: RequestRow) -> str:
-    return sla_cell(row, utcnow()).text
+@dataclass(frozen=True)
+class RequestItem:
+    """A request list row with the inputs of its SLA clocks (loaded by the worker)."""
+
+    row: RequestRow
+    sla: SlaInputs | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
 
 
-def _sla_colour(row: RequestRow) -> str:
-    return sla_cell(row, utcnow()).colour
+def _sla_text(item: RequestItem) -> str:
+    return sla_cell(item.row, item.sla, utcnow()).text
+
+
+def _sla_colour(item: RequestItem) -> str:
+    return sla_cell(item.row, item.sla, utcnow()).colour
 
 
 REQUEST_COLUMNS = (
@@ -189,9 +201,14 @@ def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, SLIP_COLUMNS, parent)
 
 
-def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestRow]]:
-    return lambda s, offset, limit: list_requests(s, statuses=OPEN_STATUSES, search=search,
-                                                  limit=limit, offset=offset)
+def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestItem]]:
+    def page(session: Session, offset: int, limit: int) -> list[RequestItem]:
+        rows = list_requests(session, statuses=OPEN_STATUSES, search=search, limit=limit,
+                             offset=offset)
+        inputs = sla_inputs_for(session, [r.id for r in rows])
+        return [RequestItem(r, inputs.get(r.id)) for r in rows]
+
+    return page
 
 
 def slips_query(flt: SlipFilter) -> Callable[[Session, int, int], list[SlipRow]]:

@@ -1,0 +1,72 @@
+"""Stored requests get the clocks of their own contract, site and visits."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from fieldapp import reference, service_requests, slips
+from fieldapp.sla import ClockKind, ClockState
+from fieldapp.sla_records import request_clocks, sla_inputs_for
+
+# Tuesday 2026-11-24 22:00 in Tianjin: outside office hours.
+NIGHT = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+
+
+def take_onsite(store, *, calendar: dict, in_city: bool = True) -> str:
+    with store.write() as session:
+        customer = reference.create_customer(session, code="TJH1", name="天津市第一中心医院",
+                                             is_group=True)
+        site = reference.add_site(session, customer, name="门诊楼", in_city=in_city)
+        reference.create_contract(session, customer, number="FW-2026-TJH1",
+                                  starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+                                  service_calendar=json.dumps(calendar))
+        return service_requests.take_request(
+            session, operator_code="C01", customer=customer, channel="onsite",
+            fault_reported="急诊挂号电脑无法开机", requested_at=NIGHT, contact_name="赵磊",
+            site=site, now=NIGHT).number
+
+
+def clock(store, number, now):
+    with store.read() as session:
+        return request_clocks(service_requests.get_request(session, number), now)[0]
+
+
+def test_a_7x24_contract_counts_the_night(store):
+    number = take_onsite(store, calendar={"always_open": True})
+    result = clock(store, number, NIGHT + timedelta(minutes=30))
+    assert result.kind is ClockKind.ONSITE_ARRIVAL
+    assert result.deadline == NIGHT + timedelta(hours=2)
+
+
+def test_an_office_hours_contract_starts_counting_next_morning(store):
+    number = take_onsite(store, calendar={})
+    result = clock(store, number, NIGHT + timedelta(minutes=30))
+    assert result.deadline == datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 11:00 Tianjin
+    assert result.state is ClockState.ON_TRACK
+
+
+def test_a_site_outside_the_city_has_no_arrival_promise(store):
+    number = take_onsite(store, calendar={"always_open": True}, in_city=False)
+    assert clock(store, number, NIGHT).state is ClockState.NOT_APPLICABLE
+
+
+def test_the_first_arrival_stops_the_clock(store):
+    number = take_onsite(store, calendar={"always_open": True})
+    with store.write() as session:
+        request = service_requests.get_request(session, number)
+        engineer = reference.create_engineer(session, code="E02", name="李明")
+        slip = slips.start_slip(session, request, engineer, now=NIGHT + timedelta(minutes=90))
+        slips.update_slip(session, slip, {"arrived_at": NIGHT + timedelta(minutes=90)},
+                          now=NIGHT + timedelta(minutes=90))
+    assert clock(store, number, NIGHT + timedelta(hours=5)).state is ClockState.MET
+
+
+def test_inputs_for_a_page_of_requests_in_one_call(store):
+    number = take_onsite(store, calendar={"always_open": True})
+    with store.read() as session:
+        request = service_requests.get_request(session, number)
+        inputs = sla_inputs_for(session, [request.id])
+    later = NIGHT + timedelta(hours=3, minutes=1)  # past the 3-hour cap
+    assert inputs[request.id].clocks(later)[0].state is ClockState.BREACHED
+    assert inputs[request.id].facts.is_group_customer
