@@ -159,6 +159,19 @@ def devices_revoke(ctx: click.Context, device_id: uuid.UUID) -> None:
     click.echo(f"device {device_id} revoked")
 
 
+@cli.command()
+@click.option("--requests", "count", default=40, show_default=True,
+              type=click.IntRange(1, 1_000_000), help="How many demo service requests.")
+@click.pass_context
+def demo(ctx: click.Context, count: int) -> None:
+    """Load Chinese demo data (customers, engineers E01–E07, requests, sealed slips)."""
+    from fieldapp.archive.demo import load_demo
+
+    with _database(ctx) as db:
+        counts = load_demo(db, requests=count)
+    click.echo(f"demo loaded: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}")
+
+
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
