@@ -25,7 +25,7 @@ from fieldapp.errors import WorkflowError
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer
 from fieldapp.sync import outbox
-from fieldapp.sync.rounds import _records_for
+from fieldapp.sync.rounds import records_for
 from fieldapp.timeutil import utcnow
 
 LOADER = "demo-loader"
@@ -45,7 +45,7 @@ def load_demo(db: Database, *, requests: int, seed: int = 7) -> dict[str, int]:
             fill_demo(store, requests=requests, seed=seed)
             with store.read() as session:
                 entries = outbox.pending(session, limit=10**9)
-                records = _records_for(session, entries)
+                records = records_for(session, entries)
         finally:
             store.close()
         ordered = [records[(e.table, e.record_id)] for e in entries

@@ -94,7 +94,7 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
             return
         with store.read() as session:
             entries = outbox.pending(session, batch)
-            records = _records_for(session, entries)
+            records = records_for(session, entries)
         if not entries:
             return
         sent = [e for e in entries if (e.table, e.record_id) in records]
@@ -133,7 +133,7 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
             return  # the archive answered nothing: do not loop
 
 
-def _records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str, uuid.UUID],
+def records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str, uuid.UUID],
                                                                           dict]:
     by_table: dict[str, list[uuid.UUID]] = {}
     for entry in entries:
