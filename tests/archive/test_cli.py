@@ -132,10 +132,10 @@ def test_the_archive_records_its_receive_time_and_flags_a_fast_laptop_clock(arch
     laptop = laptops("centre")
     fill_demo(laptop.store, requests=1)
     from fieldapp.sync import outbox
-    from fieldapp.sync.rounds import _records_for
+    from fieldapp.sync.rounds import records_for
 
     with laptop.store.read() as session:
-        records = list(_records_for(session, outbox.pending(session, 5)).values())
+        records = list(records_for(session, outbox.pending(session, 5)).values())
     laptop_clock = utcnow() + timedelta(minutes=10)
     answer = laptop.client.push(records, laptop_clock)
     assert answer["clock_skew_flagged"] and 590 <= answer["clock_skew_seconds"] <= 600

@@ -55,11 +55,11 @@ def test_pushing_the_same_records_again_is_answered_duplicate_and_stores_nothing
         archive, laptops):
     laptop = laptops("centre")
     fill_demo(laptop.store, requests=8)
-    from fieldapp.sync.rounds import _records_for
+    from fieldapp.sync.rounds import records_for
     from fieldapp.timeutil import utcnow
 
     with laptop.store.read() as session:
-        records = list(_records_for(session, outbox.pending(session, 1000)).values())
+        records = list(records_for(session, outbox.pending(session, 1000)).values())
     first = laptop.client.push(records, utcnow())
     assert {r["status"] for r in first["results"]} == {"accepted"}
     with archive.db.read() as session:

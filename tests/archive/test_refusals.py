@@ -12,7 +12,7 @@ from fieldapp.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest, Slip, SyncOutbox
 from fieldapp.sync import outbox
 from fieldapp.sync.client import AuthRequired, ServerError
-from fieldapp.sync.rounds import _records_for, run_sync_round
+from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.sync.wire import content_hash, read_record
 from fieldapp.timeutil import utcnow
 from tests.archive.work import assigned_request, dispatch, seal_a_slip
@@ -125,7 +125,7 @@ def test_a_forged_seal_hash_is_refused(archive, laptops):
     laptop = laptops("centre")
     fill_demo(laptop.store, requests=8)
     with laptop.store.read() as session:
-        records = _records_for(session, outbox.pending(session, 1000))
+        records = records_for(session, outbox.pending(session, 1000))
     slip = next(r for r in records.values() if r["table"] == "slips" and r["row"]["seal"])
     slip["row"]["seal"] = "0" * 64
     slip["hash"] = content_hash(slip)

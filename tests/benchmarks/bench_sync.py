@@ -27,7 +27,7 @@ from fieldapp.store import open_store
 from fieldapp.store.models import Slip
 from fieldapp.sync import outbox
 from fieldapp.sync.client import ArchiveClient
-from fieldapp.sync.rounds import PUSH_BATCH, _records_for, run_sync_round
+from fieldapp.sync.rounds import PUSH_BATCH, records_for, run_sync_round
 from fieldapp.timeutil import utcnow
 from tests.archive.servers import (
     PASSWORD,
@@ -47,7 +47,7 @@ def bench(db_url: str, requests: int, folder: Path) -> None:
             sealed = session.scalar(select(func.count()).select_from(Slip)
                                     .where(Slip.seal.is_not(None)))
             entries = outbox.pending(session, 1_000_000)
-            records = list(_records_for(session, entries).values())
+            records = list(records_for(session, entries).values())
         bodies = [json.dumps({"client_time": utcnow().isoformat(),
                               "records": records[i:i + PUSH_BATCH]}).encode()
                   for i in range(0, len(records), PUSH_BATCH)]
