@@ -188,7 +188,8 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
                     pad_height=PAD_HEIGHT, signed_at=sign_time, now=now)
     slips.sign_slip(session, slip, role="customer", signer_name=contact.name,
                     strokes=_pooled_strokes(1000 + i % 23), pad_width=PAD_WIDTH,
-                    pad_height=PAD_HEIGHT, signed_at=sign_time + timedelta(minutes=1), now=now)
+                    pad_height=PAD_HEIGHT, signed_at=sign_time + timedelta(minutes=1),
+                    now=sign_time + timedelta(minutes=1))  # sealed as the customer signs
     if stage == "amended":
         slips.amend_slip(session, slip, reason="客户要求更正交通费", engineer=engineer,
                          now=now)
