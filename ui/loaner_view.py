@@ -16,10 +16,12 @@ from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.workflow_lists import LoanerRow, list_loaners
 from ui import i18n
+from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
 from ui.ops import Ops
 from ui.repair_data import take_back
 from ui.table_models import Column, PagedModel, table_view
+from ui.workflow_documents import loaner_record
 from ui.workflow_widgets import PadDialog, button, message
 
 STATUS_COLOURS = {"overdue": "#c62828", "out": "#b36b00", "available": "#1b7f3b",
@@ -57,19 +59,23 @@ class LoanersPage(QWidget):
         self.condition_caption = QLabel()
         self.condition_caption.setBuddy(self.condition)
         self.return_button = button(primary=True)
+        self.record_button = button()
         self.error = error_label()
+        self.preview: DocumentPreviewDialog | None = None
         self.pad_dialog: PadDialog | None = None
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.condition_caption)
         row.addWidget(self.condition)
         row.addWidget(self.return_button)
+        row.addWidget(self.record_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.error)
         layout.addLayout(row)
         self.return_button.clicked.connect(self.take_back_selected)
+        self.record_button.clicked.connect(self.open_record)
         self.model.loaded.connect(self._update_summary)
         self.retranslate()
         i18n.connect(self)
@@ -83,6 +89,7 @@ class LoanersPage(QWidget):
             self.condition.addItem(tr(f"loaner.condition.{c}"), c)
         self.condition.setCurrentIndex(max(0, self.condition.findData(current)))
         self.return_button.setText(tr("loaner.take_back"))
+        self.record_button.setText(tr("loaner.record"))
         self._update_summary()
 
     def refresh(self) -> None:
@@ -131,6 +138,19 @@ class LoanersPage(QWidget):
         engineer.finished.connect(lambda _r: engineer.deleteLater())
         self.pad_dialog = engineer
         engineer.open()
+
+    def open_record(self) -> None:
+        """The loaner record (备机借用单) of the selected loaner's current or last loan."""
+        row = self.selected()
+        if row is None:
+            show_error(self.error, None, i18n.tr("page.select_row"))
+            return
+        render = loaner_record(row.asset_tag, row.repair_number or None, self.settings,
+                               i18n.current())
+        dialog = DocumentPreviewDialog(self.ops, "docs.loaner_title", render, self.window())
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.preview = dialog
+        dialog.open()
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.error, None, message(exc))

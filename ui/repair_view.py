@@ -12,7 +12,7 @@ loaner is proposed; lending takes the engineer's and the customer's signatures.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -40,7 +40,7 @@ from ui.document_preview import DocumentPreviewDialog
 from ui.fields import TimeField, error_label, show_error
 from ui.ops import Ops
 from ui.repair_data import RepairData, lend, load_repair, step
-from ui.workflow_documents import repair_copy
+from ui.workflow_documents import loaner_record, repair_copy
 from ui.workflow_widgets import (
     PadDialog,
     button,
@@ -172,10 +172,11 @@ class RepairView(QDialog):
 
         self.error = error_label()
         self.intake_copy_button, self.return_copy_button = button(), button()
-        self.close_button = button()
+        self.loaner_copy_button, self.close_button = button(), button()
         bottom = QHBoxLayout()
         bottom.addWidget(self.intake_copy_button)
         bottom.addWidget(self.return_copy_button)
+        bottom.addWidget(self.loaner_copy_button)
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
 
@@ -208,6 +209,7 @@ class RepairView(QDialog):
         self.lend_button.clicked.connect(self.lend_loaner)
         self.intake_copy_button.clicked.connect(lambda: self.open_copy("intake"))
         self.return_copy_button.clicked.connect(lambda: self.open_copy("return"))
+        self.loaner_copy_button.clicked.connect(lambda: self.open_copy("loaner"))
         self.close_button.clicked.connect(self.accept)
         self.resize(1000, 860)
 
@@ -249,6 +251,7 @@ class RepairView(QDialog):
         self.lend_button.setText(tr("repair.lend"))
         self.intake_copy_button.setText(tr("repair.intake_copy"))
         self.return_copy_button.setText(tr("repair.return_copy"))
+        self.loaner_copy_button.setText(tr("repair.loaner_copy"))
         self.close_button.setText(tr("button.close"))
         for f in (self.ready_at, self.confirmed_at, self.delivered_at):
             f.now_button.setText(tr("button.now"))
@@ -296,6 +299,8 @@ class RepairView(QDialog):
         self.return_box.setVisible(s == "finished")
         self.refused_box.setVisible(s == "refused")
         self.return_copy_button.setEnabled(s == "returned")
+        self.loaner_copy_button.setEnabled(any(c.lent_for_this_repair or c.status == "out"
+                                               for c in data.loaner_choices))
         if first or not self.final_fee.text():
             fee = st.final_fee_fen if st.final_fee_fen is not None else st.estimate_fen
             self.final_fee.setText(f"{fee / 100:.2f}" if fee is not None else "")
@@ -373,8 +378,13 @@ class RepairView(QDialog):
 
     @staticmethod
     def _moment(field: TimeField) -> datetime:
-        """The typed time, or now when left empty (raises ValueError on bad text)."""
-        return field.value() or utcnow()
+        """The typed time, or now when empty or within this minute (the field shows minutes;
+        a step tapped "Now" must not sort before the step recorded seconds earlier).
+        Raises ValueError on bad text."""
+        value, now = field.value(), utcnow()
+        if value is None or timedelta(0) <= now - value < timedelta(minutes=1):
+            return now
+        return value
 
     def _time_or_error(self, field: TimeField) -> datetime | None:
         try:
@@ -500,8 +510,16 @@ class RepairView(QDialog):
         engineer.open()
 
     def open_copy(self, copy: str) -> None:
-        render = repair_copy(self.repair_id, copy, self.settings, i18n.current())
-        key = "docs.intake_title" if copy == "intake" else "docs.return_title"
+        """送修单 / 送修返还单 / 备机借用单: preview, print, save (flow2's renderers)."""
+        language = i18n.current()
+        if copy == "loaner":
+            tag = self.data.lent_loaner if self.data else ""
+            number = self.data.number if self.data else None
+            render = loaner_record(tag or str(self.loaner_choice.currentData() or ""), number,
+                                   self.settings, language)
+        else:
+            render = repair_copy(self.repair_id, copy, self.settings, language)
+        key = f"docs.{copy}_title"
         dialog = DocumentPreviewDialog(self.ops, key, render, self)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog

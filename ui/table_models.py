@@ -7,7 +7,6 @@ A new filter resets the model; answers for an older filter are dropped.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +16,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 from sqlalchemy.orm import Session
 
-from fieldapp.escalation import assigned_engineer
 from fieldapp.queries import RequestRow, SlipFilter, SlipRow, list_requests, list_slips
-from fieldapp.service_requests import OPEN_STATUSES, get_request
+from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.timeutil import format_local, utcnow
@@ -192,21 +190,11 @@ def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, SLIP_COLUMNS, parent)
 
 
-def with_derived_assignee(session: Session, rows: list[RequestRow]) -> list[RequestRow]:
-    """Rows showing who has each request *now*: `escalation.assigned_engineer` folds the
-    request's events (escalations, reassignments); the request row keeps the first one."""
-    out = []
-    for row in rows:
-        engineer = assigned_engineer(session, get_request(session, row.id))
-        code, name = (engineer.code, engineer.name) if engineer else (None, None)
-        out.append(row if code == row.engineer_code else
-                   dataclasses.replace(row, engineer_code=code, engineer_name=name))
-    return out
-
-
 def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestRow]]:
-    return lambda s, offset, limit: with_derived_assignee(s, list_requests(
-        s, statuses=OPEN_STATUSES, search=search, limit=limit, offset=offset))
+    """Open requests with the derived status and assignee (`list_requests` folds the
+    request events: escalations and reassignments show at once)."""
+    return lambda s, offset, limit: list_requests(s, statuses=OPEN_STATUSES, search=search,
+                                                  limit=limit, offset=offset)
 
 
 def slips_query(flt: SlipFilter) -> Callable[[Session, int, int], list[SlipRow]]:
