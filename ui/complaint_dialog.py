@@ -151,9 +151,12 @@ class ComplaintDialog(QDialog):
         customer_id = self.customer.currentData()
         self._about_changed()
         if customer_id is not None:
-            self.ops.read(lambda s: customer_slips(s, customer_id), self._show_slips)
+            self.ops.read(lambda s: customer_slips(s, customer_id),
+                          lambda slips: self._show_slips(customer_id, slips))
 
-    def _show_slips(self, slips: list[tuple[str, str]]) -> None:
+    def _show_slips(self, customer_id: uuid.UUID, slips: list[tuple[str, str]]) -> None:
+        if customer_id != self.customer.currentData():
+            return  # the answer for a customer no longer chosen
         self.slips.clear()
         for number, label in slips:
             item = QListWidgetItem(label)

@@ -90,7 +90,7 @@ def load_complaint(session: Session, complaint_id: uuid.UUID) -> ComplaintData:
         c.id, c.number, c.customer.name, c.about, c.subject_name, c.routed_to, c.handler_name,
         c.slip_numbers.replace(",", "、"), c.description, c.received_at, state.status,
         str(clock.state), clock.due_at,
-        tuple((r.response, r.responder, r.responded_at) for r in state.responses),
+        tuple((r.text, r.responder, r.responded_at) for r in state.responses),
         state.outcome)
 
 
