@@ -96,6 +96,7 @@ class ArchiveEntryDialog(QDialog):
         form.addRow(self.captions["entries"], self.entries)
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
+        row.addStretch(1)
         row.addWidget(self.close_button)
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -99,6 +99,7 @@ class ComplaintDialog(QDialog):
             form.addRow(self.captions[key], widget)
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
+        row.addStretch(1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -98,6 +98,7 @@ class QuestionDialog(QDialog):
         form.addRow(QLabel(), quick)
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
+        row.addStretch(1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)

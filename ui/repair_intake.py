@@ -146,6 +146,7 @@ class RepairIntakeDialog(QDialog):
         self.save_button.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.general_error, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         body = QWidget()

@@ -45,7 +45,6 @@ from ui.workflow_widgets import (
     PadDialog,
     button,
     clock_colour,
-    clock_text,
     coloured,
     data_label,
     message,
@@ -79,6 +78,7 @@ class RepairView(QDialog):
         self.title.setProperty("role", "heading")
         self.title.setProperty("data", True)
         self.status_label, self.clock_label = data_label(), data_label()
+        self.status_label.setWordWrap(False)
         self.info_box = QGroupBox()
         info = QFormLayout(self.info_box)
         self.info_captions = {k: QLabel() for k in ("customer", "contact", "device", "fault",
@@ -188,8 +188,8 @@ class RepairView(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.clock_label)
         layout.addWidget(self.error)
-        for w in (self.steps_box, self.estimate_box, self.confirm_box, self.work_box,
-                  self.return_box, self.refused_box, self.loaner_box, self.info_box):
+        for w in (self.steps_box, self.loaner_box, self.estimate_box, self.confirm_box,
+                  self.work_box, self.return_box, self.refused_box, self.info_box):
             layout.addWidget(w)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -273,8 +273,7 @@ class RepairView(QDialog):
                               request=data.request_number))
         self.status_label.setText(i18n.pair(st.label()))
         coloured(self.status_label, STATUS_COLOURS.get(data.status, NEXT))
-        clock = clock_text(data.clock_state, data.clock_deadline)
-        self.clock_label.setText(tr("repair.clock", clock=clock,
+        self.clock_label.setText(tr("repair.clock", clock=tr(f"sla.state.{data.clock_state}"),
                                     explanation=data.clock_explanation))
         coloured(self.clock_label, clock_colour(data.clock_state))
         v = self.info_values
@@ -288,7 +287,7 @@ class RepairView(QDialog):
         v["engineer"].setText(data.engineer_signer)
         self._show_steps(data)
         s = data.status
-        self.estimate_box.setVisible(s in ("received", "estimated"))
+        self.estimate_box.setVisible(s == "received")
         self.confirm_box.setVisible(s == "estimated")
         self.work_box.setVisible(s in ("received", "estimated", "approved", "in_repair"))
         self.start_button.setEnabled(s == "approved")
