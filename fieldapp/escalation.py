@@ -103,7 +103,11 @@ def fold_request(events: list[EventRecord], initial: Assignment | None = None) -
 
 
 def _initial(request: ServiceRequest) -> Assignment | None:
+    """Assigned when taken; else the engineer of the first slip (fieldapp.request_state)."""
     engineer = request.assigned_engineer
+    if engineer is None and request.slips:
+        first = request.slips[0]
+        return Assignment(first.engineer.code, first.engineer.id, first.created_at)
     if engineer is None:
         return None
     return Assignment(engineer.code, engineer.id, request.created_at)
@@ -171,12 +175,14 @@ def suitable_engineers(session: Session, required_skills: list[str],
 # --- recording ------------------------------------------------------------------------
 
 
-def _refuse_if_finished(request: ServiceRequest) -> None:
-    if request.status in FINISHED_STATUSES:
+def _refuse_if_finished(session: Session, request: ServiceRequest) -> None:
+    from fieldapp.request_state import request_status
+
+    status = request_status(session, request)
+    if status in FINISHED_STATUSES:
         raise WorkflowError(
-            f"请求 {request.number} 已结束（{request.status}），不能升级或改派。",
-            f"Request {request.number} is {request.status}; it cannot be escalated or "
-            "reassigned.")
+            f"请求 {request.number} 已结束（{status}），不能升级或改派。",
+            f"Request {request.number} is {status}; it cannot be escalated or reassigned.")
 
 
 def _fold(request: ServiceRequest):
@@ -201,7 +207,7 @@ def reassign_request(session: Session, request: ServiceRequest, engineer: Engine
                      reason: str, decided_by: str, actor_code: str, occurred_at: datetime,
                      now: datetime | None = None) -> EventRecord:
     """Give the request to `engineer` (a `request.reassigned` event)."""
-    _refuse_if_finished(request)
+    _refuse_if_finished(session, request)
     if not engineer.active:
         raise WorkflowError(f"工程师 {engineer.name} 已停用。",
                             f"Engineer {engineer.name} is inactive.")
@@ -223,7 +229,7 @@ def escalate_technical_requirement(
     to_engineer: Engineer | None = None, now: datetime | None = None,
 ) -> Engineer:
     """R4.1: send an engineer with the skills the real fault needs; returns who goes."""
-    _refuse_if_finished(request)
+    _refuse_if_finished(session, request)
     current = _current_code(session, request)
     if to_engineer is None:
         matches = suitable_engineers(session, required_skills, exclude_codes=(current,))
@@ -253,7 +259,7 @@ def escalate_technical_ability(
 ) -> ComplaintRight:
     """R4.3: the customer asked for another engineer. Returns whether the customer may now
     also complain to the account manager (repeated failure)."""
-    _refuse_if_finished(request)
+    _refuse_if_finished(session, request)
     current = _current_code(session, request)
     if to_engineer.code == current:
         raise_if([FieldIssue("to_engineer", "same_engineer",
@@ -273,7 +279,7 @@ def escalate_device_fault(
     occurred_at: datetime, slip: Slip | None = None, now: datetime | None = None,
 ) -> RepairOrder:
     """R4.2: the fault cannot be removed on site; the call becomes a send-in repair."""
-    _refuse_if_finished(request)
+    _refuse_if_finished(session, request)
     order = open_repair(session, slip or request, engineer, intake, now=now)
     _escalated(session, request, "device_fault", reason=reason, requested_by=requested_by,
                decided_by=decided_by, actor_code=actor_code, occurred_at=occurred_at,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
@@ -152,25 +152,50 @@ class RequestRow:
 def list_requests(session: Session, *, status: str | None = None,
                   statuses: tuple[str, ...] | None = None, engineer_id: uuid.UUID | None = None,
                   search: str = "", limit: int = 50, offset: int = 0) -> list[RequestRow]:
-    engineer = aliased(Engineer)
+    """One page of requests, newest first, with the **derived** status and assignee
+    (fieldapp.request_state): filters on status and engineer apply to the derived values."""
+    from fieldapp.request_state import derive_many
+
     query = (
         select(ServiceRequest.id, ServiceRequest.number, Customer.name, ServiceRequest.channel,
                ServiceRequest.status, ServiceRequest.fault_reported,
-               ServiceRequest.requested_at, ServiceRequest.answered_at, engineer.code,
-               engineer.name)
+               ServiceRequest.requested_at, ServiceRequest.answered_at,
+               ServiceRequest.assigned_engineer_id)
         .join(Customer, ServiceRequest.customer_id == Customer.id)
-        .outerjoin(engineer, ServiceRequest.assigned_engineer_id == engineer.id)
     )
-    if status:
-        query = query.where(ServiceRequest.status == status)
-    if statuses:
-        query = query.where(ServiceRequest.status.in_(statuses))
-    if engineer_id:
-        query = query.where(ServiceRequest.assigned_engineer_id == engineer_id)
     if search.strip():
         pattern = f"%{_escape_like(search.strip())}%"
         query = query.where(or_(ServiceRequest.number.like(pattern, escape="\\"),
                                 Customer.name.like(pattern, escape="\\"),
                                 ServiceRequest.fault_reported.like(pattern, escape="\\")))
-    query = query.order_by(ServiceRequest.requested_at.desc()).limit(limit).offset(offset)
-    return [RequestRow(*row) for row in session.execute(query)]
+    query = query.order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
+    wanted = set(statuses or ()) | ({status} if status else set())
+    filtered = bool(wanted or engineer_id)
+    out: list[tuple] = []
+    skip = offset
+    chunk = max(limit + offset, 200) if filtered else limit
+    start = 0 if filtered else offset
+    while len(out) < limit:
+        rows = session.execute(query.limit(chunk).offset(start)).all()
+        derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
+        for row in rows:
+            d = derived[row.id]
+            if wanted and d.status not in wanted:
+                continue
+            if engineer_id and d.assignee_id != engineer_id:
+                continue
+            if filtered and skip:
+                skip -= 1
+                continue
+            out.append((row, d))
+            if len(out) == limit:
+                break
+        if len(rows) < chunk:
+            break
+        start += chunk
+    names = dict(session.execute(select(Engineer.id, Engineer.name).where(
+        Engineer.id.in_([d.assignee_id for _, d in out if d.assignee_id]))).all())
+    return [RequestRow(r.id, r.number, r.name, r.channel, d.status, r.fault_reported,
+                       r.requested_at, r.answered_at, d.assignee_code,
+                       names.get(d.assignee_id) if d.assignee_id else None)  # type: ignore[arg-type]
+            for r, d in out]

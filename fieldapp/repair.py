@@ -176,7 +176,9 @@ def open_repair(session: Session, source: Slip | ServiceRequest, engineer: Engin
     """Take a device in for repair: the sealed intake, numbered P-<engineer>-<day>-<seq>."""
     slip = source if isinstance(source, Slip) else None
     request = source.request if isinstance(source, Slip) else source
-    if request.status not in OPEN_STATUSES:
+    from fieldapp.request_state import request_status
+
+    if request_status(session, request) not in OPEN_STATUSES:
         raise WorkflowError(f"请求 {request.number} 已结束，不能再送修。",
                             f"Request {request.number} is finished; no repair can be opened.")
     now = now or utcnow()

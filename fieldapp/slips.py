@@ -69,9 +69,8 @@ def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
     slip = Slip(number=next_number(session, SLIP, engineer.code, now, tz), request=request,
                 engineer=engineer, created_at=now, updated_at=now, fee_lines=[], signatures=[])
     session.add(slip)
-    if request.assigned_engineer is None:
-        request.assigned_engineer = engineer
-    request.status = "in_progress"
+    # The request row is its taker's: its status and assignee are derived from this slip
+    # (fieldapp.request_state), never written here.
     return slip
 
 
@@ -153,10 +152,7 @@ def _seal(session: Session, slip: Slip, now: datetime) -> None:
                                     separators=(",", ":"))
     slip.seal = seal_of(document)
     slip.sealed_at = now
-    slip.status = "sealed"
-    request = slip.request
-    if slip.result == "solved" and request.status in ("open", "assigned", "in_progress"):
-        request.status = "resolved"
+    slip.status = "sealed"  # the request's "resolved" is derived (fieldapp.request_state)
 
 
 def clear_signatures(session: Session, slip: Slip) -> None:

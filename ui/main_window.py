@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -38,9 +37,12 @@ from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.store.models import Engineer
 from fieldapp.validation import CHANNEL_LABELS, CHANNELS
 from ui import i18n
+from ui.loaner_view import LoanersPage
 from ui.ops import Ops
 from ui.preview_dialog import PreviewDialog
+from ui.question_view import QuestionsPage
 from ui.request_dialog import RequestDialog, load_pickers
+from ui.slip_data import SlipData
 from ui.slip_editor import SlipEditor
 from ui.table_models import (
     PagedModel,
@@ -49,29 +51,12 @@ from ui.table_models import (
     slip_model,
     slips_query,
 )
+from ui.table_models import table_view as _table
+from ui.workflow_actions import WorkflowActions
+from ui.workflow_pages import ComplaintsPage, RepairsPage
 
 SEARCH_DELAY_MS = 250
 DATE_RANGES = ("all", "today", "week", "month")
-
-
-def _table(model: PagedModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(44)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for i, column in enumerate(model.columns):
-        if column.width:
-            header.resizeSection(i, column.width)
-        else:
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-    view.setWordWrap(False)
-    return view
 
 
 def _open_slip_for(session: Session, request_id: uuid.UUID, operator_code: str) -> uuid.UUID:
@@ -93,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.ops, self.settings = ops, settings
         self.customers: list[tuple[uuid.UUID, str]] = []
+        self.workflows = WorkflowActions(ops, settings, self)
         self._build_actions()
         self._build_lists()
         self.editor = SlipEditor(ops, settings)
@@ -113,6 +99,8 @@ class MainWindow(QMainWindow):
         self.back_button.clicked.connect(self.show_lists)
         self.editor.preview_requested.connect(self.open_preview)
         self.editor.saved.connect(self._editor_saved)
+        self.editor.workflow_requested.connect(self._editor_workflow)
+        self.workflows.changed.connect(self.refresh)
         self.ops.failed.connect(self._failed)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -137,6 +125,7 @@ class MainWindow(QMainWindow):
         for name, shortcut, slot in (
             ("new_request", QKeySequence.StandardKey.New, self.new_request),
             ("assign", None, self.assign_selected),
+            ("escalate", None, self.escalate_selected),
             ("open", None, self.open_selected),
             ("refresh", QKeySequence(Qt.Key.Key_F5), self.refresh),
             ("search", QKeySequence.StandardKey.Find, self.focus_search),
@@ -196,6 +185,18 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.today_view, "")
         self.tabs.addTab(self.drafts_view, "")
         self.tabs.addTab(all_page, "")
+        # the workflows (R3–R5, R1.6): repairs, loaners, complaints, open questions
+        self.repairs_page = RepairsPage(self.ops)
+        self.loaners_page = LoanersPage(self.ops, self.settings)
+        self.complaints_page = ComplaintsPage(self.ops)
+        self.questions_page = QuestionsPage(self.ops, self.settings)
+        for page in self.workflow_pages:
+            self.tabs.addTab(page, "")
+        self.repairs_page.open_row.connect(self.workflows.open_repair)
+        self.complaints_page.open_row.connect(self.workflows.open_complaint)
+        self.complaints_page.buttons["new_complaint"].clicked.connect(
+            self.workflows.new_complaint)
+        self.loaners_page.changed.connect(self.repairs_page.refresh)
         self.greeting = QLabel()
         self.greeting.setProperty("role", "heading")
         self.greeting.setProperty("data", True)  # carries the user's name
@@ -203,8 +204,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.greeting)
         layout.addLayout(filters)
         layout.addWidget(self.tabs, 1)
-        for model in (self.requests_model, self.today_model, self.drafts_model,
-                      self.slips_model):
+        for model in self.tab_models:
             model.loaded.connect(self._update_status)
         self.tabs.currentChanged.connect(lambda _i: self._update_status())
 
@@ -215,7 +215,9 @@ class MainWindow(QMainWindow):
             action.setText(tr(f"action.{name}"))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(tr(f"tooltip.{name}") + (f" ({shortcut})" if shortcut else ""))
-        for i, key in enumerate(("tab.requests", "tab.today", "tab.drafts", "tab.slips")):
+        for i, key in enumerate(("tab.requests", "tab.today", "tab.drafts", "tab.slips",
+                                 "tab.repairs", "tab.loaners", "tab.complaints",
+                                 "tab.questions")):
             self.tabs.setTabText(i, tr(key))
         self.search.setPlaceholderText(tr("filter.search"))
         for caption, key in zip(self.filter_captions, ("filter.status", "filter.channel",
@@ -240,6 +242,16 @@ class MainWindow(QMainWindow):
         for value, text in items:
             combo.addItem(text, value)
         combo.setCurrentIndex(max(0, combo.findData(current)))
+
+    @property
+    def workflow_pages(self) -> tuple:  # type: ignore[type-arg]
+        return (self.repairs_page, self.loaners_page, self.complaints_page,
+                self.questions_page)
+
+    @property
+    def tab_models(self) -> list[PagedModel]:
+        return [self.requests_model, self.today_model, self.drafts_model, self.slips_model,
+                *(page.model for page in self.workflow_pages)]
 
     def _fill_customers(self, pickers: tuple[list, list]) -> None:
         self.customers = list(pickers[0])
@@ -271,6 +283,8 @@ class MainWindow(QMainWindow):
         self.today_model.set_query(slips_query(SlipFilter(since=self._local_midnight())))
         self.drafts_model.set_query(slips_query(SlipFilter(status="draft")))
         self.slips_model.set_query(slips_query(flt))
+        for page in self.workflow_pages:
+            page.refresh()
 
     def focus_search(self) -> None:
         self.show_lists()
@@ -278,9 +292,7 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _update_status(self) -> None:
-        views = (self.requests_view, self.today_view, self.drafts_view, self.slips_view)
-        model = views[self.tabs.currentIndex()].model()
-        assert isinstance(model, PagedModel)
+        model = self.tab_models[max(0, self.tabs.currentIndex())]
         key = "status.rows_more" if model.canFetchMore() else "status.rows"
         self.status.setText(i18n.tr(key, count=model.rowCount()))
 
@@ -307,7 +319,11 @@ class MainWindow(QMainWindow):
 
     def open_selected(self) -> None:
         views = (self.requests_view, self.today_view, self.drafts_view, self.slips_view)
-        self.open_from(views[self.tabs.currentIndex()])
+        index = self.tabs.currentIndex()
+        if index < len(views):
+            self.open_from(views[index])
+        elif self.tabs.currentWidget() in (self.repairs_page, self.complaints_page):
+            self.tabs.currentWidget().open_selected()  # type: ignore[union-attr]
 
     def open_request(self, request_id: uuid.UUID) -> None:
         code = str(self.settings.get("operator_code"))
@@ -351,6 +367,32 @@ class MainWindow(QMainWindow):
                                             session.get_one(Engineer, engineer_id))
 
         self.ops.write(work, lambda _r: self.refresh())
+
+    # -- workflows --------------------------------------------------------------------------
+    def escalate_selected(self) -> None:
+        """升级 / Escalate the open slip's request, or the selected open request (R4)."""
+        if self.stack.currentIndex() == 1 and self.editor.data is not None:
+            data = self.editor.data
+            if data.request_id is not None:
+                self.workflows.escalate(data.request_id, data.id)
+            return
+        index = self.requests_view.currentIndex()
+        if self.tabs.currentIndex() != 0 or not index.isValid():
+            self.status.setText(i18n.tr("status.select_request"))
+            return
+        self.workflows.escalate(self.requests_model.row_at(index.row()).id)
+
+    def _editor_workflow(self, action: str, data: SlipData) -> None:
+        if data.request_id is None:
+            return
+        if action == "send_in":
+            self.workflows.send_in(data.request_id, data.id)
+        elif action == "escalate":
+            self.workflows.escalate(data.request_id, data.id)
+        elif action == "question":
+            self.workflows.record_question(data.id, data.contact_name)
+        elif action == "archive":
+            self.workflows.archive(data.id)
 
     # -- documents ---------------------------------------------------------------------------
     def print_current(self) -> None:

@@ -66,6 +66,8 @@ class SlipData:
     print_count: int
     amends_number: str | None
     amendment_reason: str
+    request_id: uuid.UUID | None = None
+    customer_is_group: bool = False
 
     @property
     def sealed(self) -> bool:
@@ -108,6 +110,7 @@ def slip_data(session: Session, slip: Slip) -> SlipData:
         print_count=slips.print_count(session, slip),
         amends_number=slip.amends.number if slip.amends is not None else None,
         amendment_reason=slip.amendment_reason,
+        request_id=request.id, customer_is_group=request.customer.is_group,
     )
 
 

@@ -45,6 +45,7 @@ from ui.signature_pad import PAD_HEIGHT, PAD_WIDTH
 from ui.slip_data import SlipData, device_text, load, slip_data
 
 TIME_FIELDS = ("arrived_at", "started_at", "solved_at", "departed_at")
+WORKFLOW_ACTIONS = ("send_in", "escalate", "question", "archive")  # R3, R4, R1.6, R2.5
 TEXT_FIELDS = ("fault_found", "handling")
 SAVE_DELAY_MS = 300
 
@@ -84,6 +85,7 @@ class SlipEditor(QWidget):
     loaded = Signal(object)  # SlipData
     open_slip = Signal(object)  # uuid of another slip (an amendment)
     preview_requested = Signal(object)  # uuid
+    workflow_requested = Signal(str, object)  # action in WORKFLOW_ACTIONS, SlipData
 
     def __init__(self, ops: Ops, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -217,6 +219,13 @@ class SlipEditor(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.print_count, 1)
         actions.addWidget(self.preview_button)
+        self.workflow_box = QGroupBox()
+        workflow_row = QHBoxLayout(self.workflow_box)
+        self.workflow_buttons = {a: QPushButton() for a in WORKFLOW_ACTIONS}
+        for action, workflow_button in self.workflow_buttons.items():
+            workflow_row.addWidget(workflow_button)
+            workflow_button.clicked.connect(lambda _c=False, a=action: self._workflow(a))
+        workflow_row.addStretch(1)
 
         amend_row = QHBoxLayout()
         amend_row.addWidget(self.amend_reason, 1)
@@ -235,6 +244,7 @@ class SlipEditor(QWidget):
                        self.result_box, self.sign_box):
             layout.addWidget(widget)
         layout.addLayout(actions)
+        layout.addWidget(self.workflow_box)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -301,6 +311,10 @@ class SlipEditor(QWidget):
         self.clear_signatures_button.setText(tr("sign.clear_all"))
         self.preview_button.setText(tr("editor.preview"))
         self.preview_button.setToolTip(tr("tooltip.print"))
+        self.workflow_box.setTitle(tr("editor.workflow"))
+        for action, workflow_button in self.workflow_buttons.items():
+            workflow_button.setText(tr(f"editor.workflow.{action}"))
+            workflow_button.setToolTip(tr(f"tooltip.workflow.{action}"))
         self.amend_button.setText(tr("editor.amend"))
         self.amend_reason.setPlaceholderText(tr("editor.amend_reason"))
         self._update_total()
@@ -371,6 +385,7 @@ class SlipEditor(QWidget):
                                    reason=data.amendment_reason))
         self.amend_widget.setVisible(data.sealed)
         self.sign_box.setVisible(True)
+        self.workflow_buttons["archive"].setVisible(data.customer_is_group)
         self.print_count.setText(tr("editor.print_count", count=data.print_count))
 
     def _failed(self, exc: Exception) -> None:
@@ -491,6 +506,12 @@ class SlipEditor(QWidget):
             label = {"result": self.result_error, "fee_lines": self.fee_error,
                      "signature": self.sign_error}.get(field, self.general_error)
         return label.text() if label.isVisibleTo(self) else ""
+
+    def _workflow(self, action: str) -> None:
+        """Send-in, escalation, open question, archive input: the main window opens them."""
+        if self.data is not None:
+            self.flush()
+            self.workflow_requested.emit(action, self.data)
 
     # -- device lookup ----------------------------------------------------------------------
     def lookup_device(self) -> None:

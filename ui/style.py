@@ -18,7 +18,7 @@ QPushButton[primary="true"] {{
     background: #1565c0; color: white; border-color: #0d47a1; font-weight: bold;
 }}
 QPushButton[primary="true"]:disabled {{ background: #90a4ae; }}
-QLineEdit, QComboBox, QDateEdit {{
+QLineEdit, QComboBox, QDateEdit, QSpinBox {{
     min-height: {TOUCH_MIN - 4}px; padding: 0 6px; border: 1px solid #9aa5b1;
     border-radius: 4px; background: white;
 }}

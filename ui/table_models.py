@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
 from sqlalchemy.orm import Session
 
 from fieldapp.queries import RequestRow, SlipFilter, SlipRow, list_requests, list_slips
@@ -202,6 +203,9 @@ def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
 
 
 def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestItem]]:
+    """Open requests with the derived status and assignee (`list_requests` folds the
+    request events: escalations and reassignments show at once) and their SLA inputs."""
+
     def page(session: Session, offset: int, limit: int) -> list[RequestItem]:
         rows = list_requests(session, statuses=OPEN_STATUSES, search=search, limit=limit,
                              offset=offset)
@@ -213,3 +217,24 @@ def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[
 
 def slips_query(flt: SlipFilter) -> Callable[[Session, int, int], list[SlipRow]]:
     return lambda s, offset, limit: list_slips(s, flt, limit=limit, offset=offset)
+
+
+def table_view(model: PagedModel) -> QTableView:
+    """A read-only, row-selecting, touch-height table over `model`."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(44)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for i, column in enumerate(model.columns):
+        if column.width:
+            header.resizeSection(i, column.width)
+        else:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(False)
+    return view

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import Change
 from fieldapp.archive.rules import Actor
+from fieldapp.request_state import derive_many
 from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS, TABLE_RANK, read_records
 
 DEVICE_HISTORY = 20  # earlier requests per device sent along with an engineer's request
@@ -38,21 +40,62 @@ class Page:
     more: bool
 
 
-def _visible(actor: Actor, table: str, record: dict[str, Any],
-             requests: dict[uuid.UUID, dict[str, Any]]) -> bool:
-    if actor.sees_everything or table in REFERENCE_TABLES:
-        return True
-    me, code = actor.engineer_id, actor.user.engineer_code
-    row = record["row"]
-    if table == "service_requests":
-        return (me is not None and row.get("assigned_engineer_id") == str(me)) or (
-            bool(code) and row.get("taken_by") == code)
-    if table == "slips":
-        if me is not None and row.get("engineer_id") == str(me):
+class _Visibility:
+    """What an engineer may see; a request is theirs when taken by them, assigned to them
+    when taken, or assigned to them now (derived: the last request.reassigned event)."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session, self.actor = session, actor
+        self.me, self.code = actor.engineer_id, actor.user.engineer_code
+        self._requests: dict[uuid.UUID, bool] = {}
+
+    def request(self, request_id: uuid.UUID | None) -> bool:
+        if request_id is None:
+            return False
+        if request_id not in self._requests:
+            row = self.session.execute(
+                select(ServiceRequest.id, ServiceRequest.status,
+                       ServiceRequest.assigned_engineer_id, ServiceRequest.taken_by)
+                .where(ServiceRequest.id == request_id)).first()
+            if row is None:
+                self._requests[request_id] = False
+            else:
+                derived = derive_many(self.session, [(row.id, row.status,
+                                                      row.assigned_engineer_id)])[row.id]
+                self._requests[request_id] = (
+                    (self.me is not None and self.me in (row.assigned_engineer_id,
+                                                         derived.assignee_id))
+                    or (bool(self.code) and row.taken_by == self.code))
+        return self._requests[request_id]
+
+    def record(self, table: str, record: dict[str, Any]) -> bool:
+        if self.actor.sees_everything or table in REFERENCE_TABLES:
             return True
-        parent = requests.get(uuid.UUID(row["request_id"]))
-        return parent is not None and _visible(actor, "service_requests", parent, {})
-    return False
+        row, me, code = record["row"], self.me, self.code
+        if table == "service_requests":
+            return self.request(uuid.UUID(row["id"]))
+        if table in ("slips", "repair_orders"):
+            return (me is not None and row.get("engineer_id") == str(me)) or self.request(
+                _id(row.get("request_id")))
+        if table == "events":
+            return (row.get("subject_type") == "loaner" or row.get("actor_code") == code
+                    or self.request(_id(row.get("request_id"))))
+        if table == "open_questions":
+            return row.get("recorded_by") == code or self.request(_id(row.get("request_id")))
+        if table == "complaints":
+            return row.get("recorded_by") == code
+        if table == "archive_entries":
+            return row.get("author_code") == code
+        return False
+
+
+def _id(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _visible(actor: Actor, table: str, record: dict[str, Any],
+             visibility: _Visibility) -> bool:
+    return visibility.record(table, record)
 
 
 def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Page:
@@ -67,18 +110,38 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
         if change.table_name in SYNC_MODELS:
             wanted.setdefault(change.table_name, []).append(change.record_id)
     found = {table: read_records(session, table, ids) for table, ids in wanted.items()}
-    slip_requests = [uuid.UUID(r["row"]["request_id"]) for r in found.get("slips", {}).values()]
-    requests = read_records(session, "service_requests", slip_requests) if slip_requests else {}
+    visibility = _Visibility(session, actor)
     out: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    handed_over: set[uuid.UUID] = set()
     for table, records in found.items():
         for record_id, record in records.items():
-            if _visible(actor, table, record, requests):
+            if _visible(actor, table, record, visibility):
                 out[(table, record_id)] = record
+                row = record["row"]
+                if table == "events" and row.get("kind") == "request.reassigned" and (
+                        not actor.sees_everything):
+                    handed_over.add(uuid.UUID(row["subject_id"]))
     if not actor.sees_everything:
+        _add_request_history(session, out, [r for r in handed_over if visibility.request(r)])
         _add_device_history(session, out)
     _add_parents(session, out)
     ordered = sorted(out.items(), key=lambda kv: (TABLE_RANK[kv[0][0]], kv[0][1]))
     return Page([record for _, record in ordered], next_cursor, more)
+
+
+def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], dict],
+                         request_ids: list[uuid.UUID]) -> None:
+    """A request handed to this engineer (reassigned): the request with everything
+    recorded about it so far — slips, repair orders, events — though none of it changed."""
+    if not request_ids:
+        return
+    for table, column in (("service_requests", ServiceRequest.id),
+                          ("slips", Slip.request_id), ("repair_orders", RepairOrder.request_id),
+                          ("events", Event.request_id)):
+        model = SYNC_MODELS[table]
+        ids = list(session.scalars(select(model.__table__.c.id).where(column.in_(request_ids))))
+        for record_id, record in read_records(session, table, ids).items():
+            out.setdefault((table, record_id), record)
 
 
 def _add_device_history(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> None:
@@ -117,11 +180,9 @@ def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> No
 
 
 def visible_slip(session: Session, *, actor: Actor, slip_id: uuid.UUID) -> dict | None:
-    slips = read_records(session, "slips", [slip_id])
-    record = slips.get(slip_id)
+    record = read_records(session, "slips", [slip_id]).get(slip_id)
     if record is None:
         return None
-    requests = read_records(session, "service_requests", [uuid.UUID(record["row"]["request_id"])])
-    return record if _visible(actor, "slips", record, requests) else None
+    return record if _visible(actor, "slips", record, _Visibility(session, actor)) else None
 
 

@@ -23,10 +23,20 @@ from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received
 from fieldapp.archive.rules import Actor, Reason, check_record, may_push
 from fieldapp.errors import FieldappError
+from fieldapp.event_check import check_event
+from fieldapp.events import EventRecord
 from fieldapp.exchange import dict_to_values
+from fieldapp.repair import verify_repair_order
 from fieldapp.sealing import verify_slip
 from fieldapp.store.models import Slip
-from fieldapp.sync.wire import SYNC_MODELS, content_hash, read_record, write_record
+from fieldapp.store.workflow_models import Event, RepairOrder
+from fieldapp.sync.wire import (
+    SYNC_MODELS,
+    WRITE_ONCE_TABLES,
+    content_hash,
+    read_record,
+    write_record,
+)
 from fieldapp.timeutil import utcnow
 
 log = logging.getLogger("fieldapp.archive.ingest")
@@ -120,13 +130,29 @@ def _ingest_one(session: Session, actor: Actor, record: dict[str, Any], now: dat
                 "sealed", f"服务单 {number} 已在档案中封存，不能修改；请新建更正单。",
                 f"Slip {number} is sealed in the archive and cannot change; start an "
                 "amendment."), digest)
+        if table in WRITE_ONCE_TABLES and existing is not None:
+            return _refused(table, raw_id, (
+                "immutable", "该记录写入后不能修改（更正请新建记录或事件）。",
+                "This record is written once and cannot change (record a new one)."), digest)
         reason = check_record(session, table, record, now)
         if reason is not None:
             return _refused(table, raw_id, reason, digest)
+        conflict: Reason | None = None
+        if table == "events":
+            verdict = check_event(session, _event(row))
+            if not verdict.ok:
+                return _refused(table, raw_id, (verdict.code, verdict.zh, verdict.en), digest)
+            if verdict.conflicts:
+                conflict = ("conflict", verdict.zh, verdict.en)
+                log.warning("event %s kept as a conflict: %s", raw_id, verdict.en)
         with session.begin_nested():
             write_record(session, record)
             if table == "slips" and dict_to_values(Slip, row).get("seal") is not None:
                 _verify_seal(session, record_id)
+            if table == "repair_orders":
+                _verify_repair(session, record_id)
+        if conflict is not None:
+            return Outcome(table, raw_id, "accepted", digest, *conflict)
     except _Refused as refused:
         return _refused(table, raw_id, refused.reason, digest)
     except FieldappError as exc:
@@ -159,6 +185,25 @@ def _verify_seal(session: Session, slip_id: uuid.UUID) -> None:
         en = "; ".join(p[1] for p in result.problems)
         raise _Refused(("seal_mismatch", f"服务单 {slip.number} 封存校验失败：{zh}",
                         f"Slip {slip.number} fails its seal check: {en}"))
+
+
+def _event(row: dict[str, Any]) -> EventRecord:
+    import json
+
+    v = dict_to_values(Event, row)
+    return EventRecord(id=v["id"], kind=v["kind"], subject_type=v["subject_type"],
+                       subject_id=v["subject_id"], payload=json.loads(v["payload"]),
+                       actor_code=v["actor_code"], occurred_at=v["occurred_at"],
+                       recorded_at=v["recorded_at"], request_id=v.get("request_id"))
+
+
+def _verify_repair(session: Session, order_id: uuid.UUID) -> None:
+    """Re-check the sealed intake's hash from what was stored (verify_repair_order)."""
+    session.expire_all()
+    order = session.get_one(RepairOrder, order_id)
+    if not verify_repair_order(order):
+        raise _Refused(("seal_mismatch", f"送修单 {order.number} 封存校验失败。",
+                        f"Repair order {order.number} fails its seal check."))
 
 
 SKEW_LIMIT = timedelta(minutes=5)

@@ -17,13 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, User
+from fieldapp.complaints import ABOUTS, VIA, route_complaint
 from fieldapp.errors import FieldIssue
 from fieldapp.exchange import dict_to_values
+from fieldapp.group_archive import KINDS as ARCHIVE_KINDS
 from fieldapp.money import line_amount_fen
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUSES
 from fieldapp.signatures import stroke_issues
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUSES
 from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip
+from fieldapp.store.workflow_models import ArchiveEntry, Complaint
 from fieldapp.sync.wire import REFERENCE_TABLES
 from fieldapp.validation import (
     CHANNELS,
@@ -83,6 +86,12 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict | Non
     def owns(r: dict[str, Any]) -> bool:
         if table == "service_requests":
             return _uuid(r.get("assigned_engineer_id")) == me or r.get("taken_by") == code
+        if table == "events":  # whoever recorded it (a reassignment by engineer A too)
+            return r.get("actor_code") == code
+        if table in ("complaints", "open_questions"):
+            return r.get("recorded_by") == code
+        if table == "archive_entries":
+            return r.get("author_code") == code
         return _uuid(r.get("engineer_id")) == me
 
     if not owns(row) or (existing is not None and not owns(existing["row"])):
@@ -104,6 +113,17 @@ def check_record(session: Session, table: str, record: dict[str, Any], now: date
         return _issues_reason(_request_issues(values, now))
     if table == "slips":
         return _issues_reason(_slip_issues(session, record, now))
+    if table == "complaints":
+        v = dict_to_values(Complaint, record["row"])
+        issues = choice_issue("about", v.get("about", ""), ABOUTS)
+        issues += choice_issue("received_via", v.get("received_via", ""), VIA)
+        if not issues and v.get("routed_to") != route_complaint(v["about"]).target:
+            issues.append(FieldIssue("routed_to", "wrong_route", "投诉流向与投诉对象不符。",
+                                     "The complaint is routed to the wrong place."))
+        return _issues_reason(issues)
+    if table == "archive_entries":
+        v = dict_to_values(ArchiveEntry, record["row"])
+        return _issues_reason(choice_issue("kind", v.get("kind", ""), ARCHIVE_KINDS))
     return None
 
 

@@ -1,4 +1,5 @@
-"""`fieldapp pdf` and `fieldapp print`: the customer copy (客户联) of a slip."""
+"""`fieldapp pdf` and `fieldapp print`: the customer copy (客户联) of a slip; `pdf` also
+writes the workflow documents (repair intake/return, complaint report, loaner record)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 
 from fieldapp.cli.context import AppContext, fail_on_errors, pass_app, t
 from fieldapp.documents.copies import print_copy, save_copy
+from fieldapp.documents.workflow_copies import KINDS, is_workflow_key, render_document
 
 LAYOUT = click.option("--layout", type=click.Choice(["a4", "receipt"]), default=None,
                       help="A4 page or 80 mm receipt roll (default: from settings).")
@@ -22,13 +24,30 @@ COPY = click.option("--copy", "copy_kind", type=click.Choice(["customer", "compa
               help="PDF file to write.")
 @LAYOUT
 @COPY
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="For a repair order (P-…): the intake copy (default) or the return copy.")
+@click.option("--repair", "repair_number", default=None,
+              help="For a loaner asset tag: the repair (P-…) whose loan to print.")
 @pass_app
 def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
-                copy_kind: str) -> None:
-    """Write the copy of slip NUMBER as a PDF."""
+                copy_kind: str, kind: str | None, repair_number: str | None) -> None:
+    """Write a document as PDF. NUMBER is a slip (S-…), a repair order (P-…, --kind
+    intake|return), a complaint (C-…, its feedback report) or a loaner: its asset tag
+    (with --repair P-…) or the id of its loaner.issued event."""
+    chosen = layout or str(app.settings.get("default_layout"))
     with fail_on_errors():
-        save_copy(app.store, number, app.settings, Path(output),
-                  layout=layout or str(app.settings.get("default_layout")), copy=copy_kind)
+        if is_workflow_key(number):
+            if chosen == "receipt" and (number.upper().startswith("C-") or kind == "return"):
+                chosen = "a4"  # the return copy and the complaint report are A4 only
+            pdf = render_document(app.store, number, app.settings, kind=kind,
+                                  repair=repair_number, layout=chosen, copy=copy_kind)
+            path = Path(output)
+            tmp = path.with_suffix(path.suffix + ".part")
+            tmp.write_bytes(pdf)
+            tmp.replace(path)
+        else:
+            save_copy(app.store, number, app.settings, Path(output), layout=chosen,
+                      copy=copy_kind)
     click.echo(t(f"已保存 {output}", f"Saved {output}"))
 
 

@@ -65,6 +65,24 @@ class SlipContext:
     def receipt(self) -> bool:
         return not self.styles.layout.two_columns
 
+    # What the page furniture (slip_pdf's header, footer, draft mark) asks of a document;
+    # the workflow documents' context (workflow_blocks.FormContext) answers the same.
+    @property
+    def title(self) -> str:
+        return self.t("title")
+
+    @property
+    def subtitle(self) -> str:
+        return self.t("title_sub")
+
+    @property
+    def numbers(self) -> str:
+        return numbers_text(self)
+
+    @property
+    def draft(self) -> bool:
+        return not self.doc.seal
+
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of typed data: escaped, line breaks kept."""

@@ -110,6 +110,8 @@ def _story(ctx: SlipContext) -> list[Flowable]:
 
 
 # --- A4: header and footer on every page, page x of y -------------------------------
+# The workflow documents (workflow_pdf.py) build with the same furniture: their context
+# answers title, subtitle, numbers, draft, copy, company and styles like SlipContext.
 
 
 def _build_a4(buffer: io.BytesIO, ctx: SlipContext, story: list[Flowable], meta: dict) -> None:
@@ -134,7 +136,7 @@ def _build_a4(buffer: io.BytesIO, ctx: SlipContext, story: list[Flowable], meta:
     def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
         _draw_a4_header(canvas, ctx)
         _draw_a4_footer(canvas, ctx)
-        if not ctx.doc.seal:
+        if ctx.draft:
             _draw_draft_mark(canvas, ctx)
 
     template = BaseDocTemplate(
@@ -224,17 +226,17 @@ def _draw_a4_header(canvas: Canvas, ctx: SlipContext) -> None:
         canvas,
         font,
         spec.title_font_size,
-        title_right - canvas.stringWidth(ctx.t("title"), font, spec.title_font_size),
+        title_right - canvas.stringWidth(ctx.title, font, spec.title_font_size),
         top - spec.title_font_size + 1,
-        ctx.t("title"),
+        ctx.title,
     )
     canvas.setFillColor(MUTED_COLOUR)
     canvas.setFont(font, spec.small_font_size)
-    canvas.drawRightString(title_right, top - spec.title_font_size - 9, ctx.t("title_sub"))
+    canvas.drawRightString(title_right, top - spec.title_font_size - 9, ctx.subtitle)
     # Numbers line and rule.
     canvas.setFillColor(TEXT_COLOUR)
     canvas.setFont(font, spec.font_size)
-    canvas.drawString(left, numbers_y, blocks.numbers_text(ctx))
+    canvas.drawString(left, numbers_y, ctx.numbers)
     canvas.setStrokeColor(spec.rule_colour)
     canvas.setLineWidth(1.2)
     canvas.line(left, numbers_y - 5, right, numbers_y - 5)
@@ -336,7 +338,7 @@ def _build_receipt(buffer: io.BytesIO, ctx: SlipContext, story: list[Flowable], 
     )
 
     def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        if not ctx.doc.seal:
+        if ctx.draft:
             _draw_draft_mark(canvas, ctx)
 
     template = BaseDocTemplate(
@@ -350,3 +352,7 @@ def _build_receipt(buffer: io.BytesIO, ctx: SlipContext, story: list[Flowable], 
     )
     template.addPageTemplates([PageTemplate(id="roll", frames=[frame], onPage=on_page)])
     template.build(story)
+
+
+build_a4 = _build_a4
+build_receipt = _build_receipt

@@ -35,6 +35,14 @@ from fieldapp.store.models import (
     Site,
     Slip,
 )
+from fieldapp.store.workflow_models import (
+    ArchiveEntry,
+    Complaint,
+    Event,
+    Loaner,
+    OpenQuestion,
+    RepairOrder,
+)
 
 # In dependency order: a record's references come before it in a batch.
 SYNC_MODELS: dict[str, type[Base]] = {
@@ -44,12 +52,24 @@ SYNC_MODELS: dict[str, type[Base]] = {
     "sites": Site,
     "devices": Device,
     "contracts": Contract,
+    "loaners": Loaner,  # the service centre's pool: reference data, flows down
     "service_requests": ServiceRequest,
     "slips": Slip,
+    "repair_orders": RepairOrder,  # sealed intake, write-once
+    "complaints": Complaint,
+    "open_questions": OpenQuestion,
+    "archive_entries": ArchiveEntry,  # append-only
+    "events": Event,  # append-only; after the rows they are about
 }
 TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
-REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts")
-WORK_TABLES = ("service_requests", "slips")
+REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts",
+                    "loaners")
+WORK_TABLES = ("service_requests", "slips", "repair_orders", "complaints", "open_questions",
+               "archive_entries", "events")
+# Written once by one writer and never changed (triggers refuse UPDATE on the first three):
+# a record here with other content under the same id is refused, never overwritten.
+WRITE_ONCE_TABLES = ("events", "repair_orders", "archive_entries", "complaints",
+                     "open_questions")
 CHILD_MODELS: dict[str, type[Base]] = {"fee_lines": FeeLine, "signatures": Signature}
 SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
 
@@ -125,6 +145,8 @@ def write_record(session: Session, record: dict[str, Any]) -> None:
     if values.get("id") != record_id:
         raise ValueError("the row's id differs from the record's id")
     exists = session.scalar(select(table.c.id).where(table.c.id == record_id)) is not None
+    if exists and table_name in WRITE_ONCE_TABLES:
+        return  # written once; the callers refuse different content before this
     seal_values: dict[str, Any] = {}
     if model is Slip:
         seal_values = {k: values.pop(k) for k in SEAL_COLUMNS if k in values}

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from fieldapp import reference, service_requests, slips
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.errors import SealedError, StorageError, ValidationError, WorkflowError
+from fieldapp.request_state import request_status
 from fieldapp.sealing import verify_slip
 from fieldapp.validation import FeeLineInput
 from tests.core.conftest import NOW, REQUESTED, fill_complete
@@ -23,7 +24,9 @@ def test_new_slip_gets_engineer_day_sequence_number_and_moves_request_in_progres
     with store.read() as session:
         request = service_requests.get_request(session, world.request_number)
         assert request.number == "R-C01-20261124-001"
-        assert request.status == "in_progress"
+        # derived from the slip; the request row (its taker's) is not rewritten
+        assert request_status(session, request) == "in_progress"
+        assert request.status == "assigned"
         assert request.slips[0].status == "draft"
 
 
@@ -104,7 +107,8 @@ def test_both_signatures_seal_the_slip_and_resolve_the_request(store, world, sea
         assert {s.role for s in slip.signatures} == {"engineer", "customer"}
         assert all(s.image_png.startswith(b"\x89PNG") for s in slip.signatures)
         assert verify_slip(slip).ok
-        assert service_requests.get_request(session, world.request_number).status == "resolved"
+        request = service_requests.get_request(session, world.request_number)
+        assert request_status(session, request) == "resolved" and request.status == "assigned"
 
 
 def test_sealed_slip_refuses_fee_change(store, sealed_number):

@@ -133,3 +133,29 @@ def test_an_escalation_on_a_finished_request_is_refused(store, world, engineers,
             decided_by="李娜", to_engineer=reference.engineer_by_code(session, "E15"),
             actor_code="C01", occurred_at=at(200), now=LATER)
     assert "不能升级" in err.value.zh and status in err.value.en
+
+
+def test_lists_show_the_derived_assignee_and_status(store, world, engineers):
+    from click.testing import CliRunner
+
+    from fieldapp.cli import cli
+    from fieldapp.queries import list_requests
+    from fieldapp.request_state import request_status
+
+    with store.write() as session:
+        request = _request(session, world)
+        escalation.reassign_request(session, request, reference.engineer_by_code(session, "E15"),
+                                    reason="客户要求", decided_by="李娜", actor_code="C01",
+                                    occurred_at=at(200), now=LATER)
+    with store.read() as session:
+        request = _request(session, world)
+        (row,) = list_requests(session)
+        assert row.engineer_code == "E15" and row.status == request_status(session, request)
+        assert request.assigned_engineer.code == "E07"  # the row is not rewritten
+        e15 = reference.engineer_by_code(session, "E15")
+        assert [r.number for r in list_requests(session, engineer_id=e15.id)] == [row.number]
+        assert list_requests(session, engineer_id=request.assigned_engineer_id) == []
+    result = CliRunner().invoke(cli, ["--data-dir", str(store.path.parent), "requests", "list",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"engineer_code": "E15"' in result.output

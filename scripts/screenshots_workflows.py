@@ -1,0 +1,134 @@
+"""Screenshots of the workflow screens in Chinese and English into docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_workflows.py
+
+Needs a CJK font (Debian: fonts-noto-cjk). Uses a throwaway demo store with a repair in
+the workshop (loaner out), a complaint, an open question.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from screenshots import save, wait
+
+from fieldapp import complaints, loaners, questions, reference, repair, service_requests
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.events import SignatureInput
+from fieldapp.settings import Settings
+from fieldapp.store import open_store
+from fieldapp.timeutil import utcnow
+from ui import i18n
+from ui.main_window import MainWindow
+from ui.ops import Ops
+from ui.style import STYLESHEET
+
+
+def _records(store) -> tuple:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    with store.write() as s:
+        customer = next(c for c in reference.list_customers(s) if c.code == "TJPORT")
+        e07 = reference.engineer_by_code(s, "E07")
+        device = next(d for d in reference.find_devices(s, "ZC-TJPORT-001"))
+        request = service_requests.take_request(
+            s, operator_code="C01", customer=customer, channel="onsite", device=device,
+            fault_reported="三楼财务室打印机开机无显示", contact_name="孙丽",
+            contact_phone="13900220000", requested_at=now - timedelta(minutes=90), engineer=e07)
+        sig = SignatureInput("刘洋", signature_strokes(5), PAD_WIDTH, PAD_HEIGHT)
+        customer_sig = SignatureInput("孙丽", signature_strokes(9), PAD_WIDTH, PAD_HEIGHT)
+        at = now - timedelta(minutes=60)
+        order = repair.open_repair(s, request, e07, repair.RepairIntake(
+            company_contact="孙丽", contact_phone="13900220000",
+            fault_description="主板故障，开机无显示，现场无法修复", received_at=at,
+            arrived_at=at + timedelta(minutes=5), departed_at=at + timedelta(minutes=25),
+            engineer_signature=sig, device_grade="A", accessories="电源线一根"))
+        repair.estimate_repair(s, order, cost_fen=58000, expected_ready_at=now + timedelta(
+            days=1), estimated_by="维修部 王工", actor_code="E07", occurred_at=now - timedelta(
+            minutes=20))
+        for tag, grade, text in (("BJ-PRN-01", "A", "惠普 LaserJet M405dn"),
+                                 ("BJ-PRN-02", "B", "惠普 LaserJet P2055d"),
+                                 ("BJ-NB-01", "A", "联想 ThinkPad E14")):
+            loaners.add_loaner(s, asset_tag=tag, device_class="laptop" if "NB" in tag
+                               else "printer", grade=grade, description=text)
+        loaners.issue_loaner(s, loaners.get_loaner(s, "BJ-PRN-02"), order,
+                             engineer_signature=sig, customer_signature=customer_sig,
+                             actor_code="E07", occurred_at=now - timedelta(minutes=10))
+        complaint = complaints.open_complaint(
+            s, customer=customer, about="engineer", engineer=reference.engineer_by_code(s, "E01"),
+            description="工程师两次上门均未解决打印问题，且未按约定时间到达", received_via="phone",
+            received_at=now - timedelta(hours=20), recorded_by="C01")
+        complaints.respond_to_complaint(s, complaint, response="已致电客户致歉，改派刘洋处理",
+                                        responder="陈晓红", actor_code="C01",
+                                        occurred_at=now - timedelta(hours=2))
+        questions.record_question(s, customer=customer, asked_by="孙丽",
+                                  question="能否把财务室打印机换成支持双面打印的型号？",
+                                  asked_at=now - timedelta(hours=3),
+                                  promised_at=now + timedelta(hours=21), recorded_by="E07")
+        return request.id, order.id, complaint.id
+
+
+def main() -> None:
+    app = QApplication(sys.argv)
+    app.setStyleSheet(STYLESHEET)
+    data = Path(tempfile.mkdtemp())
+    store = open_store(data)
+    fill_demo(store, requests=60)
+    settings = Settings.in_dir(data)
+    for k, v in dict(operator_code="E07", operator_name="刘洋", role="staff",
+                     company_name="天津信达信息技术服务有限公司", setup_done=True).items():
+        settings.set(k, v)
+    request_id, repair_id, complaint_id = _records(store)
+    ops = Ops(store)
+    window = MainWindow(ops, settings)
+    window.resize(1280, 800)
+    window.show()
+    wait(app, ops, lambda: window.requests_model.rowCount() > 0)
+    window.open_request(request_id)
+    wait(app, ops, lambda: window.editor.data is not None)
+    slip_id = window.editor.data.id
+    flows = window.workflows
+    for language in ("zh", "en"):
+        i18n.set_language(language)
+        window.show_lists()
+        for name, page in (("repairs", window.repairs_page), ("loaners", window.loaners_page),
+                           ("complaints", window.complaints_page),
+                           ("questions", window.questions_page)):
+            window.tabs.setCurrentWidget(page)
+            wait(app, ops)
+            save(window, name, language, "1")
+        shots = (
+            ("repair-order", lambda: flows.open_repair(repair_id), lambda: flows.repair_view,
+             (1000, 980)),
+            ("repair-intake", lambda: flows.send_in(request_id, slip_id), lambda: flows.intake,
+             (960, 900)),
+            ("escalate", lambda: flows.escalate(request_id, slip_id),
+             lambda: flows.escalation, (860, 720)),
+            ("complaint", lambda: flows.open_complaint(complaint_id),
+             lambda: flows.complaint_view, (860, 860)),
+            ("new-complaint", flows.new_complaint, lambda: flows.complaint_dialog, (820, 760)),
+            ("question", lambda: flows.record_question(slip_id, "孙丽"),
+             lambda: flows.question_dialog, (760, 460)),
+            ("archive-entry", lambda: flows.archive(slip_id), lambda: flows.archive_dialog,
+             (780, 480)),
+        )
+        for name, open_it, get, size in shots:
+            open_it()
+            wait(app, ops)
+            dialog = get()
+            dialog.resize(*size)
+            wait(app, ops)
+            save(dialog, name, language, "1")
+            dialog.close()
+    ops.wait_done()
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

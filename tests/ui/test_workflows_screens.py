@@ -1,0 +1,105 @@
+"""The new screens: nothing untranslated (zh and en), 44 px targets, models pass
+qtmodeltester."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from fieldapp import complaints, loaners, questions, reference, repair, service_requests
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.events import SignatureInput
+from fieldapp.timeutil import utcnow
+from tests.ui.test_language import untranslated
+from tests.ui.workflow_helpers import main_window, open_request
+from ui import i18n
+from ui.style import TOUCH_MIN
+
+
+@pytest.fixture
+def workflow_records(store, onsite_request):  # type: ignore[no-untyped-def]
+    """One of each: a repair with a loaner out, a complaint, an open question."""
+    sig = SignatureInput("刘洋", signature_strokes(2), PAD_WIDTH, PAD_HEIGHT)
+    with store.write() as session:
+        request = service_requests.get_request(session, onsite_request)
+        moment = utcnow() - timedelta(minutes=40)
+        order = repair.open_repair(session, request, reference.engineer_by_code(session, "E07"),
+                                   repair.RepairIntake(
+            company_contact="孙丽", fault_description="主板故障", received_at=moment,
+            arrived_at=moment, departed_at=moment, engineer_signature=sig,
+            device_class="printer"))
+        loaner = loaners.add_loaner(session, asset_tag="BJ-PRN-01", device_class="printer")
+        loaners.issue_loaner(session, loaner, order, engineer_signature=sig,
+                             customer_signature=sig, actor_code="E07", occurred_at=utcnow())
+        customer = request.customer
+        complaint = complaints.open_complaint(
+            session, customer=customer, about="service_event", description="响应太慢",
+            received_via="phone", received_at=moment, recorded_by="E07")
+        questions.record_question(session, customer=customer, asked_by="孙丽",
+                                  question="能否加装双面器？", asked_at=moment,
+                                  promised_at=moment + timedelta(hours=24), recorded_by="E07")
+        return order.id, complaint.id
+
+
+def _screens(qtbot, window, onsite_request, records) -> list[QWidget]:  # type: ignore[no-untyped-def]
+    flows, (repair_id, complaint_id) = window.workflows, records
+    open_request(qtbot, window, onsite_request)
+    slip_id = window.editor.data.id
+    flows.open_repair(repair_id)
+    flows.open_complaint(complaint_id)
+    flows.new_complaint()
+    flows.send_in(onsite_request, slip_id)
+    flows.escalate(onsite_request, slip_id)
+    flows.record_question(slip_id, "孙丽")
+    flows.archive(slip_id)
+    qtbot.waitUntil(lambda: window.ops.pending == 0 and flows.repair_view.data is not None
+                    and flows.complaint_view.data is not None, timeout=15_000)
+    return [window, flows.repair_view, flows.complaint_view, flows.complaint_dialog,
+            flows.intake, flows.escalation, flows.question_dialog, flows.archive_dialog]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_new_screens_have_nothing_untranslated(qtbot, ops, settings, onsite_request,
+                                               workflow_records, language):  # type: ignore[no-untyped-def]
+    i18n.set_language(language)
+    window = main_window(qtbot, ops, settings)
+    for page in window.workflow_pages:
+        window.tabs.setCurrentWidget(page)
+        qtbot.waitUntil(lambda page=page: page.model.rowCount() > 0 and ops.pending == 0)
+        assert untranslated(window, language) == []
+    for screen in _screens(qtbot, window, onsite_request, workflow_records):
+        assert untranslated(screen, language) == [], screen.objectName()
+    # and switching at runtime retranslates them
+    other = "en" if language == "zh" else "zh"
+    i18n.set_language(other)
+    for screen in _screens(qtbot, window, onsite_request, workflow_records):
+        assert untranslated(screen, other) == [], screen.objectName()
+
+
+def test_new_screens_have_44_px_touch_targets(qtbot, ops, settings, onsite_request,
+                                              workflow_records):  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ops, settings)
+    for screen in _screens(qtbot, window, onsite_request, workflow_records):
+        buttons = [b for b in screen.findChildren(QAbstractButton) if b.text()]
+        small = [(b.text(), b.sizeHint().height()) for b in buttons
+                 if b.sizeHint().height() < TOUCH_MIN]
+        assert small == [], screen.objectName()
+
+
+@pytest.mark.parametrize("page_name", ["repairs_page", "loaners_page", "complaints_page",
+                                       "questions_page"])
+def test_workflow_models_pass_qtmodeltester(qtbot, qtmodeltester, ops, settings,
+                                            workflow_records, page_name):  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ops, settings)
+    page = getattr(window, page_name)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and ops.pending == 0)
+    qtmodeltester.check(page.model, force_py=True)
+    page.refresh()  # a reset and a fresh page, watched by the tester
+    qtbot.waitUntil(lambda: not page.model.loading and ops.pending == 0, timeout=10_000)
+    row = page.model.row_at(0)
+    if page_name == "loaners_page":
+        assert (row.asset_tag, row.status) == ("BJ-PRN-01", "out")
+    if page_name == "repairs_page":
+        assert row.clock_state == "on_track" and row.status == "received"

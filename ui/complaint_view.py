@@ -1,0 +1,254 @@
+"""投诉 / Complaints (R5, staff): the list, and one complaint's routing, clock and handling.
+
+The response clock runs from receipt to the first response (text and colour). A response
+is recorded with who gave it; closing is refused by the core without one (R5.3). A closed
+complaint's feedback report (投诉反馈报告) is previewed and printed from flow2's renderer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from fieldapp import complaints
+from fieldapp.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS
+from fieldapp.settings import Settings
+from fieldapp.timeutil import format_local, utcnow
+from fieldapp.workflow_lists import list_complaints
+from ui import i18n
+from ui.document_preview import DocumentPreviewDialog
+from ui.fields import error_label, show_error
+from ui.ops import Ops
+from ui.table_models import Column, PagedModel
+from ui.workflow_documents import complaint_report
+from ui.workflow_widgets import button, clock_colour, clock_text, coloured, data_label, message
+
+STATUS_COLOURS = {"received": "#b36b00", "responded": "#1565c0", "closed": "#1b7f3b"}
+
+COMPLAINT_COLUMNS = (
+    Column("complaint.col.number", lambda r: r.number, width=190),
+    Column("col.customer", lambda r: r.customer_name, width=180),
+    Column("complaint.col.about", lambda r: i18n.pair(ABOUT_LABELS[r.about]), width=150),
+    Column("complaint.col.route", lambda r: i18n.pair(ROUTE_LABELS[r.routed_to]), width=200),
+    Column("col.status", lambda r: i18n.pair(STATUS_LABELS[r.status]),
+           lambda r: STATUS_COLOURS[r.status], width=160),
+    Column("complaint.col.clock", lambda r: clock_text(r.clock_state, r.due_at),
+           lambda r: clock_colour(r.clock_state), width=0),
+    Column("complaint.col.received_at", lambda r: format_local(r.received_at), width=150),
+)
+
+
+def complaint_model(ops: Ops, parent: Any = None) -> PagedModel:
+    return PagedModel(ops, COMPLAINT_COLUMNS, parent)
+
+
+def complaints_query():  # type: ignore[no-untyped-def]
+    return lambda s, offset, limit: list_complaints(s, utcnow(), limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class ComplaintData:
+    id: uuid.UUID
+    number: str
+    customer_name: str
+    about: str
+    subject_name: str
+    routed_to: str
+    handler_name: str
+    slip_numbers: str
+    description: str
+    received_at: datetime
+    status: str
+    clock_state: str
+    due_at: datetime
+    responses: tuple[tuple[str, str, datetime], ...]
+    outcome: str
+
+
+def load_complaint(session: Session, complaint_id: uuid.UUID) -> ComplaintData:
+    c = complaints.get_complaint(session, complaint_id)
+    state = complaints.complaint_state(session, c)
+    clock = complaints.complaint_clock(c, state, utcnow())
+    return ComplaintData(
+        c.id, c.number, c.customer.name, c.about, c.subject_name, c.routed_to, c.handler_name,
+        c.slip_numbers.replace(",", "、"), c.description, c.received_at, state.status,
+        str(clock.state), clock.due_at,
+        tuple((r.text, r.responder, r.responded_at) for r in state.responses),
+        state.outcome)
+
+
+def _act(complaint_id: uuid.UUID, action):  # type: ignore[no-untyped-def]
+    def work(session: Session) -> ComplaintData:
+        action(session, complaints.get_complaint(session, complaint_id))
+        session.flush()
+        return load_complaint(session, complaint_id)
+
+    return work
+
+
+class ComplaintView(QDialog):
+    changed = Signal()
+
+    def __init__(self, ops: Ops, settings: Settings, complaint_id: uuid.UUID,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("complaint_view")
+        self.ops, self.settings, self.complaint_id = ops, settings, complaint_id
+        self.code, name = str(settings.get("operator_code")), str(settings.get("operator_name"))
+        self.data: ComplaintData | None = None
+        self.preview: DocumentPreviewDialog | None = None
+        self.title = data_label()
+        self.title.setProperty("role", "heading")
+        self.status_label, self.clock_label = data_label(), data_label()
+        self.info_box = QGroupBox()
+        info = QFormLayout(self.info_box)
+        self.captions = {k: QLabel() for k in ("customer", "about", "route", "slips",
+                                               "description", "received_at", "responses")}
+        self.values = {k: data_label() for k in self.captions}
+        for k in self.captions:
+            info.addRow(self.captions[k], self.values[k])
+        self.respond_box = QGroupBox()
+        self.response = QPlainTextEdit()
+        self.response.setTabChangesFocus(True)
+        self.response.setFixedHeight(80)
+        self.responder = QLineEdit(name)
+        self.responder_caption = QLabel()
+        self.respond_button = button(primary=True)
+        form = QFormLayout(self.respond_box)
+        form.addRow(self.response)
+        form.addRow(self.responder_caption, self.responder)
+        form.addRow(self.respond_button)
+        self.close_box = QGroupBox()
+        self.outcome = QLineEdit()
+        self.satisfied = QComboBox()
+        self.outcome_caption, self.satisfied_caption = QLabel(), QLabel()
+        self.close_complaint_button = button()
+        form = QFormLayout(self.close_box)
+        form.addRow(self.outcome_caption, self.outcome)
+        form.addRow(self.satisfied_caption, self.satisfied)
+        form.addRow(self.close_complaint_button)
+        self.error = error_label()
+        self.report_button, self.close_button = button(), button()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.report_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.status_label)
+        layout.addLayout(head)
+        layout.addWidget(self.clock_label)
+        for w in (self.error, self.info_box, self.respond_box, self.close_box):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+        self.respond_button.clicked.connect(self.respond)
+        self.close_complaint_button.clicked.connect(self.close_complaint)
+        self.report_button.clicked.connect(self.open_report)
+        self.close_button.clicked.connect(self.accept)
+        self.resize(860, 820)
+        self.retranslate()
+        i18n.connect(self)
+        ops.read(lambda s: load_complaint(s, complaint_id), self._show, self._failed)
+
+    def retranslate(self) -> None:
+        tr = i18n.tr
+        self.setWindowTitle(tr("complaint.title"))
+        self.info_box.setTitle(tr("complaint.info_box"))
+        for k, c in self.captions.items():
+            c.setText(tr(f"complaint.info.{k}"))
+        self.respond_box.setTitle(tr("complaint.respond_box"))
+        self.response.setPlaceholderText(tr("complaint.response_placeholder"))
+        self.responder_caption.setText(tr("complaint.responder"))
+        self.respond_button.setText(tr("complaint.respond"))
+        self.close_box.setTitle(tr("complaint.close_box"))
+        self.outcome_caption.setText(tr("complaint.outcome"))
+        self.satisfied_caption.setText(tr("complaint.satisfied"))
+        current = self.satisfied.currentData()
+        self.satisfied.clear()
+        for value in ("", "yes", "no"):
+            self.satisfied.addItem(tr(f"complaint.satisfied.{value or 'unknown'}"), value)
+        self.satisfied.setCurrentIndex(max(0, self.satisfied.findData(current)))
+        self.close_complaint_button.setText(tr("complaint.close"))
+        self.report_button.setText(tr("complaint.report"))
+        self.close_button.setText(tr("button.close"))
+        if self.data is not None:
+            self._show(self.data)
+
+    def _show(self, data: ComplaintData) -> None:
+        tr = i18n.tr
+        self.data = data
+        self.title.setText(tr("complaint.heading", number=data.number))
+        self.status_label.setText(i18n.pair(STATUS_LABELS[data.status]))
+        coloured(self.status_label, STATUS_COLOURS[data.status])
+        self.clock_label.setText(tr("complaint.clock",
+                                    clock=clock_text(data.clock_state, data.due_at)))
+        coloured(self.clock_label, clock_colour(data.clock_state))
+        about = i18n.pair(ABOUT_LABELS[data.about])
+        v = self.values
+        v["customer"].setText(data.customer_name)
+        v["about"].setText(f"{about} {data.subject_name}".strip())
+        route = i18n.pair(ROUTE_LABELS[data.routed_to])
+        v["route"].setText(f"{route} {data.handler_name}".strip())
+        v["slips"].setText(data.slip_numbers or "—")
+        v["description"].setText(data.description)
+        v["received_at"].setText(format_local(data.received_at))
+        v["responses"].setText("\n".join(f"{format_local(at)} {who}：{text}"
+                                         for text, who, at in data.responses) or "—")
+        closed = data.status == "closed"
+        self.respond_box.setVisible(not closed)
+        self.close_box.setVisible(not closed)
+        self.report_button.setEnabled(closed)
+
+    def _failed(self, exc: Exception) -> None:
+        show_error(self.error, None, message(exc))
+
+    def _done(self, data: ComplaintData) -> None:
+        self.response.clear()
+        self._show(data)
+        self.changed.emit()
+
+    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+        show_error(self.error, None, "")
+        self.ops.write(_act(self.complaint_id, action), self._done, self._failed)
+
+    def respond(self) -> None:
+        text, who, code = self.response.toPlainText(), self.responder.text(), self.code
+        if not text.strip():
+            show_error(self.error, self.response, i18n.tr("complaint.response_required"))
+            return
+        self._run(lambda s, c: complaints.respond_to_complaint(
+            s, c, response=text, responder=who, actor_code=code, occurred_at=utcnow()))
+
+    def close_complaint(self) -> None:
+        outcome, code = self.outcome.text(), self.code
+        satisfied = {"yes": True, "no": False}.get(self.satisfied.currentData() or "")
+        who = self.responder.text()
+        self._run(lambda s, c: complaints.close_complaint(
+            s, c, closed_by=who, actor_code=code, occurred_at=utcnow(), outcome=outcome,
+            customer_satisfied=satisfied))
+
+    def open_report(self) -> None:
+        render = complaint_report(self.complaint_id, self.settings, i18n.current())
+        dialog = DocumentPreviewDialog(self.ops, "docs.complaint_title", render, self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.preview = dialog
+        dialog.open()

@@ -1,0 +1,259 @@
+"""The send-in intake (硬件送修, R3.1), also the device-fault escalation (R4.2).
+
+Company contact, fault, 接受/到达/离开 times (each with Now), the device details prefilled
+from the request, accessories, and the engineer's signature on the pad. Saving writes the
+sealed intake in the background (`repair.open_repair`, or `escalation.escalate_device_fault`
+when it comes from the Escalate dialog) and emits `opened(repair_id)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from fieldapp import escalation, reference, repair, service_requests, slips
+from fieldapp.errors import ValidationError
+from fieldapp.events import SignatureInput
+from fieldapp.timeutil import utcnow
+from ui import i18n
+from ui.fields import TimeField, error_label, show_error
+from ui.ops import Ops
+from ui.signature_pad import PAD_HEIGHT, PAD_WIDTH, SignaturePad
+from ui.workflow_widgets import button, message
+
+TIMES = ("received_at", "arrived_at", "departed_at")
+DEVICE_FIELDS = ("device_type", "device_class", "device_grade", "brand", "model", "serial",
+                 "asset_tag", "accessories")
+
+
+@dataclass(frozen=True)
+class EscalationInfo:
+    """Why a call becomes a send-in repair (R4.2): reason, who asked, who decided."""
+
+    reason: str
+    requested_by: str
+    decided_by: str
+
+
+def intake_defaults(session: Session, request_id: uuid.UUID, slip_id: uuid.UUID | None
+                    ) -> dict[str, Any]:
+    request = service_requests.get_request(session, request_id)
+    slip = slips.get_slip(session, slip_id) if slip_id else None
+    device = request.device
+    values: dict[str, Any] = {
+        "request_number": request.number, "customer_name": request.customer.name,
+        "company_contact": request.contact_name, "contact_phone": request.contact_phone,
+        "fault_description": (slip.fault_found if slip and slip.fault_found
+                              else request.fault_reported),
+        "received_at": request.answered_at, "arrived_at": slip.arrived_at if slip else None,
+        "departed_at": None,
+    }
+    for name in DEVICE_FIELDS:
+        values[name] = getattr(device, name, "") if device is not None else ""
+    values["device_grade"] = values["accessories"] = ""
+    return values
+
+
+def save_intake(session: Session, request_id: uuid.UUID, slip_id: uuid.UUID | None,
+                operator_code: str, intake: repair.RepairIntake,
+                escalate: EscalationInfo | None) -> uuid.UUID:
+    request = service_requests.get_request(session, request_id)
+    slip = slips.get_slip(session, slip_id) if slip_id else None
+    engineer = reference.engineer_by_code(session, operator_code)
+    if escalate is None:
+        return repair.open_repair(session, slip or request, engineer, intake).id
+    return escalation.escalate_device_fault(
+        session, request, reason=escalate.reason, requested_by=escalate.requested_by,
+        decided_by=escalate.decided_by, engineer=engineer, intake=intake,
+        actor_code=operator_code, occurred_at=utcnow(), slip=slip).id
+
+
+class RepairIntakeDialog(QDialog):
+    opened = Signal(object)  # repair order id
+
+    def __init__(self, ops: Ops, operator_code: str, operator_name: str,
+                 request_id: uuid.UUID, slip_id: uuid.UUID | None = None,
+                 escalate: EscalationInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("repair_intake")
+        self.ops, self.operator_code = ops, operator_code
+        self.request_id, self.slip_id, self.escalate = request_id, slip_id, escalate
+        self.heading = QLabel()
+        self.heading.setProperty("role", "heading")
+        self.source = QLabel()
+        self.source.setProperty("data", True)
+        self.contact_box, self.device_box, self.sign_box = QGroupBox(), QGroupBox(), QGroupBox()
+        self.company_contact, self.contact_phone = QLineEdit(), QLineEdit()
+        self.fault = QPlainTextEdit()
+        self.fault.setTabChangesFocus(True)
+        self.fault.setFixedHeight(80)
+        self.times = {t: TimeField() for t in TIMES}
+        self.captions: dict[str, QLabel] = {}
+        self.errors = {k: error_label() for k in ("company_contact", "contact_phone",
+                                                  "fault_description", "signature")}
+        form = QFormLayout(self.contact_box)
+        for key, widget in (("company_contact", self.company_contact),
+                            ("contact_phone", self.contact_phone),
+                            ("fault_description", self.fault)):
+            self.captions[key] = QLabel()
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(widget)
+            column.addWidget(self.errors[key])
+            form.addRow(self.captions[key], column)
+        for t, field in self.times.items():
+            self.captions[t] = QLabel()
+            form.addRow(self.captions[t], field)
+        self.device = {f: QLineEdit() for f in DEVICE_FIELDS}
+        grid = QGridLayout(self.device_box)
+        for i, f in enumerate(DEVICE_FIELDS):
+            self.captions[f] = QLabel()
+            self.captions[f].setBuddy(self.device[f])
+            grid.addWidget(self.captions[f], i // 2, (i % 2) * 2)
+            grid.addWidget(self.device[f], i // 2, (i % 2) * 2 + 1)
+        self.pad = SignaturePad()
+        self.pad.setMinimumHeight(160)
+        self.signer = QLineEdit(operator_name)
+        self.signer_caption = QLabel()
+        self.clear_button = button()
+        sign = QVBoxLayout(self.sign_box)
+        sign.addWidget(self.pad)
+        row = QHBoxLayout()
+        row.addWidget(self.signer_caption)
+        row.addWidget(self.signer, 1)
+        row.addWidget(self.clear_button)
+        sign.addLayout(row)
+        sign.addWidget(self.errors["signature"])
+        self.general_error = error_label()
+        self.save_button, self.cancel_button = button(primary=True), button()
+        self.save_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.general_error, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        for widget in (self.heading, self.source, self.contact_box, self.device_box,
+                       self.sign_box):
+            layout.addWidget(widget)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(buttons)
+        self.clear_button.clicked.connect(self.pad.clear)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self.resize(960, 820)
+        self.retranslate()
+        i18n.connect(self)
+        ops.read(lambda s: intake_defaults(s, request_id, slip_id), self._fill, self._failed)
+
+    def retranslate(self) -> None:
+        tr = i18n.tr
+        self.setWindowTitle(tr("intake.title"))
+        self.heading.setText(tr("intake.escalated_heading" if self.escalate else
+                                "intake.heading"))
+        self.contact_box.setTitle(tr("intake.contact_box"))
+        self.device_box.setTitle(tr("intake.device_box"))
+        self.sign_box.setTitle(tr("intake.sign_box"))
+        for key, caption in self.captions.items():
+            caption.setText(tr(f"intake.{key}"))
+        for field in self.times.values():
+            field.now_button.setText(tr("button.now"))
+            field.now_button.setToolTip(tr("tooltip.now"))
+        self.signer_caption.setText(tr("sign.name"))
+        self.clear_button.setText(tr("sign.clear"))
+        self.save_button.setText(tr("intake.save"))
+        self.cancel_button.setText(tr("button.cancel"))
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        self.source.setText(f"{values['request_number']} · {values['customer_name']}")
+        self.company_contact.setText(values["company_contact"])
+        self.contact_phone.setText(values["contact_phone"])
+        self.fault.setPlainText(values["fault_description"])
+        for t, field in self.times.items():
+            field.set_value(values[t])
+        for f, edit in self.device.items():
+            edit.setText(values[f])
+        self.save_button.setEnabled(True)
+
+    def _failed(self, exc: Exception) -> None:
+        show_error(self.general_error, None, message(exc))
+        self.save_button.setEnabled(True)
+
+    def intake(self) -> repair.RepairIntake | None:
+        """The typed intake; None (with the error shown) when a time cannot be read."""
+        moments = {}
+        for t, field in self.times.items():
+            try:
+                moments[t] = field.value()
+            except ValueError:
+                show_error(field.error, field.edit, i18n.tr("error.time_format"))
+                return None
+            show_error(field.error, field.edit, "" if moments[t] else
+                       i18n.tr("intake.time_required"))
+            if moments[t] is None:
+                return None
+        return repair.RepairIntake(
+            company_contact=self.company_contact.text(), contact_phone=self.contact_phone.text(),
+            fault_description=self.fault.toPlainText(),
+            engineer_signature=SignatureInput(self.signer.text(), self.pad.strokes(),
+                                              PAD_WIDTH, PAD_HEIGHT),
+            **moments, **{f: e.text() for f, e in self.device.items()})
+
+    def save(self) -> None:
+        for label in self.errors.values():
+            show_error(label, None, "")
+        show_error(self.general_error, None, "")
+        if self.pad.is_empty():
+            show_error(self.errors["signature"], None, i18n.tr("intake.sign_first"))
+            return
+        intake = self.intake()
+        if intake is None:
+            return
+        self.save_button.setEnabled(False)
+        request_id, slip_id, code, esc = (self.request_id, self.slip_id, self.operator_code,
+                                          self.escalate)
+        self.ops.write(lambda s: save_intake(s, request_id, slip_id, code, intake, esc),
+                       self._saved, self._refused)
+
+    def _saved(self, repair_id: uuid.UUID) -> None:
+        self.opened.emit(repair_id)
+        self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(exc, ValidationError):
+            show_error(self.general_error, None, message(exc))
+            return
+        rest = []
+        for issue in exc.issues:
+            key = "signature" if issue.field.startswith("signature") else issue.field
+            if key in self.errors:
+                show_error(self.errors[key], None, issue.message(i18n.current()))
+            elif key in self.times:
+                field = self.times[key]
+                show_error(field.error, field.edit, issue.message(i18n.current()))
+            else:
+                rest.append(issue.message(i18n.current()))
+        show_error(self.general_error, None, "\n".join(rest))
