@@ -16,7 +16,7 @@ from fieldapp.request_state import request_status
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync import outbox
-from fieldapp.sync.rounds import _records_for, run_sync_round
+from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.timeutil import utcnow
 
 NOW = utcnow()
@@ -175,9 +175,9 @@ def test_repair_escalation_and_complaint_travel_through_the_archive(archive, lap
     with archive.db.read() as session:
         before = _counts(session)
     with e01.store.read() as session:
-        records = list(_records_for(session, [
+        records = list(records_for(session, [
             outbox.Entry("events", e.id, 1) for e in session.scalars(select(Event))]).values())
-        records += list(_records_for(session, [
+        records += list(records_for(session, [
             outbox.Entry("repair_orders", o.id, 1)
             for o in session.scalars(select(RepairOrder))]).values())
     for _ in range(2):
