@@ -39,6 +39,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("complaint_hotline", str, "", "投诉电话", "Complaint hotline"),
     Option("company_logo", str, "", "公司标志文件", "Company logo file"),
     Option("archive_url", str, "", "档案服务器地址", "Archive server address"),
+    Option("sync_interval_minutes", int, 5, "自动同步间隔（分钟）", "Sync every (minutes)"),
     Option("verify_url", str, "", "单据验证网址", "Slip verification address"),
     Option("pdf_font", str, "", "单据中文字体文件", "Chinese font file for documents"),
     Option("timezone", str, "Asia/Shanghai", "时区", "Time zone"),

@@ -16,6 +16,7 @@ from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.setup_dialog import SetupDialog
 from ui.style import STYLESHEET
+from ui.sync_service import SyncService
 
 DEMO_REQUESTS = 200
 
@@ -38,6 +39,7 @@ class App:
         self.settings = Settings.in_dir(data_dir)
         self.store = open_store(data_dir)
         self.ops = Ops(self.store)
+        self.sync = SyncService(self.store, self.settings, data_dir)
         self.window: MainWindow | None = None
         self.setup_dialog: SetupDialog | None = None
 
@@ -73,13 +75,15 @@ class App:
         else:
             self.window.refresh()
             self.window.retranslate()
+            self.sync.sync_now("settings")  # the archive address may have changed
 
     def show_main(self) -> None:
-        window = MainWindow(self.ops, self.settings)
+        window = MainWindow(self.ops, self.settings, sync=self.sync)
         window.language_toggled.connect(self.toggle_language)
         window.settings_requested.connect(lambda: self.open_setup(first_start=False))
         self.window = window
         window.show()
+        self.sync.start()  # at start: push what waits, pull what was assigned meanwhile
 
     def toggle_language(self) -> None:
         language = "en" if i18n.current() == "zh" else "zh"
@@ -88,6 +92,7 @@ class App:
         self.settings.save()
 
     def close(self) -> None:
+        self.sync.stop()
         self.ops.wait_done()
         self.store.close()
 

@@ -44,6 +44,9 @@ from ui.question_view import QuestionsPage
 from ui.request_dialog import RequestDialog, load_pickers
 from ui.slip_data import SlipData
 from ui.slip_editor import SlipEditor
+from ui.sync_page import WaitingPage
+from ui.sync_page import show_status as show_sync_status
+from ui.sync_service import SyncService, SyncStatus
 from ui.table_models import (
     PagedModel,
     open_requests_query,
@@ -73,10 +76,11 @@ class MainWindow(QMainWindow):
     language_toggled = Signal()
     settings_requested = Signal()
 
-    def __init__(self, ops: Ops, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, settings: Settings, parent: QWidget | None = None, *,
+                 sync: SyncService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        self.ops, self.settings = ops, settings
+        self.ops, self.settings, self.sync = ops, settings, sync
         self.customers: list[tuple[uuid.UUID, str]] = []
         self.workflows = WorkflowActions(ops, settings, self)
         self._build_actions()
@@ -96,12 +100,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
+        self.sync_status = QLabel()
+        self.sync_status.setObjectName("sync_status")
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.back_button.clicked.connect(self.show_lists)
         self.editor.preview_requested.connect(self.open_preview)
         self.editor.saved.connect(self._editor_saved)
         self.editor.workflow_requested.connect(self._editor_workflow)
         self.workflows.changed.connect(self.refresh)
         self.ops.failed.connect(self._failed)
+        if sync is not None:
+            self.editor.sealed.connect(lambda _d: sync.sync_now("sealed"))
+            self.editor.saved.connect(self.waiting_page.refresh)
+            sync.changed.connect(self._show_sync)
+            sync.round_finished.connect(self._sync_finished)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -128,6 +140,7 @@ class MainWindow(QMainWindow):
             ("escalate", None, self.escalate_selected),
             ("open", None, self.open_selected),
             ("refresh", QKeySequence(Qt.Key.Key_F5), self.refresh),
+            ("sync", QKeySequence(Qt.Key.Key_F9), self.sync_now),
             ("search", QKeySequence.StandardKey.Find, self.focus_search),
             ("print", QKeySequence.StandardKey.Print, self.print_current),
             ("settings", None, self.settings_requested.emit),
@@ -190,6 +203,7 @@ class MainWindow(QMainWindow):
         self.loaners_page = LoanersPage(self.ops, self.settings)
         self.complaints_page = ComplaintsPage(self.ops)
         self.questions_page = QuestionsPage(self.ops, self.settings)
+        self.waiting_page = WaitingPage(self.ops, self.sync)
         for page in self.workflow_pages:
             self.tabs.addTab(page, "")
         self.repairs_page.open_row.connect(self.workflows.open_repair)
@@ -217,7 +231,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(tr(f"tooltip.{name}") + (f" ({shortcut})" if shortcut else ""))
         for i, key in enumerate(("tab.requests", "tab.today", "tab.drafts", "tab.slips",
                                  "tab.repairs", "tab.loaners", "tab.complaints",
-                                 "tab.questions")):
+                                 "tab.questions", "tab.waiting")):
             self.tabs.setTabText(i, tr(key))
         self.search.setPlaceholderText(tr("filter.search"))
         for caption, key in zip(self.filter_captions, ("filter.status", "filter.channel",
@@ -234,6 +248,7 @@ class MainWindow(QMainWindow):
                                  role=tr(f"role.{self.settings.get('role')}")))
         self.back_button.setText(tr("button.back_to_lists"))
         self._update_status()
+        self._show_sync()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: list[tuple[object, str]]) -> None:
@@ -246,7 +261,7 @@ class MainWindow(QMainWindow):
     @property
     def workflow_pages(self) -> tuple:  # type: ignore[type-arg]
         return (self.repairs_page, self.loaners_page, self.complaints_page,
-                self.questions_page)
+                self.questions_page, self.waiting_page)
 
     @property
     def tab_models(self) -> list[PagedModel]:
@@ -295,6 +310,22 @@ class MainWindow(QMainWindow):
         model = self.tab_models[max(0, self.tabs.currentIndex())]
         key = "status.rows_more" if model.canFetchMore() else "status.rows"
         self.status.setText(i18n.tr(key, count=model.rowCount()))
+
+    # -- sync ------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if self.sync is None:
+            self.status.setText(i18n.tr("sync.state.local"))
+        else:
+            self.sync.sync_now("manual")
+
+    def _show_sync(self, _status: SyncStatus | None = None) -> None:
+        show_sync_status(self.sync_status, self.sync)
+
+    def _sync_finished(self, report: object) -> None:
+        if getattr(report, "pulled", 0):
+            self.refresh()  # reassigned requests, new reference data
+        else:
+            self.waiting_page.refresh()
 
     def _failed(self, exc: object) -> None:
         text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)

@@ -82,6 +82,7 @@ def _save_fields(session: Session, slip_id: uuid.UUID, changes: dict[str, Any],
 
 class SlipEditor(QWidget):
     saved = Signal()
+    sealed = Signal(object)  # SlipData: both have signed (the app syncs it at once)
     loaded = Signal(object)  # SlipData
     open_slip = Signal(object)  # uuid of another slip (an amendment)
     preview_requested = Signal(object)  # uuid
@@ -566,6 +567,8 @@ class SlipEditor(QWidget):
             self.sign_view = None
         self._show(data)
         self.saved.emit()
+        if data.sealed:
+            self.sealed.emit(data)
 
     def _sign_failed(self, exc: Exception) -> None:
         text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)

@@ -38,7 +38,7 @@ def visible_strings(root: QWidget) -> list[tuple[str, str | None]]:
         fixed = widget.property("fixed_language")
         if widget.property("data"):
             continue
-        tooltip = re.sub(r" \((Ctrl\+\w|F5)\)$", "", widget.toolTip())  # + shortcut
+        tooltip = re.sub(r" \((Ctrl\+\w|F\d+)\)$", "", widget.toolTip())  # + shortcut
         texts = [widget.windowTitle() if widget.isWindow() else "", tooltip]
         if isinstance(widget, QLabel | QAbstractButton):
             texts.append(widget.text())
