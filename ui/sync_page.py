@@ -39,7 +39,7 @@ WAITING_COLUMNS = (
            lambda r: REFUSED_COLOUR if r.state == "refused" else None, width=90),
     Column("sync.col.reason", _reason, width=0),
     Column("sync.col.since", lambda r: format_local(r.enqueued_at), width=150),
-    Column("sync.col.attempts", lambda r: str(r.attempts), width=80),
+    Column("sync.col.attempts", lambda r: str(r.attempts), width=100),
 )
 
 
@@ -98,23 +98,19 @@ class WaitingPage(QWidget):
         self.sync_button.clicked.connect(self.sync_now)
         self.retry_button.clicked.connect(self.retry_refused)
         self.sync_button.setEnabled(sync is not None)
-        if sync is not None:
-            sync.changed.connect(self._show_status)
         self.retranslate()
         i18n.connect(self)
 
     def retranslate(self) -> None:
         self.sync_button.setText(i18n.tr("sync.now"))
         self.retry_button.setText(i18n.tr("sync.retry_refused"))
-        self._show_status()
+        self.summary.setText(i18n.tr("sync.page_hint"))
 
     def refresh(self) -> None:
         self.model.set_query(lambda s, offset, limit: waiting_records(s, offset, limit))
         if self.sync is not None:
             self.ops.read(overview, self.sync.refresh_counts)
 
-    def _show_status(self, _status: SyncStatus | None = None) -> None:
-        show_status(self.summary, self.sync)
 
     def sync_now(self) -> None:
         if self.sync is not None:

@@ -50,7 +50,7 @@ class SyncOverview:
 class WaitingRecord:
     table: str
     record_id: uuid.UUID
-    label: str  # the record's number (S-E01-…), else a short id
+    label: str  # the record's number (S-E01-…), code or serial, else the id's random tail
     state: str  # "pending" | "refused"
     enqueued_at: datetime
     attempts: int
@@ -81,7 +81,7 @@ def waiting_records(session: Session, offset: int = 0, limit: int = 200
     numbers = _numbers(session, [(r.table_name, r.record_id) for r in rows])
     return [WaitingRecord(table=r.table_name, record_id=r.record_id,
                           label=numbers.get((r.table_name, r.record_id),
-                                            str(r.record_id)[:8]),
+                                            str(r.record_id)[-12:]),
                           state=r.state, enqueued_at=r.enqueued_at, attempts=r.attempts,
                           reason_zh=r.reason_zh, reason_en=r.reason_en)
             for r in rows]
@@ -96,7 +96,7 @@ def _numbers(session: Session, keys: list[tuple[str, uuid.UUID]]
     for table, ids in by_table.items():
         model = SYNC_MODELS.get(table)
         column = None
-        for name in ("number", "code", "name"):
+        for name in ("number", "code", "serial", "asset_tag", "name"):
             column = getattr(model, name, None) if model is not None else None
             if column is not None:
                 break
