@@ -234,3 +234,11 @@ def test_session_cookie_and_security_headers(site: Site):
         assert "httponly" in cookie and "samesite=lax" in cookie and "path=/portal" in cookie
         assert "secure" not in cookie  # plain http on loopback; "auto" sets it over https
         assert client.get("/portal/").headers["cache-control"] == "no-store"
+
+
+def test_unknown_addresses_and_oversized_input_get_portal_pages_not_json(a: httpx.Client):
+    missing = a.get("/portal/no-such-page")
+    assert missing.status_code == 404 and "没有这个页面或记录" in missing.text
+    too_long = a.get("/portal/search", params={"q": "打" * 500})
+    assert too_long.status_code == 422 and "输入有误" in too_long.text
+    assert a.get("/api/v1/no-such").json() == {"detail": "Not Found"}  # the API: unchanged
