@@ -35,7 +35,8 @@ def main() -> None:
         for kind, viewport in VIEWPORTS.items():
             for lang in ("zh", "en"):
                 context = browser.new_context(viewport=viewport,  # type: ignore[arg-type]
-                                              device_scale_factor=1)
+                                              device_scale_factor=1,
+                                              locale="zh-CN" if lang == "zh" else "en-US")
                 page = context.new_page()
                 page.goto(f"{site.url}/portal/lang/{lang}?next=/portal/login")
                 shoot(page, out, f"login-{kind}-{lang}")
@@ -45,6 +46,12 @@ def main() -> None:
                 shoot(page, out, f"dashboard-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/slips/{slip.id}")
                 shoot(page, out, f"slip-{kind}-{lang}")
+                page.goto(f"{site.url}/portal/requests/{slip.request_id}")
+                shoot(page, out, f"request-{kind}-{lang}")
+                page.goto(f"{site.url}/portal/requests-new")
+                page.fill("#fault", " ")  # blank: the core's messages, not the browser's
+                page.click("form.form button[type=submit]")
+                shoot(page, out, f"new-request-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/verify?slip={slip.number}&seal={slip.seal}")
                 shoot(page, out, f"verify-{kind}-{lang}")
                 context.close()
