@@ -59,11 +59,11 @@ class Site:
 
 
 @contextlib.contextmanager
-def portal_site(folder: Path, **settings: object) -> Iterator[Site]:
+def portal_site(folder: Path, db_url: str = "", **settings: object) -> Iterator[Site]:
     """The archive on loopback with the demo data, customer accounts `port` and `locked`
     (天津港) and `hospital` (第一中心医院), staff `centre` and engineer `e01`, all with
     the password PASSWORD."""
-    db_url = sqlite_url(folder)
+    db_url = db_url or sqlite_url(folder)
     config = ArchiveSettings(db=db_url, company_name="金海信息技术服务", **settings)
     with run_archive(db_url, settings=config) as archive:
         load_demo(archive.db, requests=DEMO_REQUESTS)
