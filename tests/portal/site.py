@@ -10,15 +10,21 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
+from fieldapp import repair
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.demo import load_demo
 from fieldapp.archive.models import User
 from fieldapp.archive.portal.submissions import submit_request
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.events import SignatureInput
+from fieldapp.reference import engineer_by_code
 from fieldapp.store.models import Customer, ServiceRequest, Slip
 from fieldapp.timeutil import utcnow
 from tests.archive.servers import (
@@ -80,8 +86,30 @@ def portal_site(folder: Path, db_url: str = "", **settings: object) -> Iterator[
             customer = session.scalar(select(Customer.id).where(Customer.code == CUSTOMER_A))
             submit_request(session, user=port, customer_id=customer, fault=PRINTER_FAULT,
                            contact_name="孙丽", contact_phone="", device_id="", now=utcnow())
+            _send_in(session, customer)
         config.verify_url = archive.url + VERIFY_PATH
         yield Site(archive, config)
+
+
+def _send_in(session: Session, customer_id: object) -> None:
+    """A device of customer A in the workshop, estimated (the demo has no repairs)."""
+    request = session.scalars(select(ServiceRequest).where(
+        ServiceRequest.customer_id == customer_id, ServiceRequest.status == "assigned",
+        ServiceRequest.device_id.is_not(None),
+        ~exists().where(Slip.request_id == ServiceRequest.id))).first()
+    assert request is not None
+    engineer = engineer_by_code(session, "E07")
+    now = utcnow()
+    at = max(request.requested_at, now - timedelta(minutes=60))
+    order = repair.open_repair(session, request, engineer, repair.RepairIntake(
+        company_contact="孙丽", contact_phone="13900220000",
+        fault_description="主板故障，开机无显示，现场无法修复", received_at=at,
+        arrived_at=at + timedelta(minutes=5), departed_at=at + timedelta(minutes=25),
+        engineer_signature=SignatureInput("刘洋", signature_strokes(5), PAD_WIDTH, PAD_HEIGHT),
+        accessories="电源线一根"), now=now)
+    repair.estimate_repair(session, order, cost_fen=58000,
+                           expected_ready_at=now + timedelta(days=1), estimated_by="维修部 王工",
+                           actor_code="E07", occurred_at=now)
 
 
 def form_token(html: str) -> str:

@@ -242,3 +242,27 @@ def test_unknown_addresses_and_oversized_input_get_portal_pages_not_json(a: http
     too_long = a.get("/portal/search", params={"q": "打" * 500})
     assert too_long.status_code == 422 and "输入有误" in too_long.text
     assert a.get("/api/v1/no-such").json() == {"detail": "Not Found"}  # the API: unchanged
+
+
+@pytest.mark.parametrize("mode, scheme, secure", [
+    ("auto", "https", True), ("auto", "http", False), ("always", "http", True),
+    ("never", "https", False)])
+def test_the_secure_flag_follows_the_setting(mode: str, scheme: str, secure: bool):
+    from starlette.requests import Request
+
+    from fieldapp.archive.config import ArchiveSettings
+    from fieldapp.archive.portal.sessions import cookie_secure
+
+    request = Request({"type": "http", "scheme": scheme, "path": "/portal/", "headers": [],
+                       "server": ("archive.example.cn", 443)})
+    assert cookie_secure(ArchiveSettings(portal_cookie_secure=mode), request) is secure
+
+
+def test_the_language_switch_comes_back_to_the_same_page_and_only_inside_the_portal(
+        anonymous: httpx.Client):
+    back = anonymous.get("/portal/lang/en", params={"next": "/portal/verify?slip=S-1&seal=x"})
+    assert back.status_code == 303 and back.headers["location"] == "/portal/verify?slip=S-1&seal=x"
+    assert "fa_portal_lang=en" in back.headers["set-cookie"]
+    for target in ("https://evil.example/", "//evil.example/portal", "/portal/..//evil"):
+        answer = anonymous.get("/portal/lang/en", params={"next": target})
+        assert answer.headers["location"] == "/portal/"

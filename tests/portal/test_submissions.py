@@ -82,3 +82,8 @@ def test_reports_say_not_available_until_the_reports_package_is_there(a: httpx.C
                                              "period_start": "2026-01-01",
                                              "period_end": "2026-06-30"})
     assert answer.status_code == 503 and "即将开放" in answer.text
+
+
+def test_the_repairs_page_shows_a_device_in_the_workshop_with_its_state(a: httpx.Client):
+    page = a.get("/portal/repairs").text
+    assert "P-E07-" in page and "已报价，待客户确认" in page and "硬件维修" in page

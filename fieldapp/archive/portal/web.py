@@ -121,6 +121,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "csrf": viewer.csrf_token if viewer else form_token,
         "local": lambda moment: format_local(moment, tz) if moment else "—",
         "path": request.url.path,
+        # where the language switch comes back to: this page, with its query
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "label": lambda table, key: i18n.pair(TABLES[table], key, lang),
         "clock_kind": lambda kind: sla_label(kind, "en" if lang == "en" else "zh"),
         "yuan": format_yuan,
