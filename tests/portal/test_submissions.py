@@ -87,3 +87,14 @@ def test_reports_say_not_available_until_the_reports_package_is_there(a: httpx.C
 def test_the_repairs_page_shows_a_device_in_the_workshop_with_its_state(a: httpx.Client):
     page = a.get("/portal/repairs").text
     assert "P-E07-" in page and "已报价，待客户确认" in page and "硬件维修" in page
+
+
+def test_no_person_can_take_the_portals_operator_code(site: Site):
+    from fieldapp.errors import ValidationError
+    from fieldapp.ids import is_valid_operator_code
+    from fieldapp.reference import create_engineer
+
+    assert not is_valid_operator_code("WEB") and is_valid_operator_code("WEB1")
+    with pytest.raises(ValidationError) as refused, site.archive.db.write() as session:
+        create_engineer(session, code="WEB", name="网页")
+    assert refused.value.issues[0].code == "reserved"

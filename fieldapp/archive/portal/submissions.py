@@ -17,14 +17,15 @@ from fieldapp.archive.models import Received, User
 from fieldapp.archive.rules import check_record
 from fieldapp.complaints import open_complaint
 from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.ids import PORTAL_OPERATOR_CODE
 from fieldapp.service_requests import take_request
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint
 from fieldapp.sync.wire import read_record
 
-# The "operator" of portal records: their numbers read R-WEB-20261201-001, unique without
-# the network because no person has this code (engineer and operator codes are E../C..).
-PORTAL_OPERATOR = "WEB"
+# The "operator" of portal records: numbers R-WEB-20261201-001; no person may have this
+# code (fieldapp.ids refuses it), so they are unique without the network.
+PORTAL_OPERATOR = PORTAL_OPERATOR_CODE
 PORTAL_CHANNEL = "portal"
 PORTAL_VIA = "portal"
 
