@@ -6,6 +6,7 @@ Chromium is installed (Debian: chromium).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,7 @@ def test_searching_part_of_a_chinese_word_finds_requests_and_slips(own_page, sit
     assert slip.number in own_page.inner_text("#found-slips")
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 def test_a_customer_copy_downloads_as_the_slips_pdf(own_page, site: Site, tmp_path: Path):
     page = own_page
     slip = site.sealed_slip("TJPORT")

@@ -3,6 +3,7 @@ on the change feed for the service centre, and shown back with its number."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -98,3 +99,19 @@ def test_no_person_can_take_the_portals_operator_code(site: Site):
     with pytest.raises(ValidationError) as refused, site.archive.db.write() as session:
         create_engineer(session, code="WEB", name="网页")
     assert refused.value.issues[0].code == "reserved"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+@pytest.mark.parametrize("language, word", [("zh", "网页"), ("en", "Web portal")])
+def test_a_copy_of_a_portal_requests_slip_names_the_channel(tmp_path, language: str, word: str):
+    import subprocess
+
+    from fieldapp.documents.sample import sample_company, sample_slip
+    from fieldapp.documents.slip_pdf import render_slip_pdf
+
+    pdf = tmp_path / "copy.pdf"
+    pdf.write_bytes(render_slip_pdf(sample_slip(channel="portal"), sample_company(),
+                                    language=language))  # type: ignore[arg-type]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert word in text
