@@ -63,6 +63,10 @@ def _row(session: Session, scope: str, key: str, now: datetime) -> LoginThrottle
 def record_failure(session: Session, *, name: str, address: str, limits: Limits,
                    now: datetime) -> datetime | None:
     """Count one wrong password; returns the lock's end if this failure set one."""
+    # Forget streaks that no longer count, so guessed names do not pile up rows.
+    session.execute(delete(LoginThrottle).where(
+        LoginThrottle.first_failure_at < now - 2 * limits.lock,
+        or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
     until = None
     for (scope, key), limit in zip(_keys(name, address),
                                    (limits.user_failures, limits.ip_failures), strict=True):
