@@ -18,6 +18,9 @@ NUMBER_PATTERN = re.compile(
     r"^(?P<kind>[A-Z])-(?P<code>[A-Z0-9]{2,8})-(?P<day>\d{8})-(?P<seq>\d{3,})$"
 )
 OPERATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,8}$")
+# Numbers of requests and complaints customers send on the archive's portal read
+# R-WEB-…; no person may take the code, or two writers would hand out the same numbers.
+PORTAL_OPERATOR_CODE = "WEB"
 
 
 def new_uuid() -> uuid.UUID:
@@ -30,4 +33,4 @@ def format_number(kind: str, operator_code: str, day: date, sequence: int) -> st
 
 
 def is_valid_operator_code(code: str) -> bool:
-    return bool(OPERATOR_CODE_PATTERN.match(code))
+    return bool(OPERATOR_CODE_PATTERN.match(code)) and code != PORTAL_OPERATOR_CODE

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.errors import FieldIssue, NotFound
-from fieldapp.ids import is_valid_operator_code
+from fieldapp.ids import PORTAL_OPERATOR_CODE, is_valid_operator_code
 from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Site
 from fieldapp.validation import raise_if
 
@@ -58,6 +58,9 @@ def add_device(session: Session, customer: Customer, *, device_type: str, device
 
 def create_engineer(session: Session, *, code: str, name: str, phone: str = "",
                     skills: list[str] | None = None) -> Engineer:
+    if code == PORTAL_OPERATOR_CODE:
+        raise_if([FieldIssue("code", "reserved", f"工号 {code} 保留给客户门户的记录。",
+                             f"The code {code} is reserved for the customers' portal.")])
     if not is_valid_operator_code(code):
         raise_if([FieldIssue("code", "bad_code", "工号须为 2–8 位大写字母或数字。",
                              "The code must be 2–8 capital letters or digits.")])

@@ -17,13 +17,17 @@ from fieldapp.errors import FieldIssue, ValidationError
 from fieldapp.money import MAX_AMOUNT_YUAN, has_at_most_two_decimals, line_amount_fen, yuan_to_fen
 from fieldapp.timeutil import FUTURE_SKEW, format_local
 
-CHANNELS = ("phone", "onsite", "remote", "sendin", "letter")
+CHANNELS = ("phone", "onsite", "remote", "sendin", "letter", "portal")
+# What an operator chooses when taking a request; `portal` requests come from the
+# customers' web pages only (fieldapp.archive.portal).
+DESK_CHANNELS = ("phone", "onsite", "remote", "sendin", "letter")
 CHANNEL_LABELS = {
     "phone": ("电话", "Phone"),
     "onsite": ("现场", "On site"),
     "remote": ("远程", "Remote"),
     "sendin": ("送修", "Send-in repair"),
     "letter": ("信件", "Letter"),
+    "portal": ("网页", "Web portal"),
 }
 FEE_KINDS = ("labour", "parts", "travel", "other")
 FEE_KIND_LABELS = {

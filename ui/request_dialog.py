@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from fieldapp import reference, service_requests
 from fieldapp.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.store.models import Customer, Engineer
-from fieldapp.validation import CHANNEL_LABELS, CHANNELS
+from fieldapp.validation import CHANNEL_LABELS, DESK_CHANNELS
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.ops import Ops
@@ -106,7 +106,7 @@ class RequestDialog(QDialog):
             caption.setText(tr(f"request.{key}"))
         channel = self.channel.currentData()
         self.channel.clear()
-        for value in CHANNELS:
+        for value in DESK_CHANNELS:
             self.channel.addItem(i18n.pair(CHANNEL_LABELS[value]), value)
         self.channel.setCurrentIndex(max(0, self.channel.findData(channel)))
         if self.engineer.count():

@@ -14,6 +14,7 @@ from fieldapp.archive.api.main import api_router
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
 from fieldapp.archive.errors import install_error_handlers
+from fieldapp.archive.portal.app import mount_portal
 
 log = logging.getLogger("fieldapp.archive.http")
 API_PREFIX = "/api/v1"
@@ -40,6 +41,7 @@ def create_app(settings: ArchiveSettings | None = None, *, db: Database | None =
     app.state.db = db
     install_error_handlers(app)
     app.include_router(api_router, prefix=API_PREFIX)
+    mount_portal(app)  # the customers' pages, /portal (docs/portal.md)
 
     @app.middleware("http")
     async def log_requests(request: Request,

@@ -23,6 +23,18 @@ class ArchiveSettings(BaseSettings):
     max_batch: int = 500  # records per push
     clock_skew_seconds: int = 300  # laptop clocks further off than this are flagged
     log_level: str = "INFO"
+    # The customers' portal (docs/portal.md)
+    company_name: str = "fieldapp"  # shown on portal pages and on customer copies
+    company_hotline: str = ""
+    company_address: str = ""
+    complaint_hotline: str = ""
+    verify_url: str = ""  # public address of /portal/verify, printed in the copies' QR code
+    pdf_font: str = ""  # a Chinese font file for copies; empty: the renderer's search
+    portal_cookie_secure: str = "auto"  # auto (when served over https) / always / never
+    portal_session_minutes: int = 480  # a login lasts this long (absolute)
+    portal_lockout_failures: int = 5  # wrong passwords in a row before an account locks
+    portal_lockout_minutes: int = 15
+    portal_ip_failures: int = 20  # wrong passwords from one address before it is locked
 
     @property
     def db_url(self) -> str:

@@ -234,6 +234,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "remote": ("远程", "Remote"),
     "sendin": ("送修", "Sent in for repair"),
     "letter": ("信件", "Letter"),
+    "portal": ("网页", "Web portal"),
 }
 
 RESULTS: dict[str, tuple[str, str]] = {

@@ -30,6 +30,7 @@ class Channel(StrEnum):
     REMOTE = "remote"  # 远程在线处理
     SENDIN = "sendin"  # 硬件送修
     LETTER = "letter"  # 普通信件
+    PORTAL = "portal"  # 网页提交：a written request, answered like a letter (R1.5)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def clocks_for_request(
 ) -> list[ClockResult]:
     """The clocks that apply to the request, evaluated at `now`.
 
-    phone -> phone_answer (stops at answered_at); letter -> letter_answer (answered_at);
+    phone -> phone_answer (stops at answered_at); letter and portal -> letter_answer
+    (answered_at);
     onsite -> onsite_arrival (first_arrival_at; not_applicable outside the city);
     remote -> remote_resolution (solved_at); sendin -> repair_resolution (stops at
     device_returned_at, or at solved_at when no return is recorded).
@@ -78,6 +80,7 @@ def clocks_for_request(
     kind, stopped_at = {
         Channel.PHONE: (ClockKind.PHONE_ANSWER, facts.answered_at),
         Channel.LETTER: (ClockKind.LETTER_ANSWER, facts.answered_at),
+        Channel.PORTAL: (ClockKind.LETTER_ANSWER, facts.answered_at),
         Channel.ONSITE: (ClockKind.ONSITE_ARRIVAL, facts.first_arrival_at),
         Channel.REMOTE: (ClockKind.REMOTE_RESOLUTION, facts.solved_at),
         Channel.SENDIN: (ClockKind.REPAIR_RESOLUTION, facts.device_returned_at or facts.solved_at),

@@ -72,12 +72,13 @@ def password_hash() -> str:
 
 
 @contextlib.contextmanager
-def run_archive(db_url: str, *, startup_timeout: float = 20.0) -> Iterator[RunningArchive]:
+def run_archive(db_url: str, *, startup_timeout: float = 20.0,
+                settings: ArchiveSettings | None = None) -> Iterator[RunningArchive]:
     """The real app under uvicorn in a thread, on a free loopback port."""
     engine = create_archive_engine(db_url)
     init_schema(engine)
     db = Database(engine)
-    app = create_app(ArchiveSettings(db=db_url), db=db)
+    app = create_app(settings or ArchiveSettings(db=db_url), db=db)
     # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then
     # (with proto 0 every answer waits ~40 ms for a delayed ACK).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import fieldapp.archive.portal.models  # noqa: F401  (its tables are in the metadata)
 from fieldapp.archive.models import ArchiveBase
 
 VERSION_TABLE = "archive_alembic_version"

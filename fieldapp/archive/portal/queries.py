@@ -1,0 +1,172 @@
+"""The logged-in customer's own records, one page at a time.
+
+Every query here filters on the customer's id first (an indexed column), so another
+company's records cannot appear whatever id a URL carries, and a customer with 50,000 slips
+loads one page of them. A page is fetched with one row more than shown: that row only says
+whether there is a next page (no COUNT over everything).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from fieldapp.complaints import complaint_state
+from fieldapp.queries import SlipFilter, SlipRow, _escape_like, list_slips
+from fieldapp.repair import RepairOverview, repair_overview
+from fieldapp.request_state import derive_many
+from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.workflow_models import Complaint, RepairOrder
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: list[T]
+    number: int
+    more: bool
+
+
+def _page(rows: list[Any], number: int, size: int) -> Page[Any]:
+    return Page(rows[:size], number, len(rows) > size)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: uuid.UUID
+    number: str
+    channel: str
+    status: str  # derived (fieldapp.request_state)
+    fault_reported: str
+    requested_at: datetime
+
+
+def requests_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int,
+                  search: str = "") -> Page[RequestRow]:
+    query = select(ServiceRequest.id, ServiceRequest.number, ServiceRequest.channel,
+                   ServiceRequest.status, ServiceRequest.assigned_engineer_id,
+                   ServiceRequest.fault_reported, ServiceRequest.requested_at).where(
+        ServiceRequest.customer_id == customer_id)
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip())}%"
+        query = query.where(or_(ServiceRequest.number.like(pattern, escape="\\"),
+                                ServiceRequest.fault_reported.like(pattern, escape="\\")))
+    rows = session.execute(query.order_by(ServiceRequest.requested_at.desc(),
+                                          ServiceRequest.id.desc())
+                           .limit(size + 1).offset((number - 1) * size)).all()
+    derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
+    return _page([RequestRow(r.id, r.number, r.channel, derived[r.id].status,
+                             r.fault_reported, r.requested_at) for r in rows], number, size)
+
+
+def request_of(session: Session, customer_id: uuid.UUID, request_id: uuid.UUID
+               ) -> ServiceRequest | None:
+    return session.scalar(select(ServiceRequest).where(
+        ServiceRequest.id == request_id, ServiceRequest.customer_id == customer_id))
+
+
+def request_status(session: Session, request: ServiceRequest) -> str:
+    return derive_many(session, [(request.id, request.status,
+                                  request.assigned_engineer_id)])[request.id].status
+
+
+def slips_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int,
+               search: str = "") -> Page[SlipRow]:
+    rows = list_slips(session, SlipFilter(search=search.strip(), customer_id=customer_id),
+                      limit=size + 1, offset=(number - 1) * size)
+    return _page(rows, number, size)
+
+
+def slip_of(session: Session, customer_id: uuid.UUID, slip_id: uuid.UUID) -> Slip | None:
+    return session.scalar(
+        select(Slip).join(ServiceRequest, Slip.request_id == ServiceRequest.id)
+        .where(Slip.id == slip_id, ServiceRequest.customer_id == customer_id))
+
+
+def slips_of_request(session: Session, request: ServiceRequest) -> list[SlipRow]:
+    slips = session.scalars(select(Slip).where(Slip.request_id == request.id)
+                            .options(selectinload(Slip.engineer))
+                            .order_by(Slip.created_at, Slip.id).limit(100))
+    return [SlipRow(s.id, s.number, request.number, "", s.engineer.code, s.engineer.name,
+                    request.channel, s.status, s.result, s.fault_found or request.fault_reported,
+                    s.created_at, s.sealed_at) for s in slips]
+
+
+@dataclass(frozen=True)
+class RepairRow:
+    id: uuid.UUID
+    number: str
+    request_number: str
+    device: str
+    received_at: datetime
+    overview: RepairOverview
+
+
+def repairs_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int,
+                 now: datetime) -> Page[RepairRow]:
+    orders = session.scalars(
+        select(RepairOrder).join(ServiceRequest, RepairOrder.request_id == ServiceRequest.id)
+        .where(ServiceRequest.customer_id == customer_id)
+        .options(selectinload(RepairOrder.request))
+        .order_by(RepairOrder.received_at.desc(), RepairOrder.id.desc())
+        .limit(size + 1).offset((number - 1) * size)).all()
+    rows = [RepairRow(o.id, o.number, o.request.number,
+                      " ".join(p for p in (o.device_type, o.brand, o.model) if p),
+                      o.received_at, repair_overview(session, o, now)) for o in orders]
+    return _page(rows, number, size)
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    id: uuid.UUID
+    number: str
+    about: str
+    description: str
+    received_at: datetime
+    status: str
+
+
+def complaints_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int
+                    ) -> Page[ComplaintRow]:
+    complaints = session.scalars(
+        select(Complaint).where(Complaint.customer_id == customer_id)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(size + 1).offset((number - 1) * size)).all()
+    rows = [ComplaintRow(c.id, c.number, c.about, c.description, c.received_at,
+                         complaint_state(session, c).status) for c in complaints]
+    return _page(rows, number, size)
+
+
+@dataclass(frozen=True)
+class Summary:
+    requests: int
+    open_requests: int
+    slips: int
+    sealed_slips: int
+    complaints: int
+
+
+def summary(session: Session, customer_id: uuid.UUID) -> Summary:
+    """Counts for the dashboard: indexed COUNTs, no rows loaded. Open requests are those
+    the taker has not closed and no sealed slip solved (the derived status, in SQL)."""
+    requests = session.scalar(select(func.count()).select_from(ServiceRequest).where(
+        ServiceRequest.customer_id == customer_id)) or 0
+    solved = exists().where(Slip.request_id == ServiceRequest.id, Slip.seal.is_not(None),
+                            Slip.result == "solved")
+    open_requests = session.scalar(select(func.count()).select_from(ServiceRequest).where(
+        ServiceRequest.customer_id == customer_id, ServiceRequest.status.in_(OPEN_STATUSES),
+        ~solved)) or 0
+    slips = select(func.count()).select_from(Slip).join(
+        ServiceRequest, Slip.request_id == ServiceRequest.id).where(
+        ServiceRequest.customer_id == customer_id)
+    complaints = session.scalar(select(func.count()).select_from(Complaint).where(
+        Complaint.customer_id == customer_id)) or 0
+    return Summary(requests, open_requests, session.scalar(slips) or 0,
+                   session.scalar(slips.where(Slip.seal.is_not(None))) or 0, complaints)
