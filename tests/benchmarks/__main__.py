@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.benchmarks import stores
 from tests.benchmarks.common import Row, loadavg, machine
 
 HERE = Path(__file__).parent
@@ -50,6 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--push-runs", type=int, help="full pushes per size and database")
     parser.add_argument("--doc-runs", type=int, help="renders of a customer copy")
     parser.add_argument("--no-postgres", action="store_true", help="push on SQLite only")
+    parser.add_argument("--no-build", action="store_true",
+                        help="report sizes whose demo store is not cached as not measured")
     parser.add_argument("--cache", type=Path, help="where demo stores are cached")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT,
@@ -220,6 +223,17 @@ def plot(rows: list[Row], path: Path) -> str:
         import matplotlib.pyplot as plt
     except ImportError:
         return "matplotlib is not installed (pip install -e '.[bench]'): no plot"
+    try:  # the app's own CJK font, for the Chinese search terms in the legend
+        from matplotlib import font_manager
+
+        from fieldapp.documents.fonts import find_cjk_font
+
+        font = find_cjk_font()
+        font_manager.fontManager.addfont(str(font.path))
+        plt.rcParams["font.family"] = font_manager.FontProperties(
+            fname=str(font.path)).get_name()
+    except Exception as exc:  # no CJK font: the plot is still useful
+        print(f"(growth plot without a CJK font: {exc})")
     figure, axes = plt.subplots(figsize=(9, 5.5), dpi=110)
     sizes = sorted({n for points in series.values() for n, _ in points})
     n0 = sizes[0]
@@ -251,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, flush=True)
 
+    if args.no_build:
+        stores.BUILD = False
     info = machine()
     load_start = loadavg()
     log(f"{info['cpu']} ×{info['nproc']}, Python {info['python']}, SQLite {info['sqlite']}; "

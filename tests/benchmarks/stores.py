@@ -61,6 +61,14 @@ def store_key(requests: int) -> dict[str, object]:
             "code": code_version()}
 
 
+# False (the runner's --no-build): a store that is not cached raises NotCached.
+BUILD = True
+
+
+class NotCached(Exception):
+    pass
+
+
 def cached_store_dir(requests: int, *, cache: Path | None = None,
                      log=print) -> tuple[Path, float | None]:
     """The folder of a closed store with `requests` demo requests; (folder, build seconds
@@ -73,6 +81,9 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
     key = store_key(requests)
     if marker.exists() and json.loads(marker.read_text()) == key:
         return folder, None
+    if not BUILD:
+        raise NotCached(f"not measured: no cached store with {requests} requests (build it "
+                        "with python -m tests.benchmarks.stores, or run without --no-build)")
     if folder.exists():
         shutil.rmtree(folder)
     build = folder.with_name(folder.name + ".building")
