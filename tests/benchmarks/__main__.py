@@ -258,6 +258,12 @@ def plot(rows: list[Row], path: Path) -> str:
     return f"wrote {path}"
 
 
+def alone(module: str) -> list[str]:
+    """Arguments for running one module by itself: its own JSON, no plot, so the suite's
+    latest.json and plot stay those of the last whole run."""
+    return ["--json", str(HERE / "results" / f"only-{module}.json"), "--plot", ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()

@@ -221,13 +221,14 @@ def run(sizes: list[int], runs: int = 15, cache: Path | None = None,
 
 
 def main() -> None:
+    from tests.benchmarks.__main__ import alone
     from tests.benchmarks.__main__ import main as suite
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    suite(["--only", "core", "--sizes", args.sizes, "--runs", str(args.runs)])
+    suite(["--only", "core", *alone("core"), "--sizes", args.sizes, "--runs", str(args.runs)])
 
 
 if __name__ == "__main__":

@@ -109,13 +109,14 @@ def run(sizes: list[int], runs: int = 5, cache: Path | None = None,
 
 
 def main() -> None:
+    from tests.benchmarks.__main__ import alone
     from tests.benchmarks.__main__ import main as suite
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    suite(["--only", "startup", "--sizes", args.sizes, "--runs", str(args.runs)])
+    suite(["--only", "startup", *alone("startup"), "--sizes", args.sizes, "--runs", str(args.runs)])
 
 
 if __name__ == "__main__":

@@ -166,13 +166,15 @@ def run(sizes: list[int], runs: int = 1, cache: Path | None = None, postgres: bo
 
 
 def main() -> None:
+    from tests.benchmarks.__main__ import alone
     from tests.benchmarks.__main__ import main as suite
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    suite(["--only", "sync", "--push-sizes", args.sizes, "--push-runs", str(args.runs)])
+    suite(["--only", "sync", *alone("sync"), "--push-sizes", args.sizes,
+           "--push-runs", str(args.runs)])
 
 
 if __name__ == "__main__":
