@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -29,14 +30,30 @@ def next_number(session: Session, kind: str, operator_code: str, moment: datetim
     session's pending work nor depends on a sequence row staying in the identity map.
     """
     day = to_local(moment, tz).date()
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else (
-        sqlite_insert)
-    statement = (
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _postgresql_next() if postgres else _SQLITE_NEXT
+    last = session.connection().execute(
+        statement, {"kind": kind, "operator_code": operator_code, "day": day}).scalar_one()
+    return format_number(kind, operator_code, day, last)
+
+
+def _next_statement(insert) -> object:
+    return (
         insert(_SEQUENCES)
-        .values(kind=kind, operator_code=operator_code, day=day, last=1)
+        .values(kind=bindparam("kind"), operator_code=bindparam("operator_code"),
+                day=bindparam("day"), last=1)
         .on_conflict_do_update(index_elements=["kind", "operator_code", "day"],
                                set_={"last": _SEQUENCES.c.last + 1})
         .returning(_SEQUENCES.c.last)
     )
-    last = session.connection().execute(statement).scalar_one()
-    return format_number(kind, operator_code, day, last)
+
+
+# Built once per dialect: building the upsert on every call cost more CPU than running it.
+_SQLITE_NEXT = _next_statement(sqlite_insert)
+
+
+@functools.cache
+def _postgresql_next() -> object:
+    from sqlalchemy.dialects.postgresql import insert  # the archive's; not at app start-up
+
+    return _next_statement(insert)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 
-import pypdfium2 as pdfium
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -26,6 +25,8 @@ def documents_api() -> object | None:
 
 
 def rasterise(pdf: bytes, width_px: int = 800) -> list[QImage]:
+    import pypdfium2 as pdfium  # on first preview: not part of the app's start-up
+
     document = pdfium.PdfDocument(pdf)
     images = []
     try:

@@ -11,6 +11,7 @@ own QR widget (see tests/benchmarks/bench_documents.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -59,8 +60,12 @@ def parse_qr_payload(text: str) -> tuple[str, str]:
     return slip, seal
 
 
-def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
-    """The symbol's size in modules (with quiet zone) and its dark runs (row, x, length)."""
+@functools.lru_cache(maxsize=64)
+def qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The symbol's size in modules (with quiet zone) and its dark runs (row, x, length).
+
+    Cached: choosing the best mask is ~10 ms of pure Python in segno, and a copy is often
+    rendered more than once (preview, then print or save)."""
     code = segno.make_qr(payload, error=QR_ERROR_LEVEL)
     runs: list[tuple[int, int, int]] = []
     matrix = code.matrix
@@ -75,7 +80,7 @@ def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
                 runs.append((row_index + QR_QUIET_ZONE, start + QR_QUIET_ZONE, x - start))
             else:
                 x += 1
-    return len(matrix) + 2 * QR_QUIET_ZONE, runs
+    return len(matrix) + 2 * QR_QUIET_ZONE, tuple(runs)
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

@@ -47,22 +47,35 @@ def _after_flush(session: Session, _context: Any) -> None:
             key = _key(obj)
             if key is not None:
                 keys.add(key)
-    for table, record_id in sorted(keys, key=lambda k: (TABLE_RANK[k[0]], str(k[1]))):
-        enqueue(session, table, record_id)
+    enqueue_many(session, sorted(keys, key=lambda k: (TABLE_RANK[k[0]], str(k[1]))))
 
 
-def enqueue(session: Session, table: str, record_id: uuid.UUID) -> None:
-    statement = sqlite_insert(SyncOutbox.__table__).values(
-        table_name=table, record_id=record_id, version=1, state="pending",
-        enqueued_at=utcnow(), attempts=0, reason_code="", reason_zh="", reason_en="",
-    )
+def _enqueue_statement() -> Any:
     column = SyncOutbox.__table__.c
-    statement = statement.on_conflict_do_update(
+    return sqlite_insert(SyncOutbox.__table__).on_conflict_do_update(
         index_elements=[column.table_name, column.record_id],
         set_={"version": column.version + 1, "state": "pending", "reason_code": "",
               "reason_zh": "", "reason_en": ""},
     )
-    session.connection().execute(statement)
+
+
+# Built once: constructing and cache-keying the upsert per row cost ~1 ms of CPU each.
+_ENQUEUE = _enqueue_statement()
+
+
+def enqueue(session: Session, table: str, record_id: uuid.UUID) -> None:
+    enqueue_many(session, [(table, record_id)])
+
+
+def enqueue_many(session: Session, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Queue (or re-queue as a newer version) each (table, id), in this order."""
+    if not keys:
+        return
+    session.connection().execute(_ENQUEUE, [
+        {"table_name": table, "record_id": record_id, "version": 1, "state": "pending",
+         "enqueued_at": utcnow(), "attempts": 0, "reason_code": "", "reason_zh": "",
+         "reason_en": ""}
+        for table, record_id in keys])
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Core benchmarks: the slip list, search, draft save and seal at 1k, 10k and 100k slips.
 
-Run as ``python -m tests.benchmarks.bench_core [--sizes 1000,10000,100000] [--runs 15]``.
-Stores are made with `fieldapp.demo.fill_demo` (the real API) and cached by size in
-``--cache`` (default: a folder in the temp dir) between runs. Prints a table and writes
-``tests/benchmarks/results/core.json``. Not collected by pytest (no ``test_`` files here).
+Part of the suite (``python -m tests.benchmarks``); alone:
+``python -m tests.benchmarks.bench_core [--sizes 1000,10000,100000] [--runs 15]``.
+Stores are made with `fieldapp.demo.fill_demo` (the real API) and cached (see stores.py).
+Not collected by pytest (test_smoke.py runs the suite's smallest configuration).
 
 Floors (measured in the same run): a raw ``sqlite3`` write of the same rows with the same
 PRAGMAs (WAL, synchronous=FULL, BEGIN IMMEDIATE) — the cost of durability itself.
@@ -12,17 +12,9 @@ PRAGMAs (WAL, synchronous=FULL, BEGIN IMMEDIATE) — the cost of durability itse
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
-import math
 import os
-import platform
 import sqlite3
-import statistics
-import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,68 +22,21 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fieldapp import slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.queries import SlipFilter, count_slips, list_slips
 from fieldapp.store import Store, open_store
-from fieldapp.store.migrate import head_revision
 from fieldapp.store.models import Slip
 from fieldapp.validation import FeeLineInput
+from tests.benchmarks.common import Row, median_ms
+from tests.benchmarks.stores import (
+    DEMO_NOW,
+    NotCached,
+    cached_store_dir,
+    requests_for_slips,
+)
 
-DEMO_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-RESULTS = Path(__file__).parent / "results" / "core.json"
 SEARCH_TERMS = ("打印机", "搓纸轮", "蓝屏", "卡纸", "不存在的故障")
 TARGET_MS = {"first page": 100.0, "search": 50.0, "save draft": 5.0, "seal": 20.0}
-
-
-@dataclass
-class Result:
-    scenario: str
-    size: int
-    median_ms: float
-    floor_ms: float | None
-    target_ms: float | None
-    runs: int
-
-    @property
-    def ratio(self) -> float | None:
-        return self.median_ms / self.floor_ms if self.floor_ms else None
-
-    @property
-    def passed(self) -> bool | None:
-        return None if self.target_ms is None else self.median_ms <= self.target_ms
-
-
-def median_ms(fn: Callable[[], object], runs: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-# --- stores --------------------------------------------------------------------------
-
-
-def cached_store(cache: Path, size: int) -> tuple[Store, float | None]:
-    """The store with `size` demo requests; built (and timed) unless cached."""
-    folder = cache / f"n{size}"
-    marker = folder / "built.json"
-    key = {"size": size, "schema": head_revision(), "now": DEMO_NOW.isoformat()}
-    if marker.exists() and json.loads(marker.read_text()) == key:
-        return open_store(folder), None
-    if folder.exists():
-        for path in folder.iterdir():
-            path.unlink()
-    store = open_store(folder)
-    start = time.perf_counter()
-    fill_demo(store, requests=size, now=DEMO_NOW,
-              progress=lambda done, total: print(f"  … {done}/{total}", flush=True))
-    seconds = time.perf_counter() - start
-    marker.write_text(json.dumps(key))
-    return store, seconds
 
 
 def draft_numbers(store: Store, count: int) -> list[str]:
@@ -227,102 +172,63 @@ def floor_seal(folder: Path, store: Store, runs: int) -> float:
         conn.close()
 
 
-# --- report --------------------------------------------------------------------------
+# --- the suite ---------------------------------------------------------------------
 
 
-def machine() -> dict[str, object]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor()
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
-            "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None}
-
-
-def growth(results: list[Result]) -> list[dict[str, object]]:
-    """Time may grow at most like n log n from one size to the next."""
-    checks = []
-    by_scenario: dict[str, list[Result]] = {}
-    for r in results:
-        by_scenario.setdefault(r.scenario, []).append(r)
-    for scenario, rows in by_scenario.items():
-        rows.sort(key=lambda r: r.size)
-        for a, b in itertools.pairwise(rows):
-            bound = (b.size * math.log(b.size)) / (a.size * math.log(a.size))
-            ratio = b.median_ms / a.median_ms if a.median_ms else float("inf")
-            checks.append({"scenario": scenario, "from": a.size, "to": b.size,
-                           "time_ratio": round(ratio, 2), "nlogn_bound": round(bound, 2),
-                           "pass": ratio <= bound})
-    return checks
+def run(sizes: list[int], runs: int = 15, cache: Path | None = None,
+        log: Callable[[str], None] = print) -> list[Row]:
+    """Every core scenario on a store with n slips for each n in `sizes`."""
+    rows: list[Row] = []
+    for size in sizes:
+        try:
+            folder, built = cached_store_dir(requests_for_slips(size), cache=cache, log=log)
+        except NotCached as missing:
+            rows.append(Row("core scenarios (list, search, save, seal)", size, None, "ms",
+                            note=str(missing)))
+            continue
+        if built is not None:
+            log(f"  built the {size}-slip store in {built:.0f} s")
+        store = open_store(folder)
+        try:
+            with store.read() as session:
+                n = count_slips(session, SlipFilter())
+            note = f"{n} slips"
+            rows.append(Row("open slip list, first page", size, bench_first_page(store, runs),
+                            "ms", target=TARGET_MS["first page"], runs=runs,
+                            note=f"{note}; list 50 + count"))
+            for term in SEARCH_TERMS:
+                rows.append(Row(f"search {term}", size,
+                                bench_search(store, runs, term, with_count=False), "ms",
+                                target=TARGET_MS["search"], runs=runs,
+                                note="first page of matches"))
+                rows.append(Row(f"search {term} + count", size,
+                                bench_search(store, runs, term, with_count=True), "ms",
+                                runs=runs, note="first page and the number of matches"))
+            rows.append(Row("save a draft edit", size, bench_save_draft(store, runs), "ms",
+                            floor=floor_save(folder, store, runs), floor_name="raw sqlite3",
+                            target=TARGET_MS["save draft"], runs=runs,
+                            note="own durable transaction"))
+            rows.append(Row("seal a slip", size, bench_seal(store, runs), "ms",
+                            floor=floor_seal(folder, store, runs), floor_name="raw sqlite3",
+                            target=TARGET_MS["seal"], runs=runs,
+                            note="second signature; own durable transaction"))
+        finally:
+            store.close()
+            (folder / "floor.db").unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):
+                (folder / f"floor.db{suffix}").unlink(missing_ok=True)
+    return rows
 
 
 def main() -> None:
+    from tests.benchmarks.__main__ import alone
+    from tests.benchmarks.__main__ import main as suite
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--cache", type=Path,
-                        default=Path(tempfile.gettempdir()) / "fieldapp-bench-core")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    info = machine()
-    print(f"{info['cpu']} ×{info['nproc']}, Python {info['python']}, SQLite {info['sqlite']}, "
-          f"load {info['loadavg_at_start']}")
-    results: list[Result] = []
-    builds: dict[int, float] = {}
-    for size in sizes:
-        print(f"size {size}:", flush=True)
-        store, built = cached_store(args.cache, size)
-        if built is not None:
-            builds[size] = round(built, 1)
-            print(f"  fill_demo({size}) took {built:.1f} s")
-        folder = args.cache / f"n{size}"
-        try:
-            runs = args.runs
-            results.append(Result("first page", size, bench_first_page(store, runs), None,
-                                  TARGET_MS["first page"], runs))
-            for term in SEARCH_TERMS:
-                results.append(Result(f"search {term}", size,
-                                      bench_search(store, runs, term, with_count=False), None,
-                                      TARGET_MS["search"], runs))
-                results.append(Result(f"search {term} + count", size,
-                                      bench_search(store, runs, term, with_count=True), None,
-                                      None, runs))
-            results.append(Result("save draft", size, bench_save_draft(store, runs),
-                                  floor_save(folder, store, runs), TARGET_MS["save draft"],
-                                  runs))
-            results.append(Result("seal", size, bench_seal(store, runs),
-                                  floor_seal(folder, store, runs), TARGET_MS["seal"], runs))
-        finally:
-            store.close()
-
-    def fmt(value: float | None, digits: int = 2) -> str:
-        return "—" if value is None else f"{value:.{digits}f}"
-
-    header = (f"{'scenario':<22} {'size':>7} {'median ms':>10} {'floor ms':>9} {'ratio':>6} "
-              f"{'target':>7} result")
-    print("\n" + header + "\n" + "-" * len(header))
-    for r in results:
-        verdict = {True: "pass", False: "FAIL", None: "—"}[r.passed]
-        print(f"{r.scenario:<22} {r.size:>7} {r.median_ms:>10.2f} {fmt(r.floor_ms):>9} "
-              f"{fmt(r.ratio, 1):>6} {fmt(r.target_ms, 0):>7} {verdict}")
-    checks = growth(results)
-    print("\ngrowth (time ratio between sizes must not exceed n log n):")
-    for c in checks:
-        print(f"  {c['scenario']:<22} {c['from']:>7} → {c['to']:<7} ×{c['time_ratio']:<8} "
-              f"bound ×{c['nlogn_bound']:<8} {'pass' if c['pass'] else 'FAIL'}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "machine": info, "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fill_demo_seconds": builds,
-        "results": [asdict(r) | {"ratio": r.ratio, "pass": r.passed} for r in results],
-        "growth": checks,
-    }, ensure_ascii=False, indent=1) + "\n")
-    print(f"\nwrote {RESULTS}")
+    suite(["--only", "core", *alone("core"), "--sizes", args.sizes, "--runs", str(args.runs)])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """How long a customer copy takes to render (not collected by pytest).
 
-    .venv/bin/python tests/benchmarks/bench_documents.py [--runs N]
+Part of the suite (``python -m tests.benchmarks``); alone:
+
+    .venv/bin/python -m tests.benchmarks.bench_documents [--runs N]
 
 Prints the median time per A4 copy (and per receipt) against a bare ReportLab page
 holding the same text in the same font, and the time per QR code drawn with segno
@@ -10,10 +12,10 @@ rectangles against ReportLab's own QR widget.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import io
-import statistics
-import time
-from collections.abc import Callable
+import itertools
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -26,16 +28,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from fieldapp.documents import qr_payload, register_cjk_font, render_slip_pdf
 from fieldapp.documents.qr import draw_qr
 from fieldapp.documents.sample import SAMPLE_SEAL, sample_company, sample_slip
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    action()  # warm up: font parsing, imports
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from tests.benchmarks.common import Row, median_ms
 
 
 def bare_page(font: str) -> bytes:
@@ -80,6 +73,27 @@ def qr_reportlab() -> None:
     canvas.save()
 
 
+def run(runs: int = 30) -> list[Row]:
+    """The A4 customer copy (two signatures, QR) against a bare page with the same text."""
+    font = register_cjk_font()
+    doc, company = sample_slip(), sample_company()
+    signatures = len(doc.signatures)
+    seals = (hashlib.sha256(str(i).encode()).hexdigest() for i in itertools.count())
+    # a new seal (so a new QR code) every time: the first render of a slip, not a cached one
+    a4 = median_ms(lambda: render_slip_pdf(dataclasses.replace(doc, seal=next(seals)),
+                                           company), runs)
+    bare = median_ms(lambda: bare_page(font), runs)
+    receipt = median_ms(lambda: render_slip_pdf(dataclasses.replace(doc, seal=next(seals)),
+                                                company, layout="receipt"), runs)
+    note = f"sample slip, {signatures} signatures, QR"
+    return [
+        Row("render customer copy (A4)", None, a4, "ms", floor=bare,
+            floor_name="bare ReportLab page", target=60.0, runs=runs, note=note),
+        Row("render receipt copy (80 mm)", None, receipt, "ms", floor=bare,
+            floor_name="bare ReportLab page", runs=runs, note="informational"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
@@ -87,8 +101,12 @@ def main() -> None:
     font = register_cjk_font()
     doc, company = sample_slip(), sample_company()
     print(f"median of {runs} runs")
-    a4 = median_ms(lambda: render_slip_pdf(doc, company), runs)
-    receipt = median_ms(lambda: render_slip_pdf(doc, company, layout="receipt"), runs)
+    seals = (hashlib.sha256(str(i).encode()).hexdigest() for i in itertools.count())
+    # a new seal (so a new QR code) every time: the first render of a slip, not a cached one
+    a4 = median_ms(lambda: render_slip_pdf(dataclasses.replace(doc, seal=next(seals)),
+                                           company), runs)
+    receipt = median_ms(lambda: render_slip_pdf(dataclasses.replace(doc, seal=next(seals)),
+                                                company, layout="receipt"), runs)
     bare = median_ms(lambda: bare_page(font), runs)
     print(f"A4 customer copy          {a4:7.1f} ms")
     print(f"80 mm receipt copy        {receipt:7.1f} ms")

@@ -1,11 +1,15 @@
-"""Cold start to an interactive main window, offscreen, against a bare PySide6 window.
+"""Cold start to an interactive main window and its memory, against a bare PySide6 window.
 
-    .venv/bin/python tests/benchmarks/bench_startup.py [N_REQUESTS] [--runs 5]
+Part of the suite (``python -m tests.benchmarks``); alone:
 
-Builds a demo store with N requests (default 2000, ~1,750 slips), then times fresh
-subprocesses: (a) import PySide6 and show an empty QMainWindow; (b) import the app, open
-the store and show the main window until its first list page has arrived. Prints medians.
-Not collected by pytest (no test_ prefix).
+    .venv/bin/python -m tests.benchmarks.bench_startup [--sizes 1000,10000,100000] [--runs 5]
+
+For each store size (cached demo stores, see stores.py) it times fresh subprocesses,
+offscreen: (a) the floor: import PySide6 and show an empty QMainWindow; (b) import the
+app, open the store and show the main window until the first page of the requests and
+the slips lists has arrived. Time is the whole process from spawn to that point (the
+interpreter's own start included, for both). Memory is the process's resident set
+(VmRSS, and its peak VmHWM) at that point. Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -15,19 +19,27 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-BARE = """
-import time; t0 = time.perf_counter()
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents()
-print(time.perf_counter() - t0)
+from tests.benchmarks.common import Row
+from tests.benchmarks.stores import NotCached, cached_store_dir, requests_for_slips
+
+RSS = """
+def rss():
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return [int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")]
 """
 
-APP = """
-import sys, time; t0 = time.perf_counter()
+BARE = RSS + """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents()
+print("READY", *rss(), flush=True)
+"""
+
+APP = RSS + """
+import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
@@ -43,49 +55,68 @@ store = open_store(data); ops = Ops(store)
 w = MainWindow(ops, Settings.in_dir(data)); w.show()
 while w.requests_model.rowCount() == 0 or w.slips_model.rowCount() == 0:
     QTest.qWait(1)
-print(time.perf_counter() - t0)
+print("READY", *rss(), w.slips_model.rowCount(), flush=True)
 ops.wait_done(); store.close()
 """
 
 
-def run(code: str, *args: str) -> tuple[float, float]:
-    """(whole process incl. interpreter start, inside the process from first import)."""
+def spawn(code: str, *args: str) -> tuple[float, float, float]:
+    """(seconds from spawn to READY, RSS MB, peak RSS MB) of one fresh process."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         env=env, check=True)
-    wall = time.perf_counter() - started
-    return wall, float(out.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    ready = None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            ready = time.perf_counter() - started, *map(float, line.split()[1:3])
+    _, err = proc.communicate()
+    if proc.returncode != 0 or ready is None:
+        raise RuntimeError(f"startup subprocess failed ({proc.returncode}): {err[-2000:]}")
+    return ready
+
+
+def run(sizes: list[int], runs: int = 5, cache: Path | None = None,
+        log: Callable[[str], None] = print) -> list[Row]:
+    bare = [spawn(BARE) for _ in range(runs)]
+    bare_s = statistics.median(b[0] for b in bare)
+    bare_mb = statistics.median(b[1] for b in bare)
+    rows = []
+    for size in sizes:
+        try:
+            folder, built = cached_store_dir(requests_for_slips(size), cache=cache, log=log)
+        except NotCached as missing:
+            rows.append(Row("cold start to interactive main window", size, None, "s",
+                            target=1.0, max_ratio=1.5, note=str(missing)))
+            continue
+        if built is not None:
+            log(f"  built the {size}-slip store in {built:.0f} s")
+        if runs > 1:  # warm the page cache: "cold" is the process, not the disk
+            spawn(APP, str(folder))
+        app = [spawn(APP, str(folder)) for _ in range(runs)]
+        app_s = statistics.median(a[0] for a in app)
+        rss = statistics.median(a[1] for a in app)
+        peak = statistics.median(a[2] for a in app)
+        rows.append(Row("cold start to interactive main window", size, app_s, "s",
+                        floor=bare_s, floor_name="bare PySide6 window", target=1.0,
+                        max_ratio=1.5, runs=runs,
+                        note="offscreen, process spawn to first list pages"))
+        rows.append(Row("memory with the store open (RSS)", size, rss, "MB", floor=bare_mb,
+                        floor_name="bare PySide6 window", target=200.0, runs=runs,
+                        note=f"peak {peak:.0f} MB", extra={"peak_mb": peak}))
+    return rows
 
 
 def main() -> None:
+    from tests.benchmarks.__main__ import alone
+    from tests.benchmarks.__main__ import main as suite
+
     parser = argparse.ArgumentParser()
-    parser.add_argument("requests", type=int, nargs="?", default=2000)
+    parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from fieldapp.demo import fill_demo
-    from fieldapp.queries import count_slips
-    from fieldapp.settings import Settings
-    from fieldapp.store import open_store
-
-    data = Path(tempfile.mkdtemp())
-    store = open_store(data)
-    fill_demo(store, requests=args.requests)
-    with store.read() as session:
-        slips = count_slips(session)
-    store.close()
-    settings = Settings.in_dir(data)
-    settings.set("operator_code", "E07")
-    settings.set("setup_done", True)
-    settings.save()
-    bare = [run(BARE) for _ in range(args.runs)]
-    app = [run(APP, str(data)) for _ in range(args.runs)]
-    print(f"store: {args.requests} requests, {slips} slips; {args.runs} runs each, offscreen")
-    for name, runs in (("bare PySide6 window", bare), ("fieldapp main window", app)):
-        wall = statistics.median(r[0] for r in runs)
-        inside = statistics.median(r[1] for r in runs)
-        print(f"{name:22} median {wall:.3f} s process, {inside:.3f} s from first import")
-    print("(main window: interactive with the first page of the requests and slips lists)")
+    suite(["--only", "startup", *alone("startup"), "--sizes", args.sizes, "--runs", str(args.runs)])
 
 
 if __name__ == "__main__":

@@ -1,28 +1,33 @@
-"""Sync throughput against raw HTTP (run by hand; not collected by pytest).
+"""Sync: pushing sealed slips to the archive and an empty round, against raw HTTP.
 
-    .venv/bin/python tests/benchmarks/bench_sync.py [N]
+Part of the suite (``python -m tests.benchmarks``); alone:
 
-For N sealed slips (with their requests, fee lines and signatures) on SQLite and, when
-it answers, PostgreSQL: the time `run_sync_round` takes to push them, against POSTing
-the very same request bodies to the push endpoint without a token (read and parsed,
-then refused: the cost of HTTP + JSON alone). Then an empty sync round against one HTTP round trip.
+    .venv/bin/python -m tests.benchmarks.bench_sync [--sizes 1000,10000] [--runs 1]
+
+For n sealed slips (a cached demo store with n * 8/5 requests, copied so every push starts
+from a full outbox), on a fresh archive on SQLite and, when it answers, PostgreSQL (a
+database of its own, dropped afterwards): the time `run_sync_round` takes to push
+everything (requests, slips with fee lines and signatures, reference data), against
+POSTing the very same request bodies to the push endpoint without a token (read and
+parsed, then refused: the cost of HTTP + JSON alone). Then an empty sync round (nothing
+pending, nothing to pull) against one HTTP round trip (GET /api/v1/health).
+Not collected by pytest.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from fieldapp.demo import fill_demo
 from fieldapp.store import open_store
 from fieldapp.store.models import Slip
 from fieldapp.sync import outbox
@@ -36,65 +41,140 @@ from tests.archive.servers import (
     run_archive,
     sqlite_url,
 )
+from tests.benchmarks.common import Row
+from tests.benchmarks.stores import (
+    NotCached,
+    cached_store_dir,
+    copy_store,
+    requests_for_sealed,
+)
+
+EMPTY_ROUNDS = 20
 
 
-def bench(db_url: str, requests: int, folder: Path) -> None:
-    with run_archive(db_url) as archive:
+@contextmanager
+def archive_db(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield sqlite_url(folder)
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
+    """One push of a full outbox to a fresh archive; then the empty rounds."""
+    laptop = copy_store(source, folder / "laptop")
+    with archive_db(kind, folder) as url, run_archive(url) as archive:
         archive.add_user("centre", "staff")
-        store = open_store(folder / "laptop")
-        fill_demo(store, requests=requests)
-        with store.read() as session:
-            sealed = session.scalar(select(func.count()).select_from(Slip)
-                                    .where(Slip.seal.is_not(None)))
-            entries = outbox.pending(session, 1_000_000)
-            records = list(records_for(session, entries).values())
-        bodies = [json.dumps({"client_time": utcnow().isoformat(),
-                              "records": records[i:i + PUSH_BATCH]}).encode()
-                  for i in range(0, len(records), PUSH_BATCH)]
-        size = sum(map(len, bodies))
-        with ArchiveClient(archive.url) as client:
-            client.login("centre", PASSWORD, "bench")
-            started = time.perf_counter()
-            report = run_sync_round(store, None, client)
-            push_time = time.perf_counter() - started
-            assert report.ok, report
-            with httpx.Client(base_url=archive.url) as raw:
+        store = open_store(laptop)
+        try:
+            with store.read() as session:
+                sealed = session.scalar(select(func.count()).select_from(Slip)
+                                        .where(Slip.seal.is_not(None))) or 0
+                entries = outbox.pending(session, 10_000_000)
+                records = list(records_for(session, entries).values())
+            bodies = [json.dumps({"client_time": utcnow().isoformat(),
+                                  "records": records[i:i + PUSH_BATCH]}).encode()
+                      for i in range(0, len(records), PUSH_BATCH)]
+            with ArchiveClient(archive.url) as client, \
+                    httpx.Client(base_url=archive.url) as raw:
+                client.login("centre", PASSWORD, "bench")
+                raw.get("/api/v1/health")  # connect
                 started = time.perf_counter()
                 for body in bodies:  # same bytes; without a token: read and parsed, not stored
-                    raw.post("/api/v1/sync/push", content=body,
-                             headers={"content-type": "application/json"})
-                raw_time = time.perf_counter() - started
-                empty = []
-                for _ in range(20):
+                    answer = raw.post("/api/v1/sync/push", content=body,
+                                      headers={"content-type": "application/json"})
+                    assert answer.status_code == 401, answer.status_code
+                raw_s = time.perf_counter() - started
+                started = time.perf_counter()
+                report = run_sync_round(store, None, client)
+                push_s = time.perf_counter() - started
+                assert report.ok and report.pushed == len(records), report
+                empty, trips = [], []
+                for _ in range(EMPTY_ROUNDS):
                     started = time.perf_counter()
                     run_sync_round(store, None, client)
-                    empty.append(time.perf_counter() - started)
-                trips = []
-                for _ in range(20):
+                    empty.append((time.perf_counter() - started) * 1000)
                     started = time.perf_counter()
                     raw.get("/api/v1/health")
-                    trips.append(time.perf_counter() - started)
-        store.close()
-    kind = db_url.split(":", 1)[0]
-    print(f"{kind}: {len(records)} records ({sealed} sealed slips, {size / 1e6:.1f} MB in "
-          f"{len(bodies)} batches)")
-    print(f"  push via sync : {push_time:6.2f} s  = {sealed / push_time:7.1f} sealed slips/s "
-          f"({len(records) / push_time:.0f} records/s)")
-    print(f"  raw HTTP POSTs: {raw_time:6.2f} s  (same bytes, no storing)")
-    print(f"  empty round   : {statistics.median(empty) * 1000:6.1f} ms median; "
-          f"one HTTP round trip {statistics.median(trips) * 1000:.1f} ms")
+                    trips.append((time.perf_counter() - started) * 1000)
+        finally:
+            store.close()
+    return {"sealed": sealed, "records": len(records), "bytes": sum(map(len, bodies)),
+            "batches": len(bodies), "push_s": push_s, "raw_s": raw_s,
+            "empty_ms": statistics.median(empty), "trip_ms": statistics.median(trips)}
+
+
+def run(sizes: list[int], runs: int = 1, cache: Path | None = None, postgres: bool = True,
+        log: Callable[[str], None] = print, budget_s: float = 150.0) -> list[Row]:
+    """Push and empty-round rows per size and database. A size whose push would take
+    longer than `budget_s` at the rate measured for the previous size is reported as
+    skipped, so a slow push cannot stretch the suite past its 10 minutes."""
+    kinds = ["sqlite"]
+    if postgres:
+        reason = postgres_reason()
+        if reason is None:
+            kinds.append("postgresql")
+        else:
+            log(f"  postgresql: skipped ({reason})")
+    rows = []
+    rate: dict[str, float] = {}  # sealed slips/s of the last size pushed, per database
+    for size in sizes:
+        predicted = {k: size / rate[k] for k in kinds if k in rate}
+        if predicted and max(predicted.values()) * runs > budget_s:
+            for kind in kinds:
+                rows.append(Row(f"push sealed slips ({kind})", size, None, "slips/s",
+                                target=1000.0, higher_is_better=True, group="push",
+                                note=(f"skipped: would take ~{predicted.get(kind, 0):.0f} s "
+                                      f"at the rate of the smaller push (budget {budget_s:.0f}"
+                                      " s; the miss is in docs/performance.md)")))
+            continue
+        try:
+            source, built = cached_store_dir(requests_for_sealed(size), cache=cache, log=log)
+        except NotCached as missing:
+            rows.append(Row("push sealed slips", size, None, "slips/s", target=1000.0,
+                            higher_is_better=True, note=str(missing)))
+            continue
+        if built is not None:
+            log(f"  built the push store ({size} sealed slips) in {built:.0f} s")
+        for kind in kinds:
+            results = []
+            for _ in range(runs):
+                with tempfile.TemporaryDirectory(prefix="fieldapp-bench-sync-") as tmp:
+                    results.append(push_once(kind, source, Path(tmp)))
+            sealed = results[0]["sealed"]
+            push_s = statistics.median(r["push_s"] for r in results)
+            rate[kind] = sealed / push_s
+            raw_s = statistics.median(r["raw_s"] for r in results)
+            first = results[0]
+            rows.append(Row(
+                f"push sealed slips ({kind})", size, sealed / push_s, "slips/s",
+                floor=sealed / raw_s, floor_name="raw HTTP POSTs, same bytes", target=1000.0,
+                higher_is_better=True, runs=runs, group="push",
+                note=(f"{sealed} sealed, {first['records']} records, "
+                      f"{first['bytes'] / 1e6:.1f} MB in {first['batches']} POSTs; "
+                      f"{push_s:.1f} s vs {raw_s:.1f} s"),
+                extra={"push_s": push_s, "raw_s": raw_s, "records": first["records"],
+                       "bytes": first["bytes"], "sealed": sealed}))
+            rows.append(Row(
+                f"empty sync round ({kind})", size,
+                statistics.median(r["empty_ms"] for r in results), "ms",
+                floor=statistics.median(r["trip_ms"] for r in results),
+                floor_name="one HTTP round trip", target=50.0,
+                runs=runs * EMPTY_ROUNDS, note="after the push: nothing pending or to pull"))
+    return rows
 
 
 def main() -> None:
-    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    with tempfile.TemporaryDirectory() as tmp:
-        bench(sqlite_url(Path(tmp)), requests, Path(tmp))
-    reason = postgres_reason()
-    if reason is not None:
-        print(f"postgresql: skipped ({reason})")
-        return
-    with tempfile.TemporaryDirectory() as tmp, postgres_database() as url:
-        bench(url, requests, Path(tmp))
+    from tests.benchmarks.__main__ import alone
+    from tests.benchmarks.__main__ import main as suite
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    suite(["--only", "sync", *alone("sync"), "--push-sizes", args.sizes,
+           "--push-runs", str(args.runs)])
 
 
 if __name__ == "__main__":

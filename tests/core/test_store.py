@@ -11,7 +11,12 @@ from sqlalchemy import inspect, text
 from fieldapp.errors import StorageError
 from fieldapp.store import open_store
 from fieldapp.store.engine import create_sqlite_engine
-from fieldapp.store.migrate import current_revision, head_revision, upgrade
+from fieldapp.store.migrate import (
+    current_revision,
+    head_revision,
+    quick_head_revision,
+    upgrade,
+)
 
 
 def test_store_runs_wal_with_full_sync_and_foreign_keys(store):
@@ -99,3 +104,20 @@ def test_a_full_disk_gives_a_clear_message_and_keeps_earlier_saves(store, world)
     assert "磁盘已满" in err.value.zh
     with store.read() as session:
         assert session.execute(text("SELECT count(*) FROM service_requests")).scalar() == 1
+
+
+def test_quick_head_read_without_alembic_equals_alembics_head():
+    assert quick_head_revision() == head_revision()
+
+
+def test_opening_a_current_store_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    open_store(tmp_path).close()
+    code = ("import sys; from pathlib import Path; from fieldapp.store import open_store; "
+            f"open_store(Path({str(tmp_path)!r})).close(); "
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
