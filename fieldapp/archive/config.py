@@ -23,6 +23,10 @@ class ArchiveSettings(BaseSettings):
     max_batch: int = 500  # records per push
     clock_skew_seconds: int = 300  # laptop clocks further off than this are flagged
     log_level: str = "INFO"
+    # who the service analysis reports come from (docs/reports.md)
+    company_name: str = ""
+    company_hotline: str = ""
+    company_address: str = ""
 
     @property
     def db_url(self) -> str:

@@ -1,0 +1,53 @@
+"""zh/en names of what a report counts (the users' own words first)."""
+
+from __future__ import annotations
+
+from fieldapp.complaints import ABOUT_LABELS
+from fieldapp.escalation import KIND_LABELS as ESCALATION_LABELS
+from fieldapp.group_archive import KIND_LABELS as ARCHIVE_LABELS
+from fieldapp.i18n import Language
+from fieldapp.sla.clocks import ClockKind, ClockState
+from fieldapp.sla.clocks import label as clock_label
+
+CHANNEL_LABELS = {
+    "phone": ("电话", "Phone"),
+    "onsite": ("现场", "On site"),
+    "remote": ("远程", "Remote"),
+    "sendin": ("送修", "Send-in"),
+    "letter": ("信件", "Letter"),
+}
+FEE_LABELS = {
+    "labour": ("服务费", "Labour"),
+    "parts": ("配件", "Parts"),
+    "travel": ("交通费", "Travel"),
+    "other": ("其他", "Other"),
+}
+KIND_LABELS = {
+    "quarterly": ("季度报告", "Quarterly report"),
+    "half_yearly": ("半年报告", "Half-year report"),
+    "yearly": ("年度报告", "Yearly report"),
+    "requested": ("应客户要求的报告", "Report on the customer's request"),
+    "contract_end": ("合同到期前总结报告", "Summary before the contract ends"),
+    "proactive": ("主动分析报告", "Proactive analysis report"),
+}
+RULE_LABELS = {
+    "repeat_device": ("同一设备反复故障", "Same device failing repeatedly"),
+    "same_fault": ("多台设备同类故障", "Same fault on many devices"),
+    "sla_rising": ("超时次数上升", "SLA breaches rising"),
+}
+STATE_LABELS = {"running": ("进行中", "Running")}
+TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "channel": CHANNEL_LABELS, "fee": FEE_LABELS, "kind": KIND_LABELS, "rule": RULE_LABELS,
+    "escalation": ESCALATION_LABELS, "about": ABOUT_LABELS, "archive": ARCHIVE_LABELS,
+}
+
+
+def name(table: str, key: str, language: Language) -> str:
+    if table == "clock":
+        return clock_label(ClockKind(key), language)
+    if table == "state":
+        if key in STATE_LABELS:
+            return STATE_LABELS[key][language == "en"]
+        return clock_label(ClockState(key), language)
+    pair = TABLES[table].get(key)
+    return key if pair is None else pair[language == "en"]
