@@ -117,7 +117,8 @@ def _cover(doc: ReportDocument, styles: Styles, width: float) -> list[Flowable]:
                      chunk[:per_row]])
     if rows:
         table = Table(rows, colWidths=[width / per_row] * per_row)
-        commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        commands: list[tuple] = [("FONT", (0, 0), (-1, -1), styles.font),
+                                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                  ("TOPPADDING", (0, 0), (-1, -1), 3),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
         for r in range(0, len(rows), 2):
@@ -180,7 +181,8 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
     story: list[Flowable] = _cover(doc, styles, width)
     story.append(_heading(styles, doc.observations_title))
     bullet = ParagraphStyle("observation", parent=styles.text_body, leftIndent=12,
-                            bulletIndent=2, spaceAfter=3, fontSize=9.5, leading=14)
+                            bulletIndent=2, spaceAfter=3, fontSize=9.5, leading=14,
+                            bulletFontName=styles.font)
     story += [Paragraph(escape(text), bullet, bulletText="•") for text in doc.observations]
     for section in doc.sections:
         story += _section(section, styles, width)

@@ -242,7 +242,7 @@ def _top_devices(session: Session, fig: Figures, in_period: Any) -> None:
 
 
 def _request_ids(in_period: Any) -> Any:
-    return select(ServiceRequest.id).where(in_period).scalar_subquery()
+    return select(ServiceRequest.id).where(in_period)
 
 
 def _escalations(session: Session, fig: Figures, in_period: Any) -> None:
