@@ -127,7 +127,8 @@ class History:
         with self.store.write() as session:
             cust = self._customer(session, customer)
             complaint = complaints.open_complaint(
-                session, customer=cust, about=about, description="工程师到场太晚", subject_name="王磊" if about == "engineer" else "",
+                session, customer=cust, about=about, description="工程师到场太晚",
+                subject_name="王磊" if about == "engineer" else "",
                 received_via="phone", received_at=at, recorded_by="C01", now=self.now)
             if answer_hours is not None:
                 complaints.respond_to_complaint(

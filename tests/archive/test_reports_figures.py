@@ -198,7 +198,7 @@ def test_complaints_escalations_devices_and_group_archive(world, table):
     assert ("complaints", "late", world[3]["complaints"]["late"]) in table
     assert table[("escalations", "technical_requirement", "")] == "1"
     devices = Counter(m.device_serial for m in world[0].made if in_q3(m) and m.device_serial)
-    top_serial, top_count = devices.most_common(1)[0]
+    _serial, top_count = devices.most_common(1)[0]
     top = [v for k, v in table.items() if k[0] == "top_devices"]
     assert max(map(int, top)) == top_count
     assert table[("group_archive", "device_tracking", "")] == "1"
