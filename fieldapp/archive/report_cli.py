@@ -16,6 +16,8 @@ from fieldapp.archive.reports import (
     run_due,
 )
 from fieldapp.archive.reports.export import export_report
+from fieldapp.documents.model import CompanyInfo
+from fieldapp.errors import FieldappError
 from fieldapp.store.models import Customer
 
 
@@ -30,6 +32,12 @@ def reports() -> None:
     """Service analysis reports (服务分析报告) and proactive findings (docs/reports.md)."""
 
 
+def _company(ctx: click.Context) -> CompanyInfo:
+    settings = ctx.obj  # ArchiveSettings: FIELDAPP_ARCHIVE_COMPANY_NAME, …_HOTLINE, …_ADDRESS
+    return CompanyInfo(name=settings.company_name or "fieldapp",
+                       hotline=settings.company_hotline, address=settings.company_address)
+
+
 @reports.command("run")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Run as at the end of this day (default: now).")
@@ -38,7 +46,12 @@ def reports() -> None:
 @click.pass_context
 def run(ctx: click.Context, today, rules_file: Path | None) -> None:
     """Make every report and finding that is due (idempotent)."""
-    rules = ReportRules.load(rules_file)  # a bad file stops here, before anything is made
+    from fieldapp.archive.cli import Fail
+
+    try:
+        rules = ReportRules.load(rules_file)  # a bad file stops here, before anything is made
+    except FieldappError as exc:
+        raise Fail(f"{exc.en} / {exc.zh}") from exc
     now = end_of_day(today.date()) if today else None
     with _database(ctx) as db, db.write() as session:
         result = run_due(session, now=now, rules=rules)
@@ -104,6 +117,6 @@ def export(ctx: click.Context, report_id: str, output: Path, lang: str) -> None:
             "the output must end in .pdf or .csv / 输出文件须为 .pdf 或 .csv")
     with _database(ctx) as db, db.read() as session:
         report = get_report(session, report_id)
-        data = export_report(report, fmt, lang)  # type: ignore[arg-type]
+        data = export_report(report, fmt, lang, company=_company(ctx))  # type: ignore[arg-type]
     output.write_bytes(data)
     click.echo(f"{output} written ({len(data)} bytes)")
