@@ -47,8 +47,9 @@ class Made:
 class History:
     """Reference data for two customers (one a group customer) on a laptop store."""
 
-    def __init__(self, folder: Path, now: datetime | None = None) -> None:
-        self.store: Store = open_store(folder)
+    def __init__(self, folder: Path | None = None, now: datetime | None = None, *,
+                 store: Store | None = None) -> None:
+        self.store: Store = store if store is not None else open_store(folder)
         self.now = now or utcnow()
         self.made: list[Made] = []
         with self.store.write() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fieldapp.complaints import ABOUT_LABELS
 from fieldapp.escalation import KIND_LABELS as ESCALATION_LABELS
+from fieldapp.findings import RULE_LABELS
 from fieldapp.group_archive import KIND_LABELS as ARCHIVE_LABELS
 from fieldapp.i18n import Language
 from fieldapp.sla.clocks import ClockKind, ClockState
@@ -29,11 +30,6 @@ KIND_LABELS = {
     "requested": ("应客户要求的报告", "Report on the customer's request"),
     "contract_end": ("合同到期前总结报告", "Summary before the contract ends"),
     "proactive": ("主动分析报告", "Proactive analysis report"),
-}
-RULE_LABELS = {
-    "repeat_device": ("同一设备反复故障", "Same device failing repeatedly"),
-    "same_fault": ("多台设备同类故障", "Same fault on many devices"),
-    "sla_rising": ("超时次数上升", "SLA breaches rising"),
 }
 STATE_LABELS = {"running": ("进行中", "Running")}
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
