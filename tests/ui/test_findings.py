@@ -27,7 +27,7 @@ def pulled_finding(store) -> None:  # type: ignore[no-untyped-def]
             id=uuid.uuid4(), key="repeat_device:x:R-C01-20261101-001", customer_id=customer.id,
             rule="repeat_device", found_on=date(2026, 11, 20), window_start=date(2026, 9, 1),
             window_end=date(2026, 11, 18),
-            summary_zh="设备 惠普 M404dn（ZC-TJPORT-001）在 90 天内故障 3 次，可能存在更深层的原因。",
+            summary_zh="设备 惠普 M404dn（ZC-TJPORT-001）在 90 天内故障 3 次，建议检修。",
             summary_en="Device HP M404dn (ZC-TJPORT-001) failed 3 times within 90 days.",
             evidence="R-C01-20261101-001,R-C01-20261015-002,R-C01-20260901-003",
             detected_at=now, created_at=now, updated_at=now))
