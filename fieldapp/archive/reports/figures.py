@@ -17,23 +17,24 @@ import heapq
 import json
 import math
 import uuid
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select, type_coerce
+from sqlalchemy import and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
 from fieldapp.errors import NotFound
-from fieldapp.sla import ClockResult, RequestFacts, clocks_for_request
+from fieldapp.sla import ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
 from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
-from fieldapp.timeutil import to_local
 
 CHANNELS = ("phone", "onsite", "remote", "sendin", "letter")
 CLOCK_STATES = ("met", "met_within_tolerance", "breached", "running", "not_applicable")
@@ -129,20 +130,21 @@ def request_rows(session: Session, where: Any) -> Any:
     first_solved = type_coerce(
         func.min(case((and_(visit, s.c.result == "solved"), s.c.solved_at))), UTCDateTime)
     query = (
-        select(r.c.number, r.c.customer_id, r.c.channel, r.c.requested_at, r.c.answered_at,
+        select(r.c.number, r.c.channel, r.c.requested_at, r.c.answered_at,
                r.c.contract_id, site.c.in_city, first_arrival.label("arrival"),
                first_solved.label("solved"), func.count(s.c.id).label("slips"))
         .select_from(r.outerjoin(s, s.c.request_id == r.c.id)
                      .outerjoin(site, site.c.id == r.c.site_id))
         .where(where)
-        .group_by(r.c.id, r.c.number, r.c.customer_id, r.c.channel, r.c.requested_at,
-                  r.c.answered_at, r.c.contract_id, site.c.in_city)
+        .group_by(r.c.id, r.c.number, r.c.channel, r.c.requested_at, r.c.answered_at,
+                  r.c.contract_id, site.c.in_city)
     )
     return session.execute(query.execution_options(yield_per=2000))
 
 
 class ClockReader:
-    """The core's SLA clocks for streamed request rows, with each contract's terms read once."""
+    """The core's SLA verdicts for streamed request rows (`clock_spec` + `clock_outcome`,
+    the rules `clocks_for_request` applies), each contract's terms read once."""
 
     def __init__(self, session: Session, customer: Customer) -> None:
         self.is_group = customer.is_group
@@ -150,49 +152,70 @@ class ClockReader:
             select(Contract).where(Contract.customer_id == customer.id))}
         self.default = contract_terms(None)
 
-    def clocks(self, row: Any, now: datetime) -> list[ClockResult]:
+    def outcome(self, row: Any, now: datetime) -> tuple[str, ClockOutcome | None]:
+        """(clock kind, verdict); the verdict is None when no clock applies."""
         facts = RequestFacts(channel=row.channel, requested_at=row.requested_at,
                              answered_at=row.answered_at,
                              in_city=True if row.in_city is None else bool(row.in_city),
                              first_arrival_at=row.arrival, solved_at=row.solved,
                              is_group_customer=self.is_group)
+        spec = clock_spec(facts)
+        if spec is None:
+            return ClockKind.ONSITE_ARRIVAL.value, None
+        kind, stopped_at = spec
         terms, calendar = self.terms.get(row.contract_id, self.default)
-        return clocks_for_request(facts, terms, calendar, now)
+        return kind.value, clock_outcome(kind, terms=terms, calendar=calendar,
+                                         started_at=row.requested_at, stopped_at=stopped_at,
+                                         now=now)
+
+    @staticmethod
+    def stopped_at(row: Any) -> datetime | None:
+        return row.answered_at if row.channel in ("phone", "letter") else (
+            row.arrival if row.channel == "onsite" else row.solved)
 
 
 def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period: Any,
                    period: Period, now: datetime) -> None:
     reader = ClockReader(session, customer)
-    months = {m: dict.fromkeys(CHANNELS, 0) for m in period.months()}
-    slips_by_month = dict.fromkeys(months, 0)
+    month_names = period.months()
+    month_starts = [datetime.combine(date.fromisoformat(f"{m}-01"), time(),
+                                     ZoneInfo(period.timezone)) for m in month_names]
+    by_month = [dict.fromkeys(CHANNELS, 0) for _ in month_names]
+    slips_by_month = [0] * len(month_names)
     sla: dict[str, Counter[str]] = {}
     worst: list[tuple[int, str, str, str]] = []  # min-heap of (minutes late, …)
     response: list[int] = []
     resolution: list[int] = []
     for row in request_rows(session, in_period):
-        month = to_local(row.requested_at, period.timezone).strftime("%Y-%m")
-        months.setdefault(month, dict.fromkeys(CHANNELS, 0))[row.channel] += 1
-        slips_by_month[month] = slips_by_month.get(month, 0) + row.slips
-        fig.requests_total += 1
-        fig.slips_total += row.slips
+        month = max(0, bisect_right(month_starts, row.requested_at) - 1)
+        by_month[month][row.channel] += 1
+        slips_by_month[month] += row.slips
         answered = row.answered_at if row.channel in ("phone", "letter") else row.arrival
         if answered is not None:
             response.append(_minutes(row.requested_at, answered))
         if row.solved is not None:
             resolution.append(_minutes(row.requested_at, row.solved))
-        for clock in reader.clocks(row, now):
-            state = clock.state.value if clock.state.value in CLOCK_STATES else "running"
-            sla.setdefault(clock.kind.value, Counter())[state] += 1
-            if state == "breached" and clock.deadline is not None:
-                late = _minutes(clock.deadline, clock.stopped_at or now)
-                entry = (late, row.number, clock.kind.value,
-                         "running" if clock.stopped_at is None else "stopped")
-                if len(worst) < WORST_CASES:
-                    heapq.heappush(worst, entry)
-                else:
-                    heapq.heappushpop(worst, entry)
-    fig.requests_by_month = dict(sorted(months.items()))
-    fig.slips_by_month = dict(sorted(slips_by_month.items()))
+        kind, verdict = reader.outcome(row, now)
+        counts = sla.get(kind)
+        if counts is None:
+            counts = sla[kind] = Counter()
+        if verdict is None:
+            counts["not_applicable"] += 1
+            continue
+        state = verdict.state.value
+        counts[state if state in CLOCK_STATES else "running"] += 1
+        if state == "breached":
+            stopped = reader.stopped_at(row)
+            late = _minutes(verdict.cap_deadline or verdict.deadline, stopped or now)
+            entry = (late, row.number, kind, "running" if stopped is None else "stopped")
+            if len(worst) < WORST_CASES:
+                heapq.heappush(worst, entry)
+            else:
+                heapq.heappushpop(worst, entry)
+    fig.requests_total = sum(sum(m.values()) for m in by_month)
+    fig.slips_total = sum(slips_by_month)
+    fig.requests_by_month = dict(zip(month_names, by_month, strict=True))
+    fig.slips_by_month = dict(zip(month_names, slips_by_month, strict=True))
     fig.sla = {kind: {state: counts.get(state, 0) for state in CLOCK_STATES}
                for kind, counts in sorted(sla.items())}
     fig.worst = [{"request": number, "clock": kind, "minutes_late": late, "stopped": stopped}
@@ -214,7 +237,8 @@ def _fees(session: Session, fig: Figures, in_period: Any) -> None:
         .join(Slip, Slip.id == FeeLine.slip_id)
         .join(ServiceRequest, ServiceRequest.id == Slip.request_id)
         .where(in_period, Slip.seal.is_not(None),
-               ~exists().where(later.amends_slip_id == Slip.id))
+               Slip.id.not_in(select(later.amends_slip_id)
+                              .where(later.amends_slip_id.is_not(None))))
         .group_by(FeeLine.kind)
     )
     fees = {kind: int(total or 0) for kind, total in session.execute(query)}

@@ -216,7 +216,8 @@ def sla_rising(session: Session, today: date, rules: ReportRules, now: datetime
                 ServiceRequest.customer_id == customer.id,
                 ServiceRequest.requested_at >= earlier.start_utc,
                 ServiceRequest.requested_at < recent.end_utc)):
-            if not any(c.state.value == "breached" for c in reader.clocks(row, now)):
+            _kind, verdict = reader.outcome(row, now)
+            if verdict is None or verdict.state.value != "breached":
                 continue
             if row.requested_at >= recent.start_utc:
                 now_breaches.append(row.number)
