@@ -72,9 +72,12 @@ def _sla(fig: Figures, lang: Language) -> SectionView:
 
 
 def _times(fig: Figures, lang: Language) -> SectionView:
-    edges = ["0", *(_minutes(b, lang) for b in BUCKETS)]
-    categories = tuple(f"<{edges[i + 1]}" if i < len(BUCKETS) else f"≥{edges[-1]}"
-                       for i in range(len(BUCKETS) + 1))
+    def edge(minutes: int) -> str:
+        if minutes % 60:
+            return _minutes(minutes, lang)
+        return f"{minutes // 60} 小时" if lang == "zh" else f"{minutes // 60} h"
+
+    categories = (*(f"<{edge(b)}" for b in BUCKETS), f"≥{edge(BUCKETS[-1])}")
     series = ((_t(lang, "响应", "Response"), tuple(map(float, fig.response.get("buckets", [])))),
               (_t(lang, "解决", "Resolution"),
                tuple(map(float, fig.resolution.get("buckets", [])))))
@@ -105,8 +108,9 @@ def _workflows(fig: Figures, lang: Language) -> SectionView:
         (_t(lang, "维修费用", "Repair fees"), format_yuan(r.get("repair_fees_fen", 0))),
     ]
     rows += [(name("escalation", k, lang), str(v)) for k, v in e.items()]
+    used = [(k, v) for k, v in e.items() if v]
     chart = ChartView("pie", (), tuple((f"{name('escalation', k, lang)} {v}", (float(v),))
-                                       for k, v in e.items() if v)) if sum(e.values()) else None
+                                       for k, v in used)) if len(used) > 1 else None
     return SectionView(_t(lang, "四、维修、备机与服务升级", "4. Repairs, loaners and escalations"),
                        chart, TableView((_t(lang, "项目", "Item"), _t(lang, "数量", "Count")),
                                         tuple(rows), (3, 1)))
@@ -164,7 +168,7 @@ def _archive(fig: Figures, lang: Language) -> SectionView:
                                             for k, v in counts.items()),)
     return SectionView(_t(lang, "八、集团用户客户档案（设备跟踪、问题集、服务建议）",
                           "8. Group customer archive (device tracking, problems, suggestions)"),
-                       None, TableView(header, rows, (1.4, 1, 1.6, 4), numeric_from=9), notes,
+                       None, TableView(header, rows, (1.5, 1, 2.2, 3.6), numeric_from=9), notes,
                        _t(lang, "本期无档案条目。", "No archive entries this period."))
 
 

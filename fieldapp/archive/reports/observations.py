@@ -42,9 +42,9 @@ def observations(fig: Figures, language: Language) -> list[str]:
     if stopped:
         rate = 100 * (stopped - breached) / stopped
         out.append(
-            f"已结束的服务时限 {stopped} 项中 {stopped - breached} 项达标（含容差内），"
+            f"已有结论的服务时限 {stopped} 项中 {stopped - breached} 项达标（含容差内），"
             f"达标率 {rate:.1f}%，超时 {breached} 项。" if zh else
-            f"Of {stopped} completed SLA clocks, {stopped - breached} were met (tolerance "
+            f"Of {stopped} SLA clocks with a verdict, {stopped - breached} were met (tolerance "
             f"included): {rate:.1f}%, {breached} breached.")
         worst_kind = max(fig.sla.items(), key=lambda kv: kv[1]["breached"])
         if worst_kind[1]["breached"]:
@@ -72,13 +72,14 @@ def observations(fig: Figures, language: Language) -> list[str]:
     escalations = sum(fig.escalations.values())
     if escalations:
         out.append(f"本期服务升级 {escalations} 次。" if zh else
-                   f"{escalations} escalations this period.")
+                   f"{escalations} escalation{'s' if escalations != 1 else ''} this period.")
     complaints = fig.complaints
     if complaints.get("total"):
         out.append(
             f"客户投诉 {complaints['total']} 件，已答复 {complaints['responded']} 件，"
             f"按时答复 {complaints['responded_in_time']} 件。" if zh else
-            f"{complaints['total']} complaints; {complaints['responded']} answered, "
+            f"{complaints['total']} complaint{'s' if complaints['total'] != 1 else ''}; "
+            f"{complaints['responded']} answered, "
             f"{complaints['responded_in_time']} on time.")
     else:
         out.append("本期无客户投诉。" if zh else "No complaints this period.")
