@@ -179,6 +179,11 @@ class ServiceRequest(Record):
     )
 
 
+# A customer's requests of a period (reports, the portal) without a table scan (0006).
+Index("ix_service_requests_customer_requested", ServiceRequest.customer_id,
+      ServiceRequest.requested_at)
+
+
 class Slip(Record):
     """One engineer's handling of a request (服务单据)."""
 

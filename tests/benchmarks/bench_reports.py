@@ -160,9 +160,9 @@ def time_report(store: Store, runs: int) -> dict:
         slips = session.scalar(select(func.count(Slip.id)).join(ServiceRequest).where(
             ServiceRequest.customer_id == customer_id))
     period = yearly_period()
-    figures_s, total_s = [], []
+    figures_s, total_s, cpu_s = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with store.read() as session:
             fig = compute_figures(session, customer_id, period, DEMO_NOW)
         figures_s.append(time.perf_counter() - start)
@@ -170,10 +170,13 @@ def time_report(store: Store, runs: int) -> dict:
         render_report_pdf(report_document(fig, number="bench", kind="yearly",
                                           reason="年度报告", language="zh"), sample_company())
         total_s.append(time.perf_counter() - start)
+        cpu_s.append(time.process_time() - cpu)
     return {"slips": slips, "requests": fig.requests_total,
             "period": [period.start.isoformat(), period.end.isoformat()],
             "figures_median_s": round(statistics.median(figures_s), 3),
             "report_median_s": round(statistics.median(total_s), 3),
+            # CPU seconds of this process: less sensitive than wall time to a busy machine
+            "report_cpu_median_s": round(statistics.median(cpu_s), 3),
             "runs": runs, "target_s": TARGET_SECONDS,
             "pass": statistics.median(total_s) <= TARGET_SECONDS}
 
@@ -208,7 +211,8 @@ def main() -> None:
         verdict = "pass" if r["pass"] else "FAIL"
         print(f"{r['slips']} slips ({r['requests']} requests), yearly report: figures "
               f"{r['figures_median_s']:.2f} s, with PDF and CSV {r['report_median_s']:.2f} s "
-              f"(median of {r['runs']}; target {TARGET_SECONDS:.0f} s) {verdict}")
+              f"({r['report_cpu_median_s']:.2f} s CPU; median of {r['runs']}; target "
+              f"{TARGET_SECONDS:.0f} s) {verdict}; load {out['machine']['loadavg_at_start']}")
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ import math
 import uuid
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select, type_coerce
+from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
@@ -121,25 +122,54 @@ def compute_figures(session: Session, customer_id: uuid.UUID, period: Period,
     return fig
 
 
-def request_rows(session: Session, where: Any) -> Any:
+class RequestRow(NamedTuple):
+    number: str
+    channel: str
+    requested_at: datetime
+    answered_at: datetime | None
+    contract_id: Any  # as the driver gives it (hex text on SQLite, UUID on PostgreSQL)
+    in_city: bool
+    arrival: datetime | None  # first visit's arrival
+    solved: datetime | None  # first visit's solution
+    slips: int
+
+
+def _utc(value: Any) -> datetime | None:
+    """A stored UTC time as the driver gives it (text on SQLite) -> aware UTC; much
+    cheaper than the ORM's per-value processing over a year of requests."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
     """One narrow row per request matching `where`, with its first visit's arrival and
     first solution (the facts its SLA clock stops at), streamed."""
     r, s, site = ServiceRequest.__table__, Slip.__table__, Site.__table__
     visit = s.c.amends_slip_id.is_(None)  # an amendment corrects a visit, it is not one
-    first_arrival = type_coerce(func.min(case((visit, s.c.arrived_at))), UTCDateTime)
-    first_solved = type_coerce(
-        func.min(case((and_(visit, s.c.result == "solved"), s.c.solved_at))), UTCDateTime)
+
+    def raw(column: Any) -> Any:
+        return type_coerce(column, String)  # no per-value processing; `_utc` reads it
+
     query = (
-        select(r.c.number, r.c.channel, r.c.requested_at, r.c.answered_at,
-               r.c.contract_id, site.c.in_city, first_arrival.label("arrival"),
-               first_solved.label("solved"), func.count(s.c.id).label("slips"))
+        select(r.c.number, r.c.channel, raw(r.c.requested_at), raw(r.c.answered_at),
+               raw(r.c.contract_id), site.c.in_city,
+               raw(func.min(case((visit, s.c.arrived_at)))),
+               raw(func.min(case((and_(visit, s.c.result == "solved"), s.c.solved_at)))),
+               func.count(s.c.id))
         .select_from(r.outerjoin(s, s.c.request_id == r.c.id)
                      .outerjoin(site, site.c.id == r.c.site_id))
         .where(where)
         .group_by(r.c.id, r.c.number, r.c.channel, r.c.requested_at, r.c.answered_at,
                   r.c.contract_id, site.c.in_city)
     )
-    return session.execute(query.execution_options(yield_per=2000))
+    result = session.execute(query.execution_options(yield_per=2000))
+    for number, channel, requested, answered, contract, in_city, arrival, solved, n in result:
+        yield RequestRow(number, channel, _utc(requested), _utc(answered),  # type: ignore[arg-type]
+                         contract, True if in_city is None else bool(in_city), _utc(arrival),
+                         _utc(solved), n)
 
 
 class ClockReader:
@@ -148,15 +178,16 @@ class ClockReader:
 
     def __init__(self, session: Session, customer: Customer) -> None:
         self.is_group = customer.is_group
-        self.terms = {c.id: contract_terms(c) for c in session.scalars(
-            select(Contract).where(Contract.customer_id == customer.id))}
+        self.terms: dict[Any, Any] = {}
+        for contract in session.scalars(select(Contract).where(
+                Contract.customer_id == customer.id)):
+            self.terms[contract.id] = self.terms[contract.id.hex] = contract_terms(contract)
         self.default = contract_terms(None)
 
-    def outcome(self, row: Any, now: datetime) -> tuple[str, ClockOutcome | None]:
+    def outcome(self, row: RequestRow, now: datetime) -> tuple[str, ClockOutcome | None]:
         """(clock kind, verdict); the verdict is None when no clock applies."""
         facts = RequestFacts(channel=row.channel, requested_at=row.requested_at,
-                             answered_at=row.answered_at,
-                             in_city=True if row.in_city is None else bool(row.in_city),
+                             answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
                              is_group_customer=self.is_group)
         spec = clock_spec(facts)
@@ -169,7 +200,7 @@ class ClockReader:
                                          now=now)
 
     @staticmethod
-    def stopped_at(row: Any) -> datetime | None:
+    def stopped_at(row: RequestRow) -> datetime | None:
         return row.answered_at if row.channel in ("phone", "letter") else (
             row.arrival if row.channel == "onsite" else row.solved)
 
@@ -179,7 +210,8 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
     reader = ClockReader(session, customer)
     month_names = period.months()
     month_starts = [datetime.combine(date.fromisoformat(f"{m}-01"), time(),
-                                     ZoneInfo(period.timezone)) for m in month_names]
+                                     ZoneInfo(period.timezone)).astimezone(UTC)
+                    for m in month_names]  # UTC: comparing like with like is cheap
     by_month = [dict.fromkeys(CHANNELS, 0) for _ in month_names]
     slips_by_month = [0] * len(month_names)
     sla: dict[str, Counter[str]] = {}
@@ -265,13 +297,9 @@ def _top_devices(session: Session, fig: Figures, in_period: Any) -> None:
         for row in session.execute(query)]
 
 
-def _request_ids(in_period: Any) -> Any:
-    return select(ServiceRequest.id).where(in_period)
-
-
 def _escalations(session: Session, fig: Figures, in_period: Any) -> None:
-    query = select(Event.payload).where(Event.kind == "request.escalated",
-                                        Event.request_id.in_(_request_ids(in_period)))
+    query = (select(Event.payload).join(ServiceRequest, ServiceRequest.id == Event.request_id)
+             .where(Event.kind == "request.escalated", in_period))
     kinds: Counter[str] = Counter()
     for payload in session.scalars(query.execution_options(yield_per=1000)):
         kinds[json.loads(payload).get("escalation_kind", "")] += 1
@@ -280,7 +308,8 @@ def _escalations(session: Session, fig: Figures, in_period: Any) -> None:
 
 
 def _repairs(session: Session, fig: Figures, in_period: Any) -> None:
-    orders = select(RepairOrder.id).where(RepairOrder.request_id.in_(_request_ids(in_period)))
+    orders = (select(RepairOrder.id)
+              .join(ServiceRequest, ServiceRequest.id == RepairOrder.request_id).where(in_period))
     total = session.scalar(select(func.count()).select_from(orders.subquery())) or 0
     kinds = dict(session.execute(
         select(Event.kind, func.count()).where(Event.subject_type == "repair",

@@ -1,4 +1,5 @@
-"""Analysis findings (分析发现) made by the archive and pulled by staff laptops.
+"""Analysis findings (分析发现) made by the archive and pulled by staff laptops, and an
+index for a customer's requests of a period (what every report reads first).
 
 Revision ID: 0006
 Revises: 0005
@@ -45,7 +46,10 @@ def upgrade() -> None:
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_findings_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_found_on"), ["found_on"], unique=False)
+    op.create_index("ix_service_requests_customer_requested", "service_requests",
+                    ["customer_id", "requested_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_service_requests_customer_requested", table_name="service_requests")
     op.drop_table("findings")
