@@ -36,10 +36,9 @@ from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
+from fieldapp.validation import CHANNELS, FEE_KINDS
 
-CHANNELS = ("phone", "onsite", "remote", "sendin", "letter")
 CLOCK_STATES = ("met", "met_within_tolerance", "breached", "running", "not_applicable")
-FEE_KINDS = ("labour", "parts", "travel", "other")
 # Minutes: the buckets of the response/resolution distribution charts.
 BUCKETS = (30, 60, 120, 180, 240)
 WORST_CASES = 10

@@ -9,20 +9,8 @@ from fieldapp.group_archive import KIND_LABELS as ARCHIVE_LABELS
 from fieldapp.i18n import Language
 from fieldapp.sla.clocks import ClockKind, ClockState
 from fieldapp.sla.clocks import label as clock_label
+from fieldapp.validation import CHANNEL_LABELS, FEE_KIND_LABELS
 
-CHANNEL_LABELS = {
-    "phone": ("电话", "Phone"),
-    "onsite": ("现场", "On site"),
-    "remote": ("远程", "Remote"),
-    "sendin": ("送修", "Send-in"),
-    "letter": ("信件", "Letter"),
-}
-FEE_LABELS = {
-    "labour": ("服务费", "Labour"),
-    "parts": ("配件", "Parts"),
-    "travel": ("交通费", "Travel"),
-    "other": ("其他", "Other"),
-}
 KIND_LABELS = {
     "quarterly": ("季度报告", "Quarterly report"),
     "half_yearly": ("半年报告", "Half-year report"),
@@ -33,7 +21,7 @@ KIND_LABELS = {
 }
 STATE_LABELS = {"running": ("进行中", "Running")}
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
-    "channel": CHANNEL_LABELS, "fee": FEE_LABELS, "kind": KIND_LABELS, "rule": RULE_LABELS,
+    "channel": CHANNEL_LABELS, "fee": FEE_KIND_LABELS, "kind": KIND_LABELS, "rule": RULE_LABELS,
     "escalation": ESCALATION_LABELS, "about": ABOUT_LABELS, "archive": ARCHIVE_LABELS,
 }
 
