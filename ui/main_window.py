@@ -37,6 +37,7 @@ from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.store.models import Engineer
 from fieldapp.validation import CHANNEL_LABELS, CHANNELS
 from ui import i18n
+from ui.findings_view import FindingsPage
 from ui.loaner_view import LoanersPage
 from ui.ops import Ops
 from ui.preview_dialog import PreviewDialog
@@ -211,6 +212,11 @@ class MainWindow(QMainWindow):
         self.complaints_page.buttons["new_complaint"].clicked.connect(
             self.workflows.new_complaint)
         self.loaners_page.changed.connect(self.repairs_page.refresh)
+        # what the archive found (R6.3); only staff and admin laptops pull findings
+        self.findings_page: FindingsPage | None = None
+        if str(self.settings.get("role")) in ("staff", "admin"):
+            self.findings_page = FindingsPage(self.ops)
+            self.tabs.addTab(self.findings_page, "")
         self.greeting = QLabel()
         self.greeting.setProperty("role", "heading")
         self.greeting.setProperty("data", True)  # carries the user's name
@@ -233,6 +239,8 @@ class MainWindow(QMainWindow):
                                  "tab.repairs", "tab.loaners", "tab.complaints",
                                  "tab.questions", "tab.waiting")):
             self.tabs.setTabText(i, tr(key))
+        if self.findings_page is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.findings_page), tr("tab.findings"))
         self.search.setPlaceholderText(tr("filter.search"))
         for caption, key in zip(self.filter_captions, ("filter.status", "filter.channel",
                                 "filter.customer", "filter.date"), strict=True):
@@ -265,8 +273,9 @@ class MainWindow(QMainWindow):
 
     @property
     def tab_models(self) -> list[PagedModel]:
+        extra = [self.findings_page.model] if self.findings_page is not None else []
         return [self.requests_model, self.today_model, self.drafts_model, self.slips_model,
-                *(page.model for page in self.workflow_pages)]
+                *(page.model for page in self.workflow_pages), *extra]
 
     def _fill_customers(self, pickers: tuple[list, list]) -> None:
         self.customers = list(pickers[0])
@@ -300,6 +309,8 @@ class MainWindow(QMainWindow):
         self.slips_model.set_query(slips_query(flt))
         for page in self.workflow_pages:
             page.refresh()
+        if self.findings_page is not None:
+            self.findings_page.refresh()
 
     def focus_search(self) -> None:
         self.show_lists()

@@ -217,5 +217,10 @@ def backup(ctx: click.Context, target: Path) -> None:
     click.echo(f"backup written to {target}")
 
 
+from fieldapp.archive.report_cli import reports  # noqa: E402
+
+cli.add_command(reports)
+
+
 def main() -> None:
     cli(prog_name="fieldapp-archive")

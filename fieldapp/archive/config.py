@@ -23,8 +23,9 @@ class ArchiveSettings(BaseSettings):
     max_batch: int = 500  # records per push
     clock_skew_seconds: int = 300  # laptop clocks further off than this are flagged
     log_level: str = "INFO"
-    # The customers' portal (docs/portal.md)
-    company_name: str = "fieldapp"  # shown on portal pages and on customer copies
+    # The company, on portal pages, customer copies and analysis reports (docs/portal.md,
+    # docs/reports.md)
+    company_name: str = "fieldapp"
     company_hotline: str = ""
     company_address: str = ""
     complaint_hotline: str = ""

@@ -31,6 +31,7 @@ from fieldapp.sealing import verify_slip
 from fieldapp.store.models import Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import (
+    ARCHIVE_MADE_TABLES,
     SYNC_MODELS,
     WRITE_ONCE_TABLES,
     content_hash,
@@ -105,6 +106,9 @@ def _ingest_one(session: Session, actor: Actor, record: dict[str, Any], now: dat
     if table not in SYNC_MODELS:
         return _refused(table, raw_id, ("bad_table", f"不能同步的数据表：{table}。",
                                         f"Not a synchronised table: {table}."))
+    if table in ARCHIVE_MADE_TABLES:
+        return _refused(table, raw_id, ("forbidden", "分析发现由档案服务器生成，不能上传。",
+                                        "Findings are made by the archive; they cannot be pushed."))
     try:
         record_id = uuid.UUID(raw_id)
     except ValueError:

@@ -6,9 +6,11 @@ No database and no Qt: the core passes plain facts and `now` in and gets results
 from fieldapp.sla.calendar import ServiceCalendar, format_hours, parse_hours
 from fieldapp.sla.clocks import (
     ClockKind,
+    ClockOutcome,
     ClockResult,
     ClockState,
     budget_for,
+    clock_outcome,
     evaluate_clock,
     label,
     not_applicable,
@@ -17,6 +19,7 @@ from fieldapp.sla.request_clocks import (
     Channel,
     LoanerDecision,
     RequestFacts,
+    clock_spec,
     clocks_for_request,
     loaner_due,
     loaner_entitled,
@@ -26,6 +29,7 @@ from fieldapp.sla.terms import SlaTerms
 __all__ = [
     "Channel",
     "ClockKind",
+    "ClockOutcome",
     "ClockResult",
     "ClockState",
     "LoanerDecision",
@@ -33,6 +37,8 @@ __all__ = [
     "ServiceCalendar",
     "SlaTerms",
     "budget_for",
+    "clock_outcome",
+    "clock_spec",
     "clocks_for_request",
     "evaluate_clock",
     "format_hours",

@@ -11,8 +11,9 @@ calendar's time zone is used only to decide which local day and hour a moment fa
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -181,18 +182,10 @@ class ServiceCalendar:
         # until the State Council publishes the year, so results say `calendar_covered`.
         return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS
 
-    def _open_intervals(self, day: date) -> Iterator[tuple[datetime, datetime]]:
-        """The day's opening intervals as UTC moments (none on a day off)."""
-        if not self.is_working_day(day):
-            return
-        zone = self.zone
-        hours = ((_MIDNIGHT, _MIDNIGHT),) if self.always_open else self.hours
-        for start, end in hours:
-            end_day = day + timedelta(days=1) if end == _MIDNIGHT else day
-            opens = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
-            closes = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
-            if closes > opens:  # a DST gap can swallow an interval; skip it then
-                yield opens, closes
+    def _open_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The day's opening intervals as UTC moments (none on a day off); remembered per
+        calendar and day, since a year of deadlines asks for the same days again and again."""
+        return _open_intervals(self, day)
 
     def _local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
@@ -274,3 +267,19 @@ class ServiceCalendar:
             extra_holidays=frozenset(date.fromisoformat(d) for d in data.get("extra_holidays", ())),
             extra_workdays=frozenset(date.fromisoformat(d) for d in data.get("extra_workdays", ())),
         )
+
+
+@functools.lru_cache(maxsize=8192)
+def _open_intervals(calendar: ServiceCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    if not calendar.is_working_day(day):
+        return ()
+    zone = calendar.zone
+    hours = ((_MIDNIGHT, _MIDNIGHT),) if calendar.always_open else calendar.hours
+    out = []
+    for start, end in hours:
+        end_day = day + timedelta(days=1) if end == _MIDNIGHT else day
+        opens = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
+        closes = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
+        if closes > opens:  # a DST gap can swallow an interval; skip it then
+            out.append((opens, closes))
+    return tuple(out)

@@ -151,6 +151,59 @@ def not_applicable(
     )
 
 
+@dataclass(frozen=True)
+class ClockOutcome:
+    """Just the verdict of a clock: its state and deadlines (what reports count)."""
+
+    state: ClockState
+    deadline: datetime
+    cap_deadline: datetime | None
+    elapsed: timedelta | None  # computed only for a running clock (it needs it)
+
+
+def clock_outcome(
+    kind: ClockKind,
+    *,
+    terms: SlaTerms,
+    calendar: ServiceCalendar,
+    started_at: datetime,
+    stopped_at: datetime | None = None,
+    now: datetime,
+) -> ClockOutcome:
+    """The state rules of `evaluate_clock`, without the explanation's extras, so many
+    clocks (a yearly report) are judged cheaply by exactly the same rules.
+
+    Stopped clocks: at or before the deadline -> met; on-site after the target but at or
+    before the cap -> met_within_tolerance; later -> breached. Running clocks: past the
+    deadline (on-site: the cap) -> breached; on-site between target and cap -> at_risk;
+    less than `terms.at_risk_fraction` of the budget left -> at_risk; else on_track.
+    """
+    budget = budget_for(kind, terms)
+    deadline = calendar.add_working_time(started_at, budget)
+    cap_deadline = (
+        calendar.add_working_time(started_at, terms.onsite_cap)
+        if kind is ClockKind.ONSITE_ARRIVAL
+        else None
+    )
+    if stopped_at is not None:
+        if stopped_at <= deadline:
+            state = ClockState.MET
+        elif cap_deadline is not None and stopped_at <= cap_deadline:
+            state = ClockState.MET_WITHIN_TOLERANCE
+        else:
+            state = ClockState.BREACHED
+        return ClockOutcome(state, deadline, cap_deadline, None)
+    elapsed = calendar.working_time_between(started_at, now)
+    time_left = budget - elapsed
+    if now > (cap_deadline or deadline):
+        state = ClockState.BREACHED
+    elif now > deadline or time_left < budget * terms.at_risk_fraction:
+        state = ClockState.AT_RISK
+    else:
+        state = ClockState.ON_TRACK
+    return ClockOutcome(state, deadline, cap_deadline, elapsed)
+
+
 def evaluate_clock(
     kind: ClockKind,
     *,
@@ -162,10 +215,8 @@ def evaluate_clock(
 ) -> ClockResult:
     """Evaluate one clock at `now` (pure: `now` is passed in, nothing is read or stored).
 
-    Stopped clocks: at or before the deadline -> met; on-site after the target but at or
-    before the cap -> met_within_tolerance; later -> breached. Running clocks: past the
-    deadline (on-site: the cap) -> breached; on-site between target and cap -> at_risk;
-    less than `terms.at_risk_fraction` of the budget left -> at_risk; else on_track.
+    The state follows `clock_outcome`; this adds elapsed service time, time left and
+    whether the holiday calendar covers the span.
     """
     kind = ClockKind(kind)
     started_at = require_aware(started_at, "started_at")
@@ -173,39 +224,19 @@ def evaluate_clock(
     if stopped_at is not None:
         stopped_at = require_aware(stopped_at, "stopped_at")
     budget = budget_for(kind, terms)
-    deadline = calendar.add_working_time(started_at, budget)
-    cap_deadline = (
-        calendar.add_working_time(started_at, terms.onsite_cap)
-        if kind is ClockKind.ONSITE_ARRIVAL
-        else None
-    )
-    last_limit = cap_deadline or deadline
+    outcome = clock_outcome(kind, terms=terms, calendar=calendar, started_at=started_at,
+                            stopped_at=stopped_at, now=now)
     end = stopped_at if stopped_at is not None else now
-    elapsed = calendar.working_time_between(started_at, end)
-
-    time_left: timedelta | None = None
-    if stopped_at is not None:
-        if stopped_at <= deadline:
-            state = ClockState.MET
-        elif cap_deadline is not None and stopped_at <= cap_deadline:
-            state = ClockState.MET_WITHIN_TOLERANCE
-        else:
-            state = ClockState.BREACHED
-    else:
-        time_left = budget - elapsed
-        if now > last_limit:
-            state = ClockState.BREACHED
-        elif now > deadline or time_left < budget * terms.at_risk_fraction:
-            state = ClockState.AT_RISK
-        else:
-            state = ClockState.ON_TRACK
-
+    elapsed = (outcome.elapsed if outcome.elapsed is not None
+               else calendar.working_time_between(started_at, end))
+    time_left = budget - elapsed if stopped_at is None else None
+    last_limit = outcome.cap_deadline or outcome.deadline
     return ClockResult(
         kind=kind,
-        state=state,
+        state=outcome.state,
         started_at=started_at,
-        deadline=deadline,
-        cap_deadline=cap_deadline,
+        deadline=outcome.deadline,
+        cap_deadline=outcome.cap_deadline,
         stopped_at=stopped_at,
         elapsed=elapsed,
         time_left=time_left,

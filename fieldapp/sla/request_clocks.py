@@ -50,6 +50,22 @@ class RequestFacts:
         object.__setattr__(self, "channel", Channel(self.channel))  # accepts "phone" etc.
 
 
+def clock_spec(facts: RequestFacts) -> tuple[ClockKind, datetime | None] | None:
+    """The one clock the request runs and the moment that stops it (None while running);
+    None when no clock applies (on site outside the city)."""
+    channel = facts.channel
+    if channel is Channel.ONSITE and not facts.in_city:
+        return None
+    return {
+        Channel.PHONE: (ClockKind.PHONE_ANSWER, facts.answered_at),
+        Channel.LETTER: (ClockKind.LETTER_ANSWER, facts.answered_at),
+        Channel.PORTAL: (ClockKind.LETTER_ANSWER, facts.answered_at),
+        Channel.ONSITE: (ClockKind.ONSITE_ARRIVAL, facts.first_arrival_at),
+        Channel.REMOTE: (ClockKind.REMOTE_RESOLUTION, facts.solved_at),
+        Channel.SENDIN: (ClockKind.REPAIR_RESOLUTION, facts.device_returned_at or facts.solved_at),
+    }[channel]
+
+
 def clocks_for_request(
     facts: RequestFacts,
     terms: SlaTerms,
@@ -64,8 +80,8 @@ def clocks_for_request(
     remote -> remote_resolution (solved_at); sendin -> repair_resolution (stops at
     device_returned_at, or at solved_at when no return is recorded).
     """
-    channel = facts.channel
-    if channel is Channel.ONSITE and not facts.in_city:
+    spec = clock_spec(facts)
+    if spec is None:
         return [
             not_applicable(
                 ClockKind.ONSITE_ARRIVAL,
@@ -77,14 +93,7 @@ def clocks_for_request(
                 timezone=calendar.timezone,
             )
         ]
-    kind, stopped_at = {
-        Channel.PHONE: (ClockKind.PHONE_ANSWER, facts.answered_at),
-        Channel.LETTER: (ClockKind.LETTER_ANSWER, facts.answered_at),
-        Channel.PORTAL: (ClockKind.LETTER_ANSWER, facts.answered_at),
-        Channel.ONSITE: (ClockKind.ONSITE_ARRIVAL, facts.first_arrival_at),
-        Channel.REMOTE: (ClockKind.REMOTE_RESOLUTION, facts.solved_at),
-        Channel.SENDIN: (ClockKind.REPAIR_RESOLUTION, facts.device_returned_at or facts.solved_at),
-    }[channel]
+    kind, stopped_at = spec
     return [
         evaluate_clock(
             kind,

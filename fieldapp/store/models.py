@@ -179,6 +179,11 @@ class ServiceRequest(Record):
     )
 
 
+# A customer's requests of a period (reports, the portal) without a table scan (0006).
+Index("ix_service_requests_customer_requested", ServiceRequest.customer_id,
+      ServiceRequest.requested_at)
+
+
 class Slip(Record):
     """One engineer's handling of a request (服务单据)."""
 
@@ -325,4 +330,4 @@ class SyncState(Base):
 
 # The workflows' tables live in their own module; importing it here registers them on
 # Base.metadata for Alembic and the archive server.
-from fieldapp.store import workflow_models  # noqa: E402, F401
+from fieldapp.store import finding_models, workflow_models  # noqa: E402, F401

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.exchange import dict_to_values, row_to_dict
 from fieldapp.sealing import canonical_bytes
+from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import (
     Base,
     Contact,
@@ -60,16 +61,19 @@ SYNC_MODELS: dict[str, type[Base]] = {
     "open_questions": OpenQuestion,
     "archive_entries": ArchiveEntry,  # append-only
     "events": Event,  # append-only; after the rows they are about
+    "findings": Finding,  # made by the archive only; pulled by staff laptops
 }
 TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
 REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts",
                     "loaners")
 WORK_TABLES = ("service_requests", "slips", "repair_orders", "complaints", "open_questions",
                "archive_entries", "events")
+# Written by the archive itself: pulled by staff and admins, never accepted from a laptop.
+ARCHIVE_MADE_TABLES = ("findings",)
 # Written once by one writer and never changed (triggers refuse UPDATE on the first three):
 # a record here with other content under the same id is refused, never overwritten.
 WRITE_ONCE_TABLES = ("events", "repair_orders", "archive_entries", "complaints",
-                     "open_questions")
+                     "open_questions", "findings")
 CHILD_MODELS: dict[str, type[Base]] = {"fee_lines": FeeLine, "signatures": Signature}
 SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
 

@@ -3,7 +3,9 @@ on the change feed for the service centre, and shown back with its number."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -76,13 +78,37 @@ def test_a_device_of_another_customer_is_refused(site: Site, a: httpx.Client):
     assert answer.status_code == 422 and "请从列表中选择设备" in answer.text
 
 
-def test_reports_say_not_available_until_the_reports_package_is_there(a: httpx.Client):
+def test_a_customer_asks_for_a_report_and_downloads_it_but_no_one_else_can(site: Site,
+                                                                          a: httpx.Client):
     page = a.get("/portal/reports")
-    assert page.status_code == 200 and 'id="reports-unavailable"' in page.text
     answer = a.post("/portal/reports", data={"csrf": form_token(page.text),
                                              "period_start": "2026-01-01",
-                                             "period_end": "2026-06-30"})
-    assert answer.status_code == 503 and "即将开放" in answer.text
+                                             "period_end": "2026-12-31"})
+    assert answer.status_code == 200 and "已收到您的申请" in answer.text
+    link = re.search(r'href="(/portal/reports/([0-9a-f-]{36})/download)"', answer.text)
+    assert link is not None and "应客户要求的报告" in answer.text
+    pdf = a.get(link.group(1))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content,
+                              capture_output=True, check=True).stdout.decode()
+        assert "服务分析报告" in text and "天津港信息中心" in text
+    other = logged_in(site, "hospital")
+    try:
+        assert other.get(link.group(1)).status_code == 404
+        assert link.group(2) not in other.get("/portal/reports").text
+    finally:
+        other.close()
+
+
+def test_a_reversed_report_period_is_refused_and_nothing_is_made(a: httpx.Client):
+    page = a.get("/portal/reports")
+    before = page.text.count("/download")
+    answer = a.post("/portal/reports", data={"csrf": form_token(page.text),
+                                             "period_start": "2026-06-30",
+                                             "period_end": "2026-01-01"})
+    assert answer.status_code == 422 and "结束日期不能早于开始日期" in answer.text
+    assert a.get("/portal/reports").text.count("/download") == before
 
 
 def test_the_repairs_page_shows_a_device_in_the_workshop_with_its_state(a: httpx.Client):

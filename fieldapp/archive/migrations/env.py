@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import fieldapp.archive.portal.models  # noqa: F401  (its tables are in the metadata)
+import fieldapp.archive.portal.models
+import fieldapp.archive.reports.models  # noqa: F401
 from fieldapp.archive.models import ArchiveBase
 
 VERSION_TABLE = "archive_alembic_version"

@@ -1,4 +1,4 @@
-"""The portal's own tables: login sessions and the login throttle (migration a002_portal).
+"""The portal's own tables: login sessions and the login throttle (migration a003).
 
 Both live in the database, not in a process, so several server processes behind a load
 balancer share one lockout state and one set of sessions.

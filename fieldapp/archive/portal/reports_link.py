@@ -1,24 +1,26 @@
-"""The one place the portal meets the analysis reports (服务分析报告, R6.1/R6.3).
+"""The one place the portal meets the analysis reports (服务分析报告, R6.1/R6.3):
+this customer's reports, their PDFs, and a report asked for from the portal.
 
-The reports live in `fieldapp.archive.reports` (built on its own branch). Until that
-package is installed the portal lists no reports and says a report cannot be requested
-yet. When merging, the integrator points the three functions below at the package's API;
-nothing else in the portal knows about reports.
+Reports live in `fieldapp.archive.reports` (docs/reports.md); every query here is
+scoped to the logged-in customer, so another customer's report id answers "not found".
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import ModuleType
-from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-REPORTS_PACKAGE = "fieldapp.archive.reports"
+from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.reports import request_report as _request_report
+from fieldapp.archive.reports.export import export_report
+from fieldapp.archive.reports.labels import KIND_LABELS
+from fieldapp.archive.reports.models import Report
+from fieldapp.documents.model import CompanyInfo
+from fieldapp.i18n import Language
 
 
 @dataclass(frozen=True)
@@ -27,51 +29,40 @@ class ReportRow:
     title: str
     period_start: date
     period_end: date
-    status: str
+    status: str  # badge kind
+    status_text: str
     created_at: datetime | None
 
 
-class ReportsUnavailable(Exception):
-    """The reports package is not part of this server yet."""
+def _title(kind: str, language: Language) -> str:
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    return zh if language == "zh" else en
 
 
-def _package() -> ModuleType | None:
-    if importlib.util.find_spec(REPORTS_PACKAGE) is None:
-        return None
-    return importlib.import_module(REPORTS_PACKAGE)
+def list_reports(session: Session, customer_id: uuid.UUID, *, limit: int, offset: int,
+                 language: Language = "zh") -> list[ReportRow]:
+    """This customer's reports, newest first, one page."""
+    reports = session.scalars(
+        select(Report).where(Report.customer_id == customer_id)
+        .order_by(Report.created_at.desc(), Report.id).offset(offset).limit(limit))
+    ready = "已生成" if language == "zh" else "Ready"
+    return [ReportRow(str(r.id), _title(r.kind, language), r.period_start, r.period_end,
+                      "ok", ready, r.created_at) for r in reports]
 
 
-def available() -> bool:
-    package = _package()
-    return package is not None and hasattr(package, "request_report")
-
-
-def list_reports(session: Session, customer_id: uuid.UUID, *, limit: int, offset: int
-                 ) -> list[ReportRow]:
-    """This customer's reports, newest first; [] while the package is missing."""
-    package = _package()
-    lister = getattr(package, "list_reports", None) if package else None
-    if lister is None:
-        return []
-    rows: list[Any] = lister(session, customer_id=customer_id, limit=limit, offset=offset)
-    return [ReportRow(str(r.id), str(r.title), r.period_start, r.period_end, str(r.status),
-                      getattr(r, "created_at", None)) for r in rows]
-
-
-def report_pdf(session: Session, customer_id: uuid.UUID, report_id: uuid.UUID
+def report_pdf(session: Session, customer_id: uuid.UUID, report_id: uuid.UUID | None, *,
+               settings: ArchiveSettings, language: Language = "zh"
                ) -> tuple[str, bytes] | None:
     """(file name, PDF) of this customer's report; None if missing or another's."""
-    package = _package()
-    reader = getattr(package, "report_pdf", None) if package else None
-    if reader is None:
+    report = session.get(Report, report_id) if report_id is not None else None
+    if report is None or report.customer_id != customer_id:
         return None
-    return reader(session, customer_id=customer_id, report_id=report_id)
+    company = CompanyInfo(name=settings.company_name or "fieldapp",
+                          hotline=settings.company_hotline, address=settings.company_address)
+    pdf = export_report(report, "pdf", language, company=company)
+    return f"report-{report.period_start}-{report.period_end}-{report.kind}.pdf", pdf
 
 
 def request_report(session: Session, *, customer_id: uuid.UUID, period_start: date,
-                   period_end: date, requested_by: str) -> Any:
-    package = _package()
-    if package is None or not hasattr(package, "request_report"):
-        raise ReportsUnavailable
-    return package.request_report(session, customer_id, period_start, period_end,
-                                  requested_by)
+                   period_end: date, requested_by: str) -> Report:
+    return _request_report(session, customer_id, period_start, period_end, requested_by)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from fieldapp.archive.portal import reports_link
+from fieldapp.archive.portal import i18n, reports_link
 from fieldapp.archive.portal.sessions import csrf_ok
 from fieldapp.archive.portal.submissions import (
     customer_devices,
@@ -27,6 +27,7 @@ from fieldapp.archive.portal.web import (
     parse_id,
     redirect,
     render,
+    settings_of,
 )
 from fieldapp.complaints import ABOUT_LABELS
 from fieldapp.errors import FieldIssue, ValidationError
@@ -104,16 +105,19 @@ def reports_list(request: Request, viewer: CurrentViewer, session: ReadSession,
                  page: Annotated[str | None, Query(max_length=8)] = None) -> Response:
     number = page_number(page)
     rows = reports_link.list_reports(session, viewer.customer_id, limit=PAGE_SIZE,
-                                     offset=(number - 1) * PAGE_SIZE)
+                                     offset=(number - 1) * PAGE_SIZE,
+                                     language=i18n.language_of(request))
     return render(request, "reports.html", {
-        "rows": rows, "available": reports_link.available(), "issues": [], "sent": False},
+        "rows": rows, "issues": [], "sent": False},
         viewer=viewer)
 
 
 @router.get("/reports/{report_id}/download")
 def report_download(request: Request, report_id: str, viewer: CurrentViewer,
                     session: ReadSession) -> Response:
-    found = reports_link.report_pdf(session, viewer.customer_id, parse_id(report_id))
+    found = reports_link.report_pdf(session, viewer.customer_id, parse_id(report_id),
+                                    settings=settings_of(request),
+                                    language=i18n.language_of(request))
     if found is None:
         raise PortalNotFound
     name, pdf = found
@@ -134,7 +138,7 @@ def report_request(request: Request, viewer: CurrentViewer, session: ReadSession
                    csrf: Short = "", period_start: Short = "",
                    period_end: Short = "") -> Response:
     _check(viewer, csrf)
-    context = {"rows": [], "available": reports_link.available(), "issues": [], "sent": False}
+    context = {"rows": [], "issues": [], "sent": False}
     try:
         start, end = _date(period_start, "period_start"), _date(period_end, "period_end")
         if end < start:
@@ -145,12 +149,15 @@ def report_request(request: Request, viewer: CurrentViewer, session: ReadSession
             reports_link.request_report(write, customer_id=viewer.customer_id,
                                         period_start=start, period_end=end,
                                         requested_by=viewer.login.user.name)
+            # listed from the writing session: the read session began before this report
+            context["rows"] = reports_link.list_reports(write, viewer.customer_id,
+                                                        limit=PAGE_SIZE, offset=0,
+                                                        language=i18n.language_of(request))
         context["sent"] = True
     except ValidationError as exc:
         context["issues"] = exc.issues
+        context["rows"] = reports_link.list_reports(session, viewer.customer_id,
+                                                    limit=PAGE_SIZE, offset=0,
+                                                    language=i18n.language_of(request))
         return render(request, "reports.html", context, viewer=viewer, status_code=422)
-    except reports_link.ReportsUnavailable:
-        return render(request, "reports.html", context, viewer=viewer, status_code=503)
-    context["rows"] = reports_link.list_reports(session, viewer.customer_id,
-                                                limit=PAGE_SIZE, offset=0)
     return render(request, "reports.html", context, viewer=viewer)

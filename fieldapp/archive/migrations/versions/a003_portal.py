@@ -1,7 +1,7 @@
 """portal: customer login sessions and the login throttle
 
-Revision ID: a002_portal
-Revises: a001
+Revision ID: a003
+Revises: a002
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import fieldapp.store.types
 
-revision = "a002_portal"
-down_revision = "a001"
+revision = "a003"
+down_revision = "a002"
 branch_labels = None
 depends_on = None
 

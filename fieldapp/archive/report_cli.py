@@ -1,0 +1,122 @@
+"""`fieldapp-archive reports …`: make what is due, list, show and export reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from fieldapp.archive.reports import (
+    ReportRules,
+    end_of_day,
+    get_report,
+    list_reports,
+    run_due,
+)
+from fieldapp.archive.reports.export import export_report
+from fieldapp.documents.model import CompanyInfo
+from fieldapp.errors import FieldappError
+from fieldapp.store.models import Customer
+
+
+def _database(ctx: click.Context):
+    from fieldapp.archive.cli import _database as database
+
+    return database(ctx)
+
+
+@click.group()
+def reports() -> None:
+    """Service analysis reports (服务分析报告) and proactive findings (docs/reports.md)."""
+
+
+def _company(ctx: click.Context) -> CompanyInfo:
+    settings = ctx.obj  # ArchiveSettings: FIELDAPP_ARCHIVE_COMPANY_NAME, …_HOTLINE, …_ADDRESS
+    return CompanyInfo(name=settings.company_name or "fieldapp",
+                       hotline=settings.company_hotline, address=settings.company_address)
+
+
+@reports.command("run")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Run as at the end of this day (default: now).")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="JSON file overriding the rules' defaults.")
+@click.pass_context
+def run(ctx: click.Context, today, rules_file: Path | None) -> None:
+    """Make every report and finding that is due (idempotent)."""
+    from fieldapp.archive.cli import Fail
+
+    try:
+        rules = ReportRules.load(rules_file)  # a bad file stops here, before anything is made
+    except FieldappError as exc:
+        raise Fail(f"{exc.en} / {exc.zh}") from exc
+    now = end_of_day(today.date()) if today else None
+    with _database(ctx) as db, db.write() as session:
+        result = run_due(session, now=now, rules=rules)
+        for finding in result.findings:
+            click.echo(f"finding\t{finding.rule}\t{finding.summary_en}")
+        for report in result.reports:
+            click.echo(f"report\t{report.id}\t{report.kind}\t{report.period_start}"
+                       f"..{report.period_end}")
+        click.echo(f"{len(result.reports)} reports, {len(result.findings)} findings made")
+
+
+@reports.command("list")
+@click.option("--customer", "customer_code", default=None, help="Only this customer's.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -> None:
+    with _database(ctx) as db, db.read() as session:
+        codes = dict(session.execute(select(Customer.id, Customer.code)).all())
+        customer_id = next((i for i, c in codes.items() if c == customer_code), None)
+        if customer_code and customer_id is None:
+            raise click.ClickException(
+                f"unknown customer {customer_code} / 没有客户 {customer_code}")
+        rows = [{"id": str(r.id), "customer": codes.get(r.customer_id, "?"), "kind": r.kind,
+                 "period_start": r.period_start.isoformat(),
+                 "period_end": r.period_end.isoformat(), "created_at": r.created_at.isoformat()}
+                for r in list_reports(session, customer_id=customer_id)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        click.echo("\t".join((row["id"], row["customer"], row["kind"],
+                              f"{row['period_start']}..{row['period_end']}", row["created_at"])))
+
+
+@reports.command("show")
+@click.argument("report_id")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.pass_context
+def show(ctx: click.Context, report_id: str, lang: str) -> None:
+    """The report's observations and its key figures."""
+    from fieldapp.archive.reports.figures import Figures
+    from fieldapp.archive.reports.observations import observations
+
+    with _database(ctx) as db, db.read() as session:
+        report = get_report(session, report_id)
+        fig = Figures.from_json(report.figures)
+    click.echo(f"{fig.customer_name} ({fig.customer_code}) {report.kind} "
+               f"{fig.period_start}..{fig.period_end}")
+    for line in observations(fig, lang):  # type: ignore[arg-type]
+        click.echo(f"- {line}")
+
+
+@reports.command("export")
+@click.argument("report_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.pdf or FILE.csv (the suffix picks the format).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.pass_context
+def export(ctx: click.Context, report_id: str, output: Path, lang: str) -> None:
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "csv"):
+        raise click.ClickException(
+            "the output must end in .pdf or .csv / 输出文件须为 .pdf 或 .csv")
+    with _database(ctx) as db, db.read() as session:
+        report = get_report(session, report_id)
+        data = export_report(report, fmt, lang, company=_company(ctx))  # type: ignore[arg-type]
+    output.write_bytes(data)
+    click.echo(f"{output} written ({len(data)} bytes)")

@@ -1,0 +1,65 @@
+"""A report's numbers as CSV: one table, `section,item,detail,value`, so a spreadsheet
+can pivot it. Money is exact yuan (two decimals); durations are minutes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fieldapp.archive.reports.figures import BUCKETS, Figures
+from fieldapp.money import fen_to_yuan
+
+HEADER = ("section", "item", "detail", "value")
+
+
+def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = [
+        ("report", "customer", fig.customer_code, fig.customer_name),
+        ("report", "period", fig.period_start, fig.period_end),
+        ("totals", "requests", "", str(fig.requests_total)),
+        ("totals", "slips", "", str(fig.slips_total)),
+    ]
+    for month, channels in fig.requests_by_month.items():
+        rows += [("requests_by_month", month, ch, str(n)) for ch, n in channels.items()]
+    rows += [("slips_by_month", month, "", str(n)) for month, n in fig.slips_by_month.items()]
+    for kind, states in fig.sla.items():
+        rows += [("sla", kind, state, str(n)) for state, n in states.items()]
+    rows += [("sla_worst", w["request"], w["clock"], str(w["minutes_late"])) for w in fig.worst]
+    for name, dist in (("response_minutes", fig.response), ("resolution_minutes", fig.resolution)):
+        for key in ("count", "median", "p90"):
+            value = dist.get(key)
+            rows.append((name, key, "", "" if value is None else str(value)))
+        edges = ["0", *map(str, BUCKETS)]
+        for i, n in enumerate(dist.get("buckets", [])):
+            upper = str(BUCKETS[i]) if i < len(BUCKETS) else ""
+            rows.append((name, "bucket", f"{edges[i]}-{upper}", str(n)))
+    rows += [("repairs", k, "", _money(k, v)) for k, v in fig.repairs.items()]
+    rows += [("escalations", k, "", str(v)) for k, v in fig.escalations.items()]
+    for key, value in fig.complaints.items():
+        if key == "by_about":
+            rows += [("complaints", "by_about", about, str(n)) for about, n in value.items()]
+        elif key == "late":
+            rows += [("complaints", "late", number, "") for number in value]
+        else:
+            rows.append(("complaints", key, "", str(value)))
+    rows += [("fees_yuan", kind, "", str(fen_to_yuan(fen))) for kind, fen in fig.fees_fen.items()]
+    rows.append(("fees_yuan", "total", "", str(fen_to_yuan(fig.fees_total_fen))))
+    rows += [("top_devices", d["asset_tag"] or d["serial"], d["device"], str(d["requests"]))
+             for d in fig.top_devices]
+    for kind, n in fig.archive.get("counts", {}).items():
+        rows.append(("group_archive", kind, "", str(n)))
+    rows += [("findings", f["rule"], f["found_on"], f["evidence"]) for f in fig.findings]
+    return rows
+
+
+def _money(key: str, value: int) -> str:
+    return str(fen_to_yuan(value)) if key.endswith("_fen") else str(value)
+
+
+def render_csv(fig: Figures) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Chinese names correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(figure_rows(fig))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

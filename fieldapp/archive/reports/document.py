@@ -1,0 +1,221 @@
+"""From a report's figures to the translated view the PDF prints (documents/report_pdf)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fieldapp.archive.reports.figures import BUCKETS, CHANNELS, CLOCK_STATES, FEE_KINDS, Figures
+from fieldapp.archive.reports.labels import name
+from fieldapp.archive.reports.observations import observations
+from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
+from fieldapp.i18n import Language
+from fieldapp.money import format_yuan
+from fieldapp.timeutil import format_local
+
+SHOWN_STATES = ("met", "met_within_tolerance", "breached", "running")
+
+
+def _t(language: Language, zh: str, en: str) -> str:
+    return zh if language == "zh" else en
+
+
+def _minutes(value: int | None, language: Language) -> str:
+    if value is None:
+        return "—"
+    hours, minutes = divmod(value, 60)
+    if language == "zh":
+        return f"{hours} 小时 {minutes} 分" if hours else f"{minutes} 分钟"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+def _requests(fig: Figures, lang: Language) -> SectionView:
+    months = list(fig.requests_by_month)
+    series = tuple((name("channel", ch, lang),
+                    tuple(float(fig.requests_by_month[m][ch]) for m in months))
+                   for ch in CHANNELS)
+    rows = tuple((m, *(str(fig.requests_by_month[m][ch]) for ch in CHANNELS),
+                  str(sum(fig.requests_by_month[m].values())), str(fig.slips_by_month.get(m, 0)))
+                 for m in months)
+    header = (_t(lang, "月份", "Month"), *(name("channel", ch, lang) for ch in CHANNELS),
+              _t(lang, "请求合计", "Requests"), _t(lang, "服务单", "Slips"))
+    return SectionView(_t(lang, "一、服务请求与服务单（按渠道、月份）",
+                          "1. Requests and slips by channel and month"),
+                       ChartView("stacked_bar", tuple(months), series),
+                       TableView(header, rows, (1.3,) + (1,) * 7))
+
+
+def _sla(fig: Figures, lang: Language) -> SectionView:
+    kinds = list(fig.sla)
+    series = tuple((name("state", st, lang),
+                    tuple(float(fig.sla[k][st]) for k in kinds)) for st in SHOWN_STATES)
+    rows = []
+    for k in kinds:
+        states = fig.sla[k]
+        stopped = states["met"] + states["met_within_tolerance"] + states["breached"]
+        rate = f"{100 * (stopped - states['breached']) / stopped:.1f}%" if stopped else "—"
+        rows.append((name("clock", k, lang), *(str(states[s]) for s in CLOCK_STATES), rate))
+    header = (_t(lang, "时限", "Clock"), *(name("state", s, lang) for s in CLOCK_STATES),
+              _t(lang, "达标率", "Met rate"))
+    notes = []
+    if fig.worst:
+        worst = "；".join if lang == "zh" else "; ".join
+        notes.append(_t(lang, "超时最严重的请求：", "Worst breaches: ") + worst(
+            f"{w['request']}（{name('clock', w['clock'], lang)}，超出 "
+            f"{_minutes(w['minutes_late'], lang)}）" if lang == "zh" else
+            f"{w['request']} ({name('clock', w['clock'], lang)}, "
+            f"{_minutes(w['minutes_late'], lang)} late)" for w in fig.worst))
+    return SectionView(_t(lang, "二、服务时限达标情况", "2. Service levels (SLA) per clock"),
+                       ChartView("stacked_bar", tuple(name("clock", k, lang) for k in kinds),
+                                 series) if kinds else None,
+                       TableView(header, tuple(rows), (1.6, 1, 1.2, 1, 1, 1, 1)),
+                       tuple(notes), _t(lang, "本期无服务时限记录。", "No SLA clocks this period."))
+
+
+def _times(fig: Figures, lang: Language) -> SectionView:
+    def edge(minutes: int) -> str:
+        if minutes % 60:
+            return _minutes(minutes, lang)
+        return f"{minutes // 60} 小时" if lang == "zh" else f"{minutes // 60} h"
+
+    categories = (*(f"<{edge(b)}" for b in BUCKETS), f"≥{edge(BUCKETS[-1])}")
+    series = ((_t(lang, "响应", "Response"), tuple(map(float, fig.response.get("buckets", [])))),
+              (_t(lang, "解决", "Resolution"),
+               tuple(map(float, fig.resolution.get("buckets", [])))))
+    rows = tuple((label, str(d.get("count", 0)), _minutes(d.get("median"), lang),
+                  _minutes(d.get("p90"), lang))
+                 for label, d in ((_t(lang, "响应时间", "Response time"), fig.response),
+                                  (_t(lang, "解决时间", "Resolution time"), fig.resolution)))
+    header = (_t(lang, "指标", "Measure"), _t(lang, "请求数", "Requests"),
+              _t(lang, "中位数", "Median"), _t(lang, "90% 分位", "90th percentile"))
+    return SectionView(_t(lang, "三、响应与解决时间分布", "3. Response and resolution times"),
+                       ChartView("bar", categories, series),
+                       TableView(header, rows, (1.6, 1, 1.2, 1.2)),
+                       (_t(lang, "响应时间：电话、信件为接听/回复时间，现场、送修为工程师到达时间；"
+                                 "解决时间为首次解决时间；均自客户请求起按自然时间计。",
+                           "Response: phone and letters until answered, on site and send-in "
+                           "until the engineer arrived; resolution until first solved; both "
+                           "from the customer's request, in clock time."),))
+
+
+def _workflows(fig: Figures, lang: Language) -> SectionView:
+    r, e = fig.repairs, fig.escalations
+    rows = [
+        (_t(lang, "硬件送修单", "Repair orders"), str(r.get("orders", 0))),
+        (_t(lang, "已修复归还", "Returned repaired"), str(r.get("returned", 0))),
+        (_t(lang, "客户拒绝维修", "Refused by the customer"), str(r.get("refused", 0))),
+        (_t(lang, "维修中", "In repair"), str(r.get("in_progress", 0))),
+        (_t(lang, "提供同档次备机", "Same-class loaners issued"), str(r.get("loaners_issued", 0))),
+        (_t(lang, "维修费用", "Repair fees"), format_yuan(r.get("repair_fees_fen", 0))),
+    ]
+    rows += [(name("escalation", k, lang), str(v)) for k, v in e.items()]
+    used = [(k, v) for k, v in e.items() if v]
+    chart = ChartView("pie", (), tuple((f"{name('escalation', k, lang)} {v}", (float(v),))
+                                       for k, v in used)) if len(used) > 1 else None
+    return SectionView(_t(lang, "四、维修、备机与服务升级", "4. Repairs, loaners and escalations"),
+                       chart, TableView((_t(lang, "项目", "Item"), _t(lang, "数量", "Count")),
+                                        tuple(rows), (3, 1)))
+
+
+def _complaints(fig: Figures, lang: Language) -> SectionView:
+    c = fig.complaints
+    rows = [(_t(lang, "投诉总数", "Complaints"), str(c.get("total", 0))),
+            (_t(lang, "已答复", "Responded"), str(c.get("responded", 0))),
+            (_t(lang, "按时答复", "Responded on time"), str(c.get("responded_in_time", 0))),
+            (_t(lang, "已关闭", "Closed"), str(c.get("closed", 0))),
+            (_t(lang, "客户满意", "Customer satisfied"), str(c.get("satisfied", 0)))]
+    rows += [(_t(lang, "投诉对象：", "About: ") + name("about", k, lang), str(v))
+             for k, v in c.get("by_about", {}).items()]
+    notes = ((_t(lang, "未按时答复：", "Not answered on time: ") + ", ".join(c["late"]),)
+             if c.get("late") else ())
+    return SectionView(_t(lang, "五、客户投诉及处理", "5. Complaints and their handling"), None,
+                       TableView((_t(lang, "项目", "Item"), _t(lang, "数量", "Count")),
+                                 tuple(rows), (3, 1)), notes)
+
+
+def _fees(fig: Figures, lang: Language) -> SectionView:
+    fees = [(k, fig.fees_fen.get(k, 0)) for k in FEE_KINDS]
+    rows = tuple((name("fee", k, lang), format_yuan(v)) for k, v in fees)
+    rows += ((_t(lang, "合计", "Total"), format_yuan(fig.fees_total_fen)),)
+    chart = ChartView("pie", (), tuple((f"{name('fee', k, lang)} {format_yuan(v)}", (v / 100,))
+                                       for k, v in fees if v)) if fig.fees_total_fen else None
+    return SectionView(_t(lang, "六、服务费用（已签字确认）", "6. Fees (confirmed by signature)"),
+                       chart, TableView((_t(lang, "费用类别", "Kind"), _t(lang, "金额", "Amount")),
+                                        rows, (3, 1)))
+
+
+def _devices(fig: Figures, lang: Language) -> SectionView:
+    rows = tuple((d["device"], d["type"], d["asset_tag"] or d["serial"], str(d["requests"]))
+                 for d in fig.top_devices)
+    header = (_t(lang, "设备", "Device"), _t(lang, "类型", "Type"),
+              _t(lang, "资产编号/序列号", "Asset tag / serial"), _t(lang, "请求次数", "Requests"))
+    return SectionView(_t(lang, "七、故障最多的设备", "7. Devices that failed most"), None,
+                       TableView(header, rows, (2.4, 1, 1.8, 1), numeric_from=3), (),
+                       _t(lang, "本期无设备相关请求。", "No device requests this period."))
+
+
+def _archive(fig: Figures, lang: Language) -> SectionView:
+    items = fig.archive.get("items", {})
+    rows = tuple((name("archive", kind, lang), format_local(datetime.fromisoformat(i["noted_at"]),
+                                                            fig.timezone)[:10],
+                  i["device"] or "—", i["text"])
+                 for kind in ("device_tracking", "problem", "suggestion")
+                 for i in items.get(kind, []))
+    header = (_t(lang, "类别", "Kind"), _t(lang, "日期", "Date"), _t(lang, "设备", "Device"),
+              _t(lang, "内容", "Entry"))
+    counts = fig.archive.get("counts", {})
+    notes = ("；".join(f"{name('archive', k, lang)} {v}" for k, v in counts.items())
+             if lang == "zh" else "; ".join(f"{name('archive', k, lang)}: {v}"
+                                            for k, v in counts.items()),)
+    return SectionView(_t(lang, "八、集团用户客户档案（设备跟踪、问题集、服务建议）",
+                          "8. Group customer archive (device tracking, problems, suggestions)"),
+                       None, TableView(header, rows, (1.5, 1, 2.2, 3.6), numeric_from=9), notes,
+                       _t(lang, "本期无档案条目。", "No archive entries this period."))
+
+
+def _findings(fig: Figures, lang: Language) -> SectionView:
+    evidence = "依据：" if lang == "zh" else "Evidence: "
+    rows = tuple((f["found_on"], name("rule", f["rule"], lang),
+                  f"{f[lang]}\n{evidence}{f['evidence'].replace(',', ', ')}")
+                 for f in fig.findings)
+    return SectionView(_t(lang, "九、主动分析发现", "9. Proactive findings"), None,
+                       TableView((_t(lang, "日期", "Date"), _t(lang, "规律", "Pattern"),
+                                  _t(lang, "说明与依据", "What was found")), rows, (1, 1.4, 5),
+                                 numeric_from=9))
+
+
+def report_document(fig: Figures, *, number: str, kind: str, reason: str,
+                    language: Language) -> ReportDocument:
+    lang = language
+    stopped = sum(s["met"] + s["met_within_tolerance"] + s["breached"] for s in fig.sla.values())
+    breached = sum(s["breached"] for s in fig.sla.values())
+    rate = f"{100 * (stopped - breached) / stopped:.1f}%" if stopped else "—"
+    key = (
+        (_t(lang, "服务请求", "Requests"), str(fig.requests_total)),
+        (_t(lang, "服务单", "Slips"), str(fig.slips_total)),
+        (_t(lang, "时限达标率", "SLA met"), rate),
+        (_t(lang, "响应时间中位数", "Median response"), _minutes(fig.response.get("median"), lang)),
+        (_t(lang, "服务升级", "Escalations"), str(sum(fig.escalations.values()))),
+        (_t(lang, "客户投诉", "Complaints"), str(fig.complaints.get("total", 0))),
+        (_t(lang, "送修 / 备机", "Repairs / loaners"),
+         f"{fig.repairs.get('orders', 0)} / {fig.repairs.get('loaners_issued', 0)}"),
+        (_t(lang, "服务费用", "Fees"), format_yuan(fig.fees_total_fen)),
+    )
+    sections = [_requests(fig, lang), _sla(fig, lang), _times(fig, lang), _workflows(fig, lang),
+                _complaints(fig, lang), _fees(fig, lang), _devices(fig, lang)]
+    if fig.is_group:
+        sections.append(_archive(fig, lang))
+    if fig.findings:
+        sections.append(_findings(fig, lang))
+    period = (f"报告期：{fig.period_start} 至 {fig.period_end}" if lang == "zh"
+              else f"Period: {fig.period_start} to {fig.period_end}")
+    generated = format_local(datetime.fromisoformat(fig.generated_at), fig.timezone)
+    return ReportDocument(
+        title=_t(lang, "服务分析报告", "Service analysis report"),
+        kind=name("kind", kind, lang), customer=fig.customer_name, period=period,
+        generated=generated, reason=reason, number=number, key_figures=key,
+        observations=tuple(observations(fig, lang)), sections=tuple(sections),
+        observations_title=_t(lang, "分析与建议", "Observations"),
+        footer=_t(lang, f"报告编号 {number} · 生成于 {generated}（北京时间） · "
+                        "数据来自服务单据与客户服务档案",
+                  f"Report {number} · made {generated} (Beijing time) · from the service "
+                  "slips and the customer service archive"))

@@ -1,0 +1,168 @@
+"""Make what is due, once: `run_due` (the `reports run` command) and `request_report`
+(the customer's ad-hoc request, called by the portal). A report is unique per customer,
+kind and period; asking again returns the report already made.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldapp.archive import crud
+from fieldapp.archive.db import lock_change_log
+from fieldapp.archive.reports.figures import compute_figures
+from fieldapp.archive.reports.models import Report
+from fieldapp.archive.reports.period import Period
+from fieldapp.archive.reports.rules import ReportRules
+from fieldapp.archive.reports.triggers import (
+    DueReport,
+    FindingDraft,
+    contract_end_due,
+    findings_due,
+    periodic_due,
+)
+from fieldapp.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.store.finding_models import Finding
+from fieldapp.store.models import Customer
+from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
+
+log = logging.getLogger("fieldapp.archive.reports")
+
+
+@dataclass
+class RunResult:
+    reports: list[Report] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def end_of_day(day: date, tz: str = DEFAULT_TIMEZONE) -> datetime:
+    """The moment day `day` is over (local midnight after it): `--today D` runs as then."""
+    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(tz))
+
+
+def _existing(session: Session, customer_id: uuid.UUID, kind: str, period: Period
+              ) -> Report | None:
+    return session.scalar(select(Report).where(
+        Report.customer_id == customer_id, Report.kind == kind,
+        Report.period_start == period.start, Report.period_end == period.end))
+
+
+def make_report(session: Session, due: DueReport, *, now: datetime,
+                requested_by: str = "") -> tuple[Report, bool]:
+    """The report for `due`, made now unless it exists; (report, made)."""
+    existing = _existing(session, due.customer_id, due.kind, due.period)
+    if existing is not None:
+        return existing, False
+    figures = compute_figures(session, due.customer_id, due.period, now)
+    report = Report(customer_id=due.customer_id, kind=due.kind, period_start=due.period.start,
+                    period_end=due.period.end, requested_by=requested_by,
+                    reason_zh=due.reason_zh, reason_en=due.reason_en,
+                    figures=figures.to_json(), created_at=now)
+    session.add(report)
+    session.flush()
+    log.info("report %s made: %s %s %s..%s", report.id, figures.customer_code, due.kind,
+             due.period.start, due.period.end)
+    return report, True
+
+
+def _store_finding(session: Session, draft: FindingDraft, today: date, now: datetime
+                   ) -> Finding:
+    finding = Finding(key=draft.key, customer_id=draft.customer_id, rule=draft.rule,
+                      found_on=today, window_start=draft.window_start,
+                      window_end=draft.window_end, summary_zh=draft.summary_zh,
+                      summary_en=draft.summary_en, evidence=",".join(draft.evidence),
+                      detected_at=now, created_at=now, updated_at=now)
+    session.add(finding)
+    session.flush()
+    crud.record_change(session, table="findings", record_id=finding.id, now=now)  # to laptops
+    return finding
+
+
+def run_due(session: Session, *, now: datetime | None = None,
+            rules: ReportRules | None = None) -> RunResult:
+    """Everything due at `now` (default: the current time), in the caller's transaction.
+    Run it as often as you like: what exists already is not made again."""
+    now = now or utcnow()
+    rules = rules or ReportRules()
+    today = to_local(now - timedelta(microseconds=1)).date()  # end_of_day(D) is still D
+    result = RunResult()
+    lock_change_log(session)
+    new_findings = [_store_finding(session, d, today, now)
+                    for d in findings_due(session, today, rules, now)]
+    result.findings = new_findings
+    due: list[DueReport] = [*periodic_due(session, today, rules),
+                            *contract_end_due(session, today, rules)]
+    by_customer: dict[uuid.UUID, list[Finding]] = {}
+    for finding in new_findings:
+        by_customer.setdefault(finding.customer_id, []).append(finding)
+    for customer_id, found in by_customer.items():
+        start = min(f.window_start for f in found)
+        due.append(DueReport(customer_id, "proactive", Period(start, today),
+                             "主动报告：" + "；".join(f.summary_zh for f in found),
+                             "Proactive report: " + " ".join(f.summary_en for f in found)))
+    for item in due:
+        report, made = make_report(session, item, now=now)
+        if made:
+            result.reports.append(report)
+    return result
+
+
+def request_report(session: Session, customer_id: uuid.UUID, period_start: date,
+                   period_end: date, requested_by: str, *,
+                   now: datetime | None = None) -> Report:
+    """The customer's ad-hoc report (R6.3) for the days `period_start`..`period_end`
+    (inclusive, local time), made at once in the caller's transaction and returned.
+
+    The same customer and period asked again returns the report already made (its id is
+    stable). Raises `ValidationError` (zh/en, field `period_end`/`period_start`/
+    `requested_by`) for a period that is reversed, starts in the future or is longer than
+    three years, and `NotFound` for an unknown customer; nothing is written then.
+    """
+    now = now or utcnow()
+    today = to_local(now).date()
+    issues: list[FieldIssue] = []
+    if not requested_by.strip():
+        issues.append(FieldIssue("requested_by", "required", "请注明请求人。",
+                                 "Say who asked for the report."))
+    if period_start > today:
+        issues.append(FieldIssue("period_start", "in_future", "报告期不能从将来开始。",
+                                 "The period cannot start in the future."))
+    if period_end < period_start:
+        issues.append(FieldIssue("period_end", "before_start", "报告期结束日期不能早于开始日期。",
+                                 "The period cannot end before it starts."))
+    elif (period_end - period_start).days > 3 * 366:
+        issues.append(FieldIssue("period_end", "too_long", "报告期最长三年。",
+                                 "A report covers three years at most."))
+    if issues:
+        raise ValidationError(issues)
+    if session.get(Customer, customer_id) is None:
+        raise NotFound("档案中没有该客户。", "The archive has no such customer.")
+    who = requested_by.strip()
+    due = DueReport(customer_id, "requested", Period(period_start, period_end),
+                    f"应 {who} 的要求", f"At the request of {who}")
+    report, _made = make_report(session, due, now=now, requested_by=requested_by.strip())
+    return report
+
+
+def list_reports(session: Session, *, customer_id: uuid.UUID | None = None) -> list[Report]:
+    query = select(Report).order_by(Report.created_at.desc(), Report.id)
+    if customer_id is not None:
+        query = query.where(Report.customer_id == customer_id)
+    return list(session.scalars(query))
+
+
+def get_report(session: Session, report_id: str) -> Report:
+    try:
+        key = uuid.UUID(report_id)
+    except ValueError:
+        key = None
+    report = session.get(Report, key) if key else None
+    if report is None:
+        raise NotFound(f"没有编号为 {report_id} 的报告。", f"No report {report_id}.")
+    return report
