@@ -135,7 +135,10 @@ def _table(view: TableView, styles: Styles, width: float) -> Table:
     head = [Paragraph(escape(h), styles.label) for h in view.header]
     body = [[para(cell, right if i >= view.numeric_from else styles.value)
              for i, cell in enumerate(row)] for row in view.rows]
-    ratios = view.widths or (1.0,) * len(view.header)
+    # one ratio per column, whatever the view gave: a column without one would run off
+    # the page (ReportLab sizes it on its own)
+    ratios = tuple(view.widths[:len(view.header)]) + (1.0,) * (len(view.header)
+                                                               - len(view.widths))
     total = sum(ratios)
     if len(view.header) == 2:  # a list of items and counts reads better narrow
         width *= 0.62

@@ -41,7 +41,7 @@ def _requests(fig: Figures, lang: Language) -> SectionView:
     return SectionView(_t(lang, "一、服务请求与服务单（按渠道、月份）",
                           "1. Requests and slips by channel and month"),
                        ChartView("stacked_bar", tuple(months), series),
-                       TableView(header, rows, (1.3,) + (1,) * 7))
+                       TableView(header, rows, (1.3,) + (1,) * (len(header) - 1)))
 
 
 def _sla(fig: Figures, lang: Language) -> SectionView:
