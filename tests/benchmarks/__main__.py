@@ -50,6 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, help="processes started per size")
     parser.add_argument("--push-runs", type=int, help="full pushes per size and database")
     parser.add_argument("--doc-runs", type=int, help="renders of a customer copy")
+    parser.add_argument("--report-slips", help="slips of the report's customer (default 50000)")
+    parser.add_argument("--report-runs", type=int, help="yearly reports made per size")
     parser.add_argument("--no-postgres", action="store_true", help="push on SQLite only")
     parser.add_argument("--no-build", action="store_true",
                         help="report sizes whose demo store is not cached as not measured")
@@ -67,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.startup_runs = args.startup_runs or (3 if quick else 5)
     args.push_runs = args.push_runs or 1
     args.doc_runs = args.doc_runs or (10 if quick else 30)
+    args.report_slips = tuple(int(s) for s in (args.report_slips or "50000").split(","))
+    args.report_runs = args.report_runs or (3 if quick else 5)
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]
     unknown = set(args.only) - set(MODULES)
     if unknown:
@@ -81,7 +85,7 @@ def reports_rows(args: argparse.Namespace, log: Callable[[str], None]) -> list[R
     """Rows from tests/benchmarks/bench_reports.py `run(...) -> dict`, or "not available".
 
     `run` gets those of these keyword arguments its signature names: quick, runs, cache,
-    sizes, log. Its dict may hold "rows" (dicts with Row's fields), or one figure as
+    slips, log. Its dict may hold "rows" (dicts with Row's fields), or one figure as
     median_s / median_ms / seconds with n / slips; anything else is kept in the JSON.
     """
     scenario = "yearly analysis report, one customer"
@@ -92,8 +96,8 @@ def reports_rows(args: argparse.Namespace, log: Callable[[str], None]) -> list[R
             raise
         return [Row(scenario, 50_000, None, "s", target=REPORTS_TARGET_S,
                     note="not available (tests/benchmarks/bench_reports.py is missing)")]
-    offered = {"quick": args.quick, "runs": args.runs, "cache": args.cache,
-               "sizes": args.sizes, "log": log}
+    offered = {"quick": args.quick, "runs": args.report_runs, "cache": args.cache,
+               "slips": args.report_slips, "log": log}
     parameters = inspect.signature(module.run).parameters
     accepts_all = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     result = module.run(**{k: v for k, v in offered.items() if accepts_all or k in parameters})

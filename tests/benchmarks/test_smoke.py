@@ -28,7 +28,8 @@ def test_smallest_run_prints_and_writes_every_scenario(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "latest.json"
     code = main(["--sizes", "24", "--push-sizes", "8", "--runs", "1", "--startup-runs", "1",
-                 "--doc-runs", "1", "--no-postgres", "--cache", str(tmp_path / "cache"),
+                 "--doc-runs", "1", "--report-slips", "40", "--report-runs", "1",
+                 "--no-postgres", "--cache", str(tmp_path / "cache"),
                  "--json", str(out), "--plot", str(tmp_path / "growth.png")])
     printed = capsys.readouterr().out
     assert code == 0, printed
