@@ -1,0 +1,144 @@
+"""Load: many laptops push sealed slips at once to the archive on PostgreSQL (a separate
+server process). Nothing is lost, nothing is stored twice, no answer is a server error;
+the push latencies (p50/p99) are reported as figures, never asserted.
+
+Default (CI): FIELDAPP_LOAD_LAPTOPS=10 laptops x FIELDAPP_LOAD_SLIPS=20 slips. The soak
+of the issue: FIELDAPP_LOAD_LAPTOPS=50 FIELDAPP_LOAD_SLIPS=200 (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp import reference, service_requests, slips
+from fieldapp.archive.models import Received
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.store import open_store
+from fieldapp.store.models import Customer, Slip, SyncOutbox
+from fieldapp.sync import outbox
+from fieldapp.sync.client import ArchiveClient
+from fieldapp.sync.rounds import records_for, run_sync_round
+from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.validation import FeeLineInput
+from tests.archive.servers import PASSWORD, ArchiveProcess, postgres_database, postgres_reason
+from tests.figures import note
+
+LAPTOPS = int(os.environ.get("FIELDAPP_LOAD_LAPTOPS", "10"))
+SLIPS = int(os.environ.get("FIELDAPP_LOAD_SLIPS", "20"))
+BATCH = 100
+
+pytestmark = pytest.mark.postgres
+
+
+def sealed_visits(store, laptop: int, count: int) -> None:
+    """`count` requests, each with a sealed slip, taken by this laptop's operator."""
+    now = utcnow()
+    start = now - timedelta(hours=3)
+    with store.write() as session:
+        customer = session.scalar(select(Customer).order_by(Customer.code))
+        engineer = reference.engineer_by_code(session, "E01")
+        for _ in range(count):
+            request = service_requests.take_request(
+                session, operator_code=f"L{laptop:02d}", customer=customer, channel="onsite",
+                fault_reported="服务器无法开机", requested_at=start, contact_name="孙丽",
+                now=now)
+            slip = slips.start_slip(session, request, engineer, now=now)
+            slips.update_slip(session, slip, {
+                "arrived_at": start + timedelta(minutes=30),
+                "started_at": start + timedelta(minutes=31),
+                "solved_at": start + timedelta(minutes=90),
+                "departed_at": start + timedelta(minutes=95),
+                "fault_found": "电源损坏", "handling": "更换电源", "result": "solved"}, now=now)
+            slips.set_fee_lines(session, slip, [
+                FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(150))])
+            for role, name in (("engineer", "王建国"), ("customer", "孙丽")):
+                slips.sign_slip(session, slip, role=role, signer_name=name,
+                                strokes=signature_strokes(laptop), pad_width=PAD_WIDTH,
+                                pad_height=PAD_HEIGHT, signed_at=start + timedelta(minutes=96),
+                                now=now)
+
+
+async def one_laptop(url: str, token: str, records: list[dict], latencies: list[float],
+                     statuses: list[int]) -> int:
+    accepted = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, timeout=120, headers=headers) as http:
+        for start in range(0, len(records), BATCH):
+            began = time.perf_counter()
+            answer = await http.post("/api/v1/sync/push", json={
+                "client_time": iso_utc(utcnow()), "records": records[start:start + BATCH]})
+            latencies.append(time.perf_counter() - began)
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:
+                accepted += sum(r["status"] == "accepted" for r in answer.json()["results"])
+        cursor, more = 0, True
+        while more:  # and pull everything, as a round would
+            page = await http.get("/api/v1/sync/pull", params={"cursor": cursor, "limit": 500})
+            statuses.append(page.status_code)
+            cursor, more = page.json()["cursor"], page.json()["more"]
+    return accepted
+
+
+def test_many_laptops_pushing_sealed_slips_at_once_lose_nothing(tmp_path):
+    reason = postgres_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres_database() as url:
+        server = ArchiveProcess(url)
+        try:
+            server.add_user("centre", "staff")
+            for n in range(LAPTOPS):
+                server.add_user(f"load{n:02d}", "staff")
+            server.start()
+            store = open_store(tmp_path / "centre")
+            fill_demo(store, requests=2)
+            with ArchiveClient(server.url) as client:
+                client.login("centre", PASSWORD, "centre")
+                assert run_sync_round(store, None, client).ok  # reference data first
+            batches, tokens = [], []
+            for n in range(LAPTOPS):
+                sealed_visits(store, n, SLIPS)
+                with store.read() as session:
+                    batches.append(list(records_for(session, outbox.pending(
+                        session, 10 * SLIPS + 10)).values()))
+                with store.write() as session:
+                    session.execute(SyncOutbox.__table__.delete())
+                with ArchiveClient(server.url) as client:
+                    tokens.append(client.login(f"load{n:02d}", PASSWORD, f"l{n}")["token"])
+            store.close()
+            latencies: list[float] = []
+            statuses: list[int] = []
+
+            async def all_at_once() -> list[int]:
+                return await asyncio.gather(*(one_laptop(server.url, token, records, latencies,
+                                                         statuses)
+                                              for token, records in zip(tokens, batches,
+                                                                        strict=True)))
+
+            began = time.perf_counter()
+            accepted = asyncio.run(all_at_once())
+            seconds = time.perf_counter() - began
+            with server.db.read() as session:
+                stored_slips = session.scalar(select(func.count()).select_from(Slip))
+                received = session.scalar(select(func.count()).select_from(Received))
+                distinct = session.scalar(select(func.count()).select_from(
+                    select(Received.table_name, Received.record_id).distinct().subquery()))
+        finally:
+            server.close()
+    assert all(s < 500 for s in statuses), sorted(set(statuses))
+    assert accepted == [len(r) for r in batches]  # every record of every laptop accepted
+    assert stored_slips >= LAPTOPS * SLIPS and received == distinct  # each stored once
+    ordered = sorted(latencies)
+    note("load_postgresql", laptops=LAPTOPS, slips_each=SLIPS, records=sum(accepted),
+         pushes=len(latencies), seconds=round(seconds, 1),
+         push_p50_ms=round(statistics.median(ordered) * 1000),
+         push_p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000))
