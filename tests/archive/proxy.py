@@ -19,71 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-class CuttingProxy:
-    def __init__(self, upstream_port: int, should_cut: Callable[[], bool]) -> None:
-        self.upstream_port = upstream_port
-        self.should_cut = should_cut
-        self.cuts = 0
-        self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._accepter = threading.Thread(target=self._accept, daemon=True)
-        self._accepter.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10)
-            for s in (client, upstream):
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            for source, sink, answers in ((client, upstream, False), (upstream, client, True)):
-                thread = threading.Thread(target=self._pump, args=(source, sink, answers),
-                                          daemon=True)
-                thread.start()
-                self._threads.append(thread)
-
-    def _pump(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
-        try:
-            source.settimeout(30)
-            while not self._stop.is_set():
-                data = source.recv(65536)
-                if not data:
-                    break
-                if answers:
-                    with self._lock:
-                        cut = self.should_cut()
-                        self.cuts += cut
-                    if cut:
-                        break
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._accepter.join(timeout=5)
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-
 @dataclass(frozen=True)
 class Fault:
     """What one connection suffers. `at` counts bytes from the connection's start.
@@ -153,7 +88,7 @@ class FaultyProxy:
             source.settimeout(30)
             while not self._stop.is_set():
                 data = source.recv(65536)
-                if not data:
+                if not data or (answers and self._drop(data)):
                     break
                 if cut and passed + len(data) > fault.at:
                     sink.sendall(data[:fault.at - passed])
@@ -174,10 +109,11 @@ class FaultyProxy:
         except OSError:
             pass
         finally:
-            for s in (source, sink):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
+            _close_both(source, sink)
+
+    def _drop(self, _answer: bytes) -> bool:
+        """Drop this chunk of an answer and close both sides? (CuttingProxy decides.)"""
+        return False
 
     def close(self) -> None:
         self._stop.set()
@@ -185,6 +121,30 @@ class FaultyProxy:
         self._accepter.join(timeout=5)
         for thread in self._threads:
             thread.join(timeout=5)
+
+
+class CuttingProxy(FaultyProxy):
+    """Drops whole answers when `should_cut()` says so (asked once per chunk the archive
+    sends, on kept-alive connections too); `cuts` counts them."""
+
+    def __init__(self, upstream_port: int, should_cut: Callable[[], bool]) -> None:
+        self.should_cut = should_cut
+        self.cuts = 0
+        self._lock = threading.Lock()
+        super().__init__(upstream_port, lambda: Fault("none"))
+
+    def _drop(self, _answer: bytes) -> bool:
+        with self._lock:
+            cut = self.should_cut()
+            self.cuts += cut
+        return cut
+
+
+def _close_both(*sockets: socket.socket) -> None:
+    for s in sockets:
+        with contextlib.suppress(OSError):
+            s.shutdown(socket.SHUT_RDWR)
+        s.close()
 
 
 def _reset(sock: socket.socket) -> None:

@@ -13,23 +13,22 @@ import os
 import statistics
 import time
 from datetime import timedelta
-from decimal import Decimal
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp import reference, service_requests, slips
+from fieldapp import service_requests
 from fieldapp.archive.models import Received
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.demo import fill_demo
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Slip, SyncOutbox
 from fieldapp.sync import outbox
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.timeutil import iso_utc, utcnow
-from fieldapp.validation import FeeLineInput
 from tests.archive.servers import PASSWORD, ArchiveProcess, postgres_database, postgres_reason
+from tests.archive.work import seal_a_slip
 from tests.figures import note
 
 LAPTOPS = int(os.environ.get("FIELDAPP_LOAD_LAPTOPS", "10"))
@@ -40,31 +39,16 @@ pytestmark = pytest.mark.postgres
 
 
 def sealed_visits(store, laptop: int, count: int) -> None:
-    """`count` requests, each with a sealed slip, taken by this laptop's operator."""
+    """`count` requests taken by this laptop's operator, each with a sealed slip."""
     now = utcnow()
-    start = now - timedelta(hours=3)
     with store.write() as session:
         customer = session.scalar(select(Customer).order_by(Customer.code))
-        engineer = reference.engineer_by_code(session, "E01")
-        for _ in range(count):
-            request = service_requests.take_request(
-                session, operator_code=f"L{laptop:02d}", customer=customer, channel="onsite",
-                fault_reported="服务器无法开机", requested_at=start, contact_name="孙丽",
-                now=now)
-            slip = slips.start_slip(session, request, engineer, now=now)
-            slips.update_slip(session, slip, {
-                "arrived_at": start + timedelta(minutes=30),
-                "started_at": start + timedelta(minutes=31),
-                "solved_at": start + timedelta(minutes=90),
-                "departed_at": start + timedelta(minutes=95),
-                "fault_found": "电源损坏", "handling": "更换电源", "result": "solved"}, now=now)
-            slips.set_fee_lines(session, slip, [
-                FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(150))])
-            for role, name in (("engineer", "王建国"), ("customer", "孙丽")):
-                slips.sign_slip(session, slip, role=role, signer_name=name,
-                                strokes=signature_strokes(laptop), pad_width=PAD_WIDTH,
-                                pad_height=PAD_HEIGHT, signed_at=start + timedelta(minutes=96),
-                                now=now)
+        requests = [service_requests.take_request(
+            session, operator_code=f"L{laptop:02d}", customer=customer, channel="onsite",
+            fault_reported="服务器无法开机", requested_at=now - timedelta(hours=3),
+            contact_name="孙丽", now=now).id for _ in range(count)]
+    for request_id in requests:
+        seal_a_slip(store, request_id, "E01")
 
 
 async def one_laptop(url: str, token: str, records: list[dict], latencies: list[float],
