@@ -8,7 +8,7 @@ import os
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -104,7 +104,7 @@ def test_export_of_one_slip_brings_its_references(demo_store, tmp_path):
 
 
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=30),
-                 st.text(min_size=9000, max_size=9001, alphabet="长"),
+                 st.just("长" * 10_001),
                  st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3),
                                                                       st.integers(), max_size=2),
                  st.sampled_from(["", "not-a-uuid", "2026-13-45T99:00:00Z", "-1", "1e400"]))
@@ -119,17 +119,19 @@ def small_export(tmp_path_factory):
     return data
 
 
-@given(data=st.data())
-@settings(max_examples=int(os.environ.get("FIELDAPP_FUZZ_EXAMPLES", "60")), deadline=None,
-          derandomize=True, suppress_health_check=list(HealthCheck))
+@given(where=st.tuples(st.integers(0, 99), st.integers(0, 999), st.integers(0, 99)),
+       value=JUNK)
+@settings(max_examples=int(os.environ.get("FIELDAPP_FUZZ_EXAMPLES", "40")), deadline=None,
+          derandomize=True, suppress_health_check=list(HealthCheck),
+          database=None, phases=[Phase.explicit, Phase.generate])
 def test_a_damaged_import_file_gets_a_clear_error_and_imports_nothing(small_export, tmp_path,
-                                                                      data):
+                                                                      where, value):
+    """One field of one record set to junk: imported whole, or refused whole with zh/en."""
     damaged = copy.deepcopy(small_export)
-    sections = [s for s, rows in damaged.items() if isinstance(rows, list) and rows]
-    section = data.draw(st.sampled_from(sections), label="section")
-    row = data.draw(st.sampled_from(damaged[section]), label="row")
-    key = data.draw(st.sampled_from(sorted(row)), label="field")
-    row[key] = data.draw(JUNK, label="value")
+    sections = sorted(s for s, rows in damaged.items() if isinstance(rows, list) and rows)
+    section = sections[where[0] % len(sections)]
+    row = damaged[section][where[1] % len(damaged[section])]
+    row[sorted(row)[where[2] % len(row)]] = value
     target = open_store(tmp_path / f"fuzz-{uuid.uuid4().hex[:8]}")
     try:
         try:
