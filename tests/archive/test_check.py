@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
+from fieldapp import slips
 from fieldapp.cli import cli
 from fieldapp.demo import fill_demo
 from fieldapp.escalation import reassign_request
@@ -19,7 +20,9 @@ from fieldapp.reference import engineer_by_code
 from fieldapp.settings import Settings
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
+from fieldapp.sync import state
 from fieldapp.sync.check import check_with_archive
+from fieldapp.sync.client import SyncError
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
@@ -124,3 +127,31 @@ def test_a_refused_record_is_listed_with_its_reason_in_every_later_round(archive
     later = run_sync_round(e01.store, None, e01.client)
     assert later.refused == [] and later.refused_total == 1
     assert later.pulled >= 0 and later.error is None  # the rest keeps flowing
+
+
+def test_one_slip_number_used_on_two_laptops_stops_the_pull_with_a_clear_message(
+        archive, centre, laptops):
+    """Open defect (docs/reliability.md): both laptops number E01's next slip alike. Until
+    renumbering exists the pull must stop cleanly: no crash, no cursor moved, nothing lost,
+    the refusal listed."""
+    other = laptops("boss")
+    assert run_sync_round(other.store, None, other.client).ok
+    numbers = {}
+    for laptop, operator in ((centre, "C01"), (other, "C02")):
+        request_id = dispatch(laptop.store, "E01", operator=operator)
+        with laptop.store.write() as session:
+            request = session.get_one(ServiceRequest, request_id)
+            numbers[laptop.folder.name] = slips.start_slip(
+                session, request, engineer_by_code(session, "E01")).number
+    assert len(set(numbers.values())) == 1  # the same number on both laptops
+    assert run_sync_round(centre.store, None, centre.client).ok
+    with other.store.read() as session:
+        cursor_before = state.cursor(session)
+
+    report = run_sync_round(other.store, None, other.client)
+
+    assert [r.code for r in report.refused] == ["not_stored"]
+    assert isinstance(report.error, SyncError) and "编号" in report.error.zh
+    with other.store.read() as session:
+        assert state.cursor(session) == cursor_before
+        assert slips.get_slip(session, numbers[other.folder.name]) is not None
