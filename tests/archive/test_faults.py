@@ -208,7 +208,11 @@ def each_record_once(archive, queued: int) -> None:
 
 def test_hundreds_of_cut_points_lose_nothing_and_store_every_record_once(archive, laptops):
     """Cuts anywhere in the request or the answer, resets, delays and slices, on pushes and
-    on pulls at random pages; afterwards both laptops hold exactly the archive's records."""
+    on pulls at random pages; afterwards both laptops hold exactly the archive's records.
+    On PostgreSQL only in the soak (FIELDAPP_NET_CUTS set): the default run keeps to its
+    time budget, and the archive-kill test below covers PostgreSQL."""
+    if archive.db.dialect == "postgresql" and "FIELDAPP_NET_CUTS" not in os.environ:
+        pytest.skip("PostgreSQL cut points run in the soak (FIELDAPP_NET_CUTS=…)")
     plan = FaultPlan(random.Random(NET_SEED), CUTS)
     proxy = FaultyProxy(int(archive.url.rsplit(":", 1)[1]), plan)
     started = time.monotonic()
