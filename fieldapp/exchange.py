@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, LargeBinary, Uuid, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from fieldapp import __version__
@@ -172,8 +173,16 @@ def import_slips(session: Session, data: Any) -> ImportReport:
                 if model is Slip and values.get("seal") is not None:
                     seals[record_id] = {k: values.pop(k) for k in SEAL_COLUMNS}
                     seals[record_id]["updated_at"] = values["updated_at"]
-                session.add(model(**values))
-                session.flush()
+                try:
+                    session.add(model(**values))
+                    session.flush()
+                except (sa_exc.IntegrityError, sa_exc.StatementError, TypeError) as exc:
+                    # a missing reference, a duplicate number, a required value left out
+                    raise _bad(f"{section} 第 {index + 1} 条记录无法导入（缺少引用、重复或缺项），"
+                               "未导入任何内容。",
+                               f"{section} record {index + 1} cannot be stored (a missing "
+                               "reference, a duplicate or a missing value); nothing was "
+                               "imported.") from exc
                 report.count(report.added, section)
             elif row_to_dict(existing) == row_to_dict(model(**values)):
                 report.count(report.unchanged, section)

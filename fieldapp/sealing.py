@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldapp.signatures import strokes_from_json
+from fieldapp.signatures import image_shows_strokes, strokes_from_json
 from fieldapp.store.models import Slip
 from fieldapp.timeutil import iso_utc
 
@@ -151,10 +151,20 @@ def verify_slip(slip: Slip) -> Verification:
     if recomputed != slip.seal:
         problems.append(("封存内容与封存码不符（内容被改动）。",
                          "The sealed document does not match its seal (it was changed)."))
-    current = seal_document(slip)
+    try:
+        current = seal_document(slip)
+    except (ValueError, TypeError, KeyError, AttributeError):  # e.g. damaged stroke data
+        problems.append(("服务单数据已损坏（如签名笔迹），无法与封存内容比对。",
+                         "The slip's data is damaged (e.g. its signature strokes) and cannot "
+                         "be compared with the sealed document."))
+        return Verification(slip.number, True, False, slip.seal, recomputed, problems)
     for part in _REFERENCE_PARTS:
         current[part] = stored.get(part)
     # equal documents (the usual case) need no walk: dict equality runs in C
     for path in [] if stored == current else _differences(stored, current):
         problems.append((f"封存后被改动：{path}", f"Changed after sealing: {path}"))
+    for sig in slip.signatures:  # the picture shown and sent must be the signed strokes
+        if not image_shows_strokes(sig.image_png, sig.strokes, sig.pad_width, sig.pad_height):
+            problems.append((f"签名图像与签名笔迹不符：{sig.role}",
+                             f"The signature image differs from the signed strokes: {sig.role}"))
     return Verification(slip.number, True, not problems, slip.seal, recomputed, problems)

@@ -80,6 +80,29 @@ def render_png_of_json(strokes_json: str, width: int, height: int, *,
     always give the same bytes, so a repeated signature (the demo's pool, a re-sign after
     clearing) is drawn once. Bytes are immutable, so sharing them is safe.
     """
+    buffer = io.BytesIO()
+    _draw(strokes_json, width, height, scale).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def image_shows_strokes(png: bytes, strokes_json: str, width: int, height: int, *,
+                        scale: float = 0.5) -> bool:
+    """Does the stored signature image show exactly these strokes? Pixels are compared,
+    not PNG bytes, so another PNG encoder (a Pillow upgrade) does not raise an alarm."""
+    try:
+        with Image.open(io.BytesIO(png)) as stored:
+            pixels = stored.convert("L").tobytes()
+        return pixels == _pixels(strokes_json, width, height, scale)
+    except (OSError, ValueError, SyntaxError):  # not a readable PNG any more
+        return False
+
+
+@functools.lru_cache(maxsize=256)
+def _pixels(strokes_json: str, width: int, height: int, scale: float) -> bytes:
+    return _draw(strokes_json, width, height, scale).tobytes()
+
+
+def _draw(strokes_json: str, width: int, height: int, scale: float) -> Image.Image:
     strokes = strokes_from_json(strokes_json)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
     image = Image.new("L", (w, h), 255)
@@ -94,6 +117,4 @@ def render_png_of_json(strokes_json: str, width: int, height: int, *,
         for (x0, y0, p0), (x1, y1, p1) in itertools.pairwise(pts):
             wdt = max(1, round(line_width((p0 + p1) // 2, base)))
             draw.line((x0, y0, x1, y1), fill=0, width=wdt, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return image

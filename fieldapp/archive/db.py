@@ -35,7 +35,13 @@ def create_archive_engine(url: str) -> Engine:
         path = Path(parsed.database)
         path.parent.mkdir(parents=True, exist_ok=True)
         return create_sqlite_engine(path)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # Up to 40 connections: FastAPI runs the (synchronous) routes on anyio's thread pool of
+    # 40, so a request thread never waits for a connection. With a pool smaller than that,
+    # 50 laptops pushing at once (writers queue on the change-log lock, holding their
+    # connection) left requests waiting 30 s for one and answering 500
+    # (tests/archive/test_load.py). The timeout is a last resort, not a queue.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30,
+                         pool_timeout=120)
 
 
 def _archive_config() -> Config:

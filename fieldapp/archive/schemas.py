@@ -111,3 +111,35 @@ class SlipOut(BaseModel):
     seal_ok: bool
     problems_en: list[str]
     problems_zh: list[str]
+
+
+class CheckRecordIn(BaseModel):
+    table: str = Field(max_length=40)
+    id: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class CheckIn(BaseModel):
+    records: list[CheckRecordIn] = Field(max_length=500_000)
+
+
+class TableCheckOut(BaseModel):
+    table: str
+    laptop: int
+    archive: int
+    same: int
+
+
+class RecordRef(BaseModel):
+    table: str
+    id: str
+
+
+class CheckOut(BaseModel):
+    server_time: datetime
+    agree: bool
+    disagreements: int
+    tables: list[TableCheckOut]
+    different: list[RecordRef]
+    not_in_archive: list[RecordRef]
+    not_on_laptop: list[RecordRef]

@@ -64,19 +64,30 @@ def logout_command(app: AppContext) -> None:
 
 @click.command("sync")
 @click.option("--retry-refused", is_flag=True, help="Send refused records again.")
+@click.option("--check", "check", is_flag=True,
+              help="After the round, compare counts and hashes with the archive.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_app
-def sync_command(app: AppContext, retry_refused: bool, as_json: bool) -> None:
-    """Run one sync round; exit 0 only if everything pushed was acknowledged."""
+def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: bool) -> None:
+    """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
+    --check, the laptop and the archive agree)."""
     from fieldapp.sync import outbox
+    from fieldapp.sync.check import check_with_archive
     from fieldapp.sync.rounds import run_sync_round
 
     store = app.store
     if retry_refused:
         with fail_on_errors(), store.write() as session:
             outbox.retry_refused(session)
+    comparison = None
     with _client(app) as client:
         report = run_sync_round(store, app.settings, client)
+        if check and report.error is None:
+            with fail_on_errors():
+                comparison = check_with_archive(store, client)
+    with store.read() as session:  # every refused record waiting here, not just this round's
+        waiting = [(e.table_name, str(e.record_id), e.reason_zh, e.reason_en)
+                   for e in outbox.refused(session)]
     lang = current_language()
     if as_json:
         echo_json({"ok": report.ok, "pushed": report.pushed, "accepted": report.accepted,
@@ -87,7 +98,14 @@ def sync_command(app: AppContext, retry_refused: bool, as_json: bool) -> None:
                    "error": report.error.message(lang) if report.error else None,
                    "refusals": [{"table": r.table, "id": r.id, "code": r.code,
                                  "reason": r.zh if lang == "zh" else r.en}
-                                for r in report.refused]})
+                                for r in report.refused],
+                   "refused_records": [{"table": tb, "id": i, "reason": t(zh, en)}
+                                       for tb, i, zh, en in waiting],
+                   "check": None if comparison is None else {
+                       "agree": comparison.agree, "disagreements": comparison.disagreements,
+                       "tables": comparison.tables,
+                       "problems": [{"kind": k, "table": tb, "id": i}
+                                    for k, tb, i in comparison.problems]}})
     else:
         click.echo(t(f"上传 {report.pushed} 条：接收 {report.accepted}，重复 {report.duplicate}，"
                      f"拒收 {len(report.refused)}；下载 {report.pulled} 条；待上传 "
@@ -95,13 +113,23 @@ def sync_command(app: AppContext, retry_refused: bool, as_json: bool) -> None:
                      f"Pushed {report.pushed}: {report.accepted} accepted, {report.duplicate} "
                      f"duplicate, {len(report.refused)} refused; pulled {report.pulled}; "
                      f"{report.still_pending} pending, {report.refused_total} refused waiting."))
-        for r in report.refused:
-            click.echo(f"  {r.table} {r.id}: {t(r.zh, r.en)}", err=True)
+        for table, record_id, zh, en in waiting:
+            click.echo(t(f"  拒收 {table} {record_id}：{zh}",
+                         f"  refused {table} {record_id}: {en}"), err=True)
+        if comparison is not None and comparison.agree:
+            click.echo(t("核对：本机与档案一致（各表数量与校验码相同）。",
+                         "Check: this laptop and the archive agree (counts and hashes)."))
+        elif comparison is not None:
+            click.echo(t(f"核对：本机与档案有 {comparison.disagreements} 处不一致：",
+                         f"Check: {comparison.disagreements} disagreements with the archive:"),
+                       err=True)
+            for zh, en in comparison.lines():
+                click.echo(f"  {t(zh, en)}", err=True)
         if report.clock_skew_flagged:
             click.echo(t(f"警告：本机时钟与服务器相差 {report.clock_skew_seconds} 秒，请校准时间。",
                          f"Warning: this laptop's clock is {report.clock_skew_seconds} s off "
                          "the server's; please correct it."), err=True)
         if report.error is not None:
             click.echo(report.error.message(lang), err=True)
-    if not report.ok:
+    if not report.ok or (comparison is not None and not comparison.agree):
         raise click.exceptions.Exit(1)

@@ -40,13 +40,20 @@ def demo_command(app: AppContext, count: int, seed: int) -> None:
 @pass_app
 def verify_command(app: AppContext, target: str, as_json: bool) -> None:
     """Check a sealed slip (by NUMBER, or a customer-copy PDF) against its seal."""
+    file_intact: bool | None = None
     with fail_on_errors():
         number, claimed_seal = target, None
         if target.lower().endswith(".pdf") and Path(target).exists():
+            from fieldapp.documents.payload import file_digest_ok
+
             number, claimed_seal = _payload_from_pdf(Path(target))
+            file_intact = file_digest_ok(Path(target).read_bytes())
         with app.store.read() as session:
             result = verify_slip(get_slip(session, number))
     problems = list(result.problems)
+    if file_intact is False:
+        problems.append(("该 PDF 文件在生成后被改动过（文件校验码不符）。",
+                         "The PDF file was changed after it was made (its digest differs)."))
     if claimed_seal is not None and claimed_seal != result.seal:
         problems.append(("纸质/PDF 副本上的封存码与存档不符。",
                          "The seal on the copy differs from the stored one."))

@@ -3,10 +3,16 @@
 The renderer writes ``fieldapp-slip:<number>`` and ``fieldapp-seal:<sha256>`` into the
 PDF's Keywords and repeats them in the Subject, so `fieldapp verify copy.pdf` can find
 the slip without OCR or the QR code.
+
+The Keywords also carry ``fieldapp-pdf:<sha256>``: the SHA-256 of the whole file as
+written with 64 zeros in that place (`stamp_digest`). The digest has a fixed length, so
+stamping it moves no byte; `file_digest_ok` undoes it and re-hashes, so a byte flipped
+anywhere in the file (the printed amounts, the drawn signature, the metadata) is found.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -19,6 +25,9 @@ SLIP_KEY = "fieldapp-slip:"
 SEAL_KEY = "fieldapp-seal:"
 _SLIP = re.compile(re.escape(SLIP_KEY) + r"(\S+?)(?=[\s;,]|$)")
 _SEAL = re.compile(re.escape(SEAL_KEY) + r"([0-9a-f]{64})\b")
+DIGEST_KEY = "fieldapp-pdf:"
+_UNSTAMPED = (DIGEST_KEY + "0" * 64).encode("ascii")
+_DIGEST = re.compile(re.escape(DIGEST_KEY.encode("ascii")) + rb"([0-9a-f]{64})")
 
 
 def pdf_subject(slip_number: str, seal: str | None) -> str:
@@ -31,7 +40,29 @@ def pdf_keywords(slip_number: str, seal: str | None) -> str:
     words = [f"{SLIP_KEY}{slip_number}"]
     if seal:
         words.append(f"{SEAL_KEY}{seal}")
+    words.append(_UNSTAMPED.decode("ascii"))  # becomes the file's digest (stamp_digest)
     return "; ".join(words)
+
+
+def stamp_digest(data: bytes) -> bytes:
+    """Put the file's own SHA-256 where the renderer left 64 zeros (see above)."""
+    if data.count(_UNSTAMPED) != 1:
+        return data
+    digest = hashlib.sha256(data).hexdigest().encode("ascii")
+    return data.replace(_UNSTAMPED, DIGEST_KEY.encode("ascii") + digest)
+
+
+def file_digest_ok(data: bytes) -> bool | None:
+    """True if the file is byte for byte as written; False if any byte changed; None for
+    a copy without a digest (made by a version before the digest existed)."""
+    found = list(_DIGEST.finditer(data))
+    if not found:
+        return None if DIGEST_KEY.encode("ascii") not in data else False
+    if len(found) != 1:
+        return False
+    match = found[0]
+    blank = data[:match.start()] + _UNSTAMPED + data[match.end():]
+    return hashlib.sha256(blank).hexdigest() == match.group(1).decode("ascii")
 
 
 def read_payload_from_pdf(source: bytes | str | os.PathLike[str]) -> tuple[str, str] | None:

@@ -33,7 +33,7 @@ from fieldapp.documents.layout import (
     Layout,
 )
 from fieldapp.documents.model import CompanyInfo, SlipDocument
-from fieldapp.documents.payload import pdf_keywords, pdf_subject
+from fieldapp.documents.payload import pdf_keywords, pdf_subject, stamp_digest
 from fieldapp.documents.slip_blocks import SlipContext
 from fieldapp.documents.styles import make_styles
 from fieldapp.i18n import Language
@@ -82,7 +82,7 @@ def render_slip_pdf(
         _build_receipt(buffer, ctx, story, metadata)
     else:
         _build_a4(buffer, ctx, story, metadata)
-    return buffer.getvalue()
+    return stamp_digest(buffer.getvalue())
 
 
 def _story(ctx: SlipContext) -> list[Flowable]:

@@ -63,6 +63,10 @@ _KNOWN_SQLITE_FAILURES: tuple[tuple[str, str, str], ...] = (
      "The data file is damaged or not a fieldapp database. Restore it from a backup."),
     ("malformed", "数据文件已损坏。请从备份恢复（见 docs/reliability.md）。",
      "The data file is damaged. Restore it from a backup."),
+    ("could not decode to utf-8",
+     "数据文件中有损坏的文字（被改动或磁盘损坏）。请从备份恢复（见 docs/reliability.md）。",
+     "The data file holds damaged text (edited by hand or a failing disk). Restore it "
+     "from a backup (see docs/reliability.md)."),
     ("unable to open database", "无法打开数据文件，请检查数据文件夹是否存在且可写。",
      "Cannot open the data file; check that the data folder exists and is writable."),
     ("disk i/o error", "磁盘读写错误，无法保存。", "A disk I/O error stopped the save."),

@@ -119,6 +119,11 @@ class ArchiveClient:
     def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
         return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
 
+    def check(self, records: list[dict[str, str]]) -> dict[str, Any]:
+        """Compare (table, id, hash) of the laptop's records with the archive's."""
+        return self._request("POST", "/sync/check", json={"records": records},
+                             timeout=httpx.Timeout(120.0, connect=3.0))
+
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:
     try:

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -170,9 +171,18 @@ def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size
         with store.read() as session:
             cursor = state.cursor(session)
         page = client.pull(cursor, page_size)
-        with store.write() as session:
-            report.pulled += apply_page(session, page["records"])
-            state.put(session, state.CURSOR, str(int(page["cursor"])))
+        try:
+            with store.write() as session:
+                report.pulled += apply_page(session, page["records"])
+                state.put(session, state.CURSOR, str(int(page["cursor"])))
+        except sa_exc.IntegrityError as exc:  # the page is not stored, the cursor stays
+            log.error("pulled page conflicts with local records: %s", exc)
+            raise SyncError(
+                "下载的记录与本机已有记录冲突（例如同一服务单编号在两台电脑上使用），下载已停止，"
+                "本机数据未丢失。请联系服务中心。",
+                "A pulled record conflicts with one on this laptop (e.g. one slip number used "
+                "on two laptops); the pull stopped and nothing here was lost. Contact the "
+                "service centre.") from exc
         report.pages += 1
         if not page.get("more"):
             return

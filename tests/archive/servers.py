@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -106,3 +109,55 @@ def run_archive(db_url: str, *, startup_timeout: float = 20.0,
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'archive.db'}"
+
+
+class ArchiveProcess:
+    """`fieldapp-archive serve` in its own process, so a test can SIGKILL it mid-request
+    and start it again on the same port and database."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        engine = create_archive_engine(db_url)
+        init_schema(engine)
+        self.db = Database(engine)
+        probe = socket.create_server(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.process: subprocess.Popen | None = None
+        self.kills = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def add_user(self, name: str, role: str, *, engineer: str = "", customer: str = "") -> None:
+        RunningArchive(self.url, self.db_url, self.db).add_user(
+            name, role, engineer=engineer, customer=customer)
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from fieldapp.archive.cli import main; main()",
+             "--db", self.db_url, "serve",
+             "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("the archive process did not start") from None
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.kills += 1
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.db.close()

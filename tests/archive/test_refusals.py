@@ -33,7 +33,7 @@ def test_an_engineer_seals_a_slip_offline_and_the_archive_accepts_it(archive, ce
     request = assigned_request(e01.store, "E01")
     slip = seal_a_slip(e01.store, request.id, "E01")
     with e01.store.read() as session:
-        # the request row is not written by a visit: its status is derived from the slips
+        # the request's status is derived (fieldapp.request_state): only the slip is queued
         assert {(e.table, e.record_id) for e in outbox.pending(session, 10)} == {
             ("slips", slip.id)}
 

@@ -17,13 +17,14 @@ from fieldapp.timeutil import utcnow
 from fieldapp.validation import FeeLineInput
 
 
-def dispatch(store: Store, code: str, customer_code: str = "HPLAW") -> uuid.UUID:
-    """The service centre takes a phone call and assigns it to engineer `code`."""
+def dispatch(store: Store, code: str, customer_code: str = "HPLAW",
+             operator: str = "C01") -> uuid.UUID:
+    """The service centre (`operator`) takes a phone call and assigns it to `code`."""
     with store.write() as session:
         customer = session.scalar(select(Customer).where(Customer.code == customer_code))
         assert customer is not None
         request = service_requests.take_request(
-            session, operator_code="C01", customer=customer, channel="onsite",
+            session, operator_code=operator, customer=customer, channel="onsite",
             fault_reported="服务器无法开机", requested_at=utcnow() - timedelta(hours=2),
             contact=customer.contacts[0], device=customer_devices(session, customer)[0],
             engineer=engineer_by_code(session, code))

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
+import uuid
 
 import pytest
-from sqlalchemy import select
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from fieldapp import exchange, slips
 from fieldapp.demo import fill_demo
-from fieldapp.errors import ValidationError
+from fieldapp.errors import FieldappError, ValidationError
 from fieldapp.sealing import verify_slip
 from fieldapp.store import open_store
-from fieldapp.store.models import Slip
+from fieldapp.store.models import Customer, Slip
 
 
 def export_all(store) -> dict:
@@ -96,3 +101,50 @@ def test_export_of_one_slip_brings_its_references(demo_store, tmp_path):
     with target.read() as session:
         assert verify_slip(slips.get_slip(session, number)).ok
     target.close()
+
+
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=30),
+                 st.just("长" * 10_001),
+                 st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3),
+                                                                      st.integers(), max_size=2),
+                 st.sampled_from(["", "not-a-uuid", "2026-13-45T99:00:00Z", "-1", "1e400"]))
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("fuzz-source"))
+    fill_demo(store, requests=3)
+    data = export_all(store)
+    store.close()
+    return data
+
+
+@given(where=st.tuples(st.integers(0, 99), st.integers(0, 999), st.integers(0, 99)),
+       value=JUNK)
+@settings(max_examples=int(os.environ.get("FIELDAPP_FUZZ_EXAMPLES", "40")), deadline=None,
+          derandomize=True, suppress_health_check=list(HealthCheck),
+          database=None, phases=[Phase.explicit, Phase.generate])
+def test_a_damaged_import_file_gets_a_clear_error_and_imports_nothing(small_export, tmp_path,
+                                                                      where, value):
+    """One field of one record set to junk: imported whole, or refused whole with zh/en."""
+    damaged = copy.deepcopy(small_export)
+    sections = sorted(s for s, rows in damaged.items() if isinstance(rows, list) and rows)
+    section = sections[where[0] % len(sections)]
+    row = damaged[section][where[1] % len(damaged[section])]
+    row[sorted(row)[where[2] % len(row)]] = value
+    target = open_store(tmp_path / f"fuzz-{uuid.uuid4().hex[:8]}")
+    try:
+        try:
+            with target.write() as session:
+                exchange.import_slips(session, damaged)
+        except FieldappError as err:
+            assert err.zh and err.en
+            with target.read() as session:  # all or nothing
+                assert session.scalar(select(func.count()).select_from(Slip)) == 0
+                assert session.scalar(select(func.count()).select_from(Customer)) == 0
+            return
+        with target.read() as session:  # accepted: then it is a store that verifies
+            for slip in session.scalars(select(Slip).where(Slip.seal.is_not(None))):
+                assert verify_slip(slip).ok
+    finally:
+        target.close()

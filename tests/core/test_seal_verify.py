@@ -1,14 +1,21 @@
-"""Verify detects any change to a sealed slip, even one that went around the triggers."""
+"""Verify detects any change to a sealed slip, even one that went around the triggers: a
+changed field, a byte flipped in the document, seal, strokes or signature image, a row
+inserted, deleted or reordered, a byte flipped in a PDF copy (FIELDAPP_TAMPER_FLIPS)."""
 
 from __future__ import annotations
 
 import json
+import os
+import random
+import uuid
 
 import pytest
 from sqlalchemy import text
 
 from fieldapp import slips
+from fieldapp.errors import StorageError
 from fieldapp.sealing import canonical_bytes, seal_of, verify_slip
+from tests.figures import note
 
 
 def drop_triggers(session) -> None:
@@ -99,3 +106,88 @@ def test_renaming_the_customer_later_does_not_break_the_seal(store, sealed_numbe
 def test_an_unsealed_slip_does_not_verify(store, draft_number):
     result = verify(store, draft_number)
     assert not result.sealed and not result.ok
+
+
+FLIPS = int(os.environ.get("FIELDAPP_TAMPER_FLIPS", "40"))
+
+
+def flip(value: bytes, rng: random.Random) -> bytes:
+    data = bytearray(value)
+    data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    return bytes(data)
+
+
+def detected(store, number) -> bool:
+    """verify says no, or the store says the data is damaged: either way, not accepted."""
+    try:
+        return not verify(store, number).ok
+    except StorageError:
+        return True
+
+
+@pytest.mark.parametrize(("table", "column", "where"), [
+    ("slips", "seal_document", "1 = 1"),
+    ("slips", "seal", "1 = 1"),
+    ("signatures", "strokes", "role = 'customer'"),
+    ("signatures", "image_png", "role = 'engineer'"),
+])
+def test_a_byte_flipped_anywhere_in_the_sealed_data_is_detected(
+        store, sealed_number, table, column, where):
+    rng = random.Random(f"{table}.{column}")
+    with store.write() as session:
+        drop_triggers(session)
+        original = session.execute(text(f"SELECT CAST({column} AS BLOB) FROM {table} "
+                                         f"WHERE {where}")).scalar()
+    for n in range(FLIPS):
+        damaged = flip(original, rng)
+        kind = "BLOB" if column == "image_png" else "TEXT"
+        with store.write() as session:
+            session.execute(text(f"UPDATE {table} SET {column} = CAST(:v AS {kind}) "
+                                 f"WHERE {where}"), {"v": damaged})
+        assert detected(store, sealed_number), f"flip {n} of {table}.{column} went unnoticed"
+    with store.write() as session:
+        session.execute(text(f"UPDATE {table} SET {column} = CAST(:v AS "
+                             f"{'BLOB' if column == 'image_png' else 'TEXT'}) WHERE {where}"),
+                        {"v": original})
+    assert verify(store, sealed_number).ok  # the original bytes verify again
+    note(f"tamper_{table}_{column}", flips=FLIPS, detected=FLIPS)
+
+
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO fee_lines (id, slip_id, position, kind, description, quantity_milli,"
+    " unit_price_fen, amount_fen, created_at, updated_at) SELECT :new, slip_id, 9, 'other',"
+    " '追加', 1000, 100, 100, created_at, updated_at FROM fee_lines LIMIT 1",
+    "DELETE FROM signatures WHERE role = 'engineer'",
+    "UPDATE fee_lines SET position = 3 - position WHERE position IN (1, 2)",
+])
+def test_rows_inserted_deleted_or_reordered_around_the_triggers_are_detected(
+        store, sealed_number, statement):
+    tamper(store, statement, new=uuid.uuid4().hex)
+    assert not verify(store, sealed_number).ok
+
+
+def test_a_flipped_byte_in_a_pdf_copy_is_detected_by_fieldapp_verify(store, sealed_number,
+                                                                     tmp_path):
+    from click.testing import CliRunner
+
+    from fieldapp.cli import cli
+    from fieldapp.documents.copies import save_copy
+    from fieldapp.settings import Settings
+
+    settings = Settings.in_dir(store.path.parent)
+    pdf = tmp_path / "copy.pdf"
+    save_copy(store, sealed_number, settings, pdf)
+    original = pdf.read_bytes()
+    store.close()
+    runner = CliRunner()
+
+    def verify_copy() -> int:
+        return runner.invoke(cli, ["--data-dir", str(store.path.parent), "verify",
+                                    str(pdf)]).exit_code
+
+    assert verify_copy() == 0
+    rng = random.Random(5)
+    for n in range(FLIPS // 2):
+        pdf.write_bytes(flip(original, rng))
+        assert verify_copy() != 0, f"flip {n} of the PDF went unnoticed"
+    note("tamper_pdf", flips=FLIPS // 2, detected=FLIPS // 2)

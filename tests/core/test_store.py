@@ -1,15 +1,22 @@
 """The local store: durable settings, migrations from empty and from an older version,
-and clear messages for storage failures."""
+and clear messages for storage failures (disk full, locked, read-only, corrupt) that
+change nothing and upload nothing damaged."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import uuid
 
+import httpx
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
+from fieldapp import reference
+from fieldapp.demo import fill_demo
 from fieldapp.errors import StorageError
-from fieldapp.store import open_store
+from fieldapp.store import Store, open_store
+from fieldapp.store import engine as engine_module
 from fieldapp.store.engine import create_sqlite_engine
 from fieldapp.store.migrate import (
     current_revision,
@@ -17,6 +24,8 @@ from fieldapp.store.migrate import (
     quick_head_revision,
     upgrade,
 )
+from fieldapp.sync.client import ArchiveClient
+from fieldapp.sync.rounds import run_sync_round
 
 
 def test_store_runs_wal_with_full_sync_and_foreign_keys(store):
@@ -121,3 +130,58 @@ def test_opening_a_current_store_does_not_import_alembic(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_locked_database_gives_a_clear_message_and_the_next_save_works(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    store = open_store(tmp_path / "locked")
+    other = sqlite3.connect(tmp_path / "locked" / "fieldapp.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    with pytest.raises(StorageError) as err, store.write() as session:
+        reference.create_customer(session, code="LOCK", name="锁定测试")
+    assert "占用" in err.value.zh and "busy" in err.value.en
+    other.execute("ROLLBACK")
+    other.close()
+    with store.write() as session:
+        reference.create_customer(session, code="LOCK", name="锁定测试")
+    store.close()
+
+
+def test_a_read_only_database_gives_a_clear_message_and_changes_nothing(store, world):
+    path = store.path
+    read_only = Store(create_engine(f"sqlite:///file:{path}?mode=ro&uri=true"), path)
+    with pytest.raises(StorageError) as err, read_only.write() as session:
+        session.execute(text("UPDATE customers SET name = '只读'"))
+    assert "只读" in err.value.zh and "read-only" in err.value.en
+    read_only.close()
+    with store.read() as session:
+        assert session.execute(text("SELECT count(*) FROM customers WHERE name = '只读'")
+                               ).scalar() == 0
+
+
+def test_a_damaged_database_is_never_uploaded(tmp_path):
+    """Pages of a table overwritten (a failing disk): the round stops with a clear message
+    before anything leaves the laptop; the recovery path is docs/reliability.md's."""
+    folder = tmp_path / "damaged"
+    store = open_store(folder)
+    fill_demo(store, requests=6)
+    store.close()
+    data = bytearray((folder / "fieldapp.db").read_bytes())
+    page = 4096
+    for n in range(len(data) // page // 3, len(data) // page - 1, 2):  # every other page
+        data[n * page + 100:n * page + 400] = b"\xa5" * 300
+    (folder / "fieldapp.db").write_bytes(bytes(data))
+    sent: list[dict] = []
+
+    def archive(request: httpx.Request) -> httpx.Response:
+        sent.extend(json.loads(request.content).get("records", []) if request.content else [])
+        return httpx.Response(500)
+
+    with pytest.raises(StorageError) as err:
+        damaged = open_store(folder)
+        with ArchiveClient("http://archive.test", "t",
+                           transport=httpx.MockTransport(archive)) as client:
+            run_sync_round(damaged, None, client)
+    assert "损坏" in err.value.zh and "damaged" in err.value.en
+    assert sent == []

@@ -4,11 +4,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from fieldapp.archive.check import check_records
 from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
 from fieldapp.archive.ingest import ingest_batch
-from fieldapp.archive.schemas import ErrorOut, PullOut, PushIn, PushOut, RecordOut, RecordResult
+from fieldapp.archive.schemas import (
+    CheckIn,
+    CheckOut,
+    ErrorOut,
+    PullOut,
+    PushIn,
+    PushOut,
+    RecordOut,
+    RecordRef,
+    RecordResult,
+    TableCheckOut,
+)
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -49,3 +61,18 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
     actor.device.last_cursor = page.cursor
     return PullOut(server_time=utcnow(), cursor=page.cursor, more=page.more,
                    records=[RecordOut(**r) for r in page.records])
+
+
+@router.post("/check", response_model=CheckOut, responses=ERRORS)
+def check(body: CheckIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
+    """Compare the laptop's records (table, id, hash) with the archive's, within this
+    user's scope: counts and matches per table, and the records that disagree."""
+    _refuse_customers(actor)
+    result = check_records(session, actor=actor, records=[r.model_dump() for r in body.records])
+    return CheckOut(
+        server_time=utcnow(), agree=result.disagreements == 0,
+        disagreements=result.disagreements,
+        tables=[TableCheckOut(**vars(t)) for t in result.tables],
+        different=[RecordRef(**r) for r in result.different],
+        not_in_archive=[RecordRef(**r) for r in result.not_in_archive],
+        not_on_laptop=[RecordRef(**r) for r in result.not_on_laptop])
