@@ -94,6 +94,7 @@ class Store:
         self.path = path
         self._write_sessions = sessionmaker(engine, expire_on_commit=False)
         self.write_sessions = self._write_sessions  # for session event listeners
+        self.outbox_tracked = False  # set once by fieldapp.sync.outbox.track_changes
         self._read_sessions = sessionmaker(
             engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False
         )

@@ -25,8 +25,13 @@ _TABLE_OF = {model: name for name, model in SYNC_MODELS.items()}
 
 
 def track_changes(store: Store) -> None:
-    if not event.contains(store.write_sessions, "after_flush", _after_flush):
-        event.listen(store.write_sessions, "after_flush", _after_flush)
+    # The mark lives on the store, not in `event.contains`: SQLAlchemy's registry keys
+    # listeners by id(target), so a new store whose sessionmaker class reuses the id of
+    # a closed store's looked "already tracked" and queued nothing (changes never synced).
+    if store.outbox_tracked:
+        return
+    event.listen(store.write_sessions, "after_flush", _after_flush)
+    store.outbox_tracked = True
 
 
 def _key(obj: Any) -> tuple[str, uuid.UUID] | None:

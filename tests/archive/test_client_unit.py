@@ -92,9 +92,6 @@ def test_one_round_acknowledges_accepted_keeps_refused_and_records_clock_skew(tm
     store.close()
 
 
-# failed once in a full run with no service request in any push (cause unknown; see
-# docs/development.md, "Known flaky tests")
-@pytest.mark.flaky(reruns=2)
 def test_a_change_while_a_push_is_in_flight_is_not_lost(tmp_path):
     store = open_store(tmp_path)
     fill_demo(store, requests=1)
