@@ -44,6 +44,31 @@ def seal_document(slip: Slip) -> dict[str, Any]:
     device = request.device
     site = request.site
     return {
+        **_signed_content(slip),
+        "parties": {
+            "customer_code": customer.code,
+            "customer_name": customer.name,
+            "site_name": site.name if site else "",
+            "site_address": site.address if site else "",
+            "engineer_code": slip.engineer.code,
+            "engineer_name": slip.engineer.name,
+        },
+        "device": {
+            "device_type": device.device_type if device else "",
+            "brand": device.brand if device else "",
+            "model": device.model if device else "",
+            "serial": device.serial if device else "",
+            "asset_tag": device.asset_tag if device else "",
+        },
+    }
+
+
+def _signed_content(slip: Any) -> dict[str, Any]:
+    """The document without its reference parts (`_REFERENCE_PARTS`): all that
+    `verify_slip` compares. `slip` is a Slip or anything with the same attributes (the
+    archive verifies a pushed slip from its record before storing it)."""
+    request = slip.request
+    return {
         "format": SEAL_FORMAT,
         "slip": {
             "id": str(slip.id),
@@ -64,21 +89,6 @@ def seal_document(slip: Slip) -> dict[str, Any]:
             "fault_reported": request.fault_reported,
             "contact_name": request.contact_name,
             "contact_phone": request.contact_phone,
-        },
-        "parties": {
-            "customer_code": customer.code,
-            "customer_name": customer.name,
-            "site_name": site.name if site else "",
-            "site_address": site.address if site else "",
-            "engineer_code": slip.engineer.code,
-            "engineer_name": slip.engineer.name,
-        },
-        "device": {
-            "device_type": device.device_type if device else "",
-            "brand": device.brand if device else "",
-            "model": device.model if device else "",
-            "serial": device.serial if device else "",
-            "asset_tag": device.asset_tag if device else "",
         },
         "fees": {
             "lines": [
@@ -135,7 +145,9 @@ def _differences(stored: Any, current: Any, path: str = "") -> list[str]:
 _REFERENCE_PARTS = ("parties", "device")
 
 
-def verify_slip(slip: Slip) -> Verification:
+def verify_slip(slip: Slip | Any) -> Verification:
+    """Whether the slip is sealed and its seal holds. `slip` may also be a stand-in with
+    a Slip's attributes (see `_signed_content`); parties and device are not read."""
     if slip.seal is None:
         return Verification(slip.number, sealed=False, ok=False, seal=None, recomputed=None,
                             problems=[("服务单尚未封存。", "The slip is not sealed.")])
@@ -152,13 +164,13 @@ def verify_slip(slip: Slip) -> Verification:
         problems.append(("封存内容与封存码不符（内容被改动）。",
                          "The sealed document does not match its seal (it was changed)."))
     try:
-        current = seal_document(slip)
+        current = _signed_content(slip)
     except (ValueError, TypeError, KeyError, AttributeError):  # e.g. damaged stroke data
         problems.append(("服务单数据已损坏（如签名笔迹），无法与封存内容比对。",
                          "The slip's data is damaged (e.g. its signature strokes) and cannot "
                          "be compared with the sealed document."))
         return Verification(slip.number, True, False, slip.seal, recomputed, problems)
-    for part in _REFERENCE_PARTS:
+    for part in _REFERENCE_PARTS:  # renamed reference data is not tampering
         current[part] = stored.get(part)
     # equal documents (the usual case) need no walk: dict equality runs in C
     for path in [] if stored == current else _differences(stored, current):

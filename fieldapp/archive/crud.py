@@ -126,10 +126,27 @@ def list_devices(session: Session, *, user_name: str | None = None
 def record_change(session: Session, *, table: str, record_id: uuid.UUID,
                   now: datetime | None = None) -> None:
     """Move the record to the end of the pull feed (caller holds lock_change_log)."""
-    session.execute(delete(Change).where(Change.table_name == table,
-                                         Change.record_id == record_id))
-    session.execute(insert(Change).values(table_name=table, record_id=record_id,
-                                          changed_at=now or utcnow()))
+    record_changes(session, [(table, record_id)], now=now)
+
+
+def record_changes(session: Session, keys: list[tuple[str, uuid.UUID]],
+                   now: datetime | None = None) -> None:
+    """Move these records, in this order, to the end of the pull feed (caller holds
+    lock_change_log); a record named twice ends up where it was named last."""
+    last = {key: i for i, key in enumerate(keys)}
+    ordered = sorted(last, key=last.__getitem__)
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, record_id in ordered:
+        by_table.setdefault(table, []).append(record_id)
+    changes = Change.__table__
+    for table, ids in by_table.items():
+        for start in range(0, len(ids), 500):
+            session.execute(delete(changes).where(
+                changes.c.table_name == table, changes.c.record_id.in_(ids[start:start + 500])))
+    moment = now or utcnow()
+    session.execute(insert(changes), [
+        {"table_name": table, "record_id": record_id, "changed_at": moment}
+        for table, record_id in ordered])
 
 
 def last_seq(session: Session) -> int:

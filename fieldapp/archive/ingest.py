@@ -1,17 +1,27 @@
 """Receiving a pushed batch: each record stored at most once, checked, answered.
 
 Per record the answer is `accepted` (stored now), `duplicate` (this exact content is
-here already) or `refused` with a reason in Chinese and English. Each record is written
-in its own savepoint, so a refused record never blocks the rest of the batch.
+here already) or `refused` with a reason in Chinese and English; a refused record never
+blocks the rest of the batch.
+
+A batch is read in a few queries (what the archive has under these ids, which versions
+it received, the requests and amended slips the slips refer to), every record is judged
+in memory, and the accepted ones are written table by table with executemany, all in one
+savepoint. Should the database still refuse something (a constraint the checks did not
+foresee, such as a slip number another laptop took), that savepoint is rolled back and
+the batch goes again record by record, each in a savepoint of its own, so only the
+offending record is refused. The answers are the same either way.
 """
 
 from __future__ import annotations
 
 import binascii
+import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -28,14 +38,15 @@ from fieldapp.events import EventRecord
 from fieldapp.exchange import dict_to_values
 from fieldapp.repair import verify_repair_order
 from fieldapp.sealing import verify_slip
-from fieldapp.store.models import Slip
+from fieldapp.store.models import FeeLine, ServiceRequest, Signature, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import (
     ARCHIVE_MADE_TABLES,
     SYNC_MODELS,
     WRITE_ONCE_TABLES,
     content_hash,
-    read_record,
+    insert_new_records,
+    read_records,
     write_record,
 )
 from fieldapp.timeutil import utcnow
@@ -43,6 +54,13 @@ from fieldapp.timeutil import utcnow
 log = logging.getLogger("fieldapp.archive.ingest")
 
 _MALFORMED = (ValueError, TypeError, KeyError, AttributeError, binascii.Error, OverflowError)
+_CHUNK = 500  # ids per IN (...) query
+_NOT_STORED: Reason = (
+    "not_stored", "档案数据库拒绝了该记录（引用缺失或数据冲突）。",
+    "The archive database refused the record (a missing reference or a conflict).")
+# The request columns a slip's checks and seal read.
+_REQUEST_FACTS = ("id", "number", "channel", "requested_at", "fault_reported", "contact_name",
+                  "contact_phone")
 
 
 @dataclass
@@ -69,22 +87,46 @@ def ingest_batch(session: Session, *, actor: Actor, records: list[dict[str, Any]
     skew = int((client_time - now).total_seconds()) if client_time else 0
     # A laptop clock running ahead must not turn its own "now" into "the future".
     rules_now = max(now, client_time) if client_time else now
-    outcomes = []
-    for record in records:
-        outcome = _ingest_one(session, actor, record, rules_now)
-        if outcome.status == "accepted":
-            session.execute(insert(Received).values(
-                table_name=outcome.table, record_id=uuid.UUID(outcome.id),
-                content_hash=outcome.hash, received_at=now, laptop_time=client_time,
-                record_updated_at=_updated_at(record), clock_skew_seconds=skew,
-                device_id=actor.device.id, user_id=actor.user.id))
-            crud.record_change(session, table=outcome.table, record_id=uuid.UUID(outcome.id),
-                               now=now)
-        outcomes.append(outcome)
+    try:
+        with session.begin_nested():
+            outcomes = _Batch(session, actor, rules_now).ingest(records)
+    except sa_exc.SQLAlchemyError as exc:
+        log.info("batch of %d records goes one by one: %s", len(records), exc)
+        session.expire_all()
+        outcomes = [_ingest_alone(session, actor, record, rules_now) for record in records]
+    _book(session, actor, records, outcomes, client_time=client_time, now=now, skew=skew)
     accepted = sum(o.status == "accepted" for o in outcomes)
     log.info("push from %s: %d records, %d accepted, %d refused", actor.user.name,
              len(outcomes), accepted, sum(o.status == "refused" for o in outcomes))
     return outcomes
+
+
+def _ingest_alone(session: Session, actor: Actor, record: dict[str, Any], now: datetime
+                  ) -> Outcome:
+    try:
+        with session.begin_nested():
+            [outcome] = _Batch(session, actor, now).ingest([record])
+        return outcome
+    except sa_exc.SQLAlchemyError as exc:
+        parsed = _parse(record)
+        log.warning("record %s/%s not stored: %s", parsed.table, parsed.raw_id, exc)
+        session.expire_all()
+        return _refused(parsed.table, parsed.raw_id, _NOT_STORED, parsed.digest)
+
+
+def _book(session: Session, actor: Actor, records: list[dict[str, Any]],
+          outcomes: list[Outcome], *, client_time: datetime | None, now: datetime,
+          skew: int) -> None:
+    """What was accepted: one `Received` row per version, and the pull feed."""
+    accepted = [(o, r) for o, r in zip(outcomes, records, strict=True) if o.status == "accepted"]
+    if not accepted:
+        return
+    session.execute(insert(Received.__table__), [
+        {"table_name": o.table, "record_id": uuid.UUID(o.id), "content_hash": o.hash,
+         "received_at": now, "laptop_time": client_time, "record_updated_at": _updated_at(r),
+         "clock_skew_seconds": skew, "device_id": actor.device.id, "user_id": actor.user.id}
+        for o, r in accepted])
+    crud.record_changes(session, [(o.table, uuid.UUID(o.id)) for o, _ in accepted], now=now)
 
 
 def _updated_at(record: dict[str, Any]) -> datetime | None:
@@ -100,114 +142,245 @@ def _refused(table: str, record_id: str, reason: Reason, hash_: str = "") -> Out
     return Outcome(table, record_id, "refused", hash_, *reason)
 
 
-def _ingest_one(session: Session, actor: Actor, record: dict[str, Any], now: datetime) -> Outcome:
+@dataclass
+class _Parsed:
+    table: str
+    raw_id: str
+    record: dict[str, Any]
+    record_id: uuid.UUID | None = None
+    digest: str = ""
+    refusal: Outcome | None = None  # refused before any lookup
+
+
+def _parse(record: dict[str, Any]) -> _Parsed:
+    """What a record says it is, and the checks that need no database."""
     table = str(record.get("table", ""))
     raw_id = str(record.get("id", ""))
+    parsed = _Parsed(table, raw_id, record)
     if table not in SYNC_MODELS:
-        return _refused(table, raw_id, ("bad_table", f"不能同步的数据表：{table}。",
-                                        f"Not a synchronised table: {table}."))
+        parsed.refusal = _refused(table, raw_id, (
+            "bad_table", f"不能同步的数据表：{table}。", f"Not a synchronised table: {table}."))
+        return parsed
     if table in ARCHIVE_MADE_TABLES:
-        return _refused(table, raw_id, ("forbidden", "分析发现由档案服务器生成，不能上传。",
-                                        "Findings are made by the archive; they cannot be pushed."))
+        parsed.refusal = _refused(table, raw_id, (
+            "forbidden", "分析发现由档案服务器生成，不能上传。",
+            "Findings are made by the archive; they cannot be pushed."))
+        return parsed
     try:
-        record_id = uuid.UUID(raw_id)
+        parsed.record_id = uuid.UUID(raw_id)
     except ValueError:
-        return _refused(table, raw_id, ("malformed", "记录编号格式错误。", "Malformed record id."))
-    digest = content_hash(record)
-    if record.get("hash") not in (None, "", digest):
-        return _refused(table, raw_id, ("hash_mismatch", "记录内容与其校验码不符（传输中损坏）。",
-                                        "The record does not match its hash (damaged in transit)."))
-    try:
-        existing = read_record(session, table, record_id)
-        if (existing is not None and existing["hash"] == digest) or _received(
-                session, table, record_id, digest):
-            return Outcome(table, raw_id, "duplicate", digest)
-        row = record.get("row")
-        if not isinstance(row, dict):
-            raise TypeError("row must be an object")
-        reason = may_push(actor, table, row, existing)
+        parsed.refusal = _refused(table, raw_id, ("malformed", "记录编号格式错误。",
+                                                  "Malformed record id."))
+        return parsed
+    parsed.digest = content_hash(record)
+    if record.get("hash") not in (None, "", parsed.digest):
+        parsed.refusal = _refused(table, raw_id, (
+            "hash_mismatch", "记录内容与其校验码不符（传输中损坏）。",
+            "The record does not match its hash (damaged in transit)."), parsed.digest)
+    return parsed
+
+
+@dataclass
+class _Batch:
+    """One batch judged against what the archive holds, and its writes queued."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    existing: dict[tuple[str, uuid.UUID], dict] = field(default_factory=dict)
+    received: set[tuple[str, uuid.UUID, str]] = field(default_factory=set)
+    requests: dict[uuid.UUID, Any] = field(default_factory=dict)  # what slips refer to
+    slip_numbers: dict[uuid.UUID, str] = field(default_factory=dict)  # amended slips
+    queue: list[tuple[_Parsed, bool]] = field(default_factory=list)  # (record, is new)
+
+    def ingest(self, records: list[dict[str, Any]]) -> list[Outcome]:
+        parsed = [_parse(record) for record in records]
+        self._look_up([p for p in parsed if p.refusal is None])
+        outcomes = [p.refusal or self._judge(p) for p in parsed]
+        self._flush()
+        return outcomes
+
+    def _look_up(self, parsed: list[_Parsed]) -> None:
+        ids_of: dict[str, list[uuid.UUID]] = {}
+        for p in parsed:
+            assert p.record_id is not None
+            ids_of.setdefault(p.table, []).append(p.record_id)
+        for table, ids in ids_of.items():
+            for record_id, record in read_records(self.session, table, ids).items():
+                self.existing[(table, record_id)] = record
+        all_ids = [i for ids in ids_of.values() for i in ids]
+        for chunk in _chunks(all_ids):
+            self.received.update(self.session.execute(
+                select(Received.table_name, Received.record_id, Received.content_hash)
+                .where(Received.record_id.in_(chunk))).all())
+        request_ids, amended_ids = set(), set()
+        for p in parsed:
+            row = p.record.get("row")
+            if p.table == "slips" and isinstance(row, dict):
+                request_ids.add(_uuid(row.get("request_id")))
+                amended_ids.add(_uuid(row.get("amends_slip_id")))
+        request_ids.discard(None)
+        amended_ids.discard(None)
+        columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
+        for chunk in _chunks(list(request_ids)):
+            for row in self.session.execute(select(*columns).where(columns[0].in_(chunk))):
+                self.requests[row.id] = row
+        slips = Slip.__table__
+        for chunk in _chunks(list(amended_ids)):
+            self.slip_numbers.update(self.session.execute(
+                select(slips.c.id, slips.c.number).where(slips.c.id.in_(chunk))).all())
+
+    def _judge(self, p: _Parsed) -> Outcome:
+        assert p.record_id is not None
+        table, raw_id, digest, key = p.table, p.raw_id, p.digest, (p.table, p.record_id)
+        try:
+            existing = self.existing.get(key)
+            if (existing is not None and existing["hash"] == digest) or (
+                    table, p.record_id, digest) in self.received:
+                return Outcome(table, raw_id, "duplicate", digest)
+            row = p.record.get("row")
+            if not isinstance(row, dict):
+                raise TypeError("row must be an object")
+            reason = self._may_write(table, row, existing)
+            if reason is None:
+                reason = check_record(self.session, table, p.record, self.now, self.requests)
+            if reason is not None:
+                return _refused(table, raw_id, reason, digest)
+            conflict: Reason | None = None
+            if table == "events":
+                self._flush()  # the workflow folds read what came before in this batch
+                verdict = check_event(self.session, _event(row))
+                if not verdict.ok:
+                    return _refused(table, raw_id, (verdict.code, verdict.zh, verdict.en), digest)
+                if verdict.conflicts:
+                    conflict = ("conflict", verdict.zh, verdict.en)
+                    log.warning("event %s kept as a conflict: %s", raw_id, verdict.en)
+            if table == "slips":
+                self._verify_seal(p.record, row)
+            if table == "repair_orders":
+                self._write_repair_order(p)
+            else:
+                self.queue.append((p, existing is None))
+            self._remember(p, row)
+            if conflict is not None:
+                return Outcome(table, raw_id, "accepted", digest, *conflict)
+        except _Refused as refused:
+            return _refused(table, raw_id, refused.reason, digest)
+        except FieldappError as exc:
+            return _refused(table, raw_id, ("invalid", exc.zh, exc.en), digest)
+        except _MALFORMED as exc:
+            return _refused(table, raw_id, ("malformed", f"记录格式错误：{exc}",
+                                            f"Malformed record: {exc}"), digest)
+        return Outcome(table, raw_id, "accepted", digest)
+
+    def _may_write(self, table: str, row: dict[str, Any], existing: dict | None
+                   ) -> Reason | None:
+        reason = may_push(self.actor, table, row, existing)
         if reason is not None:
-            return _refused(table, raw_id, reason, digest)
+            return reason
         if table == "slips" and existing is not None and existing["row"].get("seal"):
             number = existing["row"].get("number")
-            return _refused(table, raw_id, (
-                "sealed", f"服务单 {number} 已在档案中封存，不能修改；请新建更正单。",
-                f"Slip {number} is sealed in the archive and cannot change; start an "
-                "amendment."), digest)
+            return ("sealed", f"服务单 {number} 已在档案中封存，不能修改；请新建更正单。",
+                    f"Slip {number} is sealed in the archive and cannot change; start an "
+                    "amendment.")
         if table in WRITE_ONCE_TABLES and existing is not None:
-            return _refused(table, raw_id, (
-                "immutable", "该记录写入后不能修改（更正请新建记录或事件）。",
-                "This record is written once and cannot change (record a new one)."), digest)
-        reason = check_record(session, table, record, now)
-        if reason is not None:
-            return _refused(table, raw_id, reason, digest)
-        conflict: Reason | None = None
-        if table == "events":
-            verdict = check_event(session, _event(row))
-            if not verdict.ok:
-                return _refused(table, raw_id, (verdict.code, verdict.zh, verdict.en), digest)
-            if verdict.conflicts:
-                conflict = ("conflict", verdict.zh, verdict.en)
-                log.warning("event %s kept as a conflict: %s", raw_id, verdict.en)
-        with session.begin_nested():
-            write_record(session, record)
-            if table == "slips" and dict_to_values(Slip, row).get("seal") is not None:
-                _verify_seal(session, record_id)
-            if table == "repair_orders":
-                _verify_repair(session, record_id)
-        if conflict is not None:
-            return Outcome(table, raw_id, "accepted", digest, *conflict)
-    except _Refused as refused:
-        return _refused(table, raw_id, refused.reason, digest)
-    except FieldappError as exc:
-        return _refused(table, raw_id, ("invalid", exc.zh, exc.en), digest)
-    except _MALFORMED as exc:
-        return _refused(table, raw_id, ("malformed", f"记录格式错误：{exc}",
-                                        f"Malformed record: {exc}"), digest)
-    except sa_exc.SQLAlchemyError as exc:
-        log.warning("record %s/%s not stored: %s", table, raw_id, exc)
-        return _refused(table, raw_id, (
-            "not_stored", "档案数据库拒绝了该记录（引用缺失或数据冲突）。",
-            "The archive database refused the record (a missing reference or a conflict)."),
-            digest)
-    return Outcome(table, raw_id, "accepted", digest)
+            return ("immutable", "该记录写入后不能修改（更正请新建记录或事件）。",
+                    "This record is written once and cannot change (record a new one).")
+        return None
+
+    def _remember(self, p: _Parsed, row: dict[str, Any]) -> None:
+        """Later records of this batch see this one as stored."""
+        assert p.record_id is not None
+        self.existing[(p.table, p.record_id)] = {**p.record, "hash": p.digest}
+        if p.table == "service_requests":
+            values = dict_to_values(ServiceRequest, row)
+            self.requests[p.record_id] = SimpleNamespace(**{k: values.get(k)
+                                                            for k in _REQUEST_FACTS})
+        elif p.table == "slips":
+            self.slip_numbers[p.record_id] = str(row.get("number"))
+
+    def _verify_seal(self, record: dict[str, Any], row: dict[str, Any]) -> None:
+        """Recompute a sealed slip's seal from exactly what will be stored; refuse the
+        record if it does not hold. (The stored columns read back as these values: the
+        same columns are what a re-push's duplicate check hashes.)"""
+        values = dict_to_values(Slip, row)
+        if values.get("seal") is None:
+            return
+        amends_id = values.get("amends_slip_id")
+        if amends_id is not None and amends_id not in self.slip_numbers:
+            raise _Refused(("missing", "档案中还没有这张更正单所更正的服务单，稍后重试。",
+                            "The archive does not have the slip this one amends yet; it "
+                            "will be sent again."))
+        lines = sorted((SimpleNamespace(**dict_to_values(FeeLine, raw))
+                        for raw in record.get("fee_lines") or []), key=lambda line: line.position)
+        slip = SimpleNamespace(
+            **values, request=self.requests.get(values.get("request_id")),
+            amends=SimpleNamespace(number=self.slip_numbers.get(amends_id))
+            if amends_id is not None else None,
+            fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
+            signatures=[SimpleNamespace(**dict_to_values(Signature, raw))
+                        for raw in record.get("signatures") or []])
+        result = verify_slip(slip)
+        if not result.ok:
+            zh = "；".join(p[0] for p in result.problems)
+            en = "; ".join(p[1] for p in result.problems)
+            raise _Refused(("seal_mismatch", f"服务单 {slip.number} 封存校验失败：{zh}",
+                            f"Slip {slip.number} fails its seal check: {en}"))
+
+    def _write_repair_order(self, p: _Parsed) -> None:
+        """A sealed intake is checked from what was stored (verify_repair_order reads the
+        ORM row), in a savepoint of its own; rare enough to go alone."""
+        assert p.record_id is not None
+        self._flush()
+        try:
+            with self.session.begin_nested():
+                write_record(self.session, p.record)
+                self.session.expire_all()
+                order = self.session.get_one(RepairOrder, p.record_id)
+                if not verify_repair_order(order):
+                    raise _Refused(("seal_mismatch", f"送修单 {order.number} 封存校验失败。",
+                                    f"Repair order {order.number} fails its seal check."))
+        finally:
+            self.session.expire_all()
+
+    def _flush(self) -> None:
+        """Write what is queued: runs of new records of one table in bulk, the rest (new
+        versions of stored records) one by one, in the batch's order."""
+        queue, self.queue = self.queue, []
+        start = 0
+        while start < len(queue):
+            end = start
+            while end < len(queue) and queue[end][0].table == queue[start][0].table:
+                end += 1
+            run = queue[start:end]
+            fresh = [p.record for p, new in run if new]
+            if fresh:
+                insert_new_records(self.session, run[0][0].table, fresh)
+            for p, new in run:
+                if not new:
+                    write_record(self.session, p.record)
+            start = end
+        if queue:
+            self.session.expire_all()  # ORM reads after this (event checks) see the rows
 
 
-def _received(session: Session, table: str, record_id: uuid.UUID, digest: str) -> bool:
-    return session.scalar(select(Received.id).where(
-        Received.table_name == table, Received.record_id == record_id,
-        Received.content_hash == digest).limit(1)) is not None
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
-def _verify_seal(session: Session, slip_id: uuid.UUID) -> None:
-    """Recompute the seal from what was stored; refuse the record if it does not hold."""
-    session.expire_all()
-    slip = session.get_one(Slip, slip_id)
-    result = verify_slip(slip)
-    if not result.ok:
-        zh = "；".join(p[0] for p in result.problems)
-        en = "; ".join(p[1] for p in result.problems)
-        raise _Refused(("seal_mismatch", f"服务单 {slip.number} 封存校验失败：{zh}",
-                        f"Slip {slip.number} fails its seal check: {en}"))
+def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
 def _event(row: dict[str, Any]) -> EventRecord:
-    import json
-
     v = dict_to_values(Event, row)
     return EventRecord(id=v["id"], kind=v["kind"], subject_type=v["subject_type"],
                        subject_id=v["subject_id"], payload=json.loads(v["payload"]),
                        actor_code=v["actor_code"], occurred_at=v["occurred_at"],
                        recorded_at=v["recorded_at"], request_id=v.get("request_id"))
-
-
-def _verify_repair(session: Session, order_id: uuid.UUID) -> None:
-    """Re-check the sealed intake's hash from what was stored (verify_repair_order)."""
-    session.expire_all()
-    order = session.get_one(RepairOrder, order_id)
-    if not verify_repair_order(order):
-        raise _Refused(("seal_mismatch", f"送修单 {order.number} 封存校验失败。",
-                        f"Repair order {order.number} fails its seal check."))
 
 
 SKEW_LIMIT = timedelta(minutes=5)

@@ -17,7 +17,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldapp.exchange import dict_to_values, row_to_dict
@@ -132,6 +132,50 @@ def is_sealed(session: Session, slip_id: uuid.UUID) -> bool:
     return seal is not None
 
 
+def _record_values(model: type[Base], record: dict[str, Any]) -> tuple[uuid.UUID, dict]:
+    record_id = uuid.UUID(str(record["id"]))
+    row = record["row"]
+    if not isinstance(row, dict):
+        raise TypeError("row must be an object")
+    values = dict_to_values(model, row)
+    if values.get("id") != record_id:
+        raise ValueError("the row's id differs from the record's id")
+    return record_id, values
+
+
+def _split_seal(values: dict[str, Any]) -> dict[str, Any]:
+    """Take the seal columns out of a slip's values: the slip goes in unsealed and is
+    sealed after its children, as the sealing triggers require. Returns what seals it
+    (empty for an unsealed slip)."""
+    seal_values = {k: values.pop(k) for k in SEAL_COLUMNS if k in values}
+    status = seal_values.pop("status", "draft")
+    if seal_values.get("seal") is None:
+        values["status"] = status
+        return {}
+    values["status"] = "draft"
+    seal_values["status"] = status
+    if "updated_at" in values:
+        seal_values["updated_at"] = values["updated_at"]
+    return seal_values
+
+
+def _child_values(record: dict[str, Any], record_id: uuid.UUID) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for name, child_model in CHILD_MODELS.items():
+        rows = record.get(name) or []
+        if not isinstance(rows, list):
+            raise TypeError(f"{name} must be a list")
+        out[name] = []
+        for child in rows:
+            if not isinstance(child, dict):
+                raise TypeError(f"{name} entries must be objects")
+            child_values = dict_to_values(child_model, child)
+            if child_values.get("slip_id") != record_id:
+                raise ValueError(f"a {name} entry belongs to another slip")
+            out[name].append(child_values)
+    return out
+
+
 def write_record(session: Session, record: dict[str, Any]) -> None:
     """Insert or overwrite one record (and a slip's children) exactly as given.
 
@@ -141,44 +185,60 @@ def write_record(session: Session, record: dict[str, Any]) -> None:
     table_name = record["table"]
     model = SYNC_MODELS[table_name]
     table = model.__table__
-    record_id = uuid.UUID(str(record["id"]))
-    row = record["row"]
-    if not isinstance(row, dict):
-        raise TypeError("row must be an object")
-    values = dict_to_values(model, row)
-    if values.get("id") != record_id:
-        raise ValueError("the row's id differs from the record's id")
+    record_id, values = _record_values(model, record)
     exists = session.scalar(select(table.c.id).where(table.c.id == record_id)) is not None
     if exists and table_name in WRITE_ONCE_TABLES:
         return  # written once; the callers refuse different content before this
-    seal_values: dict[str, Any] = {}
-    if model is Slip:
-        seal_values = {k: values.pop(k) for k in SEAL_COLUMNS if k in values}
-        seal_values.setdefault("status", "draft")
-        if seal_values.get("seal") is not None:
-            values["status"] = "draft"  # sealed below, after the children
-        else:
-            values["status"] = seal_values["status"]
+    seal_values = _split_seal(values) if model is Slip else {}
+    children = _child_values(record, record_id) if model is Slip else {}
     if exists:
         session.execute(update(table).where(table.c.id == record_id).values(**values))
     else:
         session.execute(insert(table).values(**values))
-    if model is not Slip:
-        return
-    for name, child_model in CHILD_MODELS.items():
-        child_table = child_model.__table__
+    for name, rows in children.items():
+        child_table = CHILD_MODELS[name].__table__
         session.execute(delete(child_table).where(child_table.c.slip_id == record_id))
-        rows = record.get(name) or []
-        if not isinstance(rows, list):
-            raise TypeError(f"{name} must be a list")
-        for child in rows:
-            if not isinstance(child, dict):
-                raise TypeError(f"{name} entries must be objects")
-            child_values = dict_to_values(child_model, child)
-            if child_values.get("slip_id") != record_id:
-                raise ValueError(f"a {name} entry belongs to another slip")
+        for child_values in rows:
             session.execute(insert(child_table).values(**child_values))
-    if seal_values.get("seal") is not None:
-        if "updated_at" in values:
-            seal_values["updated_at"] = values["updated_at"]
+    if seal_values:
         session.execute(update(table).where(table.c.id == record_id).values(**seal_values))
+
+
+def insert_new_records(session: Session, table_name: str, records: list[dict[str, Any]]
+                       ) -> None:
+    """Insert records of one table that are not stored yet, in a few executemany
+    statements: the same rows `write_record` would write one by one, in the same order
+    (rows, then a slip's fee lines and signatures, then its seal)."""
+    model = SYNC_MODELS[table_name]
+    table = model.__table__
+    rows: list[dict] = []
+    seals: list[dict] = []
+    children: dict[str, list[dict]] = {name: [] for name in CHILD_MODELS}
+    for record in records:
+        record_id, values = _record_values(model, record)
+        if model is Slip:
+            seal_values = _split_seal(values)
+            if seal_values:
+                seals.append({"b_id": record_id, **{f"b_{k}": v for k, v in seal_values.items()}})
+            for name, child_rows in _child_values(record, record_id).items():
+                children[name] += child_rows
+        rows.append(values)
+    _insert_many(session, table, rows)
+    for name, child_rows in children.items():
+        _insert_many(session, CHILD_MODELS[name].__table__, child_rows)
+    for keys, group in _by_keys(seals).items():
+        session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+            {k[2:]: bindparam(k) for k in keys if k != "b_id"}), group)
+
+
+def _by_keys(rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+    """Rows grouped by their set of keys (one executemany needs the same keys in each)."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return groups
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict]) -> None:
+    for group in _by_keys(rows).values():
+        session.execute(insert(table), group)

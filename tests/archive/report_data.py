@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fieldapp import complaints, escalation, group_archive, reference, service_requests, slips
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
-from fieldapp.archive.ingest import ingest_batch
+from fieldapp.archive.ingest import Outcome, ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
@@ -170,6 +170,14 @@ def push(store: Store, db: Database) -> None:
         records = records_for(session, entries)
     ordered = [records[(e.table, e.record_id)] for e in entries
                if (e.table, e.record_id) in records]
+    refused = [o for o in push_records(db, ordered) if o.status == "refused"]
+    assert not refused, refused
+    with store.write() as session:
+        outbox.acknowledge(session, entries)  # the next push sends only what is new
+
+
+def push_records(db: Database, records: list[dict]) -> list[Outcome]:
+    """One batch through the archive's ingest, as the service centre; the outcomes."""
     with db.write() as session:
         user = session.scalar(select(User).where(User.name == "loader"))
         if user is None:
@@ -177,11 +185,7 @@ def push(store: Store, db: Database) -> None:
                                     role="staff")
         device, _ = crud.enrol_device(session, user=user, label="tests")
         actor = Actor(user, session.get_one(DeviceToken, device.id), None)
-        outcomes = ingest_batch(session, actor=actor, records=ordered, client_time=utcnow())
-    refused = [o for o in outcomes if o.status == "refused"]
-    assert not refused, refused
-    with store.write() as session:
-        outbox.acknowledge(session, entries)  # the next push sends only what is new
+        return ingest_batch(session, actor=actor, records=records, client_time=utcnow())
 
 
 def at(day: str, hhmm: str = "09:00") -> datetime:

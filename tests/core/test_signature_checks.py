@@ -1,0 +1,44 @@
+"""What makes strokes unacceptable as a signature (the laptop and the archive both ask)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldapp.signatures import MIN_POINTS, stroke_issues
+
+
+def line(n: int, *, x: int = 10, y: int = 10, t: int = 0, p: int = 500) -> list[list[int]]:
+    return [[x + i % 50, y, t + i, p] for i in range(n)]
+
+
+def codes(strokes, width: int = 600, height: int = 200) -> list[str]:
+    return [i.code for i in stroke_issues(strokes, width, height, "signature.customer")]
+
+
+def test_a_plain_signature_inside_the_pad_is_fine():
+    assert codes([line(MIN_POINTS), line(MIN_POINTS, y=150)]) == []
+
+
+def test_too_few_points_ask_to_sign_first():
+    assert codes([line(1)]) == ["signature_empty"]
+
+
+@pytest.mark.parametrize("point", [
+    [700, 10, 0, 500],   # right of the pad
+    [10, 201, 0, 500],   # below it
+    [-1, 10, 0, 500],    # left of it
+    [10, 10, -5, 500],   # before the first touch
+    [10, 10, 0, 1001],   # pressure beyond the scale
+])
+def test_a_point_outside_the_pad_or_its_scales_is_refused(point):
+    assert codes([[*line(MIN_POINTS), point]]) == ["signature_format"]
+
+
+@pytest.mark.parametrize("point", [[10, 10, 0], [10, 10, 0, 500, 1], [10.5, 10, 0, 500],
+                                   ["10", 10, 0, 500], [10, None, 0, 500]])
+def test_a_point_of_the_wrong_shape_or_type_is_malformed(point):
+    assert codes([[*line(MIN_POINTS), point]]) == ["signature_format"]
+
+
+def test_a_pad_without_size_is_invalid():
+    assert codes([line(MIN_POINTS)], width=0) == ["pad_size"]
