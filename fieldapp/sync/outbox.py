@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, event, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,11 @@ def _enqueue_statement() -> Any:
     )
 
 
+_ACKNOWLEDGE = delete(SyncOutbox.__table__).where(
+    SyncOutbox.__table__.c.table_name == bindparam("b_table"),
+    SyncOutbox.__table__.c.record_id == bindparam("b_id"),
+    SyncOutbox.__table__.c.version == bindparam("b_version"))
+
 # Built once: constructing and cache-keying the upsert per row cost ~1 ms of CPU each.
 _ENQUEUE = _enqueue_statement()
 
@@ -92,12 +97,12 @@ class Entry:
 
 def pending(session: Session, limit: int) -> list[Entry]:
     """Pending entries, parents before children (reference data, requests, then slips)."""
+    rank = case(TABLE_RANK, value=SyncOutbox.table_name, else_=len(TABLE_RANK))
     rows = session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id, SyncOutbox.version)
-        .where(SyncOutbox.state == "pending")
+        .where(SyncOutbox.state == "pending").order_by(rank, SyncOutbox.record_id).limit(limit)
     ).all()
-    rows.sort(key=lambda r: (TABLE_RANK.get(r[0], 99), str(r[1])))
-    return [Entry(*r) for r in rows[:limit]]
+    return [Entry(*r) for r in rows]
 
 
 def count(session: Session, state: str = "pending") -> int:
@@ -112,9 +117,9 @@ def _match(entry: Entry) -> Any:
 
 def acknowledge(session: Session, entries: list[Entry]) -> None:
     """The archive has these versions: forget them (a newer version stays queued)."""
-    for start in range(0, len(entries), 200):
-        chunk = entries[start:start + 200]
-        session.execute(delete(SyncOutbox).where(or_(*[_match(e) for e in chunk])))
+    if entries:
+        session.execute(_ACKNOWLEDGE, [{"b_table": e.table, "b_id": e.record_id,
+                                        "b_version": e.version} for e in entries])
 
 
 def refuse(session: Session, entry: Entry, code: str, zh: str, en: str) -> None:

@@ -24,7 +24,7 @@ from fieldapp.store import Store
 from fieldapp.store.models import NumberSequence, SyncOutbox
 from fieldapp.sync import outbox, state
 from fieldapp.sync.client import ArchiveClient, SyncError
-from fieldapp.sync.wire import SYNC_MODELS, is_sealed, read_records, write_record
+from fieldapp.sync.wire import SYNC_MODELS, read_records, write_record
 from fieldapp.timeutil import iso_utc, utcnow
 
 log = logging.getLogger("fieldapp.sync")
@@ -196,20 +196,23 @@ def apply_page(session: Session, records: list[dict]) -> int:
     """
     local_changes = {(t, r) for t, r in session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id))}
+    incoming = [(record, (record.get("table"), uuid.UUID(record["id"])))
+                for record in records if record.get("table") in SYNC_MODELS]
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for _record, (table, record_id) in incoming:
+        wanted.setdefault(table, []).append(record_id)
+    current = {(table, record_id): stored for table, ids in wanted.items()
+               for record_id, stored in read_records(session, table, ids).items()}
     written = 0
-    for record in records:
-        table = record.get("table")
-        if table not in SYNC_MODELS:
+    for record, key in incoming:
+        if key in local_changes:
             continue
-        record_id = uuid.UUID(record["id"])
-        if (table, record_id) in local_changes:
-            continue
-        if table == "slips" and is_sealed(session, record_id):
-            continue
-        current = read_records(session, table, [record_id]).get(record_id)
-        if current is not None and current["hash"] == record.get("hash"):
+        stored = current.get(key)
+        if stored is not None and (stored["hash"] == record.get("hash") or (
+                key[0] == "slips" and stored["row"].get("seal") is not None)):
             continue
         write_record(session, record)
+        current[key] = record  # a later copy in this page is compared with this one
         _note_number(session, record)
         written += 1
     return written

@@ -127,11 +127,6 @@ def read_record(session: Session, table: str, record_id: uuid.UUID) -> dict | No
     return read_records(session, table, [record_id]).get(record_id)
 
 
-def is_sealed(session: Session, slip_id: uuid.UUID) -> bool:
-    seal = session.scalar(select(Slip.__table__.c.seal).where(Slip.__table__.c.id == slip_id))
-    return seal is not None
-
-
 def _record_values(model: type[Base], record: dict[str, Any]) -> tuple[uuid.UUID, dict]:
     record_id = uuid.UUID(str(record["id"]))
     row = record["row"]
