@@ -130,9 +130,10 @@ def record_change(session: Session, *, table: str, record_id: uuid.UUID,
 
 
 def record_changes(session: Session, keys: list[tuple[str, uuid.UUID]],
-                   now: datetime | None = None) -> None:
+                   now: datetime | None = None, device_id: uuid.UUID | None = None) -> None:
     """Move these records, in this order, to the end of the pull feed (caller holds
-    lock_change_log); a record named twice ends up where it was named last."""
+    lock_change_log); a record named twice ends up where it was named last. `device_id`:
+    the device whose push this is (its own pulls skip these changes)."""
     last = {key: i for i, key in enumerate(keys)}
     ordered = sorted(last, key=last.__getitem__)
     by_table: dict[str, list[uuid.UUID]] = {}
@@ -145,8 +146,8 @@ def record_changes(session: Session, keys: list[tuple[str, uuid.UUID]],
                 changes.c.table_name == table, changes.c.record_id.in_(ids[start:start + 500])))
     moment = now or utcnow()
     session.execute(insert(changes), [
-        {"table_name": table, "record_id": record_id, "changed_at": moment}
-        for table, record_id in ordered])
+        {"table_name": table, "record_id": record_id, "changed_at": moment,
+         "device_id": device_id} for table, record_id in ordered])
 
 
 def last_seq(session: Session) -> int:

@@ -100,13 +100,15 @@ def _visible(actor: Actor, table: str, record: dict[str, Any],
 
 def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Page:
     changes = list(session.execute(
-        select(Change.seq, Change.table_name, Change.record_id)
+        select(Change.seq, Change.table_name, Change.record_id, Change.device_id)
         .where(Change.seq > cursor).order_by(Change.seq).limit(limit + 1)))
     more = len(changes) > limit
     changes = changes[:limit]
     next_cursor = changes[-1].seq if changes else cursor
     wanted: dict[str, list[uuid.UUID]] = {}
     for change in changes:
+        if change.device_id is not None and change.device_id == actor.device.id:
+            continue  # this device pushed exactly this content: it has it
         if change.table_name in SYNC_MODELS:
             wanted.setdefault(change.table_name, []).append(change.record_id)
     found = {table: read_records(session, table, ids) for table, ids in wanted.items()}

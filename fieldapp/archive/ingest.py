@@ -126,7 +126,8 @@ def _book(session: Session, actor: Actor, records: list[dict[str, Any]],
          "received_at": now, "laptop_time": client_time, "record_updated_at": _updated_at(r),
          "clock_skew_seconds": skew, "device_id": actor.device.id, "user_id": actor.user.id}
         for o, r in accepted])
-    crud.record_changes(session, [(o.table, uuid.UUID(o.id)) for o, _ in accepted], now=now)
+    crud.record_changes(session, [(o.table, uuid.UUID(o.id)) for o, _ in accepted], now=now,
+                        device_id=actor.device.id)
 
 
 def _updated_at(record: dict[str, Any]) -> datetime | None:

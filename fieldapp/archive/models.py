@@ -86,6 +86,9 @@ class Change(ArchiveBase):
     table_name: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The device whose push made this change: it holds the content already, so its own
+    # pulls step over it (no record comes straight back to the laptop that sent it).
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 Index("ix_archive_changes_record", Change.table_name, Change.record_id, unique=True)

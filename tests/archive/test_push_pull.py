@@ -109,3 +109,17 @@ def test_a_second_pull_brings_only_what_changed(archive, laptops):
     assert run_sync_round(e02.store, None, e02.client).pulled > 0
     again = run_sync_round(e02.store, None, e02.client)
     assert again.ok and again.pulled == 0
+
+
+def test_what_a_laptop_pushed_does_not_come_back_to_it_but_reaches_the_others(
+        archive, laptops):
+    centre = laptops("centre")
+    fill_demo(centre.store, requests=8)
+    first = run_sync_round(centre.store, None, centre.client)
+    assert first.ok and first.accepted > 0
+    pulled = centre.client.pull(0, 1000)["records"]
+    assert pulled == [] and first.pulled == 0  # nothing sent back over a slow line
+    second_centre = laptops("centre", "laptop-centre-2")  # same user, its own device
+    assert run_sync_round(second_centre.store, None, second_centre.client).pulled > 0
+    with centre.store.read() as session, second_centre.store.read() as other:
+        assert counts(session) == counts(other)
