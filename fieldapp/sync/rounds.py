@@ -13,19 +13,21 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.ids import NUMBER_PATTERN
+from fieldapp.numbering import SLIP, next_number
 from fieldapp.settings import Settings
 from fieldapp.store import Store
-from fieldapp.store.models import NumberSequence, SyncOutbox
+from fieldapp.store.models import NumberSequence, Slip, SyncOutbox
 from fieldapp.sync import outbox, state
 from fieldapp.sync.client import ArchiveClient, SyncError
 from fieldapp.sync.wire import SYNC_MODELS, read_records, write_record
-from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
 
 log = logging.getLogger("fieldapp.sync")
 
@@ -211,11 +213,37 @@ def apply_page(session: Session, records: list[dict]) -> int:
         if stored is not None and (stored["hash"] == record.get("hash") or (
                 key[0] == "slips" and stored["row"].get("seal") is not None)):
             continue
+        _note_number(session, record)
+        if key[0] == "slips" and stored is None:
+            _renumber_local_draft(session, record)
         write_record(session, record)
         current[key] = record  # a later copy in this page is compared with this one
-        _note_number(session, record)
         written += 1
     return written
+
+
+def _renumber_local_draft(session: Session, record: dict) -> None:
+    """Two laptops numbered a slip for the same engineer alike (a laptop reinstalled and
+    working before its first pull, or the service centre starting a slip for them): the
+    archive took the other one first. A local draft with that number that is not sealed
+    takes the next free number (the sequence has moved past the pulled one), so the pulled
+    slip can be stored and the draft goes to the archive on the next push. A sealed slip
+    keeps its signed number; the pull then stops with a clear message."""
+    number = str(record["row"].get("number") or "")
+    local = session.scalar(select(Slip).where(Slip.number == number,
+                                              Slip.id != uuid.UUID(record["id"])))
+    if local is None or local.seal is not None:
+        return
+    match = NUMBER_PATTERN.match(number)
+    if match is None:
+        return
+    midday = datetime.strptime(match["day"], "%Y%m%d").replace(
+        hour=12, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))  # the number's local day
+    local.number = next_number(session, SLIP, match["code"], midday)
+    local.updated_at = utcnow()
+    session.flush()  # queued for the archive by the outbox listener
+    log.warning("local draft slip %s renumbered %s: the archive has %s from another laptop",
+                number, local.number, number)
 
 
 def _note_number(session: Session, record: dict) -> None:

@@ -26,7 +26,7 @@ from fieldapp.sync.client import SyncError
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
-from tests.archive.work import assigned_request, dispatch
+from tests.archive.work import assigned_request, dispatch, seal_a_slip
 
 
 @pytest.fixture
@@ -129,21 +129,51 @@ def test_a_refused_record_is_listed_with_its_reason_in_every_later_round(archive
     assert later.pulled >= 0 and later.error is None  # the rest keeps flowing
 
 
-def test_one_slip_number_used_on_two_laptops_stops_the_pull_with_a_clear_message(
-        archive, centre, laptops):
-    """Open defect (docs/reliability.md): both laptops number E01's next slip alike. Until
-    renumbering exists the pull must stop cleanly: no crash, no cursor moved, nothing lost,
-    the refusal listed."""
-    other = laptops("boss")
-    assert run_sync_round(other.store, None, other.client).ok
-    numbers = {}
+def number_e01s_next_slip_on_both(centre, other, *, seal_on_other: bool = False) -> str:
+    """Both laptops start E01's next slip before either syncs: the same number."""
+    numbers = set()
     for laptop, operator in ((centre, "C01"), (other, "C02")):
         request_id = dispatch(laptop.store, "E01", operator=operator)
+        if laptop is other and seal_on_other:
+            numbers.add(seal_a_slip(laptop.store, request_id, "E01").number)
+            continue
         with laptop.store.write() as session:
             request = session.get_one(ServiceRequest, request_id)
-            numbers[laptop.folder.name] = slips.start_slip(
-                session, request, engineer_by_code(session, "E01")).number
-    assert len(set(numbers.values())) == 1  # the same number on both laptops
+            numbers.add(slips.start_slip(session, request,
+                                         engineer_by_code(session, "E01")).number)
+    [number] = numbers
+    return number
+
+
+def test_a_draft_numbered_like_a_slip_another_laptop_sent_first_takes_the_next_number(
+        archive, centre, laptops):
+    other = laptops("boss")
+    assert run_sync_round(other.store, None, other.client).ok
+    number = number_e01s_next_slip_on_both(centre, other)
+    with other.store.read() as session:
+        mine = slips.get_slip(session, number).id
+    assert run_sync_round(centre.store, None, centre.client).ok
+
+    first = run_sync_round(other.store, None, other.client)
+    assert [r.code for r in first.refused] == ["not_stored"]  # the archive has that number
+    assert first.error is None  # the pull renumbered the draft and stored the other slip
+    with other.store.read() as session:
+        assert slips.get_slip(session, number).id != mine  # the archive's, pulled
+        renumbered = session.get_one(Slip, mine).number
+    assert renumbered > number and renumbered.startswith(number[:-3])
+    second = run_sync_round(other.store, None, other.client)
+    assert second.ok and second.refused_total == 0, second
+    with archive.db.read() as session:
+        assert session.get_one(Slip, mine).number == renumbered
+
+
+def test_a_sealed_slip_numbered_like_another_laptops_stops_the_pull_with_a_clear_message(
+        archive, centre, laptops):
+    """A signed number cannot change: the pull stops cleanly (no crash, no cursor moved,
+    nothing lost) and the refusal is listed for the service centre to sort out."""
+    other = laptops("boss")
+    assert run_sync_round(other.store, None, other.client).ok
+    number = number_e01s_next_slip_on_both(centre, other, seal_on_other=True)
     assert run_sync_round(centre.store, None, centre.client).ok
     with other.store.read() as session:
         cursor_before = state.cursor(session)
@@ -154,4 +184,4 @@ def test_one_slip_number_used_on_two_laptops_stops_the_pull_with_a_clear_message
     assert isinstance(report.error, SyncError) and "编号" in report.error.zh
     with other.store.read() as session:
         assert state.cursor(session) == cursor_before
-        assert slips.get_slip(session, numbers[other.folder.name]) is not None
+        assert slips.get_slip(session, number).seal is not None
