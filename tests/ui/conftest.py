@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -87,9 +89,13 @@ def big_store_dir(request, tmp_path_factory) -> Path:  # type: ignore[no-untyped
     """~5,000 slips, generated once and cached between runs in pytest's cache folder."""
     cache = Path(request.config.cache.mkdir("fieldapp-big-store-v1"))
     if not (cache / DB_FILENAME).exists():
-        store = open_store(cache)
+        # Built aside and moved in whole: parallel test workers may build it at once.
+        building = Path(tempfile.mkdtemp(dir=cache.parent, prefix="building-"))
+        store = open_store(building)
         fill_demo(store, requests=BIG_REQUESTS)
         store.close()
+        os.replace(building / DB_FILENAME, cache / DB_FILENAME)
+        shutil.rmtree(building, ignore_errors=True)
     target = tmp_path_factory.mktemp("big")
     for f in cache.iterdir():
         if f.name.startswith(DB_FILENAME) and not f.name.endswith(("-wal", "-shm")):
