@@ -43,6 +43,11 @@ def push(body: PushIn, actor: CurrentActor, session: SessionDep,
                             now=now)
     skew = int((body.client_time - now).total_seconds()) if body.client_time else 0
     actor.device.clock_skew_seconds = skew
+    # Commit here, on this worker thread, not in the session dependency's teardown: the
+    # batch holds the change-log lock until it commits, and with every worker thread
+    # busy in other pushes waiting for that lock, a teardown queued for a thread never
+    # ran (50 laptops at once stalled for good). Nothing of the ORM is read after this.
+    session.commit()
     return PushOut(
         server_time=now, clock_skew_seconds=skew,
         clock_skew_flagged=abs(skew) > settings.clock_skew_seconds,
