@@ -10,9 +10,10 @@ slip whose seal does not verify, or that would overwrite a different sealed slip
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -79,26 +80,42 @@ def row_to_dict(row: Any, model: type[Base] | None = None) -> dict[str, Any]:
 
 def dict_to_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for column in model.__table__.columns:
-        if column.key not in data:
+    for key, convert in _converters(model):
+        if key not in data:
             continue
-        value = data[column.key]
-        if value is None:
-            values[column.key] = None
-        elif isinstance(column.type, Uuid):
-            values[column.key] = uuid.UUID(value)
-        elif isinstance(column.type, UTCDateTime):
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError(f"{column.key}: time without a zone: {value}")
-            values[column.key] = moment
-        elif isinstance(column.type, Date):
-            values[column.key] = date.fromisoformat(value)
-        elif isinstance(column.type, LargeBinary):
-            values[column.key] = base64.b64decode(value, validate=True)
-        else:
-            values[column.key] = value
+        value = data[key]
+        values[key] = value if value is None or convert is None else convert(value)
     return values
+
+
+@functools.cache
+def _converters(model: type[Base]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per column, how its JSON value becomes a Python value (decided once per model:
+    the archive converts every pushed row several times)."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for column in model.__table__.columns:
+        convert: Callable[[Any], Any] | None = None
+        if isinstance(column.type, Uuid):
+            convert = uuid.UUID
+        elif isinstance(column.type, UTCDateTime):
+            convert = functools.partial(_aware_time, column.key)
+        elif isinstance(column.type, Date):
+            convert = date.fromisoformat
+        elif isinstance(column.type, LargeBinary):
+            convert = _binary
+        out.append((column.key, convert))
+    return tuple(out)
+
+
+def _aware_time(key: str, value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{key}: time without a zone: {value}")
+    return moment
+
+
+def _binary(value: str) -> bytes:
+    return base64.b64decode(value, validate=True)
 
 
 def export_slips(session: Session, slips: Iterable[Slip]) -> dict[str, Any]:

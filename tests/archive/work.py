@@ -48,26 +48,29 @@ def assigned_request(store: Store, code: str) -> ServiceRequest:
 
 def seal_a_slip(store: Store, request_id, engineer_code: str) -> Slip:
     """Start, fill in, price and sign a slip for this request; returns the sealed slip."""
-    now = utcnow()
     with store.write() as session:
-        request = session.get_one(ServiceRequest, request_id)
-        engineer = engineer_by_code(session, engineer_code)
-        start = max(request.requested_at, now - timedelta(minutes=90))
-        slip = slips.start_slip(session, request, engineer, now=now)
-        slips.update_slip(session, slip, {
-            "arrived_at": start + timedelta(minutes=1),
-            "started_at": start + timedelta(minutes=2),
-            "solved_at": start + timedelta(minutes=30),
-            "departed_at": start + timedelta(minutes=35),
-            "fault_found": "硬盘坏道", "handling": "更换硬盘并恢复数据", "result": "solved"},
-            now=now)
-        slips.set_fee_lines(session, slip, [
-            FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(120)),
-            FeeLineInput("parts", "硬盘", Decimal(1), Decimal("455.50"))])
-        for role, name in (("engineer", engineer.name), ("customer", "孙丽")):
-            slips.sign_slip(session, slip, role=role, signer_name=name,
-                            strokes=signature_strokes(len(name)), pad_width=PAD_WIDTH,
-                            pad_height=PAD_HEIGHT, signed_at=start + timedelta(minutes=36),
-                            now=now)
-        assert slip.is_sealed
-        return slip
+        return seal_slip_in(session, session.get_one(ServiceRequest, request_id),
+                            engineer_by_code(session, engineer_code), utcnow())
+
+
+def seal_slip_in(session, request: ServiceRequest, engineer, now) -> Slip:
+    """`seal_a_slip` in the caller's transaction (many slips in one commit)."""
+    start = max(request.requested_at, now - timedelta(minutes=90))
+    slip = slips.start_slip(session, request, engineer, now=now)
+    slips.update_slip(session, slip, {
+        "arrived_at": start + timedelta(minutes=1),
+        "started_at": start + timedelta(minutes=2),
+        "solved_at": start + timedelta(minutes=30),
+        "departed_at": start + timedelta(minutes=35),
+        "fault_found": "硬盘坏道", "handling": "更换硬盘并恢复数据", "result": "solved"},
+        now=now)
+    slips.set_fee_lines(session, slip, [
+        FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(120)),
+        FeeLineInput("parts", "硬盘", Decimal(1), Decimal("455.50"))])
+    for role, name in (("engineer", engineer.name), ("customer", "孙丽")):
+        slips.sign_slip(session, slip, role=role, signer_name=name,
+                        strokes=signature_strokes(len(name)), pad_width=PAD_WIDTH,
+                        pad_height=PAD_HEIGHT, signed_at=start + timedelta(minutes=36),
+                        now=now)
+    assert slip.is_sealed
+    return slip
