@@ -230,10 +230,13 @@ def _renumber_local_draft(session: Session, record: dict) -> None:
     slip can be stored and the draft goes to the archive on the next push. A sealed slip
     keeps its signed number; the pull then stops with a clear message."""
     number = str(record["row"].get("number") or "")
-    local = session.scalar(select(Slip).where(Slip.number == number,
-                                              Slip.id != uuid.UUID(record["id"])))
-    if local is None or local.seal is not None:
+    # A plain indexed lookup: this runs for every new slip of every pulled page, and the
+    # ORM slip (with its fee lines and signatures) is loaded only in the rare collision.
+    clash = session.execute(select(Slip.id, Slip.seal).where(
+        Slip.number == number, Slip.id != uuid.UUID(record["id"]))).first()
+    if clash is None or clash.seal is not None:
         return
+    local = session.get_one(Slip, clash.id)
     match = NUMBER_PATTERN.match(number)
     if match is None:
         return
