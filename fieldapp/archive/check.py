@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.archive.feed import _Visibility
 from fieldapp.archive.rules import Actor
-from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS, read_records
+from fieldapp.archive.visibility import Visibility
+from fieldapp.sync.wire import SYNC_MODELS, read_records
 
 MAX_LISTED = 200  # records named per kind of disagreement (the counts are complete)
 
@@ -54,15 +54,13 @@ def check_records(session: Session, *, actor: Actor, records: list[dict[str, Any
                 laptop[table][uuid.UUID(str(record.get("id")))] = str(record.get("hash"))
             except ValueError:
                 continue
-    visibility = _Visibility(session, actor)
+    visibility = Visibility(session, actor)
     result = CheckResult(tables=[])
     for table, model in SYNC_MODELS.items():
         ids = list(session.scalars(select(model.__table__.c.id)))
         stored = read_records(session, table, ids)
-        if actor.sees_everything or table in REFERENCE_TABLES:
-            scope = stored
-        else:
-            scope = {i: r for i, r in stored.items() if visibility.record(table, r)}
+        visible = visibility.visible_ids(table, ids)
+        scope = {i: r for i, r in stored.items() if i in visible}
         mine = laptop[table]
         check = TableCheck(table, laptop=len(mine), archive=len(scope))
         for record_id, digest in mine.items():

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import Change
 from fieldapp.archive.rules import Actor
-from fieldapp.request_state import derive_many
+from fieldapp.archive.visibility import Visibility
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
-from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS, TABLE_RANK, read_records
+from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK, read_records
 
 DEVICE_HISTORY = 20  # earlier requests per device sent along with an engineer's request
 
@@ -40,64 +40,6 @@ class Page:
     more: bool
 
 
-class _Visibility:
-    """What an engineer may see; a request is theirs when taken by them, assigned to them
-    when taken, or assigned to them now (derived: the last request.reassigned event)."""
-
-    def __init__(self, session: Session, actor: Actor) -> None:
-        self.session, self.actor = session, actor
-        self.me, self.code = actor.engineer_id, actor.user.engineer_code
-        self._requests: dict[uuid.UUID, bool] = {}
-
-    def request(self, request_id: uuid.UUID | None) -> bool:
-        if request_id is None:
-            return False
-        if request_id not in self._requests:
-            row = self.session.execute(
-                select(ServiceRequest.id, ServiceRequest.status,
-                       ServiceRequest.assigned_engineer_id, ServiceRequest.taken_by)
-                .where(ServiceRequest.id == request_id)).first()
-            if row is None:
-                self._requests[request_id] = False
-            else:
-                derived = derive_many(self.session, [(row.id, row.status,
-                                                      row.assigned_engineer_id)])[row.id]
-                self._requests[request_id] = (
-                    (self.me is not None and self.me in (row.assigned_engineer_id,
-                                                         derived.assignee_id))
-                    or (bool(self.code) and row.taken_by == self.code))
-        return self._requests[request_id]
-
-    def record(self, table: str, record: dict[str, Any]) -> bool:
-        if self.actor.sees_everything or table in REFERENCE_TABLES:
-            return True
-        row, me, code = record["row"], self.me, self.code
-        if table == "service_requests":
-            return self.request(uuid.UUID(row["id"]))
-        if table in ("slips", "repair_orders"):
-            return (me is not None and row.get("engineer_id") == str(me)) or self.request(
-                _id(row.get("request_id")))
-        if table == "events":
-            return (row.get("subject_type") == "loaner" or row.get("actor_code") == code
-                    or self.request(_id(row.get("request_id"))))
-        if table == "open_questions":
-            return row.get("recorded_by") == code or self.request(_id(row.get("request_id")))
-        if table == "complaints":
-            return row.get("recorded_by") == code
-        if table == "archive_entries":
-            return row.get("author_code") == code
-        return False
-
-
-def _id(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(value) if value else None
-
-
-def _visible(actor: Actor, table: str, record: dict[str, Any],
-             visibility: _Visibility) -> bool:
-    return visibility.record(table, record)
-
-
 def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Page:
     changes = list(session.execute(
         select(Change.seq, Change.table_name, Change.record_id, Change.device_id)
@@ -111,18 +53,19 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
             continue  # this device pushed exactly this content: it has it
         if change.table_name in SYNC_MODELS:
             wanted.setdefault(change.table_name, []).append(change.record_id)
-    found = {table: read_records(session, table, ids) for table, ids in wanted.items()}
-    visibility = _Visibility(session, actor)
+    # judged on the owner columns first: the full record is read only when it is sent
+    visibility = Visibility(session, actor)
     out: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
     handed_over: set[uuid.UUID] = set()
-    for table, records in found.items():
-        for record_id, record in records.items():
-            if _visible(actor, table, record, visibility):
-                out[(table, record_id)] = record
-                row = record["row"]
-                if table == "events" and row.get("kind") == "request.reassigned" and (
-                        not actor.sees_everything):
-                    handed_over.add(uuid.UUID(row["subject_id"]))
+    for table, ids in wanted.items():
+        visible = visibility.visible_ids(table, ids)
+        for record_id, record in read_records(session, table,
+                                              [i for i in ids if i in visible]).items():
+            out[(table, record_id)] = record
+            row = record["row"]
+            if table == "events" and row.get("kind") == "request.reassigned" and (
+                    not actor.sees_everything):
+                handed_over.add(uuid.UUID(row["subject_id"]))
     if not actor.sees_everything:
         _add_request_history(session, out, [r for r in handed_over if visibility.request(r)])
         _add_device_history(session, out)
@@ -182,9 +125,8 @@ def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> No
 
 
 def visible_slip(session: Session, *, actor: Actor, slip_id: uuid.UUID) -> dict | None:
-    record = read_records(session, "slips", [slip_id]).get(slip_id)
-    if record is None:
+    if slip_id not in Visibility(session, actor).visible_ids("slips", [slip_id]):
         return None
-    return record if _visible(actor, "slips", record, _Visibility(session, actor)) else None
+    return read_records(session, "slips", [slip_id]).get(slip_id)
 
 

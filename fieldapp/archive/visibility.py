@@ -1,0 +1,110 @@
+"""Which work records an engineer may see, decided in SQL on a few columns.
+
+A request is an engineer's when they took it, it was assigned to them when taken, or it
+is assigned to them now (derived: the last request.reassigned event). Slips and repair
+orders are theirs when they wrote them or the request is theirs; events, open questions,
+complaints and archive entries when they recorded them (or, for the first two, the
+request is theirs); loaner events are everybody's. Staff and admins see everything.
+
+The pull feed and the sync check ask for a set of ids at once: only the owner columns
+are read and every request involved is judged in one batch, so an engineer's pull costs
+the archive a light query per page for the records that are not theirs — never the full
+record with its signatures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldapp.archive.rules import Actor
+from fieldapp.request_state import derive_many
+from fieldapp.store.models import ServiceRequest
+from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS
+
+_CHUNK = 500  # ids per IN (...): well under every database's bound-parameter limit
+
+# the columns each work table is judged on
+_OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "service_requests": ("id",),
+    "slips": ("engineer_id", "request_id"),
+    "repair_orders": ("engineer_id", "request_id"),
+    "events": ("subject_type", "actor_code", "request_id"),
+    "open_questions": ("recorded_by", "request_id"),
+    "complaints": ("recorded_by",),
+    "archive_entries": ("author_code",),
+}
+
+
+class Visibility:
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session, self.actor = session, actor
+        self.me, self.code = actor.engineer_id, actor.user.engineer_code
+        self._requests: dict[uuid.UUID, bool] = {}
+
+    def visible_ids(self, table: str, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of these ids (of `table`) the actor may see; unknown ids are left out."""
+        ids = list(ids)
+        if self.actor.sees_everything or table in REFERENCE_TABLES:
+            return set(ids)
+        columns = _OWNER_COLUMNS.get(table)
+        if columns is None:
+            return set()
+        table_obj = SYNC_MODELS[table].__table__
+        rows: list[Mapping[str, Any]] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            rows += self.session.execute(
+                select(table_obj.c.id, *(table_obj.c[c] for c in columns))
+                .where(table_obj.c.id.in_(chunk))).mappings().all()
+        self.judge_requests(r["request_id"] if table != "service_requests" else r["id"]
+                            for r in rows if r.get("request_id") or table == "service_requests")
+        return {r["id"] for r in rows if self._row(table, r)}
+
+    def request(self, request_id: uuid.UUID | None) -> bool:
+        if request_id is None:
+            return False
+        if request_id not in self._requests:
+            self.judge_requests([request_id])
+        return self._requests[request_id]
+
+    def judge_requests(self, request_ids: Iterable[uuid.UUID | None]) -> None:
+        """Decide, in one batch, whether each of these requests is the actor's."""
+        todo = sorted({r for r in request_ids if r is not None} - self._requests.keys())
+        for start in range(0, len(todo), _CHUNK):
+            chunk = todo[start:start + _CHUNK]
+            rows = list(self.session.execute(
+                select(ServiceRequest.id, ServiceRequest.status,
+                       ServiceRequest.assigned_engineer_id, ServiceRequest.taken_by)
+                .where(ServiceRequest.id.in_(chunk))))
+            derived = derive_many(self.session, [(r.id, r.status, r.assigned_engineer_id)
+                                                 for r in rows])
+            for request_id in chunk:
+                self._requests[request_id] = False
+            for row in rows:
+                self._requests[row.id] = (
+                    (self.me is not None and self.me in (row.assigned_engineer_id,
+                                                         derived[row.id].assignee_id))
+                    or (bool(self.code) and row.taken_by == self.code))
+
+    def _row(self, table: str, row: Mapping[str, Any]) -> bool:
+        me, code = self.me, self.code
+        if table == "service_requests":
+            return self.request(row["id"])
+        if table in ("slips", "repair_orders"):
+            return (me is not None and row["engineer_id"] == me) or self.request(
+                row["request_id"])
+        if table == "events":
+            return (row["subject_type"] == "loaner" or row["actor_code"] == code
+                    or self.request(row["request_id"]))
+        if table == "open_questions":
+            return row["recorded_by"] == code or self.request(row["request_id"])
+        if table == "complaints":
+            return row["recorded_by"] == code
+        if table == "archive_entries":
+            return row["author_code"] == code
+        return False
