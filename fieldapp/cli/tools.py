@@ -14,6 +14,7 @@ from fieldapp.service_requests import get_request
 from fieldapp.sla import label as sla_label
 from fieldapp.sla_records import request_clocks, request_loaner, slip_clocks
 from fieldapp.slips import get_slip
+from fieldapp.store.models import Slip
 from fieldapp.timeutil import format_local, utcnow
 
 
@@ -42,15 +43,22 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
     """Check a sealed slip (by NUMBER, or a customer-copy PDF) against its seal."""
     file_intact: bool | None = None
     with fail_on_errors():
-        number, claimed_seal = target, None
+        number, claimed_seal, copy = target, None, None
         if target.lower().endswith(".pdf") and Path(target).exists():
             from fieldapp.documents.payload import file_digest_ok
 
+            copy = Path(target).read_bytes()
             number, claimed_seal = _payload_from_pdf(Path(target))
-            file_intact = file_digest_ok(Path(target).read_bytes())
+            file_intact = file_digest_ok(copy)
         with app.store.read() as session:
-            result = verify_slip(get_slip(session, number))
+            slip = get_slip(session, number)
+            result = verify_slip(slip)
+            missing = _not_printed(copy, slip) if copy is not None and slip.seal else []
     problems = list(result.problems)
+    if missing:
+        problems.append(("副本上印的内容与存档不符（不符或缺少：" + "、".join(missing) + "）。",
+                         "The copy does not print what the archive holds (differs or missing: "
+                         + ", ".join(missing) + ")."))
     if file_intact is False:
         problems.append(("该 PDF 文件在生成后被改动过（文件校验码不符）。",
                          "The PDF file was changed after it was made (its digest differs)."))
@@ -69,6 +77,13 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
             click.echo(t(zh, en), err=True)
     if not ok:
         raise click.exceptions.Exit(1)
+
+
+def _not_printed(copy: bytes, slip: Slip) -> list[str]:
+    from fieldapp.documents.payload import printed_facts_missing, slip_amounts
+
+    return printed_facts_missing(copy, number=slip.number, seal=slip.seal or "",
+                                 amounts=slip_amounts(slip))
 
 
 def _payload_from_pdf(path: Path) -> tuple[str, str]:

@@ -16,10 +16,12 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
 from fieldapp.documents.errors import DocumentError
+from fieldapp.money import format_yuan
 
 SLIP_KEY = "fieldapp-slip:"
 SEAL_KEY = "fieldapp-seal:"
@@ -27,6 +29,7 @@ _SLIP = re.compile(re.escape(SLIP_KEY) + r"(\S+?)(?=[\s;,]|$)")
 _SEAL = re.compile(re.escape(SEAL_KEY) + r"([0-9a-f]{64})\b")
 DIGEST_KEY = "fieldapp-pdf:"
 _UNSTAMPED = (DIGEST_KEY + "0" * 64).encode("ascii")
+_AMOUNT = re.compile(r"¥-?[\d,]+\.\d\d")  # as money.format_yuan writes it
 _DIGEST = re.compile(re.escape(DIGEST_KEY.encode("ascii")) + rb"([0-9a-f]{64})")
 
 
@@ -86,3 +89,42 @@ def read_payload_from_pdf(source: bytes | str | os.PathLike[str]) -> tuple[str, 
         if slip and seal:
             return slip.group(1), seal.group(1)
     return None
+
+
+def read_pdf_text(data: bytes) -> str:
+    """The text printed on every page of a PDF (DocumentError when it is unreadable)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise DocumentError(f"无法读取 PDF 文件：{exc}", f"Cannot read the PDF file: {exc}"
+                            ) from exc
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def printed_facts_missing(data: bytes, *, number: str, seal: str,
+                          amounts: list[str]) -> list[str]:
+    """What the copy does not print as the archive holds it: its number, its seal, or
+    exactly the slip's amounts (each line's unit price and amount, and the total).
+
+    The file digest proves a copy unchanged only against someone who cannot recompute it;
+    a copy rebuilt around a genuine seal with other fees is caught here instead.
+    """
+    printed = _squeezed(read_pdf_text(data))
+    missing = [fact for fact in (number, seal) if _squeezed(fact) not in printed]
+    if sorted(_AMOUNT.findall(printed)) != sorted(_squeezed(a) for a in amounts):
+        missing.append(" ".join(amounts))
+    return missing
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def slip_amounts(slip: Any) -> list[str]:
+    """The amounts a copy of this slip prints: each line's unit price and amount, the total."""
+    lines = [format_yuan(fen) for line in slip.fee_lines
+             for fen in (line.unit_price_fen, line.amount_fen)]
+    return [*lines, format_yuan(slip.total_fen)]

@@ -191,3 +191,29 @@ def test_a_flipped_byte_in_a_pdf_copy_is_detected_by_fieldapp_verify(store, seal
         pdf.write_bytes(flip(original, rng))
         assert verify_copy() != 0, f"flip {n} of the PDF went unnoticed"
     note("tamper_pdf", flips=FLIPS // 2, detected=FLIPS // 2)
+
+
+def test_a_copy_rebuilt_with_other_fees_around_the_genuine_seal_fails_fieldapp_verify(
+        store, sealed_number, tmp_path):
+    """Its file digest is recomputed and its seal is genuine: what it prints is not."""
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from fieldapp.cli import cli
+    from fieldapp.documents.slip_pdf import render_slip_pdf
+    from fieldapp.documents.views import company_info, slip_document
+    from fieldapp.settings import Settings
+
+    with store.read() as session:
+        document = slip_document(slips.get_slip(session, sealed_number))
+    first = document.fee_lines[0]
+    forged = dataclasses.replace(
+        document, fee_lines=(dataclasses.replace(first, amount_fen=first.amount_fen - 100),
+                             *document.fee_lines[1:]), total_fen=document.total_fen - 100)
+    pdf = tmp_path / "forged.pdf"
+    pdf.write_bytes(render_slip_pdf(forged, company_info(Settings.in_dir(store.path.parent))))
+    store.close()
+    answer = CliRunner().invoke(cli, ["--data-dir", str(store.path.parent), "verify", str(pdf)])
+    assert answer.exit_code == 1
+    assert "副本上印的内容与存档不符" in answer.output

@@ -72,7 +72,8 @@ def test_the_matrix_covers_every_portal_route():
             path = path.replace(old, new)
         normalised.add((method, path))
     tested = ({("GET", p) for p in PAGES} | {("POST", p) for p in FORMS}
-              | {("GET", p) for p in PUBLIC} | {("POST", "/portal/login")})
+              | {("GET", p) for p in PUBLIC}
+              | {("POST", "/portal/login"), ("POST", "/portal/verify")})  # test_verify_copy
     assert normalised == tested
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from fieldapp.archive.portal.verify import INVALID, Verdict, read_input, verify
-from fieldapp.archive.portal.web import ReadSession, render
+from fieldapp.archive.portal.sessions import FORM_COOKIE, csrf_ok
+from fieldapp.archive.portal.verify import (
+    INVALID,
+    MAX_COPY_BYTES,
+    Verdict,
+    read_input,
+    verify,
+    verify_copy,
+)
+from fieldapp.archive.portal.web import FormRefused, ReadSession, render
 from fieldapp.documents.errors import DocumentError
 
 router = APIRouter()
@@ -31,3 +39,23 @@ def verify_page(request: Request, session: ReadSession, code: Field = "", slip: 
     return render(request, "verify.html", {"verdict": verdict, "problem": problem,
                                            "code": code or slip, "seal": seal},
                   status_code=200)
+
+
+@router.post("/verify")
+def verify_upload(request: Request, session: ReadSession,
+                  pdf: Annotated[UploadFile | None, File()] = None,
+                  csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """A PDF copy uploaded (from the laptop, an e-mail, the portal's own download): its
+    file digest, its seal and the facts it prints are checked against the archive."""
+    if not csrf_ok(csrf, request.cookies.get(FORM_COOKIE, "")):
+        raise FormRefused
+    problem: tuple[str, str] | None = None
+    data = pdf.file.read(MAX_COPY_BYTES + 1) if pdf is not None else b""
+    try:
+        if not data:
+            raise DocumentError("请选择一个 PDF 文件。", "Choose a PDF file.")
+        verdict = verify_copy(session, data)
+    except DocumentError as exc:
+        verdict, problem = Verdict(INVALID), (exc.zh, exc.en)
+    return render(request, "verify.html", {"verdict": verdict, "problem": problem,
+                                           "code": verdict.slip_number, "seal": ""})

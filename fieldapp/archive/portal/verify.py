@@ -5,6 +5,12 @@ when it was sealed and the customer's name — all printed on the copy the asker
 only reachable with the right 256-bit seal. A wrong seal or an unknown number gets no
 content at all. The archive also re-checks its own record (verify_slip), so a record
 changed inside the database does not pass as genuine.
+
+A PDF copy can be checked too (`verify_copy`): the slip number and seal come from its
+metadata; the file must be byte for byte as it was made (its embedded digest), and the
+text printed on it must carry the archive's number, seal and fee amounts — so a copy
+rebuilt with other fees around a genuine seal is caught even though its digest was
+recomputed.
 """
 
 from __future__ import annotations
@@ -17,12 +23,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.documents.errors import DocumentError
+from fieldapp.documents.payload import (
+    file_digest_ok,
+    printed_facts_missing,
+    read_payload_from_pdf,
+    slip_amounts,
+)
 from fieldapp.documents.qr import SEAL_PATTERN, parse_qr_payload
 from fieldapp.sealing import verify_slip
 from fieldapp.store.models import Slip
 
-GENUINE, MISMATCH, UNKNOWN, DAMAGED, INVALID = (
-    "genuine", "mismatch", "unknown", "damaged", "invalid")
+GENUINE, MISMATCH, UNKNOWN, DAMAGED, INVALID, ALTERED = (
+    "genuine", "mismatch", "unknown", "damaged", "invalid", "altered")
+MAX_COPY_BYTES = 8 * 1024 * 1024  # a customer copy is well under 1 MB
 
 
 @dataclass(frozen=True)
@@ -62,3 +75,26 @@ def verify(session: Session, *, number: str, seal: str) -> Verdict:
     if not check.ok:
         return Verdict(DAMAGED, number)
     return Verdict(GENUINE, slip.number, slip.sealed_at, slip.request.customer.name)
+
+
+def verify_copy(session: Session, data: bytes) -> Verdict:
+    """Check an uploaded PDF copy. DocumentError when it is no readable sealed copy."""
+    if len(data) > MAX_COPY_BYTES:
+        raise DocumentError("文件太大，不是服务单副本（上限 8 MB）。",
+                            "The file is too large to be a slip copy (limit 8 MB).")
+    payload = read_payload_from_pdf(data)
+    if payload is None:
+        raise DocumentError("这个 PDF 不是已签署的服务单副本（其中没有单据编号和校验码）。",
+                            "This PDF is not a signed slip copy (it carries no slip number "
+                            "and seal).")
+    number, seal = payload
+    if file_digest_ok(data) is False:
+        return Verdict(ALTERED, number)
+    verdict = verify(session, number=number, seal=seal)
+    if verdict.outcome != GENUINE:
+        return verdict
+    slip = session.scalar(select(Slip).where(Slip.number == number))
+    assert slip is not None and slip.seal is not None
+    if printed_facts_missing(data, number=number, seal=slip.seal, amounts=slip_amounts(slip)):
+        return Verdict(ALTERED, number)
+    return verdict
