@@ -54,6 +54,12 @@ def main() -> None:
                 shoot(page, out, f"new-request-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/verify?slip={slip.number}&seal={slip.seal}")
                 shoot(page, out, f"verify-{kind}-{lang}")
+                copy = out / "copy.pdf"  # the portal's own copy, checked by upload
+                copy.write_bytes(page.request.get(
+                    f"{site.url}/portal/slips/{slip.id}/copy.pdf").body())
+                page.set_input_files("#pdf", str(copy))
+                page.click("#verify-copy button")
+                shoot(page, out, f"verify-copy-{kind}-{lang}")
                 context.close()
         browser.close()
     print(out)

@@ -56,7 +56,7 @@ def test_a_genuine_copy_verifies(site: Site, genuine_copy: bytes):
     with httpx.Client(base_url=site.url) as anyone:
         verdict, page = outcome(anyone, genuine_copy)
     assert verdict == "genuine"
-    assert site.sealed_slip("TJPORT").number in page
+    assert site.sealed_slip("TJPORT").number in page and "copy-checked" in page
 
 
 def test_a_byte_flipped_anywhere_in_the_copy_is_reported(site: Site, genuine_copy: bytes):

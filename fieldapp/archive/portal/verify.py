@@ -15,6 +15,7 @@ recomputed.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,7 @@ class Verdict:
     customer_name: str = ""
     problem_zh: str = ""
     problem_en: str = ""
+    copy_checked: bool = False  # a PDF copy was checked too: file intact, prints the record
 
 
 def read_input(code: str, slip: str, seal: str) -> tuple[str, str]:
@@ -97,4 +99,4 @@ def verify_copy(session: Session, data: bytes) -> Verdict:
     assert slip is not None and slip.seal is not None
     if printed_facts_missing(data, number=number, seal=slip.seal, amounts=slip_amounts(slip)):
         return Verdict(ALTERED, number)
-    return verdict
+    return dataclasses.replace(verdict, copy_checked=True)
