@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from fieldapp import numbering
 from fieldapp.archive.models import ROLES, Change, DeviceToken, User
 from fieldapp.archive.security import (
     DUMMY_HASH,
@@ -18,6 +20,8 @@ from fieldapp.archive.security import (
 )
 from fieldapp.errors import FieldappError, FieldIssue, NotFound, ValidationError
 from fieldapp.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 
 class AuthError(FieldappError):
@@ -88,10 +92,30 @@ def authenticate(session: Session, *, name: str, password: str) -> User:
 def enrol_device(session: Session, *, user: User, label: str) -> tuple[DeviceToken, str]:
     """A new device token for this laptop; the plain token is returned once, never stored."""
     token = new_token()
-    device = DeviceToken(user_id=user.id, token_hash=token_digest(token), label=label[:100])
+    device = DeviceToken(user_id=user.id, token_hash=token_digest(token), label=label[:100],
+                         number_block=_free_number_block(session, user))
     session.add(device)
     session.flush()
     return device, token
+
+
+def _free_number_block(session: Session, user: User) -> int:
+    """Laptops of the same engineer must not number alike while both are offline: each
+    active laptop of an engineer takes its own block (0–8, the lowest free one); staff
+    and admin laptops share the service centre's block (9), being online at the centre,
+    where a draft that clashes is renumbered by the pull (docs/sync-protocol.md)."""
+    if user.role != "engineer" or not user.engineer_code:
+        return numbering.CENTRE_BLOCK
+    taken = set(session.scalars(
+        select(DeviceToken.number_block).join(User, User.id == DeviceToken.user_id)
+        .where(User.engineer_code == user.engineer_code, User.role == "engineer",
+               DeviceToken.revoked_at.is_(None))))
+    free = [b for b in range(numbering.CENTRE_BLOCK) if b not in taken]
+    if not free:  # more than nine laptops at once: they share, the pull's check still holds
+        log.warning("engineer %s has %d active laptops: number blocks shared",
+                    user.engineer_code, len(taken))
+        return 0
+    return free[0]
 
 
 def device_for_token(session: Session, *, token: str) -> tuple[DeviceToken, User]:

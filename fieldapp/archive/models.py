@@ -53,6 +53,8 @@ class DeviceToken(ArchiveBase):
     last_cursor: Mapped[int] = mapped_column(SeqInt, default=0)
     clock_skew_seconds: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # which hundred of each day's numbers this laptop hands out (fieldapp.numbering)
+    number_block: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Received(ArchiveBase):

@@ -46,6 +46,7 @@ class LoginOut(BaseModel):
     device_id: str
     user: UserOut
     server_time: datetime
+    number_block: int = 0  # which hundred of each day's numbers the laptop hands out
 
 
 class MeOut(BaseModel):
@@ -103,6 +104,7 @@ class PullOut(BaseModel):
     cursor: int
     more: bool
     records: list[RecordOut]
+    number_block: int = 0  # as at login; repeated so a laptop always knows its block
 
 
 class SlipOut(BaseModel):

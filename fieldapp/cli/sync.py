@@ -31,6 +31,8 @@ def _client(app: AppContext, server: str | None = None):
 def login_command(app: AppContext, server: str, user_name: str, password: str,
                   label: str | None) -> None:
     """Enrol this laptop with the archive and keep its device token."""
+    from fieldapp import numbering
+    from fieldapp.sync import state
     from fieldapp.sync.client import ArchiveClient
     from fieldapp.sync.credentials import save_token
 
@@ -38,6 +40,8 @@ def login_command(app: AppContext, server: str, user_name: str, password: str,
     with fail_on_errors(), ArchiveClient(server) as client:
         answer = client.login(user_name, password, label or socket.gethostname())
     where = save_token(app.data_dir, server, answer["token"])
+    with app.store.write() as session:  # numbers made offline from now on are this laptop's
+        state.put(session, numbering.BLOCK_KEY, str(int(answer.get("number_block") or 0)))
     app.settings.set("archive_url", server)
     app.settings.save()
     user = answer["user"]

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp import numbering
 from fieldapp.ids import NUMBER_PATTERN
 from fieldapp.numbering import SLIP, next_number
 from fieldapp.settings import Settings
@@ -175,6 +176,8 @@ def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size
         page = client.pull(cursor, page_size)
         try:
             with store.write() as session:
+                if isinstance(page.get("number_block"), int):  # before the page's numbers
+                    state.put(session, numbering.BLOCK_KEY, str(page["number_block"]))
                 report.pulled += apply_page(session, page["records"])
                 state.put(session, state.CURSOR, str(int(page["cursor"])))
         except sa_exc.IntegrityError as exc:  # the page is not stored, the cursor stays
@@ -206,6 +209,7 @@ def apply_page(session: Session, records: list[dict]) -> int:
     current = {(table, record_id): stored for table, ids in wanted.items()
                for record_id, stored in read_records(session, table, ids).items()}
     written = 0
+    block = numbering.number_block(session)
     for record, key in incoming:
         if key in local_changes:
             continue
@@ -213,7 +217,7 @@ def apply_page(session: Session, records: list[dict]) -> int:
         if stored is not None and (stored["hash"] == record.get("hash") or (
                 key[0] == "slips" and stored["row"].get("seal") is not None)):
             continue
-        _note_number(session, record)
+        _note_number(session, record, block)
         if key[0] == "slips" and stored is None:
             _renumber_local_draft(session, record)
         write_record(session, record)
@@ -249,11 +253,12 @@ def _renumber_local_draft(session: Session, record: dict) -> None:
                 number, local.number, number)
 
 
-def _note_number(session: Session, record: dict) -> None:
+def _note_number(session: Session, record: dict, block: int) -> None:
     """Never hand out a number this operator already used elsewhere (a reinstalled laptop,
-    or slips made for them at the service centre): move the local sequence past it."""
+    or slips made for them at the service centre): move the local sequence past it. A
+    number from another laptop's block cannot meet ours and moves nothing."""
     match = NUMBER_PATTERN.match(str(record["row"].get("number") or ""))
-    if match is None:
+    if match is None or not numbering.in_block(int(match["seq"]), block):
         return
     key = (match["kind"], match["code"], datetime.strptime(match["day"], "%Y%m%d").date())
     row = session.get(NumberSequence, key)

@@ -12,7 +12,6 @@ import pytest
 
 from fieldapp import reference, service_requests, slips
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.i18n import set_language
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Slip
 from fieldapp.validation import FeeLineInput
@@ -20,13 +19,6 @@ from fieldapp.validation import FeeLineInput
 # 2026-11-24 10:00 in Tianjin (a Tuesday); tests pass `now` explicitly, never the wall clock.
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 NOW = REQUESTED + timedelta(hours=6)
-
-
-@pytest.fixture(autouse=True)
-def chinese_by_default() -> Iterator[None]:
-    set_language("zh")
-    yield
-    set_language("zh")
 
 
 @pytest.fixture

@@ -39,7 +39,6 @@ store = wf.store
 world = wf.world
 repair_number = wf.repair_number
 printer_loaners = wf.printer_loaners
-chinese_by_default = wf.chinese_by_default
 
 COMPANY = CompanyInfo(name="津信达信息技术服务有限公司", hotline="022-2345 6789",
                       address="天津市和平区南京路 189 号", complaint_hotline="022-2345 6700")

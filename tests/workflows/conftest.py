@@ -17,7 +17,6 @@ LATER = REQUESTED + timedelta(days=3)  # `now` for recording steps dated in the 
 
 store = core.store
 world = core.world
-chinese_by_default = core.chinese_by_default
 draft_number = core.draft_number
 sealed_number = core.sealed_number
 

@@ -23,7 +23,7 @@ def login(body: LoginIn, session: SessionDep) -> LoginOut:
     user = crud.authenticate(session, name=body.user, password=body.password)
     device, token = crud.enrol_device(session, user=user, label=body.device_label)
     return LoginOut(token=token, device_id=str(device.id), user=user_out(user),
-                    server_time=utcnow())
+                    server_time=utcnow(), number_block=device.number_block)
 
 
 @router.get("/me", response_model=MeOut, responses=UNAUTHORIZED)

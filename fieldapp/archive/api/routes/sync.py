@@ -65,7 +65,8 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
     page = pull_page(session, actor=actor, cursor=cursor, limit=min(limit, settings.page_size))
     actor.device.last_cursor = page.cursor
     return PullOut(server_time=utcnow(), cursor=page.cursor, more=page.more,
-                   records=[RecordOut(**r) for r in page.records])
+                   records=[RecordOut(**r) for r in page.records],
+                   number_block=actor.device.number_block)
 
 
 @router.post("/check", response_model=CheckOut, responses=ERRORS)
