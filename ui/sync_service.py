@@ -15,21 +15,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.sync.backoff import Backoff
-from fieldapp.sync.client import ArchiveClient, AuthRequired, OfflineError, SyncError
 from fieldapp.sync.credentials import load_token
+from fieldapp.sync.errors import AuthRequired, OfflineError, SyncError
 from fieldapp.sync.rounds import SyncReport, run_sync_round
 from fieldapp.sync.status import SyncOverview, overview
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import ArchiveClient
 
 log = logging.getLogger("fieldapp.ui.sync")
 
 # state: local (no archive set), login (no token), syncing, ok, offline, error
-ClientFactory = Callable[[str, str | None], ArchiveClient]
+ClientFactory = Callable[[str, str | None], "ArchiveClient"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class SyncStatus:
 
 
 def _default_client(url: str, token: str | None) -> ArchiveClient:
+    from fieldapp.sync.client import ArchiveClient  # httpx: on the sync thread, not at start
+
     return ArchiveClient(url, token)
 
 

@@ -7,14 +7,16 @@ app's back, or one the archive lost, shows up here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from fieldapp.store import Store
 from fieldapp.store.models import SyncOutbox
-from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.wire import SYNC_MODELS, read_records
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import ArchiveClient
 
 KINDS = {
     "different": ("内容与档案不一致", "differs from the archive's copy"),

@@ -1,11 +1,6 @@
 """The archive's HTTP API from the laptop: one long-lived httpx.Client, short timeouts.
 
-Errors a user can act on come out as `SyncError` subclasses:
-
-    SyncError            the round could not finish (zh + en message)
-    ├── OfflineError     the archive cannot be reached (no network, server down, timeout)
-    ├── AuthRequired     no token, or the token was revoked: run `fieldapp login` again
-    └── ServerError      the archive answered with an error (4xx/5xx)
+Errors a user can act on come out as `SyncError` subclasses (`fieldapp.sync.errors`).
 """
 
 from __future__ import annotations
@@ -17,31 +12,19 @@ from typing import Any
 import httpx
 
 from fieldapp import __version__
-from fieldapp.errors import FieldappError
+from fieldapp.sync.errors import AuthRequired, OfflineError, ServerError, SyncError
+
+__all__ = ["ArchiveClient", "AuthRequired", "OfflineError", "ServerError", "SyncError"]
 
 log = logging.getLogger("fieldapp.sync")
 
 API = "/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 PROBE_TIMEOUT = httpx.Timeout(2.0, connect=2.0)
-
-
-class SyncError(FieldappError):
-    pass
-
-
-class OfflineError(SyncError):
-    pass
-
-
-class AuthRequired(SyncError):
-    pass
-
-
-class ServerError(SyncError):
-    def __init__(self, status: int, zh: str, en: str) -> None:
-        super().__init__(zh, en)
-        self.status = status
+# A push or a pull waits its turn behind other laptops' batches on a busy archive (50
+# laptops at once: up to ~2 min, docs/reliability.md "Load"); giving up sooner only sends
+# the same batch again. Connecting stays short, so "offline" is still found at once.
+EXCHANGE_TIMEOUT = httpx.Timeout(120.0, connect=3.0)
 
 
 class ArchiveClient:
@@ -113,16 +96,17 @@ class ArchiveClient:
         self._request("POST", "/auth/logout")
 
     def push(self, records: list[dict[str, Any]], client_time: datetime) -> dict[str, Any]:
-        return self._request("POST", "/sync/push",
+        return self._request("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT,
                              json={"client_time": client_time.isoformat(), "records": records})
 
     def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
-        return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
+        return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},
+                             timeout=EXCHANGE_TIMEOUT)
 
     def check(self, records: list[dict[str, str]]) -> dict[str, Any]:
         """Compare (table, id, hash) of the laptop's records with the archive's."""
         return self._request("POST", "/sync/check", json={"records": records},
-                             timeout=httpx.Timeout(120.0, connect=3.0))
+                             timeout=EXCHANGE_TIMEOUT)
 
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:

@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
@@ -26,9 +27,12 @@ from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.store.models import NumberSequence, Slip, SyncOutbox
 from fieldapp.sync import outbox, state
-from fieldapp.sync.client import ArchiveClient, SyncError
+from fieldapp.sync.errors import SyncError
 from fieldapp.sync.wire import SYNC_MODELS, read_records, write_record
 from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import ArchiveClient
 
 log = logging.getLogger("fieldapp.sync")
 
