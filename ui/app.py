@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
-from fieldapp import demo, reference
+# The core comes before Qt on purpose: once PySide6 is imported, its __feature__ import
+# hook reads the source of every module imported after it, ~90 ms of start-up for
+# SQLAlchemy and the models (docs/performance.md, "Start-up").
+from fieldapp import demo, queries, reference, workflow_lists  # noqa: F401
 from fieldapp.errors import NotFound
 from fieldapp.settings import Settings
 from fieldapp.store import Store, open_store
+from fieldapp.sync import rounds, status  # noqa: F401
+
+# isort: split
+from PySide6.QtWidgets import QApplication
+
 from ui import i18n
 from ui.main_window import MainWindow
 from ui.ops import Ops

@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.ops, self.settings, self.sync = ops, settings, sync
         self.customers: list[tuple[uuid.UUID, str]] = []
+        # workflow tabs not shown since their data changed: they load when shown
+        self._stale_pages: set[QWidget] = set()
         self.workflows = WorkflowActions(ops, settings, self)
         self._build_actions()
         self._build_lists()
@@ -112,7 +114,7 @@ class MainWindow(QMainWindow):
         self.ops.failed.connect(self._failed)
         if sync is not None:
             self.editor.sealed.connect(lambda _d: sync.sync_now("sealed"))
-            self.editor.saved.connect(self.waiting_page.refresh)
+            self.editor.saved.connect(lambda *_: self._page_changed(self.waiting_page))
             sync.changed.connect(self._show_sync)
             sync.round_finished.connect(self._sync_finished)
         self._search_timer = QTimer(self)
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         for model in self.tab_models:
             model.loaded.connect(self._update_status)
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_shown_page())
         self.tabs.currentChanged.connect(lambda _i: self._update_status())
 
     def retranslate(self) -> None:
@@ -307,10 +310,25 @@ class MainWindow(QMainWindow):
         self.today_model.set_query(slips_query(SlipFilter(since=self._local_midnight())))
         self.drafts_model.set_query(slips_query(SlipFilter(status="draft")))
         self.slips_model.set_query(slips_query(flt))
-        for page in self.workflow_pages:
-            page.refresh()
-        if self.findings_page is not None:
-            self.findings_page.refresh()
+        for page in self.lazy_pages:
+            self._page_changed(page)
+
+    @property
+    def lazy_pages(self) -> tuple[QWidget, ...]:
+        extra = (self.findings_page,) if self.findings_page is not None else ()
+        return (*self.workflow_pages, *extra)
+
+    def _page_changed(self, page: QWidget) -> None:
+        """Reload a workflow tab now if it is shown, else when it is next shown: at start
+        and after each autosave only what the engineer sees is read."""
+        self._stale_pages.add(page)
+        self._refresh_shown_page()
+
+    def _refresh_shown_page(self) -> None:
+        page = self.tabs.currentWidget()
+        if page in self._stale_pages:
+            self._stale_pages.discard(page)
+            page.refresh()  # type: ignore[attr-defined]
 
     def focus_search(self) -> None:
         self.show_lists()
@@ -336,7 +354,7 @@ class MainWindow(QMainWindow):
         if getattr(report, "pulled", 0):
             self.refresh()  # reassigned requests, new reference data
         else:
-            self.waiting_page.refresh()
+            self._page_changed(self.waiting_page)
 
     def _failed(self, exc: object) -> None:
         text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)

@@ -91,6 +91,7 @@ def test_a_sealed_slip_is_sent_at_once_and_leaves_the_waiting_list(qtbot, archiv
     e01, sync, window = desk
     _round(qtbot, sync, sync.start)
     slip = seal_a_slip(e01.store, assigned_request(e01.store, "E01").id, "E01")
+    window.tabs.setCurrentWidget(window.waiting_page)  # the engineer looks at 待同步
     window.waiting_page.refresh()
     qtbot.waitUntil(lambda: window.waiting_page.model.rowCount() == 1)
     assert window.waiting_page.model.row_at(0).label == slip.number
@@ -118,6 +119,7 @@ def test_a_refused_record_stays_visible_with_the_reason_and_the_rest_goes(
 
     assert not report.ok and report.accepted == 1
     page = window.waiting_page
+    window.tabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     row = page.model.row_at(0)
     assert (row.label, row.state) == (forged.number, "refused")

@@ -95,9 +95,9 @@ def test_open_question_and_archive_input_from_the_slip(qtbot, ops, settings, sto
     click(qtbot, dialog.promise_buttons[4])
     click(qtbot, dialog.save_button)
     page = window.questions_page
+    window.tabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: ops.pending == 0 and page.model.rowCount() == 1)
     assert page.model.row_at(0).clock_state == "on_track"
-    window.tabs.setCurrentWidget(page)
     page.view.selectRow(0)
     type_chinese(page.answer_text, "可以，下周送报价")
     click(qtbot, page.answer_button)

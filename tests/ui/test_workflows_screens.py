@@ -94,6 +94,7 @@ def test_workflow_models_pass_qtmodeltester(qtbot, qtmodeltester, ops, settings,
                                             workflow_records, page_name):  # type: ignore[no-untyped-def]
     window = main_window(qtbot, ops, settings)
     page = getattr(window, page_name)
+    window.tabs.setCurrentWidget(page)  # a workflow tab loads when it is shown
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and ops.pending == 0)
     qtmodeltester.check(page.model, force_py=True)
     page.refresh()  # a reset and a fresh page, watched by the tester
