@@ -9,6 +9,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from fieldapp import numbering
 from fieldapp.archive.cli import cli as archive_cli
 from fieldapp.archive.models import Received
 from fieldapp.cli import cli as fieldapp_cli
@@ -116,6 +117,10 @@ def test_fieldapp_login_and_sync_from_the_command_line(archive, tmp_path):
                                          "centre"], input=f"{PASSWORD}\n")
     assert login.exit_code == 0, login.output
     assert "token kept in" in login.output and (data / "device_token").exists()
+    store = open_store(data)
+    with store.read() as session:  # numbers made offline from now on are the centre's
+        assert numbering.number_block(session) == numbering.CENTRE_BLOCK
+    store.close()
     sync = runner.invoke(fieldapp_cli, [*base, "sync", "--json"])
     assert sync.exit_code == 0, sync.output
     counts = json.loads(sync.output)
