@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from fieldapp import numbering
+from fieldapp.archive.db import lock_device_enrolment
 from fieldapp.archive.models import ROLES, Change, DeviceToken, User
 from fieldapp.archive.security import (
     DUMMY_HASH,
@@ -106,6 +107,7 @@ def _free_number_block(session: Session, user: User) -> int:
     where a draft that clashes is renumbered by the pull (docs/sync-protocol.md)."""
     if user.role != "engineer" or not user.engineer_code:
         return numbering.CENTRE_BLOCK
+    lock_device_enrolment(session)
     taken = set(session.scalars(
         select(DeviceToken.number_block).join(User, User.id == DeviceToken.user_id)
         .where(User.engineer_code == user.engineer_code, User.role == "engineer",

@@ -25,6 +25,7 @@ log = logging.getLogger("fieldapp.archive.db")
 
 # Any constant; all writers that append to the change log take it (PostgreSQL only).
 CHANGE_LOCK_KEY = 0x6669656C64
+ENROL_LOCK_KEY = CHANGE_LOCK_KEY + 1
 
 
 def create_archive_engine(url: str) -> Engine:
@@ -82,6 +83,14 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def lock_device_enrolment(session: Session) -> None:
+    """Serialise logins while a laptop's number block is chosen (two laptops of one
+    engineer enrolling at the same instant must not take the same block). A key of its
+    own, so a login never waits behind the pushes holding the change-log lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ENROL_LOCK_KEY})
 
 
 def lock_change_log(session: Session) -> None:

@@ -22,6 +22,7 @@ def login(body: LoginIn, session: SessionDep) -> LoginOut:
     """Enrol a laptop: name and password in, a revocable device token out (shown once)."""
     user = crud.authenticate(session, name=body.user, password=body.password)
     device, token = crud.enrol_device(session, user=user, label=body.device_label)
+    session.commit()  # here, not in the teardown: it holds the enrolment lock (see push)
     return LoginOut(token=token, device_id=str(device.id), user=user_out(user),
                     server_time=utcnow(), number_block=device.number_block)
 
