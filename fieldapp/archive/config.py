@@ -36,6 +36,7 @@ class ArchiveSettings(BaseSettings):
     portal_lockout_failures: int = 5  # wrong passwords in a row before an account locks
     portal_lockout_minutes: int = 15
     portal_ip_failures: int = 20  # wrong passwords from one address before it is locked
+    portal_verify_per_minute: int = 30  # verify-page checks per address a minute (0: no limit)
 
     @property
     def db_url(self) -> str:

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from fieldapp.archive.portal import routes_auth, routes_forms, routes_pages, routes_verify
+from fieldapp.archive.portal.rate_limit import RateLimit
 from fieldapp.archive.portal.web import (
     PREFIX,
     FormRefused,
@@ -35,6 +36,7 @@ HEADERS = {
 
 
 def mount_portal(app: FastAPI) -> None:
+    app.state.verify_limit = RateLimit(app.state.settings.portal_verify_per_minute)
     for module in (routes_auth, routes_pages, routes_forms, routes_verify):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),

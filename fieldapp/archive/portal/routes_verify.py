@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from fieldapp.archive.portal.routes_auth import client_address
 from fieldapp.archive.portal.sessions import FORM_COOKIE, csrf_ok
 from fieldapp.archive.portal.verify import (
     INVALID,
@@ -31,6 +32,8 @@ def verify_page(request: Request, session: ReadSession, code: Field = "", slip: 
     verdict: Verdict | None = None
     problem: tuple[str, str] | None = None
     if code.strip() or slip.strip() or seal.strip():
+        if not _allowed(request):
+            return _too_many(request, code or slip, seal)
         try:
             number, digest = read_input(code, slip, seal)
             verdict = verify(session, number=number, seal=digest)
@@ -49,6 +52,8 @@ def verify_upload(request: Request, session: ReadSession,
     file digest, its seal and the facts it prints are checked against the archive."""
     if not csrf_ok(csrf, request.cookies.get(FORM_COOKIE, "")):
         raise FormRefused
+    if not _allowed(request):
+        return _too_many(request, "", "")
     problem: tuple[str, str] | None = None
     data = pdf.file.read(MAX_COPY_BYTES + 1) if pdf is not None else b""
     try:
@@ -59,3 +64,14 @@ def verify_upload(request: Request, session: ReadSession,
         verdict, problem = Verdict(INVALID), (exc.zh, exc.en)
     return render(request, "verify.html", {"verdict": verdict, "problem": problem,
                                            "code": verdict.slip_number, "seal": ""})
+
+
+def _allowed(request: Request) -> bool:
+    return request.app.state.verify_limit.allow(client_address(request))
+
+
+def _too_many(request: Request, code: str, seal: str) -> Response:
+    return render(request, "verify.html", {
+        "verdict": Verdict(INVALID), "code": code, "seal": seal,
+        "problem": ("验证次数过多，请一分钟后再试。", "Too many checks; try again in a minute.")},
+        status_code=429)
