@@ -14,7 +14,8 @@ from sqlalchemy import text
 
 from fieldapp import slips
 from fieldapp.errors import StorageError
-from fieldapp.sealing import canonical_bytes, seal_of, verify_slip
+from fieldapp.sealing import SEAL_FORMAT_1, canonical_bytes, seal_of, verify_slip
+from fieldapp.signatures import render_png_of_json
 from tests.figures import note
 
 
@@ -101,6 +102,49 @@ def test_renaming_the_customer_later_does_not_break_the_seal(store, sealed_numbe
     with store.write() as session:
         session.execute(text("UPDATE customers SET name = '天津港集团信息中心'"))
     assert verify(store, sealed_number).ok
+
+
+def other_picture(store, number, role: str) -> bytes:
+    """A well-formed signature image of other strokes (the customer's, on the engineer)."""
+    with store.read() as session:
+        slip = slips.get_slip(session, number)
+        source, target = slip.signature("customer"), slip.signature(role)
+        return render_png_of_json(source.strokes if role != "customer" else "[]",
+                                  target.pad_width, target.pad_height, scale=0.5)
+
+
+def test_a_signature_picture_swapped_for_another_is_detected(store, sealed_number):
+    tamper(store, "UPDATE signatures SET image_png = :png WHERE role = 'engineer'",
+           png=other_picture(store, sealed_number, "engineer"))
+    result = verify(store, sealed_number)
+    assert not result.ok
+    assert any("image_sha256" in en for _zh, en in result.problems), result.problems
+
+
+def reseal_in_format_1(store, number) -> None:
+    """The slip as the app sealed it before format 2: no image hashes in the document."""
+    with store.read() as session:
+        document = json.loads(slips.get_slip(session, number).seal_document)
+    document["format"] = SEAL_FORMAT_1
+    for signature in document["signatures"]:
+        del signature["image_sha256"]
+    tamper(store, "UPDATE slips SET seal_document = :d, seal = :s",
+           d=canonical_bytes(document).decode("utf-8"), s=seal_of(document))
+
+
+def test_a_slip_sealed_in_format_1_still_verifies(store, sealed_number):
+    reseal_in_format_1(store, sealed_number)
+    assert verify(store, sealed_number).ok
+
+
+def test_a_format_1_slip_checks_its_pictures_against_the_strokes(store, sealed_number):
+    reseal_in_format_1(store, sealed_number)
+    tamper(store, "UPDATE signatures SET image_png = :png WHERE role = 'customer'",
+           png=other_picture(store, sealed_number, "customer"))
+    result = verify(store, sealed_number)
+    assert not result.ok
+    assert any("image differs from the signed strokes: customer" in en
+               for _zh, en in result.problems), result.problems
 
 
 def test_an_unsealed_slip_does_not_verify(store, draft_number):
