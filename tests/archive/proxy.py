@@ -148,7 +148,11 @@ def _close_both(*sockets: socket.socket) -> None:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with SO_LINGER 0: the peer gets a TCP RST."""
+    """Close with SO_LINGER 0: the peer gets a TCP RST. SHUT_RD first wakes the other
+    pump blocked reading this socket (it sends nothing): on Linux a close() alone leaves
+    that read blocked, and the RST waited for it to time out (30 s) while the laptop
+    waited for an answer."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RD)
     sock.close()
