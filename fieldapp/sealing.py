@@ -114,13 +114,20 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
                 "signer_name": sig.signer_name,
                 "signed_at": _time(sig.signed_at),
                 "pad": [sig.pad_width, sig.pad_height],
-                "strokes": strokes_from_json(sig.strokes),
+                "strokes": _strokes(sig),
                 **({} if seal_format == SEAL_FORMAT_1 else {
                     "image_sha256": hashlib.sha256(sig.image_png or b"").hexdigest()}),
             }
             for sig in sorted(slip.signatures, key=lambda s: s.role)
         ],
     }
+
+
+def _strokes(sig: Any) -> list[list[list[int]]]:
+    """A stand-in signature may carry its strokes parsed and checked as integers already
+    (`parsed_strokes`: the archive's rules parsed them); a Signature has only the JSON."""
+    parsed = getattr(sig, "parsed_strokes", None)
+    return parsed if parsed is not None else strokes_from_json(sig.strokes)
 
 
 @dataclass
@@ -165,7 +172,11 @@ def verify_slip(slip: Slip | Any) -> Verification:
     if not isinstance(stored, dict):
         problems.append(("封存内容缺失或损坏。", "The sealed document is missing or damaged."))
         return Verification(slip.number, True, False, slip.seal, None, problems)
-    recomputed = seal_of(stored)
+    # The stored text is the canonical encoding as written: its own hash is the seal's
+    # unless it was changed (or re-encoded, which the canonical form then decides).
+    recomputed = hashlib.sha256(slip.seal_document.encode("utf-8")).hexdigest()
+    if recomputed != slip.seal:
+        recomputed = seal_of(stored)
     if recomputed != slip.seal:
         problems.append(("封存内容与封存码不符（内容被改动）。",
                          "The sealed document does not match its seal (it was changed)."))

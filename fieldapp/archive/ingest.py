@@ -38,15 +38,17 @@ from fieldapp.events import EventRecord
 from fieldapp.exchange import dict_to_values
 from fieldapp.repair import verify_repair_order
 from fieldapp.sealing import verify_slip
-from fieldapp.store.models import FeeLine, ServiceRequest, Signature, Slip
+from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import (
     ARCHIVE_MADE_TABLES,
     SYNC_MODELS,
     WRITE_ONCE_TABLES,
+    RecordValues,
     content_hash,
     insert_new_records,
     read_records,
+    record_values,
     write_record,
 )
 from fieldapp.timeutil import utcnow
@@ -151,6 +153,7 @@ class _Parsed:
     record_id: uuid.UUID | None = None
     digest: str = ""
     refusal: Outcome | None = None  # refused before any lookup
+    converted: RecordValues | None = None  # its values, once it gets that far
 
 
 def _parse(record: dict[str, Any]) -> _Parsed:
@@ -244,7 +247,9 @@ class _Batch:
                 raise TypeError("row must be an object")
             reason = self._may_write(table, row, existing)
             if reason is None:
-                reason = check_record(self.session, table, p.record, self.now, self.requests)
+                p.converted = record_values(p.record)
+                reason = check_record(self.session, table, p.record, self.now, self.requests,
+                                      p.converted)
             if reason is not None:
                 return _refused(table, raw_id, reason, digest)
             conflict: Reason | None = None
@@ -257,7 +262,7 @@ class _Batch:
                     conflict = ("conflict", verdict.zh, verdict.en)
                     log.warning("event %s kept as a conflict: %s", raw_id, verdict.en)
             if table == "slips":
-                self._verify_seal(p.record, row)
+                self._verify_seal(p.converted or record_values(p.record))
             if table == "repair_orders":
                 self._write_repair_order(p)
             else:
@@ -294,17 +299,18 @@ class _Batch:
         assert p.record_id is not None
         self.existing[(p.table, p.record_id)] = {**p.record, "hash": p.digest}
         if p.table == "service_requests":
-            values = dict_to_values(ServiceRequest, row)
+            values = p.converted.values if p.converted else dict_to_values(ServiceRequest, row)
             self.requests[p.record_id] = SimpleNamespace(**{k: values.get(k)
                                                             for k in _REQUEST_FACTS})
         elif p.table == "slips":
             self.slip_numbers[p.record_id] = str(row.get("number"))
 
-    def _verify_seal(self, record: dict[str, Any], row: dict[str, Any]) -> None:
+    def _verify_seal(self, converted: RecordValues) -> None:
         """Recompute a sealed slip's seal from exactly what will be stored; refuse the
         record if it does not hold. (The stored columns read back as these values: the
-        same columns are what a re-push's duplicate check hashes.)"""
-        values = dict_to_values(Slip, row)
+        same columns are what a re-push's duplicate check hashes.) The rules have passed:
+        the strokes they parsed are well-formed integers."""
+        values = converted.values
         if values.get("seal") is None:
             return
         amends_id = values.get("amends_slip_id")
@@ -312,15 +318,15 @@ class _Batch:
             raise _Refused(("missing", "档案中还没有这张更正单所更正的服务单，稍后重试。",
                             "The archive does not have the slip this one amends yet; it "
                             "will be sent again."))
-        lines = sorted((SimpleNamespace(**dict_to_values(FeeLine, raw))
-                        for raw in record.get("fee_lines") or []), key=lambda line: line.position)
+        lines = sorted((SimpleNamespace(**line) for line in converted.children["fee_lines"]),
+                       key=lambda line: line.position)
         slip = SimpleNamespace(
             **values, request=self.requests.get(values.get("request_id")),
             amends=SimpleNamespace(number=self.slip_numbers.get(amends_id))
             if amends_id is not None else None,
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
-            signatures=[SimpleNamespace(**dict_to_values(Signature, raw))
-                        for raw in record.get("signatures") or []])
+            signatures=[SimpleNamespace(**sig, parsed_strokes=converted.strokes(i))
+                        for i, sig in enumerate(converted.children["signatures"])])
         result = verify_slip(slip)
         if not result.ok:
             zh = "；".join(p[0] for p in result.problems)
@@ -354,7 +360,7 @@ class _Batch:
             while end < len(queue) and queue[end][0].table == queue[start][0].table:
                 end += 1
             run = queue[start:end]
-            fresh = [p.record for p, new in run if new]
+            fresh = [p.converted or p.record for p, new in run if new]
             if fresh:
                 insert_new_records(self.session, run[0][0].table, fresh)
             for p, new in run:

@@ -6,7 +6,6 @@ archive checks again because a laptop can be old, buggy or hostile.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,15 +19,13 @@ from sqlalchemy.orm import Session
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.complaints import ABOUTS, VIA, route_complaint
 from fieldapp.errors import FieldIssue
-from fieldapp.exchange import dict_to_values
 from fieldapp.group_archive import KINDS as ARCHIVE_KINDS
 from fieldapp.money import line_amount_fen
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUSES
 from fieldapp.signatures import stroke_issues
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUSES
-from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip
-from fieldapp.store.workflow_models import ArchiveEntry, Complaint
-from fieldapp.sync.wire import REFERENCE_TABLES
+from fieldapp.store.models import Engineer, ServiceRequest
+from fieldapp.sync.wire import REFERENCE_TABLES, RecordValues, record_values
 from fieldapp.validation import (
     CHANNELS,
     RESULTS,
@@ -106,19 +103,26 @@ def _issues_reason(issues: list[FieldIssue]) -> Reason | None:
     return ("invalid", "；".join(i.zh for i in issues), "; ".join(i.en for i in issues))
 
 
+_CHECKED_TABLES = ("service_requests", "slips", "complaints", "archive_entries")
+
+
 def check_record(session: Session, table: str, record: dict[str, Any], now: datetime,
-                 requests: Mapping[uuid.UUID, Any] | None = None) -> Reason | None:
+                 requests: Mapping[uuid.UUID, Any] | None = None,
+                 converted: RecordValues | None = None) -> Reason | None:
     """The core's rules for a request or slip (reference data: the database's constraints).
 
     `requests`, when given, holds every request a slip may belong to (with `requested_at`
-    and `channel`), so a batch is checked without a query per slip."""
+    and `channel`), so a batch is checked without a query per slip; `converted`, the
+    record's values when the caller has converted them already (`wire.record_values`)."""
+    if table not in _CHECKED_TABLES:
+        return None
+    converted = converted or record_values(record)
     if table == "service_requests":
-        values = dict_to_values(ServiceRequest, record["row"])
-        return _issues_reason(_request_issues(values, now))
+        return _issues_reason(_request_issues(converted.values, now))
     if table == "slips":
-        return _issues_reason(_slip_issues(session, record, now, requests))
+        return _issues_reason(_slip_issues(session, converted, now, requests))
     if table == "complaints":
-        v = dict_to_values(Complaint, record["row"])
+        v = converted.values
         issues = choice_issue("about", v.get("about", ""), ABOUTS)
         issues += choice_issue("received_via", v.get("received_via", ""), VIA)
         if not issues and v.get("routed_to") != route_complaint(v["about"]).target:
@@ -126,7 +130,7 @@ def check_record(session: Session, table: str, record: dict[str, Any], now: date
                                      "The complaint is routed to the wrong place."))
         return _issues_reason(issues)
     if table == "archive_entries":
-        v = dict_to_values(ArchiveEntry, record["row"])
+        v = converted.values
         return _issues_reason(choice_issue("kind", v.get("kind", ""), ARCHIVE_KINDS))
     return None
 
@@ -148,9 +152,9 @@ def _request_issues(v: dict[str, Any], now: datetime) -> list[FieldIssue]:
     return issues
 
 
-def _slip_issues(session: Session, record: dict[str, Any], now: datetime,
+def _slip_issues(session: Session, converted: RecordValues, now: datetime,
                  requests: Mapping[uuid.UUID, Any] | None) -> list[FieldIssue]:
-    v = dict_to_values(Slip, record["row"])
+    v = converted.values
     if requests is not None:
         request = requests.get(v.get("request_id"))
     else:
@@ -168,7 +172,7 @@ def _slip_issues(session: Session, record: dict[str, Any], now: datetime,
     times = {"requested_at": request.requested_at,
              **{f: v.get(f) for f in ("arrived_at", "started_at", "solved_at", "departed_at")}}
     issues += timeline_issues(times, now)
-    lines = [dict_to_values(FeeLine, raw) for raw in record.get("fee_lines") or []]
+    lines = converted.children["fee_lines"]
     inputs = []
     for i, line in enumerate(lines, start=1):
         quantity = Decimal(int(line["quantity_milli"])) / 1000
@@ -179,14 +183,11 @@ def _slip_issues(session: Session, record: dict[str, Any], now: datetime,
                                      f"Fee line {i}: the amount does not match quantity x price."))
         inputs.append(FeeLineInput(line["kind"], line.get("description") or "", quantity, price))
     issues += fee_line_issues(inputs)
-    signatures = [dict_to_values(Signature, raw) for raw in record.get("signatures") or []]
-    for sig in signatures:
+    signatures = converted.children["signatures"]
+    for i, sig in enumerate(signatures):
         role = sig.get("role", "")
         issues += choice_issue("role", role, SIGNER_ROLES)
-        try:
-            strokes = json.loads(sig["strokes"])
-        except (ValueError, TypeError):
-            strokes = None
+        strokes = converted.strokes(i)
         if not isinstance(strokes, list) or not all(isinstance(s, list) for s in strokes):
             issues.append(FieldIssue(f"signature.{role}", "signature_format", "签名数据格式错误。",
                                      "The signature data is malformed."))

@@ -5,6 +5,7 @@ Errors a user can act on come out as `SyncError` subclasses (`fieldapp.sync.erro
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 
 from fieldapp import __version__
 from fieldapp.sync.errors import AuthRequired, OfflineError, ServerError, SyncError
+from fieldapp.sync.wire import encode_records
 
 __all__ = ["ArchiveClient", "AuthRequired", "OfflineError", "ServerError", "SyncError"]
 
@@ -49,7 +51,7 @@ class ArchiveClient:
 
     def _request(self, method: str, path: str, *, auth: bool = True,
                  timeout: httpx.Timeout | None = None, **kwargs: Any) -> Any:
-        headers = {}
+        headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             if not self.token:
                 raise AuthRequired("尚未登录档案服务器，请先运行 fieldapp login。",
@@ -95,9 +97,15 @@ class ArchiveClient:
     def logout(self) -> None:
         self._request("POST", "/auth/logout")
 
-    def push(self, records: list[dict[str, Any]], client_time: datetime) -> dict[str, Any]:
-        return self._request("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT,
-                             json={"client_time": client_time.isoformat(), "records": records})
+    def push(self, records: list[dict[str, Any]] | bytes, client_time: datetime
+             ) -> dict[str, Any]:
+        """`records` may come encoded already (`encode_records`: the sync round encodes a
+        batch while the one before it is on the wire)."""
+        encoded = records if isinstance(records, bytes) else encode_records(records)
+        body = b"".join([b'{"client_time":', json.dumps(client_time.isoformat()).encode(),
+                         b',"records":', encoded, b"}"])
+        return self._request("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT, content=body,
+                             headers={"Content-Type": "application/json"})
 
     def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
         return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},

@@ -2,7 +2,8 @@
 
 `run_sync_round(store, settings, client)` is what `fieldapp sync` and the desktop app
 (from a worker thread) call. It never holds a database transaction while waiting on the
-network: it reads a batch, sends it, then records the answers in a short transaction.
+network: it reads a batch, sends it, then records the answers in a short transaction
+(the next batch is read while one is on the wire).
 A pulled page and the new cursor are stored in one transaction.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -28,7 +30,7 @@ from fieldapp.store import Store
 from fieldapp.store.models import NumberSequence, Slip, SyncOutbox
 from fieldapp.sync import outbox, state
 from fieldapp.sync.errors import SyncError
-from fieldapp.sync.wire import SYNC_MODELS, read_records, write_record
+from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
 from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
 
 if TYPE_CHECKING:
@@ -93,52 +95,108 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
     return report
 
 
+@dataclass
+class _Batch:
+    """Pending outbox entries and the wire form of the records they stand for."""
+
+    entries: list[outbox.Entry]
+    records: dict[tuple[str, uuid.UUID], dict]
+    read_ahead: bool  # read while the batch before it was on the wire
+    body: bytes = b"[]"  # the records of `sent`, in order, as the push's JSON array
+
+    @property
+    def sent(self) -> list[outbox.Entry]:
+        return [e for e in self.entries if (e.table, e.record_id) in self.records]
+
+    @property
+    def gone(self) -> list[outbox.Entry]:  # the row no longer exists here: nothing to send
+        return [e for e in self.entries if (e.table, e.record_id) not in self.records]
+
+    @property
+    def keys(self) -> frozenset[tuple[str, uuid.UUID]]:
+        return frozenset((e.table, e.record_id) for e in self.entries)
+
+
+def _read_batch(store: Store, size: int,
+                in_flight: frozenset[tuple[str, uuid.UUID]] = frozenset()) -> _Batch:
+    with store.read() as session:
+        entries = [e for e in outbox.pending(session, size + len(in_flight))
+                   if (e.table, e.record_id) not in in_flight][:size]
+        batch = _Batch(entries, records_for(session, entries), read_ahead=bool(in_flight))
+    batch.body = encode_records([batch.records[(e.table, e.record_id)] for e in batch.sent])
+    return batch
+
+
 def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: int,
               deadline: float) -> None:
+    """Send the outbox batch by batch, in outbox order; one batch on the wire at a time.
+
+    While a batch is on the wire (the archive checking and storing it) the next one is
+    read on a second thread: reading was a fifth of a push's time, now hidden. Should a
+    batch come back with entries unanswered (still pending), the batch read ahead is
+    dropped and read again, so those entries keep their place in the order. A batch read
+    ahead that is not full is read again too: a record changed while its previous version
+    was on the wire is queued again only when that version's answer is stored."""
     with store.read() as session:
         total = outbox.count(session, "pending")
-    for _ in range(total // batch + 2):  # bounded: each pass clears or refuses a batch
-        if time.monotonic() > deadline:
-            return
-        with store.read() as session:
-            entries = outbox.pending(session, batch)
-            records = records_for(session, entries)
-        if not entries:
-            return
-        sent = [e for e in entries if (e.table, e.record_id) in records]
-        gone = [e for e in entries if (e.table, e.record_id) not in records]
-        if gone:  # the row no longer exists here: nothing to send
-            with store.write() as session:
-                outbox.acknowledge(session, gone)
-        if not sent:
-            continue
-        sent_at = utcnow()
-        started = time.monotonic()
-        answer = client.push([records[(e.table, e.record_id)] for e in sent], sent_at)
-        _note_clock(store, report, answer, sent_at, time.monotonic() - started)
-        by_key = {(r["table"], r["id"]): r for r in answer["results"]}
-        acked, refusals = [], []
-        for entry in sent:
-            result = by_key.get((entry.table, str(entry.record_id)))
-            if result is None:
-                continue  # not answered: stays pending, sent again next time
-            if result["status"] in ("accepted", "duplicate"):
-                acked.append(entry)
-                report.accepted += result["status"] == "accepted"
-                report.duplicate += result["status"] == "duplicate"
-            else:
-                refusals.append((entry, result))
-        with store.write() as session:
-            outbox.acknowledge(session, acked)
-            for entry, result in refusals:
-                outbox.refuse(session, entry, result.get("code", ""),
-                              result.get("reason_zh", ""), result.get("reason_en", ""))
-        report.pushed += len(sent)
-        report.refused += [Refusal(e.table, str(e.record_id), r.get("code", ""),
-                                   r.get("reason_zh", ""), r.get("reason_en", ""))
-                           for e, r in refusals]
-        if len(acked) + len(refusals) == 0:
-            return  # the archive answered nothing: do not loop
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push-read") as reader:
+        upcoming = reader.submit(_read_batch, store, batch)
+        for _ in range(total // batch + 2):  # bounded: each pass clears or refuses a batch
+            if time.monotonic() > deadline:
+                return
+            current = upcoming.result()
+            if len(current.entries) < batch and current.read_ahead:
+                current = _read_batch(store, batch)
+            if not current.entries:
+                return
+            if current.gone:
+                with store.write() as session:
+                    outbox.acknowledge(session, current.gone)
+            sent = current.sent
+            upcoming = reader.submit(_read_batch, store, batch, current.keys if sent
+                                     else frozenset())
+            if not sent:
+                continue
+            sent_at = utcnow()
+            started = time.monotonic()
+            answer = client.push(current.body, sent_at)
+            round_trip = time.monotonic() - started
+            answered = _answers(answer, sent)
+            with store.write() as session:  # one durable write per batch
+                _note_clock(session, report, answer, sent_at, round_trip)
+                _record_answers(session, report, answered)
+            report.pushed += len(sent)
+            if len(answered) < len(sent):
+                upcoming = reader.submit(_read_batch, store, batch)  # in order again
+            if not answered:
+                return  # the archive answered nothing: do not loop
+
+
+def _answers(answer: dict, sent: list[outbox.Entry]) -> list[tuple[outbox.Entry, dict]]:
+    """The archive's answer for each entry sent (an entry it did not answer stays pending
+    and is sent again)."""
+    by_key = {(r["table"], r["id"]): r for r in answer["results"]}
+    found = ((entry, by_key.get((entry.table, str(entry.record_id)))) for entry in sent)
+    return [(entry, result) for entry, result in found if result is not None]
+
+
+def _record_answers(session: Session, report: SyncReport,
+                    answered: list[tuple[outbox.Entry, dict]]) -> None:
+    acked, refusals = [], []
+    for entry, result in answered:
+        if result["status"] in ("accepted", "duplicate"):
+            acked.append(entry)
+            report.accepted += result["status"] == "accepted"
+            report.duplicate += result["status"] == "duplicate"
+        else:
+            refusals.append((entry, result))
+    outbox.acknowledge(session, acked)
+    for entry, result in refusals:
+        outbox.refuse(session, entry, result.get("code", ""), result.get("reason_zh", ""),
+                      result.get("reason_en", ""))
+    report.refused += [Refusal(e.table, str(e.record_id), r.get("code", ""),
+                               r.get("reason_zh", ""), r.get("reason_en", ""))
+                       for e, r in refusals]
 
 
 def records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str, uuid.UUID],
@@ -154,7 +212,7 @@ def records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str
     return out
 
 
-def _note_clock(store: Store, report: SyncReport, answer: dict, sent_at: datetime,
+def _note_clock(session: Session, report: SyncReport, answer: dict, sent_at: datetime,
                 round_trip: float) -> None:
     try:
         server_time = datetime.fromisoformat(answer["server_time"]).astimezone(UTC)
@@ -163,9 +221,8 @@ def _note_clock(store: Store, report: SyncReport, answer: dict, sent_at: datetim
     skew = int((sent_at + timedelta(seconds=round_trip / 2) - server_time).total_seconds())
     report.clock_skew_seconds = skew
     report.clock_skew_flagged = abs(skew) > SKEW_LIMIT.total_seconds()
-    with store.write() as session:
-        state.put(session, state.CLOCK_SKEW, str(skew))
-        state.put(session, state.SERVER_TIME, iso_utc(server_time))
+    state.put(session, state.CLOCK_SKEW, str(skew))
+    state.put(session, state.SERVER_TIME, iso_utc(server_time))
     if report.clock_skew_flagged:
         log.warning("laptop clock is %d s off the archive's", skew)
 

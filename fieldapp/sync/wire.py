@@ -14,7 +14,9 @@ signatures, then its seal — the order the database's sealing triggers require.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -83,6 +85,11 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
+def encode_records(records: list[dict[str, Any]]) -> bytes:
+    """A batch of records as the JSON array a push carries (UTF-8, not escaped)."""
+    return json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _rows(session: Session, model: type[Base], ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
     table = model.__table__
     found: dict[uuid.UUID, Any] = {}
@@ -136,6 +143,34 @@ def _record_values(model: type[Base], record: dict[str, Any]) -> tuple[uuid.UUID
     if values.get("id") != record_id:
         raise ValueError("the row's id differs from the record's id")
     return record_id, values
+
+
+@dataclass
+class RecordValues:
+    """A wire record's row, and a slip's fee lines and signatures, as Python values:
+    converted once, then read by every check of the record and by the write."""
+
+    record_id: uuid.UUID
+    values: dict[str, Any]
+    children: dict[str, list[dict]]  # fee_lines, signatures; empty unless a slip
+    _strokes: dict[int, Any] = field(default_factory=dict, repr=False)
+
+    def strokes(self, index: int) -> Any:
+        """Signature `index`'s strokes, parsed from their JSON once (None: not JSON)."""
+        if index not in self._strokes:
+            try:
+                self._strokes[index] = json.loads(self.children["signatures"][index]["strokes"])
+            except (ValueError, TypeError):
+                self._strokes[index] = None
+        return self._strokes[index]
+
+
+def record_values(record: dict[str, Any]) -> RecordValues:
+    """Raises ValueError/TypeError/KeyError for a malformed record (as `write_record`)."""
+    model = SYNC_MODELS[record["table"]]
+    record_id, values = _record_values(model, record)
+    children = _child_values(record, record_id) if model is Slip else {}
+    return RecordValues(record_id, values, children)
 
 
 def _split_seal(values: dict[str, Any]) -> dict[str, Any]:
@@ -199,23 +234,26 @@ def write_record(session: Session, record: dict[str, Any]) -> None:
         session.execute(update(table).where(table.c.id == record_id).values(**seal_values))
 
 
-def insert_new_records(session: Session, table_name: str, records: list[dict[str, Any]]
-                       ) -> None:
+def insert_new_records(session: Session, table_name: str,
+                       records: list[dict[str, Any] | RecordValues]) -> None:
     """Insert records of one table that are not stored yet, in a few executemany
     statements: the same rows `write_record` would write one by one, in the same order
-    (rows, then a slip's fee lines and signatures, then its seal)."""
+    (rows, then a slip's fee lines and signatures, then its seal). Records may come
+    converted already (`record_values`)."""
     model = SYNC_MODELS[table_name]
     table = model.__table__
     rows: list[dict] = []
     seals: list[dict] = []
     children: dict[str, list[dict]] = {name: [] for name in CHILD_MODELS}
     for record in records:
-        record_id, values = _record_values(model, record)
+        converted = record if isinstance(record, RecordValues) else record_values(record)
+        values = dict(converted.values)  # _split_seal takes the seal columns out
         if model is Slip:
             seal_values = _split_seal(values)
             if seal_values:
-                seals.append({"b_id": record_id, **{f"b_{k}": v for k, v in seal_values.items()}})
-            for name, child_rows in _child_values(record, record_id).items():
+                seals.append({"b_id": converted.record_id,
+                              **{f"b_{k}": v for k, v in seal_values.items()}})
+            for name, child_rows in converted.children.items():
                 children[name] += child_rows
         rows.append(values)
     _insert_many(session, table, rows)

@@ -123,6 +123,50 @@ def test_a_change_while_a_push_is_in_flight_is_not_lost(tmp_path):
     store.close()
 
 
+def pushes_answering(store, answered_in_first_push: int, batch: int) -> list[list[str]]:
+    """The record ids of each push of a round whose first answer leaves some out."""
+    pushes: list[list[str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/sync/push"):
+            records = json.loads(request.content)["records"]
+            pushes.append([r["id"] for r in records])
+            if len(pushes) == 1:
+                records = records[:answered_in_first_push]
+            results = [{"table": r["table"], "id": r["id"], "hash": r["hash"],
+                        "status": "accepted"} for r in records]
+            return httpx.Response(200, json={"server_time": iso_utc(utcnow()),
+                                             "results": results})
+        return httpx.Response(200, json={"server_time": iso_utc(utcnow()), "cursor": 0,
+                                         "more": False, "records": []})
+
+    with ArchiveClient("http://archive.test", "t", transport=httpx.MockTransport(answer)) as c:
+        run_sync_round(store, None, c, push_batch=batch)
+    return pushes
+
+
+def test_batches_go_in_outbox_order_while_the_next_is_read_ahead(tmp_path):
+    store = open_store(tmp_path)
+    fill_demo(store, requests=4)
+    with store.read() as session:
+        order = [str(e.record_id) for e in outbox.pending(session, 10_000)]
+    pushes = pushes_answering(store, answered_in_first_push=10, batch=10)
+    assert [i for push in pushes for i in push] == order
+    with store.read() as session:
+        assert outbox.count(session) == 0
+    store.close()
+
+
+def test_records_left_unanswered_keep_their_place_before_the_batch_read_ahead(tmp_path):
+    store = open_store(tmp_path)
+    fill_demo(store, requests=4)
+    pushes = pushes_answering(store, answered_in_first_push=3, batch=10)
+    assert pushes[1][:7] == pushes[0][3:]  # sent again first, not after the next batch
+    with store.read() as session:
+        assert outbox.count(session) == 0
+    store.close()
+
+
 def test_backoff_grows_to_its_cap_and_resets():
     backoff = Backoff(base=1, cap=10)
     ceilings = []

@@ -6,7 +6,8 @@ Part of the suite (``python -m tests.benchmarks``); alone:
 
 For n sealed slips (a cached demo store with n * 8/5 requests, copied so every push starts
 from a full outbox), on a fresh archive on SQLite and, when it answers, PostgreSQL (a
-database of its own, dropped afterwards): the time `run_sync_round` takes to push
+database of its own, dropped afterwards), served by `fieldapp-archive serve` in its own
+process: the time `run_sync_round` takes to push
 everything (requests, slips with fee lines and signatures, reference data), against
 POSTing the very same request bodies to the push endpoint without a token (read and
 parsed, then refused: the cost of HTTP + JSON alone). Then an empty sync round (nothing
@@ -36,9 +37,9 @@ from fieldapp.sync.rounds import PUSH_BATCH, records_for, run_sync_round
 from fieldapp.timeutil import utcnow
 from tests.archive.servers import (
     PASSWORD,
+    ArchiveProcess,
     postgres_database,
     postgres_reason,
-    run_archive,
     sqlite_url,
 )
 from tests.benchmarks.common import Row
@@ -61,10 +62,22 @@ def archive_db(kind: str, folder: Path) -> Iterator[str]:
             yield url
 
 
+@contextmanager
+def archive_process(url: str) -> Iterator[ArchiveProcess]:
+    """`fieldapp-archive serve` in a process of its own, as deployed: the laptop and the
+    archive do not share an interpreter (nor its GIL), though here they share the cores."""
+    archive = ArchiveProcess(url)
+    try:
+        archive.start()
+        yield archive
+    finally:
+        archive.close()
+
+
 def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
     """One push of a full outbox to a fresh archive; then the empty rounds."""
     laptop = copy_store(source, folder / "laptop")
-    with archive_db(kind, folder) as url, run_archive(url) as archive:
+    with archive_db(kind, folder) as url, archive_process(url) as archive:
         archive.add_user("centre", "staff")
         store = open_store(laptop)
         try:

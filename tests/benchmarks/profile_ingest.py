@@ -1,7 +1,7 @@
 """Profile the archive's ingest in-process: a cached demo store's whole outbox through
 `ingest_batch` (batches of PUSH_BATCH) into a fresh SQLite archive, under cProfile.
 
-    .venv/bin/python -m tests.benchmarks.profile_ingest [requests=1600] [--top 40]
+    .venv/bin/python -m tests.benchmarks.profile_ingest [requests=1600] [cumulative|tottime]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def main() -> None:
         db.close()
     print(f"{len(ordered)} records ({slips} slips) in {seconds:.2f} s: "
           f"{slips / seconds:.0f} slips/s, {len(ordered) / seconds:.0f} records/s")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler).sort_stats(*(sys.argv[2:3] or ["cumulative"])).print_stats(45)
 
 
 if __name__ == "__main__":
