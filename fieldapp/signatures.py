@@ -42,7 +42,7 @@ def stroke_issues(strokes: Strokes, width: int, height: int, field: str) -> list
     """What is wrong with these strokes as a signature (empty list: nothing)."""
     if width <= 0 or height <= 0:
         return [FieldIssue(field, "pad_size", "签名板尺寸无效。", "The pad size is invalid.")]
-    points = [p for stroke in strokes for p in stroke]
+    points = list(itertools.chain.from_iterable(strokes))
     if len(points) < MIN_POINTS:
         return [FieldIssue(field, "signature_empty", "请先签名。", "Please sign first.")]
     if len(points) > MAX_POINTS:
@@ -50,9 +50,10 @@ def stroke_issues(strokes: Strokes, width: int, height: int, field: str) -> list
             FieldIssue(field, "signature_too_long", "签名数据过大，请清除后重签。",
                        "The signature is too large; clear it and sign again.")
         ]
-    # Whole columns at a time (the archive checks every pushed signature: ~1000 points).
-    if any(len(point) != 4 for point in points) or not {
-            type(v) for v in itertools.chain.from_iterable(points)} <= {int}:
+    # Whole columns at a time, in C (map, zip, min, max), no Python loop per value: the
+    # archive checks every pushed signature (~1000 points, 4,000 values).
+    if set(map(len, points)) != {4} or not set(
+            map(type, itertools.chain.from_iterable(points))) <= {int}:
         return [FieldIssue(field, "signature_format", "签名数据格式错误。",
                            "The signature data is malformed.")]
     xs, ys, ts, ps = zip(*points, strict=True)
