@@ -212,11 +212,11 @@ class _Batch:
         for table, ids in ids_of.items():
             for record_id, record in read_records(self.session, table, ids).items():
                 self.existing[(table, record_id)] = record
-        all_ids = [i for ids in ids_of.values() for i in ids]
-        for chunk in _chunks(all_ids):
-            self.received.update(self.session.execute(
-                select(Received.table_name, Received.record_id, Received.content_hash)
-                .where(Received.record_id.in_(chunk))).all())
+        for table, ids in ids_of.items():  # by (table, id): what ix_archive_received_record
+            for chunk in _chunks(ids):     # indexes (by id alone, every batch read it all)
+                self.received.update(self.session.execute(
+                    select(Received.table_name, Received.record_id, Received.content_hash)
+                    .where(Received.table_name == table, Received.record_id.in_(chunk))).all())
         request_ids, amended_ids = set(), set()
         for p in parsed:
             row = p.record.get("row")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import sqlite3
@@ -87,4 +88,15 @@ def machine() -> dict[str, object]:
         pass
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": memory,
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform()}
+            "platform": platform.platform(), "libraries": libraries()}
+
+
+def libraries() -> dict[str, str]:
+    """Versions of what the figures depend on most (a fresh install may pick newer ones)."""
+    out = {}
+    for name in ("SQLAlchemy", "PySide6_Essentials", "reportlab", "fastapi", "uvicorn", "psycopg"):
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
