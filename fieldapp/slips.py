@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fieldapp.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.numbering import SLIP, next_number
@@ -201,4 +201,6 @@ def print_count(session: Session, slip: Slip) -> int:
 
 
 def get_slip(session: Session, number_or_id: str | uuid.UUID) -> Slip:
-    return by_number_or_id(session, Slip, number_or_id, what_zh="服务单", what_en="slip")
+    # with its request in the same statement: every check of an edit reads its times
+    return by_number_or_id(session, Slip, number_or_id, what_zh="服务单", what_en="slip",
+                           options=(joinedload(Slip.request),))
