@@ -245,11 +245,11 @@ class _Batch:
             row = p.record.get("row")
             if not isinstance(row, dict):
                 raise TypeError("row must be an object")
+            p.converted = converted = record_values(p.record)  # once, for every use below
             reason = self._may_write(table, row, existing)
             if reason is None:
-                p.converted = record_values(p.record)
                 reason = check_record(self.session, table, p.record, self.now, self.requests,
-                                      p.converted)
+                                      converted)
             if reason is not None:
                 return _refused(table, raw_id, reason, digest)
             conflict: Reason | None = None
@@ -262,12 +262,12 @@ class _Batch:
                     conflict = ("conflict", verdict.zh, verdict.en)
                     log.warning("event %s kept as a conflict: %s", raw_id, verdict.en)
             if table == "slips":
-                self._verify_seal(p.converted or record_values(p.record))
+                self._verify_seal(converted)
             if table == "repair_orders":
                 self._write_repair_order(p)
             else:
                 self.queue.append((p, existing is None))
-            self._remember(p, row)
+            self._remember(p, row, converted)
             if conflict is not None:
                 return Outcome(table, raw_id, "accepted", digest, *conflict)
         except _Refused as refused:
@@ -294,13 +294,12 @@ class _Batch:
                     "This record is written once and cannot change (record a new one).")
         return None
 
-    def _remember(self, p: _Parsed, row: dict[str, Any]) -> None:
+    def _remember(self, p: _Parsed, row: dict[str, Any], converted: RecordValues) -> None:
         """Later records of this batch see this one as stored."""
         assert p.record_id is not None
         self.existing[(p.table, p.record_id)] = {**p.record, "hash": p.digest}
         if p.table == "service_requests":
-            values = p.converted.values if p.converted else dict_to_values(ServiceRequest, row)
-            self.requests[p.record_id] = SimpleNamespace(**{k: values.get(k)
+            self.requests[p.record_id] = SimpleNamespace(**{k: converted.values.get(k)
                                                             for k in _REQUEST_FACTS})
         elif p.table == "slips":
             self.slip_numbers[p.record_id] = str(row.get("number"))

@@ -215,12 +215,12 @@ def write_record(session: Session, record: dict[str, Any]) -> None:
     table_name = record["table"]
     model = SYNC_MODELS[table_name]
     table = model.__table__
-    record_id, values = _record_values(model, record)
+    converted = record_values(record)
+    record_id, values, children = converted.record_id, converted.values, converted.children
     exists = session.scalar(select(table.c.id).where(table.c.id == record_id)) is not None
     if exists and table_name in WRITE_ONCE_TABLES:
         return  # written once; the callers refuse different content before this
     seal_values = _split_seal(values) if model is Slip else {}
-    children = _child_values(record, record_id) if model is Slip else {}
     if exists:
         session.execute(update(table).where(table.c.id == record_id).values(**values))
     else:
