@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp import reference, service_requests, slips
+from fieldapp.errors import FieldappError, NotFound
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, Engineer
 from fieldapp.timeutil import utcnow
@@ -102,10 +104,35 @@ class DemoWorld:
     devices: list[Device]
 
 
+class DemoAlreadyLoaded(FieldappError):
+    """The store already holds the demo customers: a second run adds nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("演示数据已在本地库中，未重复添加。",
+                         "The demo data is already in the local store; nothing was added.")
+
+
+def has_demo_data(session: Session) -> bool:
+    codes = [code for code, *_ in CUSTOMERS]
+    return session.scalar(select(Customer.id).where(Customer.code.in_(codes)).limit(1)) is not None
+
+
+def _engineer(session: Session, index: int, code: str, name: str, skills: list[str]
+              ) -> Engineer:
+    """The demo engineer, or the one already there with that code (the laptop's own
+    operator set up as E01, say), so the demo never clashes with a code in use."""
+    try:
+        return reference.engineer_by_code(session, code)
+    except NotFound:
+        return reference.create_engineer(session, code=code, name=name,
+                                         phone=f"1380022{index:04d}", skills=skills)
+
+
 def _reference_data(session: Session, today: date) -> DemoWorld:
-    engineers = [reference.create_engineer(session, code=c, name=n, phone=f"1380022{i:04d}",
-                                           skills=s)
-                 for i, (c, n, s) in enumerate(ENGINEERS)]
+    if has_demo_data(session):
+        raise DemoAlreadyLoaded
+    engineers = [_engineer(session, i, code, name, skills)
+                 for i, (code, name, skills) in enumerate(ENGINEERS)]
     customers, devices = [], []
     for ci, (code, name, group, manager, address, in_city) in enumerate(CUSTOMERS):
         customer = reference.create_customer(session, code=code, name=name, is_group=group,
@@ -200,6 +227,8 @@ def fill_demo(store: Store, *, requests: int = 40, seed: int = 7,
               progress: Callable[[int, int], None] | None = None,
               progress_every: int = 10_000) -> int:
     """Fill the store with demo data; returns the number of requests made.
+
+    Raises `DemoAlreadyLoaded` (and changes nothing) when the demo customers are there.
 
     `progress(done, total)` is called after every `progress_every` requests (and at the
     end), each time after a committed batch.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -60,26 +61,36 @@ class App:
         dialog = SetupDialog(self.settings, first_start=first_start, parent=self.window)
         dialog.accepted.connect(lambda: self._setup_done(dialog))
         if first_start:
+            # The dialog is the only window: closing it would end the app (Qt quits when
+            # the last window closes) before the main window is there.
+            QApplication.setQuitOnLastWindowClosed(False)
             dialog.rejected.connect(QApplication.quit)
         self.setup_dialog = dialog
         dialog.open()
 
     def _setup_done(self, dialog: SetupDialog) -> None:
         settings, wants_demo = self.settings, dialog.wants_demo
+        first_start = self.window is None
+        if first_start:
+            self.show_main()  # at once: the lists fill when the setup work is done
+            assert self.window is not None
+            if wants_demo:
+                self.window.status.setText(i18n.tr("setup.loading_demo"))
 
         def work(session: object) -> None:
-            if wants_demo:
-                demo.fill_demo(self.store, requests=DEMO_REQUESTS)
+            # the operator's own record first, so the demo reuses it rather than clash
             ensure_engineer(self.store, settings)
+            if wants_demo:
+                with contextlib.suppress(demo.DemoAlreadyLoaded):
+                    demo.fill_demo(self.store, requests=DEMO_REQUESTS)
 
         # fill_demo and ensure_engineer open their own sessions; this op only sequences them
-        self.ops.write(lambda _s: work(_s), lambda _r: self._after_setup())
+        self.ops.write(lambda _s: work(_s), lambda _r: self._after_setup(first_start))
 
-    def _after_setup(self) -> None:
-        if self.window is None:
-            self.show_main()
-        else:
-            self.window.refresh()
+    def _after_setup(self, first_start: bool) -> None:
+        assert self.window is not None
+        self.window.refresh()
+        if not first_start:
             self.window.retranslate()
             self.sync.sync_now("settings")  # the archive address may have changed
 
@@ -89,6 +100,7 @@ class App:
         window.settings_requested.connect(lambda: self.open_setup(first_start=False))
         self.window = window
         window.show()
+        QApplication.setQuitOnLastWindowClosed(True)
         self.sync.start()  # at start: push what waits, pull what was assigned meanwhile
 
     def toggle_language(self) -> None:

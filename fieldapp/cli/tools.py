@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
-from fieldapp.demo import fill_demo
+from fieldapp.demo import DemoAlreadyLoaded, fill_demo
 from fieldapp.errors import NotFound
 from fieldapp.sealing import verify_slip
 from fieldapp.service_requests import get_request
@@ -29,8 +29,12 @@ def demo_command(app: AppContext, count: int, seed: int) -> None:
         click.echo(t(f"已生成 {done}/{total} 个请求…", f"{done}/{total} requests made…"))
 
     with fail_on_errors():
-        fill_demo(app.store, requests=count, seed=seed,
-                  progress=report if count >= 10_000 else None)
+        try:
+            fill_demo(app.store, requests=count, seed=seed,
+                      progress=report if count >= 10_000 else None)
+        except DemoAlreadyLoaded as exc:
+            click.echo(str(exc))  # running it again is fine: nothing to do
+            return
     click.echo(t(f"已生成 {count} 个演示服务请求（数据目录：{app.data_dir}）。",
                  f"Made {count} demo service requests (data folder: {app.data_dir})."))
 

@@ -1,0 +1,50 @@
+"""Demo data is safe to ask for again, and never clashes with the laptop's own engineer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from fieldapp import reference
+from fieldapp.cli import cli
+from fieldapp.demo import DemoAlreadyLoaded, fill_demo
+from fieldapp.store import Store
+from fieldapp.store.models import ServiceRequest
+
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
+def request_count(store: Store) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(ServiceRequest)) or 0
+
+
+def test_a_second_demo_adds_nothing_and_says_so(store: Store) -> None:
+    fill_demo(store, requests=8, now=NOW)
+    with pytest.raises(DemoAlreadyLoaded):
+        fill_demo(store, requests=8, now=NOW)
+    assert request_count(store) == 8
+
+
+def test_the_demo_keeps_an_engineer_already_set_up_with_a_demo_code(store: Store) -> None:
+    with store.write() as session:
+        reference.create_engineer(session, code="E01", name="张三")
+    fill_demo(store, requests=8, now=NOW)
+    with store.read() as session:
+        assert reference.engineer_by_code(session, "E01").name == "张三"
+        assert {e.code for e in reference.list_engineers(session)} == {"E01", "E02", "E03",
+                                                                        "E07"}
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "演示数据已在本地库中"),
+                                             ("en", "demo data is already")])
+def test_running_the_demo_command_twice_is_one_calm_line(tmp_path, lang, said) -> None:
+    runner = CliRunner()
+    args = ["--data-dir", str(tmp_path), "--lang", lang, "demo", "--requests", "8"]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0
+    assert said in again.output and len(again.output.strip().splitlines()) == 1
