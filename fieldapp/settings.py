@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from fieldapp.errors import PathError
+from fieldapp.files import write_file
 
 log = logging.getLogger("fieldapp.settings")
 
@@ -54,13 +56,15 @@ class Settings:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
-        if path.exists():
-            try:
-                loaded = json.loads(path.read_text("utf-8"))
-                if isinstance(loaded, dict):
-                    self._values = loaded
-            except (OSError, ValueError) as exc:
-                log.warning("settings file unreadable, using defaults: %s", exc)
+        try:
+            loaded = json.loads(path.read_text("utf-8"))
+        except (FileNotFoundError, NotADirectoryError):
+            return  # not saved yet (or no data folder: opening the store says so)
+        except (OSError, ValueError) as exc:
+            log.warning("settings file unreadable, using defaults: %s", exc)
+            return
+        if isinstance(loaded, dict):
+            self._values = loaded
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Settings:
@@ -78,11 +82,11 @@ class Settings:
         self._values[key] = value
 
     def save(self) -> None:
-        """Write atomically: a crash mid-save leaves the old file, never half a file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as f:
-            json.dump(self._values, f, ensure_ascii=False, indent=2, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        """Write atomically: a crash mid-save leaves the old file, never half a file; a
+        folder or disk that refuses raises PathError naming the file."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PathError.from_os_error(exc, self.path.parent, action="folder") from exc
+        text = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
+        write_file(self.path, text.encode("utf-8"))

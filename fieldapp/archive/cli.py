@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from fieldapp.archive import crud
 from fieldapp.archive.config import ArchiveSettings, normalise_url
-from fieldapp.archive.db import Database, create_archive_engine, init_schema
+from fieldapp.archive.db import Database, backup_sqlite, create_archive_engine, init_schema
 from fieldapp.archive.importer import KINDS, import_reference, read_file
 from fieldapp.archive.models import ROLES
 from fieldapp.errors import FieldappError
@@ -28,7 +27,10 @@ class Fail(click.ClickException):
 @contextmanager
 def _database(ctx: click.Context) -> Iterator[Database]:
     settings: ArchiveSettings = ctx.obj
-    engine = create_archive_engine(settings.db_url)
+    try:
+        engine = create_archive_engine(settings.db_url)
+    except FieldappError as exc:  # a --db file the OS refuses: one line naming it
+        raise Fail(f"{exc.en} / {exc.zh}") from exc
     try:
         init_schema(engine)
         yield Database(engine)
@@ -206,14 +208,10 @@ def backup(ctx: click.Context, target: Path) -> None:
                    "`pg_dump -Fc -f archive.dump DBNAME` (docs/archive.md).")
     if target.exists():
         raise Fail(f"{target} exists; choose a new file")
-    source = sqlite3.connect(str(url.database))
     try:
-        dest = sqlite3.connect(str(target))
-        with dest:
-            source.backup(dest)
-        dest.close()
-    finally:
-        source.close()
+        backup_sqlite(Path(str(url.database)), target)  # whole, or nothing left behind
+    except FieldappError as exc:
+        raise Fail(f"{exc.en} / {exc.zh}") from exc
     click.echo(f"backup written to {target}")
 
 

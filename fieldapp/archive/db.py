@@ -6,7 +6,11 @@ history. `Database` hands out one session per request.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -18,7 +22,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldapp.store.engine import create_sqlite_engine
+from fieldapp.errors import PathError, StorageError
+from fieldapp.files import prepare_folder
+from fieldapp.store.engine import create_sqlite_engine, storage_error_from
 from fieldapp.store.migrate import upgrade as upgrade_core
 
 log = logging.getLogger("fieldapp.archive.db")
@@ -34,7 +40,8 @@ def create_archive_engine(url: str) -> Engine:
         if not parsed.database:
             raise ValueError("an in-memory SQLite archive is not supported; give a file")
         path = Path(parsed.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # a file in the way, a read-only disk, no permission: a PathError naming the file
+        prepare_folder(path.parent, action="database", named=path)
         return create_sqlite_engine(path)
     # Up to 40 connections: FastAPI runs the (synchronous) routes on anyio's thread pool of
     # 40, so a request thread never waits for a connection. With a pool smaller than that,
@@ -43,6 +50,27 @@ def create_archive_engine(url: str) -> Engine:
     # (tests/archive/test_load.py). The timeout is a last resort, not a queue.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30,
                          pool_timeout=120)
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    """An online copy of the SQLite archive `source` into `target`, a new file: made
+    whole or removed again; what the OS or SQLite refuses raises a FieldappError naming
+    the file."""
+    if not source.is_file():
+        raise PathError.from_os_error(FileNotFoundError(errno.ENOENT, "missing"), source,
+                                      action="read")
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:  # it exists, a missing folder, read-only, no permission
+        raise PathError.from_os_error(exc, target) from exc
+    try:
+        with contextlib.closing(sqlite3.connect(source)) as src, \
+                contextlib.closing(sqlite3.connect(target)) as dest:
+            src.backup(dest)
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        known = storage_error_from(exc, target)
+        raise known or StorageError(f"备份失败：{exc}", f"The backup failed: {exc}") from exc
 
 
 def _archive_config() -> Config:

@@ -18,6 +18,7 @@ from fieldapp.archive.reports import (
 from fieldapp.archive.reports.export import export_report
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.errors import FieldappError
+from fieldapp.files import write_file
 from fieldapp.store.models import Customer
 
 
@@ -115,8 +116,13 @@ def export(ctx: click.Context, report_id: str, output: Path, lang: str) -> None:
     if fmt not in ("pdf", "csv"):
         raise click.ClickException(
             "the output must end in .pdf or .csv / 输出文件须为 .pdf 或 .csv")
+    from fieldapp.archive.cli import Fail
+
     with _database(ctx) as db, db.read() as session:
         report = get_report(session, report_id)
         data = export_report(report, fmt, lang, company=_company(ctx))  # type: ignore[arg-type]
-    output.write_bytes(data)
+    try:
+        write_file(output, data)  # whole or not at all
+    except FieldappError as exc:
+        raise Fail(f"{exc.en} / {exc.zh}") from exc
     click.echo(f"{output} written ({len(data)} bytes)")

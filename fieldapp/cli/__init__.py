@@ -7,19 +7,31 @@ chosen language (--lang, or the settings' language; Chinese by default).
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from fieldapp import __version__
-from fieldapp.cli.context import AppContext, UserError, fail_on_errors, t
+from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.records import requests_group, slips_group
 from fieldapp.cli.sync import login_command, logout_command, sync_command
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
+from fieldapp.files import prepare_folder
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", type=click.Path(file_okay=False), envvar="FIELDAPP_DATA_DIR",
+class _OneLineErrors(click.Group):
+    """Every command, and the data folder's set-up before it, runs under
+    `fail_on_errors`: a known failure or an OS refusal is one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with fail_on_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_OneLineErrors, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=PathParam(file_okay=False), envvar="FIELDAPP_DATA_DIR",
               help="Folder of the local store (default: the user data folder).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of messages (default: from settings, else zh).")
@@ -42,6 +54,7 @@ def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: b
 
 
 def _start_desktop(app: AppContext) -> None:
+    prepare_folder(app.data_dir)  # a folder the OS refuses fails here, before any window
     try:
         from ui.app import run
     except ImportError as exc:

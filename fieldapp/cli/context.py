@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, PathError
 from fieldapp.i18n import pick, set_language
 from fieldapp.paths import data_dir as resolve_data_dir
 from fieldapp.settings import Settings
@@ -52,13 +52,26 @@ class UserError(click.ClickException):
         click.echo(f"{pick('错误', 'Error')}: {self.format_message()}", err=True)
 
 
+class PathParam(click.Path):
+    """A path as typed, checked by nobody but the command that opens it, which says in
+    the user's language what the OS refused (click's own checks answer in English, on
+    several lines, and only some of the cases)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        return self.coerce_path_result(value)
+
+
 @contextmanager
 def fail_on_errors() -> Iterator[None]:
-    """Turn a FieldappError into a one-line message and a non-zero exit."""
+    """Turn a FieldappError into a one-line message and a non-zero exit; so too an
+    OSError that reached here unworded (PathError words it by errno, naming its path)."""
     try:
         yield
     except FieldappError as exc:
         raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(str(PathError.from_os_error(exc, action="access"))) from exc
 
 
 def echo_json(data: Any) -> None:

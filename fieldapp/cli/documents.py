@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from fieldapp.cli.context import AppContext, fail_on_errors, pass_app, t
+from fieldapp.cli.context import AppContext, PathParam, fail_on_errors, pass_app, t
 from fieldapp.documents.copies import print_copy, save_copy
 from fieldapp.documents.workflow_copies import KINDS, is_workflow_key, render_document
+from fieldapp.files import write_file
 
 LAYOUT = click.option("--layout", type=click.Choice(["a4", "receipt"]), default=None,
                       help="A4 page or 80 mm receipt roll (default: from settings).")
@@ -20,7 +21,7 @@ COPY = click.option("--copy", "copy_kind", type=click.Choice(["customer", "compa
 
 @click.command("pdf")
 @click.argument("number")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+@click.option("-o", "--output", type=PathParam(dir_okay=False), required=True,
               help="PDF file to write.")
 @LAYOUT
 @COPY
@@ -41,10 +42,7 @@ def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
                 chosen = "a4"  # the return copy and the complaint report are A4 only
             pdf = render_document(app.store, number, app.settings, kind=kind,
                                   repair=repair_number, layout=chosen, copy=copy_kind)
-            path = Path(output)
-            tmp = path.with_suffix(path.suffix + ".part")
-            tmp.write_bytes(pdf)
-            tmp.replace(path)
+            write_file(Path(output), pdf)
         else:
             save_copy(app.store, number, app.settings, Path(output), layout=chosen,
                       copy=copy_kind)

@@ -9,8 +9,16 @@ import click
 from sqlalchemy import select
 
 from fieldapp import exchange
-from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
+from fieldapp.cli.context import (
+    AppContext,
+    PathParam,
+    echo_json,
+    fail_on_errors,
+    pass_app,
+    t,
+)
 from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.files import read_file, write_file
 from fieldapp.i18n import current_language
 from fieldapp.money import format_yuan
 from fieldapp.queries import SlipFilter, list_requests, list_slips
@@ -161,7 +169,7 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
 
 @slips_group.command("export")
 @click.argument("numbers", nargs=-1)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+@click.option("-o", "--output", type=PathParam(dir_okay=False), required=True,
               help="JSON file to write ('-' for standard output).")
 @pass_app
 def slips_export(app: AppContext, numbers: tuple[str, ...], output: str) -> None:
@@ -173,19 +181,20 @@ def slips_export(app: AppContext, numbers: tuple[str, ...], output: str) -> None
     if output == "-":
         click.echo(text)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        with fail_on_errors():
+            write_file(Path(output), text.encode("utf-8"))
         click.echo(t(f"已导出 {len(chosen)} 张服务单到 {output}。",
                      f"Exported {len(chosen)} slips to {output}."))
 
 
 @slips_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=PathParam(dir_okay=False))
 @pass_app
 def slips_import(app: AppContext, file: str) -> None:
     """Import a JSON export; records already here are skipped, nothing half-imported."""
     with fail_on_errors():
         try:
-            data = json.loads(Path(file).read_text(encoding="utf-8"))
+            data = json.loads(read_file(Path(file)).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise ValidationError([FieldIssue("file", "not_json", f"文件不是有效的 JSON：{exc}",
                                               f"The file is not valid JSON: {exc}")]) from exc

@@ -9,6 +9,7 @@ import click
 from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
 from fieldapp.demo import DemoAlreadyLoaded, fill_demo
 from fieldapp.errors import NotFound
+from fieldapp.files import read_file
 from fieldapp.sealing import verify_slip
 from fieldapp.service_requests import get_request
 from fieldapp.sla import label as sla_label
@@ -48,11 +49,11 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
     file_intact: bool | None = None
     with fail_on_errors():
         number, claimed_seal, copy = target, None, None
-        if target.lower().endswith(".pdf") and Path(target).exists():
+        if target.lower().endswith(".pdf"):  # a file: read it, or say why not
             from fieldapp.documents.payload import file_digest_ok
 
-            copy = Path(target).read_bytes()
-            number, claimed_seal = _payload_from_pdf(Path(target))
+            copy = read_file(Path(target))
+            number, claimed_seal = _payload_from_pdf(Path(target), copy)
             file_intact = file_digest_ok(copy)
         with app.store.read() as session:
             slip = get_slip(session, number)
@@ -90,10 +91,10 @@ def _not_printed(copy: bytes, slip: Slip) -> list[str]:
                                  amounts=slip_amounts(slip))
 
 
-def _payload_from_pdf(path: Path) -> tuple[str, str]:
+def _payload_from_pdf(path: Path, data: bytes) -> tuple[str, str]:
     from fieldapp.documents import read_payload_from_pdf
 
-    payload = read_payload_from_pdf(path)
+    payload = read_payload_from_pdf(data)
     if payload is None:
         raise NotFound(f"{path} 中没有 fieldapp 服务单信息。",
                        f"{path} carries no fieldapp slip information.")

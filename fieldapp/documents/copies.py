@@ -11,6 +11,7 @@ from pathlib import Path
 from fieldapp.documents.printing import print_pdf
 from fieldapp.documents.slip_pdf import render_slip_pdf
 from fieldapp.documents.views import company_info, slip_document
+from fieldapp.files import write_file
 from fieldapp.i18n import Language, current_language
 from fieldapp.settings import Settings
 from fieldapp.slips import get_slip, record_print
@@ -31,9 +32,7 @@ def save_copy(store: Store, number: str, settings: Settings, path: Path, *,
               layout: str = "a4", copy: str = "customer",
               language: Language | None = None) -> None:
     pdf = render_copy(store, number, settings, layout=layout, copy=copy, language=language)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(pdf)
-    tmp.replace(path)
+    write_file(path, pdf)  # whole or not at all; a refused folder or full disk: PathError
     with store.write() as session:
         record_print(session, get_slip(session, number), copies=1, copy_kind=copy,
                      layout=layout, destination=str(path.name))

@@ -6,12 +6,18 @@
   (送修返还单);
 * ``C-…`` a complaint: its feedback report (投诉反馈报告; the complaint must be closed);
 * anything else is a loaner: its asset tag with ``repair=P-…`` (that repair's loan, else
-  the latest loan), or the id of the ``loaner.issued`` event.
+  the latest loan), or the id of the ``loaner.issued`` event; a key that is none of
+  these is told as a slip not found (a mistyped slip number, most likely).
 
 Slips (``S-…``) stay with `copies.py` (they are counted in the print log).
 """
 
 from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fieldapp.complaints import get_complaint
 from fieldapp.documents.errors import DocumentError
@@ -28,10 +34,12 @@ from fieldapp.documents.workflow_views import (
     repair_intake_document,
     repair_return_document,
 )
+from fieldapp.errors import NotFound
 from fieldapp.i18n import Language, current_language
 from fieldapp.repair import get_repair
 from fieldapp.settings import Settings
 from fieldapp.store import Store
+from fieldapp.store.workflow_models import Loaner
 
 KINDS = ("intake", "return")
 
@@ -61,5 +69,20 @@ def render_document(store: Store, key: str, settings: Settings, *, kind: str | N
         if key.upper().startswith("C-"):
             report = complaint_report_document(session, get_complaint(session, key), timezone=tz)
             return render_complaint_report_pdf(report, company, **options)  # type: ignore[arg-type]
+        if not _may_be_a_loaner(session, key):
+            raise NotFound(f"找不到服务单 {key}（也没有这个编号的送修单、投诉或备机）。",
+                           f"No slip {key} (nor a repair order, complaint or loaner "
+                           "by that number).")
         document = loaner_document_for(session, key, repair, timezone=tz)
         return render_loaner_pdf(document, company, layout=layout, **options)  # type: ignore[arg-type]
+
+
+def _may_be_a_loaner(session: Session, key: str) -> bool:
+    """A loan's event id, or the asset tag of a loaner on record: what is left for a key
+    that is no slip, repair order or complaint number. Anything else is most likely a
+    mistyped slip number, and the message says so (not "no loaner")."""
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        return session.scalar(select(Loaner.id).where(Loaner.asset_tag == key)) is not None
+    return True

@@ -51,6 +51,9 @@ def create_sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+# The OS-level ones (disk full, read-only, cannot open, I/O) name the database file.
+_NAMES_THE_FILE = ("database or disk is full", "readonly database", "unable to open database",
+                   "disk i/o error")
 _KNOWN_SQLITE_FAILURES: tuple[tuple[str, str, str], ...] = (
     ("database or disk is full", "磁盘已满，无法保存。请释放磁盘空间后重试，已输入的内容未丢失。",
      "The disk is full; nothing was saved. Free some space and try again."),
@@ -77,13 +80,23 @@ _KNOWN_SQLITE_FAILURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def storage_error_from(exc: BaseException) -> StorageError | None:
-    """Translate a known SQLite failure into a StorageError the user can act on."""
+def storage_error_from(exc: BaseException, path: Path | None = None) -> StorageError | None:
+    """Translate a known SQLite failure into a StorageError the user can act on; an
+    OS-level one names the database file `path` when given."""
     text = str(getattr(exc, "orig", exc)).lower()
     for needle, zh, en in _KNOWN_SQLITE_FAILURES:
         if needle in text:
+            if path is not None and needle in _NAMES_THE_FILE:
+                zh, en = f"{zh}（数据文件 {path}）", f"{en} (data file {path})"
             return StorageError(zh, en)
     return None
+
+
+def os_level_failure(exc: BaseException) -> bool:
+    """True for a failure of the disk or folder (full, read-only, cannot open, I/O), not
+    of the database's content or of another program holding it."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(needle in text for needle in _NAMES_THE_FILE)
 
 
 class Store:
@@ -117,7 +130,7 @@ class Store:
         except FieldappError:
             raise
         except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
-            known = storage_error_from(exc)
+            known = storage_error_from(exc, self.path)
             if known is None:
                 raise
             log.warning("storage failure: %s", exc)

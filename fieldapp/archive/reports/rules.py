@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.errors import FieldIssue, PathError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,9 @@ class ReportRules:
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            raise PathError.from_os_error(exc, path, action="read") from exc
+        except ValueError as exc:
             raise ValidationError([FieldIssue("rules", "unreadable",
                                               f"无法读取规则文件 {path.name}：{exc}",
                                               f"Cannot read the rules file {path.name}: {exc}")]
