@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -35,6 +37,33 @@ def _label(table: dict[str, tuple[str, str]], key: str) -> str:
     return zh if current_language() == "zh" else en
 
 
+def _list_options(function: Callable[..., None]) -> Callable[..., None]:
+    """--limit, --json and --numbers, shared by the list commands."""
+    for option in reversed((
+        click.option("--limit", default=50, show_default=True,
+                     type=click.IntRange(1, 100_000)),
+        click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+        click.option("--numbers", is_flag=True,
+                     help="Only the numbers, one a line (for scripts: NUMBER=$(…))."),
+    )):
+        function = option(function)
+    return function
+
+
+def _echo_rows(rows: Sequence[Any], *, as_json: bool, numbers: bool,
+               line: Callable[[Any], list[str]], none_found: str) -> None:
+    if as_json:
+        echo_json([row.__dict__ for row in rows])
+    elif numbers:
+        for row in rows:
+            click.echo(row.number)
+    elif rows:
+        for row in rows:
+            click.echo("  ".join(line(row)))
+    else:
+        click.echo(none_found)
+
+
 @click.group("requests")
 def requests_group() -> None:
     """Service requests (服务请求)."""
@@ -43,25 +72,18 @@ def requests_group() -> None:
 @requests_group.command("list")
 @click.option("--status", type=click.Choice(list(REQUEST_STATUS)), help="Only this status.")
 @click.option("--search", default="", help="Text in number, customer or fault.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_list_options
 @pass_app
 def requests_list(app: AppContext, status: str | None, search: str, limit: int,
-                  as_json: bool) -> None:
+                  as_json: bool, numbers: bool) -> None:
     """List service requests, newest first."""
     with fail_on_errors(), app.store.read() as session:
         rows = list_requests(session, status=status, search=search, limit=limit)
-    if as_json:
-        echo_json([row.__dict__ for row in rows])
-        return
-    for row in rows:
-        click.echo("  ".join([
-            row.number, format_local(row.requested_at, app.timezone),
-            _label(CHANNEL_LABELS, row.channel), _label(REQUEST_STATUS, row.status),
-            row.customer_name, row.engineer_name or "-", row.fault_reported[:30],
-        ]))
-    if not rows:
-        click.echo(t("没有符合条件的服务请求。", "No matching service requests."))
+    _echo_rows(rows, as_json=as_json, numbers=numbers, line=lambda row: [
+        row.number, format_local(row.requested_at, app.timezone),
+        _label(CHANNEL_LABELS, row.channel), _label(REQUEST_STATUS, row.status),
+        row.customer_name, row.engineer_name or "-", row.fault_reported[:30],
+    ], none_found=t("没有符合条件的服务请求。", "No matching service requests."))
 
 
 @click.group("slips")
@@ -72,25 +94,18 @@ def slips_group() -> None:
 @slips_group.command("list")
 @click.option("--status", type=click.Choice(list(SLIP_STATUS)), help="Only this status.")
 @click.option("--search", default="", help="Chinese or English text anywhere in the slip.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_list_options
 @pass_app
 def slips_list(app: AppContext, status: str | None, search: str, limit: int,
-               as_json: bool) -> None:
+               as_json: bool, numbers: bool) -> None:
     """List slips, newest first."""
     with fail_on_errors(), app.store.read() as session:
         rows = list_slips(session, SlipFilter(search=search, status=status), limit=limit)
-    if as_json:
-        echo_json([row.__dict__ for row in rows])
-        return
-    for row in rows:
-        click.echo("  ".join([
-            row.number, format_local(row.created_at, app.timezone),
-            _label(SLIP_STATUS, row.status), row.customer_name, row.engineer_name,
-            row.fault[:30],
-        ]))
-    if not rows:
-        click.echo(t("没有符合条件的服务单。", "No matching slips."))
+    _echo_rows(rows, as_json=as_json, numbers=numbers, line=lambda row: [
+        row.number, format_local(row.created_at, app.timezone),
+        _label(SLIP_STATUS, row.status), row.customer_name, row.engineer_name,
+        row.fault[:30],
+    ], none_found=t("没有符合条件的服务单。", "No matching slips."))
 
 
 def slip_as_dict(slip: Slip, tz: str) -> dict[str, object]:

@@ -105,3 +105,13 @@ def test_import_of_a_non_json_file_fails_cleanly(run, tmp_path):
 def test_every_command_has_help(run, args):
     result = run(*args, "--help")
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_numbers_lists_only_the_numbers_for_scripts(demo):
+    slips = demo("slips", "list", "--status", "sealed", "--limit", "2", "--numbers")
+    requests = demo("requests", "list", "--status", "open", "--limit", "1", "--numbers")
+    assert slips.exit_code == requests.exit_code == 0
+    assert [line[:2] for line in slips.output.splitlines()] == ["S-", "S-"]
+    assert requests.output.startswith("R-") and len(requests.output.split()) == 1
+    shown = demo("slips", "show", slips.output.splitlines()[0])
+    assert shown.exit_code == 0 and "已封存" in shown.output
