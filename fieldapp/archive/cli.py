@@ -1,4 +1,10 @@
-"""`fieldapp-archive`: run and administer the central archive (docs/archive.md)."""
+"""`fieldapp-archive`: run and administer the central archive (docs/archive.md).
+
+Messages, errors and confirmations are in Chinese or English (`--lang`, or
+FIELDAPP_ARCHIVE_LANG; Chinese by default), like the laptop's `fieldapp`; help texts are
+English. `--db` is taken before the sub-command (for all of them) or after it (that
+command's, which wins), else from FIELDAPP_ARCHIVE_DB.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +18,15 @@ import click
 from sqlalchemy.engine import make_url
 
 from fieldapp.archive import crud
+from fieldapp.archive.cli_options import LANG_ENV, Fail, db_option
 from fieldapp.archive.config import ArchiveSettings, normalise_url
 from fieldapp.archive.db import Database, backup_sqlite, create_archive_engine, init_schema
 from fieldapp.archive.importer import KINDS, import_reference, read_file
 from fieldapp.archive.models import ROLES
+from fieldapp.cli.terminal import quiet_logging, read_password
 from fieldapp.errors import FieldappError
-
-
-class Fail(click.ClickException):
-    def show(self, file: object = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+from fieldapp.i18n import pick, set_language
+from fieldapp.sync.joining import ROLE_LABELS
 
 
 @contextmanager
@@ -30,12 +35,12 @@ def _database(ctx: click.Context) -> Iterator[Database]:
     try:
         engine = create_archive_engine(settings.db_url)
     except FieldappError as exc:  # a --db file the OS refuses: one line naming it
-        raise Fail(f"{exc.en} / {exc.zh}") from exc
+        raise Fail(exc.message()) from exc
     try:
         init_schema(engine)
         yield Database(engine)
     except FieldappError as exc:
-        raise Fail(f"{exc.en} / {exc.zh}") from exc
+        raise Fail(exc.message()) from exc
     finally:
         engine.dispose()
 
@@ -44,13 +49,20 @@ def _database(ctx: click.Context) -> Iterator[Database]:
 @click.option("--db", envvar="FIELDAPP_ARCHIVE_DB", default="",
               help="Database URL (postgresql://user@host/db) or SQLite file; "
                    "default: archive.db in the data folder.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), envvar=LANG_ENV, default="zh",
+              show_default=True,
+              help="Language of messages (or FIELDAPP_ARCHIVE_LANG).")
 @click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
+def cli(ctx: click.Context, db: str, lang: str) -> None:
     """fieldapp archive server — 服务档案服务器."""
+    set_language(lang)
+    if ctx.invoked_subcommand != "serve":  # serve logs JSON lines (fieldapp.archive.logs)
+        quiet_logging()
     ctx.obj = ArchiveSettings(db=db) if db else ArchiveSettings()
 
 
 @cli.command()
+@db_option
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default 8800).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
@@ -77,11 +89,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
 
 
 @cli.command()
+@db_option
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create or upgrade the schema."""
     with _database(ctx) as db:
-        click.echo(f"schema ready ({db.dialect})")
+        click.echo(pick(f"数据库结构已就绪（{db.dialect}）。", f"Schema ready ({db.dialect})."))
 
 
 @cli.group()
@@ -94,44 +107,57 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--engineer", "engineer_code", default="", help="Engineer code (role engineer).")
 @click.option("--customer", "customer_code", default="", help="Customer code (role customer).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              envvar="FIELDAPP_ARCHIVE_NEW_PASSWORD")
+@click.option("--password", envvar="FIELDAPP_ARCHIVE_NEW_PASSWORD", default=None,
+              help="The new password (or FIELDAPP_ARCHIVE_NEW_PASSWORD); at a terminal it "
+                   "is prompted for, twice.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from one line of standard input.")
+@db_option
 @click.pass_context
 def users_add(ctx: click.Context, name: str, role: str, engineer_code: str, customer_code: str,
-              password: str) -> None:
+              password: str | None, password_stdin: bool) -> None:
+    """Add an account (password: at least 8 characters)."""
+    password = read_password(password, password_stdin, confirm=True, fail=Fail)
     with _database(ctx) as db, db.write() as session:
         crud.create_user(session, name=name, password=password, role=role,
                          engineer_code=engineer_code, customer_code=customer_code)
-    click.echo(f"user {name} added ({role})")
+    label = pick(*ROLE_LABELS[role])
+    click.echo(pick(f"已添加用户 {name}（{label}）。", f"User {name} added ({label})."))
 
 
 @users.command("disable")
 @click.argument("name")
+@db_option
 @click.pass_context
 def users_disable(ctx: click.Context, name: str) -> None:
     """Disable an account; its device tokens are revoked at once."""
     with _database(ctx) as db, db.write() as session:
         crud.set_user_active(session, name=name, active=False)
-    click.echo(f"user {name} disabled")
+    click.echo(pick(f"已停用用户 {name}，其设备令牌已全部吊销。",
+                    f"User {name} disabled; their device tokens are revoked."))
 
 
 @users.command("enable")
 @click.argument("name")
+@db_option
 @click.pass_context
 def users_enable(ctx: click.Context, name: str) -> None:
     with _database(ctx) as db, db.write() as session:
         crud.set_user_active(session, name=name, active=True)
-    click.echo(f"user {name} enabled")
+    click.echo(pick(f"已启用用户 {name}。", f"User {name} enabled."))
 
 
 @users.command("list")
+@db_option
 @click.pass_context
 def users_list(ctx: click.Context) -> None:
+    """One line per account: name, role, engineer or customer code, state."""
     with _database(ctx) as db, db.read() as session:
         for user in crud.list_users(session):
             link = user.engineer_code or user.customer_code
-            state = "active" if user.active else "disabled"
-            click.echo(f"{user.name}\t{user.role}\t{link}\t{state}")
+            state = pick("启用", "active") if user.active else pick("停用", "disabled")
+            role = pick(*ROLE_LABELS.get(user.role, (user.role, user.role)))
+            click.echo(f"{user.name}\t{role}\t{link}\t{state}")
 
 
 @cli.group()
@@ -141,29 +167,47 @@ def devices() -> None:
 
 @devices.command("list")
 @click.option("--user", "user_name", default=None)
+@db_option
 @click.pass_context
 def devices_list(ctx: click.Context, user_name: str | None) -> None:
+    """One line per laptop: id, user, label, state, last seen, clock skew."""
     with _database(ctx) as db, db.read() as session:
         for device, user in crud.list_devices(session, user_name=user_name):
-            state = "revoked" if device.revoked_at else "active"
+            state = pick("已吊销", "revoked") if device.revoked_at else pick("有效", "active")
             seen = device.last_seen_at.isoformat() if device.last_seen_at else "-"
-            click.echo(f"{device.id}\t{user.name}\t{device.label}\t{state}\tlast seen {seen}"
-                       f"\tskew {device.clock_skew_seconds}s")
+            skew = device.clock_skew_seconds
+            click.echo(f"{device.id}\t{user.name}\t{device.label}\t{state}\t"
+                       + pick(f"最近连接 {seen}\t时钟偏差 {skew} 秒",
+                              f"last seen {seen}\tskew {skew}s"))
 
 
 @devices.command("revoke")
 @click.argument("device_id", type=click.UUID)
+@db_option
 @click.pass_context
 def devices_revoke(ctx: click.Context, device_id: uuid.UUID) -> None:
     """Revoke a laptop's token; its next request is refused."""
     with _database(ctx) as db, db.write() as session:
         crud.revoke_device(session, device_id=device_id)
-    click.echo(f"device {device_id} revoked")
+    click.echo(pick(f"已吊销设备 {device_id}。", f"Device {device_id} revoked."))
+
+
+OUTCOMES = {"accepted": ("接收", "accepted"), "duplicate": ("重复", "duplicate"),
+            "refused": ("拒收", "refused")}
+KIND_LABELS = {"engineers": ("工程师", "engineers"), "customers": ("客户", "customers"),
+               "sites": ("地点", "sites"), "contacts": ("联系人", "contacts"),
+               "devices": ("设备", "devices"), "contracts": ("合同", "contracts")}
+
+
+def _counts(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> str:
+    parts = [f"{pick(*labels.get(k, (k, k)))} {v}" for k, v in counts.items()]
+    return pick("，", ", ").join(parts) or "0"
 
 
 @cli.command()
 @click.option("--requests", "count", default=40, show_default=True,
               type=click.IntRange(1, 1_000_000), help="How many demo service requests.")
+@db_option
 @click.pass_context
 def demo(ctx: click.Context, count: int) -> None:
     """Load Chinese demo data (customers, engineers E01–E07, requests, sealed slips)."""
@@ -171,7 +215,9 @@ def demo(ctx: click.Context, count: int) -> None:
 
     with _database(ctx) as db:
         counts = load_demo(db, requests=count)
-    click.echo(f"demo loaded: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}")
+    click.echo(pick("演示数据已加载：", "Demo data loaded: ") + pick("，", ", ").join(
+        pick(f"{OUTCOMES[k][0]} {n} 条", f"{n} {OUTCOMES[k][1]}") for k, n in sorted(counts.items())
+    ) + pick("。", "."))
 
 
 @cli.command("import")
@@ -179,6 +225,7 @@ def demo(ctx: click.Context, count: int) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="For a CSV file whose name is not the kind (customers.csv, ...).")
+@db_option
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[Path, ...], kind: str | None) -> None:
     """Import reference data from JSON or CSV (idempotent: upsert by code)."""
@@ -187,32 +234,40 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], kind: str | None
         try:
             for k, rows in read_file(path, kind).items():
                 data.setdefault(k, []).extend(rows)
+        except FieldappError as exc:
+            raise Fail(f"{path}{pick('：', ': ')}{exc.message()}") from exc
         except (OSError, ValueError) as exc:
-            raise Fail(f"{path}: {exc}") from exc
+            raise Fail(pick(f"{path}：无法读取（{exc}）。", f"{path}: cannot be read ({exc}).")
+                       ) from exc
     with _database(ctx) as db, db.write() as session:
         result = import_reference(session, data)
-    for label, bucket in (("added", result.added), ("updated", result.updated),
-                          ("unchanged", result.unchanged)):
-        click.echo(f"{label}: " + (", ".join(f"{k} {v}" for k, v in bucket.items()) or "0"))
+    for (zh, en), bucket in ((("新增", "added"), result.added),
+                             (("更新", "updated"), result.updated),
+                             (("未变", "unchanged"), result.unchanged)):
+        click.echo(f"{pick(zh, en)}{pick('：', ': ')}{_counts(bucket, KIND_LABELS)}")
 
 
 @cli.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
 @click.pass_context
 def backup(ctx: click.Context, target: Path) -> None:
     """Online backup of a SQLite archive to TARGET (PostgreSQL: use pg_dump, see docs)."""
     settings: ArchiveSettings = ctx.obj
     url = make_url(normalise_url(settings.db_url))
     if url.get_backend_name() != "sqlite":
-        raise Fail("PostgreSQL archives are backed up with pg_dump, e.g. "
-                   "`pg_dump -Fc -f archive.dump DBNAME` (docs/archive.md).")
+        raise Fail(pick("PostgreSQL 档案请用 pg_dump 备份，例如 "
+                        "`pg_dump -Fc -f archive.dump DBNAME`（docs/archive.md）。",
+                        "PostgreSQL archives are backed up with pg_dump, e.g. "
+                        "`pg_dump -Fc -f archive.dump DBNAME` (docs/archive.md)."))
     if target.exists():
-        raise Fail(f"{target} exists; choose a new file")
+        raise Fail(pick(f"{target} 已存在，请换一个新文件名。",
+                        f"{target} exists; choose a new file."))
     try:
         backup_sqlite(Path(str(url.database)), target)  # whole, or nothing left behind
     except FieldappError as exc:
-        raise Fail(f"{exc.en} / {exc.zh}") from exc
-    click.echo(f"backup written to {target}")
+        raise Fail(exc.message()) from exc
+    click.echo(pick(f"备份已写入 {target}。", f"Backup written to {target}."))
 
 
 from fieldapp.archive.report_cli import reports  # noqa: E402

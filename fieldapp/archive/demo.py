@@ -5,6 +5,11 @@ core rule), then pushed through the archive's normal ingest as a service-centre 
 the archive re-validates each record, re-checks every seal and records the changes that
 laptops pull. Engineers who log in with codes E01, E02, E03 or E07 then pull their
 requests. The loading account is disabled again when done.
+
+The data is numbered in the service centre's block (`S-E07-20261125-901`, …): a laptop's
+own `fieldapp demo` data, made by the same code on the same days, is numbered from 001 and
+so never takes a number of the archive's (a laptop keeping its demo data local then pulls
+the archive's without a clash; docs/sync-protocol.md, "Joining").
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from fieldapp.archive.models import User
 from fieldapp.archive.rules import Actor
 from fieldapp.demo import CUSTOMERS, fill_demo
 from fieldapp.errors import WorkflowError
+from fieldapp.numbering import BLOCK_KEY, CENTRE_BLOCK
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer
-from fieldapp.sync import outbox
+from fieldapp.sync import outbox, state
 from fieldapp.sync.rounds import records_for
 from fieldapp.timeutil import utcnow
 
@@ -42,6 +48,8 @@ def load_demo(db: Database, *, requests: int, seed: int = 7) -> dict[str, int]:
     with tempfile.TemporaryDirectory(prefix="fieldapp-demo-") as folder:
         store = open_store(Path(folder))
         try:
+            with store.write() as session:  # numbered as the service centre numbers
+                state.put(session, BLOCK_KEY, str(CENTRE_BLOCK))
             fill_demo(store, requests=requests, seed=seed)
             with store.read() as session:
                 entries = outbox.pending(session, limit=10**9)

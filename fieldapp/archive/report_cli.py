@@ -1,4 +1,7 @@
-"""`fieldapp-archive reports …`: make what is due, list, show and export reports."""
+"""`fieldapp-archive reports …`: make what is due, list, show and export reports.
+
+Messages in the chosen language (`fieldapp-archive --lang`); `show` and `export` write the
+report itself in `--lang`, by default the same."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from fieldapp.archive.cli_options import Fail, db_option
 from fieldapp.archive.reports import (
     ReportRules,
     end_of_day,
@@ -19,6 +23,7 @@ from fieldapp.archive.reports.export import export_report
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.errors import FieldappError
 from fieldapp.files import write_file
+from fieldapp.i18n import current_language, pick
 from fieldapp.store.models import Customer
 
 
@@ -44,37 +49,37 @@ def _company(ctx: click.Context) -> CompanyInfo:
               help="Run as at the end of this day (default: now).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="JSON file overriding the rules' defaults.")
+@db_option
 @click.pass_context
 def run(ctx: click.Context, today, rules_file: Path | None) -> None:
     """Make every report and finding that is due (idempotent)."""
-    from fieldapp.archive.cli import Fail
-
     try:
         rules = ReportRules.load(rules_file)  # a bad file stops here, before anything is made
     except FieldappError as exc:
-        raise Fail(f"{exc.en} / {exc.zh}") from exc
+        raise Fail(exc.message()) from exc
     now = end_of_day(today.date()) if today else None
     with _database(ctx) as db, db.write() as session:
         result = run_due(session, now=now, rules=rules)
         for finding in result.findings:
-            click.echo(f"finding\t{finding.rule}\t{finding.summary_en}")
+            click.echo(f"finding\t{finding.rule}\t{pick(finding.summary_zh, finding.summary_en)}")
         for report in result.reports:
             click.echo(f"report\t{report.id}\t{report.kind}\t{report.period_start}"
                        f"..{report.period_end}")
-        click.echo(f"{len(result.reports)} reports, {len(result.findings)} findings made")
+        click.echo(pick(f"已生成报告 {len(result.reports)} 份、发现 {len(result.findings)} 条。",
+                        f"{len(result.reports)} reports, {len(result.findings)} findings made"))
 
 
 @reports.command("list")
 @click.option("--customer", "customer_code", default=None, help="Only this customer's.")
 @click.option("--json", "as_json", is_flag=True)
+@db_option
 @click.pass_context
 def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -> None:
     with _database(ctx) as db, db.read() as session:
         codes = dict(session.execute(select(Customer.id, Customer.code)).all())
         customer_id = next((i for i, c in codes.items() if c == customer_code), None)
         if customer_code and customer_id is None:
-            raise click.ClickException(
-                f"unknown customer {customer_code} / 没有客户 {customer_code}")
+            raise Fail(pick(f"没有客户 {customer_code}。", f"Unknown customer {customer_code}."))
         rows = [{"id": str(r.id), "customer": codes.get(r.customer_id, "?"), "kind": r.kind,
                  "period_start": r.period_start.isoformat(),
                  "period_end": r.period_end.isoformat(), "created_at": r.created_at.isoformat()}
@@ -89,9 +94,11 @@ def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -
 
 @reports.command("show")
 @click.argument("report_id")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the report (default: the messages' language).")
+@db_option
 @click.pass_context
-def show(ctx: click.Context, report_id: str, lang: str) -> None:
+def show(ctx: click.Context, report_id: str, lang: str | None) -> None:
     """The report's observations and its key figures."""
     from fieldapp.archive.reports.figures import Figures
     from fieldapp.archive.reports.observations import observations
@@ -101,7 +108,7 @@ def show(ctx: click.Context, report_id: str, lang: str) -> None:
         fig = Figures.from_json(report.figures)
     click.echo(f"{fig.customer_name} ({fig.customer_code}) {report.kind} "
                f"{fig.period_start}..{fig.period_end}")
-    for line in observations(fig, lang):  # type: ignore[arg-type]
+    for line in observations(fig, lang or current_language()):  # type: ignore[arg-type]
         click.echo(f"- {line}")
 
 
@@ -109,20 +116,22 @@ def show(ctx: click.Context, report_id: str, lang: str) -> None:
 @click.argument("report_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.pdf or FILE.csv (the suffix picks the format).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the report (default: the messages' language).")
+@db_option
 @click.pass_context
-def export(ctx: click.Context, report_id: str, output: Path, lang: str) -> None:
+def export(ctx: click.Context, report_id: str, output: Path, lang: str | None) -> None:
+    """Write a report as PDF or CSV."""
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
-        raise click.ClickException(
-            "the output must end in .pdf or .csv / 输出文件须为 .pdf 或 .csv")
-    from fieldapp.archive.cli import Fail
-
+        raise Fail(pick("输出文件须以 .pdf 或 .csv 结尾。", "The output must end in .pdf or .csv."))
+    lang = lang or current_language()
     with _database(ctx) as db, db.read() as session:
         report = get_report(session, report_id)
         data = export_report(report, fmt, lang, company=_company(ctx))  # type: ignore[arg-type]
     try:
         write_file(output, data)  # whole or not at all
     except FieldappError as exc:
-        raise Fail(f"{exc.en} / {exc.zh}") from exc
-    click.echo(f"{output} written ({len(data)} bytes)")
+        raise Fail(exc.message()) from exc
+    click.echo(pick(f"已写入 {output}（{len(data)} 字节）。",
+                    f"{output} written ({len(data)} bytes)."))

@@ -16,6 +16,7 @@ from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_error
 from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.records import requests_group, slips_group
 from fieldapp.cli.sync import login_command, logout_command, sync_command
+from fieldapp.cli.terminal import quiet_logging
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
 from fieldapp.files import prepare_folder
 
@@ -42,6 +43,8 @@ class _OneLineErrors(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: bool) -> None:
     """fieldapp — 现场服务单据 / field-service slips. Without a command, start the desktop app."""
+    if ctx.invoked_subcommand is not None:
+        quiet_logging()  # the command says what matters, in the user's language
     app = AppContext.create(data_dir, lang)
     ctx.obj = app
     if self_test:

@@ -7,7 +7,9 @@ import socket
 import click
 
 from fieldapp.cli.context import AppContext, UserError, echo_json, fail_on_errors, pass_app, t
+from fieldapp.cli.terminal import read_password, stdin_is_terminal
 from fieldapp.i18n import current_language
+from fieldapp.sync.joining import ROLE_LABELS, SENDERS, Unsent
 
 
 def _client(app: AppContext, server: str | None = None):
@@ -24,30 +26,142 @@ def _client(app: AppContext, server: str | None = None):
 @click.command("login")
 @click.option("--server", required=True, help="Archive address, e.g. https://archive.example.cn")
 @click.option("--user", "user_name", required=True, help="Your archive user name.")
-@click.option("--password", prompt=True, hide_input=True, envvar="FIELDAPP_PASSWORD",
-              help="Prompted for when not given.")
+@click.option("--password", envvar="FIELDAPP_PASSWORD", default=None,
+              help="Your password (or FIELDAPP_PASSWORD); prompted for at a terminal.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from one line of standard input.")
 @click.option("--label", default=None, help="Name of this laptop (default: host name).")
+@click.option("--keep-local", "local_records", flag_value="keep",
+              help="Records made here before joining (demo data…) stay on this laptop, "
+                   "never sent.")
+@click.option("--fresh-store", "local_records", flag_value="fresh",
+              help="Move the store aside to a dated backup file in the data folder and "
+                   "start an empty one.")
+@click.option("--send-local", "local_records", flag_value="send",
+              help="Send them (service-centre staff and admin accounts only).")
 @pass_app
-def login_command(app: AppContext, server: str, user_name: str, password: str,
-                  label: str | None) -> None:
-    """Enrol this laptop with the archive and keep its device token."""
-    from fieldapp import numbering
-    from fieldapp.sync import state
+def login_command(app: AppContext, server: str, user_name: str, password: str | None,
+                  password_stdin: bool, label: str | None, local_records: str | None) -> None:
+    """Enrol this laptop with the archive and keep its device token.
+
+    The first login to an archive asks what to do with records made on this laptop
+    before (demo data…), which the archive refuses (docs/sync-protocol.md, "Joining an
+    archive")."""
+    from fieldapp.store import open_store
     from fieldapp.sync.client import ArchiveClient
-    from fieldapp.sync.credentials import save_token
+    from fieldapp.sync.joining import unsent_before_joining
 
     server = server.rstrip("/")
+    with fail_on_errors():
+        store = open_store(app.data_dir)  # not app.store: --fresh-store moves this file
+        try:
+            with store.read() as session:
+                unsent = unsent_before_joining(session, server,
+                                               str(app.settings.get("archive_url")))
+        finally:
+            store.close()
+    if unsent is not None and local_records is None and not stdin_is_terminal():
+        raise UserError(t(
+            f"本机有 {unsent.total} 条加入档案前建立的记录（例如演示数据），档案不会接收："
+            "请加 --keep-local（留在本机、不上传）或 --fresh-store（旧数据库移到数据目录备份，"
+            "换用新的空数据库）再运行；服务中心账号也可用 --send-local 上传。",
+            f"This laptop holds {unsent.total} records made before it joined the archive "
+            "(demo data, say) that the archive will not accept: run again with --keep-local "
+            "(keep them here, unsent) or --fresh-store (move the store aside to a backup in "
+            "the data folder, start an empty one); service-centre accounts may --send-local."))
+    password = read_password(password, password_stdin, confirm=False, fail=UserError)
     with fail_on_errors(), ArchiveClient(server) as client:
         answer = client.login(user_name, password, label or socket.gethostname())
+        role = str(answer["user"]["role"])
+        choice = local_records if unsent is not None else None
+        if unsent is not None and choice is None:
+            try:
+                choice = _ask_about_local_records(unsent, role)
+            except click.Abort:
+                client.logout()  # no answer: leave no enrolled laptop behind
+                raise
+        if choice == "send" and role not in SENDERS:
+            client.logout()  # leave no enrolled laptop behind
+            raise UserError(t(
+                "只有服务中心（staff、admin）账号可以上传本机自己建立的记录，档案会拒收工程师账号上传的"
+                "这些记录：请改用 --keep-local 或 --fresh-store。",
+                "Only service-centre (staff, admin) accounts may send records made on this "
+                "laptop; the archive refuses them from an engineer's account: use "
+                "--keep-local or --fresh-store instead."))
+    _join(app, server, answer, unsent, choice)
+    if local_records == "fresh" and unsent is None:
+        click.echo(t("本机没有档案不接收的记录，数据库未更换（--fresh-store 未执行）。",
+                     "Nothing here that the archive would refuse; the store was kept "
+                     "(--fresh-store did nothing)."))
+
+
+def _ask_about_local_records(unsent: Unsent, role: str) -> str:
+    from fieldapp.sync.status import TABLE_LABELS
+
+    kinds = "，".join(f"{TABLE_LABELS.get(k, (k, k))[0]} {n}" for k, n in unsent.by_table.items())
+    kinds_en = ", ".join(f"{TABLE_LABELS.get(k, (k, k))[1].lower()} {n}"
+                         for k, n in unsent.by_table.items())
+    click.echo(t(
+        f"本机有 {unsent.total} 条记录尚未上传（{kinds}）。它们是加入档案前在本机建立的（例如 "
+        "fieldapp demo 的演示数据），引用本机自己的客户和工程师；档案只接收服务中心维护的基础资料"
+        "和引用这些资料的记录，会拒收它们。",
+        f"This laptop holds {unsent.total} records not yet sent ({kinds_en}). They were made "
+        "here before the laptop joined the archive (fieldapp demo data, say) and refer to "
+        "this laptop's own customers and engineers; the archive accepts only the service "
+        "centre's reference data and records that refer to it, and will refuse them."))
+    click.echo(t("  1  留在本机：保留在这台电脑上，不上传，以后同步不再报错；"
+                 "以后为档案中的客户建立的记录照常上传。",
+                 "  1  Keep them local: they stay on this laptop, unsent, and syncs no longer "
+                 "report them; records made later for the archive's customers sync as usual."))
+    click.echo(t("  2  换用新的空数据库：现有数据库移到数据目录中带日期的备份文件（不删除），"
+                 "再从档案下载数据。",
+                 "  2  Start a clean store: the current one is moved to a dated backup file in "
+                 "the data folder (not deleted), then the archive's data is pulled."))
+    options = ["1", "2"]
+    if role in SENDERS:
+        click.echo(t("  3  上传：服务中心账号可以把它们加入档案（演示数据也会进入公司档案）。",
+                     "  3  Send them: a service-centre account may add them to the archive "
+                     "(demo data would go into the company's archive too)."))
+        options.append("3")
+    picked = click.prompt(t("请选择", "Choose"), type=click.Choice(options))
+    return {"1": "keep", "2": "fresh", "3": "send"}[picked]
+
+
+def _join(app: AppContext, server: str, answer: dict, unsent: Unsent | None,
+          choice: str | None) -> None:
+    """Settle the local records as chosen, then keep the token and the number block."""
+    from fieldapp import numbering
+    from fieldapp.sync import state
+    from fieldapp.sync.credentials import save_token
+    from fieldapp.sync.joining import keep_local, mark_joined, start_fresh
+    from fieldapp.timeutil import utcnow
+
+    backup = None
+    if unsent is not None and choice == "fresh":
+        with fail_on_errors():
+            backup = start_fresh(app.data_dir, utcnow().astimezone())
     where = save_token(app.data_dir, server, answer["token"])
     with app.store.write() as session:  # numbers made offline from now on are this laptop's
         state.put(session, numbering.BLOCK_KEY, str(int(answer.get("number_block") or 0)))
+        kept = keep_local(session) if unsent is not None and choice == "keep" else 0
+        mark_joined(session, server)
     app.settings.set("archive_url", server)
     app.settings.save()
     user = answer["user"]
-    click.echo(t(f"已登录 {server}：{user['name']}（{user['role']}），令牌保存在 {where}。",
-                 f"Logged in to {server} as {user['name']} ({user['role']}); "
-                 f"token kept in {where}."))
+    role = t(*ROLE_LABELS.get(user["role"], (user["role"], user["role"])))
+    click.echo(t(f"已登录 {server}：{user['name']}（{role}），令牌保存在 {where}。",
+                 f"Logged in to {server} as {user['name']} ({role}); token kept in {where}."))
+    if kept:
+        click.echo(t(f"{kept} 条本机记录留在本机，不会上传。",
+                     f"{kept} records stay on this laptop and will not be sent."))
+    if backup is not None:
+        click.echo(t(f"原数据库已移到 {backup}（未删除）；现在使用新的空数据库，运行 fieldapp sync "
+                     "下载档案中的数据。",
+                     f"The old store was moved to {backup} (not deleted); this laptop now "
+                     "uses an empty store: run fieldapp sync to pull the archive's data."))
+    if unsent is not None and choice == "send":
+        click.echo(t(f"{unsent.total} 条本机记录将在下次同步时上传。",
+                     f"{unsent.total} records made here will be sent on the next sync."))
 
 
 @click.command("logout")
@@ -71,13 +185,19 @@ def logout_command(app: AppContext) -> None:
 @click.option("--check", "check", is_flag=True,
               help="After the round, compare counts and hashes with the archive.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List each refused record (by its number) with the archive's reason.")
 @pass_app
-def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: bool) -> None:
+def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: bool,
+                 verbose: bool) -> None:
     """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
-    --check, the laptop and the archive agree)."""
-    from fieldapp.sync import outbox
+    --check, the laptop and the archive agree). Refused records are counted by reason;
+    --verbose lists them."""
+    from fieldapp.sync import outbox, state
     from fieldapp.sync.check import check_with_archive
+    from fieldapp.sync.joining import JOINED
     from fieldapp.sync.rounds import run_sync_round
+    from fieldapp.sync.status import record_labels
 
     store = app.store
     if retry_refused:
@@ -90,8 +210,11 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
             with fail_on_errors():
                 comparison = check_with_archive(store, client)
     with store.read() as session:  # every refused record waiting here, not just this round's
-        waiting = [(e.table_name, str(e.record_id), e.reason_zh, e.reason_en)
+        waiting = [(e.table_name, e.record_id, e.reason_code, e.reason_zh, e.reason_en)
                    for e in outbox.refused(session)]
+        labels = record_labels(session, [(w[0], w[1]) for w in waiting])
+        kept_local = outbox.count(session, outbox.LOCAL)
+        joined = bool(state.get(session, JOINED))
     lang = current_language()
     if as_json:
         echo_json({"ok": report.ok, "pushed": report.pushed, "accepted": report.accepted,
@@ -103,8 +226,10 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                    "refusals": [{"table": r.table, "id": r.id, "code": r.code,
                                  "reason": r.zh if lang == "zh" else r.en}
                                 for r in report.refused],
-                   "refused_records": [{"table": tb, "id": i, "reason": t(zh, en)}
-                                       for tb, i, zh, en in waiting],
+                   "refused_records": [{"table": tb, "id": str(i), "code": code,
+                                        "label": t(*labels[(tb, i)]), "reason": t(zh, en)}
+                                       for tb, i, code, zh, en in waiting],
+                   "local": kept_local,
                    "check": None if comparison is None else {
                        "agree": comparison.agree, "disagreements": comparison.disagreements,
                        "tables": comparison.tables,
@@ -117,9 +242,10 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                      f"Pushed {report.pushed}: {report.accepted} accepted, {report.duplicate} "
                      f"duplicate, {len(report.refused)} refused; pulled {report.pulled}; "
                      f"{report.still_pending} pending, {report.refused_total} refused waiting."))
-        for table, record_id, zh, en in waiting:
-            click.echo(t(f"  拒收 {table} {record_id}：{zh}",
-                         f"  refused {table} {record_id}: {en}"), err=True)
+        if kept_local:
+            click.echo(t(f"另有 {kept_local} 条记录只留在本机，不上传。",
+                         f"{kept_local} more records are kept on this laptop only, unsent."))
+        _report_refusals(waiting, labels, verbose=verbose, joined=joined)
         if comparison is not None and comparison.agree:
             click.echo(t("核对：本机与档案一致（各表数量与校验码相同）。",
                          "Check: this laptop and the archive agree (counts and hashes)."))
@@ -137,3 +263,30 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
             click.echo(report.error.message(lang), err=True)
     if not report.ok or (comparison is not None and not comparison.agree):
         raise click.exceptions.Exit(1)
+
+
+def _report_refusals(waiting: list, labels: dict, *, verbose: bool, joined: bool) -> None:
+    """Refused records by reason, one line each (every record with --verbose): named by
+    their numbers, never by a bare id, never by a person's name or phone."""
+    if not waiting:
+        return
+    by_reason: dict[str, int] = {}
+    for _table, _id, _code, zh, en in waiting:
+        reason = t(zh, en) or t("（档案未说明原因）", "(no reason given)")
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    click.echo(t(f"被档案拒收、等待处理的记录 {len(waiting)} 条：",
+                 f"{len(waiting)} records refused by the archive are waiting:"), err=True)
+    for reason, n in sorted(by_reason.items(), key=lambda item: -item[1]):
+        click.echo(t(f"  {n} 条：{reason}", f"  {n}: {reason}"), err=True)
+    if verbose:
+        for table, record_id, _code, zh, en in waiting:
+            click.echo(f"    {t(*labels[(table, record_id)])}{t('：', ': ')}{t(zh, en)}",
+                       err=True)
+    else:
+        click.echo(t("  （加 --verbose 逐条列出）", "  (--verbose lists them)"), err=True)
+    if not joined:
+        click.echo(t("若这些是加入档案前在本机建立的记录（例如演示数据），重新运行 fieldapp login "
+                     "并加 --keep-local 把它们留在本机，或加 --fresh-store 换用新的空数据库。",
+                     "If these were made on this laptop before it joined the archive (demo "
+                     "data, say), run fieldapp login again with --keep-local to keep them "
+                     "here, or --fresh-store to start a clean store."), err=True)

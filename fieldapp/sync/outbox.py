@@ -4,6 +4,11 @@
 sessions. Every inserted, changed or deleted row of a synchronised table is recorded in
 `sync_outbox` by (table, id); a fee line or signature stands for its slip. Rows written
 by a pull use Core statements and so are not queued again.
+
+An entry is `pending` (to send), `refused` (the archive's reason kept) or `local`: a
+record kept on this laptop only (made before the laptop joined an archive, and what
+refers to one; `fieldapp login --keep-local`, fieldapp.sync.joining). A local entry is
+never sent, never counted as waiting or refused, and stays local when the record changes.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, event, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, event, exists, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,8 @@ from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK
 from fieldapp.timeutil import utcnow
 
 _TABLE_OF = {model: name for name, model in SYNC_MODELS.items()}
+
+PENDING, REFUSED, LOCAL = "pending", "refused", "local"
 
 
 def track_changes(store: Store) -> None:
@@ -59,7 +66,8 @@ def _enqueue_statement() -> Any:
     column = SyncOutbox.__table__.c
     return sqlite_insert(SyncOutbox.__table__).on_conflict_do_update(
         index_elements=[column.table_name, column.record_id],
-        set_={"version": column.version + 1, "state": "pending", "reason_code": "",
+        set_={"version": column.version + 1,
+              "state": case((column.state == LOCAL, LOCAL), else_=PENDING), "reason_code": "",
               "reason_zh": "", "reason_en": ""},
     )
 
@@ -143,3 +151,27 @@ def retry_refused(session: Session) -> int:
     result = session.execute(update(SyncOutbox).where(SyncOutbox.state == "refused")
                              .values(state="pending"))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def has_local(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(SyncOutbox.state == LOCAL))))
+
+
+def local_ids(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these record ids are kept on this laptop only."""
+    if not ids:
+        return set()
+    return set(session.scalars(select(SyncOutbox.record_id).where(
+        SyncOutbox.state == LOCAL, SyncOutbox.record_id.in_(ids))))
+
+
+def keep_local(session: Session, entries: list[Entry] | None = None) -> int:
+    """Keep these entries (None: every pending or refused one) on this laptop only."""
+    statement = update(SyncOutbox).values(state=LOCAL, reason_code="", reason_zh="",
+                                          reason_en="")
+    if entries is None:
+        result = session.execute(statement.where(SyncOutbox.state.in_((PENDING, REFUSED))))
+        return int(getattr(result, "rowcount", 0) or 0)
+    for entry in entries:
+        session.execute(statement.where(_match(entry)))
+    return len(entries)

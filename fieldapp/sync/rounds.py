@@ -29,7 +29,9 @@ from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.store.models import NumberSequence, Slip, SyncOutbox
 from fieldapp.sync import outbox, state
+from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import SyncError
+from fieldapp.sync.local_only import held_back
 from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
 from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
 
@@ -87,7 +89,7 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
             state.put(session, state.LAST_SUCCESS, iso_utc(utcnow()))
     except SyncError as exc:
         report.error = exc
-        log.warning("sync round stopped: %s", exc.en)
+        log.warning("sync round stopped: %s", type(exc).__name__)
     with store.read() as session:
         report.still_pending = outbox.count(session, "pending")
         report.refused_total = outbox.count(session, "refused")
@@ -103,18 +105,16 @@ class _Batch:
     records: dict[tuple[str, uuid.UUID], dict]
     read_ahead: bool  # read while the batch before it was on the wire
     body: bytes = b"[]"  # the records of `sent`, in order, as the push's JSON array
+    held: list[outbox.Entry] = field(default_factory=list)  # refer to a record kept local
 
     @property
     def sent(self) -> list[outbox.Entry]:
-        return [e for e in self.entries if (e.table, e.record_id) in self.records]
+        return [e for e in self.entries
+                if (e.table, e.record_id) in self.records and e not in self.held]
 
     @property
     def gone(self) -> list[outbox.Entry]:  # the row no longer exists here: nothing to send
         return [e for e in self.entries if (e.table, e.record_id) not in self.records]
-
-    @property
-    def keys(self) -> frozenset[tuple[str, uuid.UUID]]:
-        return frozenset((e.table, e.record_id) for e in self.entries)
 
 
 def _read_batch(store: Store, size: int,
@@ -123,6 +123,7 @@ def _read_batch(store: Store, size: int,
         entries = [e for e in outbox.pending(session, size + len(in_flight))
                    if (e.table, e.record_id) not in in_flight][:size]
         batch = _Batch(entries, records_for(session, entries), read_ahead=bool(in_flight))
+        batch.held = held_back(session, entries, batch.records)
     batch.body = encode_records([batch.records[(e.table, e.record_id)] for e in batch.sent])
     return batch
 
@@ -149,12 +150,13 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
                 current = _read_batch(store, batch)
             if not current.entries:
                 return
-            if current.gone:
+            if current.gone or current.held:
                 with store.write() as session:
                     outbox.acknowledge(session, current.gone)
+                    outbox.keep_local(session, current.held)  # never sent, never refused
             sent = current.sent
-            upcoming = reader.submit(_read_batch, store, batch, current.keys if sent
-                                     else frozenset())
+            in_flight = frozenset((e.table, e.record_id) for e in sent)
+            upcoming = reader.submit(_read_batch, store, batch, in_flight)
             if not sent:
                 continue
             sent_at = utcnow()
@@ -235,23 +237,49 @@ def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size
         with store.read() as session:
             cursor = state.cursor(session)
         page = client.pull(cursor, page_size)
-        try:
-            with store.write() as session:
-                if isinstance(page.get("number_block"), int):  # before the page's numbers
-                    state.put(session, numbering.BLOCK_KEY, str(page["number_block"]))
-                report.pulled += apply_page(session, page["records"])
-                state.put(session, state.CURSOR, str(int(page["cursor"])))
-        except sa_exc.IntegrityError as exc:  # the page is not stored, the cursor stays
-            log.error("pulled page conflicts with local records: %s", exc)
-            raise SyncError(
-                "下载的记录与本机已有记录冲突（例如同一服务单编号在两台电脑上使用），下载已停止，"
-                "本机数据未丢失。请联系服务中心。",
-                "A pulled record conflicts with one on this laptop (e.g. one slip number used "
-                "on two laptops); the pull stopped and nothing here was lost. Contact the "
-                "service centre.") from exc
+        report.pulled += _store_page(store, page)
         report.pages += 1
         if not page.get("more"):
             return
+
+
+def _store_page(store: Store, page: dict) -> int:
+    """Store a pulled page and its cursor in one transaction; returns records written.
+
+    A page meeting a local record's code or number (fieldapp.sync.clashes) is not stored
+    and the cursor stays; where the local record is one kept on this laptop only and may
+    give way, it takes a code of its own and the page is stored after all."""
+
+    def write(session: Session) -> int:
+        if isinstance(page.get("number_block"), int):  # before the page's numbers
+            state.put(session, numbering.BLOCK_KEY, str(page["number_block"]))
+        written = apply_page(session, page["records"])
+        state.put(session, state.CURSOR, str(int(page["cursor"])))
+        return written
+
+    try:
+        with store.write() as session:
+            return write(session)
+    except sa_exc.IntegrityError as exc:
+        _log_integrity(exc)
+    with store.read() as session:
+        clashes = find_clashes(session, page["records"])
+    if not clashes or not all(c.movable for c in clashes):
+        raise pull_clash_error([c for c in clashes if not c.movable])
+    try:
+        with store.write() as session:
+            make_room(session, clashes, page["records"])
+            for clash in clashes:  # codes, never a row's content
+                log.info("local-only %s %s gave way to the archive's", clash.table, clash.value)
+            return write(session)
+    except sa_exc.IntegrityError as exc:
+        _log_integrity(exc)
+        raise pull_clash_error([]) from exc
+
+
+def _log_integrity(exc: sa_exc.IntegrityError) -> None:
+    """The constraint only: the statement's parameters are a row's content (names, phones)."""
+    log.warning("pulled page not stored: %s", str(exc.orig).splitlines()[0][:200])
 
 
 def apply_page(session: Session, records: list[dict]) -> int:

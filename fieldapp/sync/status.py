@@ -4,6 +4,9 @@
 `waiting_records` is the list behind it: every record not yet acknowledged by the
 archive, refused ones first with the archive's reason (a refused record is never
 dropped, ARCHITECTURE.md principle 4), each named by its human number where it has one.
+Records kept on this laptop only (outbox state `local`) are not waiting: they are only
+counted (`SyncOverview.local`). `record_labels` names records for the command line
+without personal data: numbers and codes, never a person's name or phone.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class SyncOverview:
     refused: int
     last_success_at: datetime | None
     clock_skew_seconds: int
+    local: int = 0  # kept on this laptop only, never sent
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,14 @@ def overview(session: Session) -> SyncOverview:
         skew = 0
     return SyncOverview(pending=counts.get("pending", 0), refused=counts.get("refused", 0),
                         last_success_at=datetime.fromisoformat(last) if last else None,
-                        clock_skew_seconds=skew)
+                        clock_skew_seconds=skew, local=counts.get("local", 0))
 
 
 def waiting_records(session: Session, offset: int = 0, limit: int = 200
                     ) -> list[WaitingRecord]:
     refused_first = case((SyncOutbox.state == "refused", 0), else_=1)
     rows = session.scalars(
-        select(SyncOutbox)
+        select(SyncOutbox).where(SyncOutbox.state != "local")
         .order_by(refused_first, SyncOutbox.enqueued_at, SyncOutbox.record_id)
         .offset(offset).limit(limit)).all()
     numbers = _numbers(session, [(r.table_name, r.record_id) for r in rows])
@@ -105,4 +109,80 @@ def _numbers(session: Session, keys: list[tuple[str, uuid.UUID]]
         pk = model.__table__.primary_key.columns.values()[0]
         for record_id, value in session.execute(select(pk, column).where(pk.in_(ids))):
             out[(table, record_id)] = str(value)
+    return out
+
+
+# What names a record on the command line: its own number or code, else its parent's.
+# A contact's or signer's name and phone are personal data and never used.
+_OWN_LABEL = {"engineers": "code", "customers": "code", "contracts": "number",
+              "service_requests": "number", "slips": "number", "repair_orders": "number",
+              "complaints": "number", "open_questions": "number", "loaners": "asset_tag",
+              "devices": "serial"}
+_PARENT = {"contacts": ("customer_id", "customers"), "sites": ("customer_id", "customers"),
+           "devices": ("customer_id", "customers"),
+           "archive_entries": ("customer_id", "customers"),
+           "events": ("request_id", "service_requests")}
+
+
+def record_labels(session: Session, keys: list[tuple[str, uuid.UUID]]
+                  ) -> dict[tuple[str, uuid.UUID], tuple[str, str]]:
+    """(zh, en) names for these records: `服务单 S-E07-20261125-003`, `联系人（客户
+    TJPORT，…3f9a1c）`, `事件（服务请求 R-C01-20261125-006，…0b7e42）`. Never a UUID alone
+    (the id's last 6 digits are added only where nothing else tells two records apart),
+    never a person's name or phone."""
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, record_id in keys:
+        by_table.setdefault(table, []).append(record_id)
+    own: dict[tuple[str, uuid.UUID], str] = {}
+    parents: dict[tuple[str, uuid.UUID], tuple[str, uuid.UUID]] = {}
+    for table, ids in by_table.items():
+        model = SYNC_MODELS.get(table)
+        if model is None:
+            continue
+        cols = model.__table__.c
+        wanted = [cols.id]
+        if table in _OWN_LABEL:
+            wanted.append(cols[_OWN_LABEL[table]].label("own"))
+        if table in _PARENT:
+            wanted.append(cols[_PARENT[table][0]].label("parent"))
+        for start in range(0, len(ids), 500):
+            for row in session.execute(select(*wanted).where(cols.id.in_(ids[start:start + 500]))):
+                values = row._mapping
+                if values.get("own"):
+                    own[(table, row.id)] = str(values["own"])
+                elif values.get("parent") is not None:
+                    parents[(table, row.id)] = (_PARENT[table][1], values["parent"])
+    parent_names = _own_names(session, set(parents.values()))
+    out: dict[tuple[str, uuid.UUID], tuple[str, str]] = {}
+    for table, record_id in keys:
+        zh, en = TABLE_LABELS.get(table, (table, table))
+        tail = str(record_id)[-6:]
+        if (table, record_id) in own:
+            name = own[(table, record_id)]
+            out[(table, record_id)] = (f"{zh} {name}", f"{en} {name}")
+            continue
+        parent = parents.get((table, record_id))
+        if parent is not None and parent in parent_names:
+            pzh, pen = TABLE_LABELS[parent[0]]
+            number = parent_names[parent]
+            out[(table, record_id)] = (f"{zh}（{pzh} {number}，…{tail}）",
+                                       f"{en} ({pen} {number}, …{tail})")
+        else:
+            out[(table, record_id)] = (f"{zh} …{tail}", f"{en} …{tail}")
+    return out
+
+
+def _own_names(session: Session, keys: set[tuple[str, uuid.UUID]]
+               ) -> dict[tuple[str, uuid.UUID], str]:
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, record_id in keys:
+        by_table.setdefault(table, []).append(record_id)
+    out = {}
+    for table, ids in by_table.items():
+        cols = SYNC_MODELS[table].__table__.c
+        column = cols[_OWN_LABEL[table]]
+        for start in range(0, len(ids), 500):
+            for record_id, value in session.execute(
+                    select(cols.id, column).where(cols.id.in_(ids[start:start + 500]))):
+                out[(table, record_id)] = str(value)
     return out

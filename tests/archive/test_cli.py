@@ -33,14 +33,16 @@ REFERENCE = {
 
 
 def run(args, **kwargs):
-    result = CliRunner().invoke(archive_cli, args, catch_exceptions=False, **kwargs)
+    """`fieldapp-archive --lang en …` (the messages these tests read are English)."""
+    result = CliRunner().invoke(archive_cli, ["--lang", "en", *args], catch_exceptions=False,
+                                **kwargs)
     return result
 
 
 def test_users_are_added_listed_and_disabled(archive):
     db = ["--db", archive.db_url]
-    added = run([*db, "users", "add", "e09", "--role", "engineer", "--engineer", "E09"],
-                input=f"{PASSWORD}\n{PASSWORD}\n")
+    added = run([*db, "users", "add", "e09", "--role", "engineer", "--engineer", "E09",
+                 "--password-stdin"], input=f"{PASSWORD}\n")
     assert added.exit_code == 0, added.output
     refused = run([*db, "users", "add", "x", "--role", "engineer", "--password", "longenough"])
     assert refused.exit_code != 0 and "engineer code" in refused.output
@@ -114,9 +116,11 @@ def test_fieldapp_login_and_sync_from_the_command_line(archive, tmp_path):
     runner = CliRunner()
     base = ["--data-dir", str(data), "--lang", "en"]
     login = runner.invoke(fieldapp_cli, [*base, "login", "--server", archive.url, "--user",
-                                         "centre"], input=f"{PASSWORD}\n")
+                                         "centre", "--password-stdin", "--send-local"],
+                          input=f"{PASSWORD}\n")
     assert login.exit_code == 0, login.output
     assert "token kept in" in login.output and (data / "device_token").exists()
+    assert "records made here will be sent on the next sync" in login.output
     store = open_store(data)
     with store.read() as session:  # numbers made offline from now on are the centre's
         assert numbering.number_block(session) == numbering.CENTRE_BLOCK
@@ -148,3 +152,73 @@ def test_the_archive_records_its_receive_time_and_flags_a_fast_laptop_clock(arch
         row = session.scalars(select(Received)).first()
         assert row.laptop_time == laptop_clock and row.received_at < laptop_clock
         assert row.clock_skew_seconds >= 590
+
+
+# --- the archive's own command: --db anywhere, no terminal, two languages, "/" ----------
+
+
+def test_db_is_taken_after_the_sub_command_too_and_wins(tmp_path, monkeypatch):
+    mine, other, env = (tmp_path / name for name in ("mine.db", "other.db", "env.db"))
+    assert run(["init", "--db", str(mine)]).exit_code == 0 and mine.exists()
+    added = run(["--db", str(other), "users", "add", "boss", "--role", "admin", "--db",
+                 str(mine), "--password", PASSWORD])
+    assert added.exit_code == 0, added.output
+    assert not other.exists()
+    assert "boss\tadmin\t\tactive" in run(["users", "list", "--db", str(mine)]).output
+    monkeypatch.setenv("FIELDAPP_ARCHIVE_DB", str(env))
+    assert run(["init"]).exit_code == 0 and env.exists()  # the environment still counts
+    assert "boss" in run(["users", "list", "--db", str(mine)]).output  # and loses to --db
+
+
+def test_serve_takes_db_after_the_sub_command(tmp_path, monkeypatch):
+    import uvicorn
+
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(app=app, **kw))
+    target = tmp_path / "served.db"
+    result = run(["serve", "--db", str(target), "--port", "8899"])
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 8899 and target.exists()
+    assert served["app"].state.settings.db_url == f"sqlite:///{target}"
+    served["app"].state.db.close()
+
+
+def test_users_add_without_a_terminal_says_to_pass_the_password(tmp_path, monkeypatch):
+    db = ["--db", str(tmp_path / "a.db")]
+    runner = CliRunner()
+    result = runner.invoke(archive_cli, [*db, "users", "add", "liuyang", "--role", "engineer",
+                                         "--engineer", "E07"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("错误: 没有终端可以输入密码：请加 --password")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Aborted" not in result.output
+    assert "liuyang" not in run([*db, "users", "list"]).output
+    monkeypatch.setattr("fieldapp.cli.terminal.stdin_is_terminal", lambda: True)
+    typed = runner.invoke(archive_cli, [*db, "users", "add", "liuyang", "--role", "engineer",
+                                        "--engineer", "E07"],
+                          input=f"{PASSWORD}\ntypo\n{PASSWORD}\n{PASSWORD}\n")
+    assert typed.exit_code == 0, typed.output
+    assert "密码:" in typed.stdout and "再次输入密码:" in typed.stdout
+    assert "两次输入的密码不一致，请重新输入。" in typed.stderr
+    assert "已添加用户 liuyang（工程师）。" in typed.stdout and PASSWORD not in typed.stdout
+
+
+def test_archive_messages_follow_the_chosen_language(tmp_path, monkeypatch):
+    db = ["--db", str(tmp_path / "a.db")]
+    runner = CliRunner()
+    assert runner.invoke(archive_cli, [*db, "init"]).stdout == "数据库结构已就绪（sqlite）。\n"
+    missing = runner.invoke(archive_cli, [*db, "users", "disable", "nobody"])
+    assert missing.exit_code == 1 and missing.stderr == "错误: 没有用户 nobody。\n"
+    monkeypatch.setenv("FIELDAPP_ARCHIVE_LANG", "en")
+    english = runner.invoke(archive_cli, [*db, "users", "disable", "nobody"])
+    assert english.stderr == "Error: No user nobody.\n"
+    taken = runner.invoke(archive_cli, [*db, "backup", str(tmp_path / "a.db")])
+    assert taken.stderr.startswith("Error: ") and "exists; choose a new file" in taken.stderr
+
+
+def test_the_archive_root_leads_to_the_portal(archive):
+    import httpx
+
+    answer = httpx.get(f"{archive.url}/", follow_redirects=False)
+    assert answer.is_redirect and answer.headers["location"] == "/portal/"
+    followed = httpx.get(f"{archive.url}/", follow_redirects=True)
+    assert followed.status_code == 200 and followed.url.path == "/portal/login"

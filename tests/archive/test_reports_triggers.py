@@ -198,7 +198,7 @@ def test_reports_run_twice_makes_nothing_new_the_second_time(tmp_path, backend):
         assert first.exit_code == 0, first.output
         assert "finding\trepeat_device" in first.output
         assert "report\t" in first.output and "quarterly" in first.output
-        second = runner.invoke(cli, ["--db", url, "reports", "run", "--today",
+        second = runner.invoke(cli, ["--lang", "en", "--db", url, "reports", "run", "--today",
                                      TODAY.isoformat()])
         assert second.exit_code == 0 and second.output.strip() == "0 reports, 0 findings made"
         listing = runner.invoke(cli, ["--db", url, "reports", "list", "--json"])

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -41,6 +42,10 @@ def mount_portal(app: FastAPI) -> None:
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="portal-static")
+
+    @app.get("/", include_in_schema=False)
+    async def _root() -> Response:  # the archive's address in a browser: the portal
+        return RedirectResponse(f"{PREFIX}/")
 
     @app.exception_handler(LoginRequired)
     async def _login_first(_request: Request, _exc: LoginRequired) -> Response:
