@@ -24,7 +24,7 @@ from fieldapp.archive.db import Database, backup_sqlite, create_archive_engine, 
 from fieldapp.archive.importer import KINDS, import_reference, read_file
 from fieldapp.archive.models import ROLES
 from fieldapp.cli.terminal import quiet_logging, read_password
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, PathError
 from fieldapp.i18n import pick, set_language
 from fieldapp.sync.joining import ROLE_LABELS
 
@@ -221,8 +221,7 @@ def demo(ctx: click.Context, count: int) -> None:
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="For a CSV file whose name is not the kind (customers.csv, ...).")
 @db_option
@@ -236,8 +235,11 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], kind: str | None
                 data.setdefault(k, []).extend(rows)
         except FieldappError as exc:
             raise Fail(f"{path}{pick('：', ': ')}{exc.message()}") from exc
-        except (OSError, ValueError) as exc:
-            raise Fail(pick(f"{path}：无法读取（{exc}）。", f"{path}: cannot be read ({exc}).")
+        except OSError as exc:  # missing, a folder, unreadable: one line naming the file
+            raise Fail(PathError.from_os_error(exc, path, action="read").message()) from exc
+        except ValueError as exc:  # not UTF-8, not JSON
+            raise Fail(pick(f"{path}：无法读取，不是 UTF-8 编码的 JSON 或 CSV 文件。",
+                            f"{path}: cannot be read: not a UTF-8 JSON or CSV file.")
                        ) from exc
     with _database(ctx) as db, db.write() as session:
         result = import_reference(session, data)

@@ -49,8 +49,10 @@ def read_file(path: Path, kind: str | None = None) -> dict[str, list[dict[str, A
         return {k: v for k, v in data.items() if k in KINDS}
     kind = kind or path.stem
     if kind not in KINDS:
-        raise _bad("file", 0, f"请用 --kind 指定类别（{', '.join(KINDS)}）。",
-                   f"say which kind with --kind ({', '.join(KINDS)}).")
+        kinds = ", ".join(KINDS)
+        raise ValidationError([FieldIssue(
+            "file", "unknown_kind", f"无法从文件名看出资料类别，请用 --kind 指定（{kinds}）。",
+            f"the file name does not say the kind: say it with --kind ({kinds}).")])
     with path.open(newline="", encoding="utf-8-sig") as f:
         return {kind: list(csv.DictReader(f))}
 

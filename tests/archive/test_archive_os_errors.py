@@ -54,3 +54,22 @@ def test_a_missing_rules_file_is_named(tmp_path):
     line = one_line_error(archive("--db", db, "reports", "run", "--rules", str(rules)),
                           naming=rules)
     assert "Cannot read" in line or "无法读取" in line
+
+
+def test_an_import_file_that_is_missing_or_a_folder_is_named(tmp_path):
+    db = str(tmp_path / "archive.db")
+    missing = tmp_path / "customers.csv"
+    line = one_line_error(archive("--db", db, "import", str(missing)), naming=missing)
+    assert "不存在" in line
+    line = one_line_error(archive("--db", db, "--lang", "en", "import", "--kind", "customers",
+                                  str(tmp_path)),
+                          naming=tmp_path)
+    assert "Cannot read" in line
+
+
+def test_an_import_file_whose_kind_cannot_be_told_asks_for_kind(tmp_path):
+    odd = tmp_path / "list.csv"
+    odd.write_text("code,name\nA1,甲\n", encoding="utf-8")
+    line = one_line_error(archive("--db", str(tmp_path / "archive.db"), "import", str(odd)),
+                          naming=odd)
+    assert "--kind" in line and "第 0 行" not in line
