@@ -7,6 +7,7 @@ declared default instead of stopping the app.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from dataclasses import dataclass
@@ -48,6 +49,17 @@ OPTIONS: tuple[Option, ...] = (
     Option("default_layout", str, "a4", "默认打印版式", "Default print layout"),
     Option("printer", str, "", "打印机", "Printer"),
     Option("setup_done", bool, False, "已完成初始设置", "First-start setup done"),
+    # common items, one tap adds a fee line (fieldapp.services.fee_entry.price_items)
+    Option("price_list", list, [
+        {"kind": "labour", "description": "上门服务费", "unit_price": "150.00"},
+        {"kind": "labour", "description": "工时费（每小时）", "unit_price": "100.00"},
+        {"kind": "labour", "description": "远程服务费", "unit_price": "50.00"},
+        {"kind": "travel", "description": "交通费（市内）", "unit_price": "30.00"},
+        {"kind": "travel", "description": "交通费（郊县）", "unit_price": "80.00"},
+        {"kind": "parts", "description": "搓纸轮", "unit_price": "45.50"},
+        {"kind": "parts", "description": "硒鼓", "unit_price": "380.00"},
+        {"kind": "parts", "description": "内存条 8GB", "unit_price": "260.00"},
+    ], "常用收费项目（价目表）", "Price list (common items)"),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
 
@@ -73,7 +85,8 @@ class Settings:
     def get(self, key: str) -> Any:
         option = _BY_KEY[key]
         value = self._values.get(key, option.default)
-        return value if isinstance(value, option.type) else option.default
+        value = value if isinstance(value, option.type) else option.default
+        return copy.deepcopy(value) if isinstance(value, list | dict) else value
 
     def set(self, key: str, value: Any) -> None:
         option = _BY_KEY[key]

@@ -171,43 +171,51 @@ def fee_line_issues(lines: list[FeeLineInput]) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
     total = 0
     for i, line in enumerate(lines, start=1):
-        field = f"fee_lines[{i}]"
-        if line.kind not in FEE_KINDS:
-            issues.append(FieldIssue(f"{field}.kind", "invalid_choice", f"第 {i} 行费用类别无效。",
-                                     f"Fee line {i}: invalid kind {line.kind!r}."))
-        if len(line.description) > MAX_LENGTHS["description"]:
-            issues.append(FieldIssue(f"{field}.description", "too_long",
-                                     f"第 {i} 行说明不能超过 200 个字。",
-                                     f"Fee line {i}: description over 200 characters."))
-        q = line.quantity
-        if not q.is_finite() or q <= 0 or q > MAX_QUANTITY or q != q.quantize(Decimal("0.001")):
-            issues.append(FieldIssue(f"{field}.quantity", "bad_quantity",
-                                     f"第 {i} 行数量须大于 0、不超过 10000，最多三位小数。",
-                                     f"Fee line {i}: quantity must be above 0, at most 10000, "
-                                     "with at most three decimals."))
-            continue
-        p = line.unit_price
-        if not p.is_finite() or p < 0:
-            issues.append(FieldIssue(f"{field}.unit_price", "negative",
-                                     f"第 {i} 行单价不能为负数。",
-                                     f"Fee line {i}: the unit price cannot be negative."))
-            continue
-        if not has_at_most_two_decimals(p):
-            issues.append(FieldIssue(f"{field}.unit_price", "too_many_decimals",
-                                     f"第 {i} 行单价最多两位小数（精确到分）。",
-                                     f"Fee line {i}: at most two decimals (fen)."))
-            continue
-        if p > MAX_AMOUNT_YUAN or line.amount_fen > MAX_SLIP_TOTAL_FEN:
-            issues.append(FieldIssue(f"{field}.unit_price", "too_large",
-                                     f"第 {i} 行金额超过上限 {MAX_AMOUNT_YUAN:,} 元，请核对。",
-                                     f"Fee line {i}: amount above the {MAX_AMOUNT_YUAN:,} yuan "
-                                     "limit; please check it."))
-            continue
-        total += line.amount_fen
+        line_issues = fee_line_issue(line, i)
+        issues += line_issues
+        if not line_issues:
+            total += line.amount_fen
     if total > MAX_SLIP_TOTAL_FEN:
         issues.append(FieldIssue("fee_lines", "total_too_large",
                                  f"费用合计超过上限 {MAX_AMOUNT_YUAN:,} 元，请核对。",
                                  f"The total is above the {MAX_AMOUNT_YUAN:,} yuan limit."))
+    return issues
+
+
+def fee_line_issue(line: FeeLineInput, i: int) -> list[FieldIssue]:
+    """What is wrong with fee line number `i` on its own (empty: it can be saved)."""
+    issues: list[FieldIssue] = []
+    field = f"fee_lines[{i}]"
+    if line.kind not in FEE_KINDS:
+        issues.append(FieldIssue(f"{field}.kind", "invalid_choice", f"第 {i} 行费用类别无效。",
+                                 f"Fee line {i}: invalid kind {line.kind!r}."))
+    if len(line.description) > MAX_LENGTHS["description"]:
+        issues.append(FieldIssue(f"{field}.description", "too_long",
+                                 f"第 {i} 行说明不能超过 200 个字。",
+                                 f"Fee line {i}: description over 200 characters."))
+    q = line.quantity
+    if not q.is_finite() or q <= 0 or q > MAX_QUANTITY or q != q.quantize(Decimal("0.001")):
+        issues.append(FieldIssue(f"{field}.quantity", "bad_quantity",
+                                 f"第 {i} 行数量须大于 0、不超过 10000，最多三位小数。",
+                                 f"Fee line {i}: quantity must be above 0, at most 10000, "
+                                 "with at most three decimals."))
+        return issues
+    p = line.unit_price
+    if not p.is_finite() or p < 0:
+        issues.append(FieldIssue(f"{field}.unit_price", "negative",
+                                 f"第 {i} 行单价不能为负数。",
+                                 f"Fee line {i}: the unit price cannot be negative."))
+        return issues
+    if not has_at_most_two_decimals(p):
+        issues.append(FieldIssue(f"{field}.unit_price", "too_many_decimals",
+                                 f"第 {i} 行单价最多两位小数（精确到分）。",
+                                 f"Fee line {i}: at most two decimals (fen)."))
+        return issues
+    if p > MAX_AMOUNT_YUAN or line.amount_fen > MAX_SLIP_TOTAL_FEN:
+        issues.append(FieldIssue(f"{field}.unit_price", "too_large",
+                                 f"第 {i} 行金额超过上限 {MAX_AMOUNT_YUAN:,} 元，请核对。",
+                                 f"Fee line {i}: amount above the {MAX_AMOUNT_YUAN:,} yuan "
+                                 "limit; please check it."))
     return issues
 
 

@@ -7,6 +7,7 @@ fault texts) is printed as typed; only labels switch language.
 from __future__ import annotations
 
 from fieldapp.i18n import Language
+from fieldapp.validation import FEE_KIND_LABELS
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("服务单据", "Service slip"),
@@ -252,12 +253,8 @@ CLOCK_STATES: dict[str, tuple[str, str]] = {
     "not_applicable": ("不适用", "n/a"),
 }
 
-FEE_KINDS: dict[str, tuple[str, str]] = {
-    "labour": ("人工费", "Labour"),
-    "parts": ("材料费", "Parts"),
-    "travel": ("交通费", "Travel"),
-    "other": ("其他", "Other"),
-}
+# One name per fee kind, on screen and on paper: the core's own labels.
+FEE_KINDS: dict[str, tuple[str, str]] = FEE_KIND_LABELS
 
 
 def label(key: str, language: Language, **values: str) -> str:

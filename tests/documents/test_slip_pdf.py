@@ -293,3 +293,12 @@ def test_unknown_options_are_refused(cjk_font: Path, options: dict[str, str]) ->
 def test_missing_logo_does_not_stop_the_copy(cjk_font: Path, tmp_path: Path) -> None:
     company = replace(sample_company(), logo_path=str(tmp_path / "logo.png"))
     assert page_count(render_slip_pdf(sample_slip(), company)) == 1
+
+
+def test_fee_kinds_are_printed_with_the_names_the_app_shows(a4_pdf: bytes,
+                                                            tmp_path: Path) -> None:
+    from fieldapp.validation import FEE_KIND_LABELS
+
+    text = pdf_text(a4_pdf, tmp_path)
+    assert FEE_KIND_LABELS["parts"][0] in text  # 配件费, as on the screen
+    assert "材料费" not in text

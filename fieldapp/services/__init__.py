@@ -1,0 +1,15 @@
+"""The core's face: application services (docs/architecture.md, "Services").
+
+Each service function takes a `Store`, ids and typed inputs (frozen dataclasses), owns its
+transaction (`with store.write() as session:`) and returns plain view data — never ORM
+rows, never a session. The desktop calls them from a worker thread (`ui.ops.Ops.call`),
+the command line and tests call them directly.
+
+    visit       one engineer's visit for a request: open, edit, fees, completeness, sign
+    visit_view  the slip as plain data (SlipData) the visit functions return
+    fee_entry   fee lines as typed, checked line by line; the price list of common items
+"""
+
+from fieldapp.services import fee_entry, visit, visit_view
+
+__all__ = ["fee_entry", "visit", "visit_view"]
