@@ -2,9 +2,11 @@
 
 ``ops.read(fn, on_done)`` / ``ops.write(fn, on_done)`` run ``fn(session)`` in a worker
 thread with its own session (``store.read()`` / ``store.write()``), then call ``on_done``
-(or ``on_error``) on the GUI thread. `fn` must not touch widgets, and should return plain
-data, not ORM rows that would lazy-load later. Writes run one at a time, in the order they
-were asked for (autosaves never overtake each other); reads run in parallel.
+(or ``on_error``) on the GUI thread. ``ops.call(fn, on_done, on_error, write=True)`` runs a
+core service (`fieldapp.services`), ``fn()``, which owns its transaction. `fn` must not
+touch widgets, and should return plain data, not ORM rows that would lazy-load later.
+Writes run one at a time, in the order they were asked for (autosaves never overtake each
+other); reads run in parallel.
 """
 
 from __future__ import annotations
@@ -48,6 +50,13 @@ def _owners(*callbacks: object) -> list[QObject]:
     return owners
 
 
+def _in_session(factory: Callable[[], Any], work: Work) -> Callable[[], Any]:
+    def run() -> Any:
+        with factory() as session:
+            return work(session)
+    return run
+
+
 class _Relay(QObject):
     """Lives on the GUI thread; workers emit, the queued connection delivers here."""
 
@@ -55,16 +64,13 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, relay: _Relay, token: int, session_factory: Callable[[], Any],
-                 work: Work) -> None:
+    def __init__(self, relay: _Relay, token: int, work: Callable[[], Any]) -> None:
         super().__init__()
-        self._relay, self._token = relay, token
-        self._session_factory, self._work = session_factory, work
+        self._relay, self._token, self._work = relay, token, work
 
     def run(self) -> None:
         try:
-            with self._session_factory() as session:
-                result = self._work(session)
+            result = self._work()
         except Exception as exc:  # delivered to on_error on the GUI thread
             if not isinstance(exc, FieldappError):
                 log.exception("background operation failed")
@@ -97,17 +103,24 @@ class Ops(QObject):
 
     def read(self, work: Work, on_done: Done | None = None,
              on_error: Failed | None = None) -> None:
-        self._start(self._readers, self.store.read, work, on_done, on_error)
+        self._start(self._readers, _in_session(self.store.read, work), on_done, on_error)
 
     def write(self, work: Work, on_done: Done | None = None,
               on_error: Failed | None = None) -> None:
-        self._start(self._writer, self.store.write, work, on_done, on_error)
+        self._start(self._writer, _in_session(self.store.write, work), on_done, on_error)
 
-    def _start(self, pool: QThreadPool, factory: Callable[[], Any], work: Work,
-               on_done: Done | None, on_error: Failed | None) -> None:
+    def call(self, fn: Callable[[], Any], on_done: Done | None = None,
+             on_error: Failed | None = None, *, write: bool = False) -> None:
+        """Run a core service, ``fn()``, off the GUI thread: it owns its transaction, so no
+        session is handed over. ``write=True`` queues it with the writes (one at a time, in
+        order); otherwise it runs beside the reads."""
+        self._start(self._writer if write else self._readers, fn, on_done, on_error)
+
+    def _start(self, pool: QThreadPool, work: Callable[[], Any], on_done: Done | None,
+               on_error: Failed | None) -> None:
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error, _owners(on_done, on_error))
-        pool.start(_Job(self._relay, token, factory, work))
+        pool.start(_Job(self._relay, token, work))
 
     @Slot(int, bool, object)
     def _deliver(self, token: int, ok: bool, payload: object) -> None:

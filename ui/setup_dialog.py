@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.ids import is_valid_operator_code
+from fieldapp.services.fee_entry import price_items
 from fieldapp.settings import Settings
 from ui import i18n
 from ui.fields import error_label, show_error
+from ui.price_list_dialog import PriceListDialog
 
 TEXT_KEYS = ("operator_name", "operator_code", "company_name", "company_hotline",
              "company_address", "complaint_hotline", "archive_url")
@@ -62,6 +64,12 @@ class SetupDialog(QDialog):
         form.addRow(self.captions["language"], self.language)
         for key in TEXT_KEYS[2:]:
             form.addRow(self.captions[key], self.edits[key])
+        # the company's common items, one tap each in the visit's fee step
+        self.captions["price_list"] = QLabel()
+        self.price_list_button = QPushButton()
+        self.price_list_button.clicked.connect(self.edit_price_list)
+        self.price_list_dialog: PriceListDialog | None = None
+        form.addRow(self.captions["price_list"], self.price_list_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -99,6 +107,8 @@ class SetupDialog(QDialog):
         i18n.produced(i18n.current()).update({"中文（简体）", "English"})  # native names
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
         self.demo.setText(tr("setup.demo"))
+        self.price_list_button.setText(tr("setup.price_list_button", count=len(
+            price_items(self.settings.get("price_list")))))
         self.ok_button.setText(tr("setup.start" if self.first_start else "button.save"))
         self.cancel_button.setText(tr("button.cancel"))
 
@@ -119,6 +129,14 @@ class SetupDialog(QDialog):
         self.settings.set("setup_done", True)
         self.settings.save()
         self.accept()
+
+    def edit_price_list(self) -> None:
+        """The price list has its own Save: it is kept even if this form is cancelled."""
+        dialog = PriceListDialog(self.settings, self)
+        dialog.accepted.connect(self.retranslate)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.price_list_dialog = dialog
+        dialog.open()
 
     @property
     def wants_demo(self) -> bool:

@@ -1,14 +1,18 @@
 """Signing (R2.3): the customer first sees what they confirm, then signs on the pad.
 
-The summary (service times, fee lines and 总计) is always in Chinese, the customer's
-language, whatever the engineer's UI language. The engineer's own signature skips
-straight to the pad. The view only collects a signature; the editor stores it.
+The summary — service times, the work done, the fee lines and 总计, in large type — is
+always in Chinese, the customer's language, whatever the engineer's UI language. A ¥0.00
+total is said plainly and needs the customer's explicit confirmation before the pad opens.
+The editor opens this view only for a complete slip (`visit.completeness`). The
+engineer's own signature skips straight to the pad. The view only collects a signature;
+the editor stores it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -22,14 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.money import format_yuan
+from fieldapp.services.visit_view import SlipData
 from fieldapp.timeutil import format_local
 from fieldapp.validation import FEE_KIND_LABELS
 from ui import i18n
 from ui.fields import error_label, show_error
 from ui.signature_pad import SignaturePad
-from ui.slip_data import SlipData
 
 CUSTOMER_LANGUAGE = "zh"
+# what the customer reads: at least 20 px, the total larger still
+SUMMARY_STYLE = """
+QLabel, QCheckBox { font-size: 22px; }
+QLabel[role="heading"] { font-size: 28px; }
+QLabel[role="total"] { font-size: 30px; }
+QLabel[role="caption"] { font-size: 20px; color: #486581; }
+QLabel[role="zero"] { font-size: 24px; font-weight: bold; color: #8a4b00;
+    background: #fff3e0; border: 2px solid #ef6c00; border-radius: 6px; padding: 10px; }
+QCheckBox::indicator { width: 30px; height: 30px; }
+"""
 
 
 def _zh(key: str, **values: object) -> str:
@@ -45,6 +59,7 @@ def _fixed(label: QLabel) -> QLabel:
 
 def _data(label: QLabel) -> QLabel:
     label.setProperty("data", True)
+    label.setWordWrap(True)
     return label
 
 
@@ -59,6 +74,7 @@ class SignView(QDialog):
         self.setObjectName(f"sign_view_{role}")
         self.setModal(True)
         self.stack = QStackedWidget()
+        self._zero = role == "customer" and data.total_fen == 0
         self.summary_page = self._summary(data)
         self.pad_page = QWidget()
         self.pad = SignaturePad()
@@ -102,79 +118,132 @@ class SignView(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.confirm_button.clicked.connect(self._confirm)
         self.pad.changed.connect(self._update_buttons)
-        self.resize(900, 640)
+        self._fit()
         self.retranslate()
         self._update_buttons()
         i18n.connect(self)
 
+    def _fit(self) -> None:
+        """As large as the screen allows, up to 1200 × 660 (fits 1280 × 680)."""
+        screen = (self.parentWidget() or self).screen()
+        area = screen.availableGeometry() if screen is not None else None
+        width = min(1200, area.width() - 40) if area is not None else 1200
+        height = min(660, area.height() - 40) if area is not None else 660
+        self.resize(max(width, 640), max(height, 480))
+
     def _summary(self, data: SlipData) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.summary_title = _fixed(QLabel())
-        self.summary_title.setProperty("role", "heading")
-        layout.addWidget(self.summary_title)
-        grid = QGridLayout()
         self._summary_labels: list[tuple[QLabel, str]] = []
-        times = (("sign.summary.arrived", data.arrived_at), ("sign.summary.started",
-                 data.started_at), ("sign.summary.solved", data.solved_at),
-                 ("sign.summary.departed", data.departed_at))
+
+        def caption(key: str, role: str = "caption") -> QLabel:
+            label = _fixed(QLabel())
+            label.setProperty("role", role)
+            self._summary_labels.append((label, key))
+            return label
+
+        content = QWidget()
+        content.setObjectName("customer_summary")
+        content.setStyleSheet(SUMMARY_STYLE)
+        layout = QVBoxLayout(content)
+        self.summary_title = caption("sign.summary.title", "heading")
+        layout.addWidget(self.summary_title)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(48)
+        times = QGridLayout()
+        times.setHorizontalSpacing(16)
         row = 0
-        for key, moment in times:
+        for key, moment in (("sign.summary.arrived", data.arrived_at),
+                            ("sign.summary.started", data.started_at),
+                            ("sign.summary.solved", data.solved_at),
+                            ("sign.summary.departed", data.departed_at)):
             if moment is None:
                 continue
-            caption = _fixed(QLabel())
-            self._summary_labels.append((caption, key))
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(_data(QLabel(format_local(moment))), row, 1)
+            times.addWidget(caption(key), row, 0)
+            times.addWidget(_data(QLabel(format_local(moment))), row, 1)
             row += 1
-        layout.addLayout(grid)
+        columns.addLayout(times)
+        columns.setAlignment(times, Qt.AlignmentFlag.AlignTop)
+        work = QVBoxLayout()
+        work.setSpacing(2)
+        for key, text in (("sign.summary.fault_found", data.fault_found),
+                          ("sign.summary.handling", data.handling)):
+            work.addWidget(caption(key))
+            work.addWidget(_data(QLabel(text)))
+        columns.addLayout(work, 1)
+        columns.setAlignment(work, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(columns)
+
         fees = QGridLayout()
+        fees.setHorizontalSpacing(18)
         for col, key in enumerate(("fee.kind", "fee.description", "fee.quantity",
                                    "fee.unit_price", "fee.amount")):
-            caption = _fixed(QLabel())
-            caption.setStyleSheet("font-weight: bold;")
-            self._summary_labels.append((caption, key))
-            fees.addWidget(caption, 0, col)
+            fees.addWidget(caption(key), 0, col)
         for r, line in enumerate(data.fee_lines, start=1):
             kind = _fixed(QLabel(FEE_KIND_LABELS.get(line.kind, (line.kind,))[0]))
             i18n.produced(CUSTOMER_LANGUAGE).add(kind.text())
             fees.addWidget(kind, r, 0)
             fees.addWidget(_data(QLabel(line.description)), r, 1)
-            fees.addWidget(_data(QLabel(f"{line.quantity.normalize():f}")), r, 2)
-            fees.addWidget(_data(QLabel(format_yuan(int(line.unit_price * 100)))), r, 3)
-            fees.addWidget(_data(QLabel(format_yuan(line.amount_fen))), r, 4)
+            for col, text in ((2, f"{line.quantity.normalize():f}"),
+                              (3, format_yuan(int(line.unit_price * 100))),
+                              (4, format_yuan(line.amount_fen))):
+                label = _data(QLabel(text))
+                label.setAlignment(Qt.AlignmentFlag.AlignRight)
+                fees.addWidget(label, r, col)
+        fees.setColumnStretch(1, 1)
         layout.addLayout(fees)
         self.total = _fixed(QLabel())
         self.total.setProperty("role", "total")
         self._total_fen = data.total_fen
         layout.addWidget(self.total)
-        self.statement = _fixed(QLabel())
+        self.zero_warning = caption("sign.summary.zero_warning", "zero")
+        self.zero_warning.setWordWrap(True)
+        self.zero_confirm = QCheckBox()
+        self.zero_confirm.setProperty("fixed_language", CUSTOMER_LANGUAGE)
+        self.zero_confirm.toggled.connect(lambda _on: self._update_agree())
+        self.zero_warning.setVisible(self._zero)
+        self.zero_confirm.setVisible(self._zero)
+        layout.addWidget(self.zero_warning)
+        layout.addWidget(self.zero_confirm, 0, Qt.AlignmentFlag.AlignLeft)  # all of it taps
+        self.statement = caption("sign.summary.statement", "")
         self.statement.setWordWrap(True)
         layout.addWidget(self.statement)
         layout.addStretch(1)
-        row_buttons = QHBoxLayout()
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.back_button = QPushButton()
         self.agree_button = QPushButton()
         self.agree_button.setProperty("primary", True)
         self.back_button.clicked.connect(self.reject)
-        self.agree_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.pad_page))
+        self.agree_button.clicked.connect(self._agree)
+        for button in (self.back_button, self.agree_button):
+            button.setStyleSheet("font-size: 22px; min-height: 56px; padding: 0 28px;")
+        row_buttons = QHBoxLayout()
         row_buttons.addStretch(1)
         row_buttons.addWidget(self.back_button)
         row_buttons.addWidget(self.agree_button)
-        layout.addLayout(row_buttons)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        return scroll
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(scroll, 1)  # long texts scroll; the buttons stay put
+        page_layout.addLayout(row_buttons)
+        self.summary_scroll = scroll
+        return page
+
+    @property
+    def zero_total_confirmed(self) -> bool:
+        """The customer ticked "本次服务不收费" (only asked when the total is ¥0.00)."""
+        return self._zero and self.zero_confirm.isChecked()
 
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr(f"sign.title.{self.role}"))
-        self.summary_title.setText(_zh("sign.summary.title"))
         for label, key in self._summary_labels:
             label.setText(_zh(key))
         self.total.setText(_zh("sign.summary.total", total=format_yuan(self._total_fen)))
-        self.statement.setText(_zh("sign.summary.statement"))
+        self.zero_confirm.setText(_zh("sign.summary.zero_confirm"))
         self.back_button.setText(tr("button.back"))
         self.agree_button.setText(tr("sign.agree"))
         self.prompt.setText(tr(f"sign.prompt.{self.role}"))
@@ -183,6 +252,14 @@ class SignView(QDialog):
         self.undo_button.setText(tr("sign.undo"))
         self.cancel_button.setText(tr("button.cancel"))
         self.confirm_button.setText(tr("sign.confirm"))
+        self._update_agree()
+
+    def _update_agree(self) -> None:
+        self.agree_button.setEnabled(not self._zero or self.zero_confirm.isChecked())
+
+    def _agree(self) -> None:
+        if self.agree_button.isEnabled():
+            self.stack.setCurrentWidget(self.pad_page)
 
     def _update_buttons(self) -> None:
         has = not self.pad.is_empty()

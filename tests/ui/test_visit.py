@@ -151,8 +151,9 @@ def test_solved_before_start_shows_the_message_under_the_field_and_stores_nothin
     window = _window(qtbot, ops, settings)
     open_request(qtbot, window, onsite_request)
     editor = window.editor
-    qtbot.mouseClick(editor.time_fields["started_at"].now_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.stamp_buttons["started_at"], Qt.MouseButton.LeftButton)
     idle(qtbot, window)
+    editor.go_to("result")
     solved = editor.time_fields["solved_at"]
     solved.edit.setFocus()
     qtbot.keyClicks(solved.edit, "2020-01-01 08:00")
@@ -163,24 +164,30 @@ def test_solved_before_start_shows_the_message_under_the_field_and_stores_nothin
     assert solved.error.isVisibleTo(editor)
     assert solved.edit.text() == "2020-01-01 08:00"  # what was typed is kept
     qtbot.keyClicks(solved.edit, "x")
+    assert "时间格式" in editor.error_text("solved_at")  # said as it is typed
     editor.flush()
     idle(qtbot, window)
     assert "时间格式" in editor.error_text("solved_at")
+    assert editor.step_buttons["result"].text().endswith("!")  # the stepper shows where
     with store.read() as session:
         slip = slips.get_slip(session, editor.data.id)
         assert slip.started_at is not None
         assert slip.solved_at is None
 
 
-def test_signing_an_incomplete_slip_explains_what_is_missing(
+def test_signing_an_incomplete_slip_opens_no_pad_and_lists_everything_missing(
         qtbot, ops, settings, onsite_request):  # type: ignore[no-untyped-def]
     window = _window(qtbot, ops, settings)
     open_request(qtbot, window, onsite_request)
     editor = window.editor
+    qtbot.mouseClick(editor.stamp_buttons["arrived_at"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(editor.sign_buttons["engineer"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.sign_view is not None and editor.sign_view.isVisible())
-    draw_with_mouse(editor.sign_view.pad)
-    qtbot.mouseClick(editor.sign_view.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.sign_view.error.text() != "", timeout=15_000)
-    assert "请填写服务开始时间" in editor.error_text("started_at")
+    qtbot.waitUntil(lambda: len(editor.missing_buttons) > 0, timeout=15_000)
+    assert editor.sign_view is None and editor.step == "sign"
+    texts = [b.text() for b in editor.missing_buttons]
+    assert texts == ["开始：请填写服务开始时间。", "现场处理：请填写现场故障描述。",
+                     "现场处理：请填写处理方式。", "费用：请添加费用，或确认本次服务不收费。",
+                     "结果：请填写处理结果。", "结果：请填写离开时间。"]
+    qtbot.mouseClick(editor.missing_buttons[1], Qt.MouseButton.LeftButton)
+    assert editor.step == "work"
     assert editor.data.signature("engineer") is None

@@ -30,12 +30,14 @@ def type_chinese(widget, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def fill_visit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The visit, step by step: 到达, 开始, the texts, two fee lines, 解决, 离开."""
     editor = window.editor
     for field in ("arrived_at", "started_at"):
-        qtbot.mouseClick(editor.time_fields[field].now_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(editor.stamp_buttons[field], Qt.MouseButton.LeftButton)
     idle(qtbot, window)
     type_chinese(editor.texts["fault_found"], "打印机搓纸轮磨损，定影组件有残纸")
     type_chinese(editor.texts["handling"], "更换搓纸轮，清除残纸，测试打印50页正常")
+    editor.go_to("fees")
     qtbot.mouseClick(editor.add_fee_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(editor.add_fee_button, Qt.MouseButton.LeftButton)
     model = editor.fee_model
@@ -43,11 +45,9 @@ def fill_visit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-de
                                                    ("parts", "搓纸轮", "2", "45.50"))):
         for col, value in enumerate((kind, text, qty, price)):
             model.setData(model.index(row, col), value)
-    index = editor.result.findData("solved")
-    editor.result.setCurrentIndex(index)
-    editor.result.activated.emit(index)
-    for field in ("solved_at", "departed_at"):
-        qtbot.mouseClick(editor.time_fields[field].now_button, Qt.MouseButton.LeftButton)
+    editor.go_to("result")
+    for field in ("solved_at", "departed_at"):  # 解决 also sets the result
+        qtbot.mouseClick(editor.stamp_buttons[field], Qt.MouseButton.LeftButton)
     idle(qtbot, window)
 
 
