@@ -7,8 +7,9 @@ They select only the columns a list shows and page with LIMIT/OFFSET, so a store
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ from sqlalchemy.sql.expression import UnaryExpression
 from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
 from fieldapp.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from fieldapp.request_state import DerivedRequest
 
 
 @dataclass(frozen=True)
@@ -149,28 +153,93 @@ class RequestRow:
     engineer_name: str | None
 
 
-def list_requests(session: Session, *, status: str | None = None,
-                  statuses: tuple[str, ...] | None = None, engineer_id: uuid.UUID | None = None,
-                  search: str = "", limit: int = 50, offset: int = 0) -> list[RequestRow]:
+@dataclass(frozen=True)
+class RequestFilter:
+    """What a request list narrows by. `statuses` and `engineer_id` apply to the **derived**
+    status and assignee (fieldapp.request_state); the dates to the request time."""
+
+    search: str = ""
+    statuses: tuple[str, ...] = ()
+    customer_id: uuid.UUID | None = None
+    engineer_id: uuid.UUID | None = None
+    channel: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
+    """The filter in SQL: its plain columns exactly, the derived status and assignee as a
+    superset that `derive_many` then narrows (so fewer rows are derived)."""
+    from fieldapp.request_state import FINISHED, TAKER_FINAL
+    from fieldapp.store.workflow_models import Event
+
+    conditions: list[ColumnElement[bool]] = []
+    term = flt.search.strip()
+    if term:
+        pattern = f"%{_escape_like(term)}%"
+        conditions.append(or_(ServiceRequest.number.like(pattern, escape="\\"),
+                              Customer.name.like(pattern, escape="\\"),
+                              ServiceRequest.fault_reported.like(pattern, escape="\\")))
+    if flt.customer_id:
+        conditions.append(ServiceRequest.customer_id == flt.customer_id)
+    if flt.channel:
+        conditions.append(ServiceRequest.channel == flt.channel)
+    if flt.since:
+        conditions.append(ServiceRequest.requested_at >= flt.since)
+    if flt.until:
+        conditions.append(ServiceRequest.requested_at < flt.until)
+    if flt.statuses and not set(flt.statuses) & set(FINISHED):
+        # Still open: not closed by its taker, and no sealed slip solved it.
+        conditions.append(ServiceRequest.status.not_in(TAKER_FINAL))
+        conditions.append(~select(Slip.id).where(
+            Slip.request_id == ServiceRequest.id, Slip.seal.is_not(None),
+            Slip.result == "solved").exists())
+    if flt.engineer_id:
+        # Assigned to them when taken, or taken unassigned (a slip may make them the
+        # assignee), or reassigned since (the events decide).
+        conditions.append(or_(
+            ServiceRequest.assigned_engineer_id == flt.engineer_id,
+            ServiceRequest.assigned_engineer_id.is_(None),
+            select(Event.id).where(Event.request_id == ServiceRequest.id,
+                                   Event.subject_type == "request").exists()))
+    return conditions
+
+
+def _derived_match(flt: RequestFilter, derived: DerivedRequest) -> bool:
+    return ((not flt.statuses or derived.status in flt.statuses)
+            and (not flt.engineer_id or derived.assignee_id == flt.engineer_id))
+
+
+def _merged(flt: RequestFilter | None, status: str | None,
+            statuses: tuple[str, ...] | None, engineer_id: uuid.UUID | None,
+            search: str) -> RequestFilter:
+    flt = flt or RequestFilter()
+    wanted = tuple(dict.fromkeys((*flt.statuses, *(statuses or ()), *((status,) if status
+                                                                     else ()))))
+    return replace(flt, statuses=wanted, engineer_id=engineer_id or flt.engineer_id,
+                   search=search or flt.search)
+
+
+def list_requests(session: Session, flt: RequestFilter | None = None, *,
+                  status: str | None = None, statuses: tuple[str, ...] | None = None,
+                  engineer_id: uuid.UUID | None = None, search: str = "", limit: int = 50,
+                  offset: int = 0) -> list[RequestRow]:
     """One page of requests, newest first, with the **derived** status and assignee
-    (fieldapp.request_state): filters on status and engineer apply to the derived values."""
+    (fieldapp.request_state): filters on status and engineer apply to the derived values.
+    The keywords add to `flt` (the command line passes them alone)."""
     from fieldapp.request_state import derive_many
 
+    flt = _merged(flt, status, statuses, engineer_id, search)
     query = (
         select(ServiceRequest.id, ServiceRequest.number, Customer.name, ServiceRequest.channel,
                ServiceRequest.status, ServiceRequest.fault_reported,
                ServiceRequest.requested_at, ServiceRequest.answered_at,
                ServiceRequest.assigned_engineer_id)
         .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .where(*_request_conditions(flt))
+        .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
     )
-    if search.strip():
-        pattern = f"%{_escape_like(search.strip())}%"
-        query = query.where(or_(ServiceRequest.number.like(pattern, escape="\\"),
-                                Customer.name.like(pattern, escape="\\"),
-                                ServiceRequest.fault_reported.like(pattern, escape="\\")))
-    query = query.order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
-    wanted = set(statuses or ()) | ({status} if status else set())
-    filtered = bool(wanted or engineer_id)
+    filtered = bool(flt.statuses or flt.engineer_id)
     out: list[tuple] = []
     skip = offset
     chunk = max(limit + offset, 200) if filtered else limit
@@ -180,9 +249,7 @@ def list_requests(session: Session, *, status: str | None = None,
         derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
         for row in rows:
             d = derived[row.id]
-            if wanted and d.status not in wanted:
-                continue
-            if engineer_id and d.assignee_id != engineer_id:
+            if not _derived_match(flt, d):
                 continue
             if filtered and skip:
                 skip -= 1
@@ -199,3 +266,21 @@ def list_requests(session: Session, *, status: str | None = None,
                        r.requested_at, r.answered_at, d.assignee_code,
                        names.get(d.assignee_id) if d.assignee_id else None)  # type: ignore[arg-type]
             for r, d in out]
+
+
+def count_requests(session: Session, flt: RequestFilter | None = None) -> int:
+    """How many requests `list_requests` lists for `flt` in all its pages."""
+    from fieldapp.request_state import derive_many
+
+    flt = flt or RequestFilter()
+    conditions = _request_conditions(flt)
+    joined = select(ServiceRequest.id).join(Customer, ServiceRequest.customer_id == Customer.id)
+    if not (flt.statuses or flt.engineer_id):
+        return session.scalar(select(func.count()).select_from(
+            joined.where(*conditions).subquery())) or 0
+    rows = session.execute(select(ServiceRequest.id, ServiceRequest.status,
+                                  ServiceRequest.assigned_engineer_id)
+                           .join(Customer, ServiceRequest.customer_id == Customer.id)
+                           .where(*conditions)).all()
+    derived = derive_many(session, [tuple(r) for r in rows])
+    return sum(_derived_match(flt, d) for d in derived.values())

@@ -8,6 +8,8 @@ attribute names, so a form can put each message next to its field.
 from __future__ import annotations
 
 import itertools
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,7 +114,44 @@ def text_issues(values: Mapping[str, str | None], required_fields: tuple[str, ..
             zh, en = label(field)
             issues.append(FieldIssue(field, "bad_character", f"{zh}含有无效字符。",
                                      f"The {en} contains an invalid character."))
+        elif field in PHONE_FIELDS:
+            issues += phone_issues(field, value)
     return issues
+
+
+# Phone numbers as people write them: digits, an optional +, separators, an extension
+# (转 801, 分机 801, ext. 801, x801), several numbers (/ 、 , ;). Checked after NFKC, so
+# full-width digits and brackets from a Chinese input method count as digits and brackets.
+PHONE_FIELDS = ("contact_phone",)
+MIN_PHONE_DIGITS = 3
+_PHONE_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*(?=\d)", re.IGNORECASE)
+_PHONE_CHARACTERS = re.compile(r"[0-9+\-–—()./、,;#*\s]*")
+
+
+def normalize_phone(value: str) -> str:
+    """The phone as stored: full-width digits and brackets made plain, ends trimmed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def phone_issues(field: str, value: str | None) -> list[FieldIssue]:
+    """A phone number is digits (at least three) with the usual separators; empty is fine
+    here (whether one is required is the caller's rule). Codes: `phone_characters` (can be
+    shown while typing), `phone_too_short`."""
+    text = normalize_phone(value or "")
+    if not text:
+        return []
+    zh, en = label(field)
+    if not _PHONE_CHARACTERS.fullmatch(_PHONE_EXTENSION.sub(" ", text)):
+        return [FieldIssue(field, "phone_characters",
+                           f"{zh}只能填数字，可带空格、-、+、括号和分机号，"
+                           "例如 139 0022 0000 或 022-2345 6789 转 801。",
+                           f"The {en} may contain only digits, spaces, -, +, brackets and an "
+                           "extension, e.g. 139 0022 0000 or 022-2345 6789 ext. 801.")]
+    if sum(c.isascii() and c.isdigit() for c in text) < MIN_PHONE_DIGITS:
+        return [FieldIssue(field, "phone_too_short",
+                           f"{zh}至少要有 {MIN_PHONE_DIGITS} 位数字。",
+                           f"The {en} needs at least {MIN_PHONE_DIGITS} digits.")]
+    return []
 
 
 def choice_issue(field: str, value: str, allowed: tuple[str, ...]) -> list[FieldIssue]:

@@ -85,10 +85,13 @@ class App:
                     demo.fill_demo(self.store, requests=DEMO_REQUESTS)
 
         # fill_demo and ensure_engineer open their own sessions; this op only sequences them
-        self.ops.write(lambda _s: work(_s), lambda _r: self._after_setup(first_start))
+        self.ops.write(lambda _s: work(_s),
+                       lambda _r: self._after_setup(first_start, demo_loaded=wants_demo))
 
-    def _after_setup(self, first_start: bool) -> None:
+    def _after_setup(self, first_start: bool, *, demo_loaded: bool = False) -> None:
         assert self.window is not None
+        if demo_loaded:  # the demo's work is its own engineers': show everyone's
+            self.window.set_mine(False)
         self.window.refresh()
         if not first_start:
             self.window.retranslate()

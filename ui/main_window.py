@@ -2,17 +2,22 @@
 
 Lists are lazy paged models (`ui.table_models`); the search box filters with a short
 debounce; opening a request starts (or resumes) this engineer's slip in the editor.
+An engineer sees their own work first ("我的工作": requests assigned to them, their slips),
+staff everyone's; one tap switches. The filter bar narrows each of the four lists and
+shows what narrows the current one (a fixed 草稿 on drafts, 今天 on today's slips).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QStyledItemDelegate,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -31,7 +37,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp import service_requests
 from fieldapp.errors import FieldappError
-from fieldapp.queries import SlipFilter
+from fieldapp.queries import RequestFilter, SlipFilter
+from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.services import visit
 from fieldapp.settings import Settings
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
@@ -51,9 +59,11 @@ from ui.sync_page import show_status as show_sync_status
 from ui.sync_service import SyncService, SyncStatus
 from ui.table_models import (
     PagedModel,
+    open_requests_count,
     open_requests_query,
     request_model,
     slip_model,
+    slips_count,
     slips_query,
 )
 from ui.table_models import table_view as _table
@@ -62,6 +72,17 @@ from ui.workflow_pages import ComplaintsPage, RepairsPage
 
 SEARCH_DELAY_MS = 250
 DATE_RANGES = ("all", "today", "week", "month")
+DAYS_BACK = {"today": 0, "week": 6, "month": 29}  # the last 7 days: today and 6 before
+LIST_TABS = ("requests", "today", "drafts", "slips")  # the tabs the filter bar narrows
+_KEEP = object()
+
+
+def _filter_combo() -> QComboBox:
+    """A filter combo whose popup draws the current item (the default menu-like delegate
+    leaves it blank under the app's stylesheet) and takes the stylesheet's item rules."""
+    combo = QComboBox()
+    combo.setItemDelegate(QStyledItemDelegate(combo))
+    return combo
 
 
 class MainWindow(QMainWindow):
@@ -164,11 +185,25 @@ class MainWindow(QMainWindow):
             view.doubleClicked.connect(lambda _i, v=view: self.open_from(v))
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.status_filter = QComboBox()
-        self.channel_filter = QComboBox()
-        self.customer_filter = QComboBox()
-        self.date_filter = QComboBox()
+        self.status_filter = _filter_combo()
+        self.channel_filter = _filter_combo()
+        self.customer_filter = _filter_combo()
+        self.date_filter = _filter_combo()
         self.filter_captions = [QLabel() for _ in range(4)]
+        # what the combos hold for tabs not shown (statuses differ, two tabs fix one)
+        self._choice: dict[str, object] = {"request_status": None, "slip_status": None,
+                                           "date": "all"}
+        self._filter_tab = "requests"  # the tab whose choices the bar shows
+        # my work (an engineer's own) or everyone's: one tap
+        self.mine = str(self.settings.get("role")) == "engineer"
+        self.scope_mine, self.scope_all = QPushButton(), QPushButton()
+        self.scope_group = QButtonGroup(self)
+        for button in (self.scope_mine, self.scope_all):
+            button.setCheckable(True)
+            self.scope_group.addButton(button)
+        self.scope_mine.clicked.connect(lambda: self.set_mine(True))
+        self.scope_all.clicked.connect(lambda: self.set_mine(False))
+        self._show_scope()
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         for caption, combo in zip(self.filter_captions, (self.status_filter,
@@ -210,12 +245,18 @@ class MainWindow(QMainWindow):
         self.greeting = QLabel()
         self.greeting.setProperty("role", "heading")
         self.greeting.setProperty("data", True)  # carries the user's name
+        heading = QHBoxLayout()
+        heading.addWidget(self.greeting, 1)
+        heading.addWidget(self.scope_mine)
+        heading.addWidget(self.scope_all)
         layout = QVBoxLayout(self.lists_page)
-        layout.addWidget(self.greeting)
+        layout.addLayout(heading)
         layout.addLayout(filters)
         layout.addWidget(self.tabs, 1)
         for model in self.tab_models:
             model.loaded.connect(self._update_status)
+            model.counted.connect(self._update_status)
+        self.tabs.currentChanged.connect(lambda _i: self._show_filters_for_tab())
         self.tabs.currentChanged.connect(lambda _i: self._refresh_shown_page())
         self.tabs.currentChanged.connect(lambda _i: self._update_status())
 
@@ -233,15 +274,18 @@ class MainWindow(QMainWindow):
         if self.findings_page is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.findings_page), tr("tab.findings"))
         self.search.setPlaceholderText(tr("filter.search"))
+        self.search.setAccessibleName(tr("filter.search_name"))
         for caption, key in zip(self.filter_captions, ("filter.status", "filter.channel",
                                 "filter.customer", "filter.date"), strict=True):
             caption.setText(tr(key))
-        self._fill_combo(self.status_filter, [(None, tr("filter.any"))] + [
-            (s, i18n.pair(SLIP_STATUS[s])) for s in SLIP_STATUS])
         self._fill_combo(self.channel_filter, [(None, tr("filter.any"))] + [
             (c, i18n.pair(CHANNEL_LABELS[c])) for c in CHANNELS])
         self._fill_combo(self.customer_filter, [(None, tr("filter.any")), *self.customers])
-        self._fill_combo(self.date_filter, [(d, tr(f"filter.date.{d}")) for d in DATE_RANGES])
+        self._show_filters_for_tab()
+        self.scope_mine.setText(tr("scope.mine"))
+        self.scope_mine.setToolTip(tr("tooltip.scope_mine"))
+        self.scope_all.setText(tr("scope.all"))
+        self.scope_all.setToolTip(tr("tooltip.scope_all"))
         name = str(self.settings.get("operator_name"))
         self.greeting.setText(tr("main.greeting", name=name,
                                  role=tr(f"role.{self.settings.get('role')}")))
@@ -250,8 +294,10 @@ class MainWindow(QMainWindow):
         self._show_sync()
 
     @staticmethod
-    def _fill_combo(combo: QComboBox, items: list[tuple[object, str]]) -> None:
-        current = combo.currentData()
+    def _fill_combo(combo: QComboBox, items: list[tuple[object, str]],
+                    current: object = _KEEP) -> None:
+        if current is _KEEP:
+            current = combo.currentData()
         combo.clear()
         for value, text in items:
             combo.addItem(text, value)
@@ -278,26 +324,108 @@ class MainWindow(QMainWindow):
         today = datetime.now(tz).date() - timedelta(days=days_back)
         return datetime.combine(today, time(0), tz)
 
+    def _since(self, date_range: object) -> datetime | None:
+        days = DAYS_BACK.get(str(date_range))
+        return None if days is None else self._local_midnight(days)
+
+    def set_mine(self, mine: bool) -> None:
+        """我的工作 (this engineer's requests and slips) or everyone's, on every list."""
+        if mine != self.mine:
+            self.mine = mine
+            self.apply_filters()
+        self._show_scope()
+
+    def _show_scope(self) -> None:
+        for button, on in ((self.scope_mine, self.mine), (self.scope_all, not self.mine)):
+            button.setChecked(on)
+            button.setProperty("primary", on)  # the one in force stands out
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+    def _read_filter_bar(self) -> None:
+        """Keep what the bar shows as the choice for the kind of tab it shows it for."""
+        kind = self._filter_tab
+        if kind == "requests":
+            self._choice["request_status"] = self.status_filter.currentData()
+        elif kind in ("today", "slips"):
+            self._choice["slip_status"] = self.status_filter.currentData()
+        if kind in ("requests", "drafts", "slips"):
+            self._choice["date"] = self.date_filter.currentData() or "all"
+
+    def _show_filters_for_tab(self) -> None:
+        """The bar shows what narrows the current tab: open-request statuses on the requests
+        tab, slip statuses on the others; 草稿 fixed on drafts, 今天 on today's slips; on the
+        workflow tabs, which it does not narrow, it is disabled."""
+        self._read_filter_bar()
+        tr, index = i18n.tr, self.tabs.currentIndex()
+        kind = LIST_TABS[index] if 0 <= index < len(LIST_TABS) else None
+        shown = kind or self._filter_tab  # a workflow tab keeps the last list tab's, greyed
+        any_status = [(None, tr("filter.any"))]
+        if shown == "requests":
+            statuses = any_status + [(s, i18n.pair(REQUEST_STATUS[s])) for s in OPEN_STATUSES]
+            status = self._choice["request_status"]
+        elif shown == "drafts":
+            statuses, status = [("draft", i18n.pair(SLIP_STATUS["draft"]))], "draft"
+        else:
+            statuses = any_status + [(s, i18n.pair(SLIP_STATUS[s])) for s in SLIP_STATUS]
+            status = self._choice["slip_status"]
+        self._fill_combo(self.status_filter, statuses, status)
+        self._fill_combo(self.date_filter, [(d, tr(f"filter.date.{d}")) for d in DATE_RANGES],
+                         "today" if shown == "today" else self._choice["date"])
+        self.status_filter.setEnabled(kind not in (None, "drafts"))
+        self.date_filter.setEnabled(kind not in (None, "today"))
+        for widget in (self.search, self.channel_filter, self.customer_filter,
+                       self.scope_mine, self.scope_all, *self.filter_captions):
+            widget.setEnabled(kind is not None)
+        self._filter_tab = shown
+
+    def _bar(self) -> tuple[str, str | None, uuid.UUID | None]:
+        return (self.search.text(), self.channel_filter.currentData(),
+                self.customer_filter.currentData())
+
     def current_filter(self) -> SlipFilter:
-        since = {"today": self._local_midnight(), "week": self._local_midnight(7),
-                 "month": self._local_midnight(30)}.get(self.date_filter.currentData() or "all")
-        return SlipFilter(search=self.search.text(), status=self.status_filter.currentData(),
-                          channel=self.channel_filter.currentData(),
-                          customer_id=self.customer_filter.currentData(), since=since)
+        """The all-slips tab's filter (the others: `list_filters`)."""
+        return self.list_filters()["slips"]  # type: ignore[return-value]
+
+    def list_filters(self) -> dict[str, RequestFilter | SlipFilter]:
+        """Each list tab's filter, from the bar (the scope is `engineer_code`)."""
+        search, channel, customer_id = self._bar()
+        since = self._since(self._choice["date"])
+        request_status = self._choice["request_status"]
+        slip_status = self._choice["slip_status"]
+        slip = SlipFilter(search=search, channel=channel, customer_id=customer_id,
+                          status=slip_status)  # type: ignore[arg-type]
+        return {
+            "requests": RequestFilter(search=search, channel=channel, customer_id=customer_id,
+                                      since=since, statuses=(request_status,)
+                                      if request_status else ()),  # type: ignore[arg-type]
+            "today": replace(slip, since=self._local_midnight()),
+            "drafts": replace(slip, status="draft", since=since),
+            "slips": replace(slip, since=since),
+        }
+
+    @property
+    def engineer_code(self) -> str | None:
+        """Whose work the lists show: this engineer's (my work), or everyone's (None)."""
+        return str(self.settings.get("operator_code")) if self.mine else None
 
     def apply_filters(self) -> None:
-        flt = self.current_filter()
-        self.slips_model.set_query(slips_query(flt))
-        self.requests_model.set_query(open_requests_query(flt.search))
-        if self.tabs.currentIndex() in (1, 2) and flt.search.strip():
-            self.tabs.setCurrentIndex(3)
+        """Every list reads again with the bar's filters and the scope."""
+        self._read_filter_bar()
+        flt, code = self.list_filters(), self.engineer_code
+        requests = flt["requests"]
+        assert isinstance(requests, RequestFilter)
+        self.requests_model.set_query(open_requests_query(requests, code),
+                                      open_requests_count(requests, code))
+        for name, model in (("today", self.today_model), ("drafts", self.drafts_model),
+                            ("slips", self.slips_model)):
+            slips_filter = flt[name]
+            assert isinstance(slips_filter, SlipFilter)
+            model.set_query(slips_query(slips_filter, code), slips_count(slips_filter, code))
+        self._update_status()
 
     def refresh(self) -> None:
-        flt = self.current_filter()
-        self.requests_model.set_query(open_requests_query(flt.search))
-        self.today_model.set_query(slips_query(SlipFilter(since=self._local_midnight())))
-        self.drafts_model.set_query(slips_query(SlipFilter(status="draft")))
-        self.slips_model.set_query(slips_query(flt))
+        self.apply_filters()
         for page in self.lazy_pages:
             self._page_changed(page)
 
@@ -324,9 +452,21 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _update_status(self) -> None:
+        """How many rows the current tab has: all of them once counted, not just those
+        loaded so far."""
         model = self.tab_models[max(0, self.tabs.currentIndex())]
-        key = "status.rows_more" if model.canFetchMore() else "status.rows"
-        self.status.setText(i18n.tr(key, count=model.rowCount()))
+        shown, total = model.rowCount(), model.total
+        if model.loading and not shown:
+            text = i18n.tr("status.loading")
+        elif total == 0 and self.mine and self.tabs.currentIndex() < len(LIST_TABS):
+            text = i18n.tr("status.none_mine")
+        elif total is not None and shown < total:
+            text = i18n.tr("status.rows_of", shown=shown, count=total)
+        elif total is None and model.has_more:
+            text = i18n.tr("status.rows_more", count=shown)
+        else:
+            text = i18n.tr("status.rows", count=shown if total is None else total)
+        self.status.setText(text)
 
     # -- sync ------------------------------------------------------------------------------
     def sync_now(self) -> None:
@@ -389,7 +529,8 @@ class MainWindow(QMainWindow):
 
     # -- requests ----------------------------------------------------------------------------
     def new_request(self) -> None:
-        dialog = RequestDialog(self.ops, str(self.settings.get("operator_code")), self)
+        dialog = RequestDialog(self.ops, str(self.settings.get("operator_code")), self,
+                               assign_to_me=self.settings.get("role") == "engineer")
         dialog.created.connect(lambda _id: self.refresh())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.request_dialog = dialog

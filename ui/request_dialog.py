@@ -1,7 +1,10 @@
 """Taking a request (R2.1) and assigning it; the answer time feeds R1.1/R1.5.
 
-Pickers are filled in the background; saving runs in the background; refusals appear
-under the field they concern. The dialog never blocks on the disk.
+Pickers are filled in the background; saving runs in the background. The phone number is
+checked as it is typed; Save checks the whole form first with the core's own rules
+(`service_requests.request_issues`) and shows every problem at once, each under its
+field, in the user's language; nothing typed is ever cleared. The dialog never blocks on
+the disk.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +31,8 @@ from sqlalchemy.orm import Session
 from fieldapp import reference, service_requests
 from fieldapp.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.store.models import Customer, Engineer
-from fieldapp.validation import CHANNEL_LABELS, DESK_CHANNELS
+from fieldapp.timeutil import utcnow
+from fieldapp.validation import CHANNEL_LABELS, DESK_CHANNELS, phone_issues
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.ops import Ops
@@ -40,15 +45,26 @@ def load_pickers(session: Session) -> tuple[list[tuple[uuid.UUID, str]],
     return customers, engineers
 
 
+def _touch_combo() -> QComboBox:
+    """A combo whose popup draws its current item (the default menu-like delegate leaves
+    it blank under the app's stylesheet) and takes the stylesheet's item rules."""
+    combo = QComboBox()
+    combo.setItemDelegate(QStyledItemDelegate(combo))
+    return combo
+
+
 class RequestDialog(QDialog):
     created = Signal(object)  # request id
 
-    def __init__(self, ops: Ops, operator_code: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, operator_code: str, parent: QWidget | None = None, *,
+                 assign_to_me: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("request_dialog")
         self.ops, self.operator_code = ops, operator_code
-        self.customer = QComboBox()
-        self.channel = QComboBox()
+        self.assign_to_me = assign_to_me  # an engineer's own request is theirs to handle
+        self.issues: list[FieldIssue] = []  # shown now; shown again on a language switch
+        self.customer = _touch_combo()
+        self.channel = _touch_combo()
         self.contact_name = QLineEdit()
         self.contact_phone = QLineEdit()
         self.fault = QPlainTextEdit()
@@ -56,7 +72,7 @@ class RequestDialog(QDialog):
         self.fault.setFixedHeight(90)
         self.requested_at = TimeField()
         self.answered_at = TimeField()
-        self.engineer = QComboBox()
+        self.engineer = _touch_combo()
         self.captions = {k: QLabel() for k in ("customer", "channel", "contact_name",
                                                "contact_phone", "fault_reported",
                                                "requested_at", "answered_at", "engineer")}
@@ -74,6 +90,8 @@ class RequestDialog(QDialog):
             "answered_at": self.answered_at, "engineer": self.engineer}
         form = QFormLayout()
         for key, widget in widgets.items():
+            # the caption names its field (screen readers, Alt+key)
+            self.captions[key].setBuddy(widget.edit if isinstance(widget, TimeField) else widget)
             error = self.errors.get("customer_id" if key == "customer" else key)
             if error is None:
                 form.addRow(self.captions[key], widget)
@@ -93,6 +111,8 @@ class RequestDialog(QDialog):
         layout.addLayout(buttons)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+        self.contact_phone.textEdited.connect(lambda _t: self._check_phone(typing=True))
+        self.contact_phone.editingFinished.connect(lambda: self._check_phone(typing=False))
         self.requested_at.set_now()
         self.resize(640, 0)
         self.retranslate()
@@ -111,11 +131,14 @@ class RequestDialog(QDialog):
         self.channel.setCurrentIndex(max(0, self.channel.findData(channel)))
         if self.engineer.count():
             self.engineer.setItemText(0, tr("request.unassigned"))
-        for field in (self.requested_at, self.answered_at):
+        for key, field in (("requested_at", self.requested_at),
+                           ("answered_at", self.answered_at)):
             field.now_button.setText(tr("button.now"))
             field.now_button.setToolTip(tr("tooltip.now"))
+            field.edit.setAccessibleName(tr(f"request.{key}"))  # its caption is a parent's
         self.save_button.setText(tr("button.save"))
         self.cancel_button.setText(tr("button.cancel"))
+        self._show_issues(self.issues)
 
     def _fill(self, pickers: tuple[list[Any], list[Any]]) -> None:
         customers, engineers = pickers
@@ -124,25 +147,80 @@ class RequestDialog(QDialog):
         self.engineer.addItem(i18n.tr("request.unassigned"), None)
         for eid, label in engineers:
             self.engineer.addItem(label, eid)
+            if self.assign_to_me and label.split(" ", 1)[0] == self.operator_code:
+                self.engineer.setCurrentIndex(self.engineer.count() - 1)
         self.save_button.setEnabled(bool(customers))
 
-    def save(self) -> None:
-        for label in (*self.errors.values(), self.general_error):
-            show_error(label, None, "")
-        show_error(self.requested_at.error, self.requested_at.edit, "")
-        show_error(self.answered_at.error, self.answered_at.edit, "")
-        try:
-            requested, answered = self.requested_at.value(), self.answered_at.value()
-        except ValueError:
-            show_error(self.general_error, None, i18n.tr("error.time_format"))
-            return
-        if requested is None:
-            show_error(self.requested_at.error, self.requested_at.edit,
-                       i18n.tr("error.time_required"))
-            return
+    # -- checks -------------------------------------------------------------------------
+    def _editors(self) -> dict[str, tuple[QLabel, QWidget]]:
+        """Each checked field: its error label and the widget that takes the focus."""
+        editors: dict[str, QWidget] = {
+            "customer_id": self.customer, "channel": self.channel,
+            "contact_name": self.contact_name, "contact_phone": self.contact_phone,
+            "fault_reported": self.fault}
+        out: dict[str, tuple[QLabel, QWidget]] = {
+            k: (self.errors[k], w) for k, w in editors.items()}
+        out["requested_at"] = (self.requested_at.error, self.requested_at.edit)
+        out["answered_at"] = (self.answered_at.error, self.answered_at.edit)
+        return out
+
+    def _show_issues(self, issues: list[FieldIssue]) -> None:
+        """Every issue under its field (several for one field on one line each); what is
+        typed stays as it is."""
+        self.issues = list(issues)
+        language = i18n.current()
+        texts: dict[str, list[str]] = {}
+        for issue in issues:
+            if issue.code == "time_format":
+                text = i18n.tr("error.time_format")
+            else:
+                text = issue.message(language)
+            texts.setdefault(issue.field, []).append(text)
+        for field, (label, editor) in self._editors().items():
+            show_error(label, editor, "\n".join(texts.pop(field, [])))
+        show_error(self.general_error, None, "\n".join(t for ts in texts.values() for t in ts))
+
+    def _check_phone(self, *, typing: bool) -> None:
+        """The phone as typed: a wrong character at once, too few digits when the field is
+        left (not while the number is still being typed)."""
+        found = [i for i in phone_issues("contact_phone", self.contact_phone.text())
+                 if not typing or i.code == "phone_characters"]
+        others = [i for i in self.issues if i.field != "contact_phone"]
+        self._show_issues(others + found)
+
+    def form_issues(self) -> tuple[list[FieldIssue], dict[str, Any]]:
+        """What is wrong with the form as typed (the core's rules), and the parsed values."""
+        issues: list[FieldIssue] = []
+        times: dict[str, Any] = {}
+        for name, field in (("requested_at", self.requested_at),
+                            ("answered_at", self.answered_at)):
+            try:
+                times[name] = field.value()
+            except ValueError:
+                times[name] = None
+                issues.append(FieldIssue(name, "time_format", "", ""))
         values = dict(customer_id=self.customer.currentData(), channel=self.channel.currentData(),
                       fault=self.fault.toPlainText(), name=self.contact_name.text(),
-                      phone=self.contact_phone.text(), engineer_id=self.engineer.currentData())
+                      phone=self.contact_phone.text(), engineer_id=self.engineer.currentData(),
+                      **times)
+        bad_times = {i.field for i in issues}
+        issues += [i for i in service_requests.request_issues(
+            customer_id=values["customer_id"], channel=values["channel"],
+            fault_reported=values["fault"], contact_name=values["name"],
+            contact_phone=values["phone"], requested_at=times["requested_at"],
+            answered_at=times["answered_at"], now=utcnow()) if i.field not in bad_times]
+        return issues, values
+
+    def save(self) -> None:
+        issues, values = self.form_issues()
+        self._show_issues(issues)
+        if issues:
+            first = next((editor for field, (_label, editor) in self._editors().items()
+                          if any(i.field == field for i in issues)), None)
+            if first is not None:
+                first.setFocus()
+            return
+        requested, answered = values["requested_at"], values["answered_at"]
         code = self.operator_code
 
         def work(session: Session) -> uuid.UUID:
@@ -164,18 +242,11 @@ class RequestDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        """Refused after all (the store's checks): the same display, the form untouched."""
         self.save_button.setEnabled(True)
-        issues: list[FieldIssue] = exc.issues if isinstance(exc, ValidationError) else []
-        for issue in issues:
-            text = issue.message(i18n.current())
-            if issue.field in self.errors:
-                show_error(self.errors[issue.field], None, text)
-            elif issue.field == "requested_at":
-                show_error(self.requested_at.error, self.requested_at.edit, text)
-            elif issue.field == "answered_at":
-                show_error(self.answered_at.error, self.answered_at.edit, text)
-            else:
-                show_error(self.general_error, None, text)
-        if not issues:
-            text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)
-            show_error(self.general_error, None, text)
+        if isinstance(exc, ValidationError):
+            self._show_issues(exc.issues)
+            return
+        self._show_issues([])
+        text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)
+        show_error(self.general_error, None, text)

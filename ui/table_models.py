@@ -2,11 +2,15 @@
 
 Rows arrive a page at a time (`canFetchMore`/`fetchMore`, like Anki's browser model):
 the view asks for more as the user scrolls, and each page is read off the GUI thread.
-A new filter resets the model; answers for an older filter are dropped.
+A new filter resets the model; answers for an older filter are dropped. A query may come
+with a count: it runs once the first page turns out full, so `total` is known without
+loading every row (a short first page is the total by itself).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +20,18 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 from sqlalchemy.orm import Session
 
-from fieldapp.queries import RequestRow, SlipFilter, SlipRow, list_requests, list_slips
+from fieldapp import reference
+from fieldapp.errors import NotFound
+from fieldapp.queries import (
+    RequestFilter,
+    RequestRow,
+    SlipFilter,
+    SlipRow,
+    count_requests,
+    count_slips,
+    list_requests,
+    list_slips,
+)
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.sla_records import SlaInputs, sla_inputs_for
@@ -47,6 +62,7 @@ class PagedModel(QAbstractTableModel):
     """Rows from `fetch(session, offset, limit)`, loaded page by page in the background."""
 
     loaded = Signal()  # a page arrived (tests and the status bar listen)
+    counted = Signal()  # `total` became known
 
     def __init__(self, ops: Ops, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
@@ -57,20 +73,25 @@ class PagedModel(QAbstractTableModel):
         self._loading = False
         self._generation = 0
         self._fetch: Callable[[Session, int, int], list[Any]] | None = None
+        self._count: Callable[[Session], int] | None = None
+        self._total: int | None = None
         i18n.notifier().retranslate.connect(self.retranslate)
 
     # -- loading -------------------------------------------------------------------
-    def set_query(self, fetch: Callable[[Session, int, int], list[Any]]) -> None:
-        """Show the rows of a new query: reset, then load its first page."""
+    def set_query(self, fetch: Callable[[Session, int, int], list[Any]],
+                  count: Callable[[Session], int] | None = None) -> None:
+        """Show the rows of a new query: reset, then load its first page. `count(session)`,
+        when given, tells how many rows the query has in all its pages."""
         self._generation += 1
         self.beginResetModel()
         self._rows, self._fetch, self._more, self._loading = [], fetch, False, False
+        self._count, self._total = count, None
         self.endResetModel()
         self._load_page()
 
     def refresh(self) -> None:
         if self._fetch is not None:
-            self.set_query(self._fetch)
+            self.set_query(self._fetch, self._count)
 
     def _load_page(self) -> None:
         fetch, generation, offset = self._fetch, self._generation, len(self._rows)
@@ -86,12 +107,28 @@ class PagedModel(QAbstractTableModel):
             return
         self._loading = False
         self._more = len(rows) == PAGE_SIZE
+        first_page = not self._rows
+        if not self._more:
+            self._total = len(self._rows) + len(rows)
+        elif first_page and self._count is not None:
+            count = self._count
+            self._ops.read(count, lambda total: self._counted(generation, total),
+                           lambda exc: self._count_failed(generation, exc))
         if rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
         self.loaded.emit()
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation == self._generation:
+            self._total = total
+            self.counted.emit()
+
+    def _count_failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:  # the rows stay; only the total is unknown
+            self._ops.failed.emit(exc)
 
     def _page_failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
@@ -105,6 +142,16 @@ class PagedModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         return self._loading
+
+    @property
+    def has_more(self) -> bool:
+        """Rows not loaded yet: a page is on its way or the view may ask for one."""
+        return self._more or self._loading
+
+    @property
+    def total(self) -> int | None:
+        """How many rows the query has in all (None: not known yet, or no count given)."""
+        return self._total
 
     def row_at(self, row: int) -> Any:
         return self._rows[row]
@@ -202,21 +249,61 @@ def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, SLIP_COLUMNS, parent)
 
 
-def open_requests_query(search: str = "") -> Callable[[Session, int, int], list[RequestItem]]:
-    """Open requests with the derived status and assignee (`list_requests` folds the
-    request events: escalations and reassignments show at once) and their SLA inputs."""
+# No engineer has this id: "my work" of a code the store does not know lists nothing.
+_NOBODY = uuid.UUID(int=0)
+
+
+def _engineer_id(session: Session, code: str | None) -> uuid.UUID | None:
+    if not code:
+        return None
+    try:
+        return reference.engineer_by_code(session, code).id
+    except NotFound:
+        return _NOBODY
+
+
+def _open_requests(flt: RequestFilter, session: Session,
+                   engineer_code: str | None) -> RequestFilter:
+    return dataclasses.replace(flt, statuses=flt.statuses or OPEN_STATUSES,
+                               engineer_id=_engineer_id(session, engineer_code)
+                               or flt.engineer_id)
+
+
+def open_requests_query(flt: RequestFilter | str = "", engineer_code: str | None = None
+                        ) -> Callable[[Session, int, int], list[RequestItem]]:
+    """Open requests (or those of `flt.statuses`) with the derived status and assignee
+    (`list_requests` folds the request events: escalations and reassignments show at once)
+    and their SLA inputs; only `engineer_code`'s when given (my work)."""
+    base = RequestFilter(search=flt) if isinstance(flt, str) else flt
 
     def page(session: Session, offset: int, limit: int) -> list[RequestItem]:
-        rows = list_requests(session, statuses=OPEN_STATUSES, search=search, limit=limit,
-                             offset=offset)
+        rows = list_requests(session, _open_requests(base, session, engineer_code),
+                             limit=limit, offset=offset)
         inputs = sla_inputs_for(session, [r.id for r in rows])
         return [RequestItem(r, inputs.get(r.id)) for r in rows]
 
     return page
 
 
-def slips_query(flt: SlipFilter) -> Callable[[Session, int, int], list[SlipRow]]:
-    return lambda s, offset, limit: list_slips(s, flt, limit=limit, offset=offset)
+def open_requests_count(flt: RequestFilter, engineer_code: str | None = None
+                        ) -> Callable[[Session], int]:
+    return lambda s: count_requests(s, _open_requests(flt, s, engineer_code))
+
+
+def _slips(flt: SlipFilter, session: Session, engineer_code: str | None) -> SlipFilter:
+    return dataclasses.replace(flt, engineer_id=_engineer_id(session, engineer_code)
+                               or flt.engineer_id)
+
+
+def slips_query(flt: SlipFilter, engineer_code: str | None = None
+                ) -> Callable[[Session, int, int], list[SlipRow]]:
+    """Slips of `flt`, newest first; only `engineer_code`'s when given (my work)."""
+    return lambda s, offset, limit: list_slips(s, _slips(flt, s, engineer_code), limit=limit,
+                                               offset=offset)
+
+
+def slips_count(flt: SlipFilter, engineer_code: str | None = None) -> Callable[[Session], int]:
+    return lambda s: count_slips(s, _slips(flt, s, engineer_code))
 
 
 def table_view(model: PagedModel) -> QTableView:
