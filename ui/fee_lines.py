@@ -450,6 +450,8 @@ class FeesPanel(QWidget):
         self._show_row_issues()
 
     def _changed(self) -> None:
+        if self.current_row() < 0 and self.model.rowCount():
+            self.select_row(self.model.rowCount() - 1)  # the editor on the right shows a line
         check = self.model.check()
         self.total_label.setText(i18n.tr("fee.total", total=format_yuan(check.total_fen)))
         show_error(self.fee_error, None, self._issues_text(check))

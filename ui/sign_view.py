@@ -149,7 +149,9 @@ class SignView(QDialog):
 
         columns = QHBoxLayout()
         columns.setSpacing(48)
-        times = QGridLayout()
+        times_box, work_box = QWidget(), QWidget()  # each as tall as its lines, top-aligned
+        times = QGridLayout(times_box)
+        times.setContentsMargins(0, 0, 0, 0)
         times.setHorizontalSpacing(16)
         row = 0
         for key, moment in (("sign.summary.arrived", data.arrived_at),
@@ -161,17 +163,17 @@ class SignView(QDialog):
             times.addWidget(caption(key), row, 0)
             times.addWidget(_data(QLabel(format_local(moment))), row, 1)
             row += 1
-        columns.addLayout(times)
-        columns.setAlignment(times, Qt.AlignmentFlag.AlignTop)
-        work = QVBoxLayout()
+        columns.addWidget(times_box, 0, Qt.AlignmentFlag.AlignTop)
+        work = QVBoxLayout(work_box)
+        work.setContentsMargins(0, 0, 0, 0)
         work.setSpacing(2)
         for key, text in (("sign.summary.fault_found", data.fault_found),
                           ("sign.summary.handling", data.handling)):
             work.addWidget(caption(key))
             work.addWidget(_data(QLabel(text)))
-        columns.addLayout(work, 1)
-        columns.setAlignment(work, Qt.AlignmentFlag.AlignTop)
+        columns.addWidget(work_box, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(columns)
+        layout.addSpacing(12)
 
         fees = QGridLayout()
         fees.setHorizontalSpacing(18)
