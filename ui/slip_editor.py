@@ -438,7 +438,8 @@ class SlipEditor(QWidget):
 
     # -- the flow --------------------------------------------------------------------------
     def go_to(self, step: str) -> None:
-        """Show one step; on the sign step, ask what is still missing."""
+        """Show one step (saving what is pending); on the sign step, ask what is missing."""
+        self.flush()
         self.step = step
         self.stack.setCurrentWidget(self.page_scrolls[step])
         self.step_buttons[step].setChecked(True)

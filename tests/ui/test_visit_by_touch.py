@@ -7,6 +7,8 @@ a scroll area's edge: a control one would have to scroll to is a failure, not a 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFontInfo, QInputDevice
@@ -289,3 +291,43 @@ def test_every_step_fits_the_screen_without_scrolling(qtbot, ops, settings, onsi
                        *editor.workflow_buttons.values()):
             if button.isVisible():
                 assert Finger(window).on_screen(button, button.rect().center()), button
+
+
+def test_the_visit_screens_call_the_services_not_the_store() -> None:
+    """ui/slip_editor.py and its parts import neither SQLAlchemy nor the slip rules."""
+    import ast
+    import pathlib
+
+    for name in ("slip_editor", "fee_lines", "sign_view", "fields", "price_list_dialog"):
+        tree = ast.parse(pathlib.Path(f"ui/{name}.py").read_text("utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) for alias in node.names}
+        assert not [m for m in imported if m.startswith(("sqlalchemy", "fieldapp.store",
+                                                         "fieldapp.slips"))], name
+
+
+def test_a_time_is_corrected_by_touch_without_typing(qtbot, ops, settings, store,
+                                                     onsite_request):  # type: ignore[no-untyped-def]
+    window = _window(qtbot, ops, settings)
+    editor = window.editor
+    finger = Finger(window)
+    _open_by_touch(qtbot, finger, window, onsite_request)
+    finger.tap(qtbot, editor.stamp_buttons["arrived_at"])
+    _idle(qtbot, window)
+    arrived = editor.data.arrived_at
+    finger.tap(qtbot, editor.step_buttons["arrive"])
+    field = editor.time_fields["arrived_at"]
+    finger.tap(qtbot, field.pick_button)
+    qtbot.waitUntil(lambda: field.picker is not None and field.picker.isVisible())
+    picker = field.picker
+    for _ in range(2):
+        finger.tap(qtbot, picker.buttons["time.min_minus10"])
+    finger.tap(qtbot, picker.buttons["time.min_plus1"])
+    finger.tap(qtbot, picker.ok_button)
+    _idle(qtbot, window)
+    assert finger.keyboard == 0
+    assert editor.data.arrived_at == arrived.replace(second=0) - timedelta(minutes=19)
+    with store.read() as session:
+        assert slips.get_slip(session, editor.data.id).arrived_at == editor.data.arrived_at
