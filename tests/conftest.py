@@ -1,15 +1,78 @@
-"""Test-wide defaults: Qt offscreen (no display on CI) and Chinese as the core language."""
+"""Test-wide defaults: Qt offscreen (no display on CI), Chinese as the core language, and
+time: no test depends on the real date, weekday or time of day.
+
+A test (or module, `pytestmark`) marked `any_moment` runs once at each of `MOMENTS`, inside
+`time_machine.travel(moment, tick=True)`: `datetime.now`, `time.time` and so
+`fieldapp.timeutil.utcnow`, SQLAlchemy's `default=utcnow` and pytest-qt's waits all see that
+moment and time runs on from it. Its function-scoped fixtures are built there too; module
+and session fixtures, Qt's own clocks and subprocesses (the archive servers) keep the real
+time. `FIELDAPP_TEST_MOMENT=sunday` runs every test, marked or not, at that one moment:
+the way to find tests that depend on today (docs/development.md, "Time in tests").
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from fieldapp.i18n import set_language
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_TIANJIN = ZoneInfo("Asia/Shanghai")
+
+# The moments, in service-centre time; each one has caught a test that assumed today.
+MOMENTS: dict[str, datetime] = {
+    # an ordinary working morning, the day a test was most likely written on
+    "wednesday": datetime(2026, 12, 2, 10, 0, tzinfo=_TIANJIN),
+    # no service time until Monday 09:00: an SLA clock started now has not begun
+    "sunday": datetime(2026, 11, 29, 10, 0, tzinfo=_TIANJIN),
+    # a minute before local midnight (15:59 UTC): the local date changes during the test
+    "saturday_2359": datetime(2026, 12, 5, 23, 59, tzinfo=_TIANJIN),
+    # the evening before the National Day week (10-01 … 10-07 off, next working day 10-08)
+    "national_day_eve": datetime(2026, 9, 30, 20, 0, tzinfo=_TIANJIN),
+    # a Sunday made a working day in exchange for the National Day week (调休, 2026-09-20)
+    "makeup_workday": datetime(2026, 9, 20, 10, 0, tzinfo=_TIANJIN),
+    # New Year's Day 00:30 in Tianjin while UTC still says 2026-12-31 16:30; a year that
+    # chinesecalendar 1.11 has no schedule for
+    "new_year_utc_eve": datetime(2027, 1, 1, 0, 30, tzinfo=_TIANJIN),
+}
+
+_MOMENT_ENV = "FIELDAPP_TEST_MOMENT"
+
+
+def _moment_from_env() -> str | None:
+    name = os.environ.get(_MOMENT_ENV, "").strip()
+    if name and name not in MOMENTS:
+        raise pytest.UsageError(f"{_MOMENT_ENV}={name!r}: not one of {', '.join(MOMENTS)}")
+    return name or None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("any_moment") is None:
+        return
+    chosen = _moment_from_env()
+    names = [chosen] if chosen else list(MOMENTS)
+    metafunc.parametrize("frozen_moment", names, ids=names, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def frozen_moment(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
+    """The moment this test runs at (None: the real time, for an unmarked test).
+
+    Passed to time-machine as UTC, so the process's own time zone (TZ) stays as it is."""
+    name = getattr(request, "param", None) or _moment_from_env()
+    if name is None:
+        yield None
+        return
+    moment = MOMENTS[name]
+    with time_machine.travel(moment.astimezone(UTC), tick=True):
+        yield moment
 
 
 @pytest.fixture(autouse=True)

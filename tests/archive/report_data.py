@@ -163,20 +163,22 @@ def archive_db(folder: Path, url: str | None = None) -> Database:
     return Database(engine)
 
 
-def push(store: Store, db: Database) -> None:
-    """Everything in the laptop's outbox through the archive's ingest, as the service centre."""
+def push(store: Store, db: Database, client_time: datetime | None = None) -> None:
+    """Everything in the laptop's outbox through the archive's ingest, as the service centre;
+    `client_time` is the laptop's clock (default: now)."""
     with store.read() as session:
         entries = outbox.pending(session, limit=10**9)
         records = records_for(session, entries)
     ordered = [records[(e.table, e.record_id)] for e in entries
                if (e.table, e.record_id) in records]
-    refused = [o for o in push_records(db, ordered) if o.status == "refused"]
+    refused = [o for o in push_records(db, ordered, client_time) if o.status == "refused"]
     assert not refused, refused
     with store.write() as session:
         outbox.acknowledge(session, entries)  # the next push sends only what is new
 
 
-def push_records(db: Database, records: list[dict]) -> list[Outcome]:
+def push_records(db: Database, records: list[dict], client_time: datetime | None = None
+                 ) -> list[Outcome]:
     """One batch through the archive's ingest, as the service centre; the outcomes."""
     with db.write() as session:
         user = session.scalar(select(User).where(User.name == "loader"))
@@ -185,7 +187,8 @@ def push_records(db: Database, records: list[dict]) -> list[Outcome]:
                                     role="staff")
         device, _ = crud.enrol_device(session, user=user, label="tests")
         actor = Actor(user, session.get_one(DeviceToken, device.id), None)
-        return ingest_batch(session, actor=actor, records=records, client_time=utcnow())
+        return ingest_batch(session, actor=actor, records=records,
+                            client_time=client_time or utcnow())
 
 
 def at(day: str, hhmm: str = "09:00") -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from fieldapp.archive.reports import run_due
@@ -15,6 +16,9 @@ from fieldapp.sync.rounds import run_sync_round
 from fieldapp.sync.wire import read_records
 from fieldapp.timeutil import utcnow
 from tests.archive.report_data import History
+
+# A history made back from now, reports run at now: at every moment (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
 
 
 def test_a_staff_laptop_receives_a_finding_and_an_engineer_does_not(archive, laptops):

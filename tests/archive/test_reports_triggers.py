@@ -20,11 +20,14 @@ from tests.archive.report_data import History, archive_db, at, push
 from tests.archive.servers import postgres_database, postgres_reason
 
 TODAY = date(2026, 11, 20)
+# When the laptop records the history (all of it before TODAY): not the wall clock, which
+# refused this history as "in the future" on a day before TODAY.
+RECORDED = end_of_day(TODAY)
 
 
 @pytest.fixture
 def world(tmp_path) -> Iterator[tuple[History, object]]:
-    history = History(tmp_path / "laptop")
+    history = History(tmp_path / "laptop", now=RECORDED)
     db = archive_db(tmp_path)
     yield history, db
     db.close()
@@ -43,7 +46,7 @@ def fine_visit(history: History, offset: int, device: int = 2, fault: str = "打
 
 
 def run(history: History, db, today: date = TODAY, rules: ReportRules | None = None):
-    push(history.store, db)
+    push(history.store, db, RECORDED)
     with db.write() as session:
         result = run_due(session, now=end_of_day(today), rules=rules)
         return ([(f.rule, f.evidence.split(","), f.summary_zh, f.summary_en)
@@ -178,7 +181,7 @@ def test_the_contract_summary_comes_30_days_before_the_end_once(world):
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
                                                              marks=pytest.mark.postgres)])
 def test_reports_run_twice_makes_nothing_new_the_second_time(tmp_path, backend):
-    history = History(tmp_path / "laptop")
+    history = History(tmp_path / "laptop", now=RECORDED)
     for offset in (-80, -40, -10):
         fine_visit(history, offset)
     quarter_data(history)
@@ -191,7 +194,7 @@ def test_reports_run_twice_makes_nothing_new_the_second_time(tmp_path, backend):
         context, url = None, f"sqlite:///{tmp_path / 'archive.db'}"
     try:
         db = archive_db(tmp_path, url)
-        push(history.store, db)
+        push(history.store, db, RECORDED)
         db.close()
         runner = CliRunner()
         first = runner.invoke(cli, ["--db", url, "reports", "run", "--today", TODAY.isoformat()])
@@ -220,7 +223,7 @@ def test_a_bad_rules_file_is_refused_before_anything_is_made(tmp_path, world):
     history, db = world
     for offset in (-80, -40, -10):
         fine_visit(history, offset)
-    push(history.store, db)
+    push(history.store, db, RECORDED)
     rules = tmp_path / "rules.json"
     rules.write_text('{"repeat_device_failures": 0, "colour": "blue"}', encoding="utf-8")
     with pytest.raises(ValidationError) as error:

@@ -3,8 +3,9 @@ a send-in repair, an escalation from engineer A's laptop to engineer B's, a comp
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from fieldapp import complaints, escalation, reference, repair, service_requests
@@ -19,8 +20,17 @@ from fieldapp.sync import outbox
 from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.timeutil import utcnow
 
-NOW = utcnow()
-T0 = NOW - timedelta(days=2)
+NOW: datetime  # this test's "now", and the customer's request two days before it
+T0: datetime
+
+
+@pytest.fixture(autouse=True)
+def _now() -> None:
+    """Read when each test starts, not at import: a module imported at one time and run at
+    another (a travelled clock, see tests/conftest.py) recorded its steps in the future."""
+    global NOW, T0
+    NOW = utcnow()
+    T0 = NOW - timedelta(days=2)
 
 
 def at(minutes: int):

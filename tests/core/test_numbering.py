@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fieldapp import service_requests
 from fieldapp.numbering import BLOCK_KEY, SLIP, in_block, next_number
+from fieldapp.store.models import Customer
 from fieldapp.sync import state
+from fieldapp.timeutil import utcnow
 
 MORNING = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
@@ -15,6 +18,18 @@ MORNING = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 def numbers(store, count: int) -> list[str]:
     with store.write() as session:
         return [next_number(session, SLIP, "E01", MORNING) for _ in range(count)]
+
+
+@pytest.mark.any_moment
+def test_a_request_taken_now_is_numbered_with_todays_date_in_tianjin(store, world, frozen_moment):
+    """The local day, not UTC's: at 00:30 on New Year's Day in Tianjin it is 20270101."""
+    with store.write() as session:
+        customer = session.get_one(Customer, world.customer_id)
+        number = service_requests.take_request(
+            session, operator_code="C01", customer=customer, channel="phone",
+            fault_reported="打印机卡纸", contact_name="孙丽",
+            requested_at=utcnow() - timedelta(seconds=10)).number
+    assert number.startswith(f"R-C01-{frozen_moment:%Y%m%d}-")
 
 
 def test_a_laptop_without_a_block_counts_from_one(store):

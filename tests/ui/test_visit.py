@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
@@ -18,6 +19,9 @@ from tests.ui.visit_helpers import (
     type_chinese,
 )
 from ui.main_window import MainWindow
+
+# Times typed with the now buttons, numbers of the local day: at every moment (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
 
 
 def _window(qtbot, ops, settings) -> MainWindow:  # type: ignore[no-untyped-def]

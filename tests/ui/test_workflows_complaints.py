@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from fieldapp import complaints, group_archive, questions, reference, slips
 from fieldapp.store.workflow_models import OpenQuestion
 from tests.ui.visit_helpers import open_request, type_chinese
 from tests.ui.workflow_helpers import click, main_window
+
+# Clocks run from now, on a demo store made around now: at every moment (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
 
 
 def test_complaint_recorded_routed_responded_closed(qtbot, ops, settings, store,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fieldapp import escalation, repair, service_requests
 from tests.ui.visit_helpers import draw_with_mouse, type_chinese
 from tests.ui.workflow_helpers import click, main_window
+
+# Escalations dated now, on a demo store made around now: at every moment (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
 
 
 def _select(qtbot, window, request_id) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ def printer_pool(store) -> None:  # type: ignore[no-untyped-def]
                              occurred_at=utcnow() - timedelta(minutes=90))
 
 
+@pytest.mark.any_moment
 def test_send_in_repair_with_a_loaner_end_to_end(qtbot, ops, settings, store, onsite_request,
                                                  printer_pool):  # type: ignore[no-untyped-def]
     window = main_window(qtbot, ops, settings)
@@ -81,9 +82,15 @@ def test_send_in_repair_with_a_loaner_end_to_end(qtbot, ops, settings, store, on
     qtbot.waitUntil(lambda: view.error.text() != "")
     assert view.error.text() == "维修须经客户确认后才能开始（R3.2）。"
 
-    # the workshop's estimate: ready tomorrow, far beyond 4 hours → a loaner is proposed
+    # the workshop's estimate: ready a day after the 4-hour deadline → a loaner is proposed.
+    # After the deadline, not "tomorrow": on a weekend or before a holiday the clock has not
+    # started yet, so a device ready tomorrow is in time and rightly gets no loaner.
+    with store.read() as session:
+        deadline = repair.repair_overview(session, repair.get_repair(session, view.repair_id),
+                                          utcnow()).clock.deadline
+    assert deadline is not None
     QTest.keyClicks(view.cost, "350")
-    QTest.keyClicks(view.ready_at.edit, format_local(utcnow() + timedelta(days=1)))
+    QTest.keyClicks(view.ready_at.edit, format_local(deadline + timedelta(days=1)))
     type_chinese(view.estimated_by, "维修部 王工")
     click(qtbot, view.estimate_button)
     qtbot.waitUntil(lambda: view.data.status == "estimated")

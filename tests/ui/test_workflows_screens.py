@@ -17,6 +17,9 @@ from tests.ui.workflow_helpers import main_window, open_request
 from ui import i18n
 from ui.style import TOUCH_MIN
 
+# The lists show each record's clock at now: at every moment (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
+
 
 @pytest.fixture
 def workflow_records(store, onsite_request):  # type: ignore[no-untyped-def]

@@ -12,6 +12,9 @@ from fieldapp.errors import StorageError, ValidationError, WorkflowError
 from fieldapp.sla import ClockState
 from tests.workflows.conftest import LATER, at
 
+# Deadlines and due times beside today: none may read the wall clock (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
+
 
 def _customer(session):
     return reference.create_customer(session, code="TJMETRO", name="天津地铁运营公司",

@@ -11,6 +11,9 @@ from fieldapp import events, loaners, reference, repair, service_requests
 from fieldapp.errors import WorkflowError
 from tests.workflows.conftest import LATER, at, intake, sig
 
+# Deadlines and due times beside today: none may read the wall clock (tests/conftest.py).
+pytestmark = pytest.mark.any_moment
+
 
 def _long_repair(session, number, ready_minutes=1500):
     order = repair.get_repair(session, number)
