@@ -23,7 +23,7 @@ from fieldapp import reference, service_requests, slips
 from fieldapp.errors import FieldappError, NotFound
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, Engineer
-from fieldapp.timeutil import utcnow
+from fieldapp.timeutil import to_local, utcnow
 from fieldapp.validation import FeeLineInput
 
 PAD_WIDTH, PAD_HEIGHT = 1000, 400
@@ -128,7 +128,9 @@ def _engineer(session: Session, index: int, code: str, name: str, skills: list[s
                                          phone=f"1380022{index:04d}", skills=skills)
 
 
-def _reference_data(session: Session, today: date) -> DemoWorld:
+def _reference_data(session: Session, first_day: date, today: date) -> DemoWorld:
+    """Contracts cover every local day from `first_day` (the oldest request's) to the end of
+    `today`'s year, so every demo request has one, in January and on New Year's Eve too."""
     if has_demo_data(session):
         raise DemoAlreadyLoaded
     engineers = [_engineer(session, i, code, name, skills)
@@ -144,7 +146,7 @@ def _reference_data(session: Session, today: date) -> DemoWorld:
                               title="信息科")
         calendar = '{"always_open": true}' if code == "TJH1" else "{}"
         reference.create_contract(session, customer, number=f"FW-{today.year}-{code}",
-                                  starts_on=date(today.year, 1, 1),
+                                  starts_on=date(first_day.year, 1, 1),
                                   ends_on=date(today.year, 12, 31), service_calendar=calendar)
         for di, (dtype, dclass, brand, model) in enumerate(DEVICES):
             devices.append(reference.add_device(
@@ -237,7 +239,10 @@ def fill_demo(store: Store, *, requests: int = 40, seed: int = 7,
     rng = random.Random(seed)
     span = timedelta(days=max(30, min(365, requests // 20)))
     with store.write() as session:
-        world = _reference_data(session, now.date())
+        # Local days (Tianjin), as contracts are looked up: at 00:30 on 1 January in Tianjin
+        # UTC still says 31 December. The oldest request is `span` and 6 hours ago.
+        world = _reference_data(session, to_local(now - span - timedelta(hours=6)).date(),
+                                to_local(now).date())
         ids = ([e.id for e in world.engineers], [c.id for c in world.customers],
                [d.id for d in world.devices])
     for start in range(0, requests, batch):

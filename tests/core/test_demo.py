@@ -13,6 +13,7 @@ from fieldapp.cli import cli
 from fieldapp.demo import DemoAlreadyLoaded, fill_demo
 from fieldapp.store import Store
 from fieldapp.store.models import ServiceRequest
+from fieldapp.timeutil import to_local
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -48,3 +49,16 @@ def test_running_the_demo_command_twice_is_one_calm_line(tmp_path, lang, said) -
     again = runner.invoke(cli, args)
     assert again.exit_code == 0
     assert said in again.output and len(again.output.strip().splitlines()) == 1
+
+
+@pytest.mark.any_moment
+def test_every_demo_request_falls_within_its_customers_contract(store: Store) -> None:
+    """Made now, whatever now is: on New Year's Day in Tianjin (still 31 December in UTC)
+    and in January, when the month of older requests belongs to last year."""
+    fill_demo(store, requests=40)
+    with store.read() as session:
+        requests = session.scalars(select(ServiceRequest)).all()
+        assert len(requests) == 40
+        outside = [(r.number, to_local(r.requested_at).date()) for r in requests
+                   if r.contract is None]
+    assert outside == []
