@@ -126,6 +126,7 @@ def _sign(qtbot, finger: Finger, window: MainWindow, role: str, draw) -> None:  
     qtbot.waitUntil(lambda: editor.data.signature(role) is not None, timeout=15_000)
 
 
+@pytest.mark.any_moment  # the stamps are "now": at every moment of tests/conftest.py
 def test_a_whole_visit_by_touch_takes_at_most_20_taps_and_no_scrolling(
         qtbot, ops, settings, store, onsite_request):  # type: ignore[no-untyped-def]
     window = _window(qtbot, ops, settings)
