@@ -103,6 +103,37 @@ EVENT_KINDS: dict[str, tuple[str, tuple[PayloadField, ...]]] = {
     "question.answered": ("question", (_f("answer", "text"), _f("answered_by", "name"))),
 }
 
+# How a payload field is named to a person (zh, en): messages never show the key
+# (`cost_fen`), which is a code for programs.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "cost_fen": ("报价金额", "estimate"), "expected_ready_at": ("预计修好时间", "ready time"),
+    "estimated_by": ("报价人", "who estimated"), "note": ("备注", "note"),
+    "decision": ("客户决定", "customer's decision"), "method": ("确认方式", "how confirmed"),
+    "confirmed_by": ("确认人", "who confirmed"), "phone": ("电话", "phone"),
+    "signature": ("签名", "signature"), "technician": ("维修人员", "technician"),
+    "work_done": ("维修内容", "work done"), "final_fee_fen": ("最终费用", "final fee"),
+    "repair_order_id": ("送修单", "repair order"),
+    "repair_number": ("送修单号", "repair number"),
+    "engineer_signature": ("工程师签名", "engineer's signature"),
+    "customer_signature": ("客户签名", "customer's signature"),
+    "goodwill": ("通融借出", "goodwill loan"), "condition": ("归还状况", "condition"),
+    "escalation_kind": ("升级类型", "kind of escalation"), "reason": ("原因", "reason"),
+    "requested_by": ("提出人", "who asked"), "decided_by": ("决定人", "who decided"),
+    "from_engineer": ("原工程师", "previous engineer"), "to_engineer": ("改派给", "new engineer"),
+    "required_skills": ("所需技能", "skills needed"),
+    "engineer_code": ("工程师工号", "engineer code"),
+    "engineer_id": ("工程师", "engineer"), "response": ("答复内容", "response"),
+    "responder": ("答复人", "who responded"), "closed_by": ("关闭人", "who closed it"),
+    "outcome": ("处理结果", "outcome"),
+    "customer_satisfied": ("客户是否满意", "customer satisfied"),
+    "answer": ("答复", "answer"), "answered_by": ("答复人", "who answered"),
+}
+
+
+def field_label(name: str) -> tuple[str, str]:
+    return FIELD_LABELS.get(name, (name, name))
+
+
 # Which model a subject type names (by table), for events_for(session, obj).
 SUBJECT_TABLES = {
     "repair_orders": "repair",
@@ -238,47 +269,47 @@ def canonical_payload(payload: Mapping[str, Any]) -> str:
 
 def _value_issues(spec: PayloadField, value: Any) -> list[FieldIssue]:
     name = spec.name
+    zh, en = field_label(name)  # the field's name as people say it, never its key
 
     def bad(code: str, zh: str, en: str) -> list[FieldIssue]:
-        return [FieldIssue(name, code, zh, en)]
+        return [FieldIssue(name, code, zh, en[:1].upper() + en[1:])]
 
     if spec.type in ("text", "name", "code", "choice", "time", "uuid"):
         if not isinstance(value, str):
-            return bad("not_text", f"{name} 须为文字。", f"{name} must be text.")
+            return bad("not_text", f"{zh}须为文字。", f"{en} must be text.")
         if spec.required and not value.strip():
-            return bad("required", f"请填写 {name}。", f"Please enter {name}.")
+            return bad("required", f"请填写{zh}。", f"please enter the {en}.")
         limit = MAX_NAME if spec.type == "name" else MAX_TEXT
         if len(value) > limit:
-            return bad("too_long", f"{name} 不能超过 {limit} 个字。",
-                       f"{name} may have at most {limit} characters.")
+            return bad("too_long", f"{zh}不能超过 {limit} 个字。",
+                       f"{en} may have at most {limit} characters.")
         if "\x00" in value:
-            return bad("bad_character", f"{name} 含有无效字符。",
-                       f"{name} contains an invalid character.")
+            return bad("bad_character", f"{zh}含有无效字符。",
+                       f"{en} contains an invalid character.")
     if spec.type == "code" and value and not is_valid_operator_code(value):
-        return bad("bad_code", f"{name} 不是有效的工号：{value!r}。",
-                   f"{name} is not a valid engineer code: {value!r}.")
+        return bad("bad_code", f"{zh}不是有效的工号：{value}。",
+                   f"{en} is not a valid engineer code: {value}.")
     if spec.type == "choice" and value not in spec.choices:
-        return bad("invalid_choice", f"{name} 无效：{value!r}。",
-                   f"Invalid {name}: {value!r} (one of {', '.join(spec.choices)}).")
+        return bad("invalid_choice", f"{zh}的选项无效。", f"{en}: not one of the choices.")
     if spec.type == "time":
         try:
             moment = parse_local(value)
         except ValueError:
-            return bad("not_a_time", f"{name} 不是有效时间。", f"{name} is not a time.")
+            return bad("not_a_time", f"{zh}不是有效时间。", f"{en} is not a time.")
         if iso_utc(moment) != value:
-            return bad("not_canonical_time", f"{name} 须为 UTC 时间（…Z）。",
-                       f"{name} must be ISO UTC text ending in Z.")
+            return bad("not_canonical_time", f"{zh}须为协调世界时（以 Z 结尾）。",
+                       f"{en} must be ISO UTC text ending in Z.")
     if spec.type == "uuid":
         try:
             uuid.UUID(value)
         except ValueError:
-            return bad("not_an_id", f"{name} 不是有效编号。", f"{name} is not an id.")
+            return bad("not_an_id", f"{zh}不是有效编号。", f"{en} is not an id.")
     if spec.type in ("int", "fen"):
         if isinstance(value, bool) or not isinstance(value, int):
-            return bad("not_integer", f"{name} 须为整数。", f"{name} must be an integer.")
+            return bad("not_integer", f"{zh}须为整数。", f"{en} must be an integer.")
         if spec.type == "fen" and not 0 <= value <= MAX_SLIP_TOTAL_FEN:
-            return bad("bad_amount", f"{name} 金额须在 0 到 1,000,000 元之间。",
-                       f"{name} must be between 0 and 1,000,000 yuan.")
+            return bad("bad_amount", f"{zh}须在 0 到 1,000,000 元之间。",
+                       f"{en} must be between 0 and 1,000,000 yuan.")
     if spec.type == "signature":
         return _signature_issues(name, value)
     return []
@@ -315,8 +346,9 @@ def payload_issues(kind: str, payload: Mapping[str, Any]) -> list[FieldIssue]:
     for spec in specs.values():
         if spec.name not in payload:
             if spec.required:
-                issues.append(FieldIssue(spec.name, "required", f"请填写 {spec.name}。",
-                                         f"Please enter {spec.name}."))
+                zh, en = field_label(spec.name)
+                issues.append(FieldIssue(spec.name, "required", f"请填写{zh}。",
+                                         f"Please enter the {en}."))
             continue
         issues += _value_issues(spec, payload[spec.name])
     return issues

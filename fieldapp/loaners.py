@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
@@ -49,7 +50,7 @@ def add_loaner(session: Session, *, asset_tag: str, device_class: str, grade: st
         issues.append(FieldIssue("device_class", "required", "请填写设备类别。",
                                  "Enter the device class."))
     raise_if(issues)
-    loaner = Loaner(asset_tag=asset_tag.strip(), device_class=device_class.strip(),
+    loaner = Loaner(asset_tag=asset_tag.strip(), device_class=device_class_from_text(device_class),
                     grade=grade.strip(), description=description.strip())
     session.add(loaner)
     session.flush()

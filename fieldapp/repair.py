@@ -25,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
@@ -192,6 +193,7 @@ def open_repair(session: Session, source: Slip | ServiceRequest, engineer: Engin
         "asset_tag": device.asset_tag if device else "",
     }
     values = {k: (getattr(intake, k).strip() or v) for k, v in defaults.items()}
+    values["device_class"] = device_class_from_text(values["device_class"])  # 打印机 → printer
     sig = intake.engineer_signature
     order = RepairOrder(
         id=new_uuid(),
@@ -317,8 +319,8 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
             raise Refused("refused", "客户已拒绝维修，不能开始维修。",
                           "The customer refused the repair; it cannot start.")
         if s in ("received", "estimated"):
-            raise Refused("not_confirmed", "维修须经客户确认后才能开始（R3.2）。",
-                          "The repair cannot start without the customer's confirmation (R3.2).")
+            raise Refused("not_confirmed", "维修须经客户确认后才能开始。",
+                          "The repair cannot start without the customer's confirmation.")
         if s != "approved":
             raise Refused("already_started", "维修已开始。", "The repair has already started.")
         return replace(state, status="in_repair", started_at=at)

@@ -41,8 +41,10 @@ def ensure_engineer(store: Store, settings: Settings) -> None:
 class App:
     """Owns the store, the background ops and the windows; no global references."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, language: str | None = None) -> None:
         self.data_dir = data_dir
+        # `fieldapp --lang en`: this session's language; the saved setting is not changed
+        self.language = language
         self.settings = Settings.in_dir(data_dir)
         self.store = open_store(data_dir)
         self.ops = Ops(self.store)
@@ -51,7 +53,7 @@ class App:
         self.setup_dialog: SetupDialog | None = None
 
     def start(self) -> None:
-        i18n.set_language(str(self.settings.get("language")))
+        i18n.set_language(self.language or str(self.settings.get("language")))
         if self.settings.get("setup_done"):
             self.show_main()
         else:
@@ -118,12 +120,14 @@ class App:
         self.store.close()
 
 
-def run(data_dir: Path) -> int:
+def run(data_dir: Path, language: str | None = None) -> int:
+    """The desktop app on the store in `data_dir`; `language` (zh/en, from `fieldapp
+    --lang`) overrides the saved one for this session without saving it."""
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("fieldapp")
     qt_app.setStyleSheet(STYLESHEET)
-    app = App(data_dir)
+    app = App(data_dir, language)
     app.start()
     try:
         return qt_app.exec()

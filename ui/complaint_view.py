@@ -247,7 +247,7 @@ class ComplaintView(QDialog):
             customer_satisfied=satisfied))
 
     def open_report(self) -> None:
-        render = complaint_report(self.complaint_id, self.settings, i18n.current())
+        render = complaint_report(self.complaint_id, self.settings)  # the customer's language
         dialog = DocumentPreviewDialog(self.ops, "docs.complaint_title", render, self)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog

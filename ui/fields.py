@@ -55,7 +55,8 @@ class FocusOut(QObject):
 
 class TimeField(QWidget):
     """A local time as text ('YYYY-MM-DD HH:MM'), a one-tap Now button, a touch picker
-    ("选择…", `TimePicker`) and its error.
+    ("选择…", `TimePicker`) and its error. The placeholder shows an example time, never
+    the format's letters.
     What is typed is checked as typed: a text that cannot be a time says so at once."""
 
     edited = Signal()
@@ -64,7 +65,6 @@ class TimeField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("YYYY-MM-DD HH:MM")
         self.now_button = QPushButton()
         self.pick_button = QPushButton()
         self.pick_button.setObjectName("time_pick")
@@ -89,6 +89,7 @@ class TimeField(QWidget):
         i18n.connect(self)
 
     def retranslate(self) -> None:
+        self.edit.setPlaceholderText(i18n.tr("field.time_placeholder"))
         self.pick_button.setText(i18n.tr("time.pick"))
         self.pick_button.setToolTip(i18n.tr("tooltip.time_pick"))
 

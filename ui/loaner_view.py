@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fieldapp.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.events import LOANER_CONDITIONS, SignatureInput
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
@@ -29,7 +30,8 @@ STATUS_COLOURS = {"overdue": "#c62828", "out": "#b36b00", "available": "#1b7f3b"
 
 LOANER_COLUMNS = (
     Column("loaner.col.tag", lambda r: r.asset_tag, width=130),
-    Column("loaner.col.class", lambda r: r.device_class, width=100),
+    Column("loaner.col.class", lambda r: i18n.pair(DEVICE_CLASS_LABELS.get(
+        r.device_class, (r.device_class, r.device_class))), width=100),
     Column("loaner.col.grade", lambda r: r.grade, width=60),
     Column("loaner.col.description", lambda r: r.description, width=0),
     Column("loaner.col.status", lambda r: i18n.tr(f"loaner.status.{r.status}"),
@@ -145,8 +147,7 @@ class LoanersPage(QWidget):
         if row is None:
             show_error(self.error, None, i18n.tr("page.select_row"))
             return
-        render = loaner_record(row.asset_tag, row.repair_number or None, self.settings,
-                               i18n.current())
+        render = loaner_record(row.asset_tag, row.repair_number or None, self.settings)
         dialog = DocumentPreviewDialog(self.ops, "docs.loaner_title", render, self.window())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog

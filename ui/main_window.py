@@ -54,6 +54,7 @@ from ui.question_view import QuestionsPage
 from ui.request_dialog import RequestDialog, load_pickers
 from ui.slip_data import SlipData
 from ui.slip_editor import SlipEditor
+from ui.sync_badge import MessageStrip, SyncBadge
 from ui.sync_page import WaitingPage
 from ui.sync_page import show_status as show_sync_status
 from ui.sync_service import SyncService, SyncStatus
@@ -109,13 +110,27 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.lists_page)
         self.stack.addWidget(editor_page)
-        self.setCentralWidget(self.stack)
+        # the sync state, first in the toolbar (on screen at 1024 × 768, unlike the status
+        # bar), and the strip under the toolbar for what needs the user (ui/sync_badge.py)
+        self.sync_badge = SyncBadge(sync, str(settings.get("timezone")))
+        self.toolbar.insertWidget(self.toolbar.actions()[0], self.sync_badge)
+        self.toolbar.insertSeparator(self.toolbar.actions()[1])
+        self.message_strip = MessageStrip()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.message_strip)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
         self.sync_status = QLabel()
         self.sync_status.setObjectName("sync_status")
         self.statusBar().addPermanentWidget(self.sync_status)
         self.back_button.clicked.connect(self.show_lists)
+        self.sync_badge.clicked.connect(self.show_waiting)
+        self.message_strip.show_waiting.connect(self.show_waiting)
         self.editor.preview_requested.connect(self.open_preview)
         self.editor.saved.connect(self._editor_saved)
         self.editor.workflow_requested.connect(self._editor_workflow)
@@ -477,6 +492,12 @@ class MainWindow(QMainWindow):
 
     def _show_sync(self, _status: SyncStatus | None = None) -> None:
         show_sync_status(self.sync_status, self.sync)
+        self.message_strip.show_sync(self.sync.status if self.sync is not None else None)
+
+    def show_waiting(self) -> None:
+        """待同步: what waits to be sent, refused records with the reason, "sync now"."""
+        self.show_lists()
+        self.tabs.setCurrentWidget(self.waiting_page)
 
     def _sync_finished(self, report: object) -> None:
         if getattr(report, "pulled", 0):
@@ -485,8 +506,10 @@ class MainWindow(QMainWindow):
             self._page_changed(self.waiting_page)
 
     def _failed(self, exc: object) -> None:
-        text = exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)
+        text = (exc.message(i18n.current()) if isinstance(exc, FieldappError)
+                else i18n.tr("status.unexpected"))  # a defect: the log has the details
         self.status.setText(i18n.tr("status.error", message=text))
+        self.message_strip.show_failure(exc)  # where the user looks, not only below
 
     # -- navigation --------------------------------------------------------------------------
     def show_lists(self) -> None:

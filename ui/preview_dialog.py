@@ -18,14 +18,17 @@ from ui.preview import PdfPreview, documents_api
 
 
 def render_customer_copy(session: Session, slip_id: uuid.UUID, settings: Settings,
-                         language: str) -> bytes:
+                         language: str | None = None) -> bytes:
+    """The customer copy, in the customer's language (not the screen's) unless `language`."""
     from fieldapp.documents import render_slip_pdf
+    from fieldapp.documents.language import customer_language
     from fieldapp.documents.views import company_info, slip_document
 
     slip = slips.get_slip(session, slip_id)
     return render_slip_pdf(slip_document(slip, timezone=str(settings.get("timezone"))),
                            company_info(settings), layout=str(settings.get("default_layout")),
-                           copy="customer", language=language)  # type: ignore[arg-type]
+                           copy="customer",
+                           language=language or customer_language(slip.request.customer))  # type: ignore[arg-type]
 
 
 class PreviewDialog(QDialog):
@@ -61,8 +64,8 @@ class PreviewDialog(QDialog):
             self.preview.show_notice("preview.unavailable")
         else:
             self.preview.show_notice("preview.loading")
-            language = i18n.current()
-            self.ops.read(lambda s: render_customer_copy(s, slip_id, settings, language),
+            # the customer's language, whatever the screen's (fieldapp.documents.language)
+            self.ops.read(lambda s: render_customer_copy(s, slip_id, settings),
                           self._rendered, self._render_failed)
 
     def retranslate(self) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp import loaners, repair
 from fieldapp.events import SignatureInput
+from fieldapp.i18n import pick
 from fieldapp.timeutil import utcnow
 from fieldapp.workflow_lists import LoanerChoice, loaners_for_repair
 
@@ -63,7 +64,8 @@ def load_repair(session: Session, repair_id: uuid.UUID, language: str) -> Repair
     proposal = loaners.propose_loaner(session, order, now)
     request = order.request
     device = " ".join(p for p in (order.device_type, order.brand, order.model) if p)
-    ids = " / ".join(p for p in (f"SN {order.serial}" if order.serial else "",
+    serial = pick("序列号", "S/N", language)  # type: ignore[arg-type]
+    ids = " / ".join(p for p in (f"{serial} {order.serial}" if order.serial else "",
                                  order.asset_tag) if p)
     return RepairData(
         id=order.id, number=order.number, request_id=request.id,

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from fieldapp import escalation, reference, repair, service_requests, slips
+from fieldapp.device_classes import DEVICE_CLASS_LABELS, DEVICE_CLASSES, device_class_from_text
 from fieldapp.errors import ValidationError
 from fieldapp.events import SignatureInput
 from fieldapp.timeutil import utcnow
@@ -121,7 +123,10 @@ class RepairIntakeDialog(QDialog):
         for t, field in self.times.items():
             self.captions[t] = QLabel()
             form.addRow(self.captions[t], field)
-        self.device = {f: QLineEdit() for f in DEVICE_FIELDS}
+        self.device: dict[str, QLineEdit | QComboBox] = {f: QLineEdit() for f in DEVICE_FIELDS}
+        # the class in words (打印机), chosen or typed; a typed word or code is understood
+        self.device["device_class"] = self.device_class = QComboBox()
+        self.device_class.setEditable(True)
         grid = QGridLayout(self.device_box)
         for i, f in enumerate(DEVICE_FIELDS):
             self.captions[f] = QLabel()
@@ -181,6 +186,12 @@ class RepairIntakeDialog(QDialog):
         for field in self.times.values():
             field.now_button.setText(tr("button.now"))
             field.now_button.setToolTip(tr("tooltip.now"))
+        typed = self.device_class.currentText()
+        code = device_class_from_text(typed) if typed else ""
+        self.device_class.clear()
+        for value in DEVICE_CLASSES:
+            self.device_class.addItem(i18n.pair(DEVICE_CLASS_LABELS[value]), value)
+        self._show_device_class(code)
         self.signer_caption.setText(tr("sign.name"))
         self.clear_button.setText(tr("sign.clear"))
         self.save_button.setText(tr("intake.save"))
@@ -194,7 +205,9 @@ class RepairIntakeDialog(QDialog):
         for t, field in self.times.items():
             field.set_value(values[t])
         for f, edit in self.device.items():
-            edit.setText(values[f])
+            if isinstance(edit, QLineEdit):
+                edit.setText(values[f])
+        self._show_device_class(values["device_class"])
         self.save_button.setEnabled(True)
 
     def _failed(self, exc: Exception) -> None:
@@ -219,7 +232,16 @@ class RepairIntakeDialog(QDialog):
             fault_description=self.fault.toPlainText(),
             engineer_signature=SignatureInput(self.signer.text(), self.pad.strokes(),
                                               PAD_WIDTH, PAD_HEIGHT),
-            **moments, **{f: e.text() for f, e in self.device.items()})
+            **moments, **{f: e.text() for f, e in self.device.items()
+                          if isinstance(e, QLineEdit)},
+            device_class=device_class_from_text(self.device_class.currentText()))
+
+    def _show_device_class(self, code: str) -> None:
+        """The class in words; empty when the request names no device."""
+        index = self.device_class.findData(code) if code else -1
+        self.device_class.setCurrentIndex(index)
+        if index < 0:
+            self.device_class.setEditText(code)  # a class the archive added: as stored
 
     def save(self) -> None:
         for label in self.errors.values():

@@ -509,15 +509,15 @@ class RepairView(QDialog):
         engineer.open()
 
     def open_copy(self, copy: str) -> None:
-        """送修单 / 送修返还单 / 备机借用单: preview, print, save (flow2's renderers)."""
-        language = i18n.current()
+        """送修单 / 送修返还单 / 备机借用单: preview, print, save (flow2's renderers), in
+        the customer's language."""
         if copy == "loaner":
             tag = self.data.lent_loaner if self.data else ""
             number = self.data.number if self.data else None
             render = loaner_record(tag or str(self.loaner_choice.currentData() or ""), number,
-                                   self.settings, language)
+                                   self.settings)
         else:
-            render = repair_copy(self.repair_id, copy, self.settings, language)
+            render = repair_copy(self.repair_id, copy, self.settings)
         key = f"docs.{copy}_title"
         dialog = DocumentPreviewDialog(self.ops, key, render, self)
         dialog.finished.connect(lambda _r: dialog.deleteLater())

@@ -81,8 +81,10 @@ class SetupDialog(QDialog):
         layout.addLayout(buttons)
         self.ok_button.clicked.connect(self.try_accept)
         self.cancel_button.clicked.connect(self.reject)
-        self.language.activated.connect(
-            lambda _i: i18n.set_language(self.language.currentData()))
+        # the language is saved only when chosen here (or on first start): a session
+        # started with `fieldapp --lang` does not overwrite the saved one
+        self.language_chosen = first_start
+        self.language.activated.connect(lambda _i: self._language_chosen())
         self.resize(640, 0)
         self.retranslate()
         i18n.connect(self)
@@ -112,6 +114,10 @@ class SetupDialog(QDialog):
         self.ok_button.setText(tr("setup.start" if self.first_start else "button.save"))
         self.cancel_button.setText(tr("button.cancel"))
 
+    def _language_chosen(self) -> None:
+        self.language_chosen = True
+        i18n.set_language(self.language.currentData())
+
     def try_accept(self) -> None:
         code = self.edits["operator_code"].text().strip().upper()
         self.edits["operator_code"].setText(code)
@@ -125,7 +131,8 @@ class SetupDialog(QDialog):
         for key, edit in self.edits.items():
             self.settings.set(key, edit.text().strip())
         self.settings.set("role", self.role.currentData())
-        self.settings.set("language", self.language.currentData())
+        if self.language_chosen:
+            self.settings.set("language", self.language.currentData())
         self.settings.set("setup_done", True)
         self.settings.save()
         self.accept()

@@ -18,6 +18,7 @@ from fieldapp.sync.status import TABLE_LABELS, WaitingRecord, overview, waiting_
 from fieldapp.timeutil import format_local
 from ui import i18n
 from ui.ops import Ops
+from ui.sync_badge import problem_text
 from ui.sync_service import SyncService, SyncStatus
 from ui.table_models import Column, PagedModel, table_view
 from ui.workflow_widgets import button
@@ -53,8 +54,8 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
         parts.append(tr("sync.refused", count=counts.refused))
     if counts.last_success_at is not None:
         parts.append(tr("sync.last_success", time=format_local(counts.last_success_at)))
-    if status.state in ("error", "offline", "login") and (status.error_zh or status.error_en):
-        parts.append(status.error_zh if i18n.current() == "zh" else status.error_en)
+    if status.state in ("error", "login"):
+        parts.append(problem_text(status))  # in the app's terms, never the CLI's
     if status.clock_skew_flagged:
         parts.append(tr("sync.clock_skew", seconds=counts.clock_skew_seconds))
     colour = REFUSED_COLOUR if counts.refused and status.state == "ok" else STATE_COLOURS.get(

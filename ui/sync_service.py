@@ -23,7 +23,7 @@ from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.sync.backoff import Backoff
 from fieldapp.sync.credentials import load_token
-from fieldapp.sync.errors import AuthRequired, OfflineError, SyncError
+from fieldapp.sync.errors import AuthRequired, JoinChoiceNeeded, OfflineError, SyncError
 from fieldapp.sync.rounds import SyncReport, run_sync_round
 from fieldapp.sync.status import SyncOverview, overview
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("fieldapp.ui.sync")
 
 # state: local (no archive set), login (no token), syncing, ok, offline, error
+# problem (what the user is told, ui/sync_badge.py): "", offline, login, join (records made
+# here before joining clash with the archive's), archive (the archive's own message), defect
 ClientFactory = Callable[[str, str | None], "ArchiveClient"]
 
 
@@ -42,8 +44,21 @@ class SyncStatus:
     overview: SyncOverview
     error_zh: str = ""
     error_en: str = ""
+    problem: str = ""
     clock_skew_flagged: bool = False
     last_round_at: datetime | None = None
+
+
+class _Defect(SyncError):
+    """A round ended by something no user can fix (a bug): logged, told plainly."""
+
+
+def _problem_of(error: SyncError) -> str:
+    for kind, name in ((AuthRequired, "login"), (OfflineError, "offline"),
+                       (JoinChoiceNeeded, "join"), (_Defect, "defect")):
+        if isinstance(error, kind):
+            return name
+    return "archive"
 
 
 def _default_client(url: str, token: str | None) -> ArchiveClient:
@@ -79,9 +94,10 @@ class _Worker(QObject):
         try:
             if url:
                 report = run_sync_round(self._store, self._settings, self._client_for(url))
-        except Exception as exc:  # a defect must not kill the sync thread
+        except Exception:  # a defect must not kill the sync thread; the log has the details
             log.exception("sync round failed")
-            report = SyncReport(error=SyncError(f"同步出错：{exc}", f"Sync failed: {exc}"))
+            report = SyncReport(error=_Defect("同步出错，数据保留在本机。",
+                                              "Sync failed; the data stays on this laptop."))
         with self._store.read() as session:
             self.finished.emit(report, overview(session))
 
@@ -168,7 +184,8 @@ class SyncService(QObject):
                              clock_skew_flagged=report.clock_skew_flagged,
                              last_round_at=datetime.now().astimezone())
             if report.error is not None:
-                status = replace(status, error_zh=report.error.zh, error_en=report.error.en)
+                status = replace(status, error_zh=report.error.zh, error_en=report.error.en,
+                                 problem=_problem_of(report.error))
                 self._retry.start(int(self._backoff.next_delay() * 1000))
             else:
                 self._backoff.reset()

@@ -35,8 +35,10 @@ COLOURS_BY_STATE = {**COLOURS, "open": COLOURS["on_track"], "answered": COLOURS[
 
 
 def message(exc: Exception) -> str:
-    """What to tell the user about `exc`, in the current language."""
-    return exc.message(i18n.current()) if isinstance(exc, FieldappError) else str(exc)
+    """What to tell the user about `exc`, in the current language: a known error in its
+    own words, a defect plainly (its class and text are in the log, never on screen)."""
+    return (exc.message(i18n.current()) if isinstance(exc, FieldappError)
+            else i18n.tr("status.unexpected"))
 
 
 def data_label(text: str = "") -> QLabel:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
+from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, ValidationError
 from fieldapp.store.models import Base, Contact, Contract, Customer, Device, Engineer, Site
 
@@ -68,6 +69,18 @@ def _bool(value: Any) -> bool:
     return value if isinstance(value, bool) else _BOOLS.get(str(value).strip().lower(), False)
 
 
+_LANGUAGES = {"zh": "zh", "中文": "zh", "chinese": "zh", "en": "en", "英文": "en",
+              "english": "en"}
+
+
+def _document_language(value: str) -> str:
+    """zh / en (also 中文 / 英文, Chinese / English); anything else is refused."""
+    try:
+        return _LANGUAGES[value.strip().casefold()]
+    except KeyError:
+        raise ValueError(f"document_language {value!r} (zh/en)") from None
+
+
 def _values(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     text = {k: str(v).strip() for k, v in row.items() if v is not None and not isinstance(v, bool)}
     if kind == "engineers":
@@ -77,10 +90,13 @@ def _values(kind: str, row: dict[str, Any]) -> dict[str, Any]:
                 "phone": text.get("phone", ""), "skills": skills,
                 "active": _bool(row.get("active", True))}
     if kind == "customers":
-        return {"code": text.get("code", ""), "name": text.get("name", ""),
-                "is_group": _bool(row.get("is_group", False)),
-                "account_manager": text.get("account_manager", ""),
-                "phone": text.get("phone", ""), "address": text.get("address", "")}
+        values = {"code": text.get("code", ""), "name": text.get("name", ""),
+                  "is_group": _bool(row.get("is_group", False)),
+                  "account_manager": text.get("account_manager", ""),
+                  "phone": text.get("phone", ""), "address": text.get("address", "")}
+        if text.get("document_language"):  # left out: unchanged (zh for a new customer)
+            values["document_language"] = _document_language(text["document_language"])
+        return values
     if kind == "sites":
         return {"name": text.get("name", ""), "address": text.get("address", ""),
                 "in_city": _bool(row.get("in_city", True))}
@@ -89,7 +105,7 @@ def _values(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     if kind == "devices":
         return {k: text.get(k, "") for k in ("device_type", "device_class", "brand", "model",
                                                "serial", "asset_tag")} | {
-            "device_class": text.get("device_class") or "other"}
+            "device_class": device_class_from_text(text.get("device_class") or "other")}
     if kind == "contracts":
         return {"number": text.get("number", ""),
                 "starts_on": date.fromisoformat(text.get("starts_on", "")),

@@ -53,17 +53,19 @@ def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: b
         ctx.exit(report_self_test())
     if ctx.invoked_subcommand is None:
         with fail_on_errors():
-            _start_desktop(app)
+            _start_desktop(app, lang)
 
 
-def _start_desktop(app: AppContext) -> None:
+def _start_desktop(app: AppContext, lang: str | None = None) -> None:
+    """The desktop app; `--lang` is its language for this session only (the saved setting
+    stays as it is: the language button and the settings form change that)."""
     prepare_folder(app.data_dir)  # a folder the OS refuses fails here, before any window
     try:
         from ui.app import run
     except ImportError as exc:
         raise UserError(t(f"桌面程序不可用：{exc}", f"The desktop app is not available: {exc}")
                         ) from exc
-    sys.exit(run(app.data_dir))
+    sys.exit(run(app.data_dir, language=lang))
 
 
 cli.add_command(demo_command)

@@ -1,18 +1,20 @@
 """The customer copy of a stored slip: render, save, print — and count what went out.
 
 The desktop app and the command line both call these, so a copy saved or printed from
-either shows up in the slip's print count (`slip_prints`).
+either shows up in the slip's print count (`slip_prints`). The copy is in the customer's
+language (`fieldapp.documents.language`) unless `language` says otherwise.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from fieldapp.documents.language import customer_language
 from fieldapp.documents.printing import print_pdf
 from fieldapp.documents.slip_pdf import render_slip_pdf
 from fieldapp.documents.views import company_info, slip_document
 from fieldapp.files import write_file
-from fieldapp.i18n import Language, current_language
+from fieldapp.i18n import Language
 from fieldapp.settings import Settings
 from fieldapp.slips import get_slip, record_print
 from fieldapp.store import Store
@@ -21,10 +23,11 @@ from fieldapp.store import Store
 def render_copy(store: Store, number: str, settings: Settings, *, layout: str = "a4",
                 copy: str = "customer", language: Language | None = None) -> bytes:
     with store.read() as session:
-        document = slip_document(get_slip(session, number),
-                                 timezone=str(settings.get("timezone")))
+        slip = get_slip(session, number)
+        document = slip_document(slip, timezone=str(settings.get("timezone")))
+        language = language or customer_language(slip.request.customer)
     return render_slip_pdf(document, company_info(settings), layout=layout,  # type: ignore[arg-type]
-                           copy=copy, language=language or current_language(),  # type: ignore[arg-type]
+                           copy=copy, language=language,
                            font=str(settings.get("pdf_font")) or None)
 
 

@@ -6,6 +6,7 @@ fault texts) is printed as typed; only labels switch language.
 
 from __future__ import annotations
 
+from fieldapp.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.i18n import Language
 from fieldapp.validation import FEE_KIND_LABELS
 
@@ -220,14 +221,7 @@ VIA: dict[str, tuple[str, str]] = {
     "in_person": ("当面", "In person"),
 }
 
-DEVICE_CLASSES: dict[str, tuple[str, str]] = {
-    "desktop": ("台式机", "Desktop"),
-    "laptop": ("笔记本电脑", "Laptop"),
-    "printer": ("打印机", "Printer"),
-    "server": ("服务器", "Server"),
-    "network": ("网络设备", "Network"),
-    "other": ("其他", "Other"),
-}
+DEVICE_CLASSES: dict[str, tuple[str, str]] = DEVICE_CLASS_LABELS
 
 CHANNELS: dict[str, tuple[str, str]] = {
     "phone": ("电话", "Phone"),

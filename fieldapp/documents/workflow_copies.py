@@ -9,7 +9,8 @@
   the latest loan), or the id of the ``loaner.issued`` event; a key that is none of
   these is told as a slip not found (a mistyped slip number, most likely).
 
-Slips (``S-…``) stay with `copies.py` (they are counted in the print log).
+Slips (``S-…``) stay with `copies.py` (they are counted in the print log). Each is in the
+customer's language (`fieldapp.documents.language`) unless `language` says otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.complaints import get_complaint
 from fieldapp.documents.errors import DocumentError
+from fieldapp.documents.language import customer_language, repair_language
 from fieldapp.documents.views import company_info
 from fieldapp.documents.workflow_pdf import (
     render_complaint_report_pdf,
@@ -35,7 +37,7 @@ from fieldapp.documents.workflow_views import (
     repair_return_document,
 )
 from fieldapp.errors import NotFound
-from fieldapp.i18n import Language, current_language
+from fieldapp.i18n import Language
 from fieldapp.repair import get_repair
 from fieldapp.settings import Settings
 from fieldapp.store import Store
@@ -54,11 +56,12 @@ def render_document(store: Store, key: str, settings: Settings, *, kind: str | N
                     language: Language | None = None) -> bytes:
     tz = str(settings.get("timezone"))
     company = company_info(settings)
-    options = {"copy": copy, "language": language or current_language(),
+    options = {"copy": copy, "language": language,
                "font": str(settings.get("pdf_font")) or None}
     with store.read() as session:
         if key.upper().startswith("P-"):
             order = get_repair(session, key)
+            options["language"] = language or repair_language(session, order)
             if (kind or "intake") == "intake":
                 return render_repair_intake_pdf(repair_intake_document(order, timezone=tz),
                                                 company, layout=layout, **options)  # type: ignore[arg-type]
@@ -67,13 +70,16 @@ def render_document(store: Store, key: str, settings: Settings, *, kind: str | N
             return render_repair_return_pdf(repair_return_document(session, order, timezone=tz),
                                             company, **options)  # type: ignore[arg-type]
         if key.upper().startswith("C-"):
-            report = complaint_report_document(session, get_complaint(session, key), timezone=tz)
+            complaint = get_complaint(session, key)
+            options["language"] = language or customer_language(complaint.customer)
+            report = complaint_report_document(session, complaint, timezone=tz)
             return render_complaint_report_pdf(report, company, **options)  # type: ignore[arg-type]
         if not _may_be_a_loaner(session, key):
             raise NotFound(f"找不到服务单 {key}（也没有这个编号的送修单、投诉或备机）。",
                            f"No slip {key} (nor a repair order, complaint or loaner "
                            "by that number).")
         document = loaner_document_for(session, key, repair, timezone=tz)
+        options["language"] = language or repair_language(session, document.repair_number)
         return render_loaner_pdf(document, company, layout=layout, **options)  # type: ignore[arg-type]
 
 

@@ -71,6 +71,10 @@ class Customer(Record):
     account_manager: Mapped[str] = mapped_column(String(100), default="")  # 客户经理
     phone: Mapped[str] = mapped_column(String(50), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # the language of the documents the customer is handed (客户联, send-in copies…):
+    # theirs, whatever the engineer's screen shows; zh unless the customer asks for en
+    # (migration 0007; the server default serves rows pushed by an older laptop)
+    document_language: Mapped[str] = mapped_column(String(2), default="zh", server_default="zh")
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="customer")
     sites: Mapped[list[Site]] = relationship(back_populates="customer")

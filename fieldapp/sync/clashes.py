@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncOutbox
 from fieldapp.sync import outbox
-from fieldapp.sync.errors import SyncError
+from fieldapp.sync.errors import JoinChoiceNeeded, SyncError
 from fieldapp.sync.status import TABLE_LABELS
 from fieldapp.sync.wire import SYNC_MODELS
 
@@ -101,7 +101,7 @@ def pull_clash_error(clashes: list[Clash]) -> SyncError:
     for clash in clashes:  # reference data made here, never accepted: the user chooses
         if clash.table in MOVABLE and clash.state in (outbox.PENDING, outbox.REFUSED):
             zh, en = TABLE_LABELS.get(clash.table, (clash.table, clash.table))
-            return SyncError(
+            return JoinChoiceNeeded(
                 f"下载已停止：档案中的{zh} {clash.value} 与本机自己建立、档案从未接收的{zh}同号。"
                 "这些本机记录（例如演示数据）请重新运行 fieldapp login 并加 --keep-local"
                 "（留在本机、不上传）或 --fresh-store（换用新的空数据库）。本机数据未丢失。",

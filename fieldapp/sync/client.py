@@ -61,9 +61,10 @@ class ArchiveClient:
             response = self._http.request(method, API + path, headers=headers,
                                           timeout=timeout or self._http.timeout, **kwargs)
         except httpx.TransportError as exc:
-            kind = type(exc).__name__
-            raise OfflineError(f"无法连接档案服务器（{kind}），数据保留在本机，稍后重试。",
-                               f"Cannot reach the archive ({kind}); the data "
+            # what failed (ConnectError, ReadTimeout…) is for the log, not for the user
+            log.info("archive unreachable: %s: %s", type(exc).__name__, exc)
+            raise OfflineError("无法连接档案服务器，数据保留在本机，稍后重试。",
+                               "Cannot reach the archive; the data "
                                "stays on this laptop and will be sent later.") from exc
         if response.status_code == 401:
             zh, en = _error_text(response)

@@ -28,7 +28,6 @@ from ui.setup_dialog import SetupDialog
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Shown in their own language on purpose: the language switch names the other language.
 NATIVE_NAMES = {"中文", "English", "中文（简体）"}
-FORMAT_HINTS = {"YYYY-MM-DD HH:MM"}
 
 
 def visible_strings(root: QWidget) -> list[tuple[str, str | None]]:
@@ -65,7 +64,7 @@ def untranslated(root: QWidget, language: str) -> list[str]:
     bad = []
     for text, fixed in visible_strings(root):
         lang = fixed or language
-        if text in NATIVE_NAMES or text in FORMAT_HINTS:
+        if text in NATIVE_NAMES:
             continue
         if text not in i18n.produced(lang) or (lang == "en" and CJK.search(text)):
             bad.append(text)

@@ -77,10 +77,10 @@ def test_send_in_repair_with_a_loaner_end_to_end(qtbot, ops, settings, store, on
     assert "#1b7f3b" in view.clock_label.styleSheet()
     assert not view.start_button.isEnabled()
     assert view.start_reason.isVisibleTo(view)
-    assert view.start_reason.text() == "须客户确认报价后才能开始维修（R3.2）。"
+    assert view.start_reason.text() == "须客户确认报价后才能开始维修。"
     view.start_repair()  # as if the button were pressed anyway: the core refuses
     qtbot.waitUntil(lambda: view.error.text() != "")
-    assert view.error.text() == "维修须经客户确认后才能开始（R3.2）。"
+    assert view.error.text() == "维修须经客户确认后才能开始。"
 
     # the workshop's estimate: ready a day after the 4-hour deadline → a loaner is proposed.
     # After the deadline, not "tomorrow": on a weekend or before a holiday the clock has not

@@ -1,0 +1,32 @@
+"""Which language a document handed to a customer is in: the customer's own.
+
+`Customer.document_language` (zh unless the service centre set en for that customer)
+decides the customer copy (客户联), the send-in and return copies, the loaner record and
+the complaint feedback report — never the language of the engineer's screen or of the
+command that printed it (`fieldapp --lang en pdf …` still gives a Chinese customer a
+Chinese copy). A caller that needs another language passes it explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldapp.i18n import Language
+
+DOCUMENT_LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+
+def customer_language(customer: Any) -> Language:
+    """The customer's document language; zh for anything unset or unknown."""
+    language = getattr(customer, "document_language", None)
+    return language if language in DOCUMENT_LANGUAGES else "zh"  # type: ignore[return-value]
+
+
+def repair_language(session: Session, repair_key: Any) -> Language:
+    """Of a repair order (object, id or P-number): its request's customer's language."""
+    from fieldapp.repair import get_repair
+
+    order = repair_key if hasattr(repair_key, "request") else get_repair(session, repair_key)
+    return customer_language(order.request.customer)
