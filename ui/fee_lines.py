@@ -412,6 +412,7 @@ class FeesPanel(QWidget):
         for button in self.price_buttons:
             button.setEnabled(not read_only)
         self._bind()
+        self._changed()  # the line buttons too: a draft opened after a sealed slip is editable
 
     def _set(self, field: str, text: str) -> None:
         row = self.current_row()

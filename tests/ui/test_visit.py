@@ -112,6 +112,11 @@ def test_amending_a_sealed_slip_needs_a_reason(qtbot, ops, settings, onsite_requ
                     timeout=15_000)
     assert editor.data.amends_number is not None
     assert "客户要求更正交通费" in editor.banner.text()
+    # the amendment is a draft again: its fee lines can be edited (after a sealed slip)
+    assert editor.add_fee_button.isEnabled()
+    count = editor.fee_model.rowCount()
+    qtbot.mouseClick(editor.add_fee_button, Qt.MouseButton.LeftButton)
+    assert editor.fee_model.rowCount() == count + 1
 
 
 def test_pen_pressure_survives_into_the_stored_points(
