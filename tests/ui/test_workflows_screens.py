@@ -17,9 +17,6 @@ from tests.ui.workflow_helpers import main_window, open_request
 from ui import i18n
 from ui.style import TOUCH_MIN
 
-# The lists show each record's clock at now: at every moment (tests/conftest.py).
-pytestmark = pytest.mark.any_moment
-
 
 @pytest.fixture
 def workflow_records(store, onsite_request):  # type: ignore[no-untyped-def]
@@ -91,6 +88,7 @@ def test_new_screens_have_44_px_touch_targets(qtbot, ops, settings, onsite_reque
         assert small == [], screen.objectName()
 
 
+@pytest.mark.any_moment  # each row's clock is evaluated at now
 @pytest.mark.parametrize("page_name", ["repairs_page", "loaners_page", "complaints_page",
                                        "questions_page"])
 def test_workflow_models_pass_qtmodeltester(qtbot, qtmodeltester, ops, settings,
