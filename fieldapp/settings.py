@@ -49,6 +49,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("default_layout", str, "a4", "默认打印版式", "Default print layout"),
     Option("printer", str, "", "打印机", "Printer"),
     Option("setup_done", bool, False, "已完成初始设置", "First-start setup done"),
+    # each window's last geometry per screen size, "main_window@1366x768": [x, y, w, h,
+    # maximised]; kept by ui.fit.WindowPlacer (docs/desktop.md, "Fit")
+    Option("window_geometry", dict, {}, "窗口位置与大小", "Window positions and sizes"),
     # common items, one tap adds a fee line (fieldapp.services.fee_entry.price_items)
     Option("price_list", list, [
         {"kind": "labour", "description": "上门服务费", "unit_price": "150.00"},

@@ -16,14 +16,17 @@ from fieldapp.store import Store, open_store
 from fieldapp.sync import rounds, status  # noqa: F401
 
 # isort: split
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from ui import i18n
+from ui.fit import WindowPlacer
 from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.setup_dialog import SetupDialog
 from ui.style import STYLESHEET
 from ui.sync_service import SyncService
+from ui.touch import TouchFilter
 
 DEMO_REQUESTS = 200
 
@@ -120,6 +123,22 @@ class App:
         self.store.close()
 
 
+def install_desktop(qt_app: QApplication, settings: Settings | None) -> list[QObject]:
+    """What every window gets without code of its own: finger scrolling and touch-sized
+    popups (`ui.touch`), fitting the screen and opening where it was left (`ui.fit`).
+    Returns the filters, for `uninstall_desktop`."""
+    filters: list[QObject] = [TouchFilter(qt_app), WindowPlacer(settings, qt_app)]
+    for f in filters:
+        qt_app.installEventFilter(f)
+    return filters
+
+
+def uninstall_desktop(qt_app: QApplication, filters: list[QObject]) -> None:
+    for f in filters:
+        qt_app.removeEventFilter(f)
+        f.deleteLater()
+
+
 def run(data_dir: Path, language: str | None = None) -> int:
     """The desktop app on the store in `data_dir`; `language` (zh/en, from `fieldapp
     --lang`) overrides the saved one for this session without saving it."""
@@ -128,6 +147,7 @@ def run(data_dir: Path, language: str | None = None) -> int:
     qt_app.setApplicationName("fieldapp")
     qt_app.setStyleSheet(STYLESHEET)
     app = App(data_dir, language)
+    install_desktop(qt_app, app.settings)
     app.start()
     try:
         return qt_app.exec()

@@ -36,6 +36,7 @@ from fieldapp.store.models import Customer
 from fieldapp.timeutil import utcnow
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
+from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.workflow_widgets import button, data_label, message
 
@@ -102,14 +103,16 @@ class ComplaintDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.save_button)
+        body = QWidget()
+        QVBoxLayout(body).addLayout(form)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scroll_body(body), 1)
         layout.addLayout(row)
         self.about.currentIndexChanged.connect(lambda _i: self._about_changed())
         self.customer.currentIndexChanged.connect(lambda _i: self._customer_changed())
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
-        self.resize(820, 780)
+        self.resize(820, 680)
         self.retranslate()
         i18n.connect(self)
         ops.read(load_choices, self._fill)

@@ -35,6 +35,7 @@ from fieldapp.workflow_lists import list_complaints
 from ui import i18n
 from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
+from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.table_models import Column, PagedModel
 from ui.workflow_documents import complaint_report
@@ -150,7 +151,8 @@ class ComplaintView(QDialog):
         bottom.addWidget(self.report_button)
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.status_label)
@@ -159,12 +161,14 @@ class ComplaintView(QDialog):
         for w in (self.error, self.info_box, self.respond_box, self.close_box):
             layout.addWidget(w)
         layout.addStretch(1)
-        layout.addLayout(bottom)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll_body(body), 1)
+        outer.addLayout(bottom)
         self.respond_button.clicked.connect(self.respond)
         self.close_complaint_button.clicked.connect(self.close_complaint)
         self.report_button.clicked.connect(self.open_report)
         self.close_button.clicked.connect(self.accept)
-        self.resize(860, 820)
+        self.resize(860, 680)
         self.retranslate()
         i18n.connect(self)
         ops.read(lambda s: load_complaint(s, complaint_id), self._show, self._failed)

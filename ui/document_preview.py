@@ -43,7 +43,7 @@ class DocumentPreviewDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_pdf)
-        self.resize(900, 760)
+        self.resize(900, 680)
         self.retranslate()
         i18n.connect(self)
         if render is None:

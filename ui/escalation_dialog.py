@@ -37,6 +37,7 @@ from fieldapp.settings import Settings
 from fieldapp.timeutil import utcnow
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
+from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.repair_intake import EscalationInfo
 from ui.workflow_widgets import button, coloured, data_label, message
@@ -149,19 +150,22 @@ class EscalationDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.result)
         layout.addStretch(1)
-        layout.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll_body(body), 1)
+        outer.addLayout(buttons)
         self.kind_group.buttonToggled.connect(lambda _b, on: on and self._kind_changed())
         self.find_button.clicked.connect(self.find_engineers)
         self.skills.returnPressed.connect(self.find_engineers)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
-        self.resize(820, 760)
+        self.resize(860, 680)
         self.retranslate()
         i18n.connect(self)
         self.reload()

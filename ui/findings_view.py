@@ -26,7 +26,7 @@ FINDING_COLUMNS = (
     Column("finding.col.rule", lambda r: i18n.pair(RULE_LABELS.get(r.rule, (r.rule, r.rule))),
            width=160),
     Column("finding.col.summary", _summary, width=0),
-    Column("finding.col.evidence", lambda r: str(len(r.evidence)), width=70),
+    Column("finding.col.evidence", lambda r: str(len(r.evidence)), width=90),
 )
 
 

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.preview: PreviewDialog | None = None
-        self.resize(1280, 800)
+        self.resize(1280, 680)  # maximised on a small screen (ui.fit)
         self.retranslate()
         i18n.connect(self)
         self.ops.read(load_pickers, self._fill_customers)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui import i18n
@@ -45,7 +46,8 @@ def rasterise(pdf: bytes, width_px: int = 800) -> list[QImage]:
 
 
 class PdfPreview(QScrollArea):
-    """The pages of a PDF, one under the other, scrollable."""
+    """The pages of a PDF, one under the other, as wide as the view: scrolled up and
+    down, never sideways (drawn again when the window's width changes)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,13 @@ class PdfPreview(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._body)
         self.pages: list[QLabel] = []
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._pdf: bytes | None = None
+        self._drawn_width = 0
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(150)
+        self._redraw.timeout.connect(self._fit_width)
         self._notice_key = "preview.unavailable"
         self.retranslate()
         i18n.connect(self)
@@ -80,9 +89,32 @@ class PdfPreview(QScrollArea):
             label.deleteLater()
         self.pages = []
         self.notice.setVisible(False)
-        for i, image in enumerate(rasterise(pdf, max(600, self.viewport().width() - 40))):
+        self._pdf = pdf
+        self._drawn_width = self._page_width()
+        for i, image in enumerate(rasterise(pdf, self._drawn_width)):
             label = QLabel()
             label.setProperty("data", True)
             label.setPixmap(QPixmap.fromImage(image))
             self._layout.insertWidget(i + 1, label)
             self.pages.append(label)
+
+    def _page_width(self) -> int:
+        if not self.isVisible():
+            return 600  # not laid out yet: drawn again for the view's width once shown
+        return max(200, self.viewport().width() - 40)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._width_changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._width_changed()
+
+    def _width_changed(self) -> None:
+        if self._pdf is not None and abs(self._page_width() - self._drawn_width) > 8:
+            self._redraw.start()
+
+    def _fit_width(self) -> None:
+        if self._pdf is not None and self._page_width() != self._drawn_width:
+            self.show_pdf(self._pdf)

@@ -57,7 +57,7 @@ class PreviewDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_pdf)
-        self.resize(900, 760)
+        self.resize(900, 680)
         self.retranslate()
         i18n.connect(self)
         if documents_api() is None:

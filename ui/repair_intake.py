@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from fieldapp.events import SignatureInput
 from fieldapp.timeutil import utcnow
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
+from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.signature_pad import PAD_HEIGHT, PAD_WIDTH, SignaturePad
 from ui.workflow_widgets import button, message
@@ -159,16 +159,14 @@ class RepairIntakeDialog(QDialog):
         for widget in (self.heading, self.source, self.contact_box, self.device_box,
                        self.sign_box):
             layout.addWidget(widget)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scroll_body(body)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
         self.clear_button.clicked.connect(self.pad.clear)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
-        self.resize(960, 820)
+        self.resize(960, 680)
         self.retranslate()
         i18n.connect(self)
         ops.read(lambda s: intake_defaults(s, request_id, slip_id), self._fill, self._failed)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from fieldapp.timeutil import format_local, utcnow
 from ui import i18n
 from ui.document_preview import DocumentPreviewDialog
 from ui.fields import TimeField, error_label, show_error
+from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.repair_data import RepairData, lend, load_repair, step
 from ui.workflow_documents import loaner_record, repair_copy
@@ -192,9 +192,7 @@ class RepairView(QDialog):
                   self.work_box, self.return_box, self.refused_box, self.info_box):
             layout.addWidget(w)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scroll_body(body)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(bottom)
@@ -211,7 +209,7 @@ class RepairView(QDialog):
         self.return_copy_button.clicked.connect(lambda: self.open_copy("return"))
         self.loaner_copy_button.clicked.connect(lambda: self.open_copy("loaner"))
         self.close_button.clicked.connect(self.accept)
-        self.resize(1000, 860)
+        self.resize(1000, 680)
 
     def retranslate(self) -> None:
         tr = i18n.tr

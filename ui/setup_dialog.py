@@ -25,6 +25,7 @@ from fieldapp.services.fee_entry import price_items
 from fieldapp.settings import Settings
 from ui import i18n
 from ui.fields import error_label, show_error
+from ui.fit import scroll_body
 from ui.price_list_dialog import PriceListDialog
 
 TEXT_KEYS = ("operator_name", "operator_code", "company_name", "company_hotline",
@@ -74,11 +75,15 @@ class SetupDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.ok_button)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.demo)
-        layout.addLayout(buttons)
+        layout.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll_body(body), 1)  # the buttons stay below a scrolling form
+        outer.addLayout(buttons)
         self.ok_button.clicked.connect(self.try_accept)
         self.cancel_button.clicked.connect(self.reject)
         # the language is saved only when chosen here (or on first start): a session

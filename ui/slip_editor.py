@@ -44,6 +44,7 @@ from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS, RESULTS
 from ui import i18n
+from ui.confirm import ConfirmDialog
 from ui.fee_lines import FeesPanel
 from ui.fields import ElidedLabel, FocusOut, TimeField, error_label, show_error
 from ui.ops import Ops
@@ -256,7 +257,7 @@ class SlipEditor(QWidget):
         self.fee_model.edited.connect(self._fees_edited)
         self.scan.returnPressed.connect(self.lookup_device)
         self.scan_button.clicked.connect(self.lookup_device)
-        self.clear_signatures_button.clicked.connect(self.clear_signatures)
+        self.clear_signatures_button.clicked.connect(self.ask_clear_signatures)
         self.amend_button.clicked.connect(self.amend)
         self.amend_reason.returnPressed.connect(self.amend)
         self.preview_button.clicked.connect(
@@ -851,6 +852,11 @@ class SlipEditor(QWidget):
             self._show_missing(self.missing, checked=True)
         else:
             show_error(self.sign_error, None, _message(exc))
+
+    def ask_clear_signatures(self) -> None:
+        """清除签字 takes both signatures away: only after the engineer confirms."""
+        self.confirm_dialog = ConfirmDialog.ask(self, "confirm.clear_signatures",
+                                                self.clear_signatures)
 
     def clear_signatures(self) -> None:
         assert self.data is not None

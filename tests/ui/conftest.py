@@ -17,6 +17,7 @@ from fieldapp.settings import Settings
 from fieldapp.store import DB_FILENAME, Store, open_store
 from fieldapp.timeutil import utcnow
 from ui import i18n
+from ui.app import install_desktop, uninstall_desktop
 from ui.ops import Ops
 from ui.style import STYLESHEET
 
@@ -68,6 +69,15 @@ def ops(store: Store, qtbot) -> Iterator[Ops]:  # type: ignore[no-untyped-def]
     yield ops
     qtbot.waitUntil(lambda: ops.pending == 0, timeout=20_000)
     ops.wait_done()
+
+
+@pytest.fixture
+def desktop(qapp, settings: Settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """What `ui.app.run` installs for every window: touch preparation (`ui.touch`) and
+    placement on the screen with remembered geometry (`ui.fit`)."""
+    filters = install_desktop(qapp, settings)
+    yield
+    uninstall_desktop(qapp, filters)
 
 
 @pytest.fixture
