@@ -149,6 +149,9 @@ def clipped_text(widget: QWidget) -> str | None:
     if isinstance(widget, QLabel):
         if not widget.text() or (widget.pixmap() is not None and not widget.pixmap().isNull()):
             return None
+        full = getattr(widget, "full_text", None)  # ui.fields.ElidedLabel
+        if callable(full) and full() != widget.text():
+            return f"elided to {widget.text()!r}"
         if widget.wordWrap():
             need = widget.heightForWidth(widget.width())
             if need > widget.height() + 1:
