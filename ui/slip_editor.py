@@ -789,6 +789,7 @@ class SlipEditor(QWidget):
             button.setProperty("step_name", step)
             button.clicked.connect(lambda _c=False, s=step, f=issue.field: self._jump(s, f))
             self.missing_list.addWidget(button, n // 2, n % 2)
+            button.show()  # at once: a layout shows a new child only on the next event loop
             self.missing_buttons.append(button)
         sealed = self.data is not None and self.data.sealed
         self.missing_title.setText(i18n.tr("visit.missing_title"))

@@ -53,7 +53,7 @@ def fill_one_customer(store: Store, requests: int, progress=print) -> None:  # t
     """Demo requests for one customer only, spread over the year before DEMO_NOW."""
     rng = random.Random(7)
     with store.write() as session:
-        world = _reference_data(session, DEMO_NOW.date())
+        world = _reference_data(session, DEMO_NOW.date() - timedelta(days=366), DEMO_NOW.date())
         customer = next(c for c in world.customers if c.code == CUSTOMER)
         ids = ([e.id for e in world.engineers], customer.id,
                [d.id for d in world.devices if d.customer_id == customer.id])

@@ -192,6 +192,7 @@ def test_the_customer_pad_refuses_an_incomplete_slip_and_says_all_that_is_missin
     finger.tap(qtbot, editor.sign_buttons["customer"])
     _idle(qtbot, window)  # both checks answered: the step's and the signature's
     qtbot.waitUntil(lambda: len(editor.missing_buttons) == 6, timeout=15_000)
+    assert all(b.isVisible() for b in editor.missing_buttons)  # tappable as soon as listed
     assert editor.sign_view is None  # no summary, no pad
     assert [b.property("step_name") for b in editor.missing_buttons] == [
         "start", "work", "work", "fees", "result", "result"]
