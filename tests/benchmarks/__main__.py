@@ -2,8 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks [--quick]
 
-Runs the scenario modules (core, documents, startup, sync, reports), prints one table
-(scenario, n, median, floor, ratio, target, ✔/✘) and the growth checks (time may grow at
+Runs the scenario modules (core, documents, startup, sync, reports, responsive), prints
+one table (scenario, n, median, floor, ratio, target, ✔/✘) and the growth checks (time may grow at
 most like n log n between sizes), writes ``tests/benchmarks/results/latest.json`` and the
 growth plot ``docs/img/performance-growth.png``. ``--quick`` is a smoke run on 1k/10k
 stores (200 sealed slips pushed) with fewer repetitions. Stores come from `fill_demo` and
@@ -33,7 +33,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 DEFAULT_JSON = HERE / "results" / "latest.json"
 DEFAULT_PLOT = ROOT / "docs" / "img" / "performance-growth.png"
-MODULES = ("core", "documents", "startup", "sync", "reports")
+MODULES = ("core", "documents", "startup", "sync", "reports", "responsive")
 REPORTS_TARGET_S = 3.0
 
 
@@ -50,6 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, help="processes started per size")
     parser.add_argument("--push-runs", type=int, help="full pushes per size and database")
     parser.add_argument("--doc-runs", type=int, help="renders of a customer copy")
+    parser.add_argument("--responsive-runs", type=int,
+                        help="app processes per size for the GUI-stall scenarios")
     parser.add_argument("--report-slips", help="slips of the report's customer (default 50000)")
     parser.add_argument("--report-runs", type=int, help="yearly reports made per size")
     parser.add_argument("--no-postgres", action="store_true", help="push on SQLite only")
@@ -69,6 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.startup_runs = args.startup_runs or (3 if quick else 5)
     args.push_runs = args.push_runs or 1
     args.doc_runs = args.doc_runs or (10 if quick else 30)
+    args.responsive_runs = args.responsive_runs or (1 if quick else 3)
     args.report_slips = tuple(int(s) for s in (args.report_slips or "50000").split(","))
     args.report_runs = args.report_runs or (3 if quick else 5)
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]
@@ -134,6 +137,9 @@ def run_module(name: str, args: argparse.Namespace, log: Callable[[str], None]) 
         from tests.benchmarks import bench_sync
         return bench_sync.run(args.push_sizes, args.push_runs, args.cache,
                               postgres=not args.no_postgres, log=log)
+    if name == "responsive":
+        from tests.benchmarks import bench_responsive
+        return bench_responsive.run(args.sizes, args.responsive_runs, args.cache, log)
     return reports_rows(args, log)
 
 
@@ -318,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(total, 1), "modules": modules,
         "config": {"quick": args.quick, "sizes": args.sizes, "push_sizes": args.push_sizes,
                    "runs": args.runs, "startup_runs": args.startup_runs,
-                   "push_runs": args.push_runs, "doc_runs": args.doc_runs},
+                   "push_runs": args.push_runs, "doc_runs": args.doc_runs,
+                   "responsive_runs": args.responsive_runs},
         "rows": [r.as_json() for r in rows], "growth": checks, "failed": failed,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

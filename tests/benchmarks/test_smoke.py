@@ -21,6 +21,8 @@ EXPECTED = {
     "startup": ["cold start to interactive main window", "memory with the store open (RSS)"],
     "sync": ["push sealed slips (sqlite)", "empty sync round (sqlite)"],
     "reports": ["yearly analysis report"],
+    "responsive": ["GUI stall: first list pages", "GUI stall: scrolling the slips list",
+                   "GUI stall: switching through every tab", "GUI stall: sync round"],
 }
 
 
