@@ -25,6 +25,7 @@ from fieldapp.settings import Settings
 from fieldapp.store import open_store
 from fieldapp.timeutil import utcnow
 from ui import i18n
+from ui.app import install_desktop
 from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.preview_dialog import PreviewDialog
@@ -46,6 +47,9 @@ def wait(app: QApplication, ops: Ops, until=lambda: True) -> None:  # type: igno
 def save(widget: QWidget, name: str, language: str, scale: str) -> None:
     suffix = f"@{scale}x" if scale != "1" else ""
     path = OUT / f"{name}-{language}{suffix}.png"
+    if widget.isWindow() and widget.isMaximized():
+        widget.showNormal()  # as placed within 1280 × 680 (ui/fit.py); Xvfb has no taskbar
+        QTest.qWait(100)
     widget.grab().save(str(path), "PNG", 9)
     from PIL import Image  # a 256-colour palette keeps each PNG well under 200 KB
 
@@ -76,6 +80,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
+    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=120)
@@ -92,7 +97,7 @@ def main() -> None:
             engineer=reference.engineer_by_code(s, "E07")).id
     ops = Ops(store)
     window = MainWindow(ops, settings)
-    window.resize(1280, 800)
+    window.resize(1280, 680)  # a 1366 × 768 laptop less its taskbar
     window.show()
     wait(app, ops, lambda: window.requests_model.rowCount() > 0)
     # fill a slip once, then shoot each screen per language

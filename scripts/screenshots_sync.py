@@ -8,6 +8,7 @@ the status shows an offline laptop (no network is used).
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -27,6 +28,7 @@ from fieldapp.store.models import Slip, SyncOutbox
 from fieldapp.sync import outbox
 from fieldapp.sync.status import overview
 from ui import i18n
+from ui.app import install_desktop
 from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.style import STYLESHEET
@@ -41,6 +43,7 @@ REASONS = [("not_yours", "只能上传本人的记录：此服务单属于工程
 def main() -> None:
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
+    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=30)
@@ -57,19 +60,19 @@ def main() -> None:
     sync = SyncService(store, settings, data)
     with store.read() as session:
         sync.status = replace(sync.status, state="offline", overview=overview(session),
-                              error_zh="无法连接档案服务器（ConnectError），数据保留在本机，稍后重试。",
-                              error_en="Cannot reach the archive (ConnectError); the data "
-                                       "stays on this laptop and will be sent later.")
+                              error_zh="无法连接档案服务器，数据保留在本机，稍后重试。",
+                              error_en="Cannot reach the archive; the data stays on this "
+                                       "laptop and will be sent later.")
     for language in ("zh", "en"):
         i18n.set_language(language)
         window = MainWindow(ops, settings, sync=sync)
-        window.resize(1280, 800)
+        window.resize(1280, 680)  # a 1366 × 768 laptop less its taskbar
         window.show()
         window.tabs.setCurrentWidget(window.waiting_page)
         window.waiting_page.refresh()
         wait(app, ops, lambda w=window: w.waiting_page.model.rowCount() > 0)
         window._show_sync()
-        save(window, "waiting", language, "1")
+        save(window, "waiting", language, os.environ.get("QT_SCALE_FACTOR", "1"))
         window.close()
     ops.wait_done()
     store.close()

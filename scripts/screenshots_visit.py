@@ -31,6 +31,7 @@ from fieldapp.settings import Settings
 from fieldapp.store import open_store
 from fieldapp.timeutil import utcnow
 from ui import i18n
+from ui.app import install_desktop
 from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.style import STYLESHEET
@@ -52,6 +53,9 @@ def save(widget: QWidget, name: str, language: str, out: Path) -> None:
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
     suffix = f"@{scale}x" if scale != "1" else ""
     path = out / f"{name}-{language}{suffix}.png"
+    if widget.isWindow() and widget.isMaximized():
+        widget.showNormal()  # as placed within 1280 × 680 (ui/fit.py); Xvfb has no taskbar
+        QTest.qWait(100)
     widget.grab().save(str(path), "PNG", 9)
     from PIL import Image  # a 256-colour palette keeps each PNG well under 200 KB
 
@@ -88,6 +92,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
+    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=40)

@@ -8,6 +8,7 @@ the workshop (loaner out), a complaint, an open question.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from datetime import timedelta
@@ -26,9 +27,12 @@ from fieldapp.settings import Settings
 from fieldapp.store import open_store
 from fieldapp.timeutil import utcnow
 from ui import i18n
+from ui.app import install_desktop
 from ui.main_window import MainWindow
 from ui.ops import Ops
 from ui.style import STYLESHEET
+
+SCALE = os.environ.get("QT_SCALE_FACTOR", "1")
 
 
 def _records(store) -> tuple:  # type: ignore[no-untyped-def]
@@ -77,6 +81,7 @@ def _records(store) -> tuple:  # type: ignore[no-untyped-def]
 def main() -> None:
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
+    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=60)
@@ -87,7 +92,7 @@ def main() -> None:
     request_id, repair_id, complaint_id = _records(store)
     ops = Ops(store)
     window = MainWindow(ops, settings)
-    window.resize(1280, 800)
+    window.resize(1280, 680)  # a 1366 × 768 laptop less its taskbar
     window.show()
     wait(app, ops, lambda: window.requests_model.rowCount() > 0)
     window.open_request(request_id)
@@ -102,29 +107,25 @@ def main() -> None:
                            ("questions", window.questions_page)):
             window.tabs.setCurrentWidget(page)
             wait(app, ops)
-            save(window, name, language, "1")
+            save(window, name, language, SCALE)
         shots = (
-            ("repair-order", lambda: flows.open_repair(repair_id), lambda: flows.repair_view,
-             (1000, 980)),
-            ("repair-intake", lambda: flows.send_in(request_id, slip_id), lambda: flows.intake,
-             (960, 900)),
+            ("repair-order", lambda: flows.open_repair(repair_id), lambda: flows.repair_view),
+            ("repair-intake", lambda: flows.send_in(request_id, slip_id), lambda: flows.intake),
             ("escalate", lambda: flows.escalate(request_id, slip_id),
-             lambda: flows.escalation, (860, 720)),
+             lambda: flows.escalation),
             ("complaint", lambda: flows.open_complaint(complaint_id),
-             lambda: flows.complaint_view, (860, 860)),
-            ("new-complaint", flows.new_complaint, lambda: flows.complaint_dialog, (820, 760)),
+             lambda: flows.complaint_view),
+            ("new-complaint", flows.new_complaint, lambda: flows.complaint_dialog),
             ("question", lambda: flows.record_question(slip_id, "孙丽"),
-             lambda: flows.question_dialog, (760, 460)),
-            ("archive-entry", lambda: flows.archive(slip_id), lambda: flows.archive_dialog,
-             (780, 480)),
+             lambda: flows.question_dialog),
+            ("archive-entry", lambda: flows.archive(slip_id), lambda: flows.archive_dialog),
         )
-        for name, open_it, get, size in shots:
+        for name, open_it, get in shots:
             open_it()
             wait(app, ops)
             dialog = get()
-            dialog.resize(*size)
-            wait(app, ops)
-            save(dialog, name, language, "1")
+            wait(app, ops)  # at the size the app gives it on this screen (ui/fit.py)
+            save(dialog, name, language, SCALE)
             dialog.close()
     ops.wait_done()
     store.close()
