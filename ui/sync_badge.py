@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from fieldapp.errors import FieldappError
@@ -101,7 +101,9 @@ class SyncBadge(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.sync, self.timezone = sync, timezone
         if sync is not None:
-            sync.changed.connect(lambda _s: self.retranslate())
+            # a bound slot, not a lambda: Qt drops it when the badge is gone, while the
+            # sync service (the app's, longer-lived) keeps announcing changes
+            sync.changed.connect(self._sync_changed)
         self.retranslate()
         i18n.connect(self)
 
@@ -112,6 +114,10 @@ class SyncBadge(QToolButton):
     @property
     def state(self) -> str:
         return self.status.state if self.status is not None else "local"
+
+    @Slot(object)
+    def _sync_changed(self, _status: object) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         tr = i18n.tr
