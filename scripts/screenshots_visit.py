@@ -13,17 +13,19 @@ docs/screenshots/ (or --out). Needs a CJK font (Debian: fonts-noto-cjk).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QInputMethodEvent, QMouseEvent
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from screenshots import draw, wait
 
 from fieldapp import reference, service_requests
 from fieldapp.demo import fill_demo
@@ -38,15 +40,6 @@ from ui.style import STYLESHEET
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1280, 680)
-
-
-def wait(app: QApplication, ops: Ops, until=lambda: True) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):
-        app.processEvents()
-        if ops.pending == 0 and until():
-            break
-        QTest.qWait(20)
-    QTest.qWait(80)
 
 
 def save(widget: QWidget, name: str, language: str, out: Path) -> None:
@@ -68,20 +61,6 @@ def type_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
-
-
-def draw(pad: QWidget) -> None:
-    w, h = pad.width(), pad.height()
-    QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(w // 8, h // 2))
-    for i in range(60):
-        pos = QPointF(w / 8 + i * w / 90, h / 2 - math.sin(i / 5) * h / 4)
-        QApplication.sendEvent(pad, QMouseEvent(QMouseEvent.Type.MouseMove, pos, pos,
-                                                Qt.MouseButton.NoButton,
-                                                Qt.MouseButton.LeftButton,
-                                                Qt.KeyboardModifier.NoModifier))
-    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       QPoint(int(w * 0.8), h // 2))
 
 
 def main() -> None:
