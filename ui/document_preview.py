@@ -13,6 +13,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
+from fieldapp.errors import FieldappError
+from fieldapp.files import write_file
 from ui import i18n
 from ui.ops import Ops
 from ui.preview import PdfPreview
@@ -77,8 +79,12 @@ class DocumentPreviewDialog(QDialog):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
-        if self.pdf is not None:
-            path.write_bytes(self.pdf)
+        if self.pdf is None:
+            return
+        try:
+            write_file(path, self.pdf)
+        except FieldappError as exc:  # a missing folder, a full disk: said in one line
+            self.preview.show_error(exc.message(i18n.current()))
 
     def print_pdf(self) -> None:
         if self.pdf is None:

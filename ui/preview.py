@@ -81,8 +81,13 @@ class PdfPreview(QScrollArea):
         self.retranslate()
 
     def show_error(self, text: str) -> None:
-        """A core error message (already in the user's language) under the notice."""
-        self.notice.setText(f"{self.notice.text()}\n{text}")
+        """A core error message (already in the user's language) at the top: under the
+        notice while there is no copy, alone above the pages once there is one (the notice
+        was hidden then, and a failed print or save went unseen)."""
+        shown = self._pdf is not None and not self.notice.isVisibleTo(self)
+        self.notice.setText(text if shown else f"{self.notice.text()}\n{text}")
+        self.notice.setVisible(True)
+        self.verticalScrollBar().setValue(0)
 
     def show_pdf(self, pdf: bytes) -> None:
         for label in self.pages:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp import slips
 from fieldapp.errors import FieldappError
+from fieldapp.files import write_file
 from fieldapp.settings import Settings
 from ui import i18n
 from ui.ops import Ops
@@ -105,9 +106,14 @@ class PreviewDialog(QDialog):
 
     def save_to(self, path: Path) -> None:
         """Write the customer copy as PDF and count it as one copy handed out."""
-        if self.pdf is not None:
-            path.write_bytes(self.pdf)
-            self._record(1, str(path))
+        if self.pdf is None:
+            return
+        try:
+            write_file(path, self.pdf)
+        except FieldappError as exc:  # a missing folder, a full disk: said, nothing counted
+            self.preview.show_error(exc.message(i18n.current()))
+            return
+        self._record(1, str(path))
 
     def print_pdf(self) -> None:
         if self.pdf is None:

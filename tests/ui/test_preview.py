@@ -44,3 +44,24 @@ def test_preview_says_plainly_when_documents_are_not_available(qtbot, ops, setti
     else:
         qtbot.waitUntil(lambda: bool(dialog.preview.pages), timeout=15_000)
         assert dialog.print_button.isEnabled()
+
+
+def test_saving_into_a_missing_folder_says_so_and_counts_no_copy(
+        qtbot, ops, settings, store, tmp_path):  # type: ignore[no-untyped-def]
+    from fieldapp.queries import SlipFilter, list_slips
+    from fieldapp.slips import get_slip, print_count
+
+    with store.read() as session:
+        slip_id = list_slips(session, SlipFilter(status="sealed"), limit=1)[0].id
+    dialog = PreviewDialog(ops, settings, slip_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.preview.pages), timeout=15_000)
+    target = tmp_path / "missing" / "copy.pdf"
+    dialog.save_to(target)
+    assert dialog.preview.notice.isVisibleTo(dialog.preview)
+    assert str(target) in dialog.preview.notice.text() and "不存在" in dialog.preview.notice.text()
+    assert not target.parent.exists()
+    qtbot.waitUntil(lambda: ops.pending == 0, timeout=15_000)
+    with store.read() as session:
+        assert print_count(session, get_slip(session, slip_id)) == 0
