@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.errors import FieldappError
 from fieldapp.ids import is_valid_operator_code
 from fieldapp.services.fee_entry import price_items
 from fieldapp.settings import Settings
@@ -44,6 +45,7 @@ class SetupDialog(QDialog):
         self.captions = {key: QLabel() for key in (*TEXT_KEYS, "role", "language")}
         self.code_error = error_label()
         self.name_error = error_label()
+        self.save_error = error_label()
         self.role = QComboBox()
         self.language = QComboBox()
         self.demo = QCheckBox()
@@ -83,6 +85,7 @@ class SetupDialog(QDialog):
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll_body(body), 1)  # the buttons stay below a scrolling form
+        outer.addWidget(self.save_error)
         outer.addLayout(buttons)
         self.ok_button.clicked.connect(self.try_accept)
         self.cancel_button.clicked.connect(self.reject)
@@ -139,7 +142,12 @@ class SetupDialog(QDialog):
         if self.language_chosen:
             self.settings.set("language", self.language.currentData())
         self.settings.set("setup_done", True)
-        self.settings.save()
+        try:
+            self.settings.save()
+        except FieldappError as exc:  # the data folder refused it: said here, the form stays
+            show_error(self.save_error, None, exc.message(i18n.current()))
+            return
+        show_error(self.save_error, None, "")
         self.accept()
 
     def edit_price_list(self) -> None:
