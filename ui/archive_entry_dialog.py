@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 
 from fieldapp import group_archive, slips
 from fieldapp.group_archive import KIND_LABELS, KINDS
+from fieldapp.services.visit_view import device_text
 from fieldapp.settings import Settings
 from fieldapp.store.models import Device
 from fieldapp.timeutil import format_local, utcnow
 from ui import i18n
 from ui.fields import error_label, show_error
 from ui.ops import Ops
-from ui.slip_data import device_text
 from ui.workflow_widgets import button, data_label, message
 
 

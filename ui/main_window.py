@@ -41,6 +41,7 @@ from fieldapp.queries import RequestFilter, SlipFilter
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.services import visit
+from fieldapp.services.visit_view import SlipData
 from fieldapp.settings import Settings
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.store.models import Engineer
@@ -52,7 +53,6 @@ from ui.ops import Ops
 from ui.preview_dialog import PreviewDialog
 from ui.question_view import QuestionsPage
 from ui.request_dialog import RequestDialog, load_pickers
-from ui.slip_data import SlipData
 from ui.slip_editor import SlipEditor
 from ui.sync_badge import MessageStrip, SyncBadge
 from ui.sync_page import WaitingPage
