@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fieldapp import service_requests
-from fieldapp.numbering import BLOCK_KEY, SLIP, in_block, next_number
+from fieldapp.numbering import BLOCK_KEY, SLIP, following, in_block, next_number
 from fieldapp.store.models import Customer
 from fieldapp.sync import state
 from fieldapp.timeutil import utcnow
@@ -60,3 +60,33 @@ def test_a_damaged_block_value_stays_within_the_blocks(store, raw):
 def test_which_sequences_belong_to_a_block():
     assert in_block(1, 0) and in_block(99, 0) and not in_block(100, 0)
     assert in_block(101, 1) and not in_block(99, 1) and not in_block(201, 1)
+
+
+def test_a_block_never_runs_into_the_next_one_however_many_numbers_a_day(store):
+    """Issue 19, item 5: block 0's 100th number was block 1's first (100, 101, …)."""
+    handed_out = [int(n.rsplit("-", 1)[1]) for n in numbers(store, 250)]
+    assert handed_out[:99] == list(range(1, 100))
+    assert handed_out[99:102] == [1001, 1002, 1003]
+    assert all(in_block(n, 0) for n in handed_out)
+
+
+def test_the_blocks_of_ten_laptops_never_share_a_number():
+    handed: dict[int, set[int]] = {}
+    for block in range(10):
+        last, mine = 0, set()
+        for _ in range(1000):
+            last = following(last, block) if mine else block * 100 + 1
+            mine.add(last)
+        assert all(in_block(n, block) for n in mine)
+        handed[block] = mine
+    for block, mine in handed.items():
+        assert not mine & set().union(*(v for b, v in handed.items() if b != block))
+
+
+def test_the_database_and_python_agree_on_the_next_number(store):
+    for block in (0, 1, 9):
+        with store.write() as session:
+            state.put(session, BLOCK_KEY, str(block))
+            sequence = [int(next_number(session, SLIP, f"E{block}Q", MORNING).rsplit("-", 1)[1])
+                        for _ in range(230)]
+        assert sequence[1:] == [following(n, block) for n in sequence[:-1]]
