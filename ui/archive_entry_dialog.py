@@ -8,8 +8,6 @@ append-only; the dialog lists what the customer's archive already holds.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,50 +19,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fieldapp import group_archive, slips
 from fieldapp.group_archive import KIND_LABELS, KINDS
-from fieldapp.services.visit_view import device_text
+from fieldapp.services import archive_entries
+from fieldapp.services.archive_entries import ArchiveContext
 from fieldapp.settings import Settings
-from fieldapp.store.models import Device
-from fieldapp.timeutil import format_local, utcnow
 from ui import i18n
 from ui.fields import error_label, show_error
 from ui.ops import Ops
 from ui.workflow_widgets import button, data_label, message
-
-
-@dataclass(frozen=True)
-class ArchiveContext:
-    customer_name: str
-    is_group: bool
-    devices: tuple[tuple[uuid.UUID, str], ...]
-    device_id: uuid.UUID | None  # the request's device
-    entries: tuple[str, ...]
-
-
-def load_context(session: Session, slip_id: uuid.UUID, language: str) -> ArchiveContext:
-    slip = slips.get_slip(session, slip_id)
-    customer = slip.request.customer
-    devices = session.scalars(select(Device).where(Device.customer_id == customer.id)
-                              .order_by(Device.device_type)).all()
-    pick = 0 if language == "zh" else 1
-    entries = tuple(f"{format_local(e.noted_at)} [{KIND_LABELS[e.kind][pick]}] {e.text}"
-                    for e in group_archive.archive_entries(session, customer)) if \
-        customer.is_group else ()
-    return ArchiveContext(customer.name, customer.is_group,
-                          tuple((d.id, device_text(d)) for d in devices),
-                          slip.request.device_id, entries[-8:])
-
-
-def save_entry(session: Session, slip_id: uuid.UUID, values: dict[str, Any]) -> None:
-    slip = slips.get_slip(session, slip_id)
-    device_id = values.pop("device_id")
-    device = session.get(Device, device_id) if device_id else None
-    group_archive.add_archive_entry(session, customer=slip.request.customer, slip=slip,
-                                    device=device, noted_at=utcnow(), **values)
 
 
 class ArchiveEntryDialog(QDialog):
@@ -128,9 +91,9 @@ class ArchiveEntryDialog(QDialog):
         self.close_button.setText(tr("button.close"))
 
     def reload(self) -> None:
-        language = i18n.current()
-        self.ops.read(lambda s: load_context(s, self.slip_id, language), self._show,
-                      self._failed)
+        store, slip_id, language = self.ops.store, self.slip_id, i18n.current()
+        self.ops.call(lambda: archive_entries.context(store, slip_id, language=language),
+                      self._show, self._failed)
 
     def _show(self, context: ArchiveContext) -> None:
         self.customer.setText(context.customer_name)
@@ -149,11 +112,12 @@ class ArchiveEntryDialog(QDialog):
 
     def save(self) -> None:
         show_error(self.error, None, "")
-        values: dict[str, Any] = dict(kind=self.kind.currentData(), text=self.text.toPlainText(),
-                                      author_code=str(self.settings.get("operator_code")),
-                                      device_id=self.device.currentData())
-        slip_id = self.slip_id
-        self.ops.write(lambda s: save_entry(s, slip_id, values), self._saved, self._failed)
+        entry = archive_entries.NewEntry(self.kind.currentData(), self.text.toPlainText(),
+                                         str(self.settings.get("operator_code")),
+                                         self.device.currentData())
+        store, slip_id = self.ops.store, self.slip_id
+        self.ops.call(lambda: archive_entries.add(store, slip_id, entry), self._saved,
+                      self._failed, write=True)
 
     def _saved(self, _result: object) -> None:
         self.text.clear()

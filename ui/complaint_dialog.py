@@ -8,7 +8,6 @@ subject is chosen, from the core's pure `route_complaint`.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,41 +24,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import complaints, reference
-from fieldapp.complaints import ABOUT_LABELS, ABOUTS, ROUTE_LABELS, VIA, route_complaint
+from fieldapp.complaints import (
+    ABOUT_LABELS,
+    ABOUTS,
+    DEFAULT_RESPONSE_HOURS,
+    ROUTE_LABELS,
+    VIA,
+    route_complaint,
+)
 from fieldapp.errors import ValidationError
-from fieldapp.queries import SlipFilter, list_slips
-from fieldapp.slips import get_slip
-from fieldapp.store.models import Customer
-from fieldapp.timeutil import utcnow
+from fieldapp.services import complaints
+from fieldapp.services.complaints import Choices, SlipChoice
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.fit import scroll_body
 from ui.ops import Ops
 from ui.workflow_widgets import button, data_label, message
-
-
-def load_choices(session: Session) -> tuple[list[tuple[uuid.UUID, str, str]],
-                                            list[tuple[str, str]]]:
-    customers = [(c.id, c.name, c.account_manager) for c in reference.list_customers(session)]
-    engineers = [(e.code, f"{e.code} {e.name}") for e in reference.list_engineers(session)]
-    return customers, engineers
-
-
-def customer_slips(session: Session, customer_id: uuid.UUID) -> list[tuple[str, str]]:
-    rows = list_slips(session, SlipFilter(customer_id=customer_id), limit=30)
-    return [(r.number, f"{r.number} · {r.engineer_name} · {r.fault}") for r in rows]
-
-
-def save_complaint(session: Session, values: dict[str, Any]) -> uuid.UUID:
-    customer = session.get_one(Customer, values.pop("customer_id"))
-    code = values.pop("engineer_code")
-    engineer = reference.engineer_by_code(session, code) if code else None
-    linked = [get_slip(session, n) for n in values.pop("slip_numbers")]
-    return complaints.open_complaint(session, customer=customer, engineer=engineer,
-                                     slips=linked, **values).id
 
 
 class ComplaintDialog(QDialog):
@@ -84,7 +65,7 @@ class ComplaintDialog(QDialog):
         self.received_at = TimeField()
         self.hours = QSpinBox()
         self.hours.setRange(1, 24 * 30)
-        self.hours.setValue(complaints.DEFAULT_RESPONSE_HOURS)
+        self.hours.setValue(DEFAULT_RESPONSE_HOURS)
         self.captions = {k: QLabel() for k in ("customer", "about", "engineer", "subject_name",
                                                "route", "slips", "description", "via",
                                                "received_at", "hours")}
@@ -115,7 +96,8 @@ class ComplaintDialog(QDialog):
         self.resize(820, 680)
         self.retranslate()
         i18n.connect(self)
-        ops.read(load_choices, self._fill)
+        store = ops.store
+        ops.call(lambda: complaints.choices(store), self._fill, self._failed)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -138,14 +120,13 @@ class ComplaintDialog(QDialog):
         self.cancel_button.setText(tr("button.cancel"))
         self._about_changed()
 
-    def _fill(self, choices: tuple[list, list]) -> None:
-        customers, engineers = choices
-        self.managers = {cid: manager for cid, _n, manager in customers}
+    def _fill(self, choices: Choices) -> None:
+        self.managers = {c.id: c.account_manager for c in choices.customers}
         self.customer.blockSignals(True)
-        for cid, name, _m in customers:
-            self.customer.addItem(name, cid)
+        for c in choices.customers:
+            self.customer.addItem(c.name, c.id)
         self.customer.blockSignals(False)
-        for code, label in engineers:
+        for code, label in choices.engineers:
             self.engineer.addItem(label, code)
         self.received_at.set_now()
         self.save_button.setEnabled(True)
@@ -155,16 +136,17 @@ class ComplaintDialog(QDialog):
         customer_id = self.customer.currentData()
         self._about_changed()
         if customer_id is not None:
-            self.ops.read(lambda s: customer_slips(s, customer_id),
-                          lambda slips: self._show_slips(customer_id, slips))
+            store = self.ops.store
+            self.ops.call(lambda: complaints.customer_slips(store, customer_id),
+                          lambda slips: self._show_slips(customer_id, slips), self._failed)
 
-    def _show_slips(self, customer_id: uuid.UUID, slips: list[tuple[str, str]]) -> None:
+    def _show_slips(self, customer_id: uuid.UUID, slips: tuple[SlipChoice, ...]) -> None:
         if customer_id != self.customer.currentData():
             return  # the answer for a customer no longer chosen
         self.slips.clear()
-        for number, label in slips:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, number)
+        for slip in slips:
+            item = QListWidgetItem(slip.label)
+            item.setData(Qt.ItemDataRole.UserRole, slip.number)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.slips.addItem(item)
@@ -191,21 +173,25 @@ class ComplaintDialog(QDialog):
     def save(self) -> None:
         show_error(self.error, None, "")
         try:
-            received = self.received_at.value() or utcnow()
+            received = self.received_at.value()  # empty: now
         except ValueError:
             show_error(self.received_at.error, self.received_at.edit,
                        i18n.tr("error.time_format"))
             return
-        about = self.about.currentData()
-        values: dict[str, Any] = dict(
-            customer_id=self.customer.currentData(), about=about,
+        entry = complaints.NewComplaint(
+            customer_id=self.customer.currentData(), about=self.about.currentData(),
             description=self.description.toPlainText(), received_via=self.via.currentData(),
             received_at=received, recorded_by=self.operator_code,
-            subject_name=self.subject_name.text() if about != "engineer" else "",
-            engineer_code=self.engineer.currentData() if about == "engineer" else "",
-            slip_numbers=self.checked_slips(), response_hours=self.hours.value())
+            subject_name=self.subject_name.text(),
+            engineer_code=self.engineer.currentData() or "",
+            slip_numbers=tuple(self.checked_slips()), response_hours=self.hours.value())
         self.save_button.setEnabled(False)
-        self.ops.write(lambda s: save_complaint(s, values), self._saved, self._refused)
+        store = self.ops.store
+        self.ops.call(lambda: complaints.record(store, entry), self._saved, self._refused,
+                      write=True)
+
+    def _failed(self, exc: Exception) -> None:
+        show_error(self.error, None, message(exc))
 
     def _saved(self, complaint_id: uuid.UUID) -> None:
         self.created.emit(complaint_id)

@@ -8,8 +8,7 @@ complaint's feedback report (投诉反馈报告) is previewed and printed from f
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -25,10 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import complaints
 from fieldapp.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS
+from fieldapp.services import complaints
+from fieldapp.services.complaints import ComplaintData
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.workflow_lists import list_complaints
@@ -62,46 +61,6 @@ def complaint_model(ops: Ops, parent: Any = None) -> PagedModel:
 
 def complaints_query():  # type: ignore[no-untyped-def]
     return lambda s, offset, limit: list_complaints(s, utcnow(), limit=limit, offset=offset)
-
-
-@dataclass(frozen=True)
-class ComplaintData:
-    id: uuid.UUID
-    number: str
-    customer_name: str
-    about: str
-    subject_name: str
-    routed_to: str
-    handler_name: str
-    slip_numbers: str
-    description: str
-    received_at: datetime
-    status: str
-    clock_state: str
-    due_at: datetime
-    responses: tuple[tuple[str, str, datetime], ...]
-    outcome: str
-
-
-def load_complaint(session: Session, complaint_id: uuid.UUID) -> ComplaintData:
-    c = complaints.get_complaint(session, complaint_id)
-    state = complaints.complaint_state(session, c)
-    clock = complaints.complaint_clock(c, state, utcnow())
-    return ComplaintData(
-        c.id, c.number, c.customer.name, c.about, c.subject_name, c.routed_to, c.handler_name,
-        c.slip_numbers.replace(",", "、"), c.description, c.received_at, state.status,
-        str(clock.state), clock.due_at,
-        tuple((r.text, r.responder, r.responded_at) for r in state.responses),
-        state.outcome)
-
-
-def _act(complaint_id: uuid.UUID, action):  # type: ignore[no-untyped-def]
-    def work(session: Session) -> ComplaintData:
-        action(session, complaints.get_complaint(session, complaint_id))
-        session.flush()
-        return load_complaint(session, complaint_id)
-
-    return work
 
 
 class ComplaintView(QDialog):
@@ -171,7 +130,8 @@ class ComplaintView(QDialog):
         self.resize(860, 680)
         self.retranslate()
         i18n.connect(self)
-        ops.read(lambda s: load_complaint(s, complaint_id), self._show, self._failed)
+        store = ops.store
+        ops.call(lambda: complaints.load(store, complaint_id), self._show, self._failed)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -230,25 +190,25 @@ class ComplaintView(QDialog):
         self._show(data)
         self.changed.emit()
 
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, step: Callable[..., ComplaintData], entry: object) -> None:
+        """`step(store, complaint_id, entry, operator_code=…)`, a complaint service, in the
+        background; the complaint as it is then comes back."""
         show_error(self.error, None, "")
-        self.ops.write(_act(self.complaint_id, action), self._done, self._failed)
+        store, complaint_id, code = self.ops.store, self.complaint_id, self.code
+        self.ops.call(lambda: step(store, complaint_id, entry, operator_code=code),
+                      self._done, self._failed, write=True)
 
     def respond(self) -> None:
-        text, who, code = self.response.toPlainText(), self.responder.text(), self.code
+        text = self.response.toPlainText()
         if not text.strip():
             show_error(self.error, self.response, i18n.tr("complaint.response_required"))
             return
-        self._run(lambda s, c: complaints.respond_to_complaint(
-            s, c, response=text, responder=who, actor_code=code, occurred_at=utcnow()))
+        self._run(complaints.respond, complaints.Response(text, self.responder.text()))
 
     def close_complaint(self) -> None:
-        outcome, code = self.outcome.text(), self.code
         satisfied = {"yes": True, "no": False}.get(self.satisfied.currentData() or "")
-        who = self.responder.text()
-        self._run(lambda s, c: complaints.close_complaint(
-            s, c, closed_by=who, actor_code=code, occurred_at=utcnow(), outcome=outcome,
-            customer_satisfied=satisfied))
+        self._run(complaints.close, complaints.Closing(self.responder.text(),
+                                                       self.outcome.text(), satisfied))
 
     def open_report(self) -> None:
         render = complaint_report(self.complaint_id, self.settings)  # the customer's language

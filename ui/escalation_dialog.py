@@ -11,8 +11,6 @@ The assignee shown is the derived one (`escalation.assigned_engineer`, from the 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,68 +26,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import escalation, reference, service_requests
 from fieldapp.errors import ValidationError
 from fieldapp.events import ESCALATION_KINDS
+from fieldapp.services import escalations
+from fieldapp.services.escalations import EscalationContext, EscalationOutcome
+from fieldapp.services.repairs import EscalationInfo
 from fieldapp.settings import Settings
-from fieldapp.timeutil import utcnow
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.fit import scroll_body
 from ui.ops import Ops
-from ui.repair_intake import EscalationInfo
 from ui.workflow_widgets import button, coloured, data_label, message
-
-
-@dataclass(frozen=True)
-class EscalationContext:
-    request_number: str
-    customer_name: str
-    contact_name: str
-    assignee: str  # "E07 刘洋" or ""
-    assignee_code: str
-    engineers: tuple[tuple[str, str], ...]  # (code, "code name · skills")
-    complaint_allowed: bool
-    complaint_reason: str
-    history: tuple[str, ...]
-
-
-def load_context(session: Session, request_id: uuid.UUID, language: str) -> EscalationContext:
-    request = service_requests.get_request(session, request_id)
-    engineer = escalation.assigned_engineer(session, request)
-    right = escalation.may_complain_to_account_manager(session, request)
-    state = escalation.request_state(session, request)
-    history = tuple(
-        f"{e.at:%Y-%m-%d} {escalation.KIND_LABELS[e.kind][0 if language == 'zh' else 1]}: "
-        f"{e.from_engineer or '-'} → {e.to_engineer or e.repair_number or '-'}"
-        for e in state.escalations)
-    return EscalationContext(
-        request.number, request.customer.name, request.contact_name,
-        f"{engineer.code} {engineer.name}" if engineer else "", engineer.code if engineer else "",
-        tuple((e.code, f"{e.code} {e.name} · {'、'.join(e.skill_list)}")
-              for e in reference.list_engineers(session)),
-        right.allowed, right.reason(language), history)  # type: ignore[arg-type]
-
-
-def suitable(session: Session, skills: list[str], exclude: str) -> list[tuple[str, str]]:
-    return [(e.code, f"{e.code} {e.name} · {'、'.join(e.skill_list)}")
-            for e in escalation.suitable_engineers(session, skills, exclude_codes=(exclude,))]
-
-
-def save_escalation(session: Session, request_id: uuid.UUID, kind: str, values: dict[str, Any],
-                    language: str) -> str:
-    """Record it; returns what to tell the user (who goes now, complaint right)."""
-    request = service_requests.get_request(session, request_id)
-    engineer = reference.engineer_by_code(session, values.pop("to_engineer"))
-    if kind == "technical_requirement":
-        chosen = escalation.escalate_technical_requirement(session, request, to_engineer=engineer,
-                                                           **values)
-        return f"{chosen.code} {chosen.name}"
-    right = escalation.escalate_technical_ability(session, request, to_engineer=engineer,
-                                                  **values)
-    return f"{engineer.code} {engineer.name}\n{right.reason(language)}"  # type: ignore[arg-type]
 
 
 class EscalationDialog(QDialog):
@@ -205,9 +153,9 @@ class EscalationDialog(QDialog):
             self._fill_engineers([])
 
     def reload(self) -> None:
-        language = i18n.current()
-        self.ops.read(lambda s: load_context(s, self.request_id, language), self._show,
-                      self._failed)
+        store, request_id, language = self.ops.store, self.request_id, i18n.current()
+        self.ops.call(lambda: escalations.context(store, request_id, language=language),
+                      self._show, self._failed)
 
     def _show(self, context: EscalationContext) -> None:
         self.context = context
@@ -220,17 +168,19 @@ class EscalationDialog(QDialog):
             self.requested_by.setText(context.contact_name)
         self._kind_changed()
 
-    def _fill_engineers(self, engineers: list[tuple[str, str]]) -> None:
+    def _fill_engineers(self, engineers: list[tuple[str, str]] | tuple[tuple[str, str], ...]
+                        ) -> None:
         self.engineer.clear()
         for code, label in engineers:
             self.engineer.addItem(label, code)
 
     def find_engineers(self) -> None:
-        skills = [s for s in self.skills.text().replace("，", ",").split(",") if s.strip()]
+        store, skills = self.ops.store, escalations.parse_skills(self.skills.text())
         exclude = self.context.assignee_code if self.context else ""
-        self.ops.read(lambda s: suitable(s, skills, exclude), self._found, self._failed)
+        self.ops.call(lambda: escalations.suitable_engineers(store, skills, exclude=exclude),
+                      self._found, self._failed)
 
-    def _found(self, engineers: list[tuple[str, str]]) -> None:
+    def _found(self, engineers: tuple[tuple[str, str], ...]) -> None:
         self._fill_engineers(engineers)
         show_error(self.error, None, "" if engineers else i18n.tr("escalate.none_suitable"))
 
@@ -241,7 +191,7 @@ class EscalationDialog(QDialog):
     def save(self) -> None:
         show_error(self.error, None, "")
         try:
-            at = self.at.value() or utcnow()
+            at = self.at.value()  # empty: now
         except ValueError:
             show_error(self.at.error, self.at.edit, i18n.tr("error.time_format"))
             return
@@ -258,18 +208,19 @@ class EscalationDialog(QDialog):
         if self.engineer.currentData() is None:
             show_error(self.error, None, i18n.tr("escalate.choose_engineer"))
             return
-        values: dict[str, Any] = dict(reason=reason, requested_by=asked, decided_by=decided,
-                                      actor_code=str(self.settings.get("operator_code")),
-                                      occurred_at=at, to_engineer=self.engineer.currentData())
-        if kind == "technical_requirement":
-            values["required_skills"] = [s.strip() for s in self.skills.text().replace(
-                "，", ",").split(",") if s.strip()]
+        entry = escalations.Escalation(
+            kind, reason, asked, decided, self.engineer.currentData(), at,
+            escalations.parse_skills(self.skills.text())
+            if kind == "technical_requirement" else ())
         self.save_button.setEnabled(False)
-        language = i18n.current()
-        self.ops.write(lambda s: save_escalation(s, self.request_id, kind, values, language),
-                       self._saved, self._refused)
+        store, request_id, language = self.ops.store, self.request_id, i18n.current()
+        code = str(self.settings.get("operator_code"))
+        self.ops.call(lambda: escalations.escalate(store, request_id, entry, operator_code=code,
+                                                   language=language),
+                      self._saved, self._refused, write=True)
 
-    def _saved(self, text: str) -> None:
+    def _saved(self, outcome: EscalationOutcome) -> None:
+        text = "\n".join(t for t in (outcome.engineer, outcome.complaint_reason) if t)
         self.result.setText(i18n.tr("escalate.done", result=text))
         self.result.show()
         self.save_button.setEnabled(True)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from fieldapp.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.events import LOANER_CONDITIONS, SignatureInput
+from fieldapp.services import loaners
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.workflow_lists import LoanerRow, list_loaners
@@ -20,7 +21,6 @@ from ui import i18n
 from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
 from ui.ops import Ops
-from ui.repair_data import take_back
 from ui.table_models import Column, PagedModel, table_view
 from ui.workflow_documents import loaner_record
 from ui.workflow_widgets import PadDialog, button, message
@@ -128,8 +128,11 @@ class LoanersPage(QWidget):
                                  "pad.loaner.return_statement", self)
 
             def customer_signed(cust: SignatureInput) -> None:
-                self.ops.write(take_back(row.asset_tag, condition, eng, cust, code),
-                               lambda _r: (self.refresh(), self.changed.emit()), self._failed)
+                entry = loaners.LoanerReturn(row.asset_tag, condition, eng, cust)
+                store = self.ops.store
+                self.ops.call(lambda: loaners.take_back(store, entry, operator_code=code),
+                              lambda _r: (self.refresh(), self.changed.emit()), self._failed,
+                              write=True)
 
             customer.signed.connect(customer_signed)
             customer.finished.connect(lambda _r: customer.deleteLater())

@@ -7,7 +7,6 @@ to the promised time. Recorded from the slip editor (linked to the slip) or the 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -22,13 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import questions, reference, slips
 from fieldapp.errors import ValidationError
+from fieldapp.services import questions
+from fieldapp.services.questions import PROMISE_CHOICES
 from fieldapp.settings import Settings
-from fieldapp.store.models import Customer
-from fieldapp.store.workflow_models import OpenQuestion
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.workflow_lists import QuestionRow, list_questions
 from ui import i18n
@@ -46,23 +43,10 @@ QUESTION_COLUMNS = (
     Column("question.col.clock", lambda r: i18n.tr(f"sla.state.{r.clock_state}"),
            lambda r: clock_colour(r.clock_state), width=110),
 )
-PROMISE_CHOICES = (4, 24, 72)  # hours: today, tomorrow, in three days
 
 
 def question_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, QUESTION_COLUMNS, parent)
-
-
-def load_customers(session: Session) -> list[tuple[uuid.UUID, str]]:
-    return [(c.id, c.name) for c in reference.list_customers(session)]
-
-
-def save_question(session: Session, slip_id: uuid.UUID | None, values: dict[str, Any]) -> str:
-    slip = slips.get_slip(session, slip_id) if slip_id else None
-    customer = (slip.request.customer if slip is not None
-                else session.get_one(Customer, values.pop("customer_id")))
-    values.pop("customer_id", None)
-    return questions.record_question(session, customer=customer, slip=slip, **values).number
 
 
 class QuestionDialog(QDialog):
@@ -115,7 +99,8 @@ class QuestionDialog(QDialog):
         self.retranslate()
         i18n.connect(self)
         if slip_id is None:
-            ops.read(load_customers, self._fill)
+            store = ops.store
+            ops.call(lambda: questions.customers(store), self._fill, self._refused)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -130,33 +115,35 @@ class QuestionDialog(QDialog):
         self.save_button.setText(tr("question.save"))
         self.cancel_button.setText(tr("button.cancel"))
 
-    def _fill(self, customers: list[tuple[uuid.UUID, str]]) -> None:
+    def _fill(self, customers: tuple[tuple[uuid.UUID, str], ...]) -> None:
         for cid, name in customers:
             self.customer.addItem(name, cid)
 
     def _promise_in(self, hours: int) -> None:
         try:
-            base = self.asked_at.value() or utcnow()
+            asked = self.asked_at.value()
         except ValueError:
-            base = utcnow()
-        self.promised_at.set_value(base + timedelta(hours=hours))
+            asked = None
+        self.promised_at.set_value(questions.promised_in(hours, asked, utcnow()))
 
     def save(self) -> None:
         show_error(self.error, None, "")
         try:
-            asked, promised = self.asked_at.value() or utcnow(), self.promised_at.value()
+            asked, promised = self.asked_at.value(), self.promised_at.value()  # empty: now
         except ValueError:
             show_error(self.error, None, i18n.tr("error.time_format"))
             return
         if promised is None:
             show_error(self.error, None, i18n.tr("question.promise_required"))
             return
-        values: dict[str, Any] = dict(
-            customer_id=self.customer.currentData(), asked_by=self.asked_by.text(),
-            question=self.question.toPlainText(), asked_at=asked, promised_at=promised,
-            recorded_by=str(self.settings.get("operator_code")))
-        slip_id = self.slip_id
-        self.ops.write(lambda s: save_question(s, slip_id, values), self._saved, self._refused)
+        entry = questions.NewQuestion(
+            asked_by=self.asked_by.text(), question=self.question.toPlainText(),
+            asked_at=asked, promised_at=promised,
+            recorded_by=str(self.settings.get("operator_code")),
+            customer_id=self.customer.currentData())
+        store, slip_id = self.ops.store, self.slip_id
+        self.ops.call(lambda: questions.record(store, entry, slip_id=slip_id), self._saved,
+                      self._refused, write=True)
 
     def _saved(self, number: str) -> None:
         self.recorded.emit(number)
@@ -166,15 +153,6 @@ class QuestionDialog(QDialog):
         text = ("\n".join(i.message(i18n.current()) for i in exc.issues)
                 if isinstance(exc, ValidationError) else message(exc))
         show_error(self.error, None, text)
-
-
-def answer(question_id: uuid.UUID, text: str, who: str, code: str):  # type: ignore[no-untyped-def]
-    def work(session: Session) -> None:
-        q = session.get_one(OpenQuestion, question_id)
-        questions.answer_question(session, q, answer=text, answered_by=who, actor_code=code,
-                                  occurred_at=utcnow())
-
-    return work
 
 
 class QuestionsPage(QWidget):
@@ -240,9 +218,11 @@ class QuestionsPage(QWidget):
         if not text.strip():
             show_error(self.error, self.answer_text, i18n.tr("question.answer_required"))
             return
-        code = str(self.settings.get("operator_code"))
-        self.ops.write(answer(row.id, text, who, code),
-                       lambda _r: (self.answer_text.clear(), self.refresh()), self._failed)
+        store, question_id = self.ops.store, row.id
+        entry, code = questions.Answer(text, who), str(self.settings.get("operator_code"))
+        self.ops.call(lambda: questions.answer(store, question_id, entry, operator_code=code),
+                      lambda _r: (self.answer_text.clear(), self.refresh()), self._failed,
+                      write=True)
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.error, None, message(exc))

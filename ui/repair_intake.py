@@ -3,14 +3,13 @@
 Company contact, fault, 接受/到达/离开 times (each with Now), the device details prefilled
 from the request, accessories, and the engineer's signature on the pad. Saving writes the
 sealed intake in the background (`repair.open_repair`, or `escalation.escalate_device_fault`
-when it comes from the Escalate dialog) and emits `opened(repair_id)`.
+when it comes from the Escalate dialog) through `fieldapp.services.repairs.send_in` and
+emits `opened(repair_id)`.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -26,13 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import escalation, reference, repair, service_requests, slips
 from fieldapp.device_classes import DEVICE_CLASS_LABELS, DEVICE_CLASSES, device_class_from_text
 from fieldapp.errors import ValidationError
 from fieldapp.events import SignatureInput
-from fieldapp.timeutil import utcnow
+from fieldapp.services import repairs
+from fieldapp.services.repairs import EscalationInfo, IntakeDefaults, RepairIntake
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.fit import scroll_body
@@ -43,48 +41,6 @@ from ui.workflow_widgets import button, message
 TIMES = ("received_at", "arrived_at", "departed_at")
 DEVICE_FIELDS = ("device_type", "device_class", "device_grade", "brand", "model", "serial",
                  "asset_tag", "accessories")
-
-
-@dataclass(frozen=True)
-class EscalationInfo:
-    """Why a call becomes a send-in repair (R4.2): reason, who asked, who decided."""
-
-    reason: str
-    requested_by: str
-    decided_by: str
-
-
-def intake_defaults(session: Session, request_id: uuid.UUID, slip_id: uuid.UUID | None
-                    ) -> dict[str, Any]:
-    request = service_requests.get_request(session, request_id)
-    slip = slips.get_slip(session, slip_id) if slip_id else None
-    device = request.device
-    values: dict[str, Any] = {
-        "request_number": request.number, "customer_name": request.customer.name,
-        "company_contact": request.contact_name, "contact_phone": request.contact_phone,
-        "fault_description": (slip.fault_found if slip and slip.fault_found
-                              else request.fault_reported),
-        "received_at": request.answered_at, "arrived_at": slip.arrived_at if slip else None,
-        "departed_at": None,
-    }
-    for name in DEVICE_FIELDS:
-        values[name] = getattr(device, name, "") if device is not None else ""
-    values["device_grade"] = values["accessories"] = ""
-    return values
-
-
-def save_intake(session: Session, request_id: uuid.UUID, slip_id: uuid.UUID | None,
-                operator_code: str, intake: repair.RepairIntake,
-                escalate: EscalationInfo | None) -> uuid.UUID:
-    request = service_requests.get_request(session, request_id)
-    slip = slips.get_slip(session, slip_id) if slip_id else None
-    engineer = reference.engineer_by_code(session, operator_code)
-    if escalate is None:
-        return repair.open_repair(session, slip or request, engineer, intake).id
-    return escalation.escalate_device_fault(
-        session, request, reason=escalate.reason, requested_by=escalate.requested_by,
-        decided_by=escalate.decided_by, engineer=engineer, intake=intake,
-        actor_code=operator_code, occurred_at=utcnow(), slip=slip).id
 
 
 class RepairIntakeDialog(QDialog):
@@ -169,7 +125,9 @@ class RepairIntakeDialog(QDialog):
         self.resize(960, 680)
         self.retranslate()
         i18n.connect(self)
-        ops.read(lambda s: intake_defaults(s, request_id, slip_id), self._fill, self._failed)
+        store = ops.store
+        ops.call(lambda: repairs.intake_defaults(store, request_id, slip_id), self._fill,
+                 self._failed)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -195,24 +153,24 @@ class RepairIntakeDialog(QDialog):
         self.save_button.setText(tr("intake.save"))
         self.cancel_button.setText(tr("button.cancel"))
 
-    def _fill(self, values: dict[str, Any]) -> None:
-        self.source.setText(f"{values['request_number']} · {values['customer_name']}")
-        self.company_contact.setText(values["company_contact"])
-        self.contact_phone.setText(values["contact_phone"])
-        self.fault.setPlainText(values["fault_description"])
+    def _fill(self, values: IntakeDefaults) -> None:
+        self.source.setText(f"{values.request_number} · {values.customer_name}")
+        self.company_contact.setText(values.company_contact)
+        self.contact_phone.setText(values.contact_phone)
+        self.fault.setPlainText(values.fault_description)
         for t, field in self.times.items():
-            field.set_value(values[t])
+            field.set_value(getattr(values, t))
         for f, edit in self.device.items():
             if isinstance(edit, QLineEdit):
-                edit.setText(values[f])
-        self._show_device_class(values["device_class"])
+                edit.setText(getattr(values, f))
+        self._show_device_class(values.device_class)
         self.save_button.setEnabled(True)
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.general_error, None, message(exc))
         self.save_button.setEnabled(True)
 
-    def intake(self) -> repair.RepairIntake | None:
+    def intake(self) -> RepairIntake | None:
         """The typed intake; None (with the error shown) when a time cannot be read."""
         moments = {}
         for t, field in self.times.items():
@@ -225,7 +183,7 @@ class RepairIntakeDialog(QDialog):
                        i18n.tr("intake.time_required"))
             if moments[t] is None:
                 return None
-        return repair.RepairIntake(
+        return RepairIntake(
             company_contact=self.company_contact.text(), contact_phone=self.contact_phone.text(),
             fault_description=self.fault.toPlainText(),
             engineer_signature=SignatureInput(self.signer.text(), self.pad.strokes(),
@@ -252,10 +210,11 @@ class RepairIntakeDialog(QDialog):
         if intake is None:
             return
         self.save_button.setEnabled(False)
-        request_id, slip_id, code, esc = (self.request_id, self.slip_id, self.operator_code,
-                                          self.escalate)
-        self.ops.write(lambda s: save_intake(s, request_id, slip_id, code, intake, esc),
-                       self._saved, self._refused)
+        store, request_id, slip_id, code, escalated = (
+            self.ops.store, self.request_id, self.slip_id, self.operator_code, self.escalate)
+        self.ops.call(lambda: repairs.send_in(store, request_id, intake, operator_code=code,
+                                              slip_id=slip_id, escalated=escalated),
+                      self._saved, self._refused, write=True)
 
     def _saved(self, repair_id: uuid.UUID) -> None:
         self.opened.emit(repair_id)

@@ -12,7 +12,8 @@ loaner is proposed; lending takes the engineer's and the customer's signatures.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp import repair
 from fieldapp.events import SignatureInput
 from fieldapp.money import format_yuan, parse_yuan, yuan_to_fen
+from fieldapp.services import repairs
+from fieldapp.services.repairs import RepairData
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from ui import i18n
@@ -39,7 +41,6 @@ from ui.document_preview import DocumentPreviewDialog
 from ui.fields import TimeField, error_label, show_error
 from ui.fit import scroll_body
 from ui.ops import Ops
-from ui.repair_data import RepairData, lend, load_repair, step
 from ui.workflow_documents import loaner_record, repair_copy
 from ui.workflow_widgets import (
     PadDialog,
@@ -259,8 +260,8 @@ class RepairView(QDialog):
 
     # -- showing --------------------------------------------------------------------
     def reload(self) -> None:
-        language = i18n.current()
-        self.ops.read(lambda s: load_repair(s, self.repair_id, language), self._show,
+        store, repair_id, language = self.ops.store, self.repair_id, i18n.current()
+        self.ops.call(lambda: repairs.load(store, repair_id, language=language), self._show,
                       self._failed)
 
     def _show(self, data: RepairData) -> None:
@@ -365,27 +366,24 @@ class RepairView(QDialog):
         show_error(self.error, None, message(exc))
 
     # -- steps ----------------------------------------------------------------------
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, step: Callable[..., RepairData], *entry: object) -> None:
+        """`step(store, repair_id, *entry, operator_code=…, language=…)`, one of the
+        repair services, in the background; the order as it is then comes back."""
         show_error(self.error, None, "")
-        self.ops.write(step(self.repair_id, i18n.current(), action), self._done, self._failed)
+        store, repair_id, code, language = (self.ops.store, self.repair_id, self.code,
+                                            i18n.current())
+        self.ops.call(lambda: step(store, repair_id, *entry, operator_code=code,
+                                   language=language), self._done, self._failed, write=True)
 
     def _done(self, data: RepairData) -> None:
         self._show(data)
         self.changed.emit()
 
-    @staticmethod
-    def _moment(field: TimeField) -> datetime:
-        """The typed time, or now when empty or within this minute (the field shows minutes;
-        a step tapped "Now" must not sort before the step recorded seconds earlier).
-        Raises ValueError on bad text."""
-        value, now = field.value(), utcnow()
-        if value is None or timedelta(0) <= now - value < timedelta(minutes=1):
-            return now
-        return value
-
     def _time_or_error(self, field: TimeField) -> datetime | None:
+        """The step's time (`repairs.step_time`: empty or this minute is now); None, with
+        the error shown, when the text is no time."""
         try:
-            return self._moment(field)
+            return repairs.step_time(field.value(), utcnow())
         except ValueError:
             show_error(field.error, field.edit, i18n.tr("error.time_format"))
             return None
@@ -401,20 +399,16 @@ class RepairView(QDialog):
         fen, ready = self._fen(self.cost), self._time_or_error(self.ready_at)
         if fen is None or ready is None:
             return
-        by, note, code = self.estimated_by.text(), self.estimate_note.text(), self.code
-        self._run(lambda s, o: repair.estimate_repair(
-            s, o, cost_fen=fen, expected_ready_at=ready, estimated_by=by or code,
-            actor_code=code, occurred_at=utcnow(), note=note))
+        self._run(repairs.estimate, repairs.Estimate(
+            fen, ready, self.estimated_by.text(), self.estimate_note.text()))
 
     def confirm_by_phone(self) -> None:
         at = self._time_or_error(self.confirmed_at)
         if at is None:
             return
-        approved = self.decision.currentData() == "approved"
-        by, phone, code = self.confirmed_by.text(), self.confirm_phone.text(), self.code
-        self._run(lambda s, o: repair.confirm_repair(
-            s, o, approved=approved, method="phone", confirmed_by=by, phone=phone,
-            actor_code=code, occurred_at=at))
+        self._run(repairs.confirm_by_phone, repairs.PhoneConfirmation(
+            self.decision.currentData() == "approved", self.confirmed_by.text(),
+            self.confirm_phone.text(), at))
 
     def _customer_signs(self, summary: list[tuple[str, str]], statement: str, then) -> None:  # type: ignore[no-untyped-def]
         assert self.data is not None
@@ -434,23 +428,17 @@ class RepairView(QDialog):
                    ("pad.repair.ready", format_local(st.expected_ready_at)),
                    ("pad.repair.decision", i18n.catalogue("zh")[
                        "repair.decision.approved" if approved else "repair.decision.refused"])]
-        code = self.code
 
         def signed(sig: SignatureInput) -> None:
-            self._run(lambda s, o: repair.confirm_repair(
-                s, o, approved=approved, method="signature", confirmed_by=sig.signer_name,
-                signature=sig, actor_code=code, occurred_at=utcnow()))
+            self._run(repairs.confirm_by_signature, repairs.SignedConfirmation(approved, sig))
 
         self._customer_signs(summary, "pad.repair.confirm_statement", signed)
 
     def start_repair(self) -> None:
-        code = self.code
-        self._run(lambda s, o: repair.start_repair(s, o, actor_code=code, occurred_at=utcnow()))
+        self._run(repairs.start)
 
     def finish_repair(self) -> None:
-        work, code = self.work_done.toPlainText(), self.code
-        self._run(lambda s, o: repair.finish_repair(s, o, work_done=work or "-", actor_code=code,
-                                                    occurred_at=utcnow()))
+        self._run(repairs.finish, self.work_done.toPlainText())
 
     def return_device(self) -> None:
         if self.data is None:
@@ -461,12 +449,9 @@ class RepairView(QDialog):
         summary = [("pad.repair.number", self.data.number), ("pad.repair.device",
                    self.data.device), ("pad.repair.delivered", format_local(at)),
                    ("pad.repair.final_fee", format_yuan(fen))]
-        code = self.code
 
         def signed(sig: SignatureInput) -> None:
-            self._run(lambda s, o: repair.return_repair(
-                s, o, final_fee_fen=fen, customer_signature=sig, actor_code=code,
-                occurred_at=at))
+            self._run(repairs.return_device, repairs.RepairReturn(fen, at, sig))
 
         self._customer_signs(summary, "pad.repair.return_statement", signed)
 
@@ -475,11 +460,9 @@ class RepairView(QDialog):
             return
         summary = [("pad.repair.number", self.data.number),
                    ("pad.repair.device", self.data.device)]
-        code = self.code
 
         def signed(sig: SignatureInput) -> None:
-            self._run(lambda s, o: repair.close_refused_repair(
-                s, o, customer_signature=sig, actor_code=code, occurred_at=utcnow()))
+            self._run(repairs.close_refused, sig)
 
         self._customer_signs(summary, "pad.repair.refused_statement", signed)
 
@@ -497,7 +480,7 @@ class RepairView(QDialog):
             summary = [("pad.loaner.tag", str(tag)), ("pad.repair.number", self.data.number)]
 
             def customer_signed(cust: SignatureInput) -> None:
-                self._run(lend(str(tag), eng, cust, self.code))
+                self._run(repairs.lend_loaner, repairs.LoanerLending(str(tag), eng, cust))
 
             self._customer_signs(summary, "pad.loaner.issue_statement", customer_signed)
 

@@ -12,6 +12,7 @@ import uuid
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from fieldapp.services.repairs import EscalationInfo
 from fieldapp.settings import Settings
 from ui.archive_entry_dialog import ArchiveEntryDialog
 from ui.complaint_dialog import ComplaintDialog
@@ -19,7 +20,7 @@ from ui.complaint_view import ComplaintView
 from ui.escalation_dialog import EscalationDialog
 from ui.ops import Ops
 from ui.question_view import QuestionDialog
-from ui.repair_intake import EscalationInfo, RepairIntakeDialog
+from ui.repair_intake import RepairIntakeDialog
 from ui.repair_view import RepairView
 
 
