@@ -26,6 +26,11 @@ def get_settings(request: Request) -> ArchiveSettings:
     return request.app.state.settings
 
 
+def client_address(request: Request) -> str:
+    # Behind nginx, uvicorn --proxy-headers puts the X-Forwarded-For address here.
+    return request.client.host if request.client else "unknown"
+
+
 def get_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
     """One transaction per request: committed if the route returns, else rolled back."""
     with db.write() as session:

@@ -7,14 +7,16 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
+from fieldapp.archive import crud
 from fieldapp.demo import fill_demo
 from fieldapp.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest, Slip, SyncOutbox
 from fieldapp.sync import outbox
-from fieldapp.sync.client import AuthRequired, ServerError
+from fieldapp.sync.client import ArchiveClient, AuthRequired, ServerError
 from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.sync.wire import content_hash, read_record
 from fieldapp.timeutil import utcnow
+from tests.archive.servers import PASSWORD
 from tests.archive.work import assigned_request, dispatch, seal_a_slip
 
 
@@ -92,12 +94,19 @@ def test_an_engineer_cannot_read_another_engineers_slip(archive, centre, laptops
 
 
 def test_a_customer_account_cannot_use_the_sync_api(archive, laptops):
-    port = laptops("port")
-    with pytest.raises(ServerError) as caught:
-        port.client.pull(0)
-    assert caught.value.status == 403
-    with pytest.raises(ServerError):
-        port.client.push([], utcnow())
+    """Refused at login, like a wrong password (issue 19); a token enrolled before that
+    still opens no sync route."""
+    with ArchiveClient(archive.url) as client, pytest.raises(AuthRequired):
+        client.login("port", PASSWORD, "laptop-port")
+    with archive.db.write() as session:
+        token = crud.enrol_device(session, user=crud.get_user(session, name="port"),
+                                  label="old laptop")[1]
+    with ArchiveClient(archive.url, token) as port:
+        with pytest.raises(ServerError) as caught:
+            port.pull(0)
+        assert caught.value.status == 403
+        with pytest.raises(ServerError):
+            port.push([], utcnow())
 
 
 def test_a_tampered_seal_is_refused_and_nothing_of_it_is_stored(archive, laptops):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import httpx
 
-from fieldapp.archive.portal import throttle
-from fieldapp.archive.portal.throttle import Limits
+from fieldapp.archive import login_throttle as throttle
+from fieldapp.archive.login_throttle import Limits
 from fieldapp.timeutil import utcnow
 from tests.archive.servers import run_archive
 from tests.portal.site import PASSWORD, Site, form_token

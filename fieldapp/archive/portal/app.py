@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from fieldapp.archive.errors import http_error_response, validation_response
 from fieldapp.archive.portal import routes_auth, routes_forms, routes_pages, routes_verify
 from fieldapp.archive.portal.rate_limit import RateLimit
 from fieldapp.archive.portal.web import (
@@ -59,18 +59,18 @@ def mount_portal(app: FastAPI) -> None:
     async def _refused(request: Request, _exc: FormRefused) -> Response:
         return render(request, "refused.html", status_code=403)
 
-    # Outside the portal these stay FastAPI's JSON answers (the laptops' API).
+    # Outside the portal: the API's JSON error format (fieldapp.archive.errors).
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith(PREFIX) and exc.status_code == 404:
             return not_found_page(request)
-        return await http_exception_handler(request, exc)
+        return http_error_response(exc.status_code, dict(exc.headers or {}) or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith(PREFIX):
             return render(request, "bad_input.html", status_code=422)
-        return await request_validation_exception_handler(request, exc)
+        return validation_response(exc.errors())
 
     @app.middleware("http")
     async def _headers(request: Request,

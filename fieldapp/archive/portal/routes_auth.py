@@ -6,13 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from fieldapp.archive.models import User
-from fieldapp.archive.portal import i18n, throttle
+from fieldapp.archive import login_throttle
+from fieldapp.archive.deps import client_address
+from fieldapp.archive.portal import i18n
 from fieldapp.archive.portal.sessions import (
     FORM_COOKIE,
-    PORTAL_ROLE,
     SESSION_COOKIE,
     csrf_ok,
     end_session,
@@ -29,15 +28,9 @@ from fieldapp.archive.portal.web import (
     settings_of,
     viewer_in,
 )
-from fieldapp.archive.security import DUMMY_HASH, verify_password
 from fieldapp.timeutil import format_local, utcnow
 
 router = APIRouter()
-
-
-def client_address(request: Request) -> str:
-    # Behind nginx, uvicorn --proxy-headers puts the X-Forwarded-For address here.
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/login")
@@ -52,22 +45,19 @@ def login(request: Request, name: Annotated[str, Form(max_length=64)] = "",
     if not csrf_ok(csrf, request.cookies.get(FORM_COOKIE, "")):
         raise FormRefused
     settings = settings_of(request)
-    limits = throttle.Limits.from_settings(settings)
-    now, address = utcnow(), client_address(request)
+    now = utcnow()
+    attempt = login_throttle.Attempt(name=name, password=password,
+                                     address=client_address(request), channel="portal",
+                                     roles=login_throttle.PORTAL)
     token = None
     with db_of(request).write() as session:
-        until = throttle.locked_until(session, name=name, address=address, now=now)
-        if until is None:
-            user = session.scalar(select(User).where(User.name == name.strip()))
-            good = verify_password(user.password_hash if user else DUMMY_HASH, password)
-            if good and user is not None and user.active and user.role == PORTAL_ROLE:
-                throttle.record_success(session, name=name)
-                token = start_session(session, user=user, lifetime=session_lifetime(settings),
-                                      now=now)
-            else:
-                until = throttle.record_failure(session, name=name, address=address,
-                                                limits=limits, now=now)
+        outcome = login_throttle.attempt_login(
+            session, attempt, limits=login_throttle.Limits.from_settings(settings), now=now)
+        if outcome.user is not None:
+            token = start_session(session, user=outcome.user,
+                                  lifetime=session_lifetime(settings), now=now)
     if token is None:
+        until = outcome.locked_until
         if until is not None:
             error = (f"登录失败次数过多，账号已暂时锁定，请在 {format_local(until)} 之后再试。",
                 f"Too many failed logins: locked until {format_local(until)}. "

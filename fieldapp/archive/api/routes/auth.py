@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from fieldapp.archive import crud
-from fieldapp.archive.deps import CurrentActor, SessionDep
+from fieldapp.archive import crud, login_throttle
+from fieldapp.archive.deps import CurrentActor, DbDep, SessionDep, SettingsDep, client_address
+from fieldapp.archive.errors import TooManyAttempts
 from fieldapp.archive.models import User
 from fieldapp.archive.schemas import ErrorOut, LoginIn, LoginOut, MeOut, UserOut
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 UNAUTHORIZED = {401: {"model": ErrorOut}}
+LOGIN_ERRORS = {401: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
 
 def user_out(user: User) -> UserOut:
@@ -17,14 +19,32 @@ def user_out(user: User) -> UserOut:
                    customer_code=user.customer_code)
 
 
-@router.post("/login", response_model=LoginOut, responses=UNAUTHORIZED)
-def login(body: LoginIn, session: SessionDep) -> LoginOut:
-    """Enrol a laptop: name and password in, a revocable device token out (shown once)."""
-    user = crud.authenticate(session, name=body.user, password=body.password)
-    device, token = crud.enrol_device(session, user=user, label=body.device_label)
-    session.commit()  # here, not in the teardown: it holds the enrolment lock (see push)
-    return LoginOut(token=token, device_id=str(device.id), user=user_out(user),
-                    server_time=utcnow(), number_block=device.number_block)
+@router.post("/login", response_model=LoginOut, responses=LOGIN_ERRORS)
+def login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep) -> LoginOut:
+    """Enrol a laptop: name and password in, a revocable device token out (shown once).
+    Throttled with every other login (fieldapp.archive.login_throttle); customer
+    accounts are refused here like a wrong password: they use the portal."""
+    attempt = login_throttle.Attempt(name=body.user, password=body.password,
+                                     address=client_address(request), channel="api",
+                                     roles=login_throttle.LAPTOP)
+    # Its own transaction, not the request's: a refusal is counted, then raised. It
+    # commits here, on this thread: enrolling holds the enrolment lock (see push).
+    with db.write() as session:
+        outcome = login_throttle.attempt_login(
+            session, attempt, limits=login_throttle.Limits.from_settings(settings),
+            now=utcnow())
+        if outcome.user is not None:
+            device, token = crud.enrol_device(session, user=outcome.user,
+                                              label=body.device_label)
+            answer = LoginOut(token=token, device_id=str(device.id),
+                              user=user_out(outcome.user), server_time=utcnow(),
+                              number_block=device.number_block)
+    if outcome.locked_until is not None:
+        raise TooManyAttempts(outcome.locked_until)
+    if outcome.user is None:
+        raise crud.AuthError("用户名或密码错误，或该账号不能在此登录。",
+                             "Wrong user name or password, or this account cannot log in here.")
+    return answer
 
 
 @router.get("/me", response_model=MeOut, responses=UNAUTHORIZED)
