@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -185,7 +186,7 @@ def _refuse_if_finished(session: Session, request: ServiceRequest) -> None:
             f"Request {request.number} is {status}; it cannot be escalated or reassigned.")
 
 
-def _fold(request: ServiceRequest):
+def _fold(request: ServiceRequest) -> Callable[[list[EventRecord]], RequestState]:
     initial = _initial(request)
     return lambda events: fold_request(events, initial)
 

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -218,10 +218,15 @@ class Refused(Exception):
 
 
 class Folded(Protocol):
-    conflicts: tuple[Conflict, ...]
+    """A fold's state: a dataclass (so `dataclasses.replace` can add a conflict)."""
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]: ...
 
 
-S = TypeVar("S")
+S = TypeVar("S", bound=Folded)
 
 
 def ordered(events: Iterable[EventRecord]) -> list[EventRecord]:
@@ -242,9 +247,7 @@ def fold_events(events: Iterable[EventRecord], initial: S,
             state = step(state, event)
         except Refused as refusal:
             conflict = Conflict(event.id, event.kind, refusal.code, refusal.zh, refusal.en)
-            state = dataclasses.replace(
-                state, conflicts=(*state.conflicts, conflict)  # type: ignore[attr-defined]
-            )
+            state = dataclasses.replace(state, conflicts=(*state.conflicts, conflict))
     return state
 
 

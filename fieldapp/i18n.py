@@ -8,10 +8,15 @@ The desktop app keeps this in step with its own language switch.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Literal
+from typing import Literal, TypeGuard
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+
+def is_language(value: object) -> TypeGuard[Language]:
+    """Whether `value` is one of LANGUAGES (so a setting's or a request's text can be used)."""
+    return value in LANGUAGES
 
 _current: ContextVar[Language] = ContextVar("fieldapp_language", default="zh")
 
@@ -21,9 +26,9 @@ def current_language() -> Language:
 
 
 def set_language(language: str) -> None:
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise ValueError(f"unsupported language {language!r}; choose one of {LANGUAGES}")
-    _current.set(language)  # type: ignore[arg-type]
+    _current.set(language)
 
 
 def pick(zh: str, en: str, language: Language | None = None) -> str:

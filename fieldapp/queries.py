@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Uuid, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, Uuid, func, literal, or_, select, tuple_
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
@@ -76,12 +76,16 @@ def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnEl
     )
 
 
-def _no_index(column: ColumnElement[uuid.UUID]) -> ColumnElement[uuid.UUID]:
-    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+def _no_index(column: QueryableAttribute[uuid.UUID]) -> ColumnElement[uuid.UUID]:
+    return UnaryExpression(column.expression, operator=operators.custom_op("+"),
+                           type_=column.type)
 
 
-def _filtered(session: Session, query: Select[tuple], flt: SlipFilter, *,
-              joined: bool) -> Select[tuple]:
+_Columns = TypeVarTuple("_Columns")
+
+
+def _filtered(session: Session, query: Select[*_Columns], flt: SlipFilter, *,
+              joined: bool) -> Select[*_Columns]:
     """Apply the filter; joins the request and customer only if `joined` is False and a
     condition needs them (counting needs no joins: every slip has both)."""
     term = flt.search.strip()
@@ -240,7 +244,7 @@ def list_requests(session: Session, flt: RequestFilter | None = None, *,
         .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
     )
     filtered = bool(flt.statuses or flt.engineer_id)
-    out: list[tuple] = []
+    out: list[tuple[Row[*tuple[Any, ...]], DerivedRequest]] = []
     skip = offset
     chunk = max(limit + offset, 200) if filtered else limit
     start = 0 if filtered else offset
@@ -264,7 +268,7 @@ def list_requests(session: Session, flt: RequestFilter | None = None, *,
         Engineer.id.in_([d.assignee_id for _, d in out if d.assignee_id]))).all())
     return [RequestRow(r.id, r.number, r.name, r.channel, d.status, r.fault_reported,
                        r.requested_at, r.answered_at, d.assignee_code,
-                       names.get(d.assignee_id) if d.assignee_id else None)  # type: ignore[arg-type]
+                       names.get(d.assignee_id) if d.assignee_id else None)
             for r, d in out]
 
 
@@ -282,5 +286,5 @@ def count_requests(session: Session, flt: RequestFilter | None = None) -> int:
                                   ServiceRequest.assigned_engineer_id)
                            .join(Customer, ServiceRequest.customer_id == Customer.id)
                            .where(*conditions)).all()
-    derived = derive_many(session, [tuple(r) for r in rows])
+    derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
     return sum(_derived_match(flt, d) for d in derived.values())

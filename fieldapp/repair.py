@@ -42,6 +42,7 @@ from fieldapp.sealing import canonical_bytes, seal_of
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.signatures import render_png, stroke_issues, strokes_from_json, strokes_to_json
 from fieldapp.sla import (
+    Channel,
     ClockKind,
     ClockResult,
     LoanerDecision,
@@ -450,7 +451,7 @@ class RepairOverview:
 
 def repair_facts(order: RepairOrder, state: RepairState) -> RequestFacts:
     request = order.request
-    return RequestFacts(channel="sendin", requested_at=request.requested_at,
+    return RequestFacts(channel=Channel.SENDIN, requested_at=request.requested_at,
                         device_returned_at=state.device_back_at,
                         is_group_customer=request.customer.is_group)
 

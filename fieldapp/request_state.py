@@ -106,8 +106,8 @@ def derive_many(session: Session, requests: Iterable[tuple[uuid.UUID, str, uuid.
                                      .where(RepairOrder.request_id.in_(chunk))):
             state = fold_repair(repair_events.get(order.id, []), order.received_at)
             repairs[order.request_id].append(state.status)
-    out = {}
-    codes = {}
+    out: dict[uuid.UUID, DerivedRequest] = {}
+    codes: dict[uuid.UUID, None] = {}
     for request_id, stored_status, stored_assignee in rows:
         derived = derive(stored_status, stored_assignee, slips[request_id], repairs[request_id],
                          reassigned[request_id])

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine, select
 
@@ -169,7 +170,7 @@ def _sealed_slips(store: Store) -> list[tuple[str, str]]:
         rows = session.execute(
             select(Slip.number, Slip.seal).where(Slip.seal.is_not(None)).order_by(Slip.number)
         ).all()
-    return [(n, s) for n, s in rows]
+    return [(n, s) for n, s in rows if s is not None]  # the query keeps sealed ones only
 
 
 def _verify(store: Store, number: str) -> str:
@@ -202,6 +203,7 @@ def _font(found: list[Path]) -> str:
 
 def _render(store: Store, folder: Path, number: str, font: Path, out: list[bytes]) -> str:
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
     from fieldapp.documents.copies import render_copy
     from fieldapp.documents.fonts import register_cjk_font
@@ -213,8 +215,9 @@ def _render(store: Store, folder: Path, number: str, font: Path, out: list[bytes
     if not pdf.startswith(b"%PDF-"):
         raise AssertionError("not a PDF")
     # An embedded subset is named "ABCDEF+<PostScript name>" and has a /FontFile2 stream.
-    face = pdfmetrics.getFont(register_cjk_font(font)).face.name
-    face = face if isinstance(face, bytes) else str(face).encode()
+    # register_cjk_font registers a TTFont; the stubs type getFont as the base class.
+    name: str | bytes = cast(TTFont, pdfmetrics.getFont(register_cjk_font(font))).face.name
+    face = name if isinstance(name, bytes) else name.encode()
     fonts = set(re.findall(rb"/BaseFont\s*/([^\s/]+)", pdf))
     if b"/FontFile2" not in pdf or not any(f.partition(b"+")[2].startswith(face) for f in fonts):
         raise AssertionError(pick(f"PDF 未嵌入字体 {face.decode()}：{fonts}",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.sla import (
+    Channel,
     ClockResult,
     LoanerDecision,
     RequestFacts,
@@ -49,7 +50,7 @@ def _facts(request: ServiceRequest, visits: list[Slip]) -> RequestFacts:
     arrivals = [s.arrived_at for s in visits if s.arrived_at is not None]
     solved = [s.solved_at for s in visits if s.solved_at is not None and s.result == "solved"]
     return RequestFacts(
-        channel=request.channel,
+        channel=Channel(request.channel),
         requested_at=request.requested_at,
         answered_at=request.answered_at,
         in_city=request.site.in_city if request.site is not None else True,

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database
 from fieldapp.archive.ingest import ingest_batch
-from fieldapp.archive.models import User
+from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
 from fieldapp.demo import CUSTOMERS, fill_demo
 from fieldapp.errors import WorkflowError
@@ -69,7 +69,7 @@ def load_demo(db: Database, *, requests: int, seed: int = 7) -> dict[str, int]:
     for start in range(0, len(ordered), BATCH):
         with db.write() as session:
             actor = Actor(session.get_one(User, user_id),
-                          session.get_one(crud.DeviceToken, device_id), None)
+                          session.get_one(DeviceToken, device_id), None)
             for outcome in ingest_batch(session, actor=actor,
                                         records=ordered[start:start + BATCH],
                                         client_time=utcnow()):

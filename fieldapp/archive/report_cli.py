@@ -6,12 +6,15 @@ report itself in `--lang`, by default the same."""
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
 from fieldapp.archive.cli_options import Fail, db_option
+from fieldapp.archive.db import Database
 from fieldapp.archive.reports import (
     ReportRules,
     end_of_day,
@@ -27,7 +30,7 @@ from fieldapp.i18n import current_language, pick
 from fieldapp.store.models import Customer
 
 
-def _database(ctx: click.Context):
+def _database(ctx: click.Context) -> AbstractContextManager[Database]:
     from fieldapp.archive.cli import _database as database
 
     return database(ctx)
@@ -51,7 +54,7 @@ def _company(ctx: click.Context) -> CompanyInfo:
               default=None, help="JSON file overriding the rules' defaults.")
 @db_option
 @click.pass_context
-def run(ctx: click.Context, today, rules_file: Path | None) -> None:
+def run(ctx: click.Context, today: datetime | None, rules_file: Path | None) -> None:
     """Make every report and finding that is due (idempotent)."""
     try:
         rules = ReportRules.load(rules_file)  # a bad file stops here, before anything is made

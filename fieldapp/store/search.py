@@ -10,6 +10,8 @@ trigrams cannot index, are a plain scan of one narrow table instead of LIKE over
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Column, Integer, MetaData, Select, Table, Text, Uuid, func, select, text
 from sqlalchemy.orm import Session
 
@@ -42,14 +44,15 @@ def index_kind(session: Session) -> str | None:
         ).scalars())
         info[_INFO_KEY] = ("fts" if "slip_search_fts" in names
                            else "scan" if "slip_search" in names else None)
-    return info[_INFO_KEY]
+    kind: str | None = info[_INFO_KEY]  # connection.info is a plain dict of Any
+    return kind
 
 
 def usable_for(session: Session, term: str) -> bool:
     return bool(term) and SEPARATOR not in term and index_kind(session) is not None
 
 
-def slip_ids_matching(session: Session, term: str) -> Select[tuple]:
+def slip_ids_matching(session: Session, term: str) -> Select[uuid.UUID]:
     """SELECT of slip ids whose searchable text contains `term` (see the module doc)."""
     needle = term.translate(_ASCII_LOWER)
     query = select(slip_search.c.slip_id).where(func.instr(slip_search.c.body, needle) > 0)

@@ -10,14 +10,16 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from fieldapp.i18n import LANGUAGES as LANGUAGES  # routes_auth uses i18n.LANGUAGES
+from fieldapp.i18n import Language, is_language
+
 LANG_COOKIE = "fa_portal_lang"
-LANGUAGES = ("zh", "en")
 Translate = Callable[[str, str], str]
 
 
-def language_of(request: Request) -> str:
+def language_of(request: Request) -> Language:
     lang = request.cookies.get(LANG_COOKIE, "")
-    return lang if lang in LANGUAGES else "zh"
+    return lang if is_language(lang) else "zh"
 
 
 def translator(lang: str) -> Translate:

@@ -109,7 +109,7 @@ def complaints_list(request: Request, viewer: CurrentViewer, session: ReadSessio
 def search(request: Request, viewer: CurrentViewer, session: ReadSession,
            q: Search = "") -> Response:
     term = q.strip()
-    context = {"q": term, "requests": None, "slips": None}
+    context: dict[str, object] = {"q": term, "requests": None, "slips": None}
     if term:
         context["requests"] = queries.requests_page(session, viewer.customer_id, number=1,
                                                     size=PAGE_SIZE, search=term)

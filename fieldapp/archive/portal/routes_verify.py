@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from fieldapp.archive.portal.routes_auth import client_address
+from fieldapp.archive.deps import client_address
+from fieldapp.archive.portal.rate_limit import RateLimit
 from fieldapp.archive.portal.sessions import FORM_COOKIE, csrf_ok
 from fieldapp.archive.portal.verify import (
     INVALID,
@@ -67,7 +68,8 @@ def verify_upload(request: Request, session: ReadSession,
 
 
 def _allowed(request: Request) -> bool:
-    return request.app.state.verify_limit.allow(client_address(request))
+    limit: RateLimit = request.app.state.verify_limit  # portal/app.py puts it there
+    return limit.allow(client_address(request))
 
 
 def _too_many(request: Request, code: str, seal: str) -> Response:

@@ -61,12 +61,15 @@ class Viewer:
         return self.login.csrf_token
 
 
+# Starlette's `app.state` holds Any: these two name what the portal's app put there.
 def db_of(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def settings_of(request: Request) -> ArchiveSettings:
-    return request.app.state.settings
+    settings: ArchiveSettings = request.app.state.settings
+    return settings
 
 
 def read_session(request: Request) -> Iterator[Session]:

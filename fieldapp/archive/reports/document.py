@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fieldapp.archive.reports.figures import BUCKETS, CHANNELS, CLOCK_STATES, FEE_KINDS, Figures
+from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
 from fieldapp.archive.reports.observations import observations
 from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
 from fieldapp.i18n import Language
 from fieldapp.money import format_yuan
 from fieldapp.timeutil import format_local
+from fieldapp.validation import CHANNELS, FEE_KINDS
 
 SHOWN_STATES = ("met", "met_within_tolerance", "breached", "running")
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
 from fieldapp.errors import NotFound
-from fieldapp.sla import ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
+from fieldapp.sla import Channel, ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
 from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
@@ -133,7 +133,7 @@ class RequestRow(NamedTuple):
     slips: int
 
 
-def _utc(value: Any) -> datetime | None:
+def _utc(value: str | datetime | None) -> datetime | None:
     """A stored UTC time as the driver gives it (text on SQLite) -> aware UTC; much
     cheaper than the ORM's per-value processing over a year of requests."""
     if value is None:
@@ -185,7 +185,7 @@ class ClockReader:
 
     def outcome(self, row: RequestRow, now: datetime) -> tuple[str, ClockOutcome | None]:
         """(clock kind, verdict); the verdict is None when no clock applies."""
-        facts = RequestFacts(channel=row.channel, requested_at=row.requested_at,
+        facts = RequestFacts(channel=Channel(row.channel), requested_at=row.requested_at,
                              answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
                              is_group_customer=self.is_group)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Row, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.reports.figures import ClockReader, request_rows
@@ -115,7 +116,7 @@ def repeat_device(session: Session, today: date, rules: ReportRules) -> Iterator
                ServiceRequest.requested_at)
         .where(in_scan, ServiceRequest.device_id.in_(busy))
         .order_by(ServiceRequest.device_id, ServiceRequest.requested_at, ServiceRequest.number))
-    groups: dict[uuid.UUID, list] = {}
+    groups: dict[uuid.UUID, list[Row[*tuple[Any, ...]]]] = {}
     for row in rows:
         groups.setdefault(row.device_id, []).append(row)
     for device_id, items in groups.items():
@@ -135,7 +136,11 @@ def repeat_device(session: Session, today: date, rules: ReportRules) -> Iterator
                 numbers)
 
 
-def _clusters(items: list[tuple[datetime, object]], days: int, enough) -> Iterator[list]:
+Item = TypeVar("Item")
+
+
+def _clusters(items: list[tuple[datetime, Item]], days: int,
+              enough: Callable[[list[Item]], bool]) -> Iterator[list[tuple[datetime, Item]]]:
     """Groups of time-sorted items that fit in `days` and satisfy `enough`: each starts at
     the earliest item that begins such a group and takes every item within `days` of it;
     the next group starts after it, so one pattern gives one finding."""
@@ -170,7 +175,7 @@ def same_fault(session: Session, today: date, rules: ReportRules) -> Iterator[Fi
         .where(in_scan)
         .order_by(ServiceRequest.customer_id, fault, ServiceRequest.requested_at,
                   ServiceRequest.number))
-    groups: dict[tuple[uuid.UUID, str], list] = {}
+    groups: dict[tuple[uuid.UUID, str], list[Row[*tuple[Any, ...]]]] = {}
     for row in rows:
         groups.setdefault((row.customer_id, row.fault), []).append(row)
     for (customer_id, text), items in groups.items():

@@ -126,8 +126,8 @@ def upgrade() -> None:
 def _has_trigram(bind: Connection) -> bool:
     """FTS5 with the trigram tokenizer needs SQLite 3.34 built with FTS5; without it the
     search scans slip_search for every term (slower, same results)."""
-    version = tuple(int(p) for p in bind.exec_driver_sql("SELECT sqlite_version()").scalar()
-                    .split("."))
+    version_text = str(bind.exec_driver_sql("SELECT sqlite_version()").scalar())
+    version = tuple(int(p) for p in version_text.split("."))
     fts5 = bind.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar()
     return version >= (3, 34) and bool(fts5)
 
