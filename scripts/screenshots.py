@@ -28,7 +28,7 @@ from ui import i18n
 from ui.app import install_desktop
 from ui.main_window import MainWindow
 from ui.ops import Ops
-from ui.preview_dialog import PreviewDialog
+from ui.preview_dialog import PreviewDialog, customer_copy
 from ui.setup_dialog import SetupDialog
 from ui.style import STYLESHEET
 
@@ -141,7 +141,7 @@ def main() -> None:
         wait(app, ops)
         save(window.request_dialog, "new-request", language, scale)
         window.request_dialog.close()
-        preview = PreviewDialog(ops, settings, editor.data.id, window)
+        preview = PreviewDialog(ops, customer_copy(ops.store, settings, editor.data.id), window)
         preview.show()
         wait(app, ops)
         save(preview, "preview", language, scale)

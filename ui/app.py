@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import sys
 from pathlib import Path
@@ -11,9 +10,9 @@ from pathlib import Path
 # hook reads the source of every module imported after it, ~90 ms of start-up for
 # SQLAlchemy and the models (docs/performance.md, "Start-up").
 from fieldapp import demo, queries, reference, workflow_lists  # noqa: F401
-from fieldapp.errors import NotFound
+from fieldapp.services import setup
 from fieldapp.settings import Settings
-from fieldapp.store import Store, open_store
+from fieldapp.store import open_store
 from fieldapp.sync import rounds, status  # noqa: F401
 
 # isort: split
@@ -28,18 +27,6 @@ from ui.setup_dialog import SetupDialog
 from ui.style import STYLESHEET
 from ui.sync_service import SyncService
 from ui.touch import TouchFilter
-
-DEMO_REQUESTS = 200
-
-
-def ensure_engineer(store: Store, settings: Settings) -> None:
-    """The operator's own engineer record, so slips can carry their code."""
-    code, name = str(settings.get("operator_code")), str(settings.get("operator_name"))
-    with store.write() as session:
-        try:
-            reference.engineer_by_code(session, code)
-        except NotFound:
-            reference.create_engineer(session, code=code, name=name or code)
 
 
 class App:
@@ -83,16 +70,11 @@ class App:
             if wants_demo:
                 self.window.status.setText(i18n.tr("setup.loading_demo"))
 
-        def work(session: object) -> None:
-            # the operator's own record first, so the demo reuses it rather than clash
-            ensure_engineer(self.store, settings)
-            if wants_demo:
-                with contextlib.suppress(demo.DemoAlreadyLoaded):
-                    demo.fill_demo(self.store, requests=DEMO_REQUESTS)
-
-        # fill_demo and ensure_engineer open their own sessions; this op only sequences them
-        self.ops.write(lambda _s: work(_s),
-                       lambda _r: self._after_setup(first_start, demo_loaded=wants_demo))
+        store = self.store
+        code, name = str(settings.get("operator_code")), str(settings.get("operator_name"))
+        self.ops.call(lambda: setup.prepare_store(store, code, name, demo_data=wants_demo),
+                      lambda _r: self._after_setup(first_start, demo_loaded=wants_demo),
+                      write=True)
 
     def _after_setup(self, first_start: bool, *, demo_loaded: bool = False) -> None:
         assert self.window is not None

@@ -33,26 +33,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import service_requests
 from fieldapp.errors import FieldappError
 from fieldapp.queries import RequestFilter, SlipFilter
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
-from fieldapp.services import visit
+from fieldapp.services import requests, visit
+from fieldapp.services.requests import Choice, Pickers
 from fieldapp.services.visit_view import SlipData
 from fieldapp.settings import Settings
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
-from fieldapp.store.models import Engineer
 from fieldapp.validation import CHANNEL_LABELS, CHANNELS
 from ui import i18n
 from ui.findings_view import FindingsPage
 from ui.loaner_view import LoanersPage
 from ui.ops import Ops
-from ui.preview_dialog import PreviewDialog
+from ui.preview_dialog import PreviewDialog, customer_copy
 from ui.question_view import QuestionsPage
-from ui.request_dialog import RequestDialog, load_pickers
+from ui.request_dialog import RequestDialog
 from ui.slip_editor import SlipEditor
 from ui.sync_badge import MessageStrip, SyncBadge
 from ui.sync_page import WaitingPage
@@ -60,11 +58,9 @@ from ui.sync_page import show_status as show_sync_status
 from ui.sync_service import SyncService, SyncStatus
 from ui.table_models import (
     PagedModel,
-    open_requests_count,
     open_requests_query,
     request_model,
     slip_model,
-    slips_count,
     slips_query,
 )
 from ui.table_models import table_view as _table
@@ -150,7 +146,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 680)  # maximised on a small screen (ui.fit)
         self.retranslate()
         i18n.connect(self)
-        self.ops.read(load_pickers, self._fill_customers)
+        store = ops.store
+        self.ops.call(lambda: requests.pickers(store), self._fill_customers)
         self.refresh()
 
     # -- building ----------------------------------------------------------------------
@@ -329,8 +326,8 @@ class MainWindow(QMainWindow):
         return [self.requests_model, self.today_model, self.drafts_model, self.slips_model,
                 *(page.model for page in self.workflow_pages), *extra]
 
-    def _fill_customers(self, pickers: tuple[list, list]) -> None:
-        self.customers = list(pickers[0])
+    def _fill_customers(self, pickers: Pickers) -> None:
+        self.customers = [(c.id, c.label) for c in pickers.customers]
         self._fill_combo(self.customer_filter, [(None, i18n.tr("filter.any")), *self.customers])
 
     # -- lists ------------------------------------------------------------------------------
@@ -427,16 +424,15 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         """Every list reads again with the bar's filters and the scope."""
         self._read_filter_bar()
-        flt, code = self.list_filters(), self.engineer_code
-        requests = flt["requests"]
-        assert isinstance(requests, RequestFilter)
-        self.requests_model.set_query(open_requests_query(requests, code),
-                                      open_requests_count(requests, code))
+        flt, code, store = self.list_filters(), self.engineer_code, self.ops.store
+        requests_filter = flt["requests"]
+        assert isinstance(requests_filter, RequestFilter)
+        self.requests_model.set_source(*open_requests_query(requests_filter, store, code))
         for name, model in (("today", self.today_model), ("drafts", self.drafts_model),
                             ("slips", self.slips_model)):
             slips_filter = flt[name]
             assert isinstance(slips_filter, SlipFilter)
-            model.set_query(slips_query(slips_filter, code), slips_count(slips_filter, code))
+            model.set_source(*slips_query(slips_filter, store, code))
         self._update_status()
 
     def refresh(self) -> None:
@@ -564,23 +560,19 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             self.status.setText(i18n.tr("status.select_request"))
             return
-        request_id = self.requests_model.row_at(index.row()).id
-        self.ops.read(load_pickers, lambda p: self._ask_engineer(request_id, p[1]))
+        request_id, store = self.requests_model.row_at(index.row()).id, self.ops.store
+        self.ops.call(lambda: requests.pickers(store),
+                      lambda p: self._ask_engineer(request_id, p.engineers))
 
-    def _ask_engineer(self, request_id: uuid.UUID, engineers: list) -> None:
-        labels = [label for _id, label in engineers]
+    def _ask_engineer(self, request_id: uuid.UUID, engineers: tuple[Choice, ...]) -> None:
+        labels = [engineer.label for engineer in engineers]
         label, ok = QInputDialog.getItem(self, i18n.tr("assign.title"),
                                          i18n.tr("assign.label"), labels, 0, False)
         if not ok or label not in labels:
             return
-        engineer_id = engineers[labels.index(label)][0]
-
-        def work(session: Session) -> None:
-            request = service_requests.get_request(session, request_id)
-            service_requests.assign_request(session, request,
-                                            session.get_one(Engineer, engineer_id))
-
-        self.ops.write(work, lambda _r: self.refresh())
+        engineer_id, store = engineers[labels.index(label)].id, self.ops.store
+        self.ops.call(lambda: requests.assign(store, request_id, engineer_id),
+                      lambda _r: self.refresh(), write=True)
 
     # -- workflows --------------------------------------------------------------------------
     def escalate_selected(self) -> None:
@@ -620,7 +612,8 @@ class MainWindow(QMainWindow):
                 self.status.setText(i18n.tr("status.select_slip"))
 
     def open_preview(self, slip_id: uuid.UUID) -> None:
-        dialog = PreviewDialog(self.ops, self.settings, slip_id, self)
+        dialog = PreviewDialog(self.ops, customer_copy(self.ops.store, self.settings, slip_id),
+                               self)
         dialog.printed.connect(lambda: self.editor.data and self.editor.load(self.editor.data.id))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog

@@ -1,12 +1,16 @@
-"""Database work off the GUI thread, through one helper (like Anki's CollectionOp/QueryOp).
+"""Blocking work off the GUI thread, through one helper (like Anki's CollectionOp/QueryOp).
 
-``ops.read(fn, on_done)`` / ``ops.write(fn, on_done)`` run ``fn(session)`` in a worker
-thread with its own session (``store.read()`` / ``store.write()``), then call ``on_done``
-(or ``on_error``) on the GUI thread. ``ops.call(fn, on_done, on_error, write=True)`` runs a
-core service (`fieldapp.services`), ``fn()``, which owns its transaction. `fn` must not
-touch widgets, and should return plain data, not ORM rows that would lazy-load later.
-Writes run one at a time, in the order they were asked for (autosaves never overtake each
-other); reads run in parallel.
+``ops.call(fn, on_done, on_error, write=True)`` runs a core service (`fieldapp.services`),
+``fn()``, which owns its transaction, in a worker thread, then calls ``on_done`` (or
+``on_error``) on the GUI thread. Writes run one at a time, in the order they were asked
+for (autosaves never overtake each other); reads run in parallel. ``ops.run(fn, …)`` is
+for blocking work that is not the store's — printing (``lp``, up to 30 s), rasterising a
+PDF — on a pool of its own, so a slow printer never holds up a list. `fn` must not touch
+widgets and returns plain data. The GUI thread itself never runs SQL, a subprocess or a
+network call (tests/ui/test_gui_thread_io.py).
+
+``ops.read(fn)`` / ``ops.write(fn)``, which hand ``fn`` a session, are transitional: only
+the workflow screens not yet on services use them (issue 22).
 """
 
 from __future__ import annotations
@@ -18,14 +22,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from shiboken6 import Shiboken
-from sqlalchemy.orm import Session
 
 from fieldapp.errors import FieldappError
 from fieldapp.store import Store
 
 log = logging.getLogger("fieldapp.ui.ops")
 
-Work = Callable[[Session], Any]
+Work = Callable[[Any], Any]  # fn(session): the transitional read/write
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
 
@@ -96,6 +99,8 @@ class Ops(QObject):
         self._readers.setMaxThreadCount(2)
         self._writer = QThreadPool()
         self._writer.setMaxThreadCount(1)
+        self._io = QThreadPool()  # printing, rasterising: not the store's
+        self._io.setMaxThreadCount(2)
 
     @property
     def pending(self) -> int:
@@ -115,6 +120,12 @@ class Ops(QObject):
         session is handed over. ``write=True`` queues it with the writes (one at a time, in
         order); otherwise it runs beside the reads."""
         self._start(self._writer if write else self._readers, fn, on_done, on_error)
+
+    def run(self, fn: Callable[[], Any], on_done: Done | None = None,
+            on_error: Failed | None = None) -> None:
+        """Run blocking work that is not the store's (printing, rasterising) off the GUI
+        thread, beside the store's work, never queued behind it."""
+        self._start(self._io, fn, on_done, on_error)
 
     def _start(self, pool: QThreadPool, work: Callable[[], Any], on_done: Done | None,
                on_error: Failed | None) -> None:
@@ -143,3 +154,4 @@ class Ops(QObject):
         """Shut down: let running jobs finish (used when the app quits)."""
         self._writer.waitForDone(msecs)
         self._readers.waitForDone(msecs)
+        self._io.waitForDone(msecs)

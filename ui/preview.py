@@ -1,31 +1,22 @@
-"""Customer copy: PDF preview (pages rasterised with pypdfium2), print, save as PDF.
+"""A PDF's pages on screen (rasterised with pypdfium2), as wide as the view.
 
-The PDF comes from `fieldapp.documents` (the docs branch); until that lands the preview
-says so plainly. Printing hands the PDF itself to `fieldapp.documents.printing` (vector
-text), never the preview bitmaps.
+Rasterising runs off the GUI thread (`Ops.run`); the images come back and are drawn.
+Printing hands the PDF itself to the printer (vector text), never these bitmaps.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui import i18n
-
-
-def documents_api() -> object | None:
-    """`fieldapp.documents` when it can render slips, else None."""
-    try:
-        module = importlib.import_module("fieldapp.documents")
-    except ImportError:
-        return None
-    return module if hasattr(module, "render_slip_pdf") else None
+from ui.ops import Ops
 
 
 def rasterise(pdf: bytes, width_px: int = 800) -> list[QImage]:
+    """The pages as images `width_px` wide (QImage, unlike QPixmap, may be made on any
+    thread)."""
     import pypdfium2 as pdfium  # on first preview: not part of the app's start-up
 
     document = pdfium.PdfDocument(pdf)
@@ -49,8 +40,10 @@ class PdfPreview(QScrollArea):
     """The pages of a PDF, one under the other, as wide as the view: scrolled up and
     down, never sideways (drawn again when the window's width changes)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ops = ops
+        self._drawing = 0  # the latest drawing asked for: older ones are dropped
         self.setWidgetResizable(True)
         self.notice = QLabel()
         self.notice.setProperty("role", "notice")
@@ -68,7 +61,7 @@ class PdfPreview(QScrollArea):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(150)
         self._redraw.timeout.connect(self._fit_width)
-        self._notice_key = "preview.unavailable"
+        self._notice_key = "preview.loading"
         self.retranslate()
         i18n.connect(self)
 
@@ -90,13 +83,26 @@ class PdfPreview(QScrollArea):
         self.verticalScrollBar().setValue(0)
 
     def show_pdf(self, pdf: bytes) -> None:
+        """Draw `pdf`'s pages (rasterised in the background; `pages` fills when done)."""
+        self._pdf = pdf
+        self._drawn_width = width = self._page_width()
+        self._drawing += 1
+        drawing = self._drawing
+        self._ops.run(lambda: rasterise(pdf, width), lambda images: self._draw(drawing, images),
+                      lambda exc: self._draw_failed(drawing, exc))
+
+    def _draw_failed(self, drawing: int, _exc: Exception) -> None:
+        if drawing == self._drawing:  # a PDF pdfium cannot read: a defect, in the log
+            self.show_notice("preview.failed")
+
+    def _draw(self, drawing: int, images: list[QImage]) -> None:
+        if drawing != self._drawing:
+            return
         for label in self.pages:
             label.deleteLater()
         self.pages = []
         self.notice.setVisible(False)
-        self._pdf = pdf
-        self._drawn_width = self._page_width()
-        for i, image in enumerate(rasterise(pdf, self._drawn_width)):
+        for i, image in enumerate(images):
             label = QLabel()
             label.setProperty("data", True)
             label.setPixmap(QPixmap.fromImage(image))

@@ -1,47 +1,71 @@
-"""The customer copy (客户联): preview inside the app, print, save as PDF, count copies."""
+"""Preview, print and save a document: the customer copy (客户联) of a slip, and the
+workflow documents (送修单, 备机借用单, 投诉反馈报告). One dialog for all of them.
+
+A `Document` says how the PDF is made (a service call), what the dialog is called and,
+for the customer copy, how a copy handed out is counted. Making the PDF, drawing its
+pages, printing (`lp`) and saving all run off the GUI thread (`ui.ops`); the dialog
+only shows what comes back. Errors are said in one line at the top of the preview.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
-from fieldapp import slips
 from fieldapp.errors import FieldappError
-from fieldapp.files import write_file
+from fieldapp.services import documents
 from fieldapp.settings import Settings
+from fieldapp.store import Store
 from ui import i18n
 from ui.ops import Ops
-from ui.preview import PdfPreview, documents_api
+from ui.preview import PdfPreview
+
+Render = Callable[[], bytes]  # a service call: the PDF
+Count = Callable[[int, str], None]  # a write service: (copies, destination) handed out
 
 
-def render_customer_copy(session: Session, slip_id: uuid.UUID, settings: Settings,
-                         language: str | None = None) -> bytes:
-    """The customer copy, in the customer's language (not the screen's) unless `language`."""
-    from fieldapp.documents import render_slip_pdf
-    from fieldapp.documents.language import customer_language
-    from fieldapp.documents.views import company_info, slip_document
+@dataclass(frozen=True)
+class Document:
+    render: Render
+    title_key: str
+    loading_key: str = "docs.loading"
+    failed_key: str = "docs.failed"
+    count: Count | None = None  # None: copies of it are not counted
 
-    slip = slips.get_slip(session, slip_id)
-    return render_slip_pdf(slip_document(slip, timezone=str(settings.get("timezone"))),
-                           company_info(settings), layout=str(settings.get("default_layout")),
-                           copy="customer",
-                           language=language or customer_language(slip.request.customer))  # type: ignore[arg-type]
+
+def customer_copy(store: Store, settings: Settings, slip_id: uuid.UUID) -> Document:
+    """The slip's customer copy, in the customer's language (not the screen's); each copy
+    printed or saved is counted in its print log."""
+    layout = str(settings.get("default_layout"))
+
+    def count(copies: int, destination: str) -> None:
+        documents.count_copy(store, slip_id, copies=copies, layout=layout,
+                             destination=destination)
+
+    return Document(lambda: documents.customer_copy(store, slip_id, settings),
+                    "preview.title", "preview.loading", "preview.failed", count)
+
+
+def _message(exc: Exception) -> str:
+    """A known error in its own words; a defect plainly (the log has its details)."""
+    return (exc.message(i18n.current()) if isinstance(exc, FieldappError)
+            else i18n.tr("status.unexpected"))
 
 
 class PreviewDialog(QDialog):
-    printed = Signal()
+    printed = Signal()  # a copy was printed or saved, and counted
 
-    def __init__(self, ops: Ops, settings: Settings, slip_id: uuid.UUID,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preview_dialog")
-        self.ops, self.settings, self.slip_id = ops, settings, slip_id
+        self.ops, self.document = ops, document
         self.pdf: bytes | None = None
-        self.preview = PdfPreview()
+        self.preview = PdfPreview(ops)
         self.print_button = QPushButton()
         self.print_button.setProperty("primary", True)
         self.save_button = QPushButton()
@@ -61,25 +85,22 @@ class PreviewDialog(QDialog):
         self.resize(900, 680)
         self.retranslate()
         i18n.connect(self)
-        if documents_api() is None:
-            self.preview.show_notice("preview.unavailable")
-        else:
-            self.preview.show_notice("preview.loading")
-            # the customer's language, whatever the screen's (fieldapp.documents.language)
-            self.ops.read(lambda s: render_customer_copy(s, slip_id, settings),
-                          self._rendered, self._render_failed)
+        self.preview.show_notice(document.loading_key)
+        self._render()
+
+    def _render(self) -> None:
+        self.ops.call(self.document.render, self._rendered, self._render_failed)
 
     def retranslate(self) -> None:
         tr = i18n.tr
-        self.setWindowTitle(tr("preview.title"))
+        self.setWindowTitle(tr(self.document.title_key))
         self.print_button.setText(tr("preview.print"))
         self.save_button.setText(tr("preview.save"))
         self.close_button.setText(tr("button.close"))
 
     def _render_failed(self, exc: Exception) -> None:
-        self.preview.show_notice("preview.failed")
-        if isinstance(exc, FieldappError):
-            self.preview.show_error(exc.message(i18n.current()))
+        self.preview.show_notice(self.document.failed_key)
+        self.preview.show_error(_message(exc))
 
     def _rendered(self, pdf: bytes) -> None:
         self.pdf = pdf
@@ -87,14 +108,15 @@ class PreviewDialog(QDialog):
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
 
-    def _record(self, copies: int, destination: str) -> None:
-        slip_id, layout = self.slip_id, str(self.settings.get("default_layout"))
+    def _failed(self, exc: Exception) -> None:
+        self.preview.show_error(_message(exc))
 
-        def work(session: Session) -> None:
-            slips.record_print(session, slips.get_slip(session, slip_id), copies=copies,
-                               copy_kind="customer", layout=layout, destination=destination)
-
-        self.ops.write(work, lambda _r: self.printed.emit())
+    def _handed_out(self, copies: int, destination: str) -> None:
+        count = self.document.count
+        if count is None:
+            return
+        self.ops.call(lambda: count(copies, destination), lambda _r: self.printed.emit(),
+                      self._failed, write=True)
 
     def save_pdf(self) -> None:
         if self.pdf is None:
@@ -105,15 +127,13 @@ class PreviewDialog(QDialog):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
-        """Write the customer copy as PDF and count it as one copy handed out."""
-        if self.pdf is None:
+        """Write the PDF (in the background) and count it as one copy handed out; a
+        missing folder or a full disk is said in one line, and nothing is counted."""
+        pdf = self.pdf
+        if pdf is None:
             return
-        try:
-            write_file(path, self.pdf)
-        except FieldappError as exc:  # a missing folder, a full disk: said, nothing counted
-            self.preview.show_error(exc.message(i18n.current()))
-            return
-        self._record(1, str(path))
+        self.ops.run(lambda: documents.save_document(pdf, path),
+                     lambda _r: self._handed_out(1, str(path)), self._failed)
 
     def print_pdf(self) -> None:
         if self.pdf is None:
@@ -121,15 +141,16 @@ class PreviewDialog(QDialog):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter()
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
             return
-        from fieldapp.documents import print_pdf
+        self.print_to(printer.printerName() or None, printer.copyCount())
 
-        try:
-            destination = print_pdf(self.pdf, printer=printer.printerName() or None,
-                                    copies=printer.copyCount(), title=i18n.tr("preview.title"))
-        except FieldappError as exc:
-            self.preview.show_error(exc.message(i18n.current()))
+    def print_to(self, printer: str | None, copies: int) -> None:
+        """Print on `printer` (None: the default one) in the background: `lp` may take
+        up to its 30 s timeout, and the window stays responsive meanwhile."""
+        pdf, title = self.pdf, i18n.tr(self.document.title_key)
+        if pdf is None:
             return
-        self._record(printer.copyCount(), destination or printer.printerName())
+        self.ops.run(
+            lambda: documents.print_document(pdf, printer=printer, copies=copies, title=title),
+            lambda job: self._handed_out(copies, job or printer or ""), self._failed)

@@ -10,7 +10,7 @@ the disk.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -26,23 +26,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from fieldapp import reference, service_requests
 from fieldapp.errors import FieldappError, FieldIssue, ValidationError
-from fieldapp.store.models import Customer, Engineer
-from fieldapp.timeutil import utcnow
+from fieldapp.services import requests
+from fieldapp.services.requests import NewRequest, Pickers
 from fieldapp.validation import CHANNEL_LABELS, DESK_CHANNELS, phone_issues
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.ops import Ops
-
-
-def load_pickers(session: Session) -> tuple[list[tuple[uuid.UUID, str]],
-                                             list[tuple[uuid.UUID, str]]]:
-    customers = [(c.id, c.name) for c in reference.list_customers(session)]
-    engineers = [(e.id, f"{e.code} {e.name}") for e in reference.list_engineers(session)]
-    return customers, engineers
 
 
 def _touch_combo() -> QComboBox:
@@ -117,7 +108,8 @@ class RequestDialog(QDialog):
         self.resize(640, 0)
         self.retranslate()
         i18n.connect(self)
-        self.ops.read(load_pickers, self._fill)
+        store = ops.store
+        self.ops.call(lambda: requests.pickers(store), self._fill)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -140,16 +132,15 @@ class RequestDialog(QDialog):
         self.cancel_button.setText(tr("button.cancel"))
         self._show_issues(self.issues)
 
-    def _fill(self, pickers: tuple[list[Any], list[Any]]) -> None:
-        customers, engineers = pickers
-        for cid, name in customers:
-            self.customer.addItem(name, cid)
+    def _fill(self, pickers: Pickers) -> None:
+        for customer in pickers.customers:
+            self.customer.addItem(customer.label, customer.id)
         self.engineer.addItem(i18n.tr("request.unassigned"), None)
-        for eid, label in engineers:
-            self.engineer.addItem(label, eid)
-            if self.assign_to_me and label.split(" ", 1)[0] == self.operator_code:
+        for engineer in pickers.engineers:
+            self.engineer.addItem(engineer.label, engineer.id)
+            if self.assign_to_me and engineer.code == self.operator_code:
                 self.engineer.setCurrentIndex(self.engineer.count() - 1)
-        self.save_button.setEnabled(bool(customers))
+        self.save_button.setEnabled(bool(pickers.customers))
 
     # -- checks -------------------------------------------------------------------------
     def _editors(self) -> dict[str, tuple[QLabel, QWidget]]:
@@ -188,31 +179,30 @@ class RequestDialog(QDialog):
         others = [i for i in self.issues if i.field != "contact_phone"]
         self._show_issues(others + found)
 
-    def form_issues(self) -> tuple[list[FieldIssue], dict[str, Any]]:
-        """What is wrong with the form as typed (the core's rules), and the parsed values."""
+    def form_issues(self) -> tuple[list[FieldIssue], NewRequest]:
+        """What is wrong with the form as typed (the core's rules), and the request."""
         issues: list[FieldIssue] = []
-        times: dict[str, Any] = {}
-        for name, field in (("requested_at", self.requested_at),
-                            ("answered_at", self.answered_at)):
+
+        def time_of(name: str, field: TimeField) -> datetime | None:
             try:
-                times[name] = field.value()
-            except ValueError:
-                times[name] = None
+                return field.value()
+            except ValueError:  # said as a format error, not as "required"
                 issues.append(FieldIssue(name, "time_format", "", ""))
-        values = dict(customer_id=self.customer.currentData(), channel=self.channel.currentData(),
-                      fault=self.fault.toPlainText(), name=self.contact_name.text(),
-                      phone=self.contact_phone.text(), engineer_id=self.engineer.currentData(),
-                      **times)
+                return None
+
+        new = NewRequest(
+            customer_id=self.customer.currentData(), channel=self.channel.currentData(),
+            fault_reported=self.fault.toPlainText(), contact_name=self.contact_name.text(),
+            contact_phone=self.contact_phone.text(),
+            requested_at=time_of("requested_at", self.requested_at),
+            answered_at=time_of("answered_at", self.answered_at),
+            engineer_id=self.engineer.currentData())
         bad_times = {i.field for i in issues}
-        issues += [i for i in service_requests.request_issues(
-            customer_id=values["customer_id"], channel=values["channel"],
-            fault_reported=values["fault"], contact_name=values["name"],
-            contact_phone=values["phone"], requested_at=times["requested_at"],
-            answered_at=times["answered_at"], now=utcnow()) if i.field not in bad_times]
-        return issues, values
+        issues += [i for i in requests.form_issues(new) if i.field not in bad_times]
+        return issues, new
 
     def save(self) -> None:
-        issues, values = self.form_issues()
+        issues, new = self.form_issues()
         self._show_issues(issues)
         if issues:
             first = next((editor for field, (_label, editor) in self._editors().items()
@@ -220,22 +210,10 @@ class RequestDialog(QDialog):
             if first is not None:
                 first.setFocus()
             return
-        requested, answered = values["requested_at"], values["answered_at"]
-        code = self.operator_code
-
-        def work(session: Session) -> uuid.UUID:
-            engineer = (session.get_one(Engineer, values["engineer_id"])
-                        if values["engineer_id"] else None)
-            request = service_requests.take_request(
-                session, operator_code=code, customer=session.get_one(Customer,
-                                                                      values["customer_id"]),
-                channel=values["channel"], fault_reported=values["fault"],
-                requested_at=requested, answered_at=answered, contact_name=values["name"],
-                contact_phone=values["phone"], engineer=engineer)
-            return request.id
-
+        store, code = self.ops.store, self.operator_code
         self.save_button.setEnabled(False)
-        self.ops.write(work, self._created, self._failed)
+        self.ops.call(lambda: requests.take_request(store, new, code), self._created,
+                      self._failed, write=True)
 
     def _created(self, request_id: uuid.UUID) -> None:
         self.created.emit(request_id)

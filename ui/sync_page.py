@@ -7,14 +7,11 @@ line says offline / syncing / N waiting / last success / errors, in text and col
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
-from fieldapp.sync import outbox
-from fieldapp.sync.status import TABLE_LABELS, WaitingRecord, overview, waiting_records
+from fieldapp.services import sync_status
+from fieldapp.sync.status import TABLE_LABELS, WaitingRecord
 from fieldapp.timeutil import format_local
 from ui import i18n
 from ui.ops import Ops
@@ -108,22 +105,20 @@ class WaitingPage(QWidget):
         self.summary.setText(i18n.tr("sync.page_hint"))
 
     def refresh(self) -> None:
-        self.model.set_query(lambda s, offset, limit: waiting_records(s, offset, limit))
+        store = self.ops.store
+        self.model.set_source(lambda offset, limit: sync_status.waiting(store, offset, limit))
         if self.sync is not None:
-            self.ops.read(overview, self.sync.refresh_counts)
-
+            self.ops.call(lambda: sync_status.overview(store), self.sync.refresh_counts)
 
     def sync_now(self) -> None:
         if self.sync is not None:
             self.sync.sync_now("manual")
 
     def retry_refused(self) -> None:
-        def work(session: Session) -> int:
-            return outbox.retry_refused(session)
+        store = self.ops.store
+        self.ops.call(lambda: sync_status.retry_refused(store), self._queued_again, write=True)
 
-        def done(_count: Any) -> None:
-            self.refresh()
-            self.changed.emit()
-            self.sync_now()
-
-        self.ops.write(work, done)
+    def _queued_again(self, _count: int) -> None:
+        self.refresh()
+        self.changed.emit()
+        self.sync_now()

@@ -3,6 +3,7 @@ and when the network comes back (docs/sync-protocol.md, "The desktop app").
 
 Rounds run on one worker thread with its own database sessions (`run_sync_round` opens
 them) and one long-lived HTTP client, so the GUI thread never waits on the network.
+The counts of what waits are read on that thread too (at start, after each round).
 "Online" is decided by reaching the archive; Qt's QNetworkInformation is only a hint
 that makes us try again sooner. After a failure the next try follows an exponential
 backoff with jitter; success resets it.
@@ -19,13 +20,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from fieldapp.services import sync_status
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.sync.backoff import Backoff
 from fieldapp.sync.credentials import load_token
 from fieldapp.sync.errors import AuthRequired, JoinChoiceNeeded, OfflineError, SyncError
 from fieldapp.sync.rounds import SyncReport, run_sync_round
-from fieldapp.sync.status import SyncOverview, overview
+from fieldapp.sync.status import SyncOverview
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
@@ -36,6 +38,7 @@ log = logging.getLogger("fieldapp.ui.sync")
 # problem (what the user is told, ui/sync_badge.py): "", offline, login, join (records made
 # here before joining clash with the archive's), archive (the archive's own message), defect
 ClientFactory = Callable[[str, str | None], "ArchiveClient"]
+NOTHING_COUNTED = SyncOverview(pending=0, refused=0, last_success_at=None, clock_skew_seconds=0)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class _Worker(QObject):
     """Lives on the sync thread. Keeps one client per (address, token)."""
 
     finished = Signal(object, object)  # SyncReport | None, SyncOverview
+    counted = Signal(object)  # SyncOverview
 
     def __init__(self, store: Store, settings: Settings, data_dir: Path,
                  client_factory: ClientFactory) -> None:
@@ -98,8 +102,11 @@ class _Worker(QObject):
             log.exception("sync round failed")
             report = SyncReport(error=_Defect("同步出错，数据保留在本机。",
                                               "Sync failed; the data stays on this laptop."))
-        with self._store.read() as session:
-            self.finished.emit(report, overview(session))
+        self.finished.emit(report, sync_status.overview(self._store))
+
+    @Slot()
+    def count(self) -> None:
+        self.counted.emit(sync_status.overview(self._store))
 
     def close(self) -> None:
         if self._client is not None:
@@ -113,6 +120,7 @@ class SyncService(QObject):
     changed = Signal(object)  # SyncStatus
     round_finished = Signal(object)  # SyncReport (pulled records: lists refresh)
     _start_round = Signal()
+    _start_count = Signal()
 
     def __init__(self, store: Store, settings: Settings, data_dir: Path, *,
                  period_s: float | None = None,
@@ -122,14 +130,16 @@ class SyncService(QObject):
         self._settings = settings
         self._backoff = backoff or Backoff(base=5.0, cap=300.0)
         self._running = self._again = False
-        with store.read() as session:
-            self.status = SyncStatus(self._idle_state(), overview(session))
+        # nothing counted yet: the sync thread counts at `start` (no SQL on the GUI thread)
+        self.status = SyncStatus(self._idle_state(), NOTHING_COUNTED)
         self._thread = QThread()
         self._thread.setObjectName("fieldapp-sync")
         self._worker = _Worker(store, settings, data_dir, client_factory)
         self._worker.moveToThread(self._thread)
         self._start_round.connect(self._worker.run_round)
+        self._start_count.connect(self._worker.count)
         self._worker.finished.connect(self._round_done)
+        self._worker.counted.connect(self.refresh_counts)
         self._periodic = QTimer(self)
         period = period_s if period_s is not None else 60.0 * float(
             settings.get("sync_interval_minutes"))
@@ -143,6 +153,7 @@ class SyncService(QObject):
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         self._thread.start()
+        self._start_count.emit()
         self._periodic.start()
         self.sync_now("start")
 

@@ -9,8 +9,6 @@ loading every row (a short first page is the total by itself).
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,24 +16,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
-from sqlalchemy.orm import Session
 
-from fieldapp import reference
-from fieldapp.errors import NotFound
-from fieldapp.queries import (
-    RequestFilter,
-    RequestRow,
-    SlipFilter,
-    SlipRow,
-    count_requests,
-    count_slips,
-    list_requests,
-    list_slips,
-)
-from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.queries import RequestFilter, SlipFilter
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
-from fieldapp.sla_records import SlaInputs, sla_inputs_for
+from fieldapp.services import lists
+from fieldapp.services.lists import RequestItem
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
+from fieldapp.store import Store
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS
 from ui import i18n
@@ -58,8 +45,12 @@ def _pair(labels: dict[str, tuple[str, str]], value: str) -> str:
     return i18n.pair(labels[value]) if value in labels else value
 
 
+Page = Callable[[int, int], list[Any]]  # (offset, limit) -> rows: a service call
+Count = Callable[[], int]
+
+
 class PagedModel(QAbstractTableModel):
-    """Rows from `fetch(session, offset, limit)`, loaded page by page in the background."""
+    """Rows from `fetch(offset, limit)`, loaded page by page in the background."""
 
     loaded = Signal()  # a page arrived (tests and the status bar listen)
     counted = Signal()  # `total` became known
@@ -72,16 +63,16 @@ class PagedModel(QAbstractTableModel):
         self._more = False
         self._loading = False
         self._generation = 0
-        self._fetch: Callable[[Session, int, int], list[Any]] | None = None
-        self._count: Callable[[Session], int] | None = None
+        self._fetch: Page | None = None
+        self._count: Count | None = None
         self._total: int | None = None
         i18n.notifier().retranslate.connect(self.retranslate)
 
     # -- loading -------------------------------------------------------------------
-    def set_query(self, fetch: Callable[[Session, int, int], list[Any]],
-                  count: Callable[[Session], int] | None = None) -> None:
-        """Show the rows of a new query: reset, then load its first page. `count(session)`,
-        when given, tells how many rows the query has in all its pages."""
+    def set_source(self, fetch: Page, count: Count | None = None) -> None:
+        """Show the rows of a new query: reset, then load its first page. `fetch(offset,
+        limit)` and `count()` are service calls (`fieldapp.services`), run off the GUI
+        thread; `count`, when given, tells how many rows the query has in all its pages."""
         self._generation += 1
         self.beginResetModel()
         self._rows, self._fetch, self._more, self._loading = [], fetch, False, False
@@ -89,16 +80,33 @@ class PagedModel(QAbstractTableModel):
         self.endResetModel()
         self._load_page()
 
+    def set_query(self, fetch: Callable[[Any, int, int], list[Any]],
+                  count: Callable[[Any], int] | None = None) -> None:
+        """Transitional, for the workflow screens not yet on services (issue 22): the
+        same as `set_source` for a query that takes a session first."""
+        store = self._ops.store
+
+        def page(offset: int, limit: int) -> list[Any]:
+            with store.read() as session:
+                return fetch(session, offset, limit)
+
+        def counted() -> int:
+            assert count is not None
+            with store.read() as session:
+                return count(session)
+
+        self.set_source(page, counted if count is not None else None)
+
     def refresh(self) -> None:
         if self._fetch is not None:
-            self.set_query(self._fetch, self._count)
+            self.set_source(self._fetch, self._count)
 
     def _load_page(self) -> None:
         fetch, generation, offset = self._fetch, self._generation, len(self._rows)
         if fetch is None or self._loading:
             return
         self._loading = True
-        self._ops.read(lambda s: fetch(s, offset, PAGE_SIZE),
+        self._ops.call(lambda: fetch(offset, PAGE_SIZE),
                        lambda rows: self._page_arrived(generation, rows),
                        lambda exc: self._page_failed(generation, exc))
 
@@ -112,7 +120,7 @@ class PagedModel(QAbstractTableModel):
             self._total = len(self._rows) + len(rows)
         elif first_page and self._count is not None:
             count = self._count
-            self._ops.read(count, lambda total: self._counted(generation, total),
+            self._ops.call(count, lambda total: self._counted(generation, total),
                            lambda exc: self._count_failed(generation, exc))
         if rows:
             first = len(self._rows)
@@ -198,17 +206,6 @@ class PagedModel(QAbstractTableModel):
 
 # --- the app's lists ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RequestItem:
-    """A request list row with the inputs of its SLA clocks (loaded by the worker)."""
-
-    row: RequestRow
-    sla: SlaInputs | None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, name)
-
-
 def _sla_text(item: RequestItem) -> str:
     return sla_cell(item.row, item.sla, utcnow()).text
 
@@ -249,61 +246,20 @@ def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, SLIP_COLUMNS, parent)
 
 
-# No engineer has this id: "my work" of a code the store does not know lists nothing.
-_NOBODY = uuid.UUID(int=0)
+def open_requests_query(flt: RequestFilter, store: Store, engineer_code: str | None = None
+                        ) -> tuple[Page, Count]:
+    """The requests list's pages and count (`fieldapp.services.lists`)."""
+    return (lambda offset, limit: lists.open_requests(
+                store, flt, engineer_code=engineer_code, offset=offset, limit=limit),
+            lambda: lists.count_open_requests(store, flt, engineer_code=engineer_code))
 
 
-def _engineer_id(session: Session, code: str | None) -> uuid.UUID | None:
-    if not code:
-        return None
-    try:
-        return reference.engineer_by_code(session, code).id
-    except NotFound:
-        return _NOBODY
-
-
-def _open_requests(flt: RequestFilter, session: Session,
-                   engineer_code: str | None) -> RequestFilter:
-    return dataclasses.replace(flt, statuses=flt.statuses or OPEN_STATUSES,
-                               engineer_id=_engineer_id(session, engineer_code)
-                               or flt.engineer_id)
-
-
-def open_requests_query(flt: RequestFilter | str = "", engineer_code: str | None = None
-                        ) -> Callable[[Session, int, int], list[RequestItem]]:
-    """Open requests (or those of `flt.statuses`) with the derived status and assignee
-    (`list_requests` folds the request events: escalations and reassignments show at once)
-    and their SLA inputs; only `engineer_code`'s when given (my work)."""
-    base = RequestFilter(search=flt) if isinstance(flt, str) else flt
-
-    def page(session: Session, offset: int, limit: int) -> list[RequestItem]:
-        rows = list_requests(session, _open_requests(base, session, engineer_code),
-                             limit=limit, offset=offset)
-        inputs = sla_inputs_for(session, [r.id for r in rows])
-        return [RequestItem(r, inputs.get(r.id)) for r in rows]
-
-    return page
-
-
-def open_requests_count(flt: RequestFilter, engineer_code: str | None = None
-                        ) -> Callable[[Session], int]:
-    return lambda s: count_requests(s, _open_requests(flt, s, engineer_code))
-
-
-def _slips(flt: SlipFilter, session: Session, engineer_code: str | None) -> SlipFilter:
-    return dataclasses.replace(flt, engineer_id=_engineer_id(session, engineer_code)
-                               or flt.engineer_id)
-
-
-def slips_query(flt: SlipFilter, engineer_code: str | None = None
-                ) -> Callable[[Session, int, int], list[SlipRow]]:
-    """Slips of `flt`, newest first; only `engineer_code`'s when given (my work)."""
-    return lambda s, offset, limit: list_slips(s, _slips(flt, s, engineer_code), limit=limit,
-                                               offset=offset)
-
-
-def slips_count(flt: SlipFilter, engineer_code: str | None = None) -> Callable[[Session], int]:
-    return lambda s: count_slips(s, _slips(flt, s, engineer_code))
+def slips_query(flt: SlipFilter, store: Store, engineer_code: str | None = None
+                ) -> tuple[Page, Count]:
+    """A slips list's pages and count (`fieldapp.services.lists`)."""
+    return (lambda offset, limit: lists.slips(store, flt, engineer_code=engineer_code,
+                                              offset=offset, limit=limit),
+            lambda: lists.count_slips(store, flt, engineer_code=engineer_code))
 
 
 def table_view(model: PagedModel) -> QTableView:

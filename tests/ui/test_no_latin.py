@@ -51,7 +51,7 @@ from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, Repa
 from fieldapp.timeutil import utcnow
 from tests.ui.visit_helpers import fill_visit
 from tests.ui.workflow_helpers import main_window, open_request
-from ui.preview_dialog import PreviewDialog
+from ui.preview_dialog import PreviewDialog, customer_copy
 from ui.request_dialog import RequestDialog
 from ui.setup_dialog import SetupDialog
 
@@ -239,7 +239,7 @@ def test_in_chinese_no_screen_shows_a_latin_word(qtbot, ops, store, settings, on
     loaners_page.open_record()
     for dialog in (SetupDialog(settings, first_start=True),
                    SetupDialog(settings, first_start=False), RequestDialog(ops, "E07"),
-                   PreviewDialog(ops, settings, sealed_slip, window)):
+                   PreviewDialog(ops, customer_copy(ops.store, settings, sealed_slip), window)):
         qtbot.addWidget(dialog)
         qtbot.waitUntil(lambda: ops.pending == 0, timeout=15_000)
         checker.scan(dialog, dialog.objectName())

@@ -13,7 +13,7 @@ from fieldapp.settings import Settings
 from fieldapp.store.models import Customer, Slip
 from ui import i18n
 from ui.main_window import MainWindow
-from ui.preview_dialog import PreviewDialog
+from ui.preview_dialog import PreviewDialog, customer_copy
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -65,7 +65,7 @@ def test_without_lang_the_desktop_opens_in_the_saved_language(
 
 
 def _copy_text(qtbot, ops, settings, slip_id) -> str:  # type: ignore[no-untyped-def]
-    dialog = PreviewDialog(ops, settings, slip_id)
+    dialog = PreviewDialog(ops, customer_copy(ops.store, settings, slip_id))
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=20_000)
     return pdf_text(dialog.pdf)

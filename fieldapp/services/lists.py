@@ -1,0 +1,92 @@
+"""The main window's lists as services: open requests with their SLA inputs, and slips.
+
+A page is `(offset, limit)` of a filter; a count is how many rows the filter has in all.
+"My work" is an engineer's code: only the requests assigned to them and their slips; a
+code the store does not know lists nothing (never everyone's). Each call is one short
+read transaction and returns plain rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldapp import queries, reference
+from fieldapp.errors import NotFound
+from fieldapp.queries import RequestFilter, RequestRow, SlipFilter, SlipRow
+from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.sla_records import SlaInputs, sla_inputs_for
+from fieldapp.store import Store
+
+__all__ = ["RequestItem", "count_open_requests", "count_slips", "open_requests",
+           "slips"]
+
+# No engineer has this id: "my work" of an unknown code matches nothing.
+_NOBODY = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    """A request list row with the inputs of its SLA clocks, so the list can count them
+    down as time passes without reading again."""
+
+    row: RequestRow
+    sla: SlaInputs | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
+
+
+def _engineer_id(session: Session, code: str | None) -> uuid.UUID | None:
+    if not code:
+        return None
+    try:
+        return reference.engineer_by_code(session, code).id
+    except NotFound:
+        return _NOBODY
+
+
+def _open(session: Session, flt: RequestFilter, engineer_code: str | None) -> RequestFilter:
+    return dataclasses.replace(flt, statuses=flt.statuses or OPEN_STATUSES,
+                               engineer_id=_engineer_id(session, engineer_code)
+                               or flt.engineer_id)
+
+
+def _mine(session: Session, flt: SlipFilter, engineer_code: str | None) -> SlipFilter:
+    return dataclasses.replace(flt, engineer_id=_engineer_id(session, engineer_code)
+                               or flt.engineer_id)
+
+
+def open_requests(store: Store, flt: RequestFilter, *, engineer_code: str | None = None,
+                  offset: int = 0, limit: int = 200) -> list[RequestItem]:
+    """Open requests (or those of `flt.statuses`), by derived status and assignee (the
+    request events folded: escalations and reassignments show at once), with their SLA
+    inputs; only `engineer_code`'s when given (my work)."""
+    with store.read() as session:
+        rows = queries.list_requests(session, _open(session, flt, engineer_code),
+                                     limit=limit, offset=offset)
+        inputs = sla_inputs_for(session, [r.id for r in rows])
+        return [RequestItem(r, inputs.get(r.id)) for r in rows]
+
+
+def count_open_requests(store: Store, flt: RequestFilter, *,
+                        engineer_code: str | None = None) -> int:
+    with store.read() as session:
+        return queries.count_requests(session, _open(session, flt, engineer_code))
+
+
+def slips(store: Store, flt: SlipFilter, *, engineer_code: str | None = None,
+          offset: int = 0, limit: int = 200) -> list[SlipRow]:
+    """Slips of `flt`, newest first; only `engineer_code`'s when given (my work)."""
+    with store.read() as session:
+        return queries.list_slips(session, _mine(session, flt, engineer_code), limit=limit,
+                                  offset=offset)
+
+
+def count_slips(store: Store, flt: SlipFilter, *, engineer_code: str | None = None) -> int:
+    with store.read() as session:
+        return queries.count_slips(session, _mine(session, flt, engineer_code))

@@ -1,0 +1,39 @@
+"""What the desktop's setup form does to the store once it is saved.
+
+The operator gets an engineer record of their own (slips carry its code), and on the
+first start the demo data if asked for. Run again after a settings change, it adds
+nothing that is already there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from fieldapp import demo, reference
+from fieldapp.errors import NotFound
+from fieldapp.store import Store
+
+__all__ = ["DEMO_REQUESTS", "ensure_engineer", "prepare_store"]
+
+DEMO_REQUESTS = 200
+
+
+def ensure_engineer(store: Store, code: str, name: str) -> None:
+    """The operator's own engineer record, so slips can carry their code."""
+    with store.write() as session:
+        try:
+            reference.engineer_by_code(session, code)
+        except NotFound:
+            reference.create_engineer(session, code=code, name=name or code)
+
+
+def prepare_store(store: Store, code: str, name: str, *, demo_data: bool = False,
+                  demo_requests: int = DEMO_REQUESTS, now: datetime | None = None) -> None:
+    """After setup: the operator's record first (so the demo reuses it rather than clash
+    with it), then the demo data, made around `now` (the clock), when asked for and not
+    already there."""
+    ensure_engineer(store, code, name)
+    if demo_data:
+        with contextlib.suppress(demo.DemoAlreadyLoaded):
+            demo.fill_demo(store, requests=demo_requests, now=now)
