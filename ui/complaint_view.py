@@ -29,8 +29,7 @@ from fieldapp.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS
 from fieldapp.services import complaints
 from fieldapp.services.complaints import ComplaintData
 from fieldapp.settings import Settings
-from fieldapp.timeutil import format_local, utcnow
-from fieldapp.workflow_lists import list_complaints
+from fieldapp.timeutil import format_local
 from ui import i18n
 from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
@@ -57,10 +56,6 @@ COMPLAINT_COLUMNS = (
 
 def complaint_model(ops: Ops, parent: Any = None) -> PagedModel:
     return PagedModel(ops, COMPLAINT_COLUMNS, parent)
-
-
-def complaints_query():  # type: ignore[no-untyped-def]
-    return lambda s, offset, limit: list_complaints(s, utcnow(), limit=limit, offset=offset)
 
 
 class ComplaintView(QDialog):

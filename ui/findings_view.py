@@ -1,6 +1,6 @@
 """分析发现 / Findings: the patterns the archive found, shown on staff laptops after a sync.
 
-Read-only and thin: a lazy table over `fieldapp.findings.list_findings`; the selected
+Read-only and thin: a lazy table over `fieldapp.services.findings.page`; the selected
 finding's full text and its evidence (request numbers) below the table.
 """
 
@@ -10,7 +10,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from fieldapp.findings import RULE_LABELS, FindingRow, list_findings
+from fieldapp.findings import RULE_LABELS
+from fieldapp.services import findings
+from fieldapp.services.findings import FindingRow
 from ui import i18n
 from ui.ops import Ops
 from ui.table_models import Column, PagedModel, table_view
@@ -38,6 +40,7 @@ class FindingsPage(QWidget):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findings_page")
+        self.store = ops.store
         self.model = finding_model(ops, self)
         self.view = table_view(self.model)
         self.detail = QLabel()
@@ -55,8 +58,9 @@ class FindingsPage(QWidget):
         self._show_detail()
 
     def refresh(self) -> None:
-        self.model.set_query(lambda s, offset, limit: list_findings(s, limit=limit,
-                                                                    offset=offset))
+        store = self.store
+        self.model.set_source(lambda offset, limit: findings.page(store, offset=offset,
+                                                                  limit=limit))
 
     def _show_detail(self) -> None:
         index = self.view.currentIndex()

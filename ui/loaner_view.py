@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from fieldapp.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.events import LOANER_CONDITIONS, SignatureInput
 from fieldapp.services import loaners
+from fieldapp.services.loaners import LoanerRow
 from fieldapp.settings import Settings
-from fieldapp.timeutil import format_local, utcnow
-from fieldapp.workflow_lists import LoanerRow, list_loaners
+from fieldapp.timeutil import format_local
 from ui import i18n
 from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
@@ -95,8 +95,9 @@ class LoanersPage(QWidget):
         self._update_summary()
 
     def refresh(self) -> None:
-        self.model.set_query(lambda s, offset, limit: list_loaners(s, utcnow(), limit=limit,
-                                                                   offset=offset))
+        store = self.ops.store
+        self.model.set_source(lambda offset, limit: loaners.page(store, offset=offset,
+                                                                 limit=limit))
 
     def _update_summary(self) -> None:
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import ValidationError
 from fieldapp.services import questions
-from fieldapp.services.questions import PROMISE_CHOICES
+from fieldapp.services.questions import PROMISE_CHOICES, QuestionRow
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
-from fieldapp.workflow_lists import QuestionRow, list_questions
 from ui import i18n
 from ui.fields import TimeField, error_label, show_error
 from ui.ops import Ops
@@ -194,8 +193,9 @@ class QuestionsPage(QWidget):
         self.answer_button.setText(tr("question.answer"))
 
     def refresh(self) -> None:
-        self.model.set_query(lambda s, offset, limit: list_questions(s, utcnow(), limit=limit,
-                                                                     offset=offset))
+        store = self.ops.store
+        self.model.set_source(lambda offset, limit: questions.page(store, offset=offset,
+                                                                   limit=limit))
 
     def record_question(self, slip_id: uuid.UUID | None = None, contact: str = "") -> None:
         dialog = QuestionDialog(self.ops, self.settings, slip_id, contact, self.window())

@@ -1,23 +1,22 @@
 """The workflow tabs of the main window: 送修 / Repairs and 投诉 / Complaints.
 
-Each is a list (lazy `PagedModel` over `fieldapp.workflow_lists`) with its actions under
-it; opening a row opens its screen. (备机 / Loaners and 待答复问题 / Open questions have
-their own modules.)
+Each is a list (lazy `PagedModel` over a service's `page`: `fieldapp.services.repairs`,
+`.complaints`) with its actions under it; opening a row opens its screen. (备机 / Loaners
+and 待答复问题 / Open questions have their own modules.)
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from fieldapp.repair import STATUS_LABELS as REPAIR_STATUS
-from fieldapp.timeutil import format_local, utcnow
-from fieldapp.workflow_lists import list_repairs
+from fieldapp.services import complaints, repairs
+from fieldapp.timeutil import format_local
 from ui import i18n
-from ui.complaint_view import complaint_model, complaints_query
+from ui.complaint_view import complaint_model
 from ui.fields import error_label, show_error
 from ui.ops import Ops
 from ui.table_models import Column, PagedModel, table_view
@@ -75,10 +74,6 @@ class ListPage(QWidget):
         if index.isValid():
             self.open_row.emit(self.model.row_at(index.row()).id)
 
-    def selected_id(self) -> uuid.UUID | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()).id if index.isValid() else None
-
 
 class RepairsPage(ListPage):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
@@ -87,8 +82,9 @@ class RepairsPage(ListPage):
         self.model.setParent(self)
 
     def refresh(self) -> None:
-        self.model.set_query(lambda s, offset, limit: list_repairs(s, utcnow(), limit=limit,
-                                                                   offset=offset))
+        store = self.ops.store
+        self.model.set_source(lambda offset, limit: repairs.page(store, offset=offset,
+                                                                 limit=limit))
 
 
 class ComplaintsPage(ListPage):
@@ -98,4 +94,6 @@ class ComplaintsPage(ListPage):
         self.model.setParent(self)
 
     def refresh(self) -> None:
-        self.model.set_query(complaints_query())
+        store = self.ops.store
+        self.model.set_source(lambda offset, limit: complaints.page(store, offset=offset,
+                                                                    limit=limit))
