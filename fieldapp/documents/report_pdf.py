@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -29,12 +30,12 @@ from reportlab.platypus import (
 
 import fieldapp
 from fieldapp.documents.fonts import register_cjk_font
+from fieldapp.documents.kit import FlowingTable, bold_text, escape, para
+from fieldapp.documents.kit.page import numbered_canvas
 from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_charts import PALETTE, chart_drawing
 from fieldapp.documents.report_model import ReportDocument, SectionView, TableView
-from fieldapp.documents.slip_blocks import escape, para
-from fieldapp.documents.slip_pdf import _bold_text, _numbered_canvas
 from fieldapp.documents.styles import Styles, make_styles
 from fieldapp.i18n import Language
 
@@ -57,7 +58,7 @@ class _Furniture:
         top = spec.page_height - spec.margin_top
         left, right = spec.margin_left, spec.page_width - spec.margin_right
         canvas.saveState()
-        _bold_text(canvas, font, spec.company_font_size, left, top - spec.company_font_size,
+        bold_text(canvas, font, spec.company_font_size, left, top - spec.company_font_size,
                    self.company.name)
         canvas.setFont(font, spec.small_font_size + 0.5)
         canvas.setFillColor(MUTED_COLOUR)
@@ -117,7 +118,7 @@ def _cover(doc: ReportDocument, styles: Styles, width: float) -> list[Flowable]:
                      chunk[:per_row]])
     if rows:
         table = Table(rows, colWidths=[width / per_row] * per_row)
-        commands: list[tuple] = [("FONT", (0, 0), (-1, -1), styles.font),
+        commands: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), styles.font),
                                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                  ("TOPPADDING", (0, 0), (-1, -1), 3),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
@@ -130,7 +131,7 @@ def _cover(doc: ReportDocument, styles: Styles, width: float) -> list[Flowable]:
     return out
 
 
-def _table(view: TableView, styles: Styles, width: float) -> Table:
+def _table(view: TableView, styles: Styles, width: float) -> FlowingTable:
     right = ParagraphStyle("cell_right", parent=styles.value, alignment=TA_RIGHT)
     head = [Paragraph(escape(h), styles.label) for h in view.header]
     body = [[para(cell, right if i >= view.numeric_from else styles.value)
@@ -142,14 +143,11 @@ def _table(view: TableView, styles: Styles, width: float) -> Table:
     total = sum(ratios)
     if len(view.header) == 2:  # a list of items and counts reads better narrow
         width *= 0.62
-    table = Table([head, *body], colWidths=[width * r / total for r in ratios], repeatRows=1,
-                  hAlign="LEFT")
-    table.setStyle(styles.grid(
+    return FlowingTable([head, *body], [width * r / total for r in ratios], styles.grid_commands(
         *styles.shade((0, 0), (-1, 0)),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.layout.rule_colour),
         *[("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F8F9FB"))
-          for r in range(2, len(body) + 1, 2)]))
-    return table
+          for r in range(2, len(body) + 1, 2)]), repeat_rows=1, h_align="LEFT")
 
 
 def _section(section: SectionView, styles: Styles, width: float) -> list[Flowable]:
@@ -195,10 +193,10 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
         leftMargin=layout.margin_left, rightMargin=layout.margin_right,
         topMargin=layout.margin_top, bottomMargin=layout.margin_bottom,
         title=f"{doc.title} {doc.customer} {doc.period}", author=company.name,
-        subject=f"fieldapp-report:{doc.number}", keywords=f"fieldapp-report:{doc.number}",
+        subject=f"fieldapp-report:{doc.number}", keywords=[f"fieldapp-report:{doc.number}"],
         creator=f"fieldapp {fieldapp.__version__}",
         lang="zh-CN" if language == "zh" else "en", initialFontName=styles.font)
     template.addPageTemplates([PageTemplate(id="report", frames=[frame],
                                             onPage=furniture.page)])
-    template.build(story, canvasmaker=_numbered_canvas(furniture.number))
+    template.build(story, canvasmaker=numbered_canvas(furniture.number))
     return buffer.getvalue()

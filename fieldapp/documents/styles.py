@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import TableStyle
 
 from fieldapp.documents.layout import MUTED_COLOUR, TEXT_COLOUR, Layout
+
+Alignment = Literal[0, 1, 2, 4]  # TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,13 @@ class Styles:
     company: ParagraphStyle
     warning: ParagraphStyle
 
-    def grid(self, *extra: tuple) -> TableStyle:
+    def grid(self, *extra: tuple[Any, ...]) -> TableStyle:
         """The base look of every table: thin rules, label cells shaded on A4."""
+        return TableStyle(self.grid_commands(*extra))
+
+    def grid_commands(self, *extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         pad = self.layout.cell_padding
-        commands: list[tuple] = [
+        commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), self.font, self.layout.font_size),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + 1),
@@ -45,9 +52,9 @@ class Styles:
             ("GRID", (0, 0), (-1, -1), 0.5, self.layout.rule_colour),
         ]
         commands.extend(extra)
-        return TableStyle(commands)
+        return commands
 
-    def shade(self, start: tuple[int, int], stop: tuple[int, int]) -> list[tuple]:
+    def shade(self, start: tuple[int, int], stop: tuple[int, int]) -> list[tuple[Any, ...]]:
         if self.layout.label_background is None:
             return []
         return [("BACKGROUND", start, stop, self.layout.label_background)]
@@ -59,15 +66,35 @@ def make_styles(layout: Layout, font: str, language: str = "zh") -> Styles:
     size = layout.font_size
     label_wrap = "CJK" if language == "zh" else None
 
-    def style(name: str, font_size: float = size, **kw: object) -> ParagraphStyle:
+    def style(
+        name: str,
+        font_size: float = size,
+        *,
+        textColor: Color = TEXT_COLOUR,  # ReportLab's own keyword names
+        wordWrap: str | None = "CJK",
+        alignment: Alignment = TA_LEFT,
+        spaceBefore: float = 0,
+        spaceAfter: float = 0,
+        leftIndent: float = 0,
+        rightIndent: float = 0,
+        backColor: Color | None = None,
+        borderPadding: float | tuple[float, float, float, float] = 0,
+    ) -> ParagraphStyle:
         return ParagraphStyle(
             name,
             fontName=font,
             fontSize=font_size,
             leading=layout.leading(font_size),
-            textColor=kw.pop("textColor", TEXT_COLOUR),
-            wordWrap=kw.pop("wordWrap", "CJK"),
-            **kw,
+            textColor=textColor,
+            wordWrap=wordWrap,
+            alignment=alignment,
+            spaceBefore=spaceBefore,
+            spaceAfter=spaceAfter,
+            leftIndent=leftIndent,
+            rightIndent=rightIndent,
+            backColor=backColor,
+            # The stubs say float; ReportLab also takes (top, right, bottom, left).
+            borderPadding=borderPadding,  # type: ignore[arg-type]
         )
 
     label_size = layout.label_font_size

@@ -52,35 +52,37 @@ def is_workflow_key(key: str) -> bool:
 
 
 def render_document(store: Store, key: str, settings: Settings, *, kind: str | None = None,
-                    repair: str | None = None, layout: str = "a4", copy: str = "customer",
-                    language: Language | None = None) -> bytes:
+                    repair: str | None = None, layout: str = "a4",
+                    copy: str = "customer", language: Language | None = None) -> bytes:
     tz = str(settings.get("timezone"))
     company = company_info(settings)
-    options = {"copy": copy, "language": language,
-               "font": str(settings.get("pdf_font")) or None}
+    font = str(settings.get("pdf_font")) or None
     with store.read() as session:
         if key.upper().startswith("P-"):
             order = get_repair(session, key)
-            options["language"] = language or repair_language(session, order)
+            lang = language or repair_language(session, order)
             if (kind or "intake") == "intake":
                 return render_repair_intake_pdf(repair_intake_document(order, timezone=tz),
-                                                company, layout=layout, **options)  # type: ignore[arg-type]
+                                                company, layout=layout, copy=copy,
+                                                language=lang, font=font)
             if kind != "return":
                 raise DocumentError(f"未知的单据种类：{kind}", f"Unknown document kind: {kind}")
             return render_repair_return_pdf(repair_return_document(session, order, timezone=tz),
-                                            company, **options)  # type: ignore[arg-type]
+                                            company, copy=copy, language=lang, font=font)
         if key.upper().startswith("C-"):
             complaint = get_complaint(session, key)
-            options["language"] = language or customer_language(complaint.customer)
             report = complaint_report_document(session, complaint, timezone=tz)
-            return render_complaint_report_pdf(report, company, **options)  # type: ignore[arg-type]
+            return render_complaint_report_pdf(
+                report, company, copy=copy,
+                language=language or customer_language(complaint.customer), font=font)
         if not _may_be_a_loaner(session, key):
             raise NotFound(f"找不到服务单 {key}（也没有这个编号的送修单、投诉或备机）。",
                            f"No slip {key} (nor a repair order, complaint or loaner "
                            "by that number).")
         document = loaner_document_for(session, key, repair, timezone=tz)
-        options["language"] = language or repair_language(session, document.repair_number)
-        return render_loaner_pdf(document, company, layout=layout, **options)  # type: ignore[arg-type]
+        lang = language or repair_language(session, document.repair_number)
+        return render_loaner_pdf(document, company, layout=layout, copy=copy, language=lang,
+                                 font=font)
 
 
 def _may_be_a_loaner(session: Session, key: str) -> bool:

@@ -1,0 +1,126 @@
+"""What every document's blocks and page furniture ask of it: one public context.
+
+A document is drawn for one company, in one layout (A4 or the 80 mm receipt), one copy
+(customer / company) and one language. `DocumentContext` carries that and the words the
+page furniture prints (title, subtitle, the numbers line); a document kind that needs
+its own data (the slip) adds it in a subclass, so no method is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, TypeGuard, get_args
+
+from fieldapp.documents.errors import DocumentError
+from fieldapp.documents.fonts import register_cjk_font
+from fieldapp.documents.labels import label
+from fieldapp.documents.layout import LAYOUTS
+from fieldapp.documents.model import CompanyInfo
+from fieldapp.documents.styles import Styles, make_styles
+from fieldapp.i18n import Language
+from fieldapp.timeutil import format_local
+
+LayoutName = Literal["a4", "receipt"]
+CopyName = Literal["customer", "company"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentContext:
+    company: CompanyInfo
+    styles: Styles
+    language: Language
+    copy: CopyName
+    timezone: str
+    title: str  # printed in the header (A4) or at the top of the receipt
+    subtitle: str  # under the title on A4 (the other language's title)
+    number_pairs: tuple[tuple[str, str], ...]  # (label key, value); empty values left out
+    draft: bool = False  # an unsealed slip: a 草稿/DRAFT mark on every page
+
+    def t(self, key: str, **values: str) -> str:
+        return label(key, self.language, **values)
+
+    @property
+    def colon(self) -> str:
+        return "：" if self.language == "zh" else ": "
+
+    def time(self, moment: datetime | None) -> str:
+        return format_local(moment, self.timezone) or "—"
+
+    @property
+    def width(self) -> float:
+        return self.styles.layout.frame_width
+
+    @property
+    def receipt(self) -> bool:
+        return not self.styles.layout.two_columns
+
+    @property
+    def numbered(self) -> tuple[str, ...]:
+        """The numbers as "label：value", one per printed number."""
+        return tuple(f"{self.t(key)}{self.colon}{value}" for key, value in self.number_pairs
+                     if value)
+
+    @property
+    def numbers(self) -> str:
+        return "    ".join(self.numbered)
+
+    @property
+    def copy_label(self) -> str:
+        return self.t("copy_customer" if self.copy == "customer" else "copy_company")
+
+    @property
+    def keep_note(self) -> str:
+        return self.t("keep_copy" if self.copy == "customer" else "keep_stub")
+
+    @property
+    def complaint_text(self) -> str:
+        """How to complain (R5), printed at the foot of every document."""
+        hotline = self.company.complaint_hotline or self.company.hotline or "—"
+        return self.t("complaints", hotline=hotline)
+
+
+@dataclass(frozen=True)
+class Options:
+    """A render call's layout, copy, language and font, checked and turned into styles."""
+
+    layout: LayoutName
+    copy: CopyName
+    language: Language
+    styles: Styles
+
+
+def _is_layout(name: str) -> TypeGuard[LayoutName]:
+    return name in get_args(LayoutName)
+
+
+def _is_copy(name: str) -> TypeGuard[CopyName]:
+    return name in get_args(CopyName)
+
+
+def _is_language(name: str) -> TypeGuard[Language]:
+    return name in get_args(Language)
+
+
+def check_options(*, layout: str, copy: str, language: str,
+                  font: str | Path | None) -> Options:
+    """The options as the renderers accept them from any caller (CLI, settings, server):
+    a wrong name is a `DocumentError` in both languages, not a traceback."""
+    if not _is_layout(layout):
+        raise DocumentError(f"未知的版式：{layout}", f"Unknown layout: {layout}")
+    if not _is_copy(copy):
+        raise DocumentError(f"未知的联次：{copy}", f"Unknown copy: {copy}")
+    if not _is_language(language):
+        raise DocumentError(f"不支持的语言：{language}", f"Unsupported language: {language}")
+    styles = make_styles(LAYOUTS[layout], register_cjk_font(font), language)
+    return Options(layout, copy, language, styles)
+
+
+def number_pairs(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, value or "") for key, value in pairs)
+
+
+__all__: Sequence[str] = ("CopyName", "DocumentContext", "LayoutName", "Options",
+                          "check_options", "number_pairs")
