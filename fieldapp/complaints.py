@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,10 +50,20 @@ ROUTE_LABELS = {
     "account_manager": ("客户经理", "Account manager"),
     "service_centre": ("客户服务中心（热线）", "Customer service centre (hotline)"),
 }
+
+
+class ComplaintStatus(StrEnum):
+    """A complaint's state, derived from its events (`fold_complaint`)."""
+
+    RECEIVED = "received"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+
+
 STATUS_LABELS = {
-    "received": ("已受理，待答复", "Received, awaiting a response"),
-    "responded": ("已答复", "Responded"),
-    "closed": ("已关闭", "Closed"),
+    ComplaintStatus.RECEIVED: ("已受理，待答复", "Received, awaiting a response"),
+    ComplaintStatus.RESPONDED: ("已答复", "Responded"),
+    ComplaintStatus.CLOSED: ("已关闭", "Closed"),
 }
 
 
@@ -140,7 +151,7 @@ def get_complaint(session: Session, number_or_id: str | uuid.UUID) -> Complaint:
 
 @dataclass(frozen=True)
 class ComplaintState:
-    status: str = "received"
+    status: ComplaintStatus = ComplaintStatus.RECEIVED
     responses: tuple[ComplaintResponseView, ...] = ()
     closed_at: datetime | None = None
     closed_by: str = ""
@@ -154,20 +165,20 @@ class ComplaintState:
 
 
 def _step(state: ComplaintState, event: EventRecord) -> ComplaintState:
-    if state.status == "closed":
+    if state.status == ComplaintStatus.CLOSED:
         raise Refused("closed", "投诉已关闭。", "The complaint is closed.")
     if event.kind == "complaint.responded":
         response = ComplaintResponseView(event.text("response"), event.text("responder"),
                                          event.occurred_at)
-        return dataclasses.replace(state, status="responded",
+        return dataclasses.replace(state, status=ComplaintStatus.RESPONDED,
                                    responses=(*state.responses, response))
     if event.kind == "complaint.closed":
         if not state.responses:
             raise Refused("no_response", "投诉尚未答复客户，不能关闭（每个投诉都须答复）。",
                           "The complaint has no response yet; it cannot be closed "
                           "(every complaint gets a response).")
-        return dataclasses.replace(state, status="closed", closed_at=event.occurred_at,
-                                   closed_by=event.text("closed_by"),
+        return dataclasses.replace(state, status=ComplaintStatus.CLOSED,
+                                   closed_at=event.occurred_at, closed_by=event.text("closed_by"),
                                    outcome=event.text("outcome"),
                                    customer_satisfied=event.text("customer_satisfied") or None)
     raise Refused("wrong_kind", f"投诉不接受事件 {event.kind}。",
@@ -220,7 +231,7 @@ def complaint_feedback_report(session: Session, complaint: Complaint
                               ) -> ComplaintFeedbackReport:
     """The complaint feedback report (投诉反馈报告, R5.3) of a closed complaint."""
     state = complaint_state(session, complaint)
-    if state.status != "closed" or state.closed_at is None:
+    if state.status != ComplaintStatus.CLOSED or state.closed_at is None:
         raise WorkflowError(f"投诉 {complaint.number} 尚未关闭，不能出具投诉反馈报告。",
                             f"Complaint {complaint.number} is not closed; no feedback report yet.")
     due = response_due_at(complaint)
@@ -251,4 +262,4 @@ def complaints_to_file(session: Session, customer: Customer) -> list[Complaint]:
         return []
     rows = session.scalars(select(Complaint).where(Complaint.customer_id == customer.id)
                            .order_by(Complaint.received_at))
-    return [c for c in rows if complaint_state(session, c).status == "closed"]
+    return [c for c in rows if complaint_state(session, c).status == ComplaintStatus.CLOSED]

@@ -24,6 +24,7 @@ from fieldapp.errors import FieldIssue, WorkflowError
 from fieldapp.events import (
     ESCALATION_KINDS,
     Conflict,
+    EscalationKind,
     EventRecord,
     Refused,
     events_for,
@@ -33,15 +34,15 @@ from fieldapp.events import (
 from fieldapp.i18n import Language, pick
 from fieldapp.repair import RepairIntake, open_repair
 from fieldapp.store.models import Engineer, ServiceRequest, Slip
+from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.validation import raise_if
 
 KIND_LABELS = {
-    "technical_requirement": ("技术需求升级", "Technical-requirement escalation"),
-    "device_fault": ("设备故障升级", "Device-fault escalation"),
-    "technical_ability": ("技术能力升级", "Technical-ability escalation"),
+    EscalationKind.TECHNICAL_REQUIREMENT: ("技术需求升级", "Technical-requirement escalation"),
+    EscalationKind.DEVICE_FAULT: ("设备故障升级", "Device-fault escalation"),
+    EscalationKind.TECHNICAL_ABILITY: ("技术能力升级", "Technical-ability escalation"),
 }
-FINISHED_STATUSES = ("resolved", "closed", "cancelled")
 # R4.3: after this many technical-ability escalations, or this many unsolved visits, the
 # customer may take it to the account manager (客户经理).
 REPEATED_FAILURE = 2
@@ -77,7 +78,7 @@ class RequestState:
     assignments: tuple[Assignment, ...] = ()  # reassignments, oldest first
     conflicts: tuple[Conflict, ...] = ()
 
-    def count(self, kind: str) -> int:
+    def count(self, kind: EscalationKind) -> int:
         return sum(1 for e in self.escalations if e.kind == kind)
 
 
@@ -140,7 +141,7 @@ class ComplaintRight:
 
 def complaint_right(state: RequestState, unsolved_visits: int) -> ComplaintRight:
     """Pure: repeated failure = a second technical-ability escalation, or 2+ unsolved visits."""
-    ability = state.count("technical_ability")
+    ability = state.count(EscalationKind.TECHNICAL_ABILITY)
     if ability >= REPEATED_FAILURE:
         return ComplaintRight(True, f"已 {ability} 次技术能力升级，客户可向客户经理投诉",
                               f"{ability} technical-ability escalations: the customer may "
@@ -155,7 +156,7 @@ def complaint_right(state: RequestState, unsolved_visits: int) -> ComplaintRight
 def unsolved_visits(request: ServiceRequest) -> int:
     """Signed (sealed) visits of the request that ended unsolved, corrections not counted."""
     return sum(1 for s in request.slips
-               if s.is_sealed and s.amends_slip_id is None and s.result == "unsolved")
+               if s.is_sealed and s.amends_slip_id is None and s.result == SlipResult.UNSOLVED)
 
 
 def may_complain_to_account_manager(session: Session, request: ServiceRequest
@@ -177,10 +178,10 @@ def suitable_engineers(session: Session, required_skills: list[str],
 
 
 def _refuse_if_finished(session: Session, request: ServiceRequest) -> None:
-    from fieldapp.request_state import request_status
+    from fieldapp.request_state import FINISHED, request_status
 
     status = request_status(session, request)
-    if status in FINISHED_STATUSES:
+    if status in FINISHED:
         raise WorkflowError(
             f"请求 {request.number} 已结束（{status}），不能升级或改派。",
             f"Request {request.number} is {status}; it cannot be escalated or reassigned.")
@@ -191,7 +192,7 @@ def _fold(request: ServiceRequest) -> Callable[[list[EventRecord]], RequestState
     return lambda events: fold_request(events, initial)
 
 
-def _escalated(session: Session, request: ServiceRequest, kind: str, *, reason: str,
+def _escalated(session: Session, request: ServiceRequest, kind: EscalationKind, *, reason: str,
                requested_by: str, decided_by: str, actor_code: str, occurred_at: datetime,
                from_engineer: str = "", to_engineer: str = "", required_skills: str = "",
                repair_number: str = "", now: datetime | None) -> EventRecord:
@@ -244,7 +245,7 @@ def escalate_technical_requirement(
         raise_if([FieldIssue("to_engineer", "lacks_skills",
                              f"{to_engineer.name} 不具备所需技能：{missing}。",
                              f"{to_engineer.name} lacks the skills needed: {missing}.")])
-    _escalated(session, request, "technical_requirement", reason=reason,
+    _escalated(session, request, EscalationKind.TECHNICAL_REQUIREMENT, reason=reason,
                requested_by=requested_by, decided_by=decided_by, actor_code=actor_code,
                occurred_at=occurred_at, from_engineer=current, to_engineer=to_engineer.code,
                required_skills=",".join(required_skills), now=now)
@@ -266,8 +267,9 @@ def escalate_technical_ability(
         raise_if([FieldIssue("to_engineer", "same_engineer",
                              "客户要求更换工程师：请选择另一位工程师。",
                              "The customer asked for another engineer: choose someone else.")])
-    _escalated(session, request, "technical_ability", reason=reason, requested_by=requested_by,
-               decided_by=decided_by, actor_code=actor_code, occurred_at=occurred_at,
+    _escalated(session, request, EscalationKind.TECHNICAL_ABILITY, reason=reason,
+               requested_by=requested_by, decided_by=decided_by, actor_code=actor_code,
+               occurred_at=occurred_at,
                from_engineer=current, to_engineer=to_engineer.code, now=now)
     reassign_request(session, request, to_engineer, reason=reason, decided_by=decided_by,
                      actor_code=actor_code, occurred_at=occurred_at, now=now)
@@ -282,8 +284,9 @@ def escalate_device_fault(
     """R4.2: the fault cannot be removed on site; the call becomes a send-in repair."""
     _refuse_if_finished(session, request)
     order = open_repair(session, slip or request, engineer, intake, now=now)
-    _escalated(session, request, "device_fault", reason=reason, requested_by=requested_by,
-               decided_by=decided_by, actor_code=actor_code, occurred_at=occurred_at,
+    _escalated(session, request, EscalationKind.DEVICE_FAULT, reason=reason,
+               requested_by=requested_by, decided_by=decided_by, actor_code=actor_code,
+               occurred_at=occurred_at,
                from_engineer=_current_code(session, request), repair_number=order.number,
                now=now)
     return order

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import select
@@ -39,8 +40,24 @@ from fieldapp.store.workflow_models import Event
 from fieldapp.timeutil import FUTURE_SKEW, iso_utc, parse_local, utcnow
 from fieldapp.validation import MAX_SLIP_TOTAL_FEN, raise_if
 
-ESCALATION_KINDS = ("technical_requirement", "device_fault", "technical_ability")
-DECISIONS = ("approved", "refused")
+
+class EscalationKind(StrEnum):
+    """`request.escalated`'s `escalation_kind` (R4)."""
+
+    TECHNICAL_REQUIREMENT = "technical_requirement"  # 技术需求升级
+    DEVICE_FAULT = "device_fault"  # 设备故障升级: the device goes to the workshop
+    TECHNICAL_ABILITY = "technical_ability"  # 技术能力升级: another engineer takes over
+
+
+class Decision(StrEnum):
+    """`repair.confirmed`'s `decision`: the customer's answer to the estimate."""
+
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+ESCALATION_KINDS = tuple(EscalationKind)
+DECISIONS = tuple(Decision)
 CONFIRMATION_METHODS = ("signature", "phone")
 LOANER_CONDITIONS = ("good", "damaged", "incomplete")
 YES_NO = ("yes", "no")

@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,9 +81,19 @@ class Loan:
     condition: str = ""
 
 
+class LoanerStatus(StrEnum):
+    """Where a loaner is: the fold gives available or out; the pool's list also shows an
+    overdue loan and a retired loaner (workflow_lists)."""
+
+    AVAILABLE = "available"
+    OUT = "out"
+    OVERDUE = "overdue"
+    RETIRED = "retired"
+
+
 @dataclass(frozen=True)
 class LoanerState:
-    status: str = "available"  # available / out
+    status: LoanerStatus = LoanerStatus.AVAILABLE  # available / out
     current: Loan | None = None
     history: tuple[Loan, ...] = ()  # finished loans, oldest first
     conflicts: tuple[Conflict, ...] = ()
@@ -104,14 +115,14 @@ def _step(state: LoanerState, event: EventRecord) -> LoanerState:
                     issued_at=event.occurred_at,
                     customer_signer=event.payload["customer_signature"]["signer_name"],
                     goodwill=event.text("goodwill") == "yes")
-        return dataclasses.replace(state, status="out", current=loan)
+        return dataclasses.replace(state, status=LoanerStatus.OUT, current=loan)
     if event.kind == "loaner.returned":
         if state.current is None:
             raise Refused("not_out", "备机未借出，不能归还。",
                           "The loaner is not out; it cannot be returned.")
         done = dataclasses.replace(state.current, returned_at=event.occurred_at,
                                    condition=event.text("condition"))
-        return dataclasses.replace(state, status="available", current=None,
+        return dataclasses.replace(state, status=LoanerStatus.AVAILABLE, current=None,
                                    history=(*state.history, done))
     raise Refused("wrong_kind", f"备机不接受事件 {event.kind}。",
                   f"A loaner takes no {event.kind}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,9 +56,14 @@ def record_question(session: Session, *, customer: Customer, asked_by: str, ques
     return row
 
 
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
 @dataclass(frozen=True)
 class QuestionState:
-    status: str = "open"  # open / answered
+    status: QuestionStatus = QuestionStatus.OPEN
     answer: str = ""
     answered_by: str = ""
     answered_at: datetime | None = None
@@ -68,9 +74,9 @@ def _step(state: QuestionState, event: EventRecord) -> QuestionState:
     if event.kind != "question.answered":
         raise Refused("wrong_kind", f"问题不接受事件 {event.kind}。",
                       f"A question takes no {event.kind}.")
-    if state.status == "answered":
+    if state.status == QuestionStatus.ANSWERED:
         raise Refused("already_answered", "该问题已答复。", "The question is answered already.")
-    return dataclasses.replace(state, status="answered", answer=event.text("answer"),
+    return dataclasses.replace(state, status=QuestionStatus.ANSWERED, answer=event.text("answer"),
                                answered_by=event.text("answered_by"),
                                answered_at=event.occurred_at)
 
@@ -105,4 +111,5 @@ def open_questions(session: Session, customer: Customer | None = None) -> list[O
     query = select(OpenQuestion).order_by(OpenQuestion.promised_at)
     if customer is not None:
         query = query.where(OpenQuestion.customer_id == customer.id)
-    return [q for q in session.scalars(query) if question_state(session, q).status == "open"]
+    return [q for q in session.scalars(query)
+            if question_state(session, q).status == QuestionStatus.OPEN]

@@ -21,6 +21,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
+    Decision,
     EventRecord,
     Refused,
     SignatureInput,
@@ -60,17 +62,34 @@ from fieldapp.validation import raise_if, text_issues
 REPAIR = "P"  # human numbers P-E07-20261124-001
 REPAIR_SEAL_FORMAT = "fieldapp-repair-seal/1"
 
+
+
+class RepairStatus(StrEnum):
+    """A repair order's state, derived from its events (`fold_repair`)."""
+
+    RECEIVED = "received"
+    ESTIMATED = "estimated"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    IN_REPAIR = "in_repair"
+    FINISHED = "finished"
+    RETURNED = "returned"
+    CLOSED_REFUSED = "closed_refused"
+
+
 STATUS_LABELS = {
-    "received": ("已接收（设备由工程师带回）", "Received (device taken by the engineer)"),
-    "estimated": ("已报价，待客户确认", "Estimated, awaiting the customer's confirmation"),
-    "approved": ("客户已确认维修", "Approved by the customer"),
-    "refused": ("客户拒绝维修", "Refused by the customer"),
-    "in_repair": ("维修中", "In repair"),
-    "finished": ("已修好，待交付", "Repaired, awaiting delivery"),
-    "returned": ("已交付客户", "Returned to the customer"),
-    "closed_refused": ("拒修，设备已归还", "Refused; device returned"),
+    RepairStatus.RECEIVED: ("已接收（设备由工程师带回）",
+                            "Received (device taken by the engineer)"),
+    RepairStatus.ESTIMATED: ("已报价，待客户确认",
+                             "Estimated, awaiting the customer's confirmation"),
+    RepairStatus.APPROVED: ("客户已确认维修", "Approved by the customer"),
+    RepairStatus.REFUSED: ("客户拒绝维修", "Refused by the customer"),
+    RepairStatus.IN_REPAIR: ("维修中", "In repair"),
+    RepairStatus.FINISHED: ("已修好，待交付", "Repaired, awaiting delivery"),
+    RepairStatus.RETURNED: ("已交付客户", "Returned to the customer"),
+    RepairStatus.CLOSED_REFUSED: ("拒修，设备已归还", "Refused; device returned"),
 }
-FINAL_STATUSES = ("returned", "closed_refused")
+FINAL_STATUSES = (RepairStatus.RETURNED, RepairStatus.CLOSED_REFUSED)
 
 
 # --- the intake -----------------------------------------------------------------------
@@ -255,7 +274,7 @@ def repairs_for_request(session: Session, request: ServiceRequest) -> list[Repai
 class RepairState:
     """A repair's state, derived from its events (pure; see fold_repair)."""
 
-    status: str = "received"
+    status: RepairStatus = RepairStatus.RECEIVED
     received_at: datetime | None = None
     estimate_fen: int | None = None
     estimate_note: str = ""
@@ -298,56 +317,56 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
                       "This step is dated before the device was received.")
     replace = dataclasses.replace
     if kind == "repair.estimated":
-        if s not in ("received", "estimated"):
+        if s not in (RepairStatus.RECEIVED, RepairStatus.ESTIMATED):
             raise Refused("already_confirmed", "客户已确认，不能再修改报价。",
                           "The customer has confirmed; the estimate cannot change now.")
-        return replace(state, status="estimated", estimate_fen=event.payload["cost_fen"],
+        return replace(state, status=RepairStatus.ESTIMATED, estimate_fen=event.payload["cost_fen"],
                        estimate_note=event.text("note"),
                        expected_ready_at=event.time("expected_ready_at"), estimated_at=at)
     if kind == "repair.confirmed":
-        if s == "received":
+        if s == RepairStatus.RECEIVED:
             raise Refused("no_estimate", "维修部尚未报价，客户无法确认。",
                           "There is no estimate for the customer to confirm yet.")
-        if s != "estimated":
+        if s != RepairStatus.ESTIMATED:
             raise Refused("already_confirmed", "客户已确认过此送修单。",
                           "The customer has already confirmed this repair.")
         decision = event.text("decision")
-        return replace(state, status=decision, decision=decision,
+        return replace(state, status=RepairStatus(decision), decision=decision,
                        confirmation_method=event.text("method"),
                        confirmed_by=event.text("confirmed_by"), confirmed_at=at)
     if kind == "repair.started":
-        if s in ("refused",):
+        if s == RepairStatus.REFUSED:
             raise Refused("refused", "客户已拒绝维修，不能开始维修。",
                           "The customer refused the repair; it cannot start.")
-        if s in ("received", "estimated"):
+        if s in (RepairStatus.RECEIVED, RepairStatus.ESTIMATED):
             raise Refused("not_confirmed", "维修须经客户确认后才能开始。",
                           "The repair cannot start without the customer's confirmation.")
-        if s != "approved":
+        if s != RepairStatus.APPROVED:
             raise Refused("already_started", "维修已开始。", "The repair has already started.")
-        return replace(state, status="in_repair", started_at=at)
+        return replace(state, status=RepairStatus.IN_REPAIR, started_at=at)
     if kind == "repair.finished":
-        if s != "in_repair":
+        if s != RepairStatus.IN_REPAIR:
             raise Refused("not_started", "维修尚未开始，不能记录修好。",
                           "The repair has not started; it cannot be finished.")
-        return replace(state, status="finished", finished_at=at)
+        return replace(state, status=RepairStatus.FINISHED, finished_at=at)
     if kind == "repair.returned":
-        if s in ("received", "estimated"):
+        if s in (RepairStatus.RECEIVED, RepairStatus.ESTIMATED):
             raise Refused("not_confirmed", "客户尚未确认维修，不能交付。",
                           "The customer has not confirmed the repair; it cannot be returned.")
-        if s == "refused":
+        if s == RepairStatus.REFUSED:
             raise Refused("refused", "客户已拒绝维修：请以“拒修归还”关闭送修单。",
                           "The customer refused the repair: close it as refused instead.")
-        if s != "finished":
+        if s != RepairStatus.FINISHED:
             raise Refused("not_finished", "维修尚未完成，不能交付。",
                           "The repair is not finished; it cannot be returned.")
-        return replace(state, status="returned", returned_at=at,
+        return replace(state, status=RepairStatus.RETURNED, returned_at=at,
                        final_fee_fen=event.payload["final_fee_fen"],
                        customer_signer=event.payload["signature"]["signer_name"])
     if kind == "repair.closed_refused":
-        if s != "refused":
+        if s != RepairStatus.REFUSED:
             raise Refused("not_refused", "只有客户拒绝维修的送修单才能拒修归还。",
                           "Only a repair the customer refused can be closed as refused.")
-        return replace(state, status="closed_refused", closed_at=at,
+        return replace(state, status=RepairStatus.CLOSED_REFUSED, closed_at=at,
                        customer_signer=event.payload["signature"]["signer_name"])
     raise Refused("wrong_kind", f"送修单不接受事件 {kind}。", f"A repair order takes no {kind}.")
 
@@ -396,7 +415,7 @@ def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, meth
         raise_if([FieldIssue("confirmed_by", "required", "电话确认须填写确认人。",
                              "A confirmation by phone needs the name of who confirmed.")])
     return _record(session, order, "repair.confirmed", {
-        "decision": "approved" if approved else "refused", "method": method,
+        "decision": Decision.APPROVED if approved else Decision.REFUSED, "method": method,
         "confirmed_by": confirmed_by.strip(), "phone": phone.strip(), "note": note,
         "signature": signature.as_payload() if signature is not None else None,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
@@ -460,7 +479,7 @@ def repair_overview(session: Session, order: RepairOrder, now: datetime) -> Repa
     state = repair_state(session, order)
     terms, calendar = contract_terms(order.request.contract)
     facts = repair_facts(order, state)
-    if state.status == "closed_refused":
+    if state.status == RepairStatus.CLOSED_REFUSED:
         clock = not_applicable(ClockKind.REPAIR_RESOLUTION, started_at=facts.requested_at,
                                reason=("客户拒绝维修，设备已归还", "Refused; device returned"),
                                timezone=calendar.timezone)

@@ -26,12 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.events import EventRecord, event_from_row, ordered
+from fieldapp.repair import RepairStatus, fold_repair
 from fieldapp.store.models import Engineer, ServiceRequest, Slip
+from fieldapp.store.values import RequestStatus, SlipResult
 from fieldapp.store.workflow_models import Event, RepairOrder
 
 # Final as stored: the taker's closed/cancelled, and a "resolved" an older version wrote.
-TAKER_FINAL = ("resolved", "closed", "cancelled")
-FINISHED = ("resolved", "closed", "cancelled")
+TAKER_FINAL = (RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.CANCELLED)
+FINISHED = (RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,13 @@ class SlipFact:
 
 @dataclass(frozen=True)
 class DerivedRequest:
-    status: str
+    status: RequestStatus
     assignee_id: uuid.UUID | None
     assignee_code: str | None
 
 
 def derive(stored_status: str, stored_assignee: uuid.UUID | None,
-           slips: Sequence[SlipFact], repair_statuses: Sequence[str],
+           slips: Sequence[SlipFact], repair_statuses: Sequence[RepairStatus],
            reassigned: Sequence[EventRecord]) -> DerivedRequest:
     """Pure: the request's status and assignee from the facts about it (slips in creation
     order, its repairs' derived statuses, its `request.reassigned` events)."""
@@ -62,15 +64,17 @@ def derive(stored_status: str, stored_assignee: uuid.UUID | None,
             assignee_id = uuid.UUID(event.text("engineer_id"))
             code = event.text("engineer_code")
     if stored_status in TAKER_FINAL:
-        status = stored_status
-    elif any(s.sealed and s.result == "solved" for s in slips) or "returned" in repair_statuses:
-        status = "resolved"
-    elif slips or repair_statuses or stored_status == "in_progress":  # (older versions)
-        status = "in_progress"
+        status = RequestStatus(stored_status)
+    elif (any(s.sealed and s.result == SlipResult.SOLVED for s in slips)
+          or RepairStatus.RETURNED in repair_statuses):
+        status = RequestStatus.RESOLVED
+    elif (slips or repair_statuses
+          or stored_status == RequestStatus.IN_PROGRESS):  # (older versions)
+        status = RequestStatus.IN_PROGRESS
     elif assignee_id is not None:
-        status = "assigned"
+        status = RequestStatus.ASSIGNED
     else:
-        status = "open"
+        status = RequestStatus.OPEN
     return DerivedRequest(status, assignee_id, code)
 
 
@@ -78,12 +82,10 @@ def derive_many(session: Session, requests: Iterable[tuple[uuid.UUID, str, uuid.
                 ) -> dict[uuid.UUID, DerivedRequest]:
     """Derive (status, assignee) for many requests given as (id, stored status, stored
     assignee id), with one query per kind of fact."""
-    from fieldapp.repair import fold_repair
-
     rows = list(requests)
     ids = [r[0] for r in rows]
     slips: dict[uuid.UUID, list[SlipFact]] = defaultdict(list)
-    repairs: dict[uuid.UUID, list[str]] = defaultdict(list)
+    repairs: dict[uuid.UUID, list[RepairStatus]] = defaultdict(list)
     reassigned: dict[uuid.UUID, list[EventRecord]] = defaultdict(list)
     repair_events: dict[uuid.UUID, list[EventRecord]] = defaultdict(list)
     for start in range(0, len(ids), 500):
@@ -117,8 +119,8 @@ def derive_many(session: Session, requests: Iterable[tuple[uuid.UUID, str, uuid.
     if codes:
         found = dict(session.execute(select(Engineer.id, Engineer.code)
                                      .where(Engineer.id.in_(list(codes)))).all())
-        out = {k: DerivedRequest(v.status, v.assignee_id,
-                                 v.assignee_code or found.get(v.assignee_id))  # type: ignore[arg-type]
+        out = {k: v if v.assignee_code or v.assignee_id is None
+               else DerivedRequest(v.status, v.assignee_id, found.get(v.assignee_id))
                for k, v in out.items()}
     return out
 
@@ -128,7 +130,7 @@ def derived_request(session: Session, request: ServiceRequest) -> DerivedRequest
                                   request.assigned_engineer_id)])[request.id]
 
 
-def request_status(session: Session, request: ServiceRequest) -> str:
+def request_status(session: Session, request: ServiceRequest) -> RequestStatus:
     """The request's status, derived from its slips, repairs and events (see module doc)."""
     return derived_request(session, request).status
 

@@ -14,7 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp import complaints, questions, repair
-from fieldapp.loaners import loaner_state, loaners_out
+from fieldapp.complaints import ComplaintStatus
+from fieldapp.loaners import LoanerStatus, loaner_state, loaners_out
+from fieldapp.questions import QuestionStatus
+from fieldapp.repair import RepairStatus
 from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
 
 
@@ -25,7 +28,7 @@ class RepairRow:
     request_number: str
     customer_name: str
     device: str
-    status: str
+    status: RepairStatus
     clock_state: str
     deadline: datetime | None
     received_at: datetime
@@ -54,7 +57,7 @@ class LoanerRow:
     device_class: str
     grade: str
     description: str
-    status: str  # available / out / overdue / retired
+    status: LoanerStatus
     repair_number: str
     issued_at: datetime | None
     due_back_at: datetime | None
@@ -70,15 +73,17 @@ def list_loaners(session: Session, now: datetime, *, limit: int = 200, offset: i
         loan, current = out.get(loaner.asset_tag), loaner_state(session, loaner).current
         signer = current.customer_signer if current is not None else ""
         if loan is not None:
-            status = "overdue" if loan.overdue else "out"
+            status = LoanerStatus.OVERDUE if loan.overdue else LoanerStatus.OUT
             rows.append(LoanerRow(loaner.asset_tag, loaner.device_class, loaner.grade,
                                   loaner.description, status, loan.repair_number,
                                   loan.issued_at, loan.due_back_at, signer))
         else:
-            status = "out" if current else ("available" if loaner.active else "retired")
+            status = (LoanerStatus.OUT if current else LoanerStatus.AVAILABLE if loaner.active
+                      else LoanerStatus.RETIRED)
             rows.append(LoanerRow(loaner.asset_tag, loaner.device_class, loaner.grade,
                                   loaner.description, status, "", None, None, signer))
-    order = {"overdue": 0, "out": 1, "available": 2, "retired": 3}
+    order = {LoanerStatus.OVERDUE: 0, LoanerStatus.OUT: 1, LoanerStatus.AVAILABLE: 2,
+             LoanerStatus.RETIRED: 3}
     rows.sort(key=lambda r: (order[r.status], r.asset_tag))
     return rows[offset:offset + limit]
 
@@ -90,7 +95,7 @@ class ComplaintRow:
     customer_name: str
     about: str
     routed_to: str
-    status: str
+    status: ComplaintStatus
     clock_state: str
     due_at: datetime
     received_at: datetime
@@ -115,7 +120,7 @@ class QuestionRow:
     customer_name: str
     asked_by: str
     question: str
-    status: str
+    status: QuestionStatus
     clock_state: str
     promised_at: datetime
     answered_at: datetime | None
@@ -127,13 +132,13 @@ def list_questions(session: Session, now: datetime, *, open_only: bool = False,
     rows = []
     for q in session.scalars(select(OpenQuestion).order_by(OpenQuestion.promised_at)):
         state = questions.question_state(session, q)
-        if open_only and state.status != "open":
+        if open_only and state.status != QuestionStatus.OPEN:
             continue
         clock = questions.question_clock(q, state, now)
         rows.append(QuestionRow(q.id, q.number, q.customer.name, q.asked_by, q.question,
                                 state.status, str(clock.state), q.promised_at,
                                 state.answered_at))
-    rows.sort(key=lambda r: (r.status != "open", r.promised_at))
+    rows.sort(key=lambda r: (r.status != QuestionStatus.OPEN, r.promised_at))
     return rows[offset:offset + limit]
 
 
@@ -142,7 +147,7 @@ class LoanerChoice:
     asset_tag: str
     grade: str
     description: str
-    status: str  # available / out / retired
+    status: LoanerStatus  # available / out / retired
     lent_for_this_repair: bool
 
 
@@ -153,7 +158,8 @@ def loaners_for_repair(session: Session, order: RepairOrder) -> list[LoanerChoic
     choices = []
     for loaner in session.scalars(query.order_by(Loaner.asset_tag)):
         current = loaner_state(session, loaner).current
-        status = "retired" if not loaner.active else ("out" if current else "available")
+        status = (LoanerStatus.RETIRED if not loaner.active
+                  else LoanerStatus.OUT if current else LoanerStatus.AVAILABLE)
         choices.append(LoanerChoice(loaner.asset_tag, loaner.grade, loaner.description, status,
                                     current is not None
                                     and current.repair_order_id == order.id))
