@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp import reference, service_requests, slips
 from fieldapp.errors import FieldappError, NotFound
+from fieldapp.sla import Channel
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, Engineer
+from fieldapp.store.values import FeeKind, SignerRole, SlipResult
 from fieldapp.timeutil import to_local, utcnow
 from fieldapp.validation import FeeLineInput
 
@@ -159,7 +161,8 @@ def _reference_data(session: Session, first_day: date, today: date) -> DemoWorld
 
 # The life stages a demo request is left in, cycling so every state is represented.
 STAGES = ["sealed", "sealed", "sealed", "draft", "assigned", "open", "unsolved", "amended"]
-CHANNEL_CYCLE = ["onsite", "phone", "remote", "onsite", "sendin", "letter", "onsite"]
+CHANNEL_CYCLE = [Channel.ONSITE, Channel.PHONE, Channel.REMOTE, Channel.ONSITE, Channel.SENDIN,
+                 Channel.LETTER, Channel.ONSITE]
 
 
 def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
@@ -179,7 +182,7 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
     reported, found, handling = rng.choice(FAULTS[device.device_class])
     contact = customer.contacts[0]
     answered = requested + timedelta(minutes=rng.randint(1, 8)) if channel in (
-        "phone", "letter") and stage != "open" else None
+        Channel.PHONE, Channel.LETTER) and stage != "open" else None
     request = service_requests.take_request(
         session, operator_code="C01", customer=customer, channel=channel,
         fault_reported=reported, requested_at=requested, contact=contact, device=device,
@@ -187,7 +190,7 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
         now=max(requested, answered or requested))
     if stage in ("open", "assigned"):
         return
-    visited = channel in ("onsite", "sendin")
+    visited = channel in (Channel.ONSITE, Channel.SENDIN)
     arrived = requested + timedelta(minutes=rng.randint(40, 200)) if visited else None
     started = (arrived or requested) + timedelta(minutes=rng.randint(2, 15))
     solved = started + timedelta(minutes=rng.randint(15, 150))
@@ -198,24 +201,26 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
         changes = {"arrived_at": min(arrived or now, now), "fault_found": found}
         slips.update_slip(session, slip, changes, now=now)
         return
-    result = "unsolved" if stage == "unsolved" else "solved"
-    changes.update({"solved_at": solved if result == "solved" else None,
+    result = SlipResult.UNSOLVED if stage == "unsolved" else SlipResult.SOLVED
+    changes.update({"solved_at": solved if result == SlipResult.SOLVED else None,
                     "departed_at": departed, "fault_found": found,
-                    "handling": handling if result == "solved" else f"{handling}（待备件后再上门）",
+                    "handling": (handling if result == SlipResult.SOLVED
+                                 else f"{handling}（待备件后再上门）"),
                     "result": result})
     slips.update_slip(session, slip, changes, now=now)
-    lines = [FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(rng.choice([80, 120, 150])))]
-    if device.device_class in ("printer", "laptop", "server") and result == "solved":
-        lines.append(FeeLineInput("parts", "更换配件", Decimal(1),
+    lines = [FeeLineInput(FeeKind.LABOUR, "上门服务费", Decimal(1),
+                          Decimal(rng.choice([80, 120, 150])))]
+    if device.device_class in ("printer", "laptop", "server") and result == SlipResult.SOLVED:
+        lines.append(FeeLineInput(FeeKind.PARTS, "更换配件", Decimal(1),
                                   Decimal(rng.choice(["45.50", "180.00", "1260.00"]))))
     if visited:
-        lines.append(FeeLineInput("travel", "交通费", Decimal(1), Decimal(30)))
+        lines.append(FeeLineInput(FeeKind.TRAVEL, "交通费", Decimal(1), Decimal(30)))
     slips.set_fee_lines(session, slip, lines)
     sign_time = (departed or solved or started) - timedelta(minutes=2)
-    slips.sign_slip(session, slip, role="engineer", signer_name=engineer.name,
+    slips.sign_slip(session, slip, role=SignerRole.ENGINEER, signer_name=engineer.name,
                     strokes=_pooled_strokes(sum(map(ord, engineer.code))), pad_width=PAD_WIDTH,
                     pad_height=PAD_HEIGHT, signed_at=sign_time, now=now)
-    slips.sign_slip(session, slip, role="customer", signer_name=contact.name,
+    slips.sign_slip(session, slip, role=SignerRole.CUSTOMER, signer_name=contact.name,
                     strokes=_pooled_strokes(1000 + i % 23), pad_width=PAD_WIDTH,
                     pad_height=PAD_HEIGHT, signed_at=sign_time + timedelta(minutes=1),
                     now=sign_time + timedelta(minutes=1))  # sealed as the customer signs

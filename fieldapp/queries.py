@@ -19,6 +19,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
 from fieldapp.store.types import UTCDateTime
+from fieldapp.store.values import SlipResult
 
 if TYPE_CHECKING:
     from fieldapp.request_state import DerivedRequest
@@ -197,7 +198,7 @@ def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
         conditions.append(ServiceRequest.status.not_in(TAKER_FINAL))
         conditions.append(~select(Slip.id).where(
             Slip.request_id == ServiceRequest.id, Slip.seal.is_not(None),
-            Slip.result == "solved").exists())
+            Slip.result == SlipResult.SOLVED).exists())
     if flt.engineer_id:
         # Assigned to them when taken, or taken unassigned (a slip may make them the
         # assignee), or reassigned since (the events decide).

@@ -27,6 +27,7 @@ from fieldapp.sla import (
     loaner_due,
 )
 from fieldapp.store.models import Contract, ServiceRequest, Slip
+from fieldapp.store.values import SlipResult
 
 log = logging.getLogger("fieldapp.sla")
 
@@ -48,7 +49,8 @@ def contract_terms(contract: Contract | None) -> tuple[SlaTerms, ServiceCalendar
 
 def _facts(request: ServiceRequest, visits: list[Slip]) -> RequestFacts:
     arrivals = [s.arrived_at for s in visits if s.arrived_at is not None]
-    solved = [s.solved_at for s in visits if s.solved_at is not None and s.result == "solved"]
+    solved = [s.solved_at for s in visits
+              if s.solved_at is not None and s.result == SlipResult.SOLVED]
     return RequestFacts(
         channel=Channel(request.channel),
         requested_at=request.requested_at,

@@ -22,6 +22,7 @@ from fieldapp.repair import RepairOverview, repair_overview
 from fieldapp.request_state import derive_many
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import Complaint, RepairOrder
 
 T = TypeVar("T")
@@ -159,7 +160,7 @@ def summary(session: Session, customer_id: uuid.UUID) -> Summary:
     requests = session.scalar(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.customer_id == customer_id)) or 0
     solved = exists().where(Slip.request_id == ServiceRequest.id, Slip.seal.is_not(None),
-                            Slip.result == "solved")
+                            Slip.result == SlipResult.SOLVED)
     open_requests = session.scalar(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.customer_id == customer_id, ServiceRequest.status.in_(OPEN_STATUSES),
         ~solved)) or 0

@@ -35,6 +35,7 @@ from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
+from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
 from fieldapp.validation import CHANNELS, FEE_KINDS
 
@@ -156,7 +157,7 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
         select(r.c.number, r.c.channel, raw(r.c.requested_at), raw(r.c.answered_at),
                raw(r.c.contract_id), site.c.in_city,
                raw(func.min(case((visit, s.c.arrived_at)))),
-               raw(func.min(case((and_(visit, s.c.result == "solved"), s.c.solved_at)))),
+               raw(func.min(case((and_(visit, s.c.result == SlipResult.SOLVED), s.c.solved_at)))),
                func.count(s.c.id))
         .select_from(r.outerjoin(s, s.c.request_id == r.c.id)
                      .outerjoin(site, site.c.id == r.c.site_id))
@@ -200,8 +201,8 @@ class ClockReader:
 
     @staticmethod
     def stopped_at(row: RequestRow) -> datetime | None:
-        return row.answered_at if row.channel in ("phone", "letter") else (
-            row.arrival if row.channel == "onsite" else row.solved)
+        return row.answered_at if row.channel in (Channel.PHONE, Channel.LETTER) else (
+            row.arrival if row.channel == Channel.ONSITE else row.solved)
 
 
 def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period: Any,
@@ -221,7 +222,8 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
         month = max(0, bisect_right(month_starts, row.requested_at) - 1)
         by_month[month][row.channel] += 1
         slips_by_month[month] += row.slips
-        answered = row.answered_at if row.channel in ("phone", "letter") else row.arrival
+        answered = (row.answered_at if row.channel in (Channel.PHONE, Channel.LETTER)
+                    else row.arrival)
         if answered is not None:
             response.append(_minutes(row.requested_at, answered))
         if row.solved is not None:
