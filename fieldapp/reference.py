@@ -1,4 +1,6 @@
-"""Reference data: customers, contacts, sites, devices, engineers and contracts."""
+"""Reference data: customers, contacts, sites, devices, engineers and contracts.
+
+Each is checked by its rule (fieldapp.rules.reference) before anything is written."""
 
 from __future__ import annotations
 
@@ -8,20 +10,23 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import FieldIssue, NotFound
-from fieldapp.ids import PORTAL_OPERATOR_CODE, is_valid_operator_code
+from fieldapp.errors import NotFound
+from fieldapp.rules.reference import (
+    contact_issues,
+    contract_issues,
+    customer_issues,
+    device_issues,
+    engineer_issues,
+    site_issues,
+)
 from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Site
 from fieldapp.validation import raise_if
 
 
 def create_customer(session: Session, *, code: str, name: str, is_group: bool = False,
                     account_manager: str = "", phone: str = "", address: str = "") -> Customer:
-    issues = []
-    if not code.strip():
-        issues.append(FieldIssue("code", "required", "请填写客户编码。", "Enter a customer code."))
-    if not name.strip():
-        issues.append(FieldIssue("name", "required", "请填写客户名称。", "Enter a name."))
-    raise_if(issues)
+    raise_if(customer_issues(code=code, name=name, account_manager=account_manager,
+                             phone=phone, address=address))
     customer = Customer(code=code.strip(), name=name.strip(), is_group=is_group,
                         account_manager=account_manager, phone=phone, address=address)
     session.add(customer)
@@ -31,6 +36,7 @@ def create_customer(session: Session, *, code: str, name: str, is_group: bool = 
 
 def add_contact(session: Session, customer: Customer, *, name: str, phone: str = "",
                 email: str = "", title: str = "") -> Contact:
+    raise_if(contact_issues(name=name, phone=phone, email=email, title=title))
     contact = Contact(customer=customer, name=name, phone=phone, email=email, title=title)
     session.add(contact)
     session.flush()
@@ -39,6 +45,7 @@ def add_contact(session: Session, customer: Customer, *, name: str, phone: str =
 
 def add_site(session: Session, customer: Customer, *, name: str, address: str = "",
              in_city: bool = True) -> Site:
+    raise_if(site_issues(name=name, address=address))
     site = Site(customer=customer, name=name, address=address, in_city=in_city)
     session.add(site)
     session.flush()
@@ -48,6 +55,10 @@ def add_site(session: Session, customer: Customer, *, name: str, address: str = 
 def add_device(session: Session, customer: Customer, *, device_type: str, device_class: str,
                brand: str = "", model: str = "", serial: str = "", asset_tag: str = "",
                site: Site | None = None) -> Device:
+    raise_if(device_issues(device_type=device_type, device_class=device_class, brand=brand,
+                           model=model, serial=serial, asset_tag=asset_tag,
+                           customer_id=customer.id,
+                           site_customer_id=site.customer_id if site is not None else None))
     device = Device(customer=customer, site=site, device_type=device_type,
                     device_class=device_class, brand=brand, model=model, serial=serial,
                     asset_tag=asset_tag)
@@ -58,12 +69,7 @@ def add_device(session: Session, customer: Customer, *, device_type: str, device
 
 def create_engineer(session: Session, *, code: str, name: str, phone: str = "",
                     skills: list[str] | None = None) -> Engineer:
-    if code == PORTAL_OPERATOR_CODE:
-        raise_if([FieldIssue("code", "reserved", f"工号 {code} 保留给客户门户的记录。",
-                             f"The code {code} is reserved for the customers' portal.")])
-    if not is_valid_operator_code(code):
-        raise_if([FieldIssue("code", "bad_code", "工号须为 2–8 位大写字母或数字。",
-                             "The code must be 2–8 capital letters or digits.")])
+    raise_if(engineer_issues(code=code, name=name, phone=phone, skills=",".join(skills or [])))
     engineer = Engineer(code=code, name=name, phone=phone, skills=",".join(skills or []))
     session.add(engineer)
     session.flush()
@@ -73,9 +79,8 @@ def create_engineer(session: Session, *, code: str, name: str, phone: str = "",
 def create_contract(session: Session, customer: Customer, *, number: str, starts_on: date,
                     ends_on: date, sla_terms: str = "{}",
                     service_calendar: str = "{}") -> Contract:
-    if ends_on < starts_on:
-        raise_if([FieldIssue("ends_on", "out_of_order", "合同结束日期不能早于开始日期。",
-                             "The contract cannot end before it starts.")])
+    raise_if(contract_issues(number=number, starts_on=starts_on, ends_on=ends_on,
+                             sla_terms=sla_terms, service_calendar=service_calendar))
     contract = Contract(customer=customer, number=number, starts_on=starts_on, ends_on=ends_on,
                         sla_terms=sla_terms, service_calendar=service_calendar)
     session.add(contract)

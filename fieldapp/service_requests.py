@@ -7,21 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import FieldIssue, WorkflowError
+from fieldapp.errors import WorkflowError
 from fieldapp.numbering import REQUEST, next_number
 from fieldapp.reference import active_contract
+from fieldapp.rules.requests import request_issues
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Contact, Customer, Device, Engineer, ServiceRequest, Site
 from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
-from fieldapp.validation import (
-    CHANNELS,
-    choice_issue,
-    normalize_phone,
-    raise_if,
-    required,
-    text_issues,
-    timeline_issues,
-)
+from fieldapp.validation import normalize_phone, raise_if
 
 OPEN_STATUSES = ("open", "assigned", "in_progress")
 STATUS_LABELS = {
@@ -32,31 +25,6 @@ STATUS_LABELS = {
     "closed": ("已关闭", "Closed"),
     "cancelled": ("已取消", "Cancelled"),
 }
-
-
-def request_issues(*, customer_id: uuid.UUID | None, channel: str | None,
-                   fault_reported: str, contact_name: str, contact_phone: str,
-                   requested_at: datetime | None, answered_at: datetime | None,
-                   now: datetime) -> list[FieldIssue]:
-    """Everything wrong with a request as typed, all at once (R2.1): a form shows each
-    issue next to its field before saving; `take_request` refuses with the same list."""
-    issues = [] if customer_id is not None else [required("customer_id")]
-    issues += choice_issue("channel", channel or "", CHANNELS)
-    issues += text_issues({"fault_reported": fault_reported, "contact_name": contact_name,
-                           "contact_phone": contact_phone}, required_fields=("fault_reported",))
-    if not contact_name.strip() and not contact_phone.strip():
-        issues.append(FieldIssue("contact_name", "required", "请填写联系人或联系电话。",
-                                 "Enter a contact name or phone number."))
-    if requested_at is None:
-        issues.append(required("requested_at"))
-        return issues
-    issues += timeline_issues({"requested_at": requested_at}, now)
-    if answered_at is not None:
-        if answered_at < requested_at:
-            issues.append(FieldIssue("answered_at", "out_of_order", "响应时间不能早于请求时间。",
-                                     "The answer time cannot be before the request time."))
-        issues += timeline_issues({"answered_at": answered_at}, now)
-    return issues
 
 
 def take_request(
@@ -85,15 +53,12 @@ def take_request(
     if contact is not None:
         contact_name = contact_name or contact.name
         contact_phone = contact_phone or contact.phone
-    issues = request_issues(customer_id=customer.id, channel=channel,
+    owners = {field: item.customer_id for field, item in (
+        ("contact_id", contact), ("site_id", site), ("device_id", device)) if item is not None}
+    raise_if(request_issues(customer_id=customer.id, channel=channel,
                             fault_reported=fault_reported, contact_name=contact_name,
                             contact_phone=contact_phone, requested_at=requested_at,
-                            answered_at=answered_at, now=now)
-    for obj, field in ((site, "site_id"), (device, "device_id"), (contact, "contact_id")):
-        if obj is not None and obj.customer_id != customer.id:
-            issues.append(FieldIssue(field, "wrong_customer", "所选项目不属于该客户。",
-                                     "The selected item belongs to another customer."))
-    raise_if(issues)
+                            answered_at=answered_at, now=now, owners=owners))
     request = ServiceRequest(
         number=next_number(session, REQUEST, operator_code, requested_at, tz),
         customer=customer, contact=contact, site=site or (device.site if device else None),
@@ -115,17 +80,6 @@ def assign_request(session: Session, request: ServiceRequest, engineer: Engineer
     request.assigned_engineer = engineer
     if request.status == "open":
         request.status = "assigned"
-    session.flush()
-
-
-def mark_answered(session: Session, request: ServiceRequest, answered_at: datetime,
-                  now: datetime | None = None) -> None:
-    issues = timeline_issues({"answered_at": answered_at}, now or utcnow())
-    if answered_at < request.requested_at:
-        issues.append(FieldIssue("answered_at", "out_of_order", "响应时间不能早于请求时间。",
-                                 "The answer time cannot be before the request time."))
-    raise_if(issues)
-    request.answered_at = answered_at
     session.flush()
 
 

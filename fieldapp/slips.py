@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,22 +18,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from fieldapp.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.numbering import SLIP, next_number
+from fieldapp.rules.slips import signature_issues, slip_issues
 from fieldapp.sealing import seal_document, seal_of
-from fieldapp.signatures import render_png_of_json, stroke_issues, strokes_to_json
+from fieldapp.signatures import render_png_of_json, strokes_to_json
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip, SlipPrint
 from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
-from fieldapp.validation import (
-    RESULTS,
-    SIGNER_ROLES,
-    FeeLineInput,
-    choice_issue,
-    fee_line_issues,
-    raise_if,
-    slip_ready_to_sign_issues,
-    text_issues,
-    timeline_issues,
-)
+from fieldapp.validation import SIGNER_ROLES, FeeLineInput, fee_line_issues, raise_if, text_issues
 
 EDITABLE_FIELDS = (
     "arrived_at", "started_at", "solved_at", "departed_at", "fault_found", "handling", "result",
@@ -74,11 +65,13 @@ def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
     return slip
 
 
-def _times_of(slip: Slip, changes: dict[str, Any]) -> dict[str, datetime | None]:
-    times: dict[str, datetime | None] = {"requested_at": slip.request.requested_at}
-    for field in TIME_FIELDS:
-        times[field] = changes[field] if field in changes else getattr(slip, field)
-    return times
+def _content_of(slip: Slip, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The slip as `rules.slips.slip_issues` judges it, with `changes` applied."""
+    content = {f: (changes or {}).get(f, getattr(slip, f)) for f in EDITABLE_FIELDS}
+    for field in (*TEXT_FIELDS, "result"):
+        content[field] = content[field] or ""  # a draft not yet flushed has None
+    return {**content, "channel": slip.request.channel,
+            "requested_at": slip.request.requested_at}
 
 
 def update_slip(session: Session, slip: Slip, changes: dict[str, Any], *,
@@ -89,11 +82,7 @@ def update_slip(session: Session, slip: Slip, changes: dict[str, Any], *,
     if unknown:
         raise ValueError(f"not editable slip fields: {sorted(unknown)}")
     _refuse_if_signed(slip)
-    issues = text_issues({f: changes[f] for f in TEXT_FIELDS if f in changes})
-    if changes.get("result"):
-        issues += choice_issue("result", changes["result"], RESULTS)
-    issues += timeline_issues(_times_of(slip, changes), now or utcnow())
-    raise_if(issues)
+    raise_if(slip_issues(**_content_of(slip, changes), now=now or utcnow()))
     for field, value in changes.items():
         setattr(slip, field, value.strip() if isinstance(value, str) else value)
 
@@ -120,15 +109,11 @@ def sign_slip(session: Session, slip: Slip, *, role: str, signer_name: str,
     _refuse_if_sealed(slip)
     now = now or utcnow()
     signed_at = signed_at or now
-    issues = choice_issue("role", role, SIGNER_ROLES)
-    issues += text_issues({"signer_name": signer_name}, required_fields=("signer_name",))
-    issues += stroke_issues(strokes, pad_width, pad_height, f"signature.{role}")
-    issues += slip_ready_to_sign_issues(
-        channel=slip.request.channel, arrived_at=slip.arrived_at, started_at=slip.started_at,
-        solved_at=slip.solved_at, departed_at=slip.departed_at, fault_found=slip.fault_found,
-        handling=slip.handling, result=slip.result,
-    )
-    issues += timeline_issues({"signed_at": signed_at}, now)
+    issues = signature_issues(role=role, signer_name=signer_name, strokes=strokes,
+                              pad_width=pad_width, pad_height=pad_height, signed_at=signed_at,
+                              now=now)
+    issues += slip_issues(**_content_of(slip), now=now,
+                          signer_roles=[*(s.role for s in slip.signatures), role])
     if slip.signature(role) is not None:
         issues.append(FieldIssue(f"signature.{role}", "already_signed", "该方已签名。",
                                  "This party has signed already."))

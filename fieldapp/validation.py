@@ -62,6 +62,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "handling": ("处理方式", "handling"),
     "result": ("处理结果", "result"),
     "signer_name": ("签字人姓名", "signer's name"),
+    "signed_at": ("签字时间", "signing time"),
     "amendment_reason": ("更正原因", "reason for the amendment"),
 }
 
@@ -133,14 +134,16 @@ def normalize_phone(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
-def phone_issues(field: str, value: str | None) -> list[FieldIssue]:
+def phone_issues(field: str, value: str | None, labels: tuple[str, str] | None = None
+                 ) -> list[FieldIssue]:
     """A phone number is digits (at least three) with the usual separators; empty is fine
     here (whether one is required is the caller's rule). Codes: `phone_characters` (can be
-    shown while typing), `phone_too_short`."""
+    shown while typing), `phone_too_short`. `labels`: the field's (zh, en) name where
+    FIELD_LABELS has none (a customer's or an engineer's phone)."""
     text = normalize_phone(value or "")
     if not text:
         return []
-    zh, en = label(field)
+    zh, en = labels or label(field)
     if not _PHONE_CHARACTERS.fullmatch(_PHONE_EXTENSION.sub(" ", text)):
         return [FieldIssue(field, "phone_characters",
                            f"{zh}只能填数字，可带空格、-、+、括号和分机号，"

@@ -4,13 +4,16 @@ From JSON (``{"customers": [...], "sites": [...], ...}``) or one CSV file per ki
 header row naming the columns). Rows are matched by their natural key, so importing the
 same file twice changes nothing: customers and engineers by `code`, contracts by
 `number`, sites and contacts by customer code + name, devices by customer code + serial
-(or asset tag). Everything in one transaction; a bad row stops the import, naming it.
+(or asset tag). Every row is checked by its kind's rule (fieldapp.rules.reference, the
+laptop's and the archive's own); everything is one transaction, so a bad row stops the
+import, naming the row and the field, and nothing of it is written.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +26,14 @@ from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.rules.reference import (
+    contact_issues,
+    contract_issues,
+    customer_issues,
+    device_issues,
+    engineer_issues,
+    site_issues,
+)
 from fieldapp.store.models import Base, Contact, Contract, Customer, Device, Engineer, Site
 
 KINDS = ("engineers", "customers", "sites", "contacts", "devices", "contracts")
@@ -117,8 +128,32 @@ def _values(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 
 MODELS: dict[str, type[Base]] = {"engineers": Engineer, "customers": Customer, "sites": Site,
                                  "contacts": Contact, "devices": Device, "contracts": Contract}
-REQUIRED = {"engineers": ("code", "name"), "customers": ("code", "name"), "sites": ("name",),
-            "contacts": ("name",), "devices": ("device_type",), "contracts": ("number",)}
+
+
+def _pick(values: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: values[name] for name in names if name in values}
+
+
+# Each kind's rule (fieldapp.rules.reference), as the laptop and the archive's ingest
+# apply it, given the values a row becomes.
+RULES: dict[str, Callable[[dict[str, Any]], list[FieldIssue]]] = {
+    "engineers": lambda v: engineer_issues(**_pick(v, "code", "name", "phone", "skills")),
+    "customers": lambda v: customer_issues(**_pick(
+        v, "code", "name", "account_manager", "phone", "address", "document_language")),
+    "sites": lambda v: site_issues(**_pick(v, "name", "address")),
+    "contacts": lambda v: contact_issues(**_pick(v, "name", "phone", "email", "title")),
+    "devices": lambda v: device_issues(**_pick(
+        v, "device_type", "device_class", "brand", "model", "serial", "asset_tag")),
+    "contracts": lambda v: contract_issues(**_pick(
+        v, "number", "starts_on", "ends_on", "sla_terms", "service_calendar")),
+}
+
+
+def row_issues(kind: str, index: int, values: dict[str, Any]) -> list[FieldIssue]:
+    """The rule's issues, each naming the row: field `engineers[3].code`, text
+    "engineers 第 3 行：…" / "engineers row 3: …"."""
+    return [FieldIssue(f"{kind}[{index}].{i.field}", i.code, f"{kind} 第 {index} 行：{i.zh}",
+                       f"{kind} row {index}: {i.en}") for i in RULES[kind](values)]
 
 
 def import_reference(session: Session, data: dict[str, list[dict[str, Any]]]) -> ImportResult:
@@ -132,9 +167,9 @@ def import_reference(session: Session, data: dict[str, list[dict[str, Any]]]) ->
                 values = _values(kind, row)
             except ValueError as exc:
                 raise _bad(kind, index, f"格式错误：{exc}", f"malformed: {exc}") from exc
-            for key in REQUIRED[kind]:
-                if not values.get(key):
-                    raise _bad(kind, index, f"缺少 {key}。", f"{key} is missing.")
+            issues = row_issues(kind, index, values)
+            if issues:  # the caller's transaction rolls back: nothing of the file is kept
+                raise ValidationError(issues)
             _upsert(session, kind, index, row, values, result)
     return result
 

@@ -31,7 +31,14 @@ from sqlalchemy.orm import Session
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received
-from fieldapp.archive.rules import Actor, Reason, check_record, may_push
+from fieldapp.archive.rules import (
+    ITEM_TABLES,
+    Actor,
+    Reason,
+    check_record,
+    load_owners,
+    may_push,
+)
 from fieldapp.errors import FieldappError
 from fieldapp.event_check import check_event
 from fieldapp.events import EventRecord
@@ -195,6 +202,7 @@ class _Batch:
     received: set[tuple[str, uuid.UUID, str]] = field(default_factory=set)
     requests: dict[uuid.UUID, Any] = field(default_factory=dict)  # what slips refer to
     slip_numbers: dict[uuid.UUID, str] = field(default_factory=dict)  # amended slips
+    owners: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # items' customers
     queue: list[tuple[_Parsed, bool]] = field(default_factory=list)  # (record, is new)
 
     def ingest(self, records: list[dict[str, Any]]) -> list[Outcome]:
@@ -225,6 +233,7 @@ class _Batch:
                 amended_ids.add(_uuid(row.get("amends_slip_id")))
         request_ids.discard(None)
         amended_ids.discard(None)
+        self.owners = load_owners(self.session, [p.record.get("row") for p in parsed])
         columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
         for chunk in _chunks(list(request_ids)):
             for row in self.session.execute(select(*columns).where(columns[0].in_(chunk))):
@@ -249,7 +258,7 @@ class _Batch:
             reason = self._may_write(table, row, existing)
             if reason is None:
                 reason = check_record(self.session, table, p.record, self.now, self.requests,
-                                      converted)
+                                      converted, self.owners)
             if reason is not None:
                 return _refused(table, raw_id, reason, digest)
             conflict: Reason | None = None
@@ -303,6 +312,8 @@ class _Batch:
                                                             for k in _REQUEST_FACTS})
         elif p.table == "slips":
             self.slip_numbers[p.record_id] = str(row.get("number"))
+        elif p.table in ITEM_TABLES:
+            self.owners[p.record_id] = converted.values["customer_id"]
 
     def _verify_seal(self, converted: RecordValues) -> None:
         """Recompute a sealed slip's seal from exactly what will be stored; refuse the

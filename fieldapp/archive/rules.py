@@ -1,13 +1,14 @@
-"""Who may push what, and the core's validation rules applied to records on the wire.
+"""Who may push what, and the core's rules (fieldapp.rules) applied to records on the wire.
 
-The laptop validated these records with the same functions (fieldapp.validation); the
-archive checks again because a laptop can be old, buggy or hostile.
+The laptop validated these records with the same functions; the archive checks again
+because a laptop can be old, buggy or hostile. Nothing here is a rule of its own: a
+record's values are handed to its kind's `*_issues()` function.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,22 +22,19 @@ from fieldapp.complaints import ABOUTS, VIA, route_complaint
 from fieldapp.errors import FieldIssue
 from fieldapp.group_archive import KINDS as ARCHIVE_KINDS
 from fieldapp.money import line_amount_fen
-from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUSES
-from fieldapp.signatures import stroke_issues
-from fieldapp.slips import STATUS_LABELS as SLIP_STATUSES
-from fieldapp.store.models import Engineer, ServiceRequest
-from fieldapp.sync.wire import REFERENCE_TABLES, RecordValues, record_values
-from fieldapp.validation import (
-    CHANNELS,
-    RESULTS,
-    SIGNER_ROLES,
-    FeeLineInput,
-    choice_issue,
-    fee_line_issues,
-    slip_ready_to_sign_issues,
-    text_issues,
-    timeline_issues,
+from fieldapp.rules.reference import (
+    contact_issues,
+    contract_issues,
+    customer_issues,
+    device_issues,
+    engineer_issues,
+    site_issues,
 )
+from fieldapp.rules.requests import request_issues
+from fieldapp.rules.slips import signature_issues, slip_issues
+from fieldapp.store.models import Contact, Device, Engineer, ServiceRequest, Site
+from fieldapp.sync.wire import REFERENCE_TABLES, RecordValues, record_values
+from fieldapp.validation import FeeLineInput, choice_issue, fee_line_issues
 
 Reason = tuple[str, str, str]  # (code, zh, en)
 
@@ -103,53 +101,115 @@ def _issues_reason(issues: list[FieldIssue]) -> Reason | None:
     return ("invalid", "；".join(i.zh for i in issues), "; ".join(i.en for i in issues))
 
 
-_CHECKED_TABLES = ("service_requests", "slips", "complaints", "archive_entries")
+# A request's (and a device's) items, and where their customer is: `owners` maps an
+# item's id to its customer's.
+ITEM_MODELS: dict[str, type[Contact | Site | Device]] = {
+    "contact_id": Contact, "site_id": Site, "device_id": Device}
 
 
 def check_record(session: Session, table: str, record: dict[str, Any], now: datetime,
                  requests: Mapping[uuid.UUID, Any] | None = None,
-                 converted: RecordValues | None = None) -> Reason | None:
-    """The core's rules for a request or slip (reference data: the database's constraints).
+                 converted: RecordValues | None = None,
+                 owners: Mapping[uuid.UUID, uuid.UUID] | None = None) -> Reason | None:
+    """None if the core's rules accept this record, else why not (one line per language)."""
+    if table not in _REFERENCE_RULES and table not in _WORK_TABLES:
+        return None  # events: fieldapp.event_check; repair orders: their seal
+    return _issues_reason(record_issues(session, table, converted or record_values(record),
+                                        now, requests, owners))
+
+
+def record_issues(session: Session, table: str, converted: RecordValues, now: datetime,
+                  requests: Mapping[uuid.UUID, Any] | None = None,
+                  owners: Mapping[uuid.UUID, uuid.UUID] | None = None) -> list[FieldIssue]:
+    """The core's `*_issues()` function of the record's kind (fieldapp.rules), given the
+    record's values; what no laptop checks because it made the value itself (a stored fee
+    line's amount, a signature's JSON) is checked here too.
 
     `requests`, when given, holds every request a slip may belong to (with `requested_at`
-    and `channel`), so a batch is checked without a query per slip; `converted`, the
-    record's values when the caller has converted them already (`wire.record_values`)."""
-    if table not in _CHECKED_TABLES:
-        return None
-    converted = converted or record_values(record)
+    and `channel`), and `owners` the customer of every contact, site and device the
+    records refer to, so a batch is checked without a query per record."""
+    v = converted.values
+    if table in _REFERENCE_RULES:
+        return _REFERENCE_RULES[table](v, _owners(session, v, owners))
     if table == "service_requests":
-        return _issues_reason(_request_issues(converted.values, now))
+        return request_issues(
+            customer_id=v.get("customer_id"), channel=v.get("channel"),
+            fault_reported=v.get("fault_reported") or "", contact_name=v.get("contact_name") or "",
+            contact_phone=v.get("contact_phone") or "", requested_at=v.get("requested_at"),
+            answered_at=v.get("answered_at"), now=now, owners=_owners(session, v, owners),
+            status=v.get("status") or "")
     if table == "slips":
-        return _issues_reason(_slip_issues(session, converted, now, requests))
+        return _slip_issues(session, converted, now, requests)
     if table == "complaints":
-        v = converted.values
         issues = choice_issue("about", v.get("about", ""), ABOUTS)
         issues += choice_issue("received_via", v.get("received_via", ""), VIA)
         if not issues and v.get("routed_to") != route_complaint(v["about"]).target:
             issues.append(FieldIssue("routed_to", "wrong_route", "投诉流向与投诉对象不符。",
                                      "The complaint is routed to the wrong place."))
-        return _issues_reason(issues)
-    if table == "archive_entries":
-        v = converted.values
-        return _issues_reason(choice_issue("kind", v.get("kind", ""), ARCHIVE_KINDS))
-    return None
-
-
-def _request_issues(v: dict[str, Any], now: datetime) -> list[FieldIssue]:
-    issues = choice_issue("channel", v.get("channel", ""), CHANNELS)
-    issues += choice_issue("status", v.get("status", ""), tuple(REQUEST_STATUSES))
-    issues += text_issues({k: v.get(k) or "" for k in ("fault_reported", "contact_name",
-                                                         "contact_phone")},
-                          required_fields=("fault_reported",))
-    if v.get("requested_at") is None:
-        issues.append(FieldIssue("requested_at", "required", "请填写请求时间。",
-                                 "Enter the request time."))
         return issues
-    issues += timeline_issues({"requested_at": v["requested_at"]}, now)
-    if v.get("answered_at") is not None and v["answered_at"] < v["requested_at"]:
-        issues.append(FieldIssue("answered_at", "out_of_order", "响应时间不能早于请求时间。",
-                                 "The answer time cannot be before the request time."))
-    return issues
+    if table == "archive_entries":
+        return choice_issue("kind", v.get("kind", ""), ARCHIVE_KINDS)
+    return []
+
+
+_WORK_TABLES = ("service_requests", "slips", "complaints", "archive_entries")
+ITEM_TABLES = ("contacts", "sites", "devices")
+
+
+def load_owners(session: Session, rows: list[Any]) -> dict[uuid.UUID, uuid.UUID]:
+    """The customer of every contact, site and device these raw rows name, in a query per
+    kind of item and 500 ids: what `check_record` needs for a batch."""
+    wanted: dict[str, set[uuid.UUID]] = {field: set() for field in ITEM_MODELS}
+    for row in rows:
+        if isinstance(row, dict):
+            for field, ids in wanted.items():
+                item = _uuid(row.get(field))
+                if item is not None:
+                    ids.add(item)
+    owners: dict[uuid.UUID, uuid.UUID] = {}
+    for field, ids in wanted.items():
+        model, items = ITEM_MODELS[field], sorted(ids)
+        for start in range(0, len(items), 500):
+            owners.update(session.execute(select(model.id, model.customer_id).where(
+                model.id.in_(items[start:start + 500]))).all())
+    return owners
+
+
+def _owners(session: Session, v: Mapping[str, Any],
+            known: Mapping[uuid.UUID, uuid.UUID] | None) -> dict[str, uuid.UUID | None]:
+    """The customer of each item the record names (None: not in the archive)."""
+    found: dict[str, uuid.UUID | None] = {}
+    for field, model in ITEM_MODELS.items():
+        item = v.get(field)
+        if item is None:
+            continue
+        if known is not None:
+            found[field] = known.get(item)
+        else:
+            found[field] = session.scalar(select(model.customer_id).where(model.id == item))
+    return found
+
+
+def _texts(v: Mapping[str, Any], *fields: str) -> dict[str, str]:
+    return {f: v.get(f) or "" for f in fields}
+
+
+_REFERENCE_RULES: dict[str, Callable[[Mapping[str, Any], dict[str, uuid.UUID | None]],
+                                     list[FieldIssue]]] = {
+    "customers": lambda v, _: customer_issues(
+        **_texts(v, "code", "name", "account_manager", "phone", "address"),
+        document_language=v.get("document_language") or "zh"),
+    "contacts": lambda v, _: contact_issues(**_texts(v, "name", "phone", "email", "title")),
+    "sites": lambda v, _: site_issues(**_texts(v, "name", "address")),
+    "devices": lambda v, owners: device_issues(
+        **_texts(v, "device_type", "device_class", "brand", "model", "serial", "asset_tag"),
+        customer_id=v.get("customer_id"), site_customer_id=owners.get("site_id")),
+    "engineers": lambda v, _: engineer_issues(**_texts(v, "code", "name", "phone", "skills")),
+    "contracts": lambda v, _: contract_issues(
+        number=v.get("number") or "", starts_on=v["starts_on"], ends_on=v["ends_on"],
+        sla_terms=v.get("sla_terms") or "{}",
+        service_calendar=v.get("service_calendar") or "{}"),
+}
 
 
 def _slip_issues(session: Session, converted: RecordValues, now: datetime,
@@ -164,15 +224,32 @@ def _slip_issues(session: Session, converted: RecordValues, now: datetime,
     if request is None:
         return [FieldIssue("request_id", "missing", "档案中没有该服务单所属的请求。",
                            "The archive does not have this slip's request.")]
-    issues = text_issues({k: v.get(k) or "" for k in ("fault_found", "handling",
-                                                       "amendment_reason")})
-    issues += choice_issue("status", v.get("status", ""), tuple(SLIP_STATUSES))
-    if v.get("result"):
-        issues += choice_issue("result", v["result"], RESULTS)
-    times = {"requested_at": request.requested_at,
-             **{f: v.get(f) for f in ("arrived_at", "started_at", "solved_at", "departed_at")}}
-    issues += timeline_issues(times, now)
-    lines = converted.children["fee_lines"]
+    signatures = converted.children["signatures"]
+    issues = slip_issues(
+        channel=request.channel, requested_at=request.requested_at,
+        **{f: v.get(f) for f in ("arrived_at", "started_at", "solved_at", "departed_at")},
+        **_texts(v, "fault_found", "handling", "result"), now=now,
+        amendment_reason=v.get("amendment_reason"), amends=v.get("amends_slip_id") is not None,
+        signer_roles=[str(s.get("role", "")) for s in signatures],
+        sealed=v.get("seal") is not None, status=v.get("status") or "")
+    issues += _fee_line_issues(converted.children["fee_lines"])
+    for i, sig in enumerate(signatures):
+        strokes = converted.strokes(i)
+        if not isinstance(strokes, list) or not all(isinstance(s, list) for s in strokes):
+            role = sig.get("role", "")
+            issues.append(FieldIssue(f"signature.{role}", "signature_format", "签名数据格式错误。",
+                                     "The signature data is malformed."))
+            continue
+        issues += signature_issues(
+            role=sig.get("role", ""), signer_name=sig.get("signer_name") or "",
+            strokes=strokes, pad_width=int(sig["pad_width"]), pad_height=int(sig["pad_height"]),
+            signed_at=sig["signed_at"], now=now)
+    return issues
+
+
+def _fee_line_issues(lines: list[dict[str, Any]]) -> list[FieldIssue]:
+    """The fee lines' rule, and each stored amount being its quantity x price."""
+    issues: list[FieldIssue] = []
     inputs = []
     for i, line in enumerate(lines, start=1):
         quantity = Decimal(int(line["quantity_milli"])) / 1000
@@ -182,26 +259,4 @@ def _slip_issues(session: Session, converted: RecordValues, now: datetime,
                                      f"第 {i} 行金额与数量、单价不符。",
                                      f"Fee line {i}: the amount does not match quantity x price."))
         inputs.append(FeeLineInput(line["kind"], line.get("description") or "", quantity, price))
-    issues += fee_line_issues(inputs)
-    signatures = converted.children["signatures"]
-    for i, sig in enumerate(signatures):
-        role = sig.get("role", "")
-        issues += choice_issue("role", role, SIGNER_ROLES)
-        strokes = converted.strokes(i)
-        if not isinstance(strokes, list) or not all(isinstance(s, list) for s in strokes):
-            issues.append(FieldIssue(f"signature.{role}", "signature_format", "签名数据格式错误。",
-                                     "The signature data is malformed."))
-        else:
-            issues += stroke_issues(strokes, int(sig["pad_width"]), int(sig["pad_height"]),
-                                    f"signature.{role}")
-    if signatures:
-        issues += slip_ready_to_sign_issues(
-            channel=request.channel, arrived_at=v.get("arrived_at"),
-            started_at=v.get("started_at"), solved_at=v.get("solved_at"),
-            departed_at=v.get("departed_at"), fault_found=v.get("fault_found") or "",
-            handling=v.get("handling") or "", result=v.get("result") or "")
-    if v.get("seal") is not None and sorted(s.get("role") for s in signatures) != sorted(
-            SIGNER_ROLES):
-        issues.append(FieldIssue("seal", "unsigned_seal", "封存的服务单须有双方签名。",
-                                 "A sealed slip needs both signatures."))
-    return issues
+    return issues + fee_line_issues(inputs)

@@ -1,0 +1,20 @@
+"""The rules of every record kind, once: one `*_issues()` function per kind.
+
+Each returns the record's FieldIssues (empty: fine), each naming the model's field with
+its message in zh and en. The laptop's commands (fieldapp.reference, service_requests,
+slips), the archive's ingest of pushed records (fieldapp.archive.rules), the reference
+importer and the portal all call these same functions, so a record one of them accepts
+none of the others refuses (tests/archive/test_rules_parity.py).
+
+    customer, contact, site,        rules.reference   customer_issues, contact_issues,
+    device, engineer, contract                        site_issues, device_issues,
+                                                      engineer_issues, contract_issues
+    service request                 rules.requests    request_issues
+    slip, signature                 rules.slips       slip_issues, signature_issues
+    fee line                        validation        fee_line_issues
+    event payloads (repair steps,   events            payload_issues (and
+    loaners, escalations …)                           event_check.check_event)
+
+The building blocks (text lengths, phone numbers, choices, the timeline) are in
+fieldapp.validation.
+"""

@@ -1,0 +1,332 @@
+"""One rule per record kind, the same answer everywhere (fieldapp.rules).
+
+Each bad record below is refused by the laptop's command, by the archive's ingest when
+the service centre pushes it, by the reference importer and (for requests) by the portal,
+each time with the same field and the same message in both languages, and nothing of it
+is written.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldapp import reference, service_requests, slips
+from fieldapp.archive import crud
+from fieldapp.archive.db import Database
+from fieldapp.archive.importer import import_reference
+from fieldapp.archive.ingest import ingest_batch
+from fieldapp.archive.models import DeviceToken, User
+from fieldapp.archive.portal.submissions import submit_request
+from fieldapp.archive.rules import Actor, record_issues
+from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.money import line_amount_fen
+from fieldapp.rules.requests import REQUEST_STATUSES
+from fieldapp.rules.slips import SLIP_STATUSES
+from fieldapp.store import Store, open_store
+from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Slip
+from fieldapp.sync import outbox
+from fieldapp.sync.rounds import records_for
+from fieldapp.sync.wire import content_hash, read_record, record_values
+from fieldapp.validation import FeeLineInput
+from tests.archive.report_data import archive_db
+
+REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Tianjin
+NOW = REQUESTED + timedelta(hours=6)
+
+
+@dataclass
+class World:
+    """A laptop store and an archive that holds everything the laptop made."""
+
+    store: Store
+    archive: Database
+    ids: dict[str, uuid.UUID]
+
+
+def _make_world(store: Store) -> dict[str, uuid.UUID]:
+    with store.write() as session:
+        port = reference.create_customer(session, code="TJPORT", name="天津港信息中心")
+        bank = reference.create_customer(session, code="BHBANK", name="渤海银行天津分行")
+        contact = reference.add_contact(session, port, name="孙丽", phone="13900220000")
+        site = reference.add_site(session, port, name="信息中心机房", address="新港二号路35号")
+        printer = reference.add_device(session, port, device_type="打印机",
+                                       device_class="printer", serial="CNB1234567", site=site)
+        banks = reference.add_device(session, bank, device_type="台式机",
+                                     device_class="desktop", serial="BH-0042")
+        engineer = reference.create_engineer(session, code="E07", name="刘洋")
+        request = service_requests.take_request(
+            session, operator_code="C01", customer=port, channel="onsite",
+            fault_reported="打印机卡纸，无法连续打印", requested_at=REQUESTED,
+            contact=contact, device=printer, engineer=engineer, now=REQUESTED)
+        draft, signed = (slips.start_slip(session, request, engineer, now=REQUESTED)
+                         for _ in range(2))
+        for slip in (draft, signed):
+            slips.update_slip(session, slip, {
+                "arrived_at": REQUESTED + timedelta(minutes=70),
+                "started_at": REQUESTED + timedelta(minutes=75),
+                "solved_at": REQUESTED + timedelta(minutes=140),
+                "departed_at": REQUESTED + timedelta(minutes=150),
+                "fault_found": "搓纸轮磨损", "handling": "更换搓纸轮，测试打印正常",
+                "result": "solved"}, now=NOW)
+            slips.set_fee_lines(session, slip, [
+                FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(150))])
+        slips.sign_slip(session, signed, role="engineer", signer_name="刘洋",
+                        strokes=signature_strokes(1), pad_width=PAD_WIDTH,
+                        pad_height=PAD_HEIGHT, signed_at=REQUESTED + timedelta(minutes=148),
+                        now=NOW)
+        session.flush()
+        return {"port": port.id, "bank": bank.id, "contact": contact.id, "site": site.id,
+                "printer": printer.id, "banks_device": banks.id, "engineer": engineer.id,
+                "request": request.id, "draft": draft.id, "signed": signed.id}
+
+
+def _ingest(db: Database, records: list[dict[str, Any]]) -> list:
+    """The records through the archive's ingest, pushed by the service centre at NOW."""
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.name == "centre")) or crud.create_user(
+            session, name="centre", password=secrets.token_urlsafe(12), role="staff")
+        device, _ = crud.enrol_device(session, user=user, label="parity")
+        actor = Actor(user, session.get_one(DeviceToken, device.id), None)
+        return ingest_batch(session, actor=actor, records=records, client_time=NOW, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder: Path = tmp_path_factory.mktemp("parity")
+    store = open_store(folder / "laptop")
+    archive = archive_db(folder)
+    try:
+        ids = _make_world(store)
+        with store.read() as session:
+            entries = outbox.pending(session, limit=10**6)
+            records = records_for(session, entries)
+        pushed = _ingest(archive, [records[(e.table, e.record_id)] for e in entries
+                                   if (e.table, e.record_id) in records])
+        assert all(o.status == "accepted" for o in pushed), pushed
+        yield World(store, archive, ids)
+    finally:
+        store.close()
+        archive.close()
+
+
+# --- how each bad record is made on each path ------------------------------------------
+
+def _wire(world: World, table: str, key: str, new_id: bool = False,
+          change: Callable[[dict[str, Any]], None] = lambda record: None) -> dict[str, Any]:
+    """The laptop's record `key` as pushed, changed by `change` (under a new id: a new
+    record)."""
+    with world.store.read() as session:
+        record = read_record(session, table, world.ids[key])
+    assert record is not None
+    if new_id:
+        record["id"] = record["row"]["id"] = str(uuid.uuid4())
+    change(record)
+    record["hash"] = content_hash(record)
+    return record
+
+
+def _row(**values: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda record: record["row"].update(values)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _customer(session: Session, world: World, key: str = "port") -> Customer:
+    return session.get_one(Customer, world.ids[key])
+
+
+def _request(session: Session, world: World, **typed: Any) -> ServiceRequest:
+    values: dict[str, Any] = {
+        "operator_code": "C01", "customer": _customer(session, world), "channel": "phone",
+        "fault_reported": "打印机卡纸", "requested_at": REQUESTED, "contact_name": "孙丽",
+        "contact_phone": "13900220000", "now": NOW} | typed
+    return service_requests.take_request(session, **values)
+
+
+def _slip(session: Session, world: World, key: str = "draft") -> Slip:
+    return session.get_one(Slip, world.ids[key])
+
+
+def _fee_line_at(price_fen: int) -> Callable[[dict[str, Any]], None]:
+    def change(record: dict[str, Any]) -> None:
+        line = record["fee_lines"][0]
+        line["unit_price_fen"] = price_fen
+        line["amount_fen"] = line_amount_fen(Decimal(line["quantity_milli"]) / 1000, price_fen)
+    return change
+
+
+def _unnamed_signer(record: dict[str, Any]) -> None:
+    record["signatures"][0]["signer_name"] = ""
+
+
+def _contract_record(world: World) -> dict[str, Any]:
+    """A new contract as a staff laptop would push it (the world has none to copy)."""
+    contract_id = str(uuid.uuid4())
+    stamp = _iso(NOW)
+    record: dict[str, Any] = {"table": "contracts", "id": contract_id, "row": {
+        "id": contract_id, "created_at": stamp, "updated_at": stamp,
+        "customer_id": str(world.ids["port"]), "number": "FW-2027-X",
+        "starts_on": "2027-12-31", "ends_on": "2027-01-01", "sla_terms": "{}",
+        "service_calendar": "{}"}}
+    record["hash"] = content_hash(record)
+    return record
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One bad record, as each path that can carry it is given it."""
+
+    laptop: Callable[[Session, World], object]  # the laptop's command, which must refuse
+    wire: Callable[[World], dict[str, Any]]  # the record the service centre pushes
+    row: tuple[str, dict[str, Any]] | None = None  # the importer's kind and row
+    portal: dict[str, str] | None = None  # the portal's request form
+
+
+BAD: dict[str, Bad] = {
+    "engineer code reserved for the portal": Bad(
+        lambda s, w: reference.create_engineer(s, code="WEB", name="网页客服"),
+        lambda w: _wire(w, "engineers", "engineer", True, _row(code="WEB", name="网页客服")),
+        ("engineers", {"code": "WEB", "name": "网页客服"})),
+    "engineer code that is no code": Bad(
+        lambda s, w: reference.create_engineer(s, code="e-7 x", name="王强"),
+        lambda w: _wire(w, "engineers", "engineer", True, _row(code="e-7 x", name="王强")),
+        ("engineers", {"code": "e-7 x", "name": "王强"})),
+    "contract that ends before it starts": Bad(
+        lambda s, w: reference.create_contract(s, _customer(s, w), number="FW-2027-X",
+                                               starts_on=date(2027, 12, 31),
+                                               ends_on=date(2027, 1, 1)),
+        _contract_record,
+        ("contracts", {"number": "FW-2027-X", "customer_code": "TJPORT",
+                       "starts_on": "2027-12-31", "ends_on": "2027-01-01"})),
+    "customer without a name": Bad(
+        lambda s, w: reference.create_customer(s, code="NONAME", name=" "),
+        lambda w: _wire(w, "customers", "bank", True, _row(code="NONAME", name=" ")),
+        ("customers", {"code": "NONAME", "name": " "})),
+    "contact whose phone is no phone number": Bad(
+        lambda s, w: reference.add_contact(s, _customer(s, w), name="赵敏", phone="abc"),
+        lambda w: _wire(w, "contacts", "contact", True, _row(name="赵敏", phone="abc")),
+        ("contacts", {"customer_code": "TJPORT", "name": "赵敏", "phone": "abc"})),
+    "device without a type": Bad(
+        lambda s, w: reference.add_device(s, _customer(s, w), device_type="",
+                                          device_class="printer", serial="CN-2"),
+        lambda w: _wire(w, "devices", "printer", True,
+                        _row(device_type="", serial="CN-2", site_id=None)),
+        ("devices", {"customer_code": "TJPORT", "device_type": "", "device_class": "printer",
+                     "serial": "CN-2"})),
+    "request answered before it was made": Bad(
+        lambda s, w: _request(s, w, answered_at=REQUESTED - timedelta(minutes=5)),
+        lambda w: _wire(w, "service_requests", "request",
+                        change=_row(answered_at=_iso(REQUESTED - timedelta(minutes=5))))),
+    "request without a contact name or phone": Bad(
+        lambda s, w: _request(s, w, contact_name="", contact_phone=""),
+        lambda w: _wire(w, "service_requests", "request",
+                        change=_row(contact_id=None, contact_name="", contact_phone="")),
+        portal={"contact_name": "", "contact_phone": ""}),
+    "request for another customer's device": Bad(
+        lambda s, w: _request(s, w, device=s.get_one(Device, w.ids["banks_device"])),
+        lambda w: _wire(w, "service_requests", "request",
+                        change=_row(device_id=str(w.ids["banks_device"])))),
+    "request whose phone is no phone number": Bad(
+        lambda s, w: _request(s, w, contact_phone="call me"),
+        lambda w: _wire(w, "service_requests", "request",
+                        change=_row(contact_id=None, contact_phone="call me")),
+        portal={"contact_phone": "call me"}),
+    "request without a fault": Bad(
+        lambda s, w: _request(s, w, fault_reported="  "),
+        lambda w: _wire(w, "service_requests", "request", change=_row(fault_reported="  ")),
+        portal={"fault": "  "}),
+    "slip left before it arrived": Bad(
+        lambda s, w: slips.update_slip(s, _slip(s, w), {
+            "departed_at": REQUESTED + timedelta(minutes=60)}, now=NOW),
+        lambda w: _wire(w, "slips", "draft",
+                        change=_row(departed_at=_iso(REQUESTED + timedelta(minutes=60))))),
+    "signature without the signer's name": Bad(
+        lambda s, w: slips.sign_slip(s, _slip(s, w), role="engineer", signer_name="",
+                                     strokes=signature_strokes(1), pad_width=PAD_WIDTH,
+                                     pad_height=PAD_HEIGHT,
+                                     signed_at=REQUESTED + timedelta(minutes=148), now=NOW),
+        lambda w: _wire(w, "slips", "signed", change=_unnamed_signer)),
+    "fee line with a negative price": Bad(
+        lambda s, w: slips.set_fee_lines(s, _slip(s, w), [
+            FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(-150))]),
+        lambda w: _wire(w, "slips", "draft", change=_fee_line_at(-15000))),
+}
+
+
+def _said(issues: list[FieldIssue]) -> list[tuple[str, str, str, str]]:
+    return [(i.field, i.code, i.zh, i.en) for i in issues]
+
+
+def _counts(session: Session) -> tuple[int, ...]:
+    return tuple(session.scalar(select(func.count()).select_from(model))
+                 for model in (Customer, Engineer, Device, ServiceRequest, Slip))
+
+
+@pytest.mark.parametrize("case", BAD.values(), ids=BAD.keys())
+def test_a_bad_record_gets_the_same_answer_on_every_path(world: World, case: Bad):
+    with pytest.raises(ValidationError) as on_laptop, world.store.write() as session:
+        case.laptop(session, world)
+    expected = _said(on_laptop.value.issues)
+    assert expected and all(zh and en for _, _, zh, en in expected)
+
+    record = case.wire(world)
+    with world.archive.read() as session:
+        before = _counts(session)
+        assert _said(record_issues(session, record["table"], record_values(record), NOW)
+                     ) == expected
+    (outcome,) = _ingest(world.archive, [record])
+    assert (outcome.status, outcome.code) == ("refused", "invalid")
+    assert (outcome.zh, outcome.en) == (on_laptop.value.zh, on_laptop.value.en)
+
+    if case.row is not None:
+        kind, row = case.row
+        with pytest.raises(ValidationError) as on_import, world.archive.write() as session:
+            import_reference(session, {kind: [row]})
+        assert _said(on_import.value.issues) == [
+            (f"{kind}[1].{field}", code, f"{kind} 第 1 行：{zh}", f"{kind} row 1: {en}")
+            for field, code, zh, en in expected]
+
+    if case.portal is not None:
+        form = {"fault": "打印机卡纸", "contact_name": "孙丽", "contact_phone": "13900220000",
+                "device_id": ""} | case.portal
+        with pytest.raises(ValidationError) as on_portal, world.archive.write() as session:
+            customer = session.scalar(select(User).where(User.name == "port")) or \
+                crud.create_user(session, name="port", password=secrets.token_urlsafe(12),
+                                 role="customer", customer_code="TJPORT")
+            submit_request(session, user=customer, customer_id=world.ids["port"], now=NOW,
+                           **form)
+        assert _said(on_portal.value.issues) == expected
+
+    with world.archive.read() as session:
+        assert _counts(session) == before
+
+
+def test_the_world_itself_passes_every_path(world: World):
+    """The good records the bad ones are made from: pushed again, each is a duplicate."""
+    records = [_wire(world, table, key) for table, key in (
+        ("engineers", "engineer"), ("customers", "port"), ("contacts", "contact"),
+        ("devices", "printer"), ("service_requests", "request"), ("slips", "draft"),
+        ("slips", "signed"))]
+    assert {o.status for o in _ingest(world.archive, records)} == {"duplicate"}
+    with world.archive.read() as session:
+        assert all(record_issues(session, r["table"], record_values(r), NOW) == []
+                   for r in records)
+
+
+def test_the_statuses_the_rules_know_are_the_ones_the_lists_show():
+    assert set(REQUEST_STATUSES) == set(service_requests.STATUS_LABELS)
+    assert set(SLIP_STATUSES) == set(slips.STATUS_LABELS)
