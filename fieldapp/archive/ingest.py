@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received
+from fieldapp.archive.ownership import Assignments, request_of
 from fieldapp.archive.rules import (
     ITEM_TABLES,
     Actor,
@@ -204,6 +205,10 @@ class _Batch:
     slip_numbers: dict[uuid.UUID, str] = field(default_factory=dict)  # amended slips
     owners: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # items' customers
     queue: list[tuple[_Parsed, bool]] = field(default_factory=list)  # (record, is new)
+    assignments: Assignments = field(init=False)  # whose work each request is now
+
+    def __post_init__(self) -> None:
+        self.assignments = Assignments(self.session, self.actor, self._flush)
 
     def ingest(self, records: list[dict[str, Any]]) -> list[Outcome]:
         parsed = [_parse(record) for record in records]
@@ -228,6 +233,8 @@ class _Batch:
         request_ids, amended_ids = set(), set()
         for p in parsed:
             row = p.record.get("row")
+            if isinstance(row, dict):
+                self.assignments.want([request_of(p.table, row)])
             if p.table == "slips" and isinstance(row, dict):
                 request_ids.add(_uuid(row.get("request_id")))
                 amended_ids.add(_uuid(row.get("amends_slip_id")))
@@ -290,7 +297,8 @@ class _Batch:
 
     def _may_write(self, table: str, row: dict[str, Any], existing: dict | None
                    ) -> Reason | None:
-        reason = may_push(self.actor, table, row, existing)
+        reason = may_push(self.actor, table, row, existing) or self.assignments.refusal(
+            table, row)
         if reason is not None:
             return reason
         if table == "slips" and existing is not None and existing["row"].get("seal"):
@@ -307,6 +315,10 @@ class _Batch:
         """Later records of this batch see this one as stored."""
         assert p.record_id is not None
         self.existing[(p.table, p.record_id)] = {**p.record, "hash": p.digest}
+        if p.table == "service_requests":  # its assignment may have changed
+            self.assignments.forget(p.record_id)
+        elif p.table == "events" and row.get("kind") == "request.reassigned":
+            self.assignments.forget(request_of(p.table, row))
         if p.table == "service_requests":
             self.requests[p.record_id] = SimpleNamespace(**{k: converted.values.get(k)
                                                             for k in _REQUEST_FACTS})
