@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from fieldapp.errors import FieldIssue
+from fieldapp.store.values import RequestStatus
 from fieldapp.validation import CHANNELS, choice_issue, required, text_issues, timeline_issues
 
-REQUEST_STATUSES = ("open", "assigned", "in_progress", "resolved", "closed", "cancelled")
 # What a request may point at besides its customer; each must be that customer's.
 CUSTOMER_ITEMS = ("contact_id", "site_id", "device_id")
 
@@ -28,7 +28,7 @@ def request_issues(*, customer_id: uuid.UUID | None, channel: str | None,
     issues = [] if customer_id is not None else [required("customer_id")]
     issues += choice_issue("channel", channel or "", CHANNELS)
     if status is not None:
-        issues += choice_issue("status", status, REQUEST_STATUSES)
+        issues += choice_issue("status", status, tuple(RequestStatus))
     issues += text_issues({"fault_reported": fault_reported, "contact_name": contact_name,
                            "contact_phone": contact_phone}, required_fields=("fault_reported",))
     if not contact_name.strip() and not contact_phone.strip():

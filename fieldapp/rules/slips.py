@@ -11,6 +11,7 @@ from datetime import datetime
 
 from fieldapp.errors import FieldIssue
 from fieldapp.signatures import stroke_issues
+from fieldapp.store.values import SlipStatus
 from fieldapp.validation import (
     RESULTS,
     SIGNER_ROLES,
@@ -19,8 +20,6 @@ from fieldapp.validation import (
     text_issues,
     timeline_issues,
 )
-
-SLIP_STATUSES = ("draft", "sealed")
 
 
 def slip_issues(*, channel: str, requested_at: datetime, arrived_at: datetime | None,
@@ -41,7 +40,7 @@ def slip_issues(*, channel: str, requested_at: datetime, arrived_at: datetime | 
         texts["amendment_reason"] = amendment_reason or ""
     issues = text_issues(texts, required_fields=("amendment_reason",) if amends else ())
     if status is not None:
-        issues += choice_issue("status", status, SLIP_STATUSES)
+        issues += choice_issue("status", status, tuple(SlipStatus))
     if result:
         issues += choice_issue("result", result, RESULTS)
     issues += timeline_issues({"requested_at": requested_at, "arrived_at": arrived_at,

@@ -32,8 +32,6 @@ from fieldapp.archive.rules import Actor, record_issues
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.errors import FieldIssue, ValidationError
 from fieldapp.money import line_amount_fen
-from fieldapp.rules.requests import REQUEST_STATUSES
-from fieldapp.rules.slips import SLIP_STATUSES
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Slip
 from fieldapp.sync import outbox
@@ -326,7 +324,3 @@ def test_the_world_itself_passes_every_path(world: World):
         assert all(record_issues(session, r["table"], record_values(r), NOW) == []
                    for r in records)
 
-
-def test_the_statuses_the_rules_know_are_the_ones_the_lists_show():
-    assert set(REQUEST_STATUSES) == set(service_requests.STATUS_LABELS)
-    assert set(SLIP_STATUSES) == set(slips.STATUS_LABELS)
