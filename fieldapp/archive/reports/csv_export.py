@@ -48,7 +48,11 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
              for d in fig.top_devices]
     for kind, n in fig.archive.get("counts", {}).items():
         rows.append(("group_archive", kind, "", str(n)))
-    rows += [("findings", f["rule"], f["found_on"], f["evidence"]) for f in fig.findings]
+    for finding in fig.findings:  # the count, then one row per request: no cell grows
+        numbers = [n for n in finding["evidence"].split(",") if n]
+        rows.append(("findings", finding["rule"], finding["found_on"], str(len(numbers))))
+        rows += [("finding_evidence", finding["rule"], finding["found_on"], number)
+                 for number in numbers]
     return rows
 
 

@@ -8,6 +8,7 @@ from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
 from fieldapp.archive.reports.observations import observations
 from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
+from fieldapp.group_archive import ArchiveEntryKind
 from fieldapp.i18n import Language
 from fieldapp.money import format_yuan
 from fieldapp.timeutil import format_local
@@ -159,7 +160,7 @@ def _archive(fig: Figures, lang: Language) -> SectionView:
     rows = tuple((name("archive", kind, lang), format_local(datetime.fromisoformat(i["noted_at"]),
                                                             fig.timezone)[:10],
                   i["device"] or "—", i["text"])
-                 for kind in ("device_tracking", "problem", "suggestion")
+                 for kind in ArchiveEntryKind
                  for i in items.get(kind, []))
     header = (_t(lang, "类别", "Kind"), _t(lang, "日期", "Date"), _t(lang, "设备", "Device"),
               _t(lang, "内容", "Entry"))
@@ -173,10 +174,26 @@ def _archive(fig: Figures, lang: Language) -> SectionView:
                        _t(lang, "本期无档案条目。", "No archive entries this period."))
 
 
+EVIDENCE_SHOWN = 20  # request numbers a finding lists in the PDF; the CSV has them all
+
+
+def evidence_text(evidence: str, lang: Language) -> str:
+    """A finding's evidence as the PDF prints it: every request number when there are a
+    few, else the first ones and how many in all (a device with 381 requests once made a
+    cell taller than the page); the CSV export lists every number."""
+    numbers = [number for number in evidence.split(",") if number]
+    shown = ", ".join(numbers[:EVIDENCE_SHOWN])
+    if len(numbers) <= EVIDENCE_SHOWN:
+        return _t(lang, "依据：", "Evidence: ") + shown
+    return _t(lang, f"依据（共 {len(numbers)} 个请求，此处列出前 {EVIDENCE_SHOWN} 个，"
+                    f"完整清单见 CSV 导出）：{shown} …",
+              f"Evidence ({len(numbers)} requests, the first {EVIDENCE_SHOWN} shown; "
+              f"the CSV export lists them all): {shown} …")
+
+
 def _findings(fig: Figures, lang: Language) -> SectionView:
-    evidence = "依据：" if lang == "zh" else "Evidence: "
     rows = tuple((f["found_on"], name("rule", f["rule"], lang),
-                  f"{f[lang]}\n{evidence}{f['evidence'].replace(',', ', ')}")
+                  f"{f[lang]}\n{evidence_text(f['evidence'], lang)}")
                  for f in fig.findings)
     return SectionView(_t(lang, "九、主动分析发现", "9. Proactive findings"), None,
                        TableView((_t(lang, "日期", "Date"), _t(lang, "规律", "Pattern"),
