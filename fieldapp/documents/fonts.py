@@ -51,7 +51,7 @@ def _system_candidates() -> tuple[Path, ...]:
         "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
         "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
     ]
-    windows = [windir / name for name in ("msyh.ttc", "msyh.ttf", "simhei.ttf", "simsun.ttc")]
+    windows = [str(windir / name) for name in ("msyh.ttc", "msyh.ttf", "simhei.ttf", "simsun.ttc")]
     macos = [
         "/System/Library/Fonts/STHeiti Medium.ttc",
         "/System/Library/Fonts/STHeiti Light.ttc",

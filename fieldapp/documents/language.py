@@ -21,7 +21,7 @@ DOCUMENT_LANGUAGES: tuple[Language, ...] = ("zh", "en")
 def customer_language(customer: Any) -> Language:
     """The customer's document language; zh for anything unset or unknown."""
     language = getattr(customer, "document_language", None)
-    return language if language in DOCUMENT_LANGUAGES else "zh"  # type: ignore[return-value]
+    return language if language in DOCUMENT_LANGUAGES else "zh"
 
 
 def repair_language(session: Session, repair_key: Any) -> Language:

@@ -47,7 +47,7 @@ def list_printers() -> list[str]:
 def default_printer() -> str | None:
     if sys.platform == "win32":
         try:
-            import win32print  # type: ignore[import-not-found]
+            import win32print
         except ImportError:
             return None
         return win32print.GetDefaultPrinter() or None
@@ -127,7 +127,7 @@ def _run(command: list[str], *, check: bool) -> subprocess.CompletedProcess[str]
 
 def _windows_printers() -> list[str]:  # pragma: no cover - Windows only
     try:
-        import win32print  # type: ignore[import-not-found]
+        import win32print
     except ImportError:
         return []
     flags = win32print.PRINTER_ENUM_LOCAL | win32print.PRINTER_ENUM_CONNECTIONS
@@ -146,7 +146,7 @@ def _print_windows(pdf: bytes | Path, printer: str | None) -> str:  # pragma: no
         path = Path(name)
     try:
         if printer:
-            import win32api  # type: ignore[import-not-found]
+            import win32api
 
             win32api.ShellExecute(0, "printto", str(path), f'"{printer}"', ".", 0)
         else:

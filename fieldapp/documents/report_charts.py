@@ -8,6 +8,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.widgetbase import Widget
 from reportlab.lib import colors
 
 from fieldapp.documents.layout import MUTED_COLOUR, TEXT_COLOUR
@@ -19,10 +20,15 @@ PALETTE = tuple(colors.HexColor(c) for c in (
 CHART_HEIGHT = 150.0
 
 
+def _place(widget: Widget, **geometry: float) -> None:
+    """Set a widget's x, y, width, height in points (ReportLab's stubs type them int)."""
+    widget.setProperties(geometry)
+
+
 def _nice_max(value: float) -> float:
     if value <= 5:
         return 5
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    magnitude = 10.0 ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):
         top = step * magnitude
         if top >= value:
@@ -32,7 +38,7 @@ def _nice_max(value: float) -> float:
 
 def _legend(chart: ChartView, font: str, x: float, y: float) -> Legend:
     legend = Legend()
-    legend.x, legend.y = x, y
+    _place(legend, x=x, y=y)
     legend.fontName, legend.fontSize = font, 7.5
     legend.boxAnchor = "nw"
     legend.alignment = "right"
@@ -45,7 +51,8 @@ def _legend(chart: ChartView, font: str, x: float, y: float) -> Legend:
     return legend
 
 
-def _axes(chart, font: str, categories: tuple[str, ...], top: float) -> None:
+def _axes(chart: VerticalBarChart | HorizontalLineChart, font: str,
+          categories: tuple[str, ...], top: float) -> None:
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
@@ -70,13 +77,13 @@ def _axes(chart, font: str, categories: tuple[str, ...], top: float) -> None:
 def chart_drawing(chart: ChartView, font: str, width: float) -> Drawing:
     height = CHART_HEIGHT
     drawing = Drawing(width, height)
-    drawing.initialFontName = font  # else the renderer starts each drawing in Helvetica
+    # else the renderer starts each drawing in Helvetica
+    drawing.setProperties({"initialFontName": font})
     legend_width = 110 if len(chart.series) > 1 or chart.kind == "pie" else 0
     plot_width = width - 40 - legend_width
     if chart.kind == "pie":
         pie = Pie()
-        pie.x, pie.y = 40, 12
-        pie.width = pie.height = height - 30
+        _place(pie, x=40, y=12, width=height - 30, height=height - 30)
         values = [v[0] if v else 0 for _name, v in chart.series]
         pie.data = values if any(values) else [1]
         pie.labels = None
@@ -98,26 +105,32 @@ def chart_drawing(chart: ChartView, font: str, width: float) -> Drawing:
     peak = max((sum(col) for col in zip(*data, strict=True)), default=0) if stacked else (
         max((max(row) for row in data if row), default=0))
     bottom = 34 if len(chart.categories) > 6 else 20
-    if chart.kind == "line":
-        plot = HorizontalLineChart()
-        for i in range(len(data)):
-            plot.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
-            plot.lines[i].strokeWidth = 1.6
-        plot.joinedLines = 1
-    else:
-        plot = VerticalBarChart()
-        plot.barSpacing = 1
-        plot.groupSpacing = 6
-        plot.bars.strokeColor = None
-        for i in range(len(data)):
-            plot.bars[i].fillColor = PALETTE[i % len(PALETTE)]
-        if stacked:
-            plot.categoryAxis.style = "stacked"
-    plot.x, plot.y = 32, bottom
-    plot.width, plot.height = plot_width, height - bottom - 10
+    plot = _line_plot(len(data)) if chart.kind == "line" else _bar_plot(len(data), stacked)
+    _place(plot, x=32, y=bottom, width=plot_width, height=height - bottom - 10)
     plot.data = data
     _axes(plot, font, chart.categories, _nice_max(peak))
     drawing.add(plot)
     if legend_width:
-        drawing.add(_legend(chart, font, plot.x + plot.width + 14, height - 10))
+        drawing.add(_legend(chart, font, 32 + plot_width + 14, height - 10))
     return drawing
+
+
+def _line_plot(lines: int) -> HorizontalLineChart:
+    plot = HorizontalLineChart()
+    for i in range(lines):
+        plot.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
+        plot.lines[i].strokeWidth = 1.6
+    plot.joinedLines = 1
+    return plot
+
+
+def _bar_plot(series: int, stacked: bool) -> VerticalBarChart:
+    plot = VerticalBarChart()
+    plot.barSpacing = 1
+    plot.groupSpacing = 6
+    plot.bars.strokeColor = None
+    for i in range(series):
+        plot.bars[i].fillColor = PALETTE[i % len(PALETTE)]
+    if stacked:
+        plot.categoryAxis.style = "stacked"
+    return plot

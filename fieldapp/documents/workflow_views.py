@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.complaints import complaint_feedback_report
 from fieldapp.documents.complaint_model import ComplaintFeedbackReport
-from fieldapp.documents.model import ClockView, DeviceView, SignatureView
+from fieldapp.documents.model import ClockView, DeviceView, SignatureView, Stroke
 from fieldapp.documents.workflow_model import (
     LoanerDocument,
     LoanView,
@@ -35,8 +35,11 @@ from fieldapp.store.workflow_models import Complaint, Event, Loaner, RepairOrder
 from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
 
 
-def _strokes(raw: Any) -> tuple:
-    return tuple(tuple(tuple(int(v) for v in point) for point in stroke) for stroke in raw)
+def _strokes(raw: Any) -> tuple[Stroke, ...]:
+    """Stored strokes (lists from JSON) as the view's tuples; every point was checked to be
+    four integers when the signature was taken (`signatures.stroke_issues`)."""
+    return tuple(tuple((int(x), int(y), int(t), int(p)) for x, y, t, p in stroke)
+                 for stroke in raw)
 
 
 def signature_from_payload(role: str, payload: Mapping[str, Any], signed_at: datetime
