@@ -31,10 +31,10 @@ from fieldapp.services.complaints import ComplaintData
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local
 from ui import i18n
-from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
 from ui.fit import scroll_body
 from ui.ops import Ops
+from ui.preview_dialog import PreviewDialog
 from ui.table_models import Column, PagedModel
 from ui.workflow_documents import complaint_report
 from ui.workflow_widgets import button, clock_colour, clock_text, coloured, data_label, message
@@ -68,7 +68,7 @@ class ComplaintView(QDialog):
         self.ops, self.settings, self.complaint_id = ops, settings, complaint_id
         self.code, name = str(settings.get("operator_code")), str(settings.get("operator_name"))
         self.data: ComplaintData | None = None
-        self.preview: DocumentPreviewDialog | None = None
+        self.preview: PreviewDialog | None = None
         self.title = data_label()
         self.title.setProperty("role", "heading")
         self.status_label, self.clock_label = data_label(), data_label()
@@ -206,8 +206,10 @@ class ComplaintView(QDialog):
                                                        self.outcome.text(), satisfied))
 
     def open_report(self) -> None:
-        render = complaint_report(self.complaint_id, self.settings)  # the customer's language
-        dialog = DocumentPreviewDialog(self.ops, "docs.complaint_title", render, self)
+        if self.data is None:
+            return
+        document = complaint_report(self.ops.store, self.settings, self.data.number)
+        dialog = PreviewDialog(self.ops, document, self)  # in the customer's language
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog
         dialog.open()

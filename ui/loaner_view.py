@@ -18,9 +18,9 @@ from fieldapp.services.loaners import LoanerRow
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local
 from ui import i18n
-from ui.document_preview import DocumentPreviewDialog
 from ui.fields import error_label, show_error
 from ui.ops import Ops
+from ui.preview_dialog import PreviewDialog
 from ui.table_models import Column, PagedModel, table_view
 from ui.workflow_documents import loaner_record
 from ui.workflow_widgets import PadDialog, button, message
@@ -63,7 +63,7 @@ class LoanersPage(QWidget):
         self.return_button = button(primary=True)
         self.record_button = button()
         self.error = error_label()
-        self.preview: DocumentPreviewDialog | None = None
+        self.preview: PreviewDialog | None = None
         self.pad_dialog: PadDialog | None = None
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
@@ -151,8 +151,9 @@ class LoanersPage(QWidget):
         if row is None:
             show_error(self.error, None, i18n.tr("page.select_row"))
             return
-        render = loaner_record(row.asset_tag, row.repair_number or None, self.settings)
-        dialog = DocumentPreviewDialog(self.ops, "docs.loaner_title", render, self.window())
+        document = loaner_record(self.ops.store, self.settings, row.asset_tag,
+                                 row.repair_number or None)
+        dialog = PreviewDialog(self.ops, document, self.window())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog
         dialog.open()

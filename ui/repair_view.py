@@ -37,10 +37,10 @@ from fieldapp.services.repairs import RepairData
 from fieldapp.settings import Settings
 from fieldapp.timeutil import format_local, utcnow
 from ui import i18n
-from ui.document_preview import DocumentPreviewDialog
 from ui.fields import TimeField, error_label, show_error
 from ui.fit import scroll_body
 from ui.ops import Ops
+from ui.preview_dialog import PreviewDialog
 from ui.workflow_documents import loaner_record, repair_copy
 from ui.workflow_widgets import (
     PadDialog,
@@ -67,7 +67,7 @@ class RepairView(QDialog):
         self.code = str(settings.get("operator_code"))
         self.data: RepairData | None = None
         self.pad_dialog: PadDialog | None = None
-        self.preview: DocumentPreviewDialog | None = None
+        self.preview: PreviewDialog | None = None
         self._build()
         self.retranslate()
         i18n.connect(self)
@@ -490,17 +490,18 @@ class RepairView(QDialog):
         engineer.open()
 
     def open_copy(self, copy: str) -> None:
-        """送修单 / 送修返还单 / 备机借用单: preview, print, save (flow2's renderers), in
-        the customer's language."""
+        """送修单 / 送修返还单 / 备机借用单: preview, print, save, in the customer's
+        language."""
+        if self.data is None:
+            return  # the order is still loading
+        store, number = self.ops.store, self.data.number
         if copy == "loaner":
-            tag = self.data.lent_loaner if self.data else ""
-            number = self.data.number if self.data else None
-            render = loaner_record(tag or str(self.loaner_choice.currentData() or ""), number,
-                                   self.settings)
+            tag = self.data.lent_loaner or str(self.loaner_choice.currentData() or "")
+            document = loaner_record(store, self.settings, tag, number)
         else:
-            render = repair_copy(self.repair_id, copy, self.settings)
-        key = f"docs.{copy}_title"
-        dialog = DocumentPreviewDialog(self.ops, key, render, self)
+            document = repair_copy(store, self.settings, number,
+                                   "return" if copy == "return" else "intake")
+        dialog = PreviewDialog(self.ops, document, self)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog
         dialog.open()

@@ -44,7 +44,6 @@ from ui.archive_entry_dialog import ArchiveEntryDialog
 from ui.complaint_dialog import ComplaintDialog
 from ui.complaint_view import ComplaintView
 from ui.confirm import ConfirmDialog
-from ui.document_preview import DocumentPreviewDialog
 from ui.escalation_dialog import EscalationDialog
 from ui.fields import TimePicker
 from ui.findings_view import FindingsPage
@@ -214,7 +213,7 @@ SCREENS: dict[str, Screen] = {
         "intake", lambda e: e.main().workflows.send_in(e.request_id, _slip_id(e)))),
     "repair-order": Screen(RepairView, _repair_view),
     "repair-confirm-pad": Screen(PadDialog, _repair_pad),
-    "repair-intake-copy": Screen(DocumentPreviewDialog, _repair_copy),
+    "repair-intake-copy": Screen(PreviewDialog, _repair_copy),
     "escalate": Screen(EscalationDialog, _flow(
         "escalation", lambda e: e.main().workflows.escalate(e.request_id, _slip_id(e)))),
     "new-complaint": Screen(ComplaintDialog, _flow(

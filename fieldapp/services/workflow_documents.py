@@ -1,0 +1,47 @@
+"""The workflow documents as PDF, for the desktop's preview: the send-in copy at intake
+(送修单) and at return (送修返还单), the loaner record (备机借用单) and the complaint
+feedback report (投诉反馈报告, R5.3).
+
+Each is handed to the customer, so it is in the customer's language
+(`fieldapp.documents.language`) unless `language` says otherwise, and in the settings'
+layout. ReportLab loads on first use, not with the app (docs/performance.md, "Start-up").
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fieldapp.i18n import Language
+from fieldapp.settings import Settings
+from fieldapp.store import Store
+
+__all__ = ["complaint_report", "loaner_record", "repair_copy"]
+
+
+def _render(store: Store, key: str, settings: Settings, *, kind: str | None = None,
+            repair: str | None = None, language: Language | None = None) -> bytes:
+    from fieldapp.documents.workflow_copies import render_document
+
+    return render_document(store, key, settings, kind=kind, repair=repair,
+                           layout=str(settings.get("default_layout")), language=language)
+
+
+def repair_copy(store: Store, repair_number: str, settings: Settings, *,
+                kind: Literal["intake", "return"] = "intake",
+                language: Language | None = None) -> bytes:
+    """The send-in slip's customer copy at intake (R3.1) or at return (R3.3)."""
+    return _render(store, repair_number, settings, kind=kind, language=language)
+
+
+def loaner_record(store: Store, asset_tag: str, settings: Settings, *,
+                  repair_number: str | None = None, language: Language | None = None
+                  ) -> bytes:
+    """The record of the loaner's loan for that repair (else its latest): issue and
+    return, both signatures each (R1.4)."""
+    return _render(store, asset_tag, settings, repair=repair_number, language=language)
+
+
+def complaint_report(store: Store, complaint_number: str, settings: Settings, *,
+                     language: Language | None = None) -> bytes:
+    """The complaint feedback report of a closed complaint (R5.3)."""
+    return _render(store, complaint_number, settings, language=language)
