@@ -169,7 +169,7 @@ def main() -> None:
     wait(app, ops, lambda: editor.sign_view is not None and editor.sign_view.isVisible())
     shoot("visit-customer-zero", editor.sign_view)
     view = editor.sign_view
-    view.zero_confirm.setChecked(True)
+    view.summary.zero_confirm.setChecked(True)
     view.agree_button.click()
     draw(view.pad)
     view.confirm_button.click()

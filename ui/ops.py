@@ -8,9 +8,6 @@ for blocking work that is not the store's — printing (``lp``, up to 30 s), ras
 PDF — on a pool of its own, so a slow printer never holds up a list. `fn` must not touch
 widgets and returns plain data. The GUI thread itself never runs SQL, a subprocess or a
 network call (tests/ui/test_gui_thread_io.py).
-
-``ops.read(fn)`` / ``ops.write(fn)``, which hand ``fn`` a session, are transitional: only
-the workflow screens not yet on services use them (issue 22).
 """
 
 from __future__ import annotations
@@ -28,7 +25,6 @@ from fieldapp.store import Store
 
 log = logging.getLogger("fieldapp.ui.ops")
 
-Work = Callable[[Any], Any]  # fn(session): the transitional read/write
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
 
@@ -51,13 +47,6 @@ def _owners(*callbacks: object) -> list[QObject]:
             if isinstance(value, QObject):
                 owners.append(value)
     return owners
-
-
-def _in_session(factory: Callable[[], Any], work: Work) -> Callable[[], Any]:
-    def run() -> Any:
-        with factory() as session:
-            return work(session)
-    return run
 
 
 class _Relay(QObject):
@@ -105,14 +94,6 @@ class Ops(QObject):
     @property
     def pending(self) -> int:
         return len(self._callbacks)
-
-    def read(self, work: Work, on_done: Done | None = None,
-             on_error: Failed | None = None) -> None:
-        self._start(self._readers, _in_session(self.store.read, work), on_done, on_error)
-
-    def write(self, work: Work, on_done: Done | None = None,
-              on_error: Failed | None = None) -> None:
-        self._start(self._writer, _in_session(self.store.write, work), on_done, on_error)
 
     def call(self, fn: Callable[[], Any], on_done: Done | None = None,
              on_error: Failed | None = None, *, write: bool = False) -> None:

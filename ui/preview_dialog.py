@@ -3,8 +3,8 @@ workflow documents (送修单, 备机借用单, 投诉反馈报告). One dialog 
 
 A `Document` says how the PDF is made (a service call), what the dialog is called and,
 for the customer copy, how a copy handed out is counted. Making the PDF, drawing its
-pages, printing (`lp`) and saving all run off the GUI thread (`ui.ops`); the dialog
-only shows what comes back. Errors are said in one line at the top of the preview.
+pages, printing (`lp`, up to 30 s) and counting run off the GUI thread (`ui.ops`); the
+dialog only shows what comes back. Errors are said in one line at the top of the preview.
 """
 
 from __future__ import annotations
@@ -127,13 +127,17 @@ class PreviewDialog(QDialog):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
-        """Write the PDF (in the background) and count it as one copy handed out; a
-        missing folder or a full disk is said in one line, and nothing is counted."""
-        pdf = self.pdf
-        if pdf is None:
+        """Write the PDF and count it as one copy handed out; a missing folder or a full
+        disk is said in one line, and nothing is counted. (Written here, like the file
+        dialog that chose the folder: the file is whole or not there once this returns.)"""
+        if self.pdf is None:
             return
-        self.ops.run(lambda: documents.save_document(pdf, path),
-                     lambda _r: self._handed_out(1, str(path)), self._failed)
+        try:
+            documents.save_document(self.pdf, path)
+        except FieldappError as exc:
+            self._failed(exc)
+            return
+        self._handed_out(1, str(path))
 
     def print_pdf(self) -> None:
         if self.pdf is None:

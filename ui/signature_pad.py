@@ -49,12 +49,6 @@ class SignaturePad(QWidget):
     def strokes(self) -> list[list[list[int]]]:
         return [[list(p) for p in s] for s in self._strokes]
 
-    def set_strokes(self, strokes: list[list[list[int]]]) -> None:
-        self._strokes = [[list(p) for p in s] for s in strokes]
-        self._current = None
-        self.update()
-        self.changed.emit()
-
     def point_count(self) -> int:
         return sum(len(s) for s in self._strokes)
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp import events
 from fieldapp.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.services import visit
 from fieldapp.services.fee_entry import FeeLineText, price_items, price_text
@@ -48,8 +49,7 @@ from ui.confirm import ConfirmDialog
 from ui.fee_lines import FeesPanel
 from ui.fields import ElidedLabel, FocusOut, TimeField, error_label, show_error
 from ui.ops import Ops
-from ui.sign_view import SignView
-from ui.signature_pad import PAD_HEIGHT, PAD_WIDTH
+from ui.sign_view import SignView, for_slip
 
 TIME_FIELDS = ("arrived_at", "started_at", "solved_at", "departed_at")
 WORKFLOW_ACTIONS = ("send_in", "escalate", "question", "archive")  # R3, R4, R1.6, R2.5
@@ -615,7 +615,13 @@ class SlipEditor(QWidget):
             self.sign_buttons[r].setEnabled(sig is None and not data.sealed)
         self.clear_signatures_button.setVisible(bool(data.signatures) and not data.sealed)
         self.banner.setVisible(data.sealed or data.amends_number is not None)
-        if data.sealed:
+        self.banner.setProperty("state", "tampered" if data.tampered else "")
+        self.banner.style().polish(self.banner)  # the red of a tampered slip (or not)
+        if data.tampered:  # checked when shown: never green for a slip that was changed
+            self.banner.setText(tr("editor.tampered_banner",
+                                   reason=i18n.pair(data.seal_problems[0])))
+            self.seal_label.setText(tr("editor.seal", seal=data.seal))
+        elif data.sealed:
             self.banner.setText(tr("editor.sealed_banner", time=format_local(data.sealed_at)))
             self.seal_label.setText(tr("editor.seal", seal=data.seal))
         elif data.amends_number:
@@ -820,16 +826,17 @@ class SlipEditor(QWidget):
         self.check_complete(then_sign=role)
 
     def _open_sign_view(self, data: SlipData, role: str) -> None:
-        view = SignView(data, role, self)
-        view.signed.connect(self._sign)
+        view = for_slip(data, role, self)
+        view.signed.connect(lambda drawn: self._sign(role, drawn))
         view.finished.connect(lambda _r: view.deleteLater())
         self.sign_view = view
         view.open()
 
-    def _sign(self, role: str, name: str, strokes: list[list[list[int]]]) -> None:
+    def _sign(self, role: str, drawn: events.SignatureInput) -> None:
         assert self.data is not None
         zero_confirmed = self.sign_view is not None and self.sign_view.zero_total_confirmed
-        signature = visit.SignatureInput(role, name, strokes, PAD_WIDTH, PAD_HEIGHT)
+        signature = visit.SignatureInput(role, drawn.signer_name, drawn.strokes,
+                                         drawn.pad_width, drawn.pad_height)
         store, slip_id = self.store, self.data.id
         self.ops.call(lambda: visit.sign(store, slip_id, signature,
                                          zero_total_confirmed=zero_confirmed),

@@ -42,7 +42,7 @@ def _sign(qtbot, window: MainWindow, role: str, draw) -> None:  # type: ignore[n
     if role == "customer":
         # the customer first sees what they confirm: times, fee lines and 总计, in Chinese
         assert view.stack.currentWidget() is view.summary_page
-        assert view.total.text() == "总计：¥211.00"
+        assert view.summary.total.text() == "总计：¥211.00"
         qtbot.mouseClick(view.agree_button, Qt.MouseButton.LeftButton)
     assert view.stack.currentWidget() is view.pad_page
     draw(view.pad)

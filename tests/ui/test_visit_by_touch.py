@@ -227,11 +227,11 @@ def test_a_zero_total_needs_the_customers_explicit_confirmation(
     qtbot.waitUntil(lambda: editor.sign_view is not None and editor.sign_view.isVisible(),
                     timeout=15_000)
     view = editor.sign_view
-    assert view.total.text() == "总计：¥0.00"
-    assert view.zero_warning.isVisible() and "¥0.00" in view.zero_warning.text()
+    assert view.summary.total.text() == "总计：¥0.00"
+    assert view.summary.zero_warning.isVisible() and "¥0.00" in view.summary.zero_warning.text()
     assert not view.agree_button.isEnabled()  # no pad before the explicit confirmation
-    finger.tap(qtbot, view.zero_confirm)
-    assert view.zero_confirm.isChecked() and view.zero_total_confirmed
+    finger.tap(qtbot, view.summary.zero_confirm)
+    assert view.summary.zero_confirm.isChecked() and view.zero_total_confirmed
     finger.tap(qtbot, view.agree_button)
     finger.sign(view.pad, draw_with_touch)
     finger.tap(qtbot, view.confirm_button)
@@ -263,7 +263,7 @@ def test_a_nonzero_total_asks_no_zero_confirmation_and_reads_large(
     qtbot.waitUntil(lambda: editor.sign_view is not None and editor.sign_view.isVisible(),
                     timeout=15_000)
     view = editor.sign_view
-    assert not view.zero_warning.isVisible() and view.agree_button.isEnabled()
+    assert not view.summary.zero_warning.isVisible() and view.agree_button.isEnabled()
     texts = [label for label in view.summary_page.findChildren(QLabel) if label.text()]
     assert texts and min(QFontInfo(label.font()).pixelSize() for label in texts) >= 20
     assert "硒鼓粉尽" in {label.text() for label in texts}  # the work done, not only times
