@@ -60,7 +60,7 @@ class ComplaintStatus(StrEnum):
     CLOSED = "closed"
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
     ComplaintStatus.RECEIVED: ("已受理，待答复", "Received, awaiting a response"),
     ComplaintStatus.RESPONDED: ("已答复", "Responded"),
     ComplaintStatus.CLOSED: ("已关闭", "Closed"),

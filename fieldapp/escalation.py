@@ -38,7 +38,7 @@ from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.validation import raise_if
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
     EscalationKind.TECHNICAL_REQUIREMENT: ("技术需求升级", "Technical-requirement escalation"),
     EscalationKind.DEVICE_FAULT: ("设备故障升级", "Device-fault escalation"),
     EscalationKind.TECHNICAL_ABILITY: ("技术能力升级", "Technical-ability escalation"),

@@ -9,6 +9,7 @@ entry.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,10 +20,19 @@ from fieldapp.store.workflow_models import ArchiveEntry
 from fieldapp.timeutil import FUTURE_SKEW, utcnow
 from fieldapp.validation import choice_issue, raise_if
 
-KIND_LABELS = {
-    "device_tracking": ("主要设备管理和跟踪", "Main-device tracking"),
-    "problem": ("问题集", "Problem set"),
-    "suggestion": ("服务建议", "Service suggestion"),
+
+class ArchiveEntryKind(StrEnum):
+    """`archive_entries.kind`: the three parts of a group customer's archive (R2.5)."""
+
+    DEVICE_TRACKING = "device_tracking"
+    PROBLEM = "problem"
+    SUGGESTION = "suggestion"
+
+
+KIND_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
+    ArchiveEntryKind.DEVICE_TRACKING: ("主要设备管理和跟踪", "Main-device tracking"),
+    ArchiveEntryKind.PROBLEM: ("问题集", "Problem set"),
+    ArchiveEntryKind.SUGGESTION: ("服务建议", "Service suggestion"),
 }
 KINDS = tuple(KIND_LABELS)
 

@@ -77,7 +77,7 @@ class RepairStatus(StrEnum):
     CLOSED_REFUSED = "closed_refused"
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
     RepairStatus.RECEIVED: ("已接收（设备由工程师带回）",
                             "Received (device taken by the engineer)"),
     RepairStatus.ESTIMATED: ("已报价，待客户确认",

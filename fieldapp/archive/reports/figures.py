@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
 from fieldapp.errors import NotFound
+from fieldapp.events import EscalationKind
+from fieldapp.group_archive import ArchiveEntryKind
 from fieldapp.sla import Channel, ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
 from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
@@ -304,8 +306,7 @@ def _escalations(session: Session, fig: Figures, in_period: Any) -> None:
     kinds: Counter[str] = Counter()
     for payload in session.scalars(query.execution_options(yield_per=1000)):
         kinds[json.loads(payload).get("escalation_kind", "")] += 1
-    fig.escalations = {k: kinds.get(k, 0) for k in
-                       ("technical_requirement", "device_fault", "technical_ability")}
+    fig.escalations = {k: kinds.get(k, 0) for k in EscalationKind}
 
 
 def _repairs(session: Session, fig: Figures, in_period: Any) -> None:
@@ -376,7 +377,7 @@ def _archive(session: Session, fig: Figures, customer_id: uuid.UUID, period: Per
     counts = dict(session.execute(select(ArchiveEntry.kind, func.count()).where(where)
                                   .group_by(ArchiveEntry.kind)).all())
     items: dict[str, list[dict[str, str]]] = {}
-    for kind in ("device_tracking", "problem", "suggestion"):
+    for kind in ArchiveEntryKind:
         rows = session.execute(
             select(ArchiveEntry.text, ArchiveEntry.noted_at, Device.brand, Device.model,
                    Device.asset_tag)
