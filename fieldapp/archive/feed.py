@@ -9,6 +9,7 @@ cursor in one transaction.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -64,7 +65,7 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
             out[(table, record_id)] = record
             row = record["row"]
             if table == "events" and row.get("kind") == "request.reassigned" and (
-                    not actor.sees_everything):
+                    not actor.sees_everything) and _names(row, actor.engineer_id):
                 handed_over.add(uuid.UUID(row["subject_id"]))
     if not actor.sees_everything:
         _add_request_history(session, out, [r for r in handed_over if visibility.request(r)])
@@ -72,6 +73,14 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
     _add_parents(session, out)
     ordered = sorted(out.items(), key=lambda kv: (TABLE_RANK[kv[0][0]], kv[0][1]))
     return Page([record for _, record in ordered], next_cursor, more)
+
+
+def _names(event_row: dict[str, Any], engineer_id: uuid.UUID | None) -> bool:
+    """Is this reassignment to `engineer_id`? (One from them brings them no history.)"""
+    try:
+        return json.loads(event_row["payload"]).get("engineer_id") == str(engineer_id)
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return False
 
 
 def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], dict],

@@ -121,8 +121,17 @@ class CheckRecordIn(BaseModel):
     hash: str = Field(max_length=64)
 
 
+class RequestViewIn(BaseModel):
+    """How the laptop shows a request: derived status and assignee (engineer code)."""
+
+    id: str = Field(max_length=64)
+    status: str = Field(max_length=20)
+    assignee: str = Field(default="", max_length=20)
+
+
 class CheckIn(BaseModel):
     records: list[CheckRecordIn] = Field(max_length=500_000)
+    requests: list[RequestViewIn] = Field(default_factory=list, max_length=500_000)
 
 
 class TableCheckOut(BaseModel):
@@ -135,6 +144,19 @@ class TableCheckOut(BaseModel):
 class RecordRef(BaseModel):
     table: str
     id: str
+    label_zh: str = ""  # its number or code, as people name it (no personal data)
+    label_en: str = ""
+
+
+class ShownDifferently(BaseModel):
+    """A request the laptop shows otherwise than the archive: status or assignee."""
+
+    id: str
+    number: str
+    laptop_status: str
+    laptop_assignee: str
+    archive_status: str
+    archive_assignee: str
 
 
 class CheckOut(BaseModel):
@@ -145,3 +167,4 @@ class CheckOut(BaseModel):
     different: list[RecordRef]
     not_in_archive: list[RecordRef]
     not_on_laptop: list[RecordRef]
+    shown_differently: list[ShownDifferently] = []

@@ -1,7 +1,11 @@
 """Which work records an engineer may see, decided in SQL on a few columns.
 
 A request is an engineer's when they took it, it was assigned to them when taken, or it
-is assigned to them now (derived: the last request.reassigned event). Slips and repair
+is assigned to them now (derived: the last request.reassigned event) — or it was theirs
+once: reassigned to them at some time, or visited by them. Their laptop holds it, so what
+happens to it later (the reassignment that took it from them, a cancellation, the new
+engineer's slip) must reach that laptop too, or it would go on showing the request as
+theirs (issue 19, item 4). Slips and repair
 orders are theirs when they wrote them or the request is theirs; events, open questions,
 complaints and archive entries when they recorded them (or, for the first two, the
 request is theirs); loaner events are everybody's. Staff and admins see everything.
@@ -14,6 +18,7 @@ record with its signatures.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -23,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor
 from fieldapp.request_state import derive_many
-from fieldapp.store.models import ServiceRequest
+from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.workflow_models import Event
 from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS
 
 _CHUNK = 500  # ids per IN (...): well under every database's bound-parameter limit
@@ -90,6 +96,26 @@ class Visibility:
                     (self.me is not None and self.me in (row.assigned_engineer_id,
                                                          derived[row.id].assignee_id))
                     or (bool(self.code) and row.taken_by == self.code))
+            for request_id in self._formerly_mine([r for r in chunk
+                                                   if not self._requests[r]]):
+                self._requests[request_id] = True
+
+    def _formerly_mine(self, request_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of these requests once reassigned to this engineer or visited by them."""
+        me = self.me
+        if me is None or not request_ids:
+            return set()
+        found = set(self.session.scalars(select(Slip.request_id).where(
+            Slip.request_id.in_(request_ids), Slip.engineer_id == me)))
+        for request_id, payload in self.session.execute(
+                select(Event.request_id, Event.payload).where(
+                    Event.request_id.in_(request_ids), Event.kind == "request.reassigned")):
+            try:
+                if json.loads(payload).get("engineer_id") == str(me):
+                    found.add(request_id)
+            except (ValueError, AttributeError):
+                continue  # a damaged payload names nobody
+        return found
 
     def _row(self, table: str, row: Mapping[str, Any]) -> bool:
         me, code = self.me, self.code

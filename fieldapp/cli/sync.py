@@ -233,8 +233,10 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                    "check": None if comparison is None else {
                        "agree": comparison.agree, "disagreements": comparison.disagreements,
                        "tables": comparison.tables,
-                       "problems": [{"kind": k, "table": tb, "id": i}
-                                    for k, tb, i in comparison.problems]}})
+                       "problems": [{"kind": k, "table": tb, "id": i,
+                                     "label": t(*comparison.labels.get((tb, i), ("", "")))}
+                                    for k, tb, i in comparison.problems],
+                       "shown_differently": comparison.shown_differently}})
     else:
         click.echo(t(f"上传 {report.pushed} 条：接收 {report.accepted}，重复 {report.duplicate}，"
                      f"拒收 {len(report.refused)}；下载 {report.pulled} 条；待上传 "
@@ -247,8 +249,9 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                          f"{kept_local} more records are kept on this laptop only, unsent."))
         _report_refusals(waiting, labels, verbose=verbose, joined=joined)
         if comparison is not None and comparison.agree:
-            click.echo(t("核对：本机与档案一致（各表数量与校验码相同）。",
-                         "Check: this laptop and the archive agree (counts and hashes)."))
+            click.echo(t("核对：本机与档案一致（各表数量、校验码及各服务请求的状态和负责人相同）。",
+                         "Check: this laptop and the archive agree (counts, hashes, and each "
+                         "request's status and assignee)."))
         elif comparison is not None:
             click.echo(t(f"核对：本机与档案有 {comparison.disagreements} 处不一致：",
                          f"Check: {comparison.disagreements} disagreements with the archive:"),

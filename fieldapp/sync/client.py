@@ -112,9 +112,12 @@ class ArchiveClient:
         return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},
                              timeout=EXCHANGE_TIMEOUT)
 
-    def check(self, records: list[dict[str, str]]) -> dict[str, Any]:
-        """Compare (table, id, hash) of the laptop's records with the archive's."""
-        return self._request("POST", "/sync/check", json={"records": records},
+    def check(self, records: list[dict[str, str]],
+              requests: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """Compare (table, id, hash) of the laptop's records with the archive's, and how
+        it shows each request (id, status, assignee) with how the archive would."""
+        return self._request("POST", "/sync/check",
+                             json={"records": records, "requests": requests or []},
                              timeout=EXCHANGE_TIMEOUT)
 
 

@@ -105,12 +105,14 @@ def test_fieldapp_sync_check_shows_a_disagreement_and_fails(archive, centre):
     assert ok.exit_code == 0, ok.output
     assert "agree" in ok.output
     with centre.store.read() as session:
-        sealed = session.scalar(select(Slip.id).where(Slip.seal.is_not(None)))
+        sealed, number = session.execute(
+            select(Slip.id, Slip.number).where(Slip.seal.is_not(None))).first()
     around_the_triggers(centre.store, "UPDATE slips SET handling = '改' WHERE id = :id",
                         id=sealed.hex)
     bad = runner.invoke(cli, ["--data-dir", str(data), "--lang", "zh", "sync", "--check"])
     assert bad.exit_code == 1
-    assert f"slips {sealed}：内容与档案不一致" in bad.output
+    assert f"服务单 {number}：内容与档案不一致" in bad.output
+    assert str(sealed) not in bad.output and "slips" not in bad.output  # numbers, not ids
 
 
 def test_a_refused_record_is_listed_with_its_reason_in_every_later_round(archive, centre,

@@ -19,6 +19,7 @@ from fieldapp.archive.schemas import (
     RecordOut,
     RecordRef,
     RecordResult,
+    ShownDifferently,
     TableCheckOut,
 )
 from fieldapp.timeutil import utcnow
@@ -72,13 +73,16 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
 @router.post("/check", response_model=CheckOut, responses=ERRORS)
 def check(body: CheckIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
     """Compare the laptop's records (table, id, hash) with the archive's, within this
-    user's scope: counts and matches per table, and the records that disagree."""
+    user's scope: counts and matches per table, and the records that disagree; and how
+    the laptop shows each request (status, assignee) with how the archive would."""
     _refuse_customers(actor)
-    result = check_records(session, actor=actor, records=[r.model_dump() for r in body.records])
+    result = check_records(session, actor=actor, records=[r.model_dump() for r in body.records],
+                           views=[v.model_dump() for v in body.requests])
     return CheckOut(
         server_time=utcnow(), agree=result.disagreements == 0,
         disagreements=result.disagreements,
         tables=[TableCheckOut(**vars(t)) for t in result.tables],
         different=[RecordRef(**r) for r in result.different],
         not_in_archive=[RecordRef(**r) for r in result.not_in_archive],
-        not_on_laptop=[RecordRef(**r) for r in result.not_on_laptop])
+        not_on_laptop=[RecordRef(**r) for r in result.not_on_laptop],
+        shown_differently=[ShownDifferently(**r) for r in result.shown_differently])
