@@ -13,7 +13,8 @@ from fieldapp import __version__
 from fieldapp.archive.api.main import api_router
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
-from fieldapp.archive.errors import install_error_handlers
+from fieldapp.archive.errors import CatchBugs, install_error_handlers
+from fieldapp.archive.limits import BodyLimits
 from fieldapp.archive.portal.app import mount_portal
 
 log = logging.getLogger("fieldapp.archive.http")
@@ -41,7 +42,9 @@ def create_app(settings: ArchiveSettings | None = None, *, db: Database | None =
     app.state.db = db
     install_error_handlers(app)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.add_middleware(CatchBugs)  # innermost: a bug is a 500 in the error format
     mount_portal(app)  # the customers' pages, /portal (docs/portal.md)
+    app.add_middleware(BodyLimits)  # outside the rest: refuses before anything is read
 
     @app.middleware("http")
     async def log_requests(request: Request,
