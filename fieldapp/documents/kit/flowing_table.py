@@ -101,6 +101,8 @@ class FlowingTable(Flowable):
         while fits < len(heights) and used + heights[fits] <= availHeight:
             used += heights[fits]
             fits += 1
+        if fits >= len(heights):  # every row fits, yet the whole does not: leave it whole
+            return []
         if fits <= self._repeat:  # not even the first row under the header fits
             if fits < self._repeat or (not at_top and used + heights[fits] <= page):
                 return []
