@@ -285,22 +285,21 @@ class RepairView(QDialog):
                               departed=format_local(data.departed_at)))
         v["engineer"].setText(data.engineer_signer)
         self._show_steps(data)
-        s = data.status
-        self.estimate_box.setVisible(s == "received")
-        self.confirm_box.setVisible(s == "estimated")
-        self.work_box.setVisible(s in ("received", "estimated", "approved", "in_repair"))
-        self.start_button.setEnabled(s == "approved")
-        self.start_button.setToolTip(tr("repair.start_blocked") if s != "approved" else "")
-        self.start_reason.setVisible(s in ("received", "estimated"))
-        self.work_done.setEnabled(s == "in_repair")
-        self.finish_button.setEnabled(s == "in_repair")
-        self.return_box.setVisible(s == "finished")
-        self.refused_box.setVisible(s == "refused")
-        self.return_copy_button.setEnabled(s == "returned")
-        self.loaner_copy_button.setEnabled(any(c.lent_for_this_repair or c.status == "out"
-                                               for c in data.loaner_choices))
+        step = data.next_step
+        self.estimate_box.setVisible(step == "estimate")
+        self.confirm_box.setVisible(step == "confirm")
+        self.work_box.setVisible(step in ("estimate", "confirm", "start", "finish"))
+        self.start_button.setEnabled(step == "start")
+        self.start_button.setToolTip(tr("repair.start_blocked") if step != "start" else "")
+        self.start_reason.setVisible(step in ("estimate", "confirm"))
+        self.work_done.setEnabled(step == "finish")
+        self.finish_button.setEnabled(step == "finish")
+        self.return_box.setVisible(step == "return")
+        self.refused_box.setVisible(step == "close_refused")
+        self.return_copy_button.setEnabled(data.status == "returned")
+        self.loaner_copy_button.setEnabled(data.has_loan)
         if first or not self.final_fee.text():
-            fee = st.final_fee_fen if st.final_fee_fen is not None else st.estimate_fen
+            fee = data.proposed_fee_fen
             self.final_fee.setText(f"{fee / 100:.2f}" if fee is not None else "")
         if first:
             self.confirmed_by.setText(data.company_contact)
@@ -357,10 +356,8 @@ class RepairView(QDialog):
                                        c.asset_tag)
         index = self.loaner_choice.findData(data.proposed_loaner)
         self.loaner_choice.setCurrentIndex(max(0, index))
-        can_lend = (data.loaner_due and data.loaner_entitled and not data.lent_loaner
-                    and bool(data.loaner_choices))
-        self.loaner_choice.setEnabled(can_lend)
-        self.lend_button.setEnabled(can_lend)
+        self.loaner_choice.setEnabled(data.may_lend)
+        self.lend_button.setEnabled(data.may_lend)
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.error, None, message(exc))
@@ -410,7 +407,8 @@ class RepairView(QDialog):
             self.decision.currentData() == "approved", self.confirmed_by.text(),
             self.confirm_phone.text(), at))
 
-    def _customer_signs(self, summary: list[tuple[str, str]], statement: str, then) -> None:  # type: ignore[no-untyped-def]
+    def _customer_signs(self, summary: list[tuple[str, str]], statement: str,
+                        then: Callable[[SignatureInput], None]) -> None:
         assert self.data is not None
         dialog = PadDialog("customer", self.data.company_contact, summary, statement, self)
         dialog.signed.connect(then)

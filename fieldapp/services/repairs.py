@@ -35,6 +35,12 @@ __all__ = [
 
 # -- outputs ------------------------------------------------------------------------------
 
+# What may be recorded next on an order in each status (R3.2: nothing starts before the
+# customer confirmed); the core's fold refuses anything else.
+NEXT_STEP = {"received": "estimate", "estimated": "confirm", "approved": "start",
+             "in_repair": "finish", "finished": "return", "refused": "close_refused"}
+
+
 @dataclass(frozen=True)
 class IntakeDefaults:
     """What the intake form starts with: the request's contact, fault (the slip's fault
@@ -92,6 +98,29 @@ class RepairData:
     @property
     def lent_loaner(self) -> str:
         return next((c.asset_tag for c in self.loaner_choices if c.lent_for_this_repair), "")
+
+    @property
+    def next_step(self) -> str | None:
+        """estimate, confirm, start, finish, return or close_refused; None once closed."""
+        return NEXT_STEP.get(self.status)
+
+    @property
+    def may_lend(self) -> bool:
+        """A loaner is owed now (R1.4), the contract grants one, none is lent for this
+        repair yet and the pool has one of the class."""
+        return (self.loaner_due and self.loaner_entitled and not self.lent_loaner
+                and bool(self.loaner_choices))
+
+    @property
+    def has_loan(self) -> bool:
+        """A loaner of the class is lent for this repair or out: a loaner record exists."""
+        return any(c.lent_for_this_repair or c.status == "out" for c in self.loaner_choices)
+
+    @property
+    def proposed_fee_fen(self) -> int | None:
+        """The fee the return proposes: the final one once recorded, else the estimate."""
+        st = self.state
+        return st.final_fee_fen if st.final_fee_fen is not None else st.estimate_fen
 
 
 # -- inputs -------------------------------------------------------------------------------

@@ -65,12 +65,14 @@ def test_a_send_in_repair_through_every_step_with_a_loaner(store, repair_id, pri
     assert opened.clock_state == "on_track" and opened.clock_deadline == at(240)
     assert opened.engineer_signer == "刘洋" and opened.seal
     assert not opened.loaner_due  # nothing says yet that it takes longer than 4 hours
+    assert (opened.next_step, opened.may_lend, opened.has_loan) == ("estimate", False, False)
 
     estimated = repairs.estimate(store, repair_id, repairs.Estimate(
         cost_fen=38_000, ready_at=at(1500), note="更换主板"), operator_code="W01",
         language="zh", now=at(200))
     assert estimated.status == "estimated" and estimated.state.estimate_fen == 38_000
-    assert estimated.loaner_due and estimated.loaner_entitled
+    assert estimated.loaner_due and estimated.loaner_entitled and estimated.may_lend
+    assert estimated.next_step == "confirm"  # R3.2: not "start"
     assert estimated.proposed_loaner == "BJ-PRN-02"  # the intake's grade, A
     assert "应提供同档次备机" in estimated.loaner_reason
     assert [c.asset_tag for c in estimated.loaner_choices] == ["BJ-PRN-02", "BJ-PRN-01"]
@@ -79,11 +81,12 @@ def test_a_send_in_repair_through_every_step_with_a_loaner(store, repair_id, pri
         estimated.proposed_loaner, sig("刘洋", 1), sig("孙丽", 2)), operator_code="E07",
         language="zh", now=at(220))
     assert lent.lent_loaner == estimated.proposed_loaner
+    assert lent.has_loan and not lent.may_lend  # one loaner per repair
 
     approved = repairs.confirm_by_phone(store, repair_id, repairs.PhoneConfirmation(
         approved=True, confirmed_by="孙丽", phone="13900220000", at=at(225)),
         operator_code="C01", language="zh", now=at(230))
-    assert approved.status == "approved"
+    assert (approved.status, approved.next_step) == ("approved", "start")
     assert approved.state.confirmed_at == at(225)  # the typed time, not the moment saved
     assert approved.state.confirmation_method == "phone"
 
@@ -91,12 +94,15 @@ def test_a_send_in_repair_through_every_step_with_a_loaner(store, repair_id, pri
     finished = repairs.finish(store, repair_id, "", operator_code="W01", language="zh",
                               now=at(1400))
     assert (started.status, finished.status) == ("in_repair", "finished")
+    assert (started.next_step, finished.next_step) == ("finish", "return")
+    assert finished.proposed_fee_fen == 38_000  # the return proposes the estimate
 
     returned = repairs.return_device(store, repair_id, repairs.RepairReturn(
         final_fee_fen=36_000, delivered_at=None, customer_signature=sig("孙丽", 3)),
         operator_code="E07", language="zh", now=at(1460))
     assert returned.status == "returned" and returned.state.returned_at == at(1460)
     assert returned.state.final_fee_fen == 36_000 and returned.state.customer_signer == "孙丽"
+    assert (returned.next_step, returned.proposed_fee_fen) == (None, 36_000)
     assert_plain(returned)
 
     with store.read() as session:
@@ -120,6 +126,7 @@ def test_a_refused_repair_closes_with_the_device_given_back(store, repair_id):  
         approved=False, signature=sig("孙丽", 2)), operator_code="E07", language="en",
         now=at(210))
     assert refused.status == "refused" and refused.state.confirmed_by == "孙丽"
+    assert refused.next_step == "close_refused"
     closed = repairs.close_refused(store, repair_id, sig("孙丽", 4), operator_code="E07",
                                    language="en", now=at(300))
     assert closed.status == "closed_refused" and closed.state.finished
