@@ -17,12 +17,14 @@ from decimal import Decimal
 
 from fieldapp.errors import FieldIssue, ValidationError
 from fieldapp.money import MAX_AMOUNT_YUAN, has_at_most_two_decimals, line_amount_fen, yuan_to_fen
+from fieldapp.sla.request_clocks import Channel
+from fieldapp.store.values import FeeKind, SignerRole, SlipResult
 from fieldapp.timeutil import FUTURE_SKEW, format_local
 
-CHANNELS = ("phone", "onsite", "remote", "sendin", "letter", "portal")
+CHANNELS = tuple(Channel)
 # What an operator chooses when taking a request; `portal` requests come from the
 # customers' web pages only (fieldapp.archive.portal).
-DESK_CHANNELS = ("phone", "onsite", "remote", "sendin", "letter")
+DESK_CHANNELS = tuple(c for c in Channel if c is not Channel.PORTAL)
 CHANNEL_LABELS = {
     "phone": ("电话", "Phone"),
     "onsite": ("现场", "On site"),
@@ -31,20 +33,20 @@ CHANNEL_LABELS = {
     "letter": ("信件", "Letter"),
     "portal": ("网页", "Web portal"),
 }
-FEE_KINDS = ("labour", "parts", "travel", "other")
+FEE_KINDS = tuple(FeeKind)
 FEE_KIND_LABELS = {
     "labour": ("人工费", "Labour"),
     "parts": ("配件费", "Parts"),
     "travel": ("交通费", "Travel"),
     "other": ("其他", "Other"),
 }
-RESULTS = ("solved", "unsolved", "escalated")
+RESULTS = tuple(SlipResult)
 RESULT_LABELS = {
     "solved": ("已解决", "Solved"),
     "unsolved": ("未解决（需再次上门）", "Not solved (revisit needed)"),
     "escalated": ("已升级", "Escalated"),
 }
-SIGNER_ROLES = ("engineer", "customer")
+SIGNER_ROLES = tuple(SignerRole)
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "customer_id": ("客户", "customer"),
@@ -290,7 +292,7 @@ def slip_ready_to_sign_issues(*, channel: str, arrived_at: datetime | None,
                               result: str) -> list[FieldIssue]:
     """What a slip still lacks before anyone may sign it (R2.2)."""
     issues: list[FieldIssue] = []
-    visited = channel in ("onsite", "sendin")
+    visited = channel in (Channel.ONSITE, Channel.SENDIN)
     if visited and arrived_at is None:
         issues.append(required("arrived_at"))
     if started_at is None:
@@ -301,7 +303,7 @@ def slip_ready_to_sign_issues(*, channel: str, arrived_at: datetime | None,
         issues.append(required("handling"))
     if not result:
         issues.append(required("result"))
-    elif result == "solved" and solved_at is None:
+    elif result == SlipResult.SOLVED and solved_at is None:
         issues.append(FieldIssue("solved_at", "required", "结果为已解决时请填写故障解决时间。",
                                  "Enter the time solved when the result is 'solved'."))
     if visited and departed_at is None:
