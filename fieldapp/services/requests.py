@@ -1,7 +1,7 @@
 """Taking a request (R2.1) and assigning it, as services.
 
 The desk's form fills its pickers with `pickers`, checks what is typed with
-`form_issues` (the core's own rule, `service_requests.request_issues`, so the form and
+`form_issues` (the core's own rule, `fieldapp.rules.requests.request_issues`, so the form and
 the store never disagree) and saves with `take_request`; staff assign with `assign`.
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp import reference, service_requests
 from fieldapp.errors import FieldIssue, NotFound
+from fieldapp.rules.requests import request_issues
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Engineer
 from fieldapp.timeutil import utcnow
@@ -61,7 +62,7 @@ def pickers(store: Store) -> Pickers:
 
 def form_issues(new: NewRequest, *, now: datetime | None = None) -> list[FieldIssue]:
     """Everything wrong with the request as typed, all at once, each naming its field."""
-    return service_requests.request_issues(
+    return request_issues(
         customer_id=new.customer_id, channel=new.channel, fault_reported=new.fault_reported,
         contact_name=new.contact_name, contact_phone=new.contact_phone,
         requested_at=new.requested_at, answered_at=new.answered_at, now=now or utcnow())
