@@ -216,7 +216,7 @@ def receipt_header(ctx: DocumentContext, *, address: bool = True) -> list[Flowab
     out.append(Paragraph(escape(ctx.title), s.title))
     out.append(Paragraph(f"【{escape(ctx.copy_label)}】", s.center))
     out.append(Spacer(1, 2))
-    out += [para(line, s.body) for line in ctx.numbered]
+    out += [para(line, s.body) for line in ctx.number_lines]
     return out
 
 

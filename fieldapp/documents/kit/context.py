@@ -8,7 +8,6 @@ its own data (the slip) adds it in a subclass, so no method is written twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,14 +57,14 @@ class DocumentContext:
         return not self.styles.layout.two_columns
 
     @property
-    def numbered(self) -> tuple[str, ...]:
+    def number_lines(self) -> tuple[str, ...]:
         """The numbers as "label：value", one per printed number."""
         return tuple(f"{self.t(key)}{self.colon}{value}" for key, value in self.number_pairs
                      if value)
 
     @property
     def numbers(self) -> str:
-        return "    ".join(self.numbered)
+        return "    ".join(self.number_lines)
 
     @property
     def copy_label(self) -> str:
@@ -122,5 +121,5 @@ def number_pairs(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
     return tuple((key, value or "") for key, value in pairs)
 
 
-__all__: Sequence[str] = ("CopyName", "DocumentContext", "LayoutName", "Options",
-                          "check_options", "number_pairs")
+__all__ = ["CopyName", "DocumentContext", "LayoutName", "Options", "check_options",
+           "number_pairs"]
