@@ -105,3 +105,45 @@ def test_workflow_models_pass_qtmodeltester(qtbot, qtmodeltester, ops, settings,
         assert (row.asset_tag, row.status) == ("BJ-PRN-01", "out")
     if page_name == "repairs_page":
         assert row.clock_state == "on_track" and row.status == "received"
+
+
+WORKFLOW_SCREENS = ("repair_intake", "repair_view", "loaner_view", "complaint_dialog",
+                    "complaint_view", "escalation_dialog", "question_view",
+                    "archive_entry_dialog", "findings_view", "workflow_pages",
+                    "workflow_actions", "workflow_documents", "workflow_widgets")
+# The core's workflow modules a screen may still name: labels, choices and pure values.
+CORE_WORKFLOW = ("fieldapp.repair", "fieldapp.complaints", "fieldapp.escalation",
+                 "fieldapp.loaners", "fieldapp.questions", "fieldapp.group_archive",
+                 "fieldapp.findings", "fieldapp.workflow_lists", "fieldapp.events",
+                 "fieldapp.reference", "fieldapp.service_requests", "fieldapp.slips",
+                 "fieldapp.queries", "fieldapp.documents", "fieldapp.store", "sqlalchemy")
+LABELS_AND_VALUES = {
+    "fieldapp.complaints.ABOUT_LABELS", "fieldapp.complaints.ABOUTS",
+    "fieldapp.complaints.ROUTE_LABELS", "fieldapp.complaints.STATUS_LABELS",
+    "fieldapp.complaints.VIA", "fieldapp.complaints.DEFAULT_RESPONSE_HOURS",
+    "fieldapp.complaints.route_complaint",  # pure: shown as the subject is chosen
+    "fieldapp.repair.STATUS_LABELS", "fieldapp.group_archive.KIND_LABELS",
+    "fieldapp.group_archive.KINDS", "fieldapp.findings.RULE_LABELS",
+    "fieldapp.events.ESCALATION_KINDS", "fieldapp.events.LOANER_CONDITIONS",
+    "fieldapp.events.SignatureInput",
+    "fieldapp.store.Store",  # the handle a screen passes to its services
+}
+
+
+def test_the_workflow_screens_call_their_services_not_the_core_workflows() -> None:
+    """No screen records, folds or queries a workflow itself: that is what
+    fieldapp.services.{repairs,loaners,complaints,…} are for (issue 22)."""
+    import ast
+    import pathlib
+
+    for name in WORKFLOW_SCREENS:
+        tree = ast.parse(pathlib.Path(f"ui/{name}.py").read_text("utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) for alias in node.names}
+        imported |= {f"fieldapp.{alias.name}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module == "fieldapp"
+                     for alias in node.names}
+        assert sorted(m for m in imported if m.startswith(CORE_WORKFLOW)
+                      and m not in LABELS_AND_VALUES) == [], name
