@@ -13,17 +13,18 @@ from fieldapp.reference import active_contract
 from fieldapp.rules.requests import request_issues
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Contact, Customer, Device, Engineer, ServiceRequest, Site
+from fieldapp.store.values import RequestStatus
 from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
 from fieldapp.validation import normalize_phone, raise_if
 
-OPEN_STATUSES = ("open", "assigned", "in_progress")
-STATUS_LABELS = {
-    "open": ("待分派", "Open"),
-    "assigned": ("已分派", "Assigned"),
-    "in_progress": ("处理中", "In progress"),
-    "resolved": ("已解决", "Resolved"),
-    "closed": ("已关闭", "Closed"),
-    "cancelled": ("已取消", "Cancelled"),
+OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS)
+STATUS_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
+    RequestStatus.OPEN: ("待分派", "Open"),
+    RequestStatus.ASSIGNED: ("已分派", "Assigned"),
+    RequestStatus.IN_PROGRESS: ("处理中", "In progress"),
+    RequestStatus.RESOLVED: ("已解决", "Resolved"),
+    RequestStatus.CLOSED: ("已关闭", "Closed"),
+    RequestStatus.CANCELLED: ("已取消", "Cancelled"),
 }
 
 
@@ -66,7 +67,8 @@ def take_request(
         contact_name=contact_name.strip(), contact_phone=normalize_phone(contact_phone),
         requested_at=requested_at, answered_at=answered_at, taken_by=operator_code,
         contract=active_contract(session, customer.id, to_local(requested_at, tz).date()),
-        status="assigned" if engineer else "open", assigned_engineer=engineer,
+        status=RequestStatus.ASSIGNED if engineer else RequestStatus.OPEN,
+        assigned_engineer=engineer,
         created_at=now, updated_at=now,
     )
     session.add(request)
@@ -78,8 +80,8 @@ def assign_request(session: Session, request: ServiceRequest, engineer: Engineer
         raise WorkflowError(f"请求 {request.number} 已结束，不能再分派。",
                             f"Request {request.number} is finished and cannot be assigned.")
     request.assigned_engineer = engineer
-    if request.status == "open":
-        request.status = "assigned"
+    if request.status == RequestStatus.OPEN:
+        request.status = RequestStatus.ASSIGNED
     session.flush()
 
 
