@@ -218,6 +218,20 @@ def test_validation_errors_name_the_field_and_repeat_nothing(archive, token):
     assert error["zh"].startswith("请求内容无效")
 
 
+@pytest.mark.parametrize(("body", "where", "rule"), [
+    ({"records": [{"table": "slips", "id": "x", "row": {}}] * 501}, "records", "too many items"),
+    ({"records": [{"table": "t" * 41, "id": "x", "row": {}}]}, "records.0.table",
+     "text too long"),
+    ({"records": [{"table": "slips", "id": "x", "row": {},
+                   "signatures": [{}] * 11}]}, "records.0.signatures", "too many items"),
+])
+def test_a_push_is_bounded_in_records_signatures_and_text(archive, token, body, where, rule):
+    answer = httpx.post(f"{archive.url}{API}/sync/push", json=body, timeout=30,
+                        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 422
+    assert f"{where}: {rule}" in answer.json()["error"]["en"]
+
+
 @pytest.mark.parametrize(("method", "path", "status", "code"), [
     ("GET", f"{API}/no-such-thing", 404, "not_found"),
     ("GET", f"{API}/auth/login", 405, "method_not_allowed"),
