@@ -23,6 +23,7 @@ from fieldapp.sealing import seal_document, seal_of
 from fieldapp.signatures import render_png_of_json, strokes_to_json
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Engineer, FeeLine, ServiceRequest, Signature, Slip, SlipPrint
+from fieldapp.store.values import RequestStatus, SlipStatus
 from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.validation import SIGNER_ROLES, FeeLineInput, fee_line_issues, raise_if, text_issues
 
@@ -31,9 +32,9 @@ EDITABLE_FIELDS = (
 )
 TIME_FIELDS = ("arrived_at", "started_at", "solved_at", "departed_at")
 TEXT_FIELDS = ("fault_found", "handling")
-STATUS_LABELS = {
-    "draft": ("草稿", "Draft"),
-    "sealed": ("已封存", "Sealed"),
+STATUS_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
+    SlipStatus.DRAFT: ("草稿", "Draft"),
+    SlipStatus.SEALED: ("已封存", "Sealed"),
 }
 
 
@@ -53,7 +54,7 @@ def _refuse_if_signed(slip: Slip) -> None:
 def start_slip(session: Session, request: ServiceRequest, engineer: Engineer, *,
                now: datetime | None = None, tz: str = DEFAULT_TIMEZONE) -> Slip:
     """Open a new draft slip for this engineer's visit or handling of the request."""
-    if request.status in ("closed", "cancelled"):
+    if request.status in (RequestStatus.CLOSED, RequestStatus.CANCELLED):
         raise WorkflowError(f"请求 {request.number} 已关闭，不能再开服务单。",
                             f"Request {request.number} is closed; no new slip can be started.")
     now = now or utcnow()
@@ -137,7 +138,7 @@ def _seal(session: Session, slip: Slip, now: datetime) -> None:
                                     separators=(",", ":"))
     slip.seal = seal_of(document)
     slip.sealed_at = now
-    slip.status = "sealed"  # the request's "resolved" is derived (fieldapp.request_state)
+    slip.status = SlipStatus.SEALED  # the request's "resolved" is derived (fieldapp.request_state)
 
 
 def clear_signatures(session: Session, slip: Slip) -> None:
