@@ -28,6 +28,7 @@ import pytest
 from fieldapp.archive.app import create_app
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.limits import MAX_DEPTH, MAX_VALUES, body_cap, json_shape
+from fieldapp.signatures import MAX_POINTS, stroke_issues
 from fieldapp.sync.client import ArchiveClient
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 from tests.archive.test_hardening_login import every_route
@@ -230,6 +231,17 @@ def test_a_push_is_bounded_in_records_signatures_and_text(archive, token, body, 
                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 422
     assert f"{where}: {rule}" in answer.json()["error"]["en"]
+
+
+def test_a_signature_is_bounded_in_points():
+    """Each signature the archive takes is checked by the core's rule (fieldapp/rules/
+    slips.py): at most MAX_POINTS points; the body cap bounds what is parsed before."""
+    def stroke(points: int) -> list[list[list[int]]]:
+        return [[[i % 300, i % 200, i, 500] for i in range(points)]]
+
+    assert stroke_issues(stroke(MAX_POINTS), 300, 200, "signature.customer") == []
+    (issue,) = stroke_issues(stroke(MAX_POINTS + 1), 300, 200, "signature.customer")
+    assert issue.code == "signature_too_long" and issue.zh and issue.en
 
 
 @pytest.mark.parametrize(("method", "path", "status", "code"), [
