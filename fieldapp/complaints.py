@@ -86,15 +86,12 @@ def route_complaint(about: str) -> ComplaintRoute:
     return ComplaintRoute(target, *ROUTE_LABELS[target])
 
 
-def open_complaint(
-    session: Session, *, customer: Customer, about: str, description: str,
-    received_via: str, received_at: datetime, recorded_by: str, subject_name: str = "",
-    engineer: Engineer | None = None, request: ServiceRequest | None = None,
-    slips: Sequence[Slip] = (), response_hours: int = DEFAULT_RESPONSE_HOURS,
-    now: datetime | None = None, tz: str = DEFAULT_TIMEZONE,
-) -> Complaint:
-    """Record a complaint as received and route it (R5.1/R5.2)."""
-    now = now or utcnow()
+def complaint_issues(*, about: str, received_via: str, description: str,
+                     received_at: datetime, response_hours: int, subject_name: str,
+                     names_engineer: bool, now: datetime) -> list[FieldIssue]:
+    """A complaint's rule (fieldapp.rules): the laptop's `open_complaint`, the archive's
+    ingest and the portal's submission all call it. `names_engineer`: it points at an
+    engineer's record (else a complaint about an engineer needs the name)."""
     issues = choice_issue("about", about, ABOUTS) + choice_issue("received_via", received_via,
                                                                  VIA)
     if not description.strip():
@@ -107,9 +104,25 @@ def open_complaint(
         issues.append(FieldIssue("response_hours", "out_of_range",
                                  "答复时限须在 1 小时到 30 天之间。",
                                  "The response time must be between 1 hour and 30 days."))
-    if about == "engineer" and engineer is None and not subject_name.strip():
+    if about == "engineer" and not names_engineer and not subject_name.strip():
         issues.append(FieldIssue("subject_name", "required", "请选择被投诉的工程师。",
                                  "Choose the engineer the complaint is about."))
+    return issues
+
+
+def open_complaint(
+    session: Session, *, customer: Customer, about: str, description: str,
+    received_via: str, received_at: datetime, recorded_by: str, subject_name: str = "",
+    engineer: Engineer | None = None, request: ServiceRequest | None = None,
+    slips: Sequence[Slip] = (), response_hours: int = DEFAULT_RESPONSE_HOURS,
+    now: datetime | None = None, tz: str = DEFAULT_TIMEZONE,
+) -> Complaint:
+    """Record a complaint as received and route it (R5.1/R5.2)."""
+    now = now or utcnow()
+    issues = complaint_issues(about=about, received_via=received_via, description=description,
+                              received_at=received_at, response_hours=response_hours,
+                              subject_name=subject_name, names_engineer=engineer is not None,
+                              now=now)
     for slip in slips:
         if slip.request.customer_id != customer.id:
             issues.append(FieldIssue("slips", "wrong_customer",

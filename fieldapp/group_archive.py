@@ -8,6 +8,7 @@ entry.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -37,6 +38,23 @@ KIND_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
 KINDS = tuple(KIND_LABELS)
 
 
+def archive_entry_issues(*, kind: str, text: str, noted_at: datetime, now: datetime,
+                         customer_id: uuid.UUID | None = None,
+                         device_customer_id: uuid.UUID | None = None) -> list[FieldIssue]:
+    """An archive entry's rule (fieldapp.rules), the laptop's and the archive's ingest's.
+    `device_customer_id`: the customer of the device it is about, which must be its own."""
+    issues = choice_issue("kind", kind, KINDS)
+    if not text.strip():
+        issues.append(FieldIssue("text", "required", "请填写内容。", "Please enter the text."))
+    if noted_at > now + FUTURE_SKEW:
+        issues.append(FieldIssue("noted_at", "in_future", "时间不能晚于当前时间。",
+                                 "The time cannot be in the future."))
+    if device_customer_id is not None and device_customer_id != customer_id:
+        issues.append(FieldIssue("device_id", "wrong_customer", "设备不属于该客户。",
+                                 "The device belongs to another customer."))
+    return issues
+
+
 def add_archive_entry(session: Session, *, customer: Customer, kind: str, text: str,
                       author_code: str, noted_at: datetime, device: Device | None = None,
                       slip: Slip | None = None, now: datetime | None = None) -> ArchiveEntry:
@@ -44,15 +62,9 @@ def add_archive_entry(session: Session, *, customer: Customer, kind: str, text: 
         raise WorkflowError(f"{customer.name} 不是集团用户，无客户档案条目。",
                             f"{customer.name} is not a group customer; no archive entries.")
     now = now or utcnow()
-    issues = choice_issue("kind", kind, KINDS)
-    if not text.strip():
-        issues.append(FieldIssue("text", "required", "请填写内容。", "Please enter the text."))
-    if noted_at > now + FUTURE_SKEW:
-        issues.append(FieldIssue("noted_at", "in_future", "时间不能晚于当前时间。",
-                                 "The time cannot be in the future."))
-    if device is not None and device.customer_id != customer.id:
-        issues.append(FieldIssue("device_id", "wrong_customer", "设备不属于该客户。",
-                                 "The device belongs to another customer."))
+    issues = archive_entry_issues(kind=kind, text=text, noted_at=noted_at, now=now,
+                                  customer_id=customer.id,
+                                  device_customer_id=device.customer_id if device else None)
     if slip is not None and slip.request.customer_id != customer.id:
         issues.append(FieldIssue("slip_id", "wrong_customer", "服务单不属于该客户。",
                                  "The slip belongs to another customer."))

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, User
-from fieldapp.complaints import ABOUTS, VIA, route_complaint
+from fieldapp.complaints import complaint_issues, route_complaint
 from fieldapp.errors import FieldIssue
-from fieldapp.group_archive import KINDS as ARCHIVE_KINDS
+from fieldapp.group_archive import archive_entry_issues
 from fieldapp.money import line_amount_fen
 from fieldapp.rules.reference import (
     contact_issues,
@@ -34,7 +34,7 @@ from fieldapp.rules.requests import request_issues
 from fieldapp.rules.slips import signature_issues, slip_issues
 from fieldapp.store.models import Contact, Device, Engineer, ServiceRequest, Site
 from fieldapp.sync.wire import REFERENCE_TABLES, RecordValues, record_values
-from fieldapp.validation import FeeLineInput, choice_issue, fee_line_issues
+from fieldapp.validation import FeeLineInput, fee_line_issues
 
 Reason = tuple[str, str, str]  # (code, zh, en)
 
@@ -141,14 +141,19 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
     if table == "slips":
         return _slip_issues(session, converted, now, requests)
     if table == "complaints":
-        issues = choice_issue("about", v.get("about", ""), ABOUTS)
-        issues += choice_issue("received_via", v.get("received_via", ""), VIA)
+        issues = complaint_issues(
+            **_texts(v, "about", "received_via", "description", "subject_name"),
+            received_at=v["received_at"], response_hours=int(v.get("response_hours") or 0),
+            names_engineer=v.get("engineer_id") is not None, now=now)
         if not issues and v.get("routed_to") != route_complaint(v["about"]).target:
             issues.append(FieldIssue("routed_to", "wrong_route", "投诉流向与投诉对象不符。",
                                      "The complaint is routed to the wrong place."))
         return issues
     if table == "archive_entries":
-        return choice_issue("kind", v.get("kind", ""), ARCHIVE_KINDS)
+        return archive_entry_issues(
+            **_texts(v, "kind", "text"), noted_at=v["noted_at"], now=now,
+            customer_id=v.get("customer_id"),
+            device_customer_id=_owners(session, v, owners).get("device_id"))
     return []
 
 

@@ -12,6 +12,8 @@ none of the others refuses (tests/archive/test_rules_parity.py).
     service request                 rules.requests    request_issues
     slip, signature                 rules.slips       slip_issues, signature_issues
     fee line                        validation        fee_line_issues
+    complaint                       complaints        complaint_issues
+    group archive entry             group_archive     archive_entry_issues
     event payloads (repair steps,   events            payload_issues (and
     loaners, escalations …)                           event_check.check_event)
 

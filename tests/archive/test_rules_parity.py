@@ -1,7 +1,8 @@
 """One rule per record kind, the same answer everywhere (fieldapp.rules).
 
 Each bad record below is refused by the laptop's command, by the archive's ingest when
-the service centre pushes it, by the reference importer and (for requests) by the portal,
+the service centre pushes it, by the reference importer and (requests, complaints) by the
+portal,
 each time with the same field and the same message in both languages, and nothing of it
 is written.
 """
@@ -21,13 +22,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldapp import reference, service_requests, slips
+from fieldapp import complaints, group_archive, reference, service_requests, slips
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database
 from fieldapp.archive.importer import import_reference
 from fieldapp.archive.ingest import ingest_batch
 from fieldapp.archive.models import DeviceToken, User
-from fieldapp.archive.portal.submissions import submit_request
+from fieldapp.archive.portal.submissions import submit_complaint, submit_request
 from fieldapp.archive.rules import Actor, record_issues
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.errors import FieldIssue, ValidationError
@@ -55,7 +56,8 @@ class World:
 
 def _make_world(store: Store) -> dict[str, uuid.UUID]:
     with store.write() as session:
-        port = reference.create_customer(session, code="TJPORT", name="天津港信息中心")
+        port = reference.create_customer(session, code="TJPORT", name="天津港信息中心",
+                                         is_group=True)
         bank = reference.create_customer(session, code="BHBANK", name="渤海银行天津分行")
         contact = reference.add_contact(session, port, name="孙丽", phone="13900220000")
         site = reference.add_site(session, port, name="信息中心机房", address="新港二号路35号")
@@ -84,8 +86,16 @@ def _make_world(store: Store) -> dict[str, uuid.UUID]:
                         strokes=signature_strokes(1), pad_width=PAD_WIDTH,
                         pad_height=PAD_HEIGHT, signed_at=REQUESTED + timedelta(minutes=148),
                         now=NOW)
+        complaint = complaints.open_complaint(
+            session, customer=port, about="engineer", description="工程师迟到一小时",
+            received_via="phone", received_at=NOW, recorded_by="C01", engineer=engineer,
+            now=NOW)
+        entry = group_archive.add_archive_entry(
+            session, customer=port, kind="problem", text="卡纸反复出现", author_code="E07",
+            noted_at=NOW, device=printer, now=NOW)
         session.flush()
-        return {"port": port.id, "bank": bank.id, "contact": contact.id, "site": site.id,
+        return {"complaint": complaint.id, "entry": entry.id, "port": port.id,
+                "bank": bank.id, "contact": contact.id, "site": site.id,
                 "printer": printer.id, "banks_device": banks.id, "engineer": engineer.id,
                 "request": request.id, "draft": draft.id, "signed": signed.id}
 
@@ -191,7 +201,7 @@ class Bad:
     laptop: Callable[[Session, World], object]  # the laptop's command, which must refuse
     wire: Callable[[World], dict[str, Any]]  # the record the service centre pushes
     row: tuple[str, dict[str, Any]] | None = None  # the importer's kind and row
-    portal: dict[str, str] | None = None  # the portal's request form
+    portal: Callable[[Session, World, User], object] | None = None  # its portal form
 
 
 BAD: dict[str, Bad] = {
@@ -233,7 +243,7 @@ BAD: dict[str, Bad] = {
         lambda s, w: _request(s, w, contact_name="", contact_phone=""),
         lambda w: _wire(w, "service_requests", "request",
                         change=_row(contact_id=None, contact_name="", contact_phone="")),
-        portal={"contact_name": "", "contact_phone": ""}),
+        portal=lambda s, w, u: _ask(s, w, u, contact_name="", contact_phone="")),
     "request for another customer's device": Bad(
         lambda s, w: _request(s, w, device=s.get_one(Device, w.ids["banks_device"])),
         lambda w: _wire(w, "service_requests", "request",
@@ -242,11 +252,11 @@ BAD: dict[str, Bad] = {
         lambda s, w: _request(s, w, contact_phone="call me"),
         lambda w: _wire(w, "service_requests", "request",
                         change=_row(contact_id=None, contact_phone="call me")),
-        portal={"contact_phone": "call me"}),
+        portal=lambda s, w, u: _ask(s, w, u, contact_phone="call me")),
     "request without a fault": Bad(
         lambda s, w: _request(s, w, fault_reported="  "),
         lambda w: _wire(w, "service_requests", "request", change=_row(fault_reported="  ")),
-        portal={"fault": "  "}),
+        portal=lambda s, w, u: _ask(s, w, u, fault="  ")),
     "slip left before it arrived": Bad(
         lambda s, w: slips.update_slip(s, _slip(s, w), {
             "departed_at": REQUESTED + timedelta(minutes=60)}, now=NOW),
@@ -258,11 +268,34 @@ BAD: dict[str, Bad] = {
                                      pad_height=PAD_HEIGHT,
                                      signed_at=REQUESTED + timedelta(minutes=148), now=NOW),
         lambda w: _wire(w, "slips", "signed", change=_unnamed_signer)),
+    "complaint without a description": Bad(
+        lambda s, w: complaints.open_complaint(
+            s, customer=_customer(s, w), about="service_event", description=" ",
+            received_via="phone", received_at=NOW, recorded_by="C01", now=NOW),
+        lambda w: _wire(w, "complaints", "complaint", True, _row(
+            about="service_event", description=" ", engineer_id=None, subject_name="",
+            routed_to="service_centre", number="C-C01-20261124-099")),
+        portal=lambda s, w, u: submit_complaint(
+            s, user=u, customer_id=w.ids["port"], about="service_event", description=" ",
+            subject_name="", slip_number="", now=NOW)),
+    "archive entry about another customer's device": Bad(
+        lambda s, w: group_archive.add_archive_entry(
+            s, customer=_customer(s, w), kind="problem", text="蓝屏", author_code="E07",
+            noted_at=NOW, device=s.get_one(Device, w.ids["banks_device"]), now=NOW),
+        lambda w: _wire(w, "archive_entries", "entry", True,
+                        _row(text="蓝屏", device_id=str(w.ids["banks_device"])))),
     "fee line with a negative price": Bad(
         lambda s, w: slips.set_fee_lines(s, _slip(s, w), [
             FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(-150))]),
         lambda w: _wire(w, "slips", "draft", change=_fee_line_at(-15000))),
 }
+
+
+def _ask(session: Session, world: World, user: User, **typed: str) -> object:
+    """The portal's request form, as the customer filled it in."""
+    form = {"fault": "打印机卡纸", "contact_name": "孙丽", "contact_phone": "13900220000",
+            "device_id": ""} | typed
+    return submit_request(session, user=user, customer_id=world.ids["port"], now=NOW, **form)
 
 
 def _said(issues: list[FieldIssue]) -> list[tuple[str, str, str, str]]:
@@ -299,14 +332,11 @@ def test_a_bad_record_gets_the_same_answer_on_every_path(world: World, case: Bad
             for field, code, zh, en in expected]
 
     if case.portal is not None:
-        form = {"fault": "打印机卡纸", "contact_name": "孙丽", "contact_phone": "13900220000",
-                "device_id": ""} | case.portal
         with pytest.raises(ValidationError) as on_portal, world.archive.write() as session:
-            customer = session.scalar(select(User).where(User.name == "port")) or \
-                crud.create_user(session, name="port", password=secrets.token_urlsafe(12),
-                                 role="customer", customer_code="TJPORT")
-            submit_request(session, user=customer, customer_id=world.ids["port"], now=NOW,
-                           **form)
+            customer = crud.create_user(session, name="port", role="customer",
+                                        password=secrets.token_urlsafe(12),
+                                        customer_code="TJPORT")
+            case.portal(session, world, customer)
         assert _said(on_portal.value.issues) == expected
 
     with world.archive.read() as session:
@@ -318,9 +348,19 @@ def test_the_world_itself_passes_every_path(world: World):
     records = [_wire(world, table, key) for table, key in (
         ("engineers", "engineer"), ("customers", "port"), ("contacts", "contact"),
         ("devices", "printer"), ("service_requests", "request"), ("slips", "draft"),
-        ("slips", "signed"))]
+        ("slips", "signed"), ("complaints", "complaint"), ("archive_entries", "entry"))]
     assert {o.status for o in _ingest(world.archive, records)} == {"duplicate"}
     with world.archive.read() as session:
         assert all(record_issues(session, r["table"], record_values(r), NOW) == []
                    for r in records)
 
+
+
+def test_a_device_pushed_earlier_in_the_same_batch_is_known_as_its_customers(world: World):
+    """The batch is checked in memory (`ingest._Batch`): what it has just accepted counts."""
+    device = _wire(world, "devices", "banks_device", True, _row(serial="BH-0043"))
+    request = _wire(world, "service_requests", "request",
+                    change=_row(device_id=device["id"]))
+    outcomes = _ingest(world.archive, [device, request])
+    assert [(o.status, o.code) for o in outcomes] == [("accepted", ""), ("refused", "invalid")]
+    assert outcomes[1].en == "The selected item belongs to another customer."
