@@ -1,11 +1,14 @@
 """Sealing a signed slip, and verifying a seal.
 
 When both signatures are on a slip its legal content is written as one canonical JSON
-document (format ``fieldapp-seal/2``, see docs/seal.md) and hashed with SHA-256. The slip
-stores the document and the hash. `verify_slip` checks both that the document still
-hashes to the seal and that the slip's current content still equals the document — so a
-changed time, fee line, signer name or stroke is detected, while renaming the customer
-later (reference data) is not mistaken for tampering: what was signed is in the document.
+document (format ``fieldapp-seal/3``, see docs/seal.md) and hashed with SHA-256; the
+laptop's device key (fieldapp.device_keys) signs the hash. The slip stores the document,
+the hash, the key's id and the signature. `verify_slip` checks that the document still
+hashes to the seal, that the slip's current content still equals the document — so a
+changed time, fee line, signer name, stroke or party (the records the slip links to) is
+detected, while renaming the customer later (reference data) is not mistaken for
+tampering: what was signed is in the document — and that the signature is the key's and
+the key one to trust (`KeyTrust`: this laptop's own, or vouched for by the archive).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from fieldapp.device_keys import key_id_of, signature_ok
 from fieldapp.signatures import image_shows_strokes, strokes_from_json
 from fieldapp.store.models import Slip
 from fieldapp.timeutil import iso_utc
@@ -22,8 +26,27 @@ from fieldapp.timeutil import iso_utc
 # Format 2 seals each signature image's SHA-256 with its strokes, so checking the image
 # is a hash. Format 1 (slips sealed before) checks it by redrawing the strokes, ~0.8 ms a
 # signature: verified as they were sealed, for good.
-SEAL_FORMAT = "fieldapp-seal/2"
+# Format 3 adds the ids of the records the slip links to (compared, so a slip moved to
+# another customer, engineer, site or device is caught) and the device key that signed.
+SEAL_FORMAT = "fieldapp-seal/3"
+SEAL_FORMAT_2 = "fieldapp-seal/2"
 SEAL_FORMAT_1 = "fieldapp-seal/1"
+FORMAT_LABELS = {  # (zh, en): older formats are labelled for what they cannot show
+    SEAL_FORMAT: ("第3版：含当事方与设备签名", "format 3: parties and device signature"),
+    SEAL_FORMAT_2: ("第2版（旧）：不含当事方，无设备签名",
+                    "format 2 (older): parties not checked, no device signature"),
+    SEAL_FORMAT_1: ("第1版（旧）：不含当事方，无设备签名",
+                    "format 1 (older): parties not checked, no device signature"),
+}
+
+
+class KeyTrust(Protocol):
+    """Whom a verifier trusts to have sealed: the laptop trusts its own keys and keys
+    the archive vouched for in a receipt; the archive trusts keys registered and not
+    revoked. Returns why the key is not trusted (zh, en), or None."""
+
+    def key_problem(self, slip: Any, key_id: str, public_key: str) -> tuple[str, str] | None:
+        ...
 
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
@@ -41,14 +64,16 @@ def _time(moment: Any) -> str | None:
     return iso_utc(moment) if moment is not None else None
 
 
-def seal_document(slip: Slip) -> dict[str, Any]:
-    """The legal content of a slip: what the engineer and the customer signed."""
+def seal_document(slip: Slip, *, key_id: str, public_key: str) -> dict[str, Any]:
+    """The legal content of a slip: what the engineer and the customer signed, and the
+    device key that seals it (its id is also in `slips.seal_key_id`)."""
     request = slip.request
     customer = request.customer
     device = request.device
     site = request.site
     return {
         **_signed_content(slip),
+        "signed_by": {"key_id": key_id, "public_key": public_key},
         "parties": {
             "customer_code": customer.code,
             "customer_name": customer.name,
@@ -74,6 +99,7 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
     request = slip.request
     return {
         "format": seal_format,
+        **({"links": _links(slip)} if seal_format == SEAL_FORMAT else {}),
         "slip": {
             "id": str(slip.id),
             "number": slip.number,
@@ -123,6 +149,18 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
     }
 
 
+def _links(slip: Any) -> dict[str, str | None]:
+    """The records the slip belongs to, by id: what the copy names as parties."""
+    request = slip.request
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return {"request_id": text(slip.request_id), "engineer_id": text(slip.engineer_id),
+            "customer_id": text(request.customer_id), "site_id": text(request.site_id),
+            "device_id": text(request.device_id)}
+
+
 def _strokes(sig: Any) -> list[list[list[int]]]:
     """A stand-in signature may carry its strokes parsed and checked as integers already
     (`parsed_strokes`: the archive's rules parsed them); a Signature has only the JSON."""
@@ -138,6 +176,21 @@ class Verification:
     seal: str | None
     recomputed: str | None
     problems: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    seal_format: str | None = None
+    key_id: str | None = None  # the device key that signed (format 3)
+
+    @property
+    def older_format(self) -> bool:
+        """Sealed before format 3: the parties are not checked and no device signed."""
+        return self.seal_format in (SEAL_FORMAT_1, SEAL_FORMAT_2)
+
+    @property
+    def format_label(self) -> tuple[str, str] | None:
+        return FORMAT_LABELS.get(self.seal_format or "")
+
+    @property
+    def tampered(self) -> bool:
+        return self.sealed and not self.ok
 
 
 def _differences(stored: Any, current: Any, path: str = "") -> list[str]:
@@ -158,9 +211,22 @@ def _differences(stored: Any, current: Any, path: str = "") -> list[str]:
 _REFERENCE_PARTS = ("parties", "device")
 
 
-def verify_slip(slip: Slip | Any) -> Verification:
+class _SignatureOnly:
+    """Trust any key whose signature holds: an import checks the file's integrity; whose
+    key signed is for `verify` on this laptop to say (fieldapp.exchange)."""
+
+    def key_problem(self, slip: Any, key_id: str, public_key: str) -> tuple[str, str] | None:
+        return None
+
+
+SIGNATURE_ONLY = _SignatureOnly()
+
+
+def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
     """Whether the slip is sealed and its seal holds. `slip` may also be a stand-in with
-    a Slip's attributes (see `_signed_content`); parties and device are not read."""
+    a Slip's attributes (see `_signed_content`); parties and device are not read.
+    `keys` says whose device keys to trust; without it a Slip in a laptop's store is
+    checked against that laptop's keys and receipts (fieldapp.seal_trust)."""
     if slip.seal is None:
         return Verification(slip.number, sealed=False, ok=False, seal=None, recomputed=None,
                             problems=[("服务单尚未封存。", "The slip is not sealed.")])
@@ -180,16 +246,25 @@ def verify_slip(slip: Slip | Any) -> Verification:
     if recomputed != slip.seal:
         problems.append(("封存内容与封存码不符（内容被改动）。",
                          "The sealed document does not match its seal (it was changed)."))
-    seal_format = SEAL_FORMAT_1 if stored.get("format") == SEAL_FORMAT_1 else SEAL_FORMAT
+    seal_format = stored.get("format")
+    if seal_format not in FORMAT_LABELS:
+        problems.append(("封存格式未知。", "Unknown seal format."))
+        return Verification(slip.number, True, False, slip.seal, recomputed, problems)
     try:
         current = _signed_content(slip, seal_format)
     except (ValueError, TypeError, KeyError, AttributeError):  # e.g. damaged stroke data
         problems.append(("服务单数据已损坏（如签名笔迹），无法与封存内容比对。",
                          "The slip's data is damaged (e.g. its signature strokes) and cannot "
                          "be compared with the sealed document."))
-        return Verification(slip.number, True, False, slip.seal, recomputed, problems)
+        return Verification(slip.number, True, False, slip.seal, recomputed, problems,
+                            seal_format)
     for part in _REFERENCE_PARTS:  # renamed reference data is not tampering
         current[part] = stored.get(part)
+    key_id = None
+    if seal_format == SEAL_FORMAT:
+        current["signed_by"] = stored.get("signed_by")
+        key_id = getattr(slip, "seal_key_id", None)
+        problems += _signature_problems(slip, stored.get("signed_by"), key_id, keys)
     # equal documents (the usual case) need no walk: dict equality runs in C
     for path in [] if stored == current else _differences(stored, current):
         problems.append((f"封存后被改动：{path}", f"Changed after sealing: {path}"))
@@ -198,4 +273,33 @@ def verify_slip(slip: Slip | Any) -> Verification:
         if not image_shows_strokes(sig.image_png, sig.strokes, sig.pad_width, sig.pad_height):
             problems.append((f"签名图像与签名笔迹不符：{sig.role}",
                              f"The signature image differs from the signed strokes: {sig.role}"))
-    return Verification(slip.number, True, not problems, slip.seal, recomputed, problems)
+    return Verification(slip.number, True, not problems, slip.seal, recomputed, problems,
+                        seal_format, key_id)
+
+
+def _signature_problems(slip: Any, signed_by: Any, key_id: str | None,
+                        keys: KeyTrust | None) -> list[tuple[str, str]]:
+    """The device signature of a format-3 seal: the sealed key is the slip's, the
+    signature is that key's over the seal, and the key is one the verifier trusts."""
+    public_key = signed_by.get("public_key") if isinstance(signed_by, dict) else None
+    if (not isinstance(public_key, str) or not key_id or signed_by.get("key_id") != key_id
+            or key_id_of_text(public_key) != key_id):
+        return [("封存的设备密钥与服务单记录的不符。",
+                 "The sealed device key differs from the slip's.")]
+    if not signature_ok(public_key, slip.seal.encode("utf-8"),
+                        getattr(slip, "seal_signature", None) or ""):
+        return [("设备签名无效（封存码不是由该设备密钥签署的）。",
+                 "The device signature is not valid (the seal was not signed by its key).")]
+    if keys is None:
+        from fieldapp.seal_trust import laptop_keys_for
+
+        keys = laptop_keys_for(slip)
+    problem = keys.key_problem(slip, key_id, public_key)
+    return [] if problem is None else [problem]
+
+
+def key_id_of_text(public_key: str) -> str | None:
+    try:
+        return key_id_of(public_key)
+    except ValueError:
+        return None

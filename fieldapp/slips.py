@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from fieldapp.device_keys import DeviceKey, ephemeral_key
 from fieldapp.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.numbering import SLIP, next_number
 from fieldapp.rules.slips import signature_issues, slip_issues
@@ -133,12 +134,22 @@ def _seal(session: Session, slip: Slip, now: datetime) -> None:
     # The fee lines and signatures reach the database before the seal does: the sealing
     # triggers refuse children of a sealed slip (one flush orders parent updates first).
     session.flush()
-    document = seal_document(slip)
+    key = seal_key(session)
+    document = seal_document(slip, key_id=key.key_id, public_key=key.public_key)
     slip.seal_document = json.dumps(document, ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"))
     slip.seal = seal_of(document)
+    slip.seal_key_id = key.key_id
+    slip.seal_signature = key.sign(slip.seal.encode("utf-8"))
     slip.sealed_at = now
     slip.status = SlipStatus.SEALED  # the request's "resolved" is derived (fieldapp.request_state)
+
+
+def seal_key(session: Session) -> DeviceKey:
+    """The device key of the store this session belongs to (one made in memory for a
+    session without a store: its seals verify nowhere else)."""
+    store = session.info.get("store")
+    return store.device_key() if store is not None else ephemeral_key()
 
 
 def clear_signatures(session: Session, slip: Slip) -> None:

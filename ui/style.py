@@ -52,6 +52,8 @@ QLabel[role="seal"] {{ font-family: monospace; color: #1b5e20; }}
 QLabel[role="banner"] {{
     background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 6px; padding: 8px;
 }}
+QLabel[role="banner"][state="tampered"] {{ background: #ffebee; border-color: #e57373;
+    color: #b71c1c; font-weight: bold; }}
 QLabel[role="notice"] {{
     background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; padding: 8px;
 }}

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from fieldapp.queries import RequestFilter, SlipFilter
+from fieldapp.seal_status import SEAL_STATE_LABELS
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.services import lists
 from fieldapp.services.lists import RequestItem
@@ -47,6 +48,7 @@ def _pair(labels: dict[str, tuple[str, str]], value: str) -> str:
 
 Page = Callable[[int, int], list[Any]]  # (offset, limit) -> rows: a service call
 Count = Callable[[], int]
+Marks = Callable[[list[Any]], list[Any]]  # a page's rows -> the same rows, some marked
 
 
 class PagedModel(QAbstractTableModel):
@@ -54,6 +56,7 @@ class PagedModel(QAbstractTableModel):
 
     loaded = Signal()  # a page arrived (tests and the status bar listen)
     counted = Signal()  # `total` became known
+    marked = Signal()  # a page's second look (`set_marks`) arrived
 
     def __init__(self, ops: Ops, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
@@ -66,7 +69,13 @@ class PagedModel(QAbstractTableModel):
         self._fetch: Page | None = None
         self._count: Count | None = None
         self._total: int | None = None
+        self._marks: Marks | None = None
         i18n.notifier().retranslate.connect(self.retranslate)
+
+    def set_marks(self, marks: Marks) -> None:
+        """A second look at each page, off the GUI thread, after it is shown: `marks(rows)`
+        returns the rows again, some changed (the slips' seal check marks the tampered)."""
+        self._marks = marks
 
     # -- loading -------------------------------------------------------------------
     def set_source(self, fetch: Page, count: Count | None = None) -> None:
@@ -127,7 +136,21 @@ class PagedModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
+            if self._marks is not None:
+                marks = self._marks
+                self._ops.call(lambda: marks(rows),
+                               lambda marked: self._marked(generation, first, marked))
         self.loaded.emit()
+
+    def _marked(self, generation: int, first: int, rows: list[Any]) -> None:
+        if generation != self._generation or first + len(rows) > len(self._rows):
+            return
+        changed = [i for i, row in enumerate(rows, first) if row is not self._rows[i]]
+        self._rows[first:first + len(rows)] = rows
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0),
+                                  self.index(max(changed), len(self._columns) - 1))
+        self.marked.emit()
 
     def _counted(self, generation: int, total: int) -> None:
         if generation == self._generation:
@@ -225,12 +248,16 @@ REQUEST_COLUMNS = (
     Column("col.engineer", lambda r: r.engineer_name or ""),
 )
 
+# "tampered": a sealed slip whose seal check failed (fieldapp.services.lists.seal_marks)
+SLIP_LIST_STATUS = {**SLIP_STATUS, "tampered": SEAL_STATE_LABELS["tampered"]}
+SLIP_STATUS_COLOURS = {"sealed": "#1b5e20", "tampered": "#b71c1c"}
+
 SLIP_COLUMNS = (
     Column("col.slip_number", lambda r: r.number, width=190),
     Column("col.customer", lambda r: r.customer_name, width=180),
     Column("col.channel", lambda r: _pair(CHANNEL_LABELS, r.channel), width=90),
-    Column("col.status", lambda r: _pair(SLIP_STATUS, r.status),
-           lambda r: "#1b5e20" if r.status == "sealed" else "#8d6e00"),
+    Column("col.status", lambda r: _pair(SLIP_LIST_STATUS, r.status),
+           lambda r: SLIP_STATUS_COLOURS.get(r.status, "#8d6e00")),
     Column("col.result", lambda r: _pair(RESULT_LABELS, r.result)),
     Column("col.fault", lambda r: r.fault, width=0),
     Column("col.created_at", lambda r: format_local(r.created_at), width=150),
@@ -243,7 +270,10 @@ def request_model(ops: Ops, parent: Any = None) -> PagedModel:
 
 
 def slip_model(ops: Ops, parent: Any = None) -> PagedModel:
-    return PagedModel(ops, SLIP_COLUMNS, parent)
+    model = PagedModel(ops, SLIP_COLUMNS, parent)
+    store = ops.store
+    model.set_marks(lambda rows: lists.seal_marks(store, rows))  # tampered shows in lists
+    return model
 
 
 def open_requests_query(flt: RequestFilter, store: Store, engineer_code: str | None = None

@@ -186,10 +186,44 @@ def devices_list(ctx: click.Context, user_name: str | None) -> None:
 @db_option
 @click.pass_context
 def devices_revoke(ctx: click.Context, device_id: uuid.UUID) -> None:
-    """Revoke a laptop's token; its next request is refused."""
+    """Revoke a laptop's token and its seal-signing keys (a lost laptop): its next request
+    is refused, and so is any seal its keys make (docs/seal.md)."""
+    from fieldapp.archive.seal_keys import revoke_device_keys
+
     with _database(ctx) as db, db.write() as session:
         crud.revoke_device(session, device_id=device_id)
-    click.echo(pick(f"已吊销设备 {device_id}。", f"Device {device_id} revoked."))
+        keys = revoke_device_keys(session, device_id=device_id)
+    click.echo(pick(f"已吊销设备 {device_id}（及其 {keys} 个设备密钥）。",
+                    f"Device {device_id} revoked (and {keys} of its device keys)."))
+
+
+@devices.command("keys")
+@db_option
+@click.pass_context
+def devices_keys(ctx: click.Context) -> None:
+    """One line per seal-signing key: id, user, device, registered, state."""
+    from fieldapp.archive.seal_keys import list_keys
+
+    with _database(ctx) as db, db.read() as session:
+        for key, user in list_keys(session):
+            state = (pick(f"已吊销 {key.revoked_at.isoformat()}",
+                          f"revoked {key.revoked_at.isoformat()}")
+                     if key.revoked_at else pick("有效", "active"))
+            click.echo(f"{key.key_id}\t{user.name}\t{key.device_id or '-'}\t"
+                       f"{key.registered_at.isoformat()}\t{state}")
+
+
+@devices.command("revoke-key")
+@click.argument("key_id")
+@db_option
+@click.pass_context
+def devices_revoke_key(ctx: click.Context, key_id: str) -> None:
+    """Revoke one seal-signing key (see `devices keys`); the laptop's token stays."""
+    from fieldapp.archive.seal_keys import revoke_key
+
+    with _database(ctx) as db, db.write() as session:
+        revoke_key(session, key_id=key_id.strip().lower())
+    click.echo(pick(f"已吊销设备密钥 {key_id}。", f"Device key {key_id} revoked."))
 
 
 OUTCOMES = {"accepted": ("接收", "accepted"), "duplicate": ("重复", "duplicate"),

@@ -37,6 +37,9 @@ class ArchiveSettings(BaseSettings):
     portal_lockout_minutes: int = 15
     portal_ip_failures: int = 20  # wrong passwords from one address before it is locked
     portal_verify_per_minute: int = 30  # verify-page checks per address a minute (0: no limit)
+    # The archive's Ed25519 key that signs receipts (docs/seal.md): a PEM file, made 0600
+    # on first use; empty: kept in the database (archive_signing_keys)
+    receipt_key_file: str = ""
 
     @property
     def db_url(self) -> str:

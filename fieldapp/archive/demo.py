@@ -25,6 +25,7 @@ from fieldapp.archive.db import Database
 from fieldapp.archive.ingest import ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
+from fieldapp.archive.seal_keys import register_key
 from fieldapp.demo import CUSTOMERS, fill_demo
 from fieldapp.errors import WorkflowError
 from fieldapp.numbering import BLOCK_KEY, CENTRE_BLOCK
@@ -51,6 +52,7 @@ def load_demo(db: Database, *, requests: int, seed: int = 7) -> dict[str, int]:
             with store.write() as session:  # numbered as the service centre numbers
                 state.put(session, BLOCK_KEY, str(CENTRE_BLOCK))
             fill_demo(store, requests=requests, seed=seed)
+            seal_key = store.device_key().public_key  # the demo laptop's (docs/seal.md)
             with store.read() as session:
                 entries = outbox.pending(session, limit=10**9)
                 records = records_for(session, entries)
@@ -65,6 +67,7 @@ def load_demo(db: Database, *, requests: int, seed: int = 7) -> dict[str, int]:
                                     role="staff")
         user.active = True
         device, _token = crud.enrol_device(session, user=user, label="fieldapp-archive demo")
+        register_key(session, user=user, device=device, public_key=seal_key)
         device_id, user_id = device.id, user.id
     for start in range(0, len(ordered), BATCH):
         with db.write() as session:

@@ -40,6 +40,7 @@ from fieldapp.archive.rules import (
     load_owners,
     may_push,
 )
+from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.errors import FieldappError
 from fieldapp.event_check import check_event
 from fieldapp.events import EventRecord
@@ -70,7 +71,7 @@ _NOT_STORED: Reason = (
     "The archive database refused the record (a missing reference or a conflict).")
 # The request columns a slip's checks and seal read.
 _REQUEST_FACTS = ("id", "number", "channel", "requested_at", "fault_reported", "contact_name",
-                  "contact_phone")
+                  "contact_phone", "customer_id", "site_id", "device_id")  # the seal's links
 
 
 @dataclass
@@ -349,10 +350,14 @@ class _Batch:
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
             signatures=[SimpleNamespace(**sig, parsed_strokes=converted.strokes(i))
                         for i, sig in enumerate(converted.children["signatures"])])
-        result = verify_slip(slip)
-        if not result.ok:
-            zh = "；".join(p[0] for p in result.problems)
-            en = "; ".join(p[1] for p in result.problems)
+        keys = ArchiveKeys(self.session, self.actor.user)
+        result = verify_slip(slip, keys)
+        downgrade = keys.older_format_problem(values.get("sealed_at")) if (
+            result.ok and result.older_format) else None
+        if not result.ok or downgrade:
+            problems = result.problems + ([downgrade] if downgrade else [])
+            zh = "；".join(p[0] for p in problems)
+            en = "; ".join(p[1] for p in problems)
             raise _Refused(("seal_mismatch", f"服务单 {slip.number} 封存校验失败：{zh}",
                             f"Slip {slip.number} fails its seal check: {en}"))
 

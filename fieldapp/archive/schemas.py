@@ -73,6 +73,13 @@ class PushIn(BaseModel):
     records: list[RecordIn] = Field(max_length=500)
 
 
+class ReceiptOut(BaseModel):
+    """The archive's countersignature of a sealed slip (fieldapp.receipts)."""
+
+    body: str
+    signature: str
+
+
 class RecordResult(BaseModel):
     table: str
     id: str
@@ -81,6 +88,18 @@ class RecordResult(BaseModel):
     code: str = ""
     reason_zh: str = ""
     reason_en: str = ""
+    receipt: ReceiptOut | None = None  # a sealed slip the archive holds
+
+
+class SealKeyIn(BaseModel):
+    public_key: str = Field(min_length=1, max_length=60)  # base64 Ed25519
+
+
+class SealKeyOut(BaseModel):
+    key_id: str
+    archive_key_id: str
+    archive_public_key: str  # the laptop checks receipts with it
+    revoked_keys: dict[str, str]  # key id → when revoked (ISO UTC)
 
 
 class PushOut(BaseModel):

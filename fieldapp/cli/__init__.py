@@ -14,6 +14,7 @@ import click
 from fieldapp import __version__
 from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
+from fieldapp.cli.keys import keys_group
 from fieldapp.cli.records import requests_group, slips_group
 from fieldapp.cli.sync import login_command, logout_command, sync_command
 from fieldapp.cli.terminal import quiet_logging
@@ -78,6 +79,7 @@ cli.add_command(print_command)
 cli.add_command(login_command)
 cli.add_command(logout_command)
 cli.add_command(sync_command)
+cli.add_command(keys_group)
 
 
 def main() -> None:

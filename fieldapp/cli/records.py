@@ -24,6 +24,7 @@ from fieldapp.files import read_file, write_file
 from fieldapp.i18n import current_language
 from fieldapp.money import format_yuan
 from fieldapp.queries import SlipFilter, list_requests, list_slips
+from fieldapp.seal_status import seal_state
 from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.slips import get_slip, print_count
@@ -150,6 +151,9 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
         slip = get_slip(session, number)
         data = slip_as_dict(slip, app.timezone)
         data["copies_printed"] = print_count(session, slip)
+        seal = seal_state(slip)  # checked whenever it is shown
+    data["seal_state"] = seal.state
+    data["seal_problems"] = [en for _zh, en in seal.problems]
     if as_json:
         echo_json(data)
         return
@@ -167,7 +171,7 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
         "copies_printed": ("已出具副本（打印或保存）", "Copies issued (printed or saved)"),
     }
     values = dict(data)
-    values["status"] = _label(SLIP_STATUS, str(data["status"]))
+    values["status"] = t(*seal.label)
     values["channel"] = _label(CHANNEL_LABELS, str(data["channel"]))
     values["result"] = _label(RESULT_LABELS, str(data["result"])) if data["result"] else ""
     for key, pair in labels.items():
@@ -180,6 +184,8 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
         role = t("工程师签字", "Engineer signed") if sig["role"] == "engineer" else t(
             "客户签字", "Customer signed")
         click.echo(f"{role}: {sig['name']} {sig['signed_at']}")
+    for zh, en in seal.problems:  # the reasons, where nobody can miss them
+        click.echo(f"{t('封存校验', 'Seal check')}: {t(zh, en)}")
 
 
 @slips_group.command("export")

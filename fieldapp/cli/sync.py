@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +12,9 @@ from fieldapp.cli.context import AppContext, UserError, echo_json, fail_on_error
 from fieldapp.cli.terminal import read_password, stdin_is_terminal
 from fieldapp.i18n import current_language
 from fieldapp.sync.joining import ROLE_LABELS, SENDERS, Unsent
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import ArchiveClient
 
 
 def _client(app: AppContext, server: str | None = None):
@@ -72,6 +77,7 @@ def login_command(app: AppContext, server: str, user_name: str, password: str | 
     password = read_password(password, password_stdin, confirm=False, fail=UserError)
     with fail_on_errors(), ArchiveClient(server) as client:
         answer = client.login(user_name, password, label or socket.gethostname())
+        _register_device_key(app.data_dir, client)
         role = str(answer["user"]["role"])
         choice = local_records if unsent is not None else None
         if unsent is not None and choice is None:
@@ -93,6 +99,14 @@ def login_command(app: AppContext, server: str, user_name: str, password: str | 
         click.echo(t("本机没有档案不接收的记录，数据库未更换（--fresh-store 未执行）。",
                      "Nothing here that the archive would refuse; the store was kept "
                      "(--fresh-store did nothing)."))
+
+
+def _register_device_key(data_dir: Path, client: ArchiveClient) -> None:
+    """The archive learns the key this laptop signs seals with (docs/seal.md)."""
+    from fieldapp.device_keys import load_device_key
+    from fieldapp.sync.seal_keys import register_device_key
+
+    register_device_key(data_dir, load_device_key(data_dir), client)
 
 
 def _ask_about_local_records(unsent: Unsent, role: str) -> str:

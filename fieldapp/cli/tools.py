@@ -10,6 +10,8 @@ from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app
 from fieldapp.demo import DemoAlreadyLoaded, fill_demo
 from fieldapp.errors import NotFound
 from fieldapp.files import read_file
+from fieldapp.receipts import sealing_gap_seconds
+from fieldapp.seal_trust import laptop_keys
 from fieldapp.sealing import verify_slip
 from fieldapp.service_requests import get_request
 from fieldapp.sla import label as sla_label
@@ -57,8 +59,9 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
             file_intact = file_digest_ok(copy)
         with app.store.read() as session:
             slip = get_slip(session, number)
-            result = verify_slip(slip)
+            result = verify_slip(slip)  # with this laptop's keys and receipts
             missing = _not_printed(copy, slip) if copy is not None and slip.seal else []
+            receipt = laptop_keys(app.store, session).receipt_of(slip)
     problems = list(result.problems)
     if missing:
         problems.append(("副本上印的内容与存档不符（不符或缺少：" + "、".join(missing) + "）。",
@@ -71,12 +74,24 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
         problems.append(("纸质/PDF 副本上的封存码与存档不符。",
                          "The seal on the copy differs from the stored one."))
     ok = result.ok and not problems
+    fields = receipt.fields if receipt is not None and ok else None
     if as_json:
         echo_json({"number": result.number, "ok": ok, "seal": result.seal,
+                   "seal_format": result.seal_format, "device_key": result.key_id,
+                   "archived_at": fields["archived_at"] if fields else None,
                    "problems": [p[1] for p in problems]})
     elif ok:
         click.echo(t(f"服务单 {result.number} 校验通过，封存码 {result.seal}",
                      f"Slip {result.number} verified: seal {result.seal}"))
+        if result.format_label is not None:
+            click.echo(t("封存格式", "Seal format") + ": " + t(*result.format_label))
+        if result.key_id:
+            click.echo(t("设备密钥", "Device key") + f": {result.key_id}")
+        if fields:
+            gap = sealing_gap_seconds(fields)
+            click.echo(t(f"档案回执：{fields['archived_at']} 收到（封存后 {gap} 秒）",
+                         f"Archive receipt: received {fields['archived_at']} "
+                         f"({gap} s after sealing)"))
     else:
         for zh, en in problems:
             click.echo(t(zh, en), err=True)

@@ -15,6 +15,7 @@ from fieldapp.documents.slip_pdf import render_slip_pdf
 from fieldapp.documents.views import company_info, slip_document
 from fieldapp.files import write_file
 from fieldapp.i18n import Language
+from fieldapp.seal_status import refuse_if_tampered
 from fieldapp.settings import Settings
 from fieldapp.slips import get_slip, record_print
 from fieldapp.store import Store
@@ -24,6 +25,7 @@ def render_copy(store: Store, number: str, settings: Settings, *, layout: str = 
                 copy: str = "customer", language: Language | None = None) -> bytes:
     with store.read() as session:
         slip = get_slip(session, number)
+        refuse_if_tampered(slip)  # a tampered slip never goes out as a genuine copy
         document = slip_document(slip, timezone=str(settings.get("timezone")))
         language = language or customer_language(slip.request.customer)
     return render_slip_pdf(document, company_info(settings), layout=layout,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ command line and the archive server call these, then hand the result to a render
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from fieldapp.documents.model import (
     SignatureView,
     SlipDocument,
 )
+from fieldapp.sealing import SEAL_FORMAT
 from fieldapp.settings import Settings
 from fieldapp.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
@@ -44,6 +46,7 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
     device = request.device
     site = request.site
     now = now or utcnow()
+    signed = _signed_parties(slip)  # a sealed slip prints the parties it was signed for
     clocks = tuple(
         ClockView(kind=c.kind.value, label_zh=sla_label(c.kind, "zh"),
                   label_en=sla_label(c.kind, "en"), deadline=c.deadline,
@@ -54,15 +57,16 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
         slip_number=slip.number,
         request_number=request.number,
         channel=request.channel,
-        customer_name=request.customer.name,
+        customer_name=signed["customer_name"] if signed else request.customer.name,
         contact_name=request.contact_name,
         contact_phone=request.contact_phone,
-        site_name=site.name if site else "",
-        site_address=site.address if site else "",
-        device=DeviceView(device.device_type, device.brand, device.model, device.serial,
-                          device.asset_tag) if device else DeviceView(),
-        engineer_code=slip.engineer.code,
-        engineer_name=slip.engineer.name,
+        site_name=signed["site_name"] if signed else site.name if site else "",
+        site_address=signed["site_address"] if signed else site.address if site else "",
+        device=DeviceView(*(signed["device"][k] for k in _DEVICE_KEYS)) if signed
+        else DeviceView(device.device_type, device.brand, device.model, device.serial,
+                        device.asset_tag) if device else DeviceView(),
+        engineer_code=signed["engineer_code"] if signed else slip.engineer.code,
+        engineer_name=signed["engineer_name"] if signed else slip.engineer.name,
         requested_at=request.requested_at,
         arrived_at=slip.arrived_at,
         started_at=slip.started_at,
@@ -92,3 +96,21 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
         amends_number=slip.amends.number if slip.amends else None,
         timezone=timezone,
     )
+
+
+_DEVICE_KEYS = ("device_type", "brand", "model", "serial", "asset_tag")
+
+
+def _signed_parties(slip: Slip) -> dict | None:
+    """The parties and device as sealed (format 3 and later): the copy prints what was
+    signed, so renaming a customer later changes no copy, and the seal covers the copy."""
+    if slip.seal_document is None or SEAL_FORMAT not in slip.seal_document:
+        return None
+    try:
+        document = json.loads(slip.seal_document)
+        if document["format"] != SEAL_FORMAT:
+            return None
+        return {**document["parties"], "device": {k: document["device"][k]
+                                                  for k in _DEVICE_KEYS}}
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged document: verify says so, and the copy is refused

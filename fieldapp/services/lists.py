@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from fieldapp import queries, reference
 from fieldapp.errors import NotFound
 from fieldapp.queries import RequestFilter, RequestRow, SlipFilter, SlipRow
+from fieldapp.seal_marks import tampered_among
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.sla_records import SlaInputs, sla_inputs_for
 from fieldapp.store import Store
 
 __all__ = ["RequestItem", "count_open_requests", "count_slips", "open_requests",
-           "slips"]
+           "seal_marks", "slips"]
 
 # No engineer has this id: "my work" of an unknown code matches nothing.
 _NOBODY = uuid.UUID(int=0)
@@ -90,3 +91,12 @@ def slips(store: Store, flt: SlipFilter, *, engineer_code: str | None = None,
 def count_slips(store: Store, flt: SlipFilter, *, engineer_code: str | None = None) -> int:
     with store.read() as session:
         return queries.count_slips(session, _mine(session, flt, engineer_code))
+
+
+def seal_marks(store: Store, rows: list[SlipRow]) -> list[SlipRow]:
+    """The rows again, a sealed slip whose seal check fails with status "tampered"
+    (principle 3: shown as tampered everywhere). Read after the page is shown: checking
+    a page of sealed slips costs about as much as reading it."""
+    with store.read() as session:
+        bad = tampered_among(store, session, [r.id for r in rows if r.status == "sealed"])
+    return [dataclasses.replace(r, status="tampered") if r.id in bad else r for r in rows]

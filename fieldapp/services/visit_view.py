@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp import slips
 from fieldapp.i18n import pick
+from fieldapp.seal_status import seal_state
 from fieldapp.signatures import strokes_from_json
 from fieldapp.store.models import Slip
 
@@ -71,10 +72,17 @@ class SlipData:
     amendment_reason: str
     request_id: uuid.UUID | None = None
     customer_is_group: bool = False
+    # why the seal check failed (zh, en), checked each time the slip is shown: empty for
+    # a draft and for a seal that holds (fieldapp.seal_status)
+    seal_problems: tuple[tuple[str, str], ...] = ()
 
     @property
     def sealed(self) -> bool:
         return self.seal is not None
+
+    @property
+    def tampered(self) -> bool:
+        return bool(self.seal_problems)
 
     @property
     def visited(self) -> bool:
@@ -120,4 +128,5 @@ def slip_data(session: Session, slip: Slip) -> SlipData:
         amends_number=slip.amends.number if slip.amends is not None else None,
         amendment_reason=slip.amendment_reason,
         request_id=request.id, customer_is_group=request.customer.is_group,
+        seal_problems=tuple(seal_state(slip).problems),
     )

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldapp.errors import FieldappError, StorageError
+
+if TYPE_CHECKING:
+    from fieldapp.device_keys import DeviceKey
 
 log = logging.getLogger("fieldapp.store")
 
@@ -105,12 +109,36 @@ class Store:
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
-        self._write_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._device_key: DeviceKey | None = None
+        self._device_key_lock = threading.Lock()  # two threads must not make two keys
+        # sessions know their store: sealing signs with its device key (fieldapp.slips)
+        self._write_sessions = sessionmaker(engine, expire_on_commit=False,
+                                            info={"store": self})
         self.write_sessions = self._write_sessions  # for session event listeners
         self.outbox_tracked = False  # set once by fieldapp.sync.outbox.track_changes
         self._read_sessions = sessionmaker(
-            engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False
+            engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False,
+            info={"store": self},
         )
+
+    @property
+    def data_dir(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    def device_key(self) -> DeviceKey:
+        """This laptop's seal-signing key (fieldapp.device_keys), read or made once."""
+        with self._device_key_lock:
+            if self._device_key is None:
+                from fieldapp.device_keys import ephemeral_key, load_device_key
+
+                folder = self.data_dir
+                self._device_key = (ephemeral_key() if folder is None
+                                    else load_device_key(folder))
+            return self._device_key
+
+    def forget_device_key(self) -> None:
+        """After a re-key: the next seal reads the new key."""
+        self._device_key = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:

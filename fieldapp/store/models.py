@@ -209,6 +209,9 @@ class Slip(Record):
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amends_slip_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("slips.id"))
     amendment_reason: Mapped[str] = mapped_column(Text, default="")
+    # the device key that signed the seal and its Ed25519 signature of it (format 3, 0008)
+    seal_key_id: Mapped[str | None] = mapped_column(String(32))
+    seal_signature: Mapped[str | None] = mapped_column(String(100))
 
     request: Mapped[ServiceRequest] = relationship(back_populates="slips")
     engineer: Mapped[Engineer] = relationship()
@@ -236,6 +239,18 @@ class Slip(Record):
 
 
 Index("ix_slips_created_at", Slip.created_at)
+
+
+class SealReceipt(Base):
+    """The archive's countersignature of a sealed slip, kept on the laptop (0008): its
+    canonical JSON body (fieldapp.receipts) and the archive's Ed25519 signature of it.
+    Laptop-only: never synced, and never part of a slip (a sealed slip does not change)."""
+
+    __tablename__ = "seal_receipts"
+
+    slip_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("slips.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(100))
 
 
 class FeeLine(Record):

@@ -37,6 +37,7 @@ class ArchiveClient:
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.registered_keys: set[str] = set()  # device keys registered through this client
         self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout,
                                   headers={"User-Agent": f"fieldapp/{__version__}"})
 
@@ -91,6 +92,10 @@ class ArchiveClient:
                                      "device_label": device_label})
         self.token = answer["token"]
         return answer
+
+    def register_seal_key(self, public_key: str) -> dict[str, Any]:
+        """This laptop's seal-signing key (fieldapp.sync.seal_keys)."""
+        return self._request("POST", "/auth/seal-key", json={"public_key": public_key})
 
     def me(self) -> dict[str, Any]:
         return self._request("GET", "/auth/me")

@@ -32,6 +32,7 @@ from fieldapp.sync import outbox, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import SyncError
 from fieldapp.sync.local_only import held_back
+from fieldapp.sync.seal_keys import keep_receipts, register_device_key
 from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
 from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
 
@@ -83,6 +84,7 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
     report = SyncReport()
     deadline = time.monotonic() + ROUND_TIME_LIMIT
     try:
+        register_device_key(store.data_dir, store.device_key(), client)  # before its seals
         _push_all(store, client, report, push_batch, deadline)
         _pull_all(store, client, report, pull_page, deadline)
         with store.write() as session:
@@ -193,6 +195,7 @@ def _record_answers(session: Session, report: SyncReport,
         else:
             refusals.append((entry, result))
     outbox.acknowledge(session, acked)
+    keep_receipts(session, answered)
     for entry, result in refusals:
         outbox.refuse(session, entry, result.get("code", ""), result.get("reason_zh", ""),
                       result.get("reason_en", ""))

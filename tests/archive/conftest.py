@@ -7,6 +7,7 @@ import pytest
 
 from fieldapp.store import Store, open_store
 from fieldapp.sync.client import ArchiveClient
+from fieldapp.sync.seal_keys import register_device_key
 from tests.archive.servers import (
     PASSWORD,
     RunningArchive,
@@ -55,6 +56,8 @@ class Laptop:
         self.store: Store = open_store(folder)
         self.client = ArchiveClient(url or archive.url, **client_args)
         self.client.login(user, PASSWORD, f"laptop-{user}")
+        # as `fieldapp login` does: the archive learns the key this laptop seals with
+        register_device_key(folder, self.store.device_key(), self.client)
 
     def close(self) -> None:
         self.client.close()

@@ -48,7 +48,7 @@ def test_a_store_of_the_previous_version_gives_every_customer_chinese_documents(
 
     store = open_store(folder)
     try:
-        assert current_revision(store.engine) == head_revision() == "0007"
+        assert current_revision(store.engine) == head_revision()
         with store.write() as session:
             assert session.scalar(select(Customer.document_language)) == "zh"
             # the search index's trigger on customers survived (no table copy): a renamed

@@ -126,6 +126,7 @@ def reseal_in_format_1(store, number) -> None:
     with store.read() as session:
         document = json.loads(slips.get_slip(session, number).seal_document)
     document["format"] = SEAL_FORMAT_1
+    del document["links"], document["signed_by"]  # format 3's
     for signature in document["signatures"]:
         del signature["image_sha256"]
     tamper(store, "UPDATE slips SET seal_document = :d, seal = :s",

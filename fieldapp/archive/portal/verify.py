@@ -23,6 +23,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.archive.receipts import receipt_of
+from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.documents.errors import DocumentError
 from fieldapp.documents.payload import (
     file_digest_ok,
@@ -31,6 +33,7 @@ from fieldapp.documents.payload import (
     slip_amounts,
 )
 from fieldapp.documents.qr import SEAL_PATTERN, parse_qr_payload
+from fieldapp.receipts import gap_label, sealing_gap_seconds
 from fieldapp.sealing import verify_slip
 from fieldapp.store.models import Slip
 
@@ -48,6 +51,12 @@ class Verdict:
     problem_zh: str = ""
     problem_en: str = ""
     copy_checked: bool = False  # a PDF copy was checked too: file intact, prints the record
+    # the archive's receipt: when it first held this seal, and how long after the laptop
+    # sealed it (the laptop's clock alone proves nothing; docs/seal.md)
+    archived_at: datetime | None = None
+    gap: tuple[str, str] | None = None  # (zh, en)
+    seal_format: tuple[str, str] | None = None  # (zh, en) label; older formats say so
+    device_key_id: str | None = None
 
 
 def read_input(code: str, slip: str, seal: str) -> tuple[str, str]:
@@ -73,10 +82,20 @@ def verify(session: Session, *, number: str, seal: str) -> Verdict:
         return Verdict(UNKNOWN, number)
     if not hmac.compare_digest(slip.seal, seal):
         return Verdict(MISMATCH, number)
-    check = verify_slip(slip)
+    check = verify_slip(slip, ArchiveKeys(session))
     if not check.ok:
         return Verdict(DAMAGED, number)
-    return Verdict(GENUINE, slip.number, slip.sealed_at, slip.request.customer.name)
+    receipt = receipt_of(session, slip.id)
+    fields = receipt.fields if receipt is not None else None
+    return Verdict(GENUINE, slip.number, slip.sealed_at, slip.request.customer.name,
+                   archived_at=datetime.fromisoformat(fields["archived_at"]) if fields else None,
+                   gap=_gap(fields),
+                   seal_format=check.format_label, device_key_id=check.key_id)
+
+
+def _gap(fields: dict | None) -> tuple[str, str] | None:
+    seconds = sealing_gap_seconds(fields) if fields else None
+    return None if seconds is None else gap_label(seconds)
 
 
 def verify_copy(session: Session, data: bytes) -> Verdict:

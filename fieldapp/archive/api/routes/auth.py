@@ -6,7 +6,17 @@ from fieldapp.archive import crud, login_throttle
 from fieldapp.archive.deps import CurrentActor, DbDep, SessionDep, SettingsDep, client_address
 from fieldapp.archive.errors import TooManyAttempts
 from fieldapp.archive.models import User
-from fieldapp.archive.schemas import ErrorOut, LoginIn, LoginOut, MeOut, UserOut
+from fieldapp.archive.receipts import archive_key
+from fieldapp.archive.schemas import (
+    ErrorOut,
+    LoginIn,
+    LoginOut,
+    MeOut,
+    SealKeyIn,
+    SealKeyOut,
+    UserOut,
+)
+from fieldapp.archive.seal_keys import register_key, revoked_keys
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -57,3 +67,17 @@ def me(actor: CurrentActor) -> MeOut:
 def logout(actor: CurrentActor, session: SessionDep) -> None:
     """Revoke this laptop's own token."""
     crud.revoke_device(session, device_id=actor.device.id)
+
+
+@router.post("/seal-key", response_model=SealKeyOut, responses=UNAUTHORIZED)
+def seal_key(body: SealKeyIn, actor: CurrentActor, session: SessionDep,
+             settings: SettingsDep) -> SealKeyOut:
+    """Register this laptop's seal-signing public key (idempotent); answers the archive's
+    own public key and the revoked keys, which the laptop keeps (docs/seal.md)."""
+    key = register_key(session, user=actor.user, device=actor.device,
+                       public_key=body.public_key)
+    mine = archive_key(session, settings)
+    answer = SealKeyOut(key_id=key.key_id, archive_key_id=mine.key_id,
+                        archive_public_key=mine.public_key, revoked_keys=revoked_keys(session))
+    session.commit()
+    return answer

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fieldapp.archive.deps import CurrentActor, SessionDep
 from fieldapp.archive.feed import visible_slip
 from fieldapp.archive.schemas import ErrorOut, RecordOut, SlipOut
+from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.errors import NotFound
 from fieldapp.sealing import verify_slip
 from fieldapp.store.models import Slip
@@ -22,7 +23,7 @@ def get_slip(slip_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Sl
         session, actor=actor, slip_id=slip_id)
     if record is None:  # not there, or not yours: the same answer
         raise NotFound("找不到该服务单。", "No such slip.")
-    check = verify_slip(session.get_one(Slip, slip_id))
+    check = verify_slip(session.get_one(Slip, slip_id), ArchiveKeys(session))
     return SlipOut(record=RecordOut(**record), sealed=check.sealed, seal_ok=check.ok,
                    problems_zh=[p[0] for p in check.problems],
                    problems_en=[p[1] for p in check.problems])

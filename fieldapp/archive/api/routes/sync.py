@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
 from fieldapp.archive.ingest import ingest_batch
+from fieldapp.archive.receipts import receipts_for
 from fieldapp.archive.schemas import (
     CheckIn,
     CheckOut,
@@ -16,12 +18,14 @@ from fieldapp.archive.schemas import (
     PullOut,
     PushIn,
     PushOut,
+    ReceiptOut,
     RecordOut,
     RecordRef,
     RecordResult,
     ShownDifferently,
     TableCheckOut,
 )
+from fieldapp.receipts import Receipt
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -44,6 +48,9 @@ def push(body: PushIn, actor: CurrentActor, session: SessionDep,
                             now=now)
     skew = int((body.client_time - now).total_seconds()) if body.client_time else 0
     actor.device.clock_skew_seconds = skew
+    receipts = receipts_for(session, settings, [
+        uuid.UUID(o.id) for o in outcomes
+        if o.table == "slips" and o.status in ("accepted", "duplicate")], now)
     # Commit here, on this worker thread, not in the session dependency's teardown: the
     # batch holds the change-log lock until it commits, and with every worker thread
     # busy in other pushes waiting for that lock, a teardown queued for a thread never
@@ -53,8 +60,16 @@ def push(body: PushIn, actor: CurrentActor, session: SessionDep,
         server_time=now, clock_skew_seconds=skew,
         clock_skew_flagged=abs(skew) > settings.clock_skew_seconds,
         results=[RecordResult(table=o.table, id=o.id, status=o.status, hash=o.hash, code=o.code,
-                              reason_zh=o.zh, reason_en=o.en) for o in outcomes],
+                              reason_zh=o.zh, reason_en=o.en,
+                              receipt=_receipt_out(receipts, o.table, o.id))
+                 for o in outcomes],
     )
+
+
+def _receipt_out(receipts: dict[uuid.UUID, Receipt], table: str,
+                 record_id: str) -> ReceiptOut | None:
+    receipt = receipts.get(uuid.UUID(record_id)) if table == "slips" else None
+    return None if receipt is None else ReceiptOut(**receipt.as_wire())
 
 
 @router.get("/pull", response_model=PullOut, responses=ERRORS)
