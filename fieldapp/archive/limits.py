@@ -90,6 +90,9 @@ def body_problem(body: bytes, content_type: str) -> tuple[int, str, str, str] | 
     return None
 
 
+INCOMPLETE = (400, "incomplete", "请求未发送完整。", "The request was not sent in full.")
+
+
 def too_large(cap: int) -> tuple[int, str, str, str]:
     size = f"{cap // MIB} MiB" if cap >= MIB else f"{cap // KIB} KiB"
     return (413, "too_large", f"请求内容过大（此地址最多 {size}）。",
@@ -116,7 +119,8 @@ class BodyLimits:
         chunks, size = [], 0
         while True:
             message = await receive()
-            if message["type"] == "http.disconnect":
+            if message["type"] == "http.disconnect":  # answered for the log; nobody reads it
+                await _refuse(INCOMPLETE, scope, receive, send)
                 return
             chunk = message.get("body", b"")
             size += len(chunk)

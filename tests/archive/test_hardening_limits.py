@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import http.client
 import logging
+import socket
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,6 +198,40 @@ def test_too_many_values_are_refused_before_parsing(archive, token):
     assert len(dense) < body_cap(f"{API}/sync/push")
     answer = send(archive.url, "POST", f"{API}/sync/push", token, [dense[:100], dense[100:]])
     check_answer(answer, f"{API}/sync/push", status=413, code="too_many_values")
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_a_client_gone_halfway_through_its_body_leaves_no_traceback(archive):
+    collect = Collect()
+    loggers = [logging.getLogger(name) for name in ("uvicorn.error", "fieldapp.archive.http")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(collect)
+        logger.setLevel(logging.INFO)
+    try:
+        address = urlsplit(archive.url)
+        with socket.create_connection((address.hostname, address.port)) as sock:
+            sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: archive\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                         b'{"user": ')
+        deadline = time.monotonic() + 30  # until the archive has noticed: not a timing
+        while not any("auth/login" in r.getMessage() for r in collect.records):
+            assert time.monotonic() < deadline, "the archive never logged the request"
+            time.sleep(0.05)
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(collect)
+            logger.setLevel(level)
+    assert [r.getMessage() for r in collect.records if r.levelno >= logging.ERROR] == []
+    assert health_status(archive.url) == 200
 
 
 def test_the_shape_of_json_is_counted_outside_its_strings():
