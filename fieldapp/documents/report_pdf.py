@@ -20,9 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -30,8 +28,7 @@ from reportlab.platypus import (
 
 import fieldapp
 from fieldapp.documents.fonts import register_cjk_font
-from fieldapp.documents.kit import FlowingTable, bold_text, escape, para
-from fieldapp.documents.kit.page import numbered_canvas
+from fieldapp.documents.kit import FlowingTable, bold_text, escape, page, para
 from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_charts import PALETTE, chart_drawing
@@ -173,12 +170,11 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
     layout = A4_LAYOUT
     styles = make_styles(layout, register_cjk_font(font), language)
     width = layout.frame_width
-    assert layout.page_height is not None
+    height = page.page_height(layout)
     furniture = _Furniture(doc, company, styles, language)
-    frame = Frame(layout.margin_left, layout.margin_bottom + 22, width,
-                  layout.page_height - layout.margin_top - HEADER_HEIGHT
-                  - layout.margin_bottom - 22,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    frame = page.body_frame(layout.margin_left, layout.margin_bottom + 22, width,
+                            height - layout.margin_top - HEADER_HEIGHT - layout.margin_bottom
+                            - 22)
     story: list[Flowable] = _cover(doc, styles, width)
     story.append(_heading(styles, doc.observations_title))
     bullet = ParagraphStyle("observation", parent=styles.text_body, leftIndent=12,
@@ -187,16 +183,12 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
     story += [Paragraph(escape(text), bullet, bulletText="•") for text in doc.observations]
     for section in doc.sections:
         story += _section(section, styles, width)
+    meta = {"title": f"{doc.title} {doc.customer} {doc.period}", "author": company.name,
+            "subject": f"fieldapp-report:{doc.number}",
+            "keywords": f"fieldapp-report:{doc.number}",
+            "creator": f"fieldapp {fieldapp.__version__}",
+            "lang": "zh-CN" if language == "zh" else "en", "initialFontName": styles.font}
     buffer = io.BytesIO()
-    template = BaseDocTemplate(
-        buffer, pagesize=(layout.page_width, layout.page_height),
-        leftMargin=layout.margin_left, rightMargin=layout.margin_right,
-        topMargin=layout.margin_top, bottomMargin=layout.margin_bottom,
-        title=f"{doc.title} {doc.customer} {doc.period}", author=company.name,
-        subject=f"fieldapp-report:{doc.number}", keywords=[f"fieldapp-report:{doc.number}"],
-        creator=f"fieldapp {fieldapp.__version__}",
-        lang="zh-CN" if language == "zh" else "en", initialFontName=styles.font)
-    template.addPageTemplates([PageTemplate(id="report", frames=[frame],
-                                            onPage=furniture.page)])
-    template.build(story, canvasmaker=numbered_canvas(furniture.number))
+    page.build_pages(buffer, story, layout, height, frame, furniture.page, meta,
+                     page_number=furniture.number)
     return buffer.getvalue()

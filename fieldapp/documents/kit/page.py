@@ -32,6 +32,8 @@ from fieldapp.documents.layout import (
 log = logging.getLogger("fieldapp.documents")
 
 Metadata = dict[str, Any]  # BaseDocTemplate's keyword arguments: title, author, …
+PageDraw = Callable[[Canvas, BaseDocTemplate], None]  # a page's furniture
+PageNumberDraw = Callable[[Canvas, int, int], None]  # (canvas, page, total pages)
 
 
 def join_blocks(ctx: DocumentContext, blocks: Sequence[Sequence[Flowable]]) -> list[Flowable]:
@@ -76,48 +78,59 @@ def render(ctx: DocumentContext, story: list[Flowable], meta: Metadata) -> bytes
 def build_a4(buffer: io.BytesIO, ctx: DocumentContext, story: list[Flowable],
              meta: Metadata) -> None:
     spec = ctx.styles.layout
-    page_height = _page_height(spec)
-    frame = Frame(
+    height = page_height(spec)
+    frame = body_frame(
         spec.margin_left,
         spec.margin_bottom + spec.footer_height,
         spec.frame_width,
-        page_height - spec.margin_top - spec.header_height - spec.margin_bottom
-        - spec.footer_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
+        height - spec.margin_top - spec.header_height - spec.margin_bottom - spec.footer_height,
     )
 
     def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
         draw_a4_header(canvas, ctx)
         draw_a4_footer(canvas, ctx)
         if ctx.draft:
-            draw_draft_mark(canvas, ctx, page_height)
+            draw_draft_mark(canvas, ctx, height)
 
+    build_pages(buffer, story, spec, height, frame, on_page, meta,
+                page_number=lambda c, n, t: draw_page_number(c, ctx, n, t))
+
+
+def body_frame(x: float, y: float, width: float, height: float) -> Frame:
+    """Where the story flows: no padding, so the blocks' own rules sit on the margins."""
+    return Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0,
+                 bottomPadding=0, id="body")
+
+
+def build_pages(buffer: io.BytesIO, story: list[Flowable], spec: Layout, height: float,
+                frame: Frame, on_page: PageDraw, meta: Metadata, *,
+                page_number: PageNumberDraw | None = None) -> None:
+    """The story through `frame` on pages `spec.page_width` × `height`; `on_page` draws
+    each page's furniture, `page_number` (when given) "page x of y" once the count is known."""
     template = BaseDocTemplate(
         buffer,
-        pagesize=(spec.page_width, page_height),
+        pagesize=(spec.page_width, height),
         leftMargin=spec.margin_left,
         rightMargin=spec.margin_right,
         topMargin=spec.margin_top,
         bottomMargin=spec.margin_bottom,
         **meta,
     )
-    template.addPageTemplates([PageTemplate(id="slip", frames=[frame], onPage=on_page)])
-    template.build(
-        story, canvasmaker=numbered_canvas(lambda c, n, t: draw_page_number(c, ctx, n, t))
-    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    if page_number is None:
+        template.build(story)
+    else:
+        template.build(story, canvasmaker=numbered_canvas(page_number))
 
 
-def _page_height(spec: Layout) -> float:
+def page_height(spec: Layout) -> float:
+    """The fixed page height of a layout (A4); the receipt's is set per document."""
     if spec.page_height is None:
         raise ValueError(f"layout {spec.name} has no fixed page height")
     return spec.page_height
 
 
-def numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+def numbered_canvas(draw: PageNumberDraw) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each can say "of N"."""
 
     class NumberedCanvas(Canvas):
@@ -142,7 +155,7 @@ def numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
 
 def _header_layout(ctx: DocumentContext) -> tuple[float, float, float]:
     spec = ctx.styles.layout
-    top = _page_height(spec) - spec.margin_top
+    top = page_height(spec) - spec.margin_top
     numbers_y = top - spec.header_height + 4.2 * 2.8346
     return top, numbers_y, spec.page_width - spec.margin_right
 
@@ -272,38 +285,23 @@ def build_receipt(buffer: io.BytesIO, ctx: DocumentContext, story: list[Flowable
     page_height = min(
         MAX_PAGE_HEIGHT, math.ceil(content + spec.margin_top + spec.margin_bottom + slack)
     )
-    frame = Frame(
-        spec.margin_left,
-        spec.margin_bottom,
-        width,
-        page_height - spec.margin_top - spec.margin_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="roll",
-    )
+    frame = body_frame(spec.margin_left, spec.margin_bottom, width,
+                       page_height - spec.margin_top - spec.margin_bottom)
 
     def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
         if ctx.draft:
             draw_draft_mark(canvas, ctx, page_height)
 
-    template = BaseDocTemplate(
-        buffer,
-        pagesize=(spec.page_width, page_height),
-        leftMargin=spec.margin_left,
-        rightMargin=spec.margin_right,
-        topMargin=spec.margin_top,
-        bottomMargin=spec.margin_bottom,
-        **meta,
-    )
-    template.addPageTemplates([PageTemplate(id="roll", frames=[frame], onPage=on_page)])
-    template.build(story)
+    build_pages(buffer, story, spec, page_height, frame, on_page, meta)
 
 
 __all__ = [
     "Metadata",
+    "PageDraw",
+    "PageNumberDraw",
+    "body_frame",
     "build_a4",
+    "build_pages",
     "build_receipt",
     "draw_a4_footer",
     "draw_a4_header",
@@ -312,5 +310,6 @@ __all__ = [
     "join_blocks",
     "metadata",
     "numbered_canvas",
+    "page_height",
     "render",
 ]
