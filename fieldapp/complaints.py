@@ -23,6 +23,7 @@ from fieldapp.documents.complaint_model import ComplaintFeedbackReport, Complain
 from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
+    EventKind,
     EventRecord,
     Refused,
     events_for,
@@ -180,12 +181,12 @@ class ComplaintState:
 def _step(state: ComplaintState, event: EventRecord) -> ComplaintState:
     if state.status == ComplaintStatus.CLOSED:
         raise Refused("closed", "投诉已关闭。", "The complaint is closed.")
-    if event.kind == "complaint.responded":
+    if event.kind == EventKind.COMPLAINT_RESPONDED:
         response = ComplaintResponseView(event.text("response"), event.text("responder"),
                                          event.occurred_at)
         return dataclasses.replace(state, status=ComplaintStatus.RESPONDED,
                                    responses=(*state.responses, response))
-    if event.kind == "complaint.closed":
+    if event.kind == EventKind.COMPLAINT_CLOSED:
         if not state.responses:
             raise Refused("no_response", "投诉尚未答复客户，不能关闭（每个投诉都须答复）。",
                           "The complaint has no response yet; it cannot be closed "
@@ -222,7 +223,7 @@ def respond_to_complaint(session: Session, complaint: Complaint, *, response: st
     if occurred_at < complaint.received_at:
         raise_if([FieldIssue("occurred_at", "out_of_order", "答复时间不能早于受理时间。",
                              "The response cannot be before the complaint was received.")])
-    return record_event(session, kind="complaint.responded", subject_id=complaint.id,
+    return record_event(session, kind=EventKind.COMPLAINT_RESPONDED, subject_id=complaint.id,
                         payload={"response": response.strip(), "responder": responder.strip()},
                         actor_code=actor_code, occurred_at=occurred_at,
                         request_id=complaint.request_id, fold=fold_complaint, now=now)
@@ -233,7 +234,7 @@ def close_complaint(session: Session, complaint: Complaint, *, closed_by: str,
                     customer_satisfied: bool | None = None, now: datetime | None = None
                     ) -> EventRecord:
     satisfied = {True: "yes", False: "no", None: ""}[customer_satisfied]
-    return record_event(session, kind="complaint.closed", subject_id=complaint.id, payload={
+    return record_event(session, kind=EventKind.COMPLAINT_CLOSED, subject_id=complaint.id, payload={
         "closed_by": closed_by.strip(), "outcome": outcome.strip(),
         "customer_satisfied": satisfied,
     }, actor_code=actor_code, occurred_at=occurred_at, request_id=complaint.request_id,

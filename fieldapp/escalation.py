@@ -25,6 +25,7 @@ from fieldapp.events import (
     ESCALATION_KINDS,
     Conflict,
     EscalationKind,
+    EventKind,
     EventRecord,
     Refused,
     events_for,
@@ -83,13 +84,13 @@ class RequestState:
 
 
 def _step(state: RequestState, event: EventRecord) -> RequestState:
-    if event.kind == "request.escalated":
+    if event.kind == EventKind.REQUEST_ESCALATED:
         entry = Escalation(event.id, event.text("escalation_kind"), event.text("reason"),
                            event.text("requested_by"), event.text("decided_by"),
                            event.text("from_engineer"), event.text("to_engineer"),
                            event.text("repair_number"), event.occurred_at)
         return dataclasses.replace(state, escalations=(*state.escalations, entry))
-    if event.kind == "request.reassigned":
+    if event.kind == EventKind.REQUEST_REASSIGNED:
         assignment = Assignment(event.text("engineer_code"),
                                 uuid.UUID(event.text("engineer_id")), event.occurred_at,
                                 event.text("reason"))
@@ -196,7 +197,7 @@ def _escalated(session: Session, request: ServiceRequest, kind: EscalationKind, 
                requested_by: str, decided_by: str, actor_code: str, occurred_at: datetime,
                from_engineer: str = "", to_engineer: str = "", required_skills: str = "",
                repair_number: str = "", now: datetime | None) -> EventRecord:
-    return record_event(session, kind="request.escalated", subject_id=request.id, payload={
+    return record_event(session, kind=EventKind.REQUEST_ESCALATED, subject_id=request.id, payload={
         "escalation_kind": kind, "reason": reason.strip(), "requested_by": requested_by.strip(),
         "decided_by": decided_by.strip(), "from_engineer": from_engineer,
         "to_engineer": to_engineer, "required_skills": required_skills,
@@ -213,7 +214,7 @@ def reassign_request(session: Session, request: ServiceRequest, engineer: Engine
     if not engineer.active:
         raise WorkflowError(f"工程师 {engineer.name} 已停用。",
                             f"Engineer {engineer.name} is inactive.")
-    return record_event(session, kind="request.reassigned", subject_id=request.id, payload={
+    return record_event(session, kind=EventKind.REQUEST_REASSIGNED, subject_id=request.id, payload={
         "engineer_code": engineer.code, "engineer_id": str(engineer.id),
         "reason": reason.strip(), "decided_by": decided_by.strip(),
     }, actor_code=actor_code, occurred_at=occurred_at, request_id=request.id,

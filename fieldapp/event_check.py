@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from fieldapp.events import Conflict, EventRecord, events_of, payload_issues
+from fieldapp.events import Conflict, EventKind, EventRecord, events_of, payload_issues
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
 
-KEPT_AS_CONFLICT = ("loaner.issued", "loaner.returned")
+KEPT_AS_CONFLICT = (EventKind.LOANER_ISSUED, EventKind.LOANER_RETURNED)
 _SUBJECT_MODELS = {"repair": RepairOrder, "loaner": Loaner, "request": ServiceRequest,
                    "complaint": Complaint, "question": OpenQuestion}
 

@@ -41,6 +41,25 @@ from fieldapp.timeutil import FUTURE_SKEW, iso_utc, parse_local, utcnow
 from fieldapp.validation import MAX_SLIP_TOTAL_FEN, raise_if
 
 
+class EventKind(StrEnum):
+    """What an event records: `<subject>.<what happened>` (EVENT_KINDS has each one's
+    subject and payload)."""
+
+    REPAIR_ESTIMATED = "repair.estimated"
+    REPAIR_CONFIRMED = "repair.confirmed"
+    REPAIR_STARTED = "repair.started"
+    REPAIR_FINISHED = "repair.finished"
+    REPAIR_RETURNED = "repair.returned"
+    REPAIR_CLOSED_REFUSED = "repair.closed_refused"
+    LOANER_ISSUED = "loaner.issued"
+    LOANER_RETURNED = "loaner.returned"
+    REQUEST_ESCALATED = "request.escalated"
+    REQUEST_REASSIGNED = "request.reassigned"
+    COMPLAINT_RESPONDED = "complaint.responded"
+    COMPLAINT_CLOSED = "complaint.closed"
+    QUESTION_ANSWERED = "question.answered"
+
+
 class EscalationKind(StrEnum):
     """`request.escalated`'s `escalation_kind` (R4)."""
 
@@ -84,40 +103,41 @@ def _f(name: str, type_: str, required: bool = True, choices: tuple[str, ...] = 
 
 # kind -> (subject type, payload fields). The one list of what events exist.
 EVENT_KINDS: dict[str, tuple[str, tuple[PayloadField, ...]]] = {
-    "repair.estimated": ("repair", (
+    EventKind.REPAIR_ESTIMATED: ("repair", (
         _f("cost_fen", "fen"), _f("expected_ready_at", "time"), _f("estimated_by", "name"),
         _f("note", "text", False))),
-    "repair.confirmed": ("repair", (
+    EventKind.REPAIR_CONFIRMED: ("repair", (
         _f("decision", "choice", choices=DECISIONS),
         _f("method", "choice", choices=CONFIRMATION_METHODS), _f("confirmed_by", "name"),
         _f("phone", "name", False), _f("signature", "signature", False),
         _f("note", "text", False))),
-    "repair.started": ("repair", (_f("technician", "name", False), _f("note", "text", False))),
-    "repair.finished": ("repair", (_f("work_done", "text"), _f("note", "text", False))),
-    "repair.returned": ("repair", (
+    EventKind.REPAIR_STARTED: ("repair", (
+        _f("technician", "name", False), _f("note", "text", False))),
+    EventKind.REPAIR_FINISHED: ("repair", (_f("work_done", "text"), _f("note", "text", False))),
+    EventKind.REPAIR_RETURNED: ("repair", (
         _f("final_fee_fen", "fen"), _f("signature", "signature"), _f("note", "text", False))),
-    "repair.closed_refused": ("repair", (
+    EventKind.REPAIR_CLOSED_REFUSED: ("repair", (
         _f("signature", "signature"), _f("note", "text", False))),
-    "loaner.issued": ("loaner", (
+    EventKind.LOANER_ISSUED: ("loaner", (
         _f("repair_order_id", "uuid"), _f("repair_number", "name"),
         _f("engineer_signature", "signature"), _f("customer_signature", "signature"),
         _f("goodwill", "choice", False, YES_NO))),
-    "loaner.returned": ("loaner", (
+    EventKind.LOANER_RETURNED: ("loaner", (
         _f("condition", "choice", choices=LOANER_CONDITIONS), _f("note", "text", False),
         _f("engineer_signature", "signature"), _f("customer_signature", "signature"))),
-    "request.escalated": ("request", (
+    EventKind.REQUEST_ESCALATED: ("request", (
         _f("escalation_kind", "choice", choices=ESCALATION_KINDS), _f("reason", "text"),
         _f("requested_by", "name"), _f("decided_by", "name"),
         _f("from_engineer", "code", False), _f("to_engineer", "code", False),
         _f("required_skills", "text", False), _f("repair_number", "name", False))),
-    "request.reassigned": ("request", (
+    EventKind.REQUEST_REASSIGNED: ("request", (
         _f("engineer_code", "code"), _f("engineer_id", "uuid"), _f("reason", "text"),
         _f("decided_by", "name"))),
-    "complaint.responded": ("complaint", (_f("response", "text"), _f("responder", "name"))),
-    "complaint.closed": ("complaint", (
+    EventKind.COMPLAINT_RESPONDED: ("complaint", (_f("response", "text"), _f("responder", "name"))),
+    EventKind.COMPLAINT_CLOSED: ("complaint", (
         _f("closed_by", "name"), _f("outcome", "text", False),
         _f("customer_satisfied", "choice", False, YES_NO))),
-    "question.answered": ("question", (_f("answer", "text"), _f("answered_by", "name"))),
+    EventKind.QUESTION_ANSWERED: ("question", (_f("answer", "text"), _f("answered_by", "name"))),
 }
 
 # How a payload field is named to a person (zh, en): messages never show the key

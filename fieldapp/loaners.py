@@ -22,6 +22,7 @@ from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
+    EventKind,
     EventRecord,
     Refused,
     SignatureInput,
@@ -100,7 +101,7 @@ class LoanerState:
 
 
 def _step(state: LoanerState, event: EventRecord) -> LoanerState:
-    if event.kind == "loaner.issued":
+    if event.kind == EventKind.LOANER_ISSUED:
         if state.current is not None:
             raise Refused(
                 "lent_twice",
@@ -116,7 +117,7 @@ def _step(state: LoanerState, event: EventRecord) -> LoanerState:
                     customer_signer=event.payload["customer_signature"]["signer_name"],
                     goodwill=event.text("goodwill") == "yes")
         return dataclasses.replace(state, status=LoanerStatus.OUT, current=loan)
-    if event.kind == "loaner.returned":
+    if event.kind == EventKind.LOANER_RETURNED:
         if state.current is None:
             raise Refused("not_out", "备机未借出，不能归还。",
                           "The loaner is not out; it cannot be returned.")
@@ -209,7 +210,7 @@ def issue_loaner(session: Session, loaner: Loaner, repair_order: RepairOrder, *,
             f"The customer's contract grants no loaner; none can be lent for "
             f"{repair_order.number}.")
     return record_event(
-        session, kind="loaner.issued", subject_id=loaner.id, payload={
+        session, kind=EventKind.LOANER_ISSUED, subject_id=loaner.id, payload={
             "repair_order_id": str(repair_order.id), "repair_number": repair_order.number,
             "engineer_signature": engineer_signature.as_payload(),
             "customer_signature": customer_signature.as_payload(),
@@ -225,7 +226,7 @@ def return_loaner(session: Session, loaner: Loaner, *, condition: str,
     state = loaner_state(session, loaner)
     request_id = state.current.request_id if state.current is not None else None
     return record_event(
-        session, kind="loaner.returned", subject_id=loaner.id, payload={
+        session, kind=EventKind.LOANER_RETURNED, subject_id=loaner.id, payload={
             "condition": condition, "note": note,
             "engineer_signature": engineer_signature.as_payload(),
             "customer_signature": customer_signature.as_payload(),

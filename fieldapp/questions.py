@@ -15,7 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.errors import FieldIssue
-from fieldapp.events import Conflict, EventRecord, Refused, events_for, fold_events, record_event
+from fieldapp.events import (
+    Conflict,
+    EventKind,
+    EventRecord,
+    Refused,
+    events_for,
+    fold_events,
+    record_event,
+)
 from fieldapp.numbering import next_number
 from fieldapp.promises import PromiseClock, promise_clock
 from fieldapp.store.models import Customer, ServiceRequest, Slip
@@ -71,7 +79,7 @@ class QuestionState:
 
 
 def _step(state: QuestionState, event: EventRecord) -> QuestionState:
-    if event.kind != "question.answered":
+    if event.kind != EventKind.QUESTION_ANSWERED:
         raise Refused("wrong_kind", f"问题不接受事件 {event.kind}。",
                       f"A question takes no {event.kind}.")
     if state.status == QuestionStatus.ANSWERED:
@@ -100,7 +108,7 @@ def answer_question(session: Session, question: OpenQuestion, *, answer: str,
     if occurred_at < question.asked_at:
         raise_if([FieldIssue("occurred_at", "out_of_order", "答复时间不能早于提问时间。",
                              "The answer cannot be before the question.")])
-    return record_event(session, kind="question.answered", subject_id=question.id,
+    return record_event(session, kind=EventKind.QUESTION_ANSWERED, subject_id=question.id,
                         payload={"answer": answer.strip(), "answered_by": answered_by.strip()},
                         actor_code=actor_code, occurred_at=occurred_at,
                         request_id=question.request_id, fold=fold_question, now=now)

@@ -31,6 +31,7 @@ from fieldapp.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.events import (
     Conflict,
     Decision,
+    EventKind,
     EventRecord,
     Refused,
     SignatureInput,
@@ -316,14 +317,14 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
         raise Refused("before_intake", "该步骤时间早于送修接受时间。",
                       "This step is dated before the device was received.")
     replace = dataclasses.replace
-    if kind == "repair.estimated":
+    if kind == EventKind.REPAIR_ESTIMATED:
         if s not in (RepairStatus.RECEIVED, RepairStatus.ESTIMATED):
             raise Refused("already_confirmed", "客户已确认，不能再修改报价。",
                           "The customer has confirmed; the estimate cannot change now.")
         return replace(state, status=RepairStatus.ESTIMATED, estimate_fen=event.payload["cost_fen"],
                        estimate_note=event.text("note"),
                        expected_ready_at=event.time("expected_ready_at"), estimated_at=at)
-    if kind == "repair.confirmed":
+    if kind == EventKind.REPAIR_CONFIRMED:
         if s == RepairStatus.RECEIVED:
             raise Refused("no_estimate", "维修部尚未报价，客户无法确认。",
                           "There is no estimate for the customer to confirm yet.")
@@ -334,7 +335,7 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
         return replace(state, status=RepairStatus(decision), decision=decision,
                        confirmation_method=event.text("method"),
                        confirmed_by=event.text("confirmed_by"), confirmed_at=at)
-    if kind == "repair.started":
+    if kind == EventKind.REPAIR_STARTED:
         if s == RepairStatus.REFUSED:
             raise Refused("refused", "客户已拒绝维修，不能开始维修。",
                           "The customer refused the repair; it cannot start.")
@@ -344,12 +345,12 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
         if s != RepairStatus.APPROVED:
             raise Refused("already_started", "维修已开始。", "The repair has already started.")
         return replace(state, status=RepairStatus.IN_REPAIR, started_at=at)
-    if kind == "repair.finished":
+    if kind == EventKind.REPAIR_FINISHED:
         if s != RepairStatus.IN_REPAIR:
             raise Refused("not_started", "维修尚未开始，不能记录修好。",
                           "The repair has not started; it cannot be finished.")
         return replace(state, status=RepairStatus.FINISHED, finished_at=at)
-    if kind == "repair.returned":
+    if kind == EventKind.REPAIR_RETURNED:
         if s in (RepairStatus.RECEIVED, RepairStatus.ESTIMATED):
             raise Refused("not_confirmed", "客户尚未确认维修，不能交付。",
                           "The customer has not confirmed the repair; it cannot be returned.")
@@ -362,7 +363,7 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
         return replace(state, status=RepairStatus.RETURNED, returned_at=at,
                        final_fee_fen=event.payload["final_fee_fen"],
                        customer_signer=event.payload["signature"]["signer_name"])
-    if kind == "repair.closed_refused":
+    if kind == EventKind.REPAIR_CLOSED_REFUSED:
         if s != RepairStatus.REFUSED:
             raise Refused("not_refused", "只有客户拒绝维修的送修单才能拒修归还。",
                           "Only a repair the customer refused can be closed as refused.")
@@ -397,7 +398,7 @@ def estimate_repair(session: Session, order: RepairOrder, *, cost_fen: int,
                     occurred_at: datetime, note: str = "", now: datetime | None = None
                     ) -> EventRecord:
     """The workshop's estimate: cost in fen and when the device will be ready (R3.2)."""
-    return _record(session, order, "repair.estimated", {
+    return _record(session, order, EventKind.REPAIR_ESTIMATED, {
         "cost_fen": cost_fen, "expected_ready_at": iso_utc(expected_ready_at),
         "estimated_by": estimated_by, "note": note,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
@@ -414,7 +415,7 @@ def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, meth
     if method == "phone" and not confirmed_by.strip():
         raise_if([FieldIssue("confirmed_by", "required", "电话确认须填写确认人。",
                              "A confirmation by phone needs the name of who confirmed.")])
-    return _record(session, order, "repair.confirmed", {
+    return _record(session, order, EventKind.REPAIR_CONFIRMED, {
         "decision": Decision.APPROVED if approved else Decision.REFUSED, "method": method,
         "confirmed_by": confirmed_by.strip(), "phone": phone.strip(), "note": note,
         "signature": signature.as_payload() if signature is not None else None,
@@ -424,14 +425,16 @@ def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, meth
 def start_repair(session: Session, order: RepairOrder, *, actor_code: str,
                  occurred_at: datetime, technician: str = "", note: str = "",
                  now: datetime | None = None) -> EventRecord:
-    return _record(session, order, "repair.started", {"technician": technician, "note": note},
+    return _record(session, order, EventKind.REPAIR_STARTED,
+                   {"technician": technician, "note": note},
                    actor_code=actor_code, occurred_at=occurred_at, now=now)
 
 
 def finish_repair(session: Session, order: RepairOrder, *, work_done: str, actor_code: str,
                   occurred_at: datetime, note: str = "", now: datetime | None = None
                   ) -> EventRecord:
-    return _record(session, order, "repair.finished", {"work_done": work_done, "note": note},
+    return _record(session, order, EventKind.REPAIR_FINISHED,
+                   {"work_done": work_done, "note": note},
                    actor_code=actor_code, occurred_at=occurred_at, now=now)
 
 
@@ -439,7 +442,7 @@ def return_repair(session: Session, order: RepairOrder, *, final_fee_fen: int,
                   customer_signature: SignatureInput, actor_code: str, occurred_at: datetime,
                   note: str = "", now: datetime | None = None) -> EventRecord:
     """The repaired device handed back: delivery time, final fee, customer's signature (R3.3)."""
-    return _record(session, order, "repair.returned", {
+    return _record(session, order, EventKind.REPAIR_RETURNED, {
         "final_fee_fen": final_fee_fen, "signature": customer_signature.as_payload(),
         "note": note,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
@@ -450,7 +453,7 @@ def close_refused_repair(session: Session, order: RepairOrder, *,
                          occurred_at: datetime, note: str = "", now: datetime | None = None
                          ) -> EventRecord:
     """A refused repair ends with the device given back unrepaired, signed for."""
-    return _record(session, order, "repair.closed_refused", {
+    return _record(session, order, EventKind.REPAIR_CLOSED_REFUSED, {
         "signature": customer_signature.as_payload(), "note": note,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.events import EventRecord, event_from_row, ordered
+from fieldapp.events import EventKind, EventRecord, event_from_row, ordered
 from fieldapp.repair import RepairStatus, fold_repair
 from fieldapp.store.models import Engineer, ServiceRequest, Slip
 from fieldapp.store.values import RequestStatus, SlipResult
@@ -60,7 +60,7 @@ def derive(stored_status: str, stored_assignee: uuid.UUID | None,
     if assignee_id is None and slips:
         assignee_id = slips[0].engineer_id
     for event in ordered(reassigned):
-        if event.kind == "request.reassigned":
+        if event.kind == EventKind.REQUEST_REASSIGNED:
             assignee_id = uuid.UUID(event.text("engineer_id"))
             code = event.text("engineer_code")
     if stored_status in TAKER_FINAL:

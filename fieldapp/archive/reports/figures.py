@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
 from fieldapp.errors import NotFound
-from fieldapp.events import EscalationKind
+from fieldapp.events import EscalationKind, EventKind
 from fieldapp.group_archive import ArchiveEntryKind
 from fieldapp.sla import Channel, ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
 from fieldapp.sla_records import contract_terms
@@ -214,7 +214,7 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
     month_starts = [datetime.combine(date.fromisoformat(f"{m}-01"), time(),
                                      ZoneInfo(period.timezone)).astimezone(UTC)
                     for m in month_names]  # UTC: comparing like with like is cheap
-    by_month = [dict.fromkeys(CHANNELS, 0) for _ in month_names]
+    by_month: list[dict[str, int]] = [dict.fromkeys(CHANNELS, 0) for _ in month_names]
     slips_by_month = [0] * len(month_names)
     sla: dict[str, Counter[str]] = {}
     worst: list[tuple[int, str, str, str]] = []  # min-heap of (minutes late, …)
@@ -302,7 +302,7 @@ def _top_devices(session: Session, fig: Figures, in_period: Any) -> None:
 
 def _escalations(session: Session, fig: Figures, in_period: Any) -> None:
     query = (select(Event.payload).join(ServiceRequest, ServiceRequest.id == Event.request_id)
-             .where(Event.kind == "request.escalated", in_period))
+             .where(Event.kind == EventKind.REQUEST_ESCALATED, in_period))
     kinds: Counter[str] = Counter()
     for payload in session.scalars(query.execution_options(yield_per=1000)):
         kinds[json.loads(payload).get("escalation_kind", "")] += 1
@@ -319,26 +319,27 @@ def _repairs(session: Session, fig: Figures, in_period: Any) -> None:
         .group_by(Event.kind)).all())
     repair_fee = 0
     for payload in session.scalars(select(Event.payload).where(
-            Event.kind == "repair.returned", Event.subject_id.in_(orders))):
+            Event.kind == EventKind.REPAIR_RETURNED, Event.subject_id.in_(orders))):
         repair_fee += int(json.loads(payload).get("final_fee_fen", 0))
     order_ids = {str(i) for i in session.scalars(orders)}
     loaners = 0
     if order_ids:
         for payload in session.scalars(select(Event.payload).where(
-                Event.kind == "loaner.issued").execution_options(yield_per=1000)):
+                Event.kind == EventKind.LOANER_ISSUED).execution_options(yield_per=1000)):
             loaners += json.loads(payload).get("repair_order_id") in order_ids
-    fig.repairs = {"orders": total, "returned": kinds.get("repair.returned", 0),
-                   "refused": kinds.get("repair.closed_refused", 0),
-                   "in_progress": total - kinds.get("repair.returned", 0)
-                   - kinds.get("repair.closed_refused", 0),
+    fig.repairs = {"orders": total, "returned": kinds.get(EventKind.REPAIR_RETURNED, 0),
+                   "refused": kinds.get(EventKind.REPAIR_CLOSED_REFUSED, 0),
+                   "in_progress": total - kinds.get(EventKind.REPAIR_RETURNED, 0)
+                   - kinds.get(EventKind.REPAIR_CLOSED_REFUSED, 0),
                    "loaners_issued": loaners, "repair_fees_fen": repair_fee}
 
 
 def _complaints(session: Session, fig: Figures, customer_id: uuid.UUID, period: Period) -> None:
     first_response = type_coerce(
-        func.min(case((Event.kind == "complaint.responded", Event.occurred_at))), UTCDateTime)
-    closed = func.sum(case((Event.kind == "complaint.closed", 1), else_=0))
-    satisfied = func.sum(case((and_(Event.kind == "complaint.closed",
+        func.min(case((Event.kind == EventKind.COMPLAINT_RESPONDED, Event.occurred_at))),
+        UTCDateTime)
+    closed = func.sum(case((Event.kind == EventKind.COMPLAINT_CLOSED, 1), else_=0))
+    satisfied = func.sum(case((and_(Event.kind == EventKind.COMPLAINT_CLOSED,
                                     Event.payload.like('%"customer_satisfied":"yes"%')), 1),
                               else_=0))
     query = (
