@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -17,7 +18,19 @@ from fieldapp.store.models import NAMING_CONVENTION
 from fieldapp.store.types import UTCDateTime
 from fieldapp.timeutil import utcnow
 
-ROLES = ("engineer", "staff", "customer", "admin")
+
+class Role(StrEnum):
+    """`archive_users.role` (docs/archive.md): customers log in on the portal only, the
+    others on a laptop only."""
+
+    ENGINEER = "engineer"
+    STAFF = "staff"  # the service centre
+    CUSTOMER = "customer"
+    ADMIN = "admin"
+
+
+# Plain strings: click.Choice would match an Enum member by its name (ENGINEER).
+ROLES = tuple(role.value for role in Role)
 # A BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
 SeqInt = BigInteger().with_variant(Integer, "sqlite")
 
