@@ -28,7 +28,7 @@ def render_copy(store: Store, number: str, settings: Settings, *, layout: str = 
         refuse_if_tampered(slip)  # a tampered slip never goes out as a genuine copy
         document = slip_document(slip, timezone=str(settings.get("timezone")))
         language = language or customer_language(slip.request.customer)
-    return render_slip_pdf(document, company_info(settings), layout=layout,  # type: ignore[arg-type]
+    return render_slip_pdf(document, company_info(settings), layout=layout,
                            copy=copy, language=language,
                            font=str(settings.get("pdf_font")) or None)
 

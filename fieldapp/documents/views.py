@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from fieldapp.documents.model import (
     ClockView,
@@ -86,7 +87,7 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
         signatures=tuple(
             SignatureView(role=s.role, signer_name=s.signer_name, signed_at=s.signed_at,
                           pad_width=s.pad_width, pad_height=s.pad_height,
-                          strokes=tuple(tuple(tuple(p) for p in stroke)  # type: ignore[misc]
+                          strokes=tuple(tuple((x, y, t, p) for x, y, t, p in stroke)
                                         for stroke in strokes_from_json(s.strokes)))
             for s in sorted(slip.signatures, key=lambda s: s.role != "engineer")
         ),
@@ -101,7 +102,7 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
 _DEVICE_KEYS = ("device_type", "brand", "model", "serial", "asset_tag")
 
 
-def _signed_parties(slip: Slip) -> dict | None:
+def _signed_parties(slip: Slip) -> dict[str, Any] | None:
     """The parties and device as sealed (format 3 and later): the copy prints what was
     signed, so renaming a customer later changes no copy, and the seal covers the copy."""
     if slip.seal_document is None or SEAL_FORMAT not in slip.seal_document:
