@@ -71,7 +71,9 @@ def requests_group() -> None:
 
 
 @requests_group.command("list")
-@click.option("--status", type=click.Choice(list(REQUEST_STATUS)), help="Only this status.")
+# The statuses as plain text: click.Choice matches an Enum member by its name (OPEN).
+@click.option("--status", type=click.Choice([str(s) for s in REQUEST_STATUS]),
+              help="Only this status.")
 @click.option("--search", default="", help="Text in number, customer or fault.")
 @_list_options
 @pass_app
@@ -93,7 +95,8 @@ def slips_group() -> None:
 
 
 @slips_group.command("list")
-@click.option("--status", type=click.Choice(list(SLIP_STATUS)), help="Only this status.")
+@click.option("--status", type=click.Choice([str(s) for s in SLIP_STATUS]),
+              help="Only this status.")
 @click.option("--search", default="", help="Chinese or English text anywhere in the slip.")
 @_list_options
 @pass_app
