@@ -52,6 +52,13 @@ class Layout:
         return round(size * self.leading_ratio, 1)
 
 
+def fixed_page_height(spec: Layout) -> float:
+    """The page height of a layout with fixed pages (A4); a receipt's is set per copy."""
+    if spec.page_height is None:
+        raise ValueError(f"layout {spec.name} has no fixed page height")
+    return spec.page_height
+
+
 A4_LAYOUT = Layout(
     name="a4",
     page_width=A4[0],

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 import fieldapp
 from fieldapp.documents.fonts import register_cjk_font
 from fieldapp.documents.kit import FlowingTable, bold_text, escape, page, para
-from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR
+from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR, fixed_page_height
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_charts import PALETTE, chart_drawing
 from fieldapp.documents.report_model import ReportDocument, SectionView, TableView
@@ -170,7 +170,7 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
     layout = A4_LAYOUT
     styles = make_styles(layout, register_cjk_font(font), language)
     width = layout.frame_width
-    height = page.page_height(layout)
+    height = fixed_page_height(layout)
     furniture = _Furniture(doc, company, styles, language)
     frame = page.body_frame(layout.margin_left, layout.margin_bottom + 22, width,
                             height - layout.margin_top - HEADER_HEIGHT - layout.margin_bottom

@@ -125,7 +125,7 @@ def _device_pairs(ctx: DocumentContext, device: RepairDeviceView) -> list[tuple[
     return pairs
 
 
-def _one_device(ctx: DocumentContext, d: DeviceView) -> str:
+def _one_device(d: DeviceView) -> str:
     return " ".join(p for p in (d.device_type, d.brand, d.model, d.serial) if p) or "—"
 
 
@@ -241,7 +241,7 @@ def render_loaner_pdf(doc: LoanerDocument, company: CompanyInfo, *, layout: str 
             (t("device_grade"), doc.grade or "—"), (t("model"), doc.description or "—")]),
         kit.info_block(ctx, t("section_loan"), [
             (t("customer"), doc.customer_name), (t("repair_number"), doc.repair_number),
-            (t("customer_device"), _one_device(ctx, doc.customer_device)),
+            (t("customer_device"), _one_device(doc.customer_device)),
             (t("goodwill"), t("goodwill_yes" if doc.goodwill else "goodwill_no"))]),
         kit.times_row(ctx, t("section_loan_times"), [
             (t("loaner_issued_at"), doc.issued_at), (t("loaner_returned_at"), doc.returned_at)]),

@@ -5,8 +5,9 @@
 * `blocks` — sections, label/value tables, times, clocks, free text, signature cells,
   the receipt's head and foot;
 * `flowing_table` — `FlowingTable`, a table that splits across pages whatever its data;
-* `page` — the A4 page with header, footer, page x of y and draft mark; the receipt roll;
-  PDF metadata;
+* `furniture` — what A4 pages carry around the body: header, footer, page x of y, and
+  the draft mark;
+* `page` — the A4 page layout and the receipt roll, one page builder, PDF metadata;
 * `text` — escaped paragraphs, bold CJK text, the seal in groups.
 
 The slip (`slip_pdf`), the workflow documents (`workflow_pdf`) and the service reports
