@@ -207,7 +207,7 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
     """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
     --check, the laptop and the archive agree). Refused records are counted by reason;
     --verbose lists them."""
-    from fieldapp.sync import outbox, state
+    from fieldapp.sync import outbox, parking, state
     from fieldapp.sync.check import check_with_archive
     from fieldapp.sync.joining import JOINED
     from fieldapp.sync.rounds import run_sync_round
@@ -228,6 +228,7 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                    for e in outbox.refused(session)]
         labels = record_labels(session, [(w[0], w[1]) for w in waiting])
         kept_local = outbox.count(session, outbox.LOCAL)
+        set_aside = [(p.code, p.zh, p.en) for p in parking.parked(session)]
         joined = bool(state.get(session, JOINED))
     lang = current_language()
     if as_json:
@@ -244,6 +245,7 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                                         "label": t(*labels[(tb, i)]), "reason": t(zh, en)}
                                        for tb, i, code, zh, en in waiting],
                    "local": kept_local,
+                   "parked": [{"code": code, "reason": t(zh, en)} for code, zh, en in set_aside],
                    "check": None if comparison is None else {
                        "agree": comparison.agree, "disagreements": comparison.disagreements,
                        "tables": comparison.tables,
@@ -262,6 +264,7 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
             click.echo(t(f"另有 {kept_local} 条记录只留在本机，不上传。",
                          f"{kept_local} more records are kept on this laptop only, unsent."))
         _report_refusals(waiting, labels, verbose=verbose, joined=joined)
+        _report_parked(set_aside)
         if comparison is not None and comparison.agree:
             click.echo(t("核对：本机与档案一致（各表数量、校验码及各服务请求的状态和负责人相同）。",
                          "Check: this laptop and the archive agree (counts, hashes, and each "
@@ -280,6 +283,18 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
             click.echo(report.error.message(lang), err=True)
     if not report.ok or (comparison is not None and not comparison.agree):
         raise click.exceptions.Exit(1)
+
+
+def _report_parked(set_aside: list[tuple[str, str, str]]) -> None:
+    """Pulled records this laptop set aside (fieldapp.sync.parking), each with its reason
+    (which names the record by its number)."""
+    if not set_aside:
+        return
+    click.echo(t(f"下载的记录中有 {len(set_aside)} 条暂未存入本机（其余已同步）：",
+                 f"{len(set_aside)} pulled records are set aside on this laptop (the rest "
+                 "synced):"), err=True)
+    for _code, zh, en in set_aside:
+        click.echo(f"  {t(zh, en)}", err=True)
 
 
 def _report_refusals(waiting: list, labels: dict, *, verbose: bool, joined: bool) -> None:

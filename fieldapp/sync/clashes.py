@@ -13,7 +13,9 @@ the local row is:
 - reference data made here that the archive never accepted (the laptop joined with an
   older version, before `fieldapp login` offered the choice): the user is told to choose;
 - a numbered work record (a slip signed here, say): two machines gave one number to two
-  records (one slip number used on two computers).
+  records (one slip number used on two computers). A draft or unsent request gives way
+  (fieldapp.sync.giving_way); otherwise the pulled record is parked
+  (fieldapp.sync.parking) and the pull goes on.
 
 `pull_clash_error` words the case for the user; nothing here logs a row's content.
 """
@@ -52,6 +54,11 @@ class Clash:
     @property
     def movable(self) -> bool:
         return self.state == outbox.LOCAL and self.table in MOVABLE
+
+    @property
+    def needs_choice(self) -> bool:
+        """Reference data made here that the archive never accepted: the user chooses."""
+        return self.table in MOVABLE and self.state in (outbox.PENDING, outbox.REFUSED)
 
 
 def find_clashes(session: Session, records: list[dict]) -> list[Clash]:
@@ -97,9 +104,11 @@ def make_room(session: Session, clashes: list[Clash], records: list[dict]) -> No
 
 
 def pull_clash_error(clashes: list[Clash]) -> SyncError:
-    """What to tell the user when a pulled page could not be stored."""
-    for clash in clashes:  # reference data made here, never accepted: the user chooses
-        if clash.table in MOVABLE and clash.state in (outbox.PENDING, outbox.REFUSED):
+    """What to tell the user when a pulled page meets reference data made here that the
+    archive never accepted: they choose what becomes of it. (Every other clash parks
+    the pulled record and the pull goes on: fieldapp.sync.rounds.)"""
+    for clash in clashes:
+        if clash.needs_choice:
             zh, en = TABLE_LABELS.get(clash.table, (clash.table, clash.table))
             return JoinChoiceNeeded(
                 f"下载已停止：档案中的{zh} {clash.value} 与本机自己建立、档案从未接收的{zh}同号。"
@@ -110,28 +119,6 @@ def pull_clash_error(clashes: list[Clash]) -> SyncError:
                 "never accepted. Run fieldapp login again with --keep-local (keep "
                 "such records, demo data say, on this laptop, unsent) or --fresh-store "
                 "(start a clean store). Nothing here was lost.")
-    for clash in clashes:
-        zh, en = TABLE_LABELS.get(clash.table, (clash.table, clash.table))
-        if clash.state == outbox.LOCAL:
-            return SyncError(
-                f"下载已停止：档案中的{zh} {clash.value} 与本机留存（不上传）的{zh}编号相同，"
-                "已签名的编号不能更改。本机数据未丢失，请联系服务中心。",
-                f"Pull stopped: the archive's {en.lower()} {clash.value} has the number of a "
-                f"{en.lower()} kept on this laptop only; a signed number cannot change. "
-                "Nothing here was lost; contact the service centre.")
-        if clash.table in MOVABLE:
-            return SyncError(
-                f"下载已停止：档案中的{zh} {clash.value} 与本机另一条{zh}记录编号相同。"
-                "本机数据未丢失，请联系服务中心。",
-                f"Pull stopped: the archive's {en.lower()} {clash.value} and another "
-                f"{en.lower()} on this laptop have the same {_column_en(clash.column)}. "
-                "Nothing here was lost; contact the service centre.")
-        return SyncError(
-            f"下载已停止：档案中的{zh} {clash.value} 与本机另一条{zh}编号相同"
-            "（同一编号在两台电脑上使用）。本机数据未丢失，请联系服务中心。",
-            f"Pull stopped: the archive's {en.lower()} {clash.value} and another "
-            f"{en.lower()} on this laptop have the same number (one number used on two "
-            "computers). Nothing here was lost; contact the service centre.")
     return SyncError(
         "下载已停止：下载的记录无法存入本机数据库。本机数据未丢失，请联系服务中心。",
         "Pull stopped: pulled records could not be stored in this laptop's database. "

@@ -153,6 +153,17 @@ def retry_refused(session: Session) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def retry(session: Session, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Send these records again if the archive refused them (what it refused them for —
+    a missing request, say — has been put right here)."""
+    table = SyncOutbox.__table__
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        session.execute(update(table).where(
+            table.c.state == REFUSED, table.c.record_id.in_([k[1] for k in chunk]))
+            .values(state=PENDING))
+
+
 def has_local(session: Session) -> bool:
     return bool(session.scalar(select(exists().where(SyncOutbox.state == LOCAL))))
 

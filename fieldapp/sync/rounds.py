@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
@@ -24,17 +23,17 @@ from sqlalchemy.orm import Session
 
 from fieldapp import numbering
 from fieldapp.ids import NUMBER_PATTERN
-from fieldapp.numbering import SLIP, next_number
 from fieldapp.settings import Settings
 from fieldapp.store import Store
-from fieldapp.store.models import NumberSequence, Slip, SyncOutbox
-from fieldapp.sync import outbox, state
+from fieldapp.store.models import NumberSequence, SyncOutbox
+from fieldapp.sync import outbox, parking, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import SyncError
+from fieldapp.sync.giving_way import give_way, parking_reason
 from fieldapp.sync.local_only import held_back
 from fieldapp.sync.seal_keys import keep_receipts, register_device_key
 from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
-from fieldapp.timeutil import DEFAULT_TIMEZONE, iso_utc, utcnow
+from fieldapp.timeutil import iso_utc, utcnow
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
@@ -71,6 +70,8 @@ class SyncReport:
     clock_skew_seconds: int = 0
     clock_skew_flagged: bool = False
     error: SyncError | None = None
+    parked: int = 0  # pulled records set aside this round (fieldapp.sync.parking)
+    parked_total: int = 0  # set aside on this laptop now, this round or earlier
 
     @property
     def ok(self) -> bool:
@@ -92,9 +93,16 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
     except SyncError as exc:
         report.error = exc
         log.warning("sync round stopped: %s", type(exc).__name__)
+    except sa_exc.SQLAlchemyError as exc:  # a defect; its SQL and values are a row's content
+        report.error = SyncError(
+            "同步中断：本机数据库未能存入数据，本机数据未丢失。请稍后重试；如仍不行，请联系服务中心。",
+            "Sync stopped: this laptop's database could not store the data; nothing here "
+            "was lost. Try again later; if it persists, contact the service centre.")
+        log.error("sync round stopped by the store: %s", _first_line(exc))
     with store.read() as session:
         report.still_pending = outbox.count(session, "pending")
         report.refused_total = outbox.count(session, "refused")
+        report.parked_total = parking.count(session)
         report.cursor = state.cursor(session)
     return report
 
@@ -234,62 +242,81 @@ def _note_clock(session: Session, report: SyncReport, answer: dict, sent_at: dat
 
 def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size: int,
               deadline: float) -> None:
+    report.pulled += _retry_parked(store)
     for _ in range(MAX_PULL_PAGES):
         if time.monotonic() > deadline:
             return
         with store.read() as session:
             cursor = state.cursor(session)
         page = client.pull(cursor, page_size)
-        report.pulled += _store_page(store, page)
+        report.pulled += _store_page(store, page, report)
         report.pages += 1
         if not page.get("more"):
             return
 
 
-def _store_page(store: Store, page: dict) -> int:
+def _store_page(store: Store, page: dict, report: SyncReport) -> int:
     """Store a pulled page and its cursor in one transaction; returns records written.
 
-    A page meeting a local record's code or number (fieldapp.sync.clashes) is not stored
-    and the cursor stays; where the local record is one kept on this laptop only and may
-    give way, it takes a code of its own and the page is stored after all."""
+    A page meeting a local record's code or number (fieldapp.sync.clashes) is stored
+    record by record: a record kept on this laptop only gives way (a code of its own), a
+    local draft or unsent request takes another number (fieldapp.sync.giving_way), and a
+    pulled record that still cannot be stored is parked with its reason
+    (fieldapp.sync.parking) — the rest of the page and the cursor are stored all the
+    same, so the laptop is never stuck. Only reference data made here before the laptop
+    joined stops the pull: the user chooses what becomes of it (`fieldapp login`)."""
 
-    def write(session: Session) -> int:
+    def write(session: Session, one_by_one: bool) -> int:
         if isinstance(page.get("number_block"), int):  # before the page's numbers
             state.put(session, numbering.BLOCK_KEY, str(page["number_block"]))
-        written = apply_page(session, page["records"])
+        written, parked = apply_page(session, page["records"], one_by_one=one_by_one)
+        report.parked += parked
         state.put(session, state.CURSOR, str(int(page["cursor"])))
         return written
 
     try:
         with store.write() as session:
-            return write(session)
+            return write(session, one_by_one=False)
     except sa_exc.IntegrityError as exc:
-        _log_integrity(exc)
+        log.info("pulled page goes record by record: %s", _first_line(exc))
     with store.read() as session:
         clashes = find_clashes(session, page["records"])
-    if not clashes or not all(c.movable for c in clashes):
-        raise pull_clash_error([c for c in clashes if not c.movable])
-    try:
-        with store.write() as session:
-            make_room(session, clashes, page["records"])
-            for clash in clashes:  # codes, never a row's content
+    choose = [c for c in clashes if c.needs_choice]
+    if choose:
+        raise pull_clash_error(choose)
+    with store.write() as session:
+        make_room(session, [c for c in clashes if c.movable], page["records"])
+        for clash in clashes:  # codes and numbers, never a row's content
+            if clash.movable:
                 log.info("local-only %s %s gave way to the archive's", clash.table, clash.value)
-            return write(session)
-    except sa_exc.IntegrityError as exc:
-        _log_integrity(exc)
-        raise pull_clash_error([]) from exc
+        return write(session, one_by_one=True)
 
 
-def _log_integrity(exc: sa_exc.IntegrityError) -> None:
-    """The constraint only: the statement's parameters are a row's content (names, phones)."""
-    log.warning("pulled page not stored: %s", str(exc.orig).splitlines()[0][:200])
+def _retry_parked(store: Store) -> int:
+    """Try the records parked by earlier pulls again; returns how many are stored now."""
+    with store.read() as session:
+        waiting = [p.record for p in parking.parked(session)]
+    if not waiting:
+        return 0
+    with store.write() as session:
+        written, _still = apply_page(session, waiting, one_by_one=True)
+    return written
 
 
-def apply_page(session: Session, records: list[dict]) -> int:
-    """Store pulled records (in the caller's transaction). Returns how many were written.
+def _first_line(exc: Exception) -> str:
+    """The constraint only: a statement's parameters are a row's content (names, phones)."""
+    return str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
+
+
+def apply_page(session: Session, records: list[dict], *, one_by_one: bool = False
+               ) -> tuple[int, int]:
+    """Store pulled records (in the caller's transaction). Returns how many were written
+    and how many parked.
 
     Not overwritten: a slip sealed here (sealed means sealed), and a record with a local
     change not yet acknowledged (this laptop is its writer until the archive has it).
+    `one_by_one`: each record in a savepoint of its own, and one the store refuses is
+    parked with its reason instead of failing the page.
     """
     local_changes = {(t, r) for t, r in session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id))}
@@ -300,49 +327,41 @@ def apply_page(session: Session, records: list[dict]) -> int:
         wanted.setdefault(table, []).append(record_id)
     current = {(table, record_id): stored for table, ids in wanted.items()
                for record_id, stored in read_records(session, table, ids).items()}
-    written = 0
+    written, parked, settled = 0, 0, []
     block = numbering.number_block(session)
     for record, key in incoming:
         if key in local_changes:
+            settled.append(key[1])
             continue
         stored = current.get(key)
         if stored is not None and (stored["hash"] == record.get("hash") or (
                 key[0] == "slips" and stored["row"].get("seal") is not None)):
+            settled.append(key[1])
             continue
-        _note_number(session, record, block)
-        if key[0] == "slips" and stored is None:
-            _renumber_local_draft(session, record)
-        write_record(session, record)
+        if one_by_one:
+            try:
+                with session.begin_nested():
+                    _write_pulled(session, record, block, new=stored is None)
+            except sa_exc.SQLAlchemyError as exc:
+                log.warning("pulled %s …%s parked: %s", key[0], str(key[1])[-6:],
+                            _first_line(exc))
+                parking.park(session, record, parking_reason(session, record))
+                parked += 1
+                continue
+        else:
+            _write_pulled(session, record, block, new=stored is None)
         current[key] = record  # a later copy in this page is compared with this one
+        settled.append(key[1])
         written += 1
-    return written
+    parking.unpark(session, settled)  # stored, or superseded: no longer set aside
+    return written, parked
 
 
-def _renumber_local_draft(session: Session, record: dict) -> None:
-    """Two laptops numbered a slip for the same engineer alike (a laptop reinstalled and
-    working before its first pull, or the service centre starting a slip for them): the
-    archive took the other one first. A local draft with that number that is not sealed
-    takes the next free number (the sequence has moved past the pulled one), so the pulled
-    slip can be stored and the draft goes to the archive on the next push. A sealed slip
-    keeps its signed number; the pull then stops with a clear message."""
-    number = str(record["row"].get("number") or "")
-    # A plain indexed lookup: this runs for every new slip of every pulled page, and the
-    # ORM slip (with its fee lines and signatures) is loaded only in the rare collision.
-    clash = session.execute(select(Slip.id, Slip.seal).where(
-        Slip.number == number, Slip.id != uuid.UUID(record["id"]))).first()
-    if clash is None or clash.seal is not None:
-        return
-    local = session.get_one(Slip, clash.id)
-    match = NUMBER_PATTERN.match(number)
-    if match is None:
-        return
-    midday = datetime.strptime(match["day"], "%Y%m%d").replace(
-        hour=12, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))  # the number's local day
-    local.number = next_number(session, SLIP, match["code"], midday)
-    local.updated_at = utcnow()
-    session.flush()  # queued for the archive by the outbox listener
-    log.warning("local draft slip %s renumbered %s: the archive has %s from another laptop",
-                number, local.number, number)
+def _write_pulled(session: Session, record: dict, block: int, *, new: bool) -> None:
+    _note_number(session, record, block)
+    if new:
+        give_way(session, record)
+    write_record(session, record)
 
 
 def _note_number(session: Session, record: dict, block: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncOutbox
-from fieldapp.sync import state
+from fieldapp.sync import parking, state
 from fieldapp.sync.wire import SYNC_MODELS
 
 # how a table is named to the engineer (zh, en)
@@ -48,6 +48,7 @@ class SyncOverview:
     last_success_at: datetime | None
     clock_skew_seconds: int
     local: int = 0  # kept on this laptop only, never sent
+    parked: int = 0  # pulled records set aside here (fieldapp.sync.parking)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def overview(session: Session) -> SyncOverview:
         skew = 0
     return SyncOverview(pending=counts.get("pending", 0), refused=counts.get("refused", 0),
                         last_success_at=datetime.fromisoformat(last) if last else None,
-                        clock_skew_seconds=skew, local=counts.get("local", 0))
+                        clock_skew_seconds=skew, local=counts.get("local", 0),
+                        parked=parking.count(session))
 
 
 def waiting_records(session: Session, offset: int = 0, limit: int = 200

@@ -20,9 +20,8 @@ from fieldapp.reference import engineer_by_code
 from fieldapp.settings import Settings
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
-from fieldapp.sync import state
+from fieldapp.sync import parking, state
 from fieldapp.sync.check import check_with_archive
-from fieldapp.sync.client import SyncError
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
@@ -169,10 +168,11 @@ def test_a_draft_numbered_like_a_slip_another_laptop_sent_first_takes_the_next_n
         assert session.get_one(Slip, mine).number == renumbered
 
 
-def test_a_sealed_slip_numbered_like_another_laptops_stops_the_pull_with_a_clear_message(
+def test_a_sealed_slip_numbered_like_another_laptops_is_parked_and_the_pull_goes_on(
         archive, centre, laptops):
-    """A signed number cannot change: the pull stops cleanly (no crash, no cursor moved,
-    nothing lost) and the refusal is listed for the service centre to sort out."""
+    """A signed number cannot change: the archive's slip is set aside with its reason, the
+    rest of the pull and the cursor go on, nothing is lost, and the refusal is listed for
+    the service centre to sort out (issue 19, item 5: the pull used to stop for good)."""
     other = laptops("boss")
     assert run_sync_round(other.store, None, other.client).ok
     number = number_e01s_next_slip_on_both(centre, other, seal_on_other=True)
@@ -183,7 +183,9 @@ def test_a_sealed_slip_numbered_like_another_laptops_stops_the_pull_with_a_clear
     report = run_sync_round(other.store, None, other.client)
 
     assert [r.code for r in report.refused] == ["not_stored"]
-    assert isinstance(report.error, SyncError) and "编号" in report.error.zh
+    assert report.error is None and report.parked == report.parked_total == 1
     with other.store.read() as session:
-        assert state.cursor(session) == cursor_before
+        assert state.cursor(session) > cursor_before
         assert slips.get_slip(session, number).seal is not None
+        [parked] = parking.parked(session)
+        assert parked.code == "number_clash" and number in parked.zh

@@ -90,9 +90,9 @@ def test_a_pull_that_fails_while_storing_keeps_neither_data_nor_cursor(
     real_apply = rounds.apply_page
     calls = []
 
-    def apply_then_fail(session, records):
+    def apply_then_fail(session, records, **options):
         calls.append(len(records))
-        written = real_apply(session, records)
+        written = real_apply(session, records, **options)
         if len(calls) == 2:
             raise RuntimeError("power cut while storing")
         return written
