@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received
+from fieldapp.archive.numbers import NUMBERED, number_taken, numbers_held
 from fieldapp.archive.ownership import Assignments, request_of
 from fieldapp.archive.rules import (
     ITEM_TABLES,
@@ -206,6 +207,7 @@ class _Batch:
     slip_numbers: dict[uuid.UUID, str] = field(default_factory=dict)  # amended slips
     owners: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # items' customers
     queue: list[tuple[_Parsed, bool]] = field(default_factory=list)  # (record, is new)
+    numbers: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # held here
     assignments: Assignments = field(init=False)  # whose work each request is now
 
     def __post_init__(self) -> None:
@@ -242,6 +244,7 @@ class _Batch:
         request_ids.discard(None)
         amended_ids.discard(None)
         self.owners = load_owners(self.session, [p.record.get("row") for p in parsed])
+        self.numbers = numbers_held(self.session, [p.record for p in parsed])
         columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
         for chunk in _chunks(list(request_ids)):
             for row in self.session.execute(select(*columns).where(columns[0].in_(chunk))):
@@ -302,6 +305,10 @@ class _Batch:
             table, row)
         if reason is not None:
             return reason
+        number = row.get("number")
+        holder = self.numbers.get((table, str(number))) if number else None
+        if holder is not None and str(holder) != str(row.get("id")):
+            return number_taken(table, str(number))
         if table == "slips" and existing is not None and existing["row"].get("seal"):
             number = existing["row"].get("number")
             return ("sealed", f"服务单 {number} 已在档案中封存，不能修改；请新建更正单。",
@@ -316,6 +323,8 @@ class _Batch:
         """Later records of this batch see this one as stored."""
         assert p.record_id is not None
         self.existing[(p.table, p.record_id)] = {**p.record, "hash": p.digest}
+        if p.table in NUMBERED and row.get("number"):
+            self.numbers[(p.table, str(row["number"]))] = p.record_id
         if p.table == "service_requests":  # its assignment may have changed
             self.assignments.forget(p.record_id)
         elif p.table == "events" and row.get("kind") == "request.reassigned":

@@ -156,7 +156,8 @@ def test_a_draft_numbered_like_a_slip_another_laptop_sent_first_takes_the_next_n
     assert run_sync_round(centre.store, None, centre.client).ok
 
     first = run_sync_round(other.store, None, other.client)
-    assert [r.code for r in first.refused] == ["not_stored"]  # the archive has that number
+    assert [r.code for r in first.refused] == ["number_taken"]  # the archive has that number
+    assert number in first.refused[0].zh and number in first.refused[0].en
     assert first.error is None  # the pull renumbered the draft and stored the other slip
     with other.store.read() as session:
         assert slips.get_slip(session, number).id != mine  # the archive's, pulled
@@ -182,7 +183,7 @@ def test_a_sealed_slip_numbered_like_another_laptops_is_parked_and_the_pull_goes
 
     report = run_sync_round(other.store, None, other.client)
 
-    assert [r.code for r in report.refused] == ["not_stored"]
+    assert [r.code for r in report.refused] == ["number_taken"]
     assert report.error is None and report.parked == report.parked_total == 1
     with other.store.read() as session:
         assert state.cursor(session) > cursor_before
