@@ -17,16 +17,17 @@ from importlib import resources
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from fieldapp import i18n as core_i18n
+from fieldapp.i18n import Language, is_language
 
-LANGUAGES = ("zh", "en")
-_state = {"language": "zh"}
+_state: dict[str, Language] = {"language": "zh"}
 _produced: dict[str, set[str]] = {"zh": set(), "en": set()}
 
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
     text = resources.files("ui").joinpath(f"resources/i18n/{language}.json").read_text("utf-8")
-    return json.loads(text)
+    entries: dict[str, str] = json.loads(text)
+    return entries
 
 
 class _Notifier(QObject):
@@ -45,7 +46,7 @@ def notifier() -> _Notifier:
     return _notifier
 
 
-def current() -> str:
+def current() -> Language:
     return _state["language"]
 
 
@@ -92,7 +93,7 @@ def _load_qt_catalogue(language: str) -> None:
 
 def set_language(language: str) -> None:
     """Switch the UI, the core's messages and Qt's dialogs; widgets retranslate."""
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise ValueError(f"unsupported language {language!r}")
     _state["language"] = language
     core_i18n.set_language(language)
