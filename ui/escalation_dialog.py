@@ -14,6 +14,7 @@ import uuid
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.errors import ValidationError
-from fieldapp.events import ESCALATION_KINDS
+from fieldapp.events import ESCALATION_KINDS, EscalationKind
 from fieldapp.services import escalations
 from fieldapp.services.escalations import EscalationContext, EscalationOutcome
 from fieldapp.services.repairs import EscalationInfo
@@ -58,7 +59,7 @@ class EscalationDialog(QDialog):
         self.kind_group = QButtonGroup(self)
         for k in ESCALATION_KINDS:
             self.kind_group.addButton(self.kinds[k])
-        self.kinds["technical_requirement"].setChecked(True)
+        self.kinds[EscalationKind.TECHNICAL_REQUIREMENT].setChecked(True)
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(70)
@@ -69,9 +70,9 @@ class EscalationDialog(QDialog):
         self.find_button = button()
         self.engineer = QComboBox()
         self.engineer.setProperty("data", True)  # engineers' names are data
-        self.error, self.result = error_label(), data_label()
-        self.result.setProperty("role", "banner")
-        self.result.hide()
+        self.error, self.outcome = error_label(), data_label()  # (result() is QDialog's)
+        self.outcome.setProperty("role", "banner")
+        self.outcome.hide()
         self.save_button, self.cancel_button = button(primary=True), button()
         self.captions = {k: QLabel() for k in ("request", "assignee", "kind", "reason",
                                                "requested_by", "decided_by", "at", "skills",
@@ -103,12 +104,12 @@ class EscalationDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll_body(body), 1)
         outer.addLayout(buttons)
-        self.kind_group.buttonToggled.connect(lambda _b, on: on and self._kind_changed())
+        self.kind_group.buttonToggled.connect(self._kind_toggled)
         self.find_button.clicked.connect(self.find_engineers)
         self.skills.returnPressed.connect(self.find_engineers)
         self.save_button.clicked.connect(self.save)
@@ -134,22 +135,27 @@ class EscalationDialog(QDialog):
         self.cancel_button.setText(tr("button.cancel"))
         self._kind_changed()
 
-    def kind(self) -> str:
+    def kind(self) -> EscalationKind:
         return next(k for k, r in self.kinds.items() if r.isChecked())
+
+    def _kind_toggled(self, _button: QAbstractButton, on: bool) -> None:
+        if on:
+            self._kind_changed()
 
     def _kind_changed(self) -> None:
         kind = self.kind()
         for widget in (self.skills, self.find_button):
-            widget.setVisible(kind == "technical_requirement")
-        self.captions["skills"].setVisible(kind == "technical_requirement")
-        self.engineer.setVisible(kind != "device_fault")
-        self.captions["engineer"].setVisible(kind != "device_fault")
-        self.save_button.setText(i18n.tr("escalate.continue_intake" if kind == "device_fault"
+            widget.setVisible(kind == EscalationKind.TECHNICAL_REQUIREMENT)
+        self.captions["skills"].setVisible(kind == EscalationKind.TECHNICAL_REQUIREMENT)
+        self.engineer.setVisible(kind != EscalationKind.DEVICE_FAULT)
+        self.captions["engineer"].setVisible(kind != EscalationKind.DEVICE_FAULT)
+        self.save_button.setText(i18n.tr("escalate.continue_intake"
+                                         if kind == EscalationKind.DEVICE_FAULT
                                          else "escalate.save"))
-        if self.context is not None and kind == "technical_ability":
+        if self.context is not None and kind == EscalationKind.TECHNICAL_ABILITY:
             self._fill_engineers([e for e in self.context.engineers
                                   if e[0] != self.context.assignee_code])
-        elif kind == "technical_requirement" and self.context is not None:
+        elif kind == EscalationKind.TECHNICAL_REQUIREMENT and self.context is not None:
             self._fill_engineers([])
 
     def reload(self) -> None:
@@ -201,7 +207,7 @@ class EscalationDialog(QDialog):
         if not reason.strip():
             show_error(self.error, self.reason, i18n.tr("escalate.reason_required"))
             return
-        if kind == "device_fault":
+        if kind == EscalationKind.DEVICE_FAULT:
             self.device_fault.emit(EscalationInfo(reason, asked, decided))
             self.accept()
             return
@@ -211,7 +217,7 @@ class EscalationDialog(QDialog):
         entry = escalations.Escalation(
             kind, reason, asked, decided, self.engineer.currentData(), at,
             escalations.parse_skills(self.skills.text())
-            if kind == "technical_requirement" else ())
+            if kind == EscalationKind.TECHNICAL_REQUIREMENT else ())
         self.save_button.setEnabled(False)
         store, request_id, language = self.ops.store, self.request_id, i18n.current()
         code = str(self.settings.get("operator_code"))
@@ -221,8 +227,8 @@ class EscalationDialog(QDialog):
 
     def _saved(self, outcome: EscalationOutcome) -> None:
         text = "\n".join(t for t in (outcome.engineer, outcome.complaint_reason) if t)
-        self.result.setText(i18n.tr("escalate.done", result=text))
-        self.result.show()
+        self.outcome.setText(i18n.tr("escalate.done", result=text))
+        self.outcome.show()
         self.save_button.setEnabled(True)
         self.cancel_button.setText(i18n.tr("button.close"))
         self.escalated.emit()

@@ -51,8 +51,8 @@ def test_escalations_of_each_kind_change_the_derived_assignee(
     assert dialog.engineer.currentData() == "E02"
     type_chinese(dialog.reason, "现场发现是交换机端口故障，不是打印机问题")
     click(qtbot, dialog.save_button)
-    qtbot.waitUntil(lambda: dialog.result.isVisibleTo(dialog))
-    assert "E02 李明" in dialog.result.text()
+    qtbot.waitUntil(lambda: dialog.outcome.isVisibleTo(dialog))
+    assert "E02 李明" in dialog.outcome.text()
     qtbot.waitUntil(lambda: _engineer_in_list(window, onsite_request) == "李明")
     dialog.reject()
 
@@ -64,10 +64,10 @@ def test_escalations_of_each_kind_change_the_derived_assignee(
         assert dialog.engineer.findData(dialog.context.assignee_code) == -1  # not the same one
         type_chinese(dialog.reason, "客户要求更换工程师")
         click(qtbot, dialog.save_button)
-        qtbot.waitUntil(lambda d=dialog: d.result.isVisibleTo(d))
+        qtbot.waitUntil(lambda d=dialog: d.outcome.isVisibleTo(d))
         qtbot.waitUntil(lambda name=name: _engineer_in_list(window, onsite_request) == name)
         if code == "E03":  # the second one: the customer may now complain (R4.3)
-            assert "客户可向客户经理投诉" in dialog.result.text()
+            assert "客户可向客户经理投诉" in dialog.outcome.text()
             qtbot.waitUntil(lambda d=dialog: "客户可向客户经理投诉" in d.right_label.text())
         dialog.reject()
 
