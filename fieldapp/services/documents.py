@@ -1,8 +1,8 @@
 """Documents for the desktop's preview: the customer copy made, printed, saved, counted.
 
-Rendering reads the store and draws with ReportLab; printing waits on `lp` (up to its
-30 s timeout); saving writes a file. All of it is blocking work, so the desktop runs each
-of these off the GUI thread (`ui.ops.Ops.call` / `Ops.run`). A copy handed out — printed
+Rendering reads the store and draws with ReportLab, and printing waits on `lp` (up to
+its 30 s timeout): the desktop runs both off the GUI thread (`ui.ops.Ops.call` /
+`Ops.run`); saving writes the file the user just chose. A copy handed out — printed
 or saved — is counted in the slip's print log (`count_copy`), as the command line does
 (`fieldapp.documents.copies`). ReportLab and the printing code load on first use, not
 with the app (docs/performance.md, "Start-up").
