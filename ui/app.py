@@ -10,7 +10,7 @@ from pathlib import Path
 # hook reads the source of every module imported after it, ~90 ms of start-up for
 # SQLAlchemy and the models (docs/performance.md, "Start-up").
 from fieldapp import demo, queries, reference, workflow_lists  # noqa: F401
-from fieldapp.services import setup
+from fieldapp.services import lists, requests, setup, sync_status, visit  # noqa: F401
 from fieldapp.settings import Settings
 from fieldapp.store import open_store
 from fieldapp.sync import rounds, status  # noqa: F401
