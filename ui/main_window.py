@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         tr, index = i18n.tr, self.tabs.currentIndex()
         kind = LIST_TABS[index] if 0 <= index < len(LIST_TABS) else None
         shown = kind or self._filter_tab  # a workflow tab keeps the last list tab's, greyed
-        any_status = [(None, tr("filter.any"))]
+        any_status: list[tuple[object, str]] = [(None, tr("filter.any"))]
         if shown == "requests":
             statuses = any_status + [(s, i18n.pair(REQUEST_STATUS[s])) for s in OPEN_STATUSES]
             status = self._choice["request_status"]
@@ -529,8 +529,10 @@ class MainWindow(QMainWindow):
         index = self.tabs.currentIndex()
         if index < len(views):
             self.open_from(views[index])
-        elif self.tabs.currentWidget() in (self.repairs_page, self.complaints_page):
-            self.tabs.currentWidget().open_selected()  # type: ignore[union-attr]
+        else:
+            for page in (self.repairs_page, self.complaints_page):
+                if self.tabs.currentWidget() is page:
+                    page.open_selected()
 
     def open_request(self, request_id: uuid.UUID) -> None:
         """This engineer's unsigned draft on the request, resumed; else a new slip."""
@@ -611,10 +613,14 @@ class MainWindow(QMainWindow):
             else:
                 self.status.setText(i18n.tr("status.select_slip"))
 
+    def _reload_editor(self) -> None:
+        if self.editor.data is not None:
+            self.editor.load(self.editor.data.id)
+
     def open_preview(self, slip_id: uuid.UUID) -> None:
         dialog = PreviewDialog(self.ops, customer_copy(self.ops.store, self.settings, slip_id),
                                self)
-        dialog.printed.connect(lambda: self.editor.data and self.editor.load(self.editor.data.id))
+        dialog.printed.connect(self._reload_editor)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog
         dialog.open()
