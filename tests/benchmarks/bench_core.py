@@ -24,6 +24,7 @@ from sqlalchemy import select
 from fieldapp import slips
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.queries import SlipFilter, count_slips, list_slips
+from fieldapp.sealing import verify_slip
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Slip
 from fieldapp.validation import FeeLineInput
@@ -108,6 +109,20 @@ def bench_seal(store: Store, runs: int) -> float:
                             pad_height=PAD_HEIGHT, signed_at=now, now=now)
             assert slip.seal is not None
     return median_ms(seal, runs, warmup=2)
+
+
+def bench_verify(store: Store, runs: int) -> float:
+    """Read a sealed slip and check its seal as `fieldapp verify` and the editor do (device
+    signature and this laptop's receipts included: docs/seal.md)."""
+    with store.read() as session:
+        numbers = list(session.scalars(select(Slip.number).where(Slip.seal.is_not(None))
+                                       .order_by(Slip.sealed_at.desc()).limit(runs + 2)))
+    pending = iter(numbers * 2)
+
+    def verify() -> None:
+        with store.read() as session:
+            assert verify_slip(slips.get_slip(session, next(pending))).ok
+    return median_ms(verify, runs, warmup=2)
 
 
 # --- floors: raw sqlite3, same PRAGMAs, same rows ------------------------------------
@@ -212,6 +227,9 @@ def run(sizes: list[int], runs: int = 15, cache: Path | None = None,
                             floor=floor_seal(folder, store, runs), floor_name="raw sqlite3",
                             target=TARGET_MS["seal"], runs=runs,
                             note="second signature; own durable transaction"))
+            rows.append(Row("verify a sealed slip", size, bench_verify(store, runs), "ms",
+                            target=TARGET_MS["seal"], runs=runs,
+                            note="read it, check seal, content, device signature, receipt"))
         finally:
             store.close()
             (folder / "floor.db").unlink(missing_ok=True)

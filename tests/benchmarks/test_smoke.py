@@ -16,7 +16,8 @@ from tests.benchmarks.__main__ import growth, main, plot, table
 from tests.benchmarks.common import Row
 
 EXPECTED = {
-    "core": ["open slip list, first page", "save a draft edit", "seal a slip"],
+    "core": ["open slip list, first page", "save a draft edit", "seal a slip",
+             "verify a sealed slip"],
     "documents": ["render customer copy (A4)"],
     "startup": ["cold start to interactive main window", "memory with the store open (RSS)"],
     "sync": ["push sealed slips (sqlite)", "empty sync round (sqlite)"],
