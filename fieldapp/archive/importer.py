@@ -34,7 +34,7 @@ from fieldapp.rules.reference import (
     engineer_issues,
     site_issues,
 )
-from fieldapp.store.models import Base, Contact, Contract, Customer, Device, Engineer, Site
+from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Record, Site
 
 KINDS = ("engineers", "customers", "sites", "contacts", "devices", "contracts")
 _BOOLS = {"1": True, "true": True, "yes": True, "是": True, "0": False, "false": False,
@@ -126,7 +126,7 @@ def _values(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(kind)
 
 
-MODELS: dict[str, type[Base]] = {"engineers": Engineer, "customers": Customer, "sites": Site,
+MODELS: dict[str, type[Record]] = {"engineers": Engineer, "customers": Customer, "sites": Site,
                                  "contacts": Contact, "devices": Device, "contracts": Contract}
 
 

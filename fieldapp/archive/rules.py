@@ -64,7 +64,8 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict | None) -> Reason | None:
+def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, Any] | None
+             ) -> Reason | None:
     """None if this user may write this record; else why not."""
     if actor.sees_everything:
         return None
@@ -221,7 +222,8 @@ def _slip_issues(session: Session, converted: RecordValues, now: datetime,
                  requests: Mapping[uuid.UUID, Any] | None) -> list[FieldIssue]:
     v = converted.values
     if requests is not None:
-        request = requests.get(v.get("request_id"))
+        request_id = v.get("request_id")
+        request = requests.get(request_id) if isinstance(request_id, uuid.UUID) else None
     else:
         request = session.execute(
             select(ServiceRequest.requested_at, ServiceRequest.channel)
@@ -232,8 +234,10 @@ def _slip_issues(session: Session, converted: RecordValues, now: datetime,
     signatures = converted.children["signatures"]
     issues = slip_issues(
         channel=request.channel, requested_at=request.requested_at,
-        **{f: v.get(f) for f in ("arrived_at", "started_at", "solved_at", "departed_at")},
-        **_texts(v, "fault_found", "handling", "result"), now=now,
+        arrived_at=v.get("arrived_at"), started_at=v.get("started_at"),
+        solved_at=v.get("solved_at"), departed_at=v.get("departed_at"),
+        fault_found=v.get("fault_found") or "", handling=v.get("handling") or "",
+        result=v.get("result") or "", now=now,
         amendment_reason=v.get("amendment_reason"), amends=v.get("amends_slip_id") is not None,
         signer_roles=[str(s.get("role", "")) for s in signatures],
         sealed=v.get("seal") is not None, status=v.get("status") or "")
