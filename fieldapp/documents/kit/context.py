@@ -19,7 +19,7 @@ from fieldapp.documents.labels import label
 from fieldapp.documents.layout import LAYOUTS
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.styles import Styles, make_styles
-from fieldapp.i18n import Language
+from fieldapp.i18n import Language, is_language
 from fieldapp.timeutil import format_local
 
 LayoutName = Literal["a4", "receipt"]
@@ -99,10 +99,6 @@ def _is_copy(name: str) -> TypeGuard[CopyName]:
     return name in get_args(CopyName)
 
 
-def _is_language(name: str) -> TypeGuard[Language]:
-    return name in get_args(Language)
-
-
 def check_options(*, layout: str, copy: str, language: str,
                   font: str | Path | None) -> Options:
     """The options as the renderers accept them from any caller (CLI, settings, server):
@@ -111,13 +107,14 @@ def check_options(*, layout: str, copy: str, language: str,
         raise DocumentError(f"未知的版式：{layout}", f"Unknown layout: {layout}")
     if not _is_copy(copy):
         raise DocumentError(f"未知的联次：{copy}", f"Unknown copy: {copy}")
-    if not _is_language(language):
+    if not is_language(language):
         raise DocumentError(f"不支持的语言：{language}", f"Unsupported language: {language}")
     styles = make_styles(LAYOUTS[layout], register_cjk_font(font), language)
     return Options(layout, copy, language, styles)
 
 
 def number_pairs(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
+    """(label key, number) pairs for the numbers line; a missing number is left out."""
     return tuple((key, value or "") for key, value in pairs)
 
 
