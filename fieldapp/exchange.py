@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Date, LargeBinary, Table, Uuid, select, update
+from sqlalchemy import Date, LargeBinary, Uuid, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -213,9 +213,7 @@ def import_slips(session: Session, data: Any) -> ImportReport:
                            "nothing was imported.")
     for slip_id, sealed in seals.items():
         # A Core UPDATE naming updated_at, so the ORM's onupdate does not restamp it.
-        # (`__table__` is typed FromClause; a mapped class's is its Table.)
-        slips = cast(Table, Slip.__table__)
-        session.execute(update(slips).where(Slip.id == slip_id).values(**sealed))
+        session.execute(update(Slip.__table__).where(Slip.id == slip_id).values(**sealed))
     session.expire_all()
     for raw in data.get("slips", []):
         slip = session.scalar(select(Slip).where(Slip.id == uuid.UUID(raw["id"])))
