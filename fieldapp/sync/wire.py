@@ -47,6 +47,9 @@ from fieldapp.store.workflow_models import (
     RepairOrder,
 )
 
+# A record or a row as it travels: a JSON object.
+Values = dict[str, Any]
+
 # In dependency order: a record's references come before it in a batch.
 SYNC_MODELS: dict[str, type[Base]] = {
     "engineers": Engineer,
@@ -100,8 +103,9 @@ def _rows(session: Session, model: type[Base], ids: list[uuid.UUID]) -> dict[uui
     return found
 
 
-def _children(session: Session, slip_ids: list[uuid.UUID]) -> dict[str, dict[uuid.UUID, list]]:
-    out: dict[str, dict[uuid.UUID, list]] = {"fee_lines": {}, "signatures": {}}
+def _children(session: Session, slip_ids: list[uuid.UUID]
+              ) -> dict[str, dict[uuid.UUID, list[Values]]]:
+    out: dict[str, dict[uuid.UUID, list[Values]]] = {"fee_lines": {}, "signatures": {}}
     for name, model in CHILD_MODELS.items():
         table = model.__table__
         order = table.c.position if name == "fee_lines" else table.c.role
@@ -113,12 +117,12 @@ def _children(session: Session, slip_ids: list[uuid.UUID]) -> dict[str, dict[uui
     return out
 
 
-def read_records(session: Session, table: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+def read_records(session: Session, table: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, Values]:
     """The wire form of the records of `table` with these ids (missing ids are left out)."""
     model = SYNC_MODELS[table]
     rows = _rows(session, model, ids)
     children = _children(session, list(rows)) if model is Slip else None
-    out: dict[uuid.UUID, dict] = {}
+    out: dict[uuid.UUID, Values] = {}
     for record_id, row in rows.items():
         record: dict[str, Any] = {"table": table, "id": str(record_id),
                                   "row": row_to_dict(row, model)}
@@ -130,11 +134,11 @@ def read_records(session: Session, table: str, ids: list[uuid.UUID]) -> dict[uui
     return out
 
 
-def read_record(session: Session, table: str, record_id: uuid.UUID) -> dict | None:
+def read_record(session: Session, table: str, record_id: uuid.UUID) -> Values | None:
     return read_records(session, table, [record_id]).get(record_id)
 
 
-def _record_values(model: type[Base], record: dict[str, Any]) -> tuple[uuid.UUID, dict]:
+def _record_values(model: type[Base], record: dict[str, Any]) -> tuple[uuid.UUID, Values]:
     record_id = uuid.UUID(str(record["id"]))
     row = record["row"]
     if not isinstance(row, dict):
@@ -152,7 +156,7 @@ class RecordValues:
 
     record_id: uuid.UUID
     values: dict[str, Any]
-    children: dict[str, list[dict]]  # fee_lines, signatures; empty unless a slip
+    children: dict[str, list[Values]]  # fee_lines, signatures; empty unless a slip
     _strokes: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def strokes(self, index: int) -> Any:
@@ -189,8 +193,8 @@ def _split_seal(values: dict[str, Any]) -> dict[str, Any]:
     return seal_values
 
 
-def _child_values(record: dict[str, Any], record_id: uuid.UUID) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
+def _child_values(record: dict[str, Any], record_id: uuid.UUID) -> dict[str, list[Values]]:
+    out: dict[str, list[Values]] = {}
     for name, child_model in CHILD_MODELS.items():
         rows = record.get(name) or []
         if not isinstance(rows, list):
@@ -242,9 +246,9 @@ def insert_new_records(session: Session, table_name: str,
     converted already (`record_values`)."""
     model = SYNC_MODELS[table_name]
     table = model.__table__
-    rows: list[dict] = []
-    seals: list[dict] = []
-    children: dict[str, list[dict]] = {name: [] for name in CHILD_MODELS}
+    rows: list[Values] = []
+    seals: list[Values] = []
+    children: dict[str, list[Values]] = {name: [] for name in CHILD_MODELS}
     for record in records:
         converted = record if isinstance(record, RecordValues) else record_values(record)
         values = dict(converted.values)  # _split_seal takes the seal columns out
@@ -264,14 +268,14 @@ def insert_new_records(session: Session, table_name: str,
             {k[2:]: bindparam(k) for k in keys if k != "b_id"}), group)
 
 
-def _by_keys(rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+def _by_keys(rows: list[Values]) -> dict[tuple[str, ...], list[Values]]:
     """Rows grouped by their set of keys (one executemany needs the same keys in each)."""
-    groups: dict[tuple[str, ...], list[dict]] = {}
+    groups: dict[tuple[str, ...], list[Values]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
     return groups
 
 
-def _insert_many(session: Session, table: Any, rows: list[dict]) -> None:
+def _insert_many(session: Session, table: Any, rows: list[Values]) -> None:
     for group in _by_keys(rows).values():
         session.execute(insert(table), group)
