@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,16 +23,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
+from fieldapp.archive.rules import reference_issues
 from fieldapp.device_classes import device_class_from_text
 from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.rules.reference import (
-    contact_issues,
-    contract_issues,
-    customer_issues,
-    device_issues,
-    engineer_issues,
-    site_issues,
-)
 from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Record, Site
 
 KINDS = ("engineers", "customers", "sites", "contacts", "devices", "contracts")
@@ -130,30 +122,12 @@ MODELS: dict[str, type[Record]] = {"engineers": Engineer, "customers": Customer,
                                  "contacts": Contact, "devices": Device, "contracts": Contract}
 
 
-def _pick(values: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {name: values[name] for name in names if name in values}
-
-
-# Each kind's rule (fieldapp.rules.reference), as the laptop and the archive's ingest
-# apply it, given the values a row becomes.
-RULES: dict[str, Callable[[dict[str, Any]], list[FieldIssue]]] = {
-    "engineers": lambda v: engineer_issues(**_pick(v, "code", "name", "phone", "skills")),
-    "customers": lambda v: customer_issues(**_pick(
-        v, "code", "name", "account_manager", "phone", "address", "document_language")),
-    "sites": lambda v: site_issues(**_pick(v, "name", "address")),
-    "contacts": lambda v: contact_issues(**_pick(v, "name", "phone", "email", "title")),
-    "devices": lambda v: device_issues(**_pick(
-        v, "device_type", "device_class", "brand", "model", "serial", "asset_tag")),
-    "contracts": lambda v: contract_issues(**_pick(
-        v, "number", "starts_on", "ends_on", "sla_terms", "service_calendar")),
-}
-
-
 def row_issues(kind: str, index: int, values: dict[str, Any]) -> list[FieldIssue]:
-    """The rule's issues, each naming the row: field `engineers[3].code`, text
+    """The kind's rule (fieldapp.rules.reference, as the archive's ingest applies it to a
+    pushed record), each issue naming the row: field `engineers[3].code`, text
     "engineers 第 3 行：…" / "engineers row 3: …"."""
     return [FieldIssue(f"{kind}[{index}].{i.field}", i.code, f"{kind} 第 {index} 行：{i.zh}",
-                       f"{kind} row {index}: {i.en}") for i in RULES[kind](values)]
+                       f"{kind} row {index}: {i.en}") for i in reference_issues(kind, values)]
 
 
 def import_reference(session: Session, data: dict[str, list[dict[str, Any]]]) -> ImportResult:

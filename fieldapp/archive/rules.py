@@ -131,7 +131,7 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
     records refer to, so a batch is checked without a query per record."""
     v = converted.values
     if table in _REFERENCE_RULES:
-        return _REFERENCE_RULES[table](v, _owners(session, v, owners))
+        return reference_issues(table, v, _owners(session, v, owners))
     if table == "service_requests":
         return request_issues(
             customer_id=v.get("customer_id"), channel=v.get("channel"),
@@ -216,6 +216,14 @@ _REFERENCE_RULES: dict[str, Callable[[Mapping[str, Any], dict[str, uuid.UUID | N
         sla_terms=v.get("sla_terms") or "{}",
         service_calendar=v.get("service_calendar") or "{}"),
 }
+
+
+def reference_issues(table: str, values: Mapping[str, Any],
+                     owners: Mapping[str, uuid.UUID | None] | None = None) -> list[FieldIssue]:
+    """The rule of a reference record (`customers` … `contracts`) given its column values,
+    as pushed or as imported (fieldapp.archive.importer); `owners`: the customer of the
+    site a device names."""
+    return _REFERENCE_RULES[table](values, dict(owners or {}))
 
 
 def _slip_issues(session: Session, converted: RecordValues, now: datetime,
