@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncState
+from fieldapp.sync import state
 from fieldapp.timeutil import iso_utc, utcnow
 
 PREFIX = "parked:"
@@ -50,13 +51,7 @@ def park(session: Session, record: dict[str, Any], reason: Reason) -> None:
     code, zh, en = reason
     value = json.dumps({"record": record, "code": code, "zh": zh, "en": en,
                         "parked_at": iso_utc(utcnow())}, ensure_ascii=False)
-    key = _key(uuid.UUID(str(record["id"])))
-    row = session.get(SyncState, key)
-    if row is None:
-        session.add(SyncState(key=key, value=value))
-    else:
-        row.value = value
-    session.flush()
+    state.put(session, _key(uuid.UUID(str(record["id"]))), value)
 
 
 def unpark(session: Session, record_ids: list[uuid.UUID]) -> None:

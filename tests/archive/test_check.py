@@ -17,15 +17,13 @@ from fieldapp.cli import cli
 from fieldapp.demo import fill_demo
 from fieldapp.escalation import reassign_request
 from fieldapp.reference import engineer_by_code
-from fieldapp.settings import Settings
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync import parking, state
 from fieldapp.sync.check import check_with_archive
-from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
-from tests.archive.work import assigned_request, dispatch, seal_a_slip
+from tests.archive.work import assigned_request, dispatch, on_the_command_line, seal_a_slip
 
 
 @pytest.fixture
@@ -95,10 +93,7 @@ def test_edits_behind_the_apps_back_are_each_named(archive, centre):
 
 def test_fieldapp_sync_check_shows_a_disagreement_and_fails(archive, centre):
     data = centre.folder
-    save_token(data, archive.url, centre.client.token)
-    settings = Settings.in_dir(data)
-    settings.set("archive_url", archive.url)
-    settings.save()
+    on_the_command_line(centre, archive.url)
     runner = CliRunner()
     ok = runner.invoke(cli, ["--data-dir", str(data), "--lang", "en", "sync", "--check"])
     assert ok.exit_code == 0, ok.output

@@ -16,14 +16,12 @@ from fieldapp import numbering, service_requests, slips
 from fieldapp.cli import cli
 from fieldapp.demo import fill_demo
 from fieldapp.reference import engineer_by_code
-from fieldapp.settings import Settings
 from fieldapp.store.models import Customer, ServiceRequest, Slip
 from fieldapp.sync import parking, state
 from fieldapp.sync.check import check_with_archive
-from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
-from tests.archive.work import customer_devices, seal_slip_in
+from tests.archive.work import customer_devices, on_the_command_line, seal_slip_in
 from tests.figures import note
 
 OFFLINE_SLIPS = int(os.environ.get("FIELDAPP_OFFLINE_SLIPS", "150"))
@@ -165,10 +163,7 @@ def test_fieldapp_sync_lists_a_parked_record_by_number_and_no_database_error(
     with spare.store.write() as session:
         seal_slip_in(session, session.get_one(ServiceRequest, request_id),
                      engineer_by_code(session, "E01"), utcnow())
-    save_token(spare.folder, archive.url, spare.client.token)
-    settings = Settings.in_dir(spare.folder)
-    settings.set("archive_url", archive.url)
-    settings.save()
+    on_the_command_line(spare, archive.url)
 
     result = CliRunner().invoke(cli, ["--data-dir", str(spare.folder), "--lang", "en", "sync"])
 

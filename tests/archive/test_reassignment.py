@@ -16,15 +16,13 @@ from fieldapp.demo import fill_demo
 from fieldapp.escalation import reassign_request
 from fieldapp.reference import engineer_by_code
 from fieldapp.request_state import derived_request
-from fieldapp.settings import Settings
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync.check import check_with_archive
-from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.timeutil import utcnow
 from tests.archive.test_check import around_the_triggers
-from tests.archive.work import dispatch
+from tests.archive.work import dispatch, on_the_command_line
 
 
 def shown_on(store, request_id) -> tuple[str, str | None]:
@@ -93,10 +91,7 @@ def test_sync_check_reports_a_request_shown_as_someone_elses(taken_from_e07):
 def test_fieldapp_sync_check_names_the_divergence_by_number(archive, taken_from_e07):
     _centre, e07, request_id = taken_from_e07
     data = e07.folder
-    save_token(data, archive.url, e07.client.token)
-    settings = Settings.in_dir(data)
-    settings.set("archive_url", archive.url)
-    settings.save()
+    on_the_command_line(e07, archive.url)
     # the sync before the check brings the reassignment; then it goes missing here
     runner = CliRunner()
     assert runner.invoke(cli, ["--data-dir", str(data), "sync"]).exit_code == 0

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from fieldapp import service_requests, slips
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.reference import engineer_by_code
+from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
+from fieldapp.sync.credentials import save_token
 from fieldapp.timeutil import utcnow
 from fieldapp.validation import FeeLineInput
 
@@ -74,3 +76,11 @@ def seal_slip_in(session, request: ServiceRequest, engineer, now) -> Slip:
                         now=now)
     assert slip.is_sealed
     return slip
+
+
+def on_the_command_line(laptop, archive_url: str) -> None:
+    """`fieldapp --data-dir <laptop's folder> sync` talks to this archive as this laptop."""
+    save_token(laptop.folder, archive_url, laptop.client.token)
+    settings = Settings.in_dir(laptop.folder)
+    settings.set("archive_url", archive_url)
+    settings.save()
