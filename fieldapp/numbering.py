@@ -16,15 +16,20 @@ laptop's (before, the 100th number of block 0 was block 1's first: issue 19, ite
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, bindparam, case, select
+from sqlalchemy import BindParameter, Executable, Integer, Table, bindparam, case, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fieldapp.ids import format_number
 from fieldapp.store.models import NumberSequence, SyncState
 from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 REQUEST = "R"
 SLIP = "S"
@@ -80,11 +85,12 @@ def following(last: int, block: int) -> int:
     return max(candidate, own * BLOCK_SIZE + 1)
 
 
-def _next_statement(insert) -> object:
+def _next_statement(insert: Callable[[Table], sqlite.Insert | postgresql.Insert]) -> Executable:
     # The first number of the block, or `following` the last one: within the block's
     # current hundred, else at the start of its next one (a laptop that moved to another
     # block today starts there). Integer arithmetic both SQLite and PostgreSQL share.
-    first, block = bindparam("first"), bindparam("block", type_=Integer)
+    first: BindParameter[int] = bindparam("first")
+    block = bindparam("block", type_=Integer)
     candidate = _SEQUENCES.c.last + 1
     hundred = candidate // BLOCK_SIZE
     own_start = (hundred + (block - hundred % BLOCKS + BLOCKS) % BLOCKS) * BLOCK_SIZE + 1
@@ -104,7 +110,7 @@ _SQLITE_NEXT = _next_statement(sqlite_insert)
 
 
 @functools.cache
-def _postgresql_next() -> object:
+def _postgresql_next() -> Executable:
     from sqlalchemy.dialects.postgresql import insert  # the archive's; not at app start-up
 
     return _next_statement(insert)

@@ -18,12 +18,15 @@ from fieldapp.timeutil import utcnow
 _bearer = HTTPBearer(auto_error=False, description="The device token from /auth/login")
 
 
+# Starlette's `app.state` holds Any: these two name what create_app put there.
 def get_db(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def get_settings(request: Request) -> ArchiveSettings:
-    return request.app.state.settings
+    settings: ArchiveSettings = request.app.state.settings
+    return settings
 
 
 def client_address(request: Request) -> str:
