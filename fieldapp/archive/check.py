@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor
@@ -101,7 +101,7 @@ def _compare_views(session: Session, result: CheckResult, visibility: Visibility
         except ValueError:
             continue
     in_scope = visibility.visible_ids("service_requests", shown)
-    rows = []
+    rows: list[Row[uuid.UUID, str, str, uuid.UUID | None]] = []
     ids = sorted(in_scope)
     for start in range(0, len(ids), 500):
         rows += session.execute(

@@ -22,7 +22,7 @@ from fieldapp.archive.rules import Actor
 from fieldapp.archive.visibility import Visibility
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
-from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK, read_records
+from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK, Values, read_records
 
 DEVICE_HISTORY = 20  # earlier requests per device sent along with an engineer's request
 
@@ -78,12 +78,13 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
 def _names(event_row: dict[str, Any], engineer_id: uuid.UUID | None) -> bool:
     """Is this reassignment to `engineer_id`? (One from them brings them no history.)"""
     try:
-        return json.loads(event_row["payload"]).get("engineer_id") == str(engineer_id)
+        named: object = json.loads(event_row["payload"]).get("engineer_id")
+        return named == str(engineer_id)
     except (ValueError, AttributeError, KeyError, TypeError):
         return False
 
 
-def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], dict],
+def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], Values],
                          request_ids: list[uuid.UUID]) -> None:
     """A request handed to this engineer (reassigned): the request with everything
     recorded about it so far — slips, repair orders, events — though none of it changed."""
@@ -98,7 +99,7 @@ def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], dict
             out.setdefault((table, record_id), record)
 
 
-def _add_device_history(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> None:
+def _add_device_history(session: Session, out: dict[tuple[str, uuid.UUID], Values]) -> None:
     devices = {r["row"]["device_id"] for (t, _), r in out.items()
                if t == "service_requests" and r["row"].get("device_id")}
     for device in devices:
@@ -112,7 +113,7 @@ def _add_device_history(session: Session, out: dict[tuple[str, uuid.UUID], dict]
             out.setdefault(("slips", record_id), record)
 
 
-def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> None:
+def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], Values]) -> None:
     """Add every row a record in the page refers to, transitively (bounded depth)."""
     todo = list(out.items())
     for _depth in range(6):
@@ -133,7 +134,7 @@ def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], dict]) -> No
                 todo.append(((parent, record_id), record))
 
 
-def visible_slip(session: Session, *, actor: Actor, slip_id: uuid.UUID) -> dict | None:
+def visible_slip(session: Session, *, actor: Actor, slip_id: uuid.UUID) -> Values | None:
     if slip_id not in Visibility(session, actor).visible_ids("slips", [slip_id]):
         return None
     return read_records(session, "slips", [slip_id]).get(slip_id)

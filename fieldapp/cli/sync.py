@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import socket
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
 
 
-def _client(app: AppContext, server: str | None = None):
+def _client(app: AppContext, server: str | None = None) -> ArchiveClient:
     from fieldapp.sync.client import ArchiveClient
     from fieldapp.sync.credentials import load_token
 
@@ -141,7 +142,7 @@ def _ask_about_local_records(unsent: Unsent, role: str) -> str:
     return {"1": "keep", "2": "fresh", "3": "send"}[picked]
 
 
-def _join(app: AppContext, server: str, answer: dict, unsent: Unsent | None,
+def _join(app: AppContext, server: str, answer: dict[str, Any], unsent: Unsent | None,
           choice: str | None) -> None:
     """Settle the local records as chosen, then keep the token and the number block."""
     from fieldapp import numbering
@@ -297,7 +298,9 @@ def _report_parked(set_aside: list[tuple[str, str, str]]) -> None:
         click.echo(f"  {t(zh, en)}", err=True)
 
 
-def _report_refusals(waiting: list, labels: dict, *, verbose: bool, joined: bool) -> None:
+def _report_refusals(waiting: list[tuple[str, uuid.UUID, str, str, str]],
+                     labels: dict[tuple[str, uuid.UUID], tuple[str, str]], *, verbose: bool,
+                     joined: bool) -> None:
     """Refused records by reason, one line each (every record with --verbose): named by
     their numbers, never by a bare id, never by a person's name or phone."""
     if not waiting:

@@ -32,7 +32,7 @@ from fieldapp.store.models import SyncOutbox
 from fieldapp.sync import outbox
 from fieldapp.sync.errors import JoinChoiceNeeded, SyncError
 from fieldapp.sync.status import TABLE_LABELS
-from fieldapp.sync.wire import SYNC_MODELS
+from fieldapp.sync.wire import SYNC_MODELS, Values
 
 UNIQUE_COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(c.name for c in model.__table__.columns if c.unique)
@@ -61,7 +61,7 @@ class Clash:
         return self.table in MOVABLE and self.state in (outbox.PENDING, outbox.REFUSED)
 
 
-def find_clashes(session: Session, records: list[dict]) -> list[Clash]:
+def find_clashes(session: Session, records: list[Values]) -> list[Clash]:
     """Every local row holding a code or number of one of these records under another id."""
     incoming: dict[tuple[str, str], dict[str, uuid.UUID]] = {}
     for record in records:
@@ -85,7 +85,7 @@ def find_clashes(session: Session, records: list[dict]) -> list[Clash]:
     return [Clash(t, c, v, i, states.get(i)) for t, c, v, i in found]
 
 
-def make_room(session: Session, clashes: list[Clash], records: list[dict]) -> None:
+def make_room(session: Session, clashes: list[Clash], records: list[Values]) -> None:
     """Give each local-only holder a free code of its own (`E07` → `E07-本机`)."""
     given: set[str] = set()
     for clash in clashes:

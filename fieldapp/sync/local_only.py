@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from fieldapp.sync import outbox
-from fieldapp.sync.wire import SYNC_MODELS
+from fieldapp.sync.wire import SYNC_MODELS, Values
 
 # Columns that name another synchronised record: every foreign key, and the two id
 # columns of an event (no foreign key on purpose: events may arrive before their subject).
@@ -29,7 +29,7 @@ REFERENCE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _referenced(record: dict) -> set[uuid.UUID]:
+def _referenced(record: Values) -> set[uuid.UUID]:
     row = record.get("row") or {}
     out: set[uuid.UUID] = set()
     for column in REFERENCE_COLUMNS.get(record.get("table", ""), ()):
@@ -43,7 +43,7 @@ def _referenced(record: dict) -> set[uuid.UUID]:
 
 
 def held_back(session: Session, entries: Iterable[outbox.Entry],
-              records: dict[tuple[str, uuid.UUID], dict]) -> list[outbox.Entry]:
+              records: dict[tuple[str, uuid.UUID], Values]) -> list[outbox.Entry]:
     """The entries whose record refers to a record kept local (directly, or through an
     earlier entry of this batch: a new slip and its events together). Costs one indexed
     query when the laptop keeps nothing local, two otherwise."""
