@@ -89,23 +89,6 @@ class PagedModel(QAbstractTableModel):
         self.endResetModel()
         self._load_page()
 
-    def set_query(self, fetch: Callable[[Any, int, int], list[Any]],
-                  count: Callable[[Any], int] | None = None) -> None:
-        """Transitional, for the workflow screens not yet on services (issue 22): the
-        same as `set_source` for a query that takes a session first."""
-        store = self._ops.store
-
-        def page(offset: int, limit: int) -> list[Any]:
-            with store.read() as session:
-                return fetch(session, offset, limit)
-
-        def counted() -> int:
-            assert count is not None
-            with store.read() as session:
-                return count(session)
-
-        self.set_source(page, counted if count is not None else None)
-
     def refresh(self) -> None:
         if self._fetch is not None:
             self.set_source(self._fetch, self._count)
