@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 
 from fieldapp.archive import crud, login_throttle
@@ -20,8 +22,9 @@ from fieldapp.archive.seal_keys import register_key, revoked_keys
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-UNAUTHORIZED = {401: {"model": ErrorOut}}
-LOGIN_ERRORS = {401: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+# (FastAPI types `responses` as dict[int | str, dict[str, Any]])
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}}
+LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
 
 def user_out(user: User) -> UserOut:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -29,7 +29,7 @@ from fieldapp.receipts import Receipt
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/sync", tags=["sync"])
-ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
 
 
 def _refuse_customers(actor: CurrentActor) -> None:
