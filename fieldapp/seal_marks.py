@@ -20,17 +20,19 @@ from fieldapp.store.models import SealReceipt, ServiceRequest, Slip
 
 
 def tampered_among(store: Store, session: Session, slip_ids: Sequence[uuid.UUID]
-                   ) -> set[uuid.UUID]:
+                   ) -> dict[uuid.UUID, list[tuple[str, str]]]:
+    """The slips among these whose seal check fails, with why (zh, en)."""
     if not slip_ids:
-        return set()
+        return {}
     found = session.scalars(
         select(Slip).where(Slip.id.in_(slip_ids), Slip.seal.is_not(None))
         .options(joinedload(Slip.request).joinedload(ServiceRequest.customer),
                  joinedload(Slip.amends), selectinload(Slip.fee_lines),
                  selectinload(Slip.signatures))).unique().all()
     if not found:
-        return set()
+        return {}
     keys = laptop_keys(store, session)
     keys.preload_receipts({row.slip_id: row for row in session.scalars(
         select(SealReceipt).where(SealReceipt.slip_id.in_([s.id for s in found])))})
-    return {slip.id for slip in found if not verify_slip(slip, keys).ok}
+    results = {slip.id: verify_slip(slip, keys) for slip in found}
+    return {slip_id: result.problems for slip_id, result in results.items() if not result.ok}

@@ -98,3 +98,11 @@ def receipts_for(session: Session, settings: ArchiveSettings, slip_ids: list[uui
 def receipt_of(session: Session, slip_id: uuid.UUID) -> Receipt | None:
     row = session.get(ArchiveReceipt, slip_id)
     return None if row is None else Receipt(row.body, row.signature)
+
+
+def stored_receipts(session: Session, slip_ids: list[uuid.UUID]) -> dict[uuid.UUID, Receipt]:
+    """The receipts given for these slips (a pull page's), without making any."""
+    if not slip_ids:
+        return {}
+    return {row.slip_id: Receipt(row.body, row.signature) for row in session.scalars(
+        select(ArchiveReceipt).where(ArchiveReceipt.slip_id.in_(slip_ids)))}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -91,6 +91,18 @@ class RecordResult(BaseModel):
     receipt: ReceiptOut | None = None  # a sealed slip the archive holds
 
 
+class TamperedSlipIn(BaseModel):
+    slip_id: str = Field(max_length=36)
+    number: str = Field(max_length=32)
+    problems: list[Annotated[str, Field(max_length=300)]] = Field(max_length=20)
+
+
+class TamperedIn(BaseModel):
+    """Sealed slips whose seal check fails on the laptop (fieldapp.sync.tamper_report)."""
+
+    reports: list[TamperedSlipIn] = Field(max_length=200)
+
+
 class SealKeyIn(BaseModel):
     public_key: str = Field(min_length=1, max_length=60)  # base64 Ed25519
 
@@ -116,6 +128,7 @@ class RecordOut(BaseModel):
     row: dict[str, Any]
     fee_lines: list[dict[str, Any]] | None = None
     signatures: list[dict[str, Any]] | None = None
+    receipt: ReceiptOut | None = None  # a sealed slip's, from the archive (docs/seal.md)
 
 
 class PullOut(BaseModel):

@@ -97,6 +97,10 @@ class ArchiveClient:
         """This laptop's seal-signing key (fieldapp.sync.seal_keys)."""
         return self._request("POST", "/auth/seal-key", json={"public_key": public_key})
 
+    def report_tampered(self, reports: list[dict[str, Any]]) -> None:
+        """Sealed slips whose seal check fails here (fieldapp.sync.tamper_report)."""
+        self._request("POST", "/sync/tampered", json={"reports": reports})
+
     def me(self) -> dict[str, Any]:
         return self._request("GET", "/auth/me")
 

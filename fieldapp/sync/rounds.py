@@ -31,7 +31,13 @@ from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import SyncError
 from fieldapp.sync.giving_way import give_way, parking_reason
 from fieldapp.sync.local_only import held_back
-from fieldapp.sync.seal_keys import keep_receipts, register_device_key
+from fieldapp.sync.seal_keys import (
+    keep_pulled_receipts,
+    keep_receipts,
+    register_device_key,
+    take_receipts,
+)
+from fieldapp.sync.tamper_report import report_tampered_slips
 from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
 from fieldapp.timeutil import iso_utc, utcnow
 
@@ -72,6 +78,7 @@ class SyncReport:
     error: SyncError | None = None
     parked: int = 0  # pulled records set aside this round (fieldapp.sync.parking)
     parked_total: int = 0  # set aside on this laptop now, this round or earlier
+    tampered: int = 0  # sealed slips failing their check, reported (fieldapp.sync.tamper_report)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +94,7 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
     try:
         register_device_key(store.data_dir, store.device_key(), client)  # before its seals
         _push_all(store, client, report, push_batch, deadline)
+        report.tampered = report_tampered_slips(store, client)
         _pull_all(store, client, report, pull_page, deadline)
         with store.write() as session:
             state.put(session, state.LAST_SUCCESS, iso_utc(utcnow()))
@@ -318,6 +326,7 @@ def apply_page(session: Session, records: list[dict], *, one_by_one: bool = Fals
     `one_by_one`: each record in a savepoint of its own, and one the store refuses is
     parked with its reason instead of failing the page.
     """
+    receipts = take_receipts(records)  # kept once the slips are stored (below)
     local_changes = {(t, r) for t, r in session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id))}
     incoming = [(record, (record.get("table"), uuid.UUID(record["id"])))
@@ -354,6 +363,8 @@ def apply_page(session: Session, records: list[dict], *, one_by_one: bool = Fals
         settled.append(key[1])
         written += 1
     parking.unpark(session, settled)  # stored, or superseded: no longer set aside
+    session.flush()
+    keep_pulled_receipts(session, receipts)
     return written, parked
 
 

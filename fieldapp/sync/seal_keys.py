@@ -58,3 +58,21 @@ def keep_receipts(session: Session, answered: list[tuple[Any, dict]]) -> None:
         if session.get(SealReceipt, slip_id) is None and session.get(Slip, slip_id):
             session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
                                     signature=str(receipt.get("signature", ""))))
+
+
+def take_receipts(records: list[dict]) -> dict[uuid.UUID, dict]:
+    """The receipts a pull page carries (taken out: they are not part of the records)."""
+    found: dict[uuid.UUID, dict] = {}
+    for record in records:
+        receipt = record.pop("receipt", None)
+        if record.get("table") == "slips" and isinstance(receipt, dict):
+            found[uuid.UUID(str(record["id"]))] = receipt
+    return found
+
+
+def keep_pulled_receipts(session: Session, receipts: dict[uuid.UUID, dict]) -> None:
+    """A pulled slip's receipt is kept like one answered to a push (the first one)."""
+    for slip_id, receipt in receipts.items():
+        if session.get(SealReceipt, slip_id) is None and session.get(Slip, slip_id):
+            session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
+                                    signature=str(receipt.get("signature", ""))))

@@ -18,7 +18,8 @@ from fieldapp.demo import fill_demo
 from fieldapp.device_keys import PRIVATE_FILE, load_device_key, renew_device_key
 from fieldapp.receipts import Receipt, receipt_problem
 from fieldapp.seal_trust import read_revoked
-from fieldapp.store.models import SealReceipt
+from fieldapp.sealing import verify_slip
+from fieldapp.store.models import SealReceipt, Slip
 from fieldapp.sync.client import ArchiveClient, ServerError
 from fieldapp.sync.rounds import run_sync_round
 from tests.archive.servers import PASSWORD
@@ -78,6 +79,13 @@ def test_a_sealed_slip_gets_the_archives_receipt_which_the_laptop_keeps(archive,
     assert receipt_problem(Receipt(kept.body, kept.signature), slip, keys) is None
     with archive.db.read() as session:  # the archive keeps the same receipt
         assert session.get_one(ArchiveReceipt, slip.id).body == kept.body
+    # another laptop pulls the slip with its receipt: the seal verifies there too, though
+    # that laptop never knew e01's key
+    staff = laptops("centre", name="centre-second-laptop")
+    assert run_sync_round(staff.store, None, staff.client).ok
+    with staff.store.read() as session:
+        assert session.get_one(SealReceipt, slip.id).body == kept.body
+        assert verify_slip(session.get_one(Slip, slip.id)).ok
 
 
 def test_devices_revoke_ends_a_lost_laptops_keys_and_laptops_learn_it(archive, laptops):

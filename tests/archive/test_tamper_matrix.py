@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -282,3 +283,16 @@ def test_the_archive_receipt_is_kept_on_the_laptop_and_verifies(matrix):
     assert result.exit_code == 0, result.output
     assert "Archive receipt: received" in result.output
     assert "format 3" in result.output
+
+
+def test_a_slip_changed_after_the_archive_received_it_is_reported_on_the_next_sync(
+        matrix, caplog):
+    """Sealed rows are never pushed again: the round's recheck reports it instead."""
+    laptop = matrix.e01
+    number = slips_number(laptop, matrix.synced_receipt_slip)
+    higher_fee(laptop, matrix.synced_receipt_slip)
+    with caplog.at_level(logging.WARNING, logger="fieldapp.archive.audit"):
+        report = run_sync_round(laptop.store, None, laptop.client)
+    assert report.tampered == 1
+    reported = [r.getMessage() for r in caplog.records if "tampered slip" in r.getMessage()]
+    assert len(reported) == 1 and number in reported[0] and "amount_fen" in reported[0]

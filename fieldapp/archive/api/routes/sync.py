@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
 from fieldapp.archive.ingest import ingest_batch
-from fieldapp.archive.receipts import receipts_for
+from fieldapp.archive.receipts import receipts_for, stored_receipts
 from fieldapp.archive.schemas import (
     CheckIn,
     CheckOut,
@@ -24,11 +25,13 @@ from fieldapp.archive.schemas import (
     RecordResult,
     ShownDifferently,
     TableCheckOut,
+    TamperedIn,
 )
 from fieldapp.receipts import Receipt
 from fieldapp.timeutil import utcnow
 
 router = APIRouter(prefix="/sync", tags=["sync"])
+audit = logging.getLogger("fieldapp.archive.audit")
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
 
 
@@ -72,6 +75,16 @@ def _receipt_out(receipts: dict[uuid.UUID, Receipt], table: str,
     return None if receipt is None else ReceiptOut(**receipt.as_wire())
 
 
+@router.post("/tampered", status_code=204, responses=ERRORS)
+def tampered(body: TamperedIn, actor: CurrentActor) -> None:
+    """A laptop's report of sealed slips that fail their seal check there (changed after
+    the archive received them, or never received): one audit line each (docs/seal.md)."""
+    _refuse_customers(actor)
+    for report in body.reports:
+        audit.warning("tampered slip reported by device %s (%s): %s: %s", actor.device.id,
+                      actor.user.name, report.number, "; ".join(report.problems)[:1000])
+
+
 @router.get("/pull", response_model=PullOut, responses=ERRORS)
 def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -80,8 +93,13 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
     _refuse_customers(actor)
     page = pull_page(session, actor=actor, cursor=cursor, limit=min(limit, settings.page_size))
     actor.device.last_cursor = page.cursor
+    # a sealed slip travels with the archive's receipt: the laptops that pull it trust
+    # its seal by that (docs/seal.md), not by knowing the key of the laptop that sealed it
+    receipts = stored_receipts(session, [uuid.UUID(r["id"]) for r in page.records
+                                         if r["table"] == "slips"])
     return PullOut(server_time=utcnow(), cursor=page.cursor, more=page.more,
-                   records=[RecordOut(**r) for r in page.records],
+                   records=[RecordOut(**r, receipt=_receipt_out(receipts, r["table"], r["id"]))
+                            for r in page.records],
                    number_block=actor.device.number_block)
 
 
