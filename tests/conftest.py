@@ -23,6 +23,9 @@ import time_machine
 from fieldapp.i18n import set_language
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every test store makes a device key on its first seal (fieldapp.device_keys): never in
+# the developer's own keyring. Subprocesses (the CLI, the archive) inherit this.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 _TIANJIN = ZoneInfo("Asia/Shanghai")
 
