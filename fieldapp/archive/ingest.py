@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select
@@ -75,11 +75,14 @@ _REQUEST_FACTS = ("id", "number", "channel", "requested_at", "fault_reported", "
                   "contact_phone", "customer_id", "site_id", "device_id")  # the seal's links
 
 
+OutcomeStatus = Literal["accepted", "duplicate", "refused"]  # (schemas.RecordResult's)
+
+
 @dataclass
 class Outcome:
     table: str
     id: str
-    status: str  # accepted / duplicate / refused
+    status: OutcomeStatus
     hash: str = ""
     code: str = ""
     zh: str = ""
@@ -201,7 +204,7 @@ class _Batch:
     session: Session
     actor: Actor
     now: datetime
-    existing: dict[tuple[str, uuid.UUID], dict] = field(default_factory=dict)
+    existing: dict[tuple[str, uuid.UUID], dict[str, Any]] = field(default_factory=dict)
     received: set[tuple[str, uuid.UUID, str]] = field(default_factory=set)
     requests: dict[uuid.UUID, Any] = field(default_factory=dict)  # what slips refer to
     slip_numbers: dict[uuid.UUID, str] = field(default_factory=dict)  # amended slips
@@ -246,11 +249,11 @@ class _Batch:
         self.owners = load_owners(self.session, [p.record.get("row") for p in parsed])
         self.numbers = numbers_held(self.session, [p.record for p in parsed])
         columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
-        for chunk in _chunks(list(request_ids)):
+        for chunk in _chunks([i for i in request_ids if i is not None]):
             for row in self.session.execute(select(*columns).where(columns[0].in_(chunk))):
                 self.requests[row.id] = row
         slips = Slip.__table__
-        for chunk in _chunks(list(amended_ids)):
+        for chunk in _chunks([i for i in amended_ids if i is not None]):
             self.slip_numbers.update(self.session.execute(
                 select(slips.c.id, slips.c.number).where(slips.c.id.in_(chunk))).all())
 
@@ -299,7 +302,7 @@ class _Batch:
                                             f"Malformed record: {exc}"), digest)
         return Outcome(table, raw_id, "accepted", digest)
 
-    def _may_write(self, table: str, row: dict[str, Any], existing: dict | None
+    def _may_write(self, table: str, row: dict[str, Any], existing: dict[str, Any] | None
                    ) -> Reason | None:
         reason = may_push(self.actor, table, row, existing) or self.assignments.refusal(
             table, row)
