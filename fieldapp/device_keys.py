@@ -19,6 +19,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -117,12 +118,12 @@ def renew_device_key(data_dir: Path) -> DeviceKey:
     return _key(private, info)
 
 
-def _key(private: Ed25519PrivateKey, info: dict) -> DeviceKey:
+def _key(private: Ed25519PrivateKey, info: dict[str, Any]) -> DeviceKey:
     return DeviceKey(info["key_id"], info["public_key"], info["kept_in"], private,
                      tuple((str(k), str(p)) for k, p in info.get("earlier", [])))
 
 
-def _read_info(data_dir: Path) -> dict | None:
+def _read_info(data_dir: Path) -> dict[str, Any] | None:
     try:
         info = json.loads((data_dir / PUBLIC_FILE).read_text("utf-8"))
     except FileNotFoundError:
@@ -133,7 +134,7 @@ def _read_info(data_dir: Path) -> dict | None:
     return info if isinstance(info, dict) and {"key_id", "public_key"} <= set(info) else None
 
 
-def _load_private(data_dir: Path, info: dict) -> Ed25519PrivateKey | None:
+def _load_private(data_dir: Path, info: dict[str, Any]) -> Ed25519PrivateKey | None:
     if info.get("kept_in") == "keyring":
         return _keyring_get(info["key_id"])
     try:

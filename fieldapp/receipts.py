@@ -32,7 +32,8 @@ class Receipt:
 
     @property
     def fields(self) -> dict[str, Any]:
-        return json.loads(self.body)
+        fields: dict[str, Any] = json.loads(self.body)
+        return fields
 
     def as_wire(self) -> dict[str, str]:
         return {"body": self.body, "signature": self.signature}

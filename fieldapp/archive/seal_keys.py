@@ -87,7 +87,7 @@ def revoked_keys(session: Session) -> dict[str, str]:
     """Every revoked key and when (ISO UTC): laptops keep the list (fieldapp.seal_trust)."""
     rows = session.execute(select(SealKey.key_id, SealKey.revoked_at)
                            .where(SealKey.revoked_at.is_not(None)))
-    return {key_id: at.isoformat() for key_id, at in rows}
+    return {key_id: at.isoformat() for key_id, at in rows if at is not None}
 
 
 class ArchiveKeys:

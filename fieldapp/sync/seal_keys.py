@@ -47,7 +47,7 @@ def register_device_key(data_dir: Path | None, key: DeviceKey,
         remember_revoked(data_dir, answer.get("revoked_keys") or {})
 
 
-def keep_receipts(session: Session, answered: list[tuple[Any, dict]]) -> None:
+def keep_receipts(session: Session, answered: list[tuple[Any, dict[str, Any]]]) -> None:
     """Store each receipt answered for a slip this laptop holds (a receipt is never
     replaced: the first one is the archive's word on when it received the seal)."""
     for entry, result in answered:
@@ -55,14 +55,14 @@ def keep_receipts(session: Session, answered: list[tuple[Any, dict]]) -> None:
         if entry.table != "slips" or not isinstance(receipt, dict):
             continue
         slip_id = uuid.UUID(str(entry.record_id))
-        if session.get(SealReceipt, slip_id) is None and session.get(Slip, slip_id):
+        if _without_receipt(session, slip_id):
             session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
                                     signature=str(receipt.get("signature", ""))))
 
 
-def take_receipts(records: list[dict]) -> dict[uuid.UUID, dict]:
+def take_receipts(records: list[dict[str, Any]]) -> dict[uuid.UUID, dict[str, Any]]:
     """The receipts a pull page carries (taken out: they are not part of the records)."""
-    found: dict[uuid.UUID, dict] = {}
+    found: dict[uuid.UUID, dict[str, Any]] = {}
     for record in records:
         receipt = record.pop("receipt", None)
         if record.get("table") == "slips" and isinstance(receipt, dict):
@@ -70,9 +70,16 @@ def take_receipts(records: list[dict]) -> dict[uuid.UUID, dict]:
     return found
 
 
-def keep_pulled_receipts(session: Session, receipts: dict[uuid.UUID, dict]) -> None:
+def keep_pulled_receipts(session: Session, receipts: dict[uuid.UUID, dict[str, Any]]) -> None:
     """A pulled slip's receipt is kept like one answered to a push (the first one)."""
     for slip_id, receipt in receipts.items():
-        if session.get(SealReceipt, slip_id) is None and session.get(Slip, slip_id):
+        if _without_receipt(session, slip_id):
             session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
                                     signature=str(receipt.get("signature", ""))))
+
+
+def _without_receipt(session: Session, slip_id: uuid.UUID) -> bool:
+    """A slip this laptop holds that has no receipt yet."""
+    if session.get(SealReceipt, slip_id) is not None:
+        return False
+    return session.get(Slip, slip_id) is not None

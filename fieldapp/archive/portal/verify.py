@@ -19,6 +19,7 @@ import dataclasses
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,7 +94,7 @@ def verify(session: Session, *, number: str, seal: str) -> Verdict:
                    seal_format=check.format_label, device_key_id=check.key_id)
 
 
-def _gap(fields: dict | None) -> tuple[str, str] | None:
+def _gap(fields: dict[str, Any] | None) -> tuple[str, str] | None:
     seconds = sealing_gap_seconds(fields) if fields else None
     return None if seconds is None else gap_label(seconds)
 
