@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fieldapp import escalation, reference, service_requests
+from fieldapp.events import EscalationKind
 from fieldapp.i18n import Language, pick
 from fieldapp.store import Store
 from fieldapp.store.models import Engineer
@@ -51,7 +52,7 @@ class EscalationOutcome:
 
 @dataclass(frozen=True)
 class Escalation:
-    kind: str  # technical_requirement / technical_ability (events.ESCALATION_KINDS)
+    kind: EscalationKind  # technical_requirement / technical_ability
     reason: str
     requested_by: str
     decided_by: str
@@ -109,14 +110,14 @@ def escalate(store: Store, request_id: uuid.UUID, entry: Escalation, *, operator
         request = service_requests.get_request(session, request_id)
         engineer = reference.engineer_by_code(session, entry.to_engineer)
         at = entry.at or now
-        if entry.kind == "technical_requirement":
+        if entry.kind == EscalationKind.TECHNICAL_REQUIREMENT:
             chosen = escalation.escalate_technical_requirement(
                 session, request, reason=entry.reason,
                 required_skills=list(entry.required_skills), requested_by=entry.requested_by,
                 decided_by=entry.decided_by, actor_code=operator_code, occurred_at=at,
                 to_engineer=engineer, now=now)
             return EscalationOutcome(f"{chosen.code} {chosen.name}")
-        if entry.kind != "technical_ability":
+        if entry.kind != EscalationKind.TECHNICAL_ABILITY:
             raise ValueError(f"not an escalation recorded here: {entry.kind!r}")
         right = escalation.escalate_technical_ability(
             session, request, reason=entry.reason, requested_by=entry.requested_by,

@@ -22,6 +22,7 @@ from fieldapp.seal_marks import tampered_among
 from fieldapp.service_requests import OPEN_STATUSES
 from fieldapp.sla_records import SlaInputs, sla_inputs_for
 from fieldapp.store import Store
+from fieldapp.store.values import SlipStatus
 
 __all__ = ["RequestItem", "count_open_requests", "count_slips", "open_requests",
            "seal_marks", "slips"]
@@ -98,5 +99,5 @@ def seal_marks(store: Store, rows: list[SlipRow]) -> list[SlipRow]:
     (principle 3: shown as tampered everywhere). Read after the page is shown: checking
     a page of sealed slips costs about as much as reading it."""
     with store.read() as session:
-        bad = tampered_among(store, session, [r.id for r in rows if r.status == "sealed"])
+        bad = tampered_among(store, session, [r.id for r in rows if r.status == SlipStatus.SEALED])
     return [dataclasses.replace(r, status="tampered") if r.id in bad else r for r in rows]

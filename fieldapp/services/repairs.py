@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fieldapp import escalation, loaners, reference, repair, service_requests, slips
 from fieldapp.events import SignatureInput
 from fieldapp.i18n import Language, pick
+from fieldapp.loaners import LoanerStatus
 from fieldapp.repair import RepairIntake, RepairState
 from fieldapp.store import Store
 from fieldapp.store.workflow_models import RepairOrder
@@ -114,7 +115,8 @@ class RepairData:
     @property
     def has_loan(self) -> bool:
         """A loaner of the class is lent for this repair or out: a loaner record exists."""
-        return any(c.lent_for_this_repair or c.status == "out" for c in self.loaner_choices)
+        return any(c.lent_for_this_repair or c.status == LoanerStatus.OUT
+                   for c in self.loaner_choices)
 
     @property
     def proposed_fee_fen(self) -> int | None:

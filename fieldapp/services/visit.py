@@ -21,6 +21,7 @@ from fieldapp import reference, service_requests, slips
 from fieldapp.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.services.visit_view import SlipData, device_text, slip_data
 from fieldapp.store import Store
+from fieldapp.store.values import SignerRole, SlipStatus
 from fieldapp.timeutil import utcnow
 from fieldapp.validation import (
     TIMELINE,
@@ -157,7 +158,8 @@ def open_visit(store: Store, request_id: uuid.UUID | str, operator_code: str, *,
         request = service_requests.get_request(session, request_id)
         engineer = reference.engineer_by_code(session, operator_code)
         for slip in request.slips:
-            if slip.engineer_id == engineer.id and slip.status == "draft" and not slip.is_sealed:
+            if (slip.engineer_id == engineer.id and slip.status == SlipStatus.DRAFT
+                    and not slip.is_sealed):
                 return slip_data(session, slip)
         slip = slips.start_slip(session, request, engineer, now=now or utcnow())
         session.flush()
@@ -229,7 +231,7 @@ def sign(store: Store, slip_id: uuid.UUID | str, signature: SignatureInput, *,
         view = slip_data(session, slip)
         if not view.sealed:
             issues = list(missing(view, now=now))
-            if (signature.role == "customer" and view.fee_lines and view.total_fen == 0
+            if (signature.role == SignerRole.CUSTOMER and view.fee_lines and view.total_fen == 0
                     and not zero_total_confirmed):
                 issues.append(ZERO_TOTAL)
             raise_if(issues)

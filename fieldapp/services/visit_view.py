@@ -17,6 +17,7 @@ from fieldapp import slips
 from fieldapp.i18n import pick
 from fieldapp.seal_status import seal_state
 from fieldapp.signatures import strokes_from_json
+from fieldapp.sla import Channel
 from fieldapp.store.models import Slip
 
 STATUS_LABELS = slips.STATUS_LABELS  # (zh, en) of draft and sealed
@@ -87,7 +88,7 @@ class SlipData:
     @property
     def visited(self) -> bool:
         """On-site or send-in: arrival and departure belong on the slip (R2.2, R3.1)."""
-        return self.channel in ("onsite", "sendin")
+        return self.channel in (Channel.ONSITE, Channel.SENDIN)
 
     def signature(self, role: str) -> SignatureData | None:
         return next((s for s in self.signatures if s.role == role), None)
