@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from fieldapp.store import Store
 from fieldapp.store.models import FeeLine, Signature, SyncOutbox
+from fieldapp.store.values import OutboxState
 from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK
 from fieldapp.timeutil import utcnow
 
 _TABLE_OF = {model: name for name, model in SYNC_MODELS.items()}
 
-PENDING, REFUSED, LOCAL = "pending", "refused", "local"
+PENDING, REFUSED, LOCAL = OutboxState.PENDING, OutboxState.REFUSED, OutboxState.LOCAL
 
 
 def track_changes(store: Store) -> None:
@@ -90,7 +91,7 @@ def enqueue_many(session: Session, keys: list[tuple[str, uuid.UUID]]) -> None:
     if not keys:
         return
     session.connection().execute(_ENQUEUE, [
-        {"table_name": table, "record_id": record_id, "version": 1, "state": "pending",
+        {"table_name": table, "record_id": record_id, "version": 1, "state": PENDING,
          "enqueued_at": utcnow(), "attempts": 0, "reason_code": "", "reason_zh": "",
          "reason_en": ""}
         for table, record_id in keys])
@@ -108,12 +109,12 @@ def pending(session: Session, limit: int) -> list[Entry]:
     rank = case(TABLE_RANK, value=SyncOutbox.table_name, else_=len(TABLE_RANK))
     rows = session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id, SyncOutbox.version)
-        .where(SyncOutbox.state == "pending").order_by(rank, SyncOutbox.record_id).limit(limit)
+        .where(SyncOutbox.state == PENDING).order_by(rank, SyncOutbox.record_id).limit(limit)
     ).all()
     return [Entry(*r) for r in rows]
 
 
-def count(session: Session, state: str = "pending") -> int:
+def count(session: Session, state: str = PENDING) -> int:
     return session.scalar(select(func.count()).select_from(SyncOutbox)
                           .where(SyncOutbox.state == state)) or 0
 
@@ -132,7 +133,7 @@ def acknowledge(session: Session, entries: list[Entry]) -> None:
 
 def refuse(session: Session, entry: Entry, code: str, zh: str, en: str) -> None:
     session.execute(update(SyncOutbox).where(_match(entry)).values(
-        state="refused", reason_code=code, reason_zh=zh, reason_en=en,
+        state=REFUSED, reason_code=code, reason_zh=zh, reason_en=en,
         attempts=SyncOutbox.attempts + 1))
 
 
@@ -143,13 +144,13 @@ def count_attempt(session: Session, entries: list[Entry]) -> None:
 
 
 def refused(session: Session) -> list[SyncOutbox]:
-    return list(session.scalars(select(SyncOutbox).where(SyncOutbox.state == "refused")
+    return list(session.scalars(select(SyncOutbox).where(SyncOutbox.state == REFUSED)
                                 .order_by(SyncOutbox.enqueued_at)))
 
 
 def retry_refused(session: Session) -> int:
-    result = session.execute(update(SyncOutbox).where(SyncOutbox.state == "refused")
-                             .values(state="pending"))
+    result = session.execute(update(SyncOutbox).where(SyncOutbox.state == REFUSED)
+                             .values(state=PENDING))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncOutbox
+from fieldapp.store.values import OutboxState
 from fieldapp.sync import parking, state
 from fieldapp.sync.wire import SYNC_MODELS
 
@@ -71,17 +72,18 @@ def overview(session: Session) -> SyncOverview:
         skew = int(state.get(session, state.CLOCK_SKEW, "0"))
     except ValueError:
         skew = 0
-    return SyncOverview(pending=counts.get("pending", 0), refused=counts.get("refused", 0),
+    return SyncOverview(pending=counts.get(OutboxState.PENDING, 0),
+                        refused=counts.get(OutboxState.REFUSED, 0),
                         last_success_at=datetime.fromisoformat(last) if last else None,
-                        clock_skew_seconds=skew, local=counts.get("local", 0),
+                        clock_skew_seconds=skew, local=counts.get(OutboxState.LOCAL, 0),
                         parked=parking.count(session))
 
 
 def waiting_records(session: Session, offset: int = 0, limit: int = 200
                     ) -> list[WaitingRecord]:
-    refused_first = case((SyncOutbox.state == "refused", 0), else_=1)
+    refused_first = case((SyncOutbox.state == OutboxState.REFUSED, 0), else_=1)
     rows = session.scalars(
-        select(SyncOutbox).where(SyncOutbox.state != "local")
+        select(SyncOutbox).where(SyncOutbox.state != OutboxState.LOCAL)
         .order_by(refused_first, SyncOutbox.enqueued_at, SyncOutbox.record_id)
         .offset(offset).limit(limit)).all()
     numbers = _numbers(session, [(r.table_name, r.record_id) for r in rows])
