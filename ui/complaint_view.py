@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS
+from fieldapp.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS, ComplaintStatus
 from fieldapp.services import complaints
 from fieldapp.services.complaints import ComplaintData
 from fieldapp.settings import Settings
@@ -172,7 +172,7 @@ class ComplaintView(QDialog):
         v["received_at"].setText(format_local(data.received_at))
         v["responses"].setText("\n".join(f"{format_local(at)} {who}：{text}"
                                          for text, who, at in data.responses) or "—")
-        closed = data.status == "closed"
+        closed = data.status == ComplaintStatus.CLOSED
         self.respond_box.setVisible(not closed)
         self.close_box.setVisible(not closed)
         self.report_button.setEnabled(closed)

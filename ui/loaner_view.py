@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from fieldapp.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.events import LOANER_CONDITIONS, SignatureInput
+from fieldapp.loaners import LoanerStatus
 from fieldapp.services import loaners
 from fieldapp.services.loaners import LoanerRow
 from fieldapp.settings import Settings
@@ -25,8 +26,9 @@ from ui.table_models import Column, PagedModel, table_view
 from ui.workflow_documents import loaner_record
 from ui.workflow_widgets import PadDialog, button, message
 
-STATUS_COLOURS = {"overdue": "#c62828", "out": "#b36b00", "available": "#1b7f3b",
-                  "retired": "#666666"}
+STATUS_COLOURS = {LoanerStatus.OVERDUE: "#c62828", LoanerStatus.OUT: "#b36b00",
+                  LoanerStatus.AVAILABLE: "#1b7f3b", LoanerStatus.RETIRED: "#666666"}
+LENT = (LoanerStatus.OUT, LoanerStatus.OVERDUE)
 
 LOANER_COLUMNS = (
     Column("loaner.col.tag", lambda r: r.asset_tag, width=130),
@@ -101,8 +103,8 @@ class LoanersPage(QWidget):
 
     def _update_summary(self) -> None:
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
-        out = sum(1 for r in rows if r.status in ("out", "overdue"))
-        overdue = sum(1 for r in rows if r.status == "overdue")
+        out = sum(1 for r in rows if r.status in LENT)
+        overdue = sum(1 for r in rows if r.status == LoanerStatus.OVERDUE)
         self.summary.setText(i18n.tr("loaner.summary", total=len(rows), out=out,
                                      overdue=overdue))
 
@@ -113,7 +115,7 @@ class LoanersPage(QWidget):
     def take_back_selected(self) -> None:
         row = self.selected()
         show_error(self.error, None, "")
-        if row is None or row.status not in ("out", "overdue"):
+        if row is None or row.status not in LENT:
             show_error(self.error, None, i18n.tr("loaner.select_out"))
             return
         condition = str(self.condition.currentData())

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.events import SignatureInput
 from fieldapp.money import format_yuan, parse_yuan, yuan_to_fen
+from fieldapp.repair import RepairStatus
 from fieldapp.services import repairs
 from fieldapp.services.repairs import RepairData
 from fieldapp.settings import Settings
@@ -296,7 +297,7 @@ class RepairView(QDialog):
         self.finish_button.setEnabled(step == "finish")
         self.return_box.setVisible(step == "return")
         self.refused_box.setVisible(step == "close_refused")
-        self.return_copy_button.setEnabled(data.status == "returned")
+        self.return_copy_button.setEnabled(data.status == RepairStatus.RETURNED)
         self.loaner_copy_button.setEnabled(data.has_loan)
         if first or not self.final_fee.text():
             fee = data.proposed_fee_fen

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from fieldapp.events import SignatureInput
 from fieldapp.money import format_yuan
 from fieldapp.services.visit_view import SlipData
+from fieldapp.store.values import SignerRole
 from fieldapp.timeutil import format_local
 from fieldapp.validation import FEE_KIND_LABELS
 from ui import i18n
@@ -372,7 +373,7 @@ class SignView(QDialog):
 def for_slip(data: SlipData, role: str, parent: QWidget | None = None) -> SignView:
     """A slip's signature: the customer confirms the slip's summary first. Stays open
     until the editor has stored the signature (`accept`) or says why not (`show_error`)."""
-    customer = role == "customer"
+    customer = role == SignerRole.CUSTOMER
     return SignView(role, data.contact_name if customer else data.engineer_name,
                     SlipSummary(data) if customer else None, parent,
                     title_key="sign.title", closes_on_confirm=False)

@@ -42,6 +42,7 @@ from fieldapp.services import visit
 from fieldapp.services.fee_entry import FeeLineText, price_items, price_text
 from fieldapp.services.visit_view import STATUS_LABELS, SlipData
 from fieldapp.settings import Settings
+from fieldapp.store.values import SlipResult
 from fieldapp.timeutil import format_local, utcnow
 from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS, RESULTS
 from ui import i18n
@@ -461,7 +462,7 @@ class SlipEditor(QWidget):
         """到达/开始/解决/离开: one tap records the time now (and solved sets the result)."""
         if self.data is None or self._frozen():
             return
-        if field == "solved_at" and self._result != "solved":
+        if field == "solved_at" and self._result != SlipResult.SOLVED:
             self._set_result("solved")
             self._mark("result")
         self.time_fields[field].set_now()  # marks the field and saves at once

@@ -127,6 +127,11 @@ LABELS_AND_VALUES = {
     "fieldapp.events.ESCALATION_KINDS", "fieldapp.events.LOANER_CONDITIONS",
     "fieldapp.events.SignatureInput",
     "fieldapp.store.Store",  # the handle a screen passes to its services
+    # statuses and kinds (StrEnum): values a screen compares, not workflow code
+    "fieldapp.repair.RepairStatus", "fieldapp.complaints.ComplaintStatus",
+    "fieldapp.loaners.LoanerStatus", "fieldapp.questions.QuestionStatus",
+    "fieldapp.events.EscalationKind", "fieldapp.store.values.SignerRole",
+    "fieldapp.store.values.SlipResult", "fieldapp.store.values.SlipStatus",
 }
 
 
