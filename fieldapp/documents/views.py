@@ -25,6 +25,7 @@ from fieldapp.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
 from fieldapp.sla_records import slip_clocks
 from fieldapp.store.models import Slip
+from fieldapp.store.values import SignerRole
 from fieldapp.timeutil import utcnow
 
 
@@ -89,7 +90,7 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
                           pad_width=s.pad_width, pad_height=s.pad_height,
                           strokes=tuple(tuple((x, y, t, p) for x, y, t, p in stroke)
                                         for stroke in strokes_from_json(s.strokes)))
-            for s in sorted(slip.signatures, key=lambda s: s.role != "engineer")
+            for s in sorted(slip.signatures, key=lambda s: s.role != SignerRole.ENGINEER)
         ),
         seal=slip.seal,
         sealed_at=slip.sealed_at,

@@ -26,7 +26,7 @@ from fieldapp.documents.workflow_model import (
     RepairReturnDocument,
 )
 from fieldapp.errors import NotFound
-from fieldapp.events import EventRecord, event_from_row, events_for, events_of
+from fieldapp.events import EventKind, EventRecord, event_from_row, events_for, events_of
 from fieldapp.loaners import fold_loaner, get_loaner
 from fieldapp.repair import STATUS_LABELS, get_repair, repair_overview
 from fieldapp.signatures import strokes_from_json
@@ -114,9 +114,9 @@ def _pairs(events: list[EventRecord]) -> list[tuple[EventRecord, EventRecord | N
     for event in events:
         if event.id in refused:
             continue
-        if event.kind == "loaner.issued":
+        if event.kind == EventKind.LOANER_ISSUED:
             current = event
-        elif event.kind == "loaner.returned" and current is not None:
+        elif event.kind == EventKind.LOANER_RETURNED and current is not None:
             pairs.append((current, event))
             current = None
     if current is not None:
@@ -222,7 +222,7 @@ def loaner_document_for(session: Session, key: str, repair_number: str | None = 
         return loaner_document(session, get_loaner(session, key), repair_number=repair_number,
                                timezone=timezone)
     row = session.get(Event, event_id)
-    if row is None or row.kind != "loaner.issued":
+    if row is None or row.kind != EventKind.LOANER_ISSUED:
         raise NotFound(f"没有借出备机记录 {key}。", f"No loaner issue {key}.")
     loaner = session.get(Loaner, event_from_row(row).subject_id)
     if loaner is None:
