@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp import numbering
 from fieldapp.archive.db import lock_device_enrolment
-from fieldapp.archive.models import ROLES, Change, DeviceToken, User
+from fieldapp.archive.models import ROLES, Change, DeviceToken, Role, User
 from fieldapp.archive.security import (
     DUMMY_HASH,
     hash_password,
@@ -35,10 +35,10 @@ def create_user(session: Session, *, name: str, password: str, role: str,
     if role not in ROLES:
         issues.append(FieldIssue("role", "invalid_choice", f"角色无效：{role}。",
                                  f"Invalid role {role!r} (one of {', '.join(ROLES)})."))
-    if role == "engineer" and not engineer_code:
+    if role == Role.ENGINEER and not engineer_code:
         issues.append(FieldIssue("engineer_code", "required", "工程师账号须关联工号。",
                                  "An engineer account needs an engineer code."))
-    if role == "customer" and not customer_code:
+    if role == Role.CUSTOMER and not customer_code:
         issues.append(FieldIssue("customer_code", "required", "客户账号须关联客户编码。",
                                  "A customer account needs a customer code."))
     if len(password) < 8:
@@ -105,12 +105,12 @@ def _free_number_block(session: Session, user: User) -> int:
     active laptop of an engineer takes its own block (0–8, the lowest free one); staff
     and admin laptops share the service centre's block (9), being online at the centre,
     where a draft that clashes is renumbered by the pull (docs/sync-protocol.md)."""
-    if user.role != "engineer" or not user.engineer_code:
+    if user.role != Role.ENGINEER or not user.engineer_code:
         return numbering.CENTRE_BLOCK
     lock_device_enrolment(session)
     taken = set(session.scalars(
         select(DeviceToken.number_block).join(User, User.id == DeviceToken.user_id)
-        .where(User.engineer_code == user.engineer_code, User.role == "engineer",
+        .where(User.engineer_code == user.engineer_code, User.role == Role.ENGINEER,
                DeviceToken.revoked_at.is_(None))))
     free = [b for b in range(numbering.CENTRE_BLOCK) if b not in taken]
     if not free:  # more than nine laptops at once: they share, the pull's check still holds

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.archive.models import DeviceToken, User
+from fieldapp.archive.models import DeviceToken, Role, User
 from fieldapp.complaints import complaint_issues, route_complaint
 from fieldapp.errors import FieldIssue
 from fieldapp.group_archive import archive_entry_issues
@@ -47,7 +47,7 @@ class Actor:
 
     @property
     def sees_everything(self) -> bool:
-        return self.user.role in ("staff", "admin")
+        return self.user.role in (Role.STAFF, Role.ADMIN)
 
 
 def actor_for(session: Session, user: User, device: DeviceToken) -> Actor:
@@ -69,7 +69,7 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, 
     """None if this user may write this record; else why not."""
     if actor.sees_everything:
         return None
-    if actor.user.role != "engineer":
+    if actor.user.role != Role.ENGINEER:
         return ("forbidden", "此账号不能上传记录。", "This account may not push records.")
     if table in REFERENCE_TABLES:
         return ("forbidden", "基础资料只能由服务中心维护。",

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fieldapp.archive import crud, login_throttle
 from fieldapp.archive.deps import CurrentActor, DbDep, SessionDep, SettingsDep, client_address
 from fieldapp.archive.errors import Forbidden, TooManyAttempts
-from fieldapp.archive.models import User
+from fieldapp.archive.models import Role, User
 from fieldapp.archive.receipts import archive_key
 from fieldapp.archive.schemas import (
     ErrorOut,
@@ -77,7 +77,7 @@ def seal_key(body: SealKeyIn, actor: CurrentActor, session: SessionDep,
              settings: SettingsDep) -> SealKeyOut:
     """Register this laptop's seal-signing public key (idempotent); answers the archive's
     own public key and the revoked keys, which the laptop keeps (docs/seal.md)."""
-    if actor.user.role == "customer":  # customers seal nothing; they use the portal
+    if actor.user.role == Role.CUSTOMER:  # customers seal nothing; they use the portal
         raise Forbidden("客户账号请使用客户门户。", "Customer accounts use the customer portal.")
     key = register_key(session, user=actor.user, device=actor.device,
                        public_key=body.public_key)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from fieldapp.archive.deps import CurrentActor, SessionDep
 from fieldapp.archive.feed import visible_slip
+from fieldapp.archive.models import Role
 from fieldapp.archive.schemas import ErrorOut, RecordOut, SlipOut
 from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.errors import NotFound
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/slips", tags=["slips"])
             responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 def get_slip(slip_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> SlipOut:
     """One slip as stored, with the archive's own check of its seal."""
-    record = None if actor.user.role == "customer" else visible_slip(
+    record = None if actor.user.role == Role.CUSTOMER else visible_slip(
         session, actor=actor, slip_id=slip_id)
     if record is None:  # not there, or not yours: the same answer
         raise NotFound("找不到该服务单。", "No such slip.")

@@ -11,6 +11,7 @@ from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
 from fieldapp.archive.ingest import ingest_batch
+from fieldapp.archive.models import Role
 from fieldapp.archive.receipts import receipts_for, stored_receipts
 from fieldapp.archive.schemas import (
     CheckIn,
@@ -36,7 +37,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"mode
 
 
 def _refuse_customers(actor: CurrentActor) -> None:
-    if actor.user.role == "customer":
+    if actor.user.role == Role.CUSTOMER:
         raise Forbidden("客户账号请使用客户门户。", "Customer accounts use the customer portal.")
 
 
