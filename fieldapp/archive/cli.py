@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
@@ -262,7 +263,7 @@ def demo(ctx: click.Context, count: int) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[Path, ...], kind: str | None) -> None:
     """Import reference data from JSON or CSV (idempotent: upsert by code)."""
-    data: dict[str, list] = {}
+    data: dict[str, list[dict[str, Any]]] = {}
     for path in files:
         try:
             for k, rows in read_file(path, kind).items():

@@ -14,6 +14,7 @@ from fieldapp.receipts import sealing_gap_seconds
 from fieldapp.seal_trust import laptop_keys
 from fieldapp.sealing import verify_slip
 from fieldapp.service_requests import get_request
+from fieldapp.sla import Channel
 from fieldapp.sla import label as sla_label
 from fieldapp.sla_records import request_clocks, request_loaner, slip_clocks
 from fieldapp.slips import get_slip
@@ -132,7 +133,7 @@ def sla_command(app: AppContext, number: str, as_json: bool) -> None:
         else:
             request = get_request(session, number)
             clocks = request_clocks(request, now)
-        loaner = request_loaner(request, now) if request.channel == "sendin" else None
+        loaner = request_loaner(request, now) if request.channel == Channel.SENDIN else None
     if as_json:
         echo_json({
             "number": number,
