@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor
+from fieldapp.events import EventKind
 from fieldapp.request_state import derive_many
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
@@ -61,7 +61,7 @@ class Visibility:
         if columns is None:
             return set()
         table_obj = SYNC_MODELS[table].__table__
-        rows: list[Mapping[str, Any]] = []
+        rows: list[RowMapping] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             rows += self.session.execute(
@@ -109,15 +109,15 @@ class Visibility:
             Slip.request_id.in_(request_ids), Slip.engineer_id == me)))
         for request_id, payload in self.session.execute(
                 select(Event.request_id, Event.payload).where(
-                    Event.request_id.in_(request_ids), Event.kind == "request.reassigned")):
+                    Event.request_id.in_(request_ids), Event.kind == EventKind.REQUEST_REASSIGNED)):
             try:
-                if json.loads(payload).get("engineer_id") == str(me):
+                if json.loads(payload).get("engineer_id") == str(me) and request_id:
                     found.add(request_id)
             except (ValueError, AttributeError):
                 continue  # a damaged payload names nobody
         return found
 
-    def _row(self, table: str, row: Mapping[str, Any]) -> bool:
+    def _row(self, table: str, row: RowMapping) -> bool:
         me, code = self.me, self.code
         if table == "service_requests":
             return self.request(row["id"])
@@ -128,9 +128,9 @@ class Visibility:
             return (row["subject_type"] == "loaner" or row["actor_code"] == code
                     or self.request(row["request_id"]))
         if table == "open_questions":
-            return row["recorded_by"] == code or self.request(row["request_id"])
+            return bool(row["recorded_by"] == code) or self.request(row["request_id"])
         if table == "complaints":
-            return row["recorded_by"] == code
+            return bool(row["recorded_by"] == code)
         if table == "archive_entries":
-            return row["author_code"] == code
+            return bool(row["author_code"] == code)
         return False

@@ -14,8 +14,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncOutbox
@@ -144,7 +145,7 @@ def record_labels(session: Session, keys: list[tuple[str, uuid.UUID]]
         if model is None:
             continue
         cols = model.__table__.c
-        wanted = [cols.id]
+        wanted: list[ColumnElement[Any]] = [cols.id]
         if table in _OWN_LABEL:
             wanted.append(cols[_OWN_LABEL[table]].label("own"))
         if table in _PARENT:
