@@ -32,7 +32,15 @@ from fieldapp.archive.reports.period import Period
 from fieldapp.errors import NotFound
 from fieldapp.events import EscalationKind, EventKind
 from fieldapp.group_archive import ArchiveEntryKind
-from fieldapp.sla import Channel, ClockKind, ClockOutcome, RequestFacts, clock_outcome, clock_spec
+from fieldapp.sla import (
+    Channel,
+    ClockKind,
+    ClockOutcome,
+    ClockState,
+    RequestFacts,
+    clock_outcome,
+    clock_spec,
+)
 from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
@@ -239,7 +247,7 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
             continue
         state = verdict.state.value
         counts[state if state in CLOCK_STATES else "running"] += 1
-        if state == "breached":
+        if verdict.state is ClockState.BREACHED:
             stopped = reader.stopped_at(row)
             late = _minutes(verdict.cap_deadline or verdict.deadline, stopped or now)
             entry = (late, row.number, kind, "running" if stopped is None else "stopped")
