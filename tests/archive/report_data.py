@@ -3,6 +3,7 @@ through the archive's normal ingest; the tests keep what they made to recompute 
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from fieldapp.archive.db import Database, create_archive_engine, init_schema
 from fieldapp.archive.ingest import Outcome, ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
+from fieldapp.archive.seal_keys import register_key
 from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest
@@ -186,9 +188,22 @@ def push_records(db: Database, records: list[dict], client_time: datetime | None
             user = crud.create_user(session, name="loader", password=secrets.token_urlsafe(12),
                                     role="staff")
         device, _ = crud.enrol_device(session, user=user, label="tests")
+        for public_key in _seal_keys(records):  # as the laptop's login registers its key
+            register_key(session, user=user, device=device, public_key=public_key)
         actor = Actor(user, session.get_one(DeviceToken, device.id), None)
         return ingest_batch(session, actor=actor, records=records,
                             client_time=client_time or utcnow())
+
+
+def _seal_keys(records: list[dict]) -> set[str]:
+    """The device keys that sealed the batch's slips (docs/seal.md)."""
+    keys = set()
+    for record in records:
+        document = (record.get("row") or {}).get("seal_document") if record.get(
+            "table") == "slips" else None
+        if document:
+            keys.add(json.loads(document)["signed_by"]["public_key"])
+    return keys
 
 
 def at(day: str, hhmm: str = "09:00") -> datetime:
