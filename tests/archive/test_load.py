@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from fieldapp import reference, service_requests
 from fieldapp.archive.models import Received
 from fieldapp.demo import fill_demo
+from fieldapp.device_keys import renew_device_key
 from fieldapp.reference import engineer_by_code
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Slip, SyncOutbox
@@ -123,6 +124,10 @@ def test_many_laptops_pushing_sealed_slips_at_once_lose_nothing(tmp_path):
                 assert run_sync_round(store, None, client).ok  # reference data first
             batches, tokens = [], []
             for n in range(LAPTOPS):
+                # each engineer's slips are sealed with a key of their own, as on their laptop
+                renew_device_key(tmp_path / "centre")
+                store.forget_device_key()
+                public_key = store.device_key().public_key
                 sealed_visits(store, n, SLIPS)
                 with store.read() as session:
                     batches.append(list(records_for(session, outbox.pending(
@@ -131,6 +136,7 @@ def test_many_laptops_pushing_sealed_slips_at_once_lose_nothing(tmp_path):
                     session.execute(SyncOutbox.__table__.delete())
                 with ArchiveClient(server.url) as client:
                     tokens.append(client.login(f"load{n:02d}", PASSWORD, f"l{n}")["token"])
+                    client.register_seal_key(public_key)  # as a laptop's login does
             store.close()
             latencies: list[float] = []
             statuses: list[int] = []
