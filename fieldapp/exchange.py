@@ -189,6 +189,9 @@ def import_slips(session: Session, data: Any) -> ImportReport:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise _bad(f"{section} 第 {index + 1} 条记录格式错误：{exc}",
                            f"{section} record {index + 1} is malformed: {exc}") from exc
+            if record_id is None:
+                raise _bad(f"{section} 第 {index + 1} 条记录缺少 id，未导入任何内容。",
+                           f"{section} record {index + 1} has no id; nothing was imported.")
             existing = session.get(model, record_id)
             if existing is None:
                 if model is Slip and values.get("seal") is not None:
@@ -197,7 +200,8 @@ def import_slips(session: Session, data: Any) -> ImportReport:
                 try:
                     session.add(model(**values))
                     session.flush()
-                except (sa_exc.IntegrityError, sa_exc.StatementError, TypeError) as exc:
+                except (sa_exc.IntegrityError, sa_exc.StatementError, TypeError,
+                        OverflowError) as exc:  # an integer SQLite cannot hold
                     # a missing reference, a duplicate number, a required value left out
                     raise _bad(f"{section} 第 {index + 1} 条记录无法导入（缺少引用、重复或缺项），"
                                "未导入任何内容。",

@@ -122,6 +122,9 @@ def small_export(tmp_path_factory):
     return data
 
 
+# the export fixture is 54 kB: Hypothesis warns while it reprs a failing call, which
+# (warnings are errors) would hide the failure itself
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 @given(where=st.tuples(st.integers(0, 99), st.integers(0, 999), st.integers(0, 99)),
        value=JUNK)
 @settings(max_examples=int(os.environ.get("FIELDAPP_FUZZ_EXAMPLES", "40")), deadline=None,
