@@ -19,20 +19,24 @@ def rasterise(pdf: bytes, width_px: int = 800) -> list[QImage]:
     thread)."""
     import pypdfium2 as pdfium  # on first preview: not part of the app's start-up
 
-    document = pdfium.PdfDocument(pdf)
+    from fieldapp.documents.payload import PDFIUM_LOCK
+
     images = []
-    try:
-        for page in document:
-            scale = width_px / page.get_width()
-            bitmap = page.render(scale=scale)
-            pil = bitmap.to_pil().convert("RGB")
-            data = pil.tobytes()
-            image = QImage(data, pil.width, pil.height, pil.width * 3,
-                           QImage.Format.Format_RGB888)
-            images.append(image.copy())  # own the pixels before `data` goes away
-            page.close()
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (a crash, not an exception)
+        document = pdfium.PdfDocument(pdf)
+        try:
+            for page in document:
+                scale = width_px / page.get_width()
+                bitmap = page.render(scale=scale)
+                pil = bitmap.to_pil().convert("RGB")
+                bitmap.close()
+                page.close()
+                data = pil.tobytes()
+                image = QImage(data, pil.width, pil.height, pil.width * 3,
+                               QImage.Format.Format_RGB888)
+                images.append(image.copy())  # own the pixels before `data` goes away
+        finally:
+            document.close()
     return images
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,11 @@ import pypdfium2 as pdfium
 
 from fieldapp.documents.errors import DocumentError
 from fieldapp.money import format_yuan
+
+# PDFium is not thread-safe: two threads in it at once crash the process (the desktop
+# rasterises a preview while another thread reads a PDF; the archive's request threads
+# read uploaded copies). Every use of pypdfium2 holds this lock and closes what it opened.
+PDFIUM_LOCK = threading.RLock()
 
 SLIP_KEY = "fieldapp-slip:"
 SEAL_KEY = "fieldapp-seal:"
@@ -75,15 +81,21 @@ def read_payload_from_pdf(source: bytes | str | os.PathLike[str]) -> tuple[str, 
     """
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        pdf = pdfium.PdfDocument(data)
-    except (OSError, pdfium.PdfiumError) as exc:
+    except OSError as exc:
         raise DocumentError(
             f"无法读取 PDF 文件：{exc}", f"Cannot read the PDF file: {exc}"
         ) from exc
-    try:
-        meta = pdf.get_metadata_dict()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise DocumentError(
+                f"无法读取 PDF 文件：{exc}", f"Cannot read the PDF file: {exc}"
+            ) from exc
+        try:
+            meta = pdf.get_metadata_dict()
+        finally:
+            pdf.close()
     for text in (meta.get("Keywords", ""), meta.get("Subject", "")):
         slip, seal = _SLIP.search(text), _SEAL.search(text)
         if slip and seal:
@@ -93,15 +105,22 @@ def read_payload_from_pdf(source: bytes | str | os.PathLike[str]) -> tuple[str, 
 
 def read_pdf_text(data: bytes) -> str:
     """The text printed on every page of a PDF (DocumentError when it is unreadable)."""
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise DocumentError(f"无法读取 PDF 文件：{exc}", f"Cannot read the PDF file: {exc}"
-                            ) from exc
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise DocumentError(f"无法读取 PDF 文件：{exc}",
+                                f"Cannot read the PDF file: {exc}") from exc
+        try:
+            texts = []
+            for page in pdf:
+                text_page = page.get_textpage()
+                texts.append(text_page.get_text_range())
+                text_page.close()
+                page.close()
+            return "\n".join(texts)
+        finally:
+            pdf.close()
 
 
 def printed_facts_missing(data: bytes, *, number: str, seal: str,

@@ -3,12 +3,12 @@ a document's is the customer's, whatever the screen shows."""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 from click.testing import CliRunner
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from fieldapp.cli import cli
+from fieldapp.documents.payload import read_pdf_text
 from fieldapp.settings import Settings
 from fieldapp.store.models import Customer, Slip
 from ui import i18n
@@ -17,11 +17,8 @@ from ui.preview_dialog import PreviewDialog, customer_copy
 
 
 def pdf_text(pdf: bytes) -> str:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return "".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
+    # through the core's reader: it holds PDFIUM_LOCK while a preview rasterises
+    return read_pdf_text(pdf).replace("\n", "")
 
 
 def test_fieldapp_lang_en_opens_the_desktop_in_english_for_this_session_only(
