@@ -9,7 +9,7 @@ import sys
 
 if __name__ == "__main__":
     if os.environ.get("FIELDAPP_SELFTEST_QT_PROBE") is not None:
-        from fieldapp.selftest import qt_probe_main
+        from fieldapp.tools.selftest import qt_probe_main
 
         qt_probe_main()
         sys.exit(0)

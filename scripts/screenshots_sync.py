@@ -21,18 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshots import save, wait
 from sqlalchemy import select
 
-from fieldapp.demo import fill_demo
-from fieldapp.settings import Settings
-from fieldapp.store import open_store
+from fieldapp.base.settings import Settings
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Slip, SyncOutbox
-from fieldapp.sync import outbox
 from fieldapp.sync.status import overview
-from ui import i18n
-from ui.app import install_desktop
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.style import STYLESHEET
-from ui.sync_service import SyncService
+from fieldapp.tools.demo import fill_demo
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.kit.style import STYLESHEET
+from ui.shell.app import install_desktop
+from ui.shell.main_window import MainWindow
+from ui.sync.sync_service import SyncService
 
 REASONS = [("not_yours", "只能上传本人的记录：此服务单属于工程师 E02。",
             "You can only push your own records: this slip belongs to engineer E02."),
@@ -43,7 +42,7 @@ REASONS = [("not_yours", "只能上传本人的记录：此服务单属于工程
 def main() -> None:
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
+    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=30)

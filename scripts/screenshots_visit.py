@@ -27,16 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from screenshots import draw, wait
 
-from fieldapp import reference, service_requests
-from fieldapp.demo import fill_demo
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
 from fieldapp.store import open_store
-from fieldapp.timeutil import utcnow
-from ui import i18n
-from ui.app import install_desktop
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.style import STYLESHEET
+from fieldapp.tools.demo import fill_demo
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.kit.style import STYLESHEET
+from ui.shell.app import install_desktop
+from ui.shell.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1280, 680)
@@ -47,7 +47,7 @@ def save(widget: QWidget, name: str, language: str, out: Path) -> None:
     suffix = f"@{scale}x" if scale != "1" else ""
     path = out / f"{name}-{language}{suffix}.png"
     if widget.isWindow() and widget.isMaximized():
-        widget.showNormal()  # as placed within 1280 × 680 (ui/fit.py); Xvfb has no taskbar
+        widget.showNormal()  # as placed within 1280 × 680 (ui/kit/fit.py); Xvfb has no taskbar
         QTest.qWait(100)
     widget.grab().save(str(path), "PNG", 9)
     from PIL import Image  # a 256-colour palette keeps each PNG well under 200 KB
@@ -71,7 +71,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
+    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=40)

@@ -20,17 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from screenshots import save, wait
 
-from fieldapp import complaints, loaners, questions, reference, repair, service_requests
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
 from fieldapp.store import open_store
-from fieldapp.timeutil import utcnow
-from ui import i18n
-from ui.app import install_desktop
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.style import STYLESHEET
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.workflows import complaints, loaners, questions, repair
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.kit.style import STYLESHEET
+from ui.shell.app import install_desktop
+from ui.shell.main_window import MainWindow
 
 SCALE = os.environ.get("QT_SCALE_FACTOR", "1")
 
@@ -81,7 +82,7 @@ def _records(store) -> tuple:  # type: ignore[no-untyped-def]
 def main() -> None:
     app = QApplication(sys.argv)
     app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.app.run does
+    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
     data = Path(tempfile.mkdtemp())
     store = open_store(data)
     fill_demo(store, requests=60)
@@ -124,7 +125,7 @@ def main() -> None:
             open_it()
             wait(app, ops)
             dialog = get()
-            wait(app, ops)  # at the size the app gives it on this screen (ui/fit.py)
+            wait(app, ops)  # at the size the app gives it on this screen (ui/kit/fit.py)
             save(dialog, name, language, SCALE)
             dialog.close()
     ops.wait_done()

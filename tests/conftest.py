@@ -3,7 +3,7 @@ time: no test depends on the real date, weekday or time of day.
 
 A test (or module, `pytestmark`) marked `any_moment` runs once at each of `MOMENTS`, inside
 `time_machine.travel(moment, tick=True)`: `datetime.now`, `time.time` and so
-`fieldapp.timeutil.utcnow`, SQLAlchemy's `default=utcnow` and pytest-qt's waits all see that
+`fieldapp.base.timeutil.utcnow`, SQLAlchemy's `default=utcnow` and pytest-qt's waits all see that
 moment and time runs on from it. Its function-scoped fixtures are built there too; module
 and session fixtures, Qt's own clocks and subprocesses (the archive servers) keep the real
 time. `FIELDAPP_TEST_MOMENT=sunday` runs every test, marked or not, at that one moment:
@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from fieldapp.i18n import set_language
+from fieldapp.base.i18n import set_language
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Every test store makes a device key on its first seal (fieldapp.device_keys): never in
+# Every test store makes a device key on its first seal (fieldapp.base.device_keys): never in
 # the developer's own keyring. Subprocesses (the CLI, the archive) inherit this.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import reference
+from fieldapp.base.timeutil import to_local, utcnow
+from fieldapp.records import reference
 from fieldapp.sla.calendar import ServiceCalendar
 from fieldapp.store import open_store
-from fieldapp.timeutil import to_local, utcnow
 from tests.conftest import MOMENTS
 
 

@@ -103,7 +103,7 @@ def english_words(text: str, typed: str = "") -> list[str]:
     user typed (a user name, say)."""
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths and addresses
     text = re.sub(r"\b[A-Z]+-[A-Z0-9]+(-[A-Z0-9]+)*\b", " ", text)  # S-E01-…, R-C01-…
-    demo_words = set(re.findall(r"[A-Za-z][A-Za-z-]+", (ROOT / "fieldapp/demo.py").read_text(
+    demo_words = set(re.findall(r"[A-Za-z][A-Za-z-]+", (ROOT / "fieldapp/tools/demo.py").read_text(
         encoding="utf-8").split("FAULTS =")[0].split("ENGINEERS =")[1]))
     words = re.findall(r"\b[A-Za-z][A-Za-z-]*[A-Za-z]\b", text)
     typed_words = set(re.findall(r"[A-Za-z]+", typed))

@@ -8,7 +8,7 @@ outside the user's scope is neither confirmed nor denied (it may be device histo
 laptop was given): that is no disagreement and reveals nothing.
 
 Equal records are not enough: what people act on is what each side *shows* — a request's
-status and assignee, derived from its slips and events (fieldapp.request_state). The
+status and assignee, derived from its slips and events (fieldapp.workflows.request_state). The
 laptop also sends, per request, what it shows; the archive derives the same from its
 records and names every request shown otherwise (issue 19, item 4: a reassignment the
 old engineer's laptop never received was "consistent" by hashes alone). Records are
@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.visibility import Visibility
-from fieldapp.request_state import derive_many
 from fieldapp.store.models import ServiceRequest
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync.status import record_labels
-from fieldapp.sync.wire import SYNC_MODELS, read_records
+from fieldapp.sync.wire import read_records
+from fieldapp.workflows.request_state import derive_many
 
 MAX_LISTED = 200  # records named per kind of disagreement (the counts are complete)
 

@@ -24,9 +24,9 @@ from fieldapp.archive.config import ArchiveSettings, normalise_url
 from fieldapp.archive.db import Database, backup_sqlite, create_archive_engine, init_schema
 from fieldapp.archive.importer import KINDS, import_reference, read_file
 from fieldapp.archive.models import ROLES
-from fieldapp.cli.terminal import quiet_logging, read_password
-from fieldapp.errors import FieldappError, PathError
-from fieldapp.i18n import pick, set_language
+from fieldapp.base.errors import FieldappError, PathError
+from fieldapp.base.i18n import pick, set_language
+from fieldapp.base.terminal import quiet_logging, read_password
 from fieldapp.sync.joining import ROLE_LABELS
 
 

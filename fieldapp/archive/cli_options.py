@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from fieldapp.i18n import pick
+from fieldapp.base.i18n import pick
 
 LANG_ENV = ("FIELDAPP_ARCHIVE_LANG", "FIELDAPP_LANG")
 Command = TypeVar("Command", bound=Callable[..., Any])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fieldapp.paths import data_dir
+from fieldapp.base.paths import data_dir
 
 
 def default_db_url() -> str:

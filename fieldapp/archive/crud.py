@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from fieldapp import numbering
 from fieldapp.archive.db import lock_device_enrolment
 from fieldapp.archive.models import ROLES, Change, DeviceToken, Role, User
 from fieldapp.archive.security import (
@@ -19,8 +18,9 @@ from fieldapp.archive.security import (
     token_digest,
     verify_password,
 )
-from fieldapp.errors import FieldappError, FieldIssue, NotFound, ValidationError
-from fieldapp.timeutil import utcnow
+from fieldapp.base.errors import FieldappError, FieldIssue, NotFound, ValidationError
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import numbering
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldapp.errors import PathError, StorageError
-from fieldapp.files import prepare_folder
+from fieldapp.base.errors import PathError, StorageError
+from fieldapp.base.files import prepare_folder
 from fieldapp.store.engine import create_sqlite_engine, storage_error_from
 from fieldapp.store.migrate import upgrade as upgrade_core
 

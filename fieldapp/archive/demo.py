@@ -1,6 +1,6 @@
 """`fieldapp-archive demo`: the core's Chinese demo data, loaded as the service centre would.
 
-The data is made by `fieldapp.demo.fill_demo` in a scratch laptop store (so it passes every
+The data is made by `fieldapp.tools.demo.fill_demo` in a scratch laptop store (so it passes every
 core rule), then pushed through the archive's normal ingest as a service-centre account:
 the archive re-validates each record, re-checks every seal and records the changes that
 laptops pull. Engineers who log in with codes E01, E02, E03 or E07 then pull their
@@ -26,14 +26,14 @@ from fieldapp.archive.ingest import ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.seal_keys import register_key
-from fieldapp.demo import CUSTOMERS, fill_demo
-from fieldapp.errors import WorkflowError
-from fieldapp.numbering import BLOCK_KEY, CENTRE_BLOCK
-from fieldapp.store import open_store
+from fieldapp.base.errors import WorkflowError
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records.numbering import BLOCK_KEY, CENTRE_BLOCK
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Customer
-from fieldapp.sync import outbox, state
+from fieldapp.sync import state
 from fieldapp.sync.rounds import records_for
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import CUSTOMERS, fill_demo
 
 LOADER = "demo-loader"
 BATCH = 500

@@ -13,7 +13,7 @@ from fieldapp.archive import crud
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
 from fieldapp.archive.rules import Actor, actor_for
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
 
 _bearer = HTTPBearer(auto_error=False, description="The device token from /auth/login")
 

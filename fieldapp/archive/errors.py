@@ -19,8 +19,14 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp.archive.crud import AuthError
-from fieldapp.errors import FieldappError, NotFound, SealedError, ValidationError, WorkflowError
-from fieldapp.timeutil import format_local, utcnow
+from fieldapp.base.errors import (
+    FieldappError,
+    NotFound,
+    SealedError,
+    ValidationError,
+    WorkflowError,
+)
+from fieldapp.base.timeutil import format_local, utcnow
 
 log = logging.getLogger("fieldapp.archive")
 

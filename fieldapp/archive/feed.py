@@ -21,8 +21,9 @@ from fieldapp.archive.models import Change
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.visibility import Visibility
 from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.tables import SYNC_MODELS, TABLE_RANK
 from fieldapp.store.workflow_models import Event, RepairOrder
-from fieldapp.sync.wire import SYNC_MODELS, TABLE_RANK, Values, read_records
+from fieldapp.sync.wire import Values, read_records
 
 DEVICE_HISTORY = 20  # earlier requests per device sent along with an engineer's request
 

@@ -42,18 +42,14 @@ from fieldapp.archive.rules import (
     may_push,
 )
 from fieldapp.archive.seal_keys import ArchiveKeys
-from fieldapp.errors import FieldappError
-from fieldapp.event_check import check_event
-from fieldapp.events import EventRecord
-from fieldapp.exchange import dict_to_values
-from fieldapp.repair import verify_repair_order
-from fieldapp.sealing import verify_slip
+from fieldapp.base.errors import FieldappError
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records.events import EventRecord
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.tables import ARCHIVE_MADE_TABLES, SYNC_MODELS, WRITE_ONCE_TABLES
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import (
-    ARCHIVE_MADE_TABLES,
-    SYNC_MODELS,
-    WRITE_ONCE_TABLES,
     RecordValues,
     content_hash,
     insert_new_records,
@@ -61,7 +57,9 @@ from fieldapp.sync.wire import (
     record_values,
     write_record,
 )
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.exchange import dict_to_values
+from fieldapp.workflows.event_check import check_event
+from fieldapp.workflows.repair import verify_repair_order
 
 log = logging.getLogger("fieldapp.archive.ingest")
 

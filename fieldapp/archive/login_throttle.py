@@ -31,7 +31,7 @@ from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.models import User
 from fieldapp.archive.portal.models import LoginThrottle
 from fieldapp.archive.security import DUMMY_HASH, verify_password
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
 
 audit = logging.getLogger("fieldapp.archive.audit")
 

@@ -24,10 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.models import NAMING_CONVENTION
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 
 class Role(StrEnum):
@@ -78,7 +78,7 @@ class DeviceToken(ArchiveBase):
     last_cursor: Mapped[int] = mapped_column(SeqInt, default=0)
     clock_skew_seconds: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # which hundred of each day's numbers this laptop hands out (fieldapp.numbering)
+    # which hundred of each day's numbers this laptop hands out (fieldapp.records.numbering)
     number_block: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 

@@ -2,7 +2,7 @@
 two computers (issue 19, item 5). Refused with a reason that says so and what happens
 next, before the database would refuse it with a bare constraint error.
 
-Numbers are unique by construction between an engineer's laptops (fieldapp.numbering),
+Numbers are unique by construction between an engineer's laptops (fieldapp.records.numbering),
 so this is rare: staff laptops sharing the centre's block, a laptop working before its
 first login. The laptop renumbers its draft or unsent request by itself on the pull that
 brings the archive's record (fieldapp.sync.giving_way); a signed number stays, and the
@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Reason
+from fieldapp.store.tables import SYNC_MODELS, WORK_TABLES
 from fieldapp.sync.status import TABLE_LABELS
-from fieldapp.sync.wire import SYNC_MODELS, WORK_TABLES
 
 # the work tables whose `number` column is unique (a laptop numbers them offline)
 NUMBERED = tuple(table for table in WORK_TABLES

@@ -2,7 +2,7 @@
 and the events about it or its repair — is accepted from the engineer the archive has
 it assigned to, and from the service centre (R2.1; issue 19, item 3).
 
-Judged by the archive's current assignment (fieldapp.request_state: the last
+Judged by the archive's current assignment (fieldapp.workflows.request_state: the last
 `request.reassigned` event, else the engineer assigned when it was taken, else the
 engineer of its first slip), never by what the laptop believed: a laptop that still
 holds a request taken away from its engineer cannot close it. A request nobody is
@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor, Reason
-from fieldapp.request_state import derive_many
 from fieldapp.store.models import ServiceRequest
+from fieldapp.workflows.request_state import derive_many
 
 _CHUNK = 500
 # events about these subjects are work on the request (loaners, questions and

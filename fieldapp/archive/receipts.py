@@ -1,7 +1,7 @@
 """The archive's countersignature: a receipt for each sealed slip it stores (docs/seal.md).
 
 The first time a sealed slip is stored the archive signs, with its own Ed25519 key, what
-it received and when (fieldapp.receipts.receipt_body); the push answers the receipt, a
+it received and when (fieldapp.seal.receipts.receipt_body); the push answers the receipt, a
 re-push answers the same one. The key is a PEM file when `receipt_key_file` is set
 (several archive processes then share that file), else a row in the database.
 """
@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.seal_models import ArchiveReceipt, SigningKey
-from fieldapp.device_keys import key_id_of, write_private_file
-from fieldapp.receipts import Receipt, receipt_body
+from fieldapp.base.device_keys import key_id_of, write_private_file
+from fieldapp.seal.receipts import Receipt, receipt_body
 from fieldapp.store.models import Slip
 
 

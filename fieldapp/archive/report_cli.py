@@ -23,10 +23,10 @@ from fieldapp.archive.reports import (
     run_due,
 )
 from fieldapp.archive.reports.export import export_report
+from fieldapp.base.errors import FieldappError
+from fieldapp.base.files import write_file
+from fieldapp.base.i18n import current_language, pick
 from fieldapp.documents.model import CompanyInfo
-from fieldapp.errors import FieldappError
-from fieldapp.files import write_file
-from fieldapp.i18n import current_language, pick
 from fieldapp.store.models import Customer
 
 

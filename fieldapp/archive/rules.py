@@ -18,10 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, Role, User
-from fieldapp.complaints import complaint_issues, route_complaint
-from fieldapp.errors import FieldIssue
-from fieldapp.group_archive import archive_entry_issues
-from fieldapp.money import line_amount_fen
+from fieldapp.base.errors import FieldIssue
+from fieldapp.base.money import line_amount_fen
 from fieldapp.rules.reference import (
     contact_issues,
     contract_issues,
@@ -32,9 +30,12 @@ from fieldapp.rules.reference import (
 )
 from fieldapp.rules.requests import request_issues
 from fieldapp.rules.slips import signature_issues, slip_issues
+from fieldapp.rules.validation import FeeLineInput, fee_line_issues
 from fieldapp.store.models import Contact, Device, Engineer, ServiceRequest, Site
-from fieldapp.sync.wire import REFERENCE_TABLES, RecordValues, record_values
-from fieldapp.validation import FeeLineInput, fee_line_issues
+from fieldapp.store.tables import REFERENCE_TABLES
+from fieldapp.sync.wire import RecordValues, record_values
+from fieldapp.workflows.complaints import complaint_issues, route_complaint
+from fieldapp.workflows.group_archive import archive_entry_issues
 
 Reason = tuple[str, str, str]  # (code, zh, en)
 
@@ -114,7 +115,7 @@ def check_record(session: Session, table: str, record: dict[str, Any], now: date
                  owners: Mapping[uuid.UUID, uuid.UUID] | None = None) -> Reason | None:
     """None if the core's rules accept this record, else why not (one line per language)."""
     if table not in _REFERENCE_RULES and table not in _WORK_TABLES:
-        return None  # events: fieldapp.event_check; repair orders: their seal
+        return None  # events: fieldapp.workflows.event_check; repair orders: their seal
     return _issues_reason(record_issues(session, table, converted or record_values(record),
                                         now, requests, owners))
 

@@ -74,7 +74,7 @@ class PushIn(BaseModel):
 
 
 class ReceiptOut(BaseModel):
-    """The archive's countersignature of a sealed slip (fieldapp.receipts)."""
+    """The archive's countersignature of a sealed slip (fieldapp.seal.receipts)."""
 
     body: str
     signature: str

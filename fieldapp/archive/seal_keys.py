@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.seal_models import ArchiveReceipt, SealKey
-from fieldapp.device_keys import key_id_of
-from fieldapp.errors import FieldIssue, NotFound, ValidationError
-from fieldapp.timeutil import utcnow
+from fieldapp.base.device_keys import key_id_of
+from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.base.timeutil import utcnow
 
 
 def _refusal(field: str, code: str, zh: str, en: str) -> ValidationError:
@@ -84,7 +84,7 @@ def list_keys(session: Session) -> list[tuple[SealKey, User]]:
 
 
 def revoked_keys(session: Session) -> dict[str, str]:
-    """Every revoked key and when (ISO UTC): laptops keep the list (fieldapp.seal_trust)."""
+    """Every revoked key and when (ISO UTC): laptops keep the list (fieldapp.seal.seal_trust)."""
     rows = session.execute(select(SealKey.key_id, SealKey.revoked_at)
                            .where(SealKey.revoked_at.is_not(None)))
     return {key_id: at.isoformat() for key_id, at in rows if at is not None}

@@ -15,8 +15,8 @@ from sqlalchemy import ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.archive.models import ArchiveBase
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 
 class SealKey(ArchiveBase):

@@ -26,11 +26,11 @@ from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor
-from fieldapp.events import EventKind
-from fieldapp.request_state import derive_many
+from fieldapp.records.events import EventKind
 from fieldapp.store.models import ServiceRequest, Slip
+from fieldapp.store.tables import REFERENCE_TABLES, SYNC_MODELS
 from fieldapp.store.workflow_models import Event
-from fieldapp.sync.wire import REFERENCE_TABLES, SYNC_MODELS
+from fieldapp.workflows.request_state import derive_many
 
 _CHUNK = 500  # ids per IN (...): well under every database's bound-parameter limit
 

@@ -12,14 +12,14 @@ from typing import Any
 import click
 
 from fieldapp import __version__
+from fieldapp.base.files import prepare_folder
+from fieldapp.base.terminal import quiet_logging
 from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.keys import keys_group
 from fieldapp.cli.records import requests_group, slips_group
 from fieldapp.cli.sync import login_command, logout_command, sync_command
-from fieldapp.cli.terminal import quiet_logging
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
-from fieldapp.files import prepare_folder
 
 
 class _OneLineErrors(click.Group):
@@ -49,7 +49,7 @@ def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: b
     app = AppContext.create(data_dir, lang)
     ctx.obj = app
     if self_test:
-        from fieldapp.selftest import report_self_test
+        from fieldapp.tools.selftest import report_self_test
 
         ctx.exit(report_self_test())
     if ctx.invoked_subcommand is None:
@@ -62,7 +62,7 @@ def _start_desktop(app: AppContext, lang: str | None = None) -> None:
     stays as it is: the language button and the settings form change that)."""
     prepare_folder(app.data_dir)  # a folder the OS refuses fails here, before any window
     try:
-        from ui.app import run
+        from ui.shell.app import run
     except ImportError as exc:
         raise UserError(t(f"桌面程序不可用：{exc}", f"The desktop app is not available: {exc}")
                         ) from exc

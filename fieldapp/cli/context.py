@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from fieldapp.errors import FieldappError, PathError
-from fieldapp.i18n import pick, set_language
-from fieldapp.paths import data_dir as resolve_data_dir
-from fieldapp.settings import Settings
+from fieldapp.base.errors import FieldappError, PathError
+from fieldapp.base.i18n import pick, set_language
+from fieldapp.base.paths import data_dir as resolve_data_dir
+from fieldapp.base.settings import Settings
 from fieldapp.store import Store, open_store
 
 

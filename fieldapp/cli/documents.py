@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from fieldapp.base.files import write_file
 from fieldapp.cli.context import AppContext, PathParam, fail_on_errors, pass_app, t
 from fieldapp.documents.copies import print_copy, save_copy
 from fieldapp.documents.workflow_copies import KINDS, is_workflow_key, render_document
-from fieldapp.files import write_file
 
 LAYOUT = click.option("--layout", type=click.Choice(["a4", "receipt"]), default=None,
                       help="A4 page or 80 mm receipt roll (default: from settings).")

@@ -17,8 +17,8 @@ def keys_group() -> None:
 @pass_app
 def keys_show(app: AppContext, as_json: bool) -> None:
     """The key's id, where its private part is kept, and whether the archive revoked it."""
-    from fieldapp.device_keys import load_device_key
-    from fieldapp.seal_trust import read_revoked
+    from fieldapp.base.device_keys import load_device_key
+    from fieldapp.seal.seal_trust import read_revoked
 
     with fail_on_errors():
         key = load_device_key(app.data_dir)
@@ -45,7 +45,7 @@ def keys_renew(app: AppContext) -> None:
     """Make a new key for the seals from now on (after a revocation, or to re-key). Seals
     made before keep verifying here; the archive learns the new key at the next login or
     sync."""
-    from fieldapp.device_keys import renew_device_key
+    from fieldapp.base.device_keys import renew_device_key
 
     with fail_on_errors():
         key = renew_device_key(app.data_dir)

@@ -10,7 +10,11 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from fieldapp import exchange
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.files import read_file, write_file
+from fieldapp.base.i18n import current_language
+from fieldapp.base.money import format_yuan
+from fieldapp.base.timeutil import format_local
 from fieldapp.cli.context import (
     AppContext,
     PathParam,
@@ -19,18 +23,14 @@ from fieldapp.cli.context import (
     pass_app,
     t,
 )
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.files import read_file, write_file
-from fieldapp.i18n import current_language
-from fieldapp.money import format_yuan
-from fieldapp.queries import SlipFilter, list_requests, list_slips
-from fieldapp.seal_status import seal_state
-from fieldapp.service_requests import STATUS_LABELS as REQUEST_STATUS
-from fieldapp.slips import STATUS_LABELS as SLIP_STATUS
-from fieldapp.slips import get_slip, print_count
+from fieldapp.reads.queries import SlipFilter, list_requests, list_slips
+from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
+from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
+from fieldapp.records.slips import get_slip, print_count
+from fieldapp.rules.validation import CHANNEL_LABELS, FEE_KIND_LABELS, RESULT_LABELS
+from fieldapp.seal.seal_status import seal_state
 from fieldapp.store.models import Slip
-from fieldapp.timeutil import format_local
-from fieldapp.validation import CHANNEL_LABELS, FEE_KIND_LABELS, RESULT_LABELS
+from fieldapp.tools import exchange
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from fieldapp.base.i18n import current_language
+from fieldapp.base.terminal import read_password, stdin_is_terminal
 from fieldapp.cli.context import AppContext, UserError, echo_json, fail_on_errors, pass_app, t
-from fieldapp.cli.terminal import read_password, stdin_is_terminal
-from fieldapp.i18n import current_language
 from fieldapp.sync.joining import ROLE_LABELS, SENDERS, Unsent
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def login_command(app: AppContext, server: str, user_name: str, password: str | 
 
 def _register_device_key(data_dir: Path, client: ArchiveClient) -> None:
     """The archive learns the key this laptop signs seals with (docs/seal.md)."""
-    from fieldapp.device_keys import load_device_key
+    from fieldapp.base.device_keys import load_device_key
     from fieldapp.sync.seal_keys import register_device_key
 
     register_device_key(data_dir, load_device_key(data_dir), client)
@@ -145,11 +145,11 @@ def _ask_about_local_records(unsent: Unsent, role: str) -> str:
 def _join(app: AppContext, server: str, answer: dict[str, Any], unsent: Unsent | None,
           choice: str | None) -> None:
     """Settle the local records as chosen, then keep the token and the number block."""
-    from fieldapp import numbering
+    from fieldapp.base.timeutil import utcnow
+    from fieldapp.records import numbering
     from fieldapp.sync import state
     from fieldapp.sync.credentials import save_token
     from fieldapp.sync.joining import keep_local, mark_joined, start_fresh
-    from fieldapp.timeutil import utcnow
 
     backup = None
     if unsent is not None and choice == "fresh":
@@ -208,7 +208,8 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
     """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
     --check, the laptop and the archive agree). Refused records are counted by reason;
     --verbose lists them."""
-    from fieldapp.sync import outbox, parking, state
+    from fieldapp.store import outbox
+    from fieldapp.sync import parking, state
     from fieldapp.sync.check import check_with_archive
     from fieldapp.sync.joining import JOINED
     from fieldapp.sync.rounds import run_sync_round

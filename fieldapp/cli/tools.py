@@ -6,20 +6,20 @@ from pathlib import Path
 
 import click
 
+from fieldapp.base.errors import NotFound
+from fieldapp.base.files import read_file
+from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.cli.context import AppContext, echo_json, fail_on_errors, pass_app, t
-from fieldapp.demo import DemoAlreadyLoaded, fill_demo
-from fieldapp.errors import NotFound
-from fieldapp.files import read_file
-from fieldapp.receipts import sealing_gap_seconds
-from fieldapp.seal_trust import laptop_keys
-from fieldapp.sealing import verify_slip
-from fieldapp.service_requests import get_request
+from fieldapp.records.service_requests import get_request
+from fieldapp.records.sla_records import request_clocks, request_loaner, slip_clocks
+from fieldapp.records.slips import get_slip
+from fieldapp.seal.receipts import sealing_gap_seconds
+from fieldapp.seal.seal_trust import laptop_keys
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.sla import Channel
 from fieldapp.sla import label as sla_label
-from fieldapp.sla_records import request_clocks, request_loaner, slip_clocks
-from fieldapp.slips import get_slip
 from fieldapp.store.models import Slip
-from fieldapp.timeutil import format_local, utcnow
+from fieldapp.tools.demo import DemoAlreadyLoaded, fill_demo
 
 
 @click.command("demo")

@@ -8,7 +8,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Loaded on first use (PEP 562): importing a light module of this package, such as
-# `fieldapp.documents.complaint_model`, must not pull in ReportLab, segno and pypdfium2
+# `fieldapp.workflows.complaint_model`, must not pull in ReportLab, segno and pypdfium2
 # (a third of the desktop app's start-up; see docs/performance.md).
 _WHERE = {
     "amount_in_chinese_capitals": "capital",

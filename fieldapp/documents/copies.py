@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fieldapp.base.files import write_file
+from fieldapp.base.i18n import Language
+from fieldapp.base.settings import Settings
 from fieldapp.documents.language import customer_language
 from fieldapp.documents.printing import print_pdf
 from fieldapp.documents.slip_pdf import render_slip_pdf
 from fieldapp.documents.views import company_info, slip_document
-from fieldapp.files import write_file
-from fieldapp.i18n import Language
-from fieldapp.seal_status import refuse_if_tampered
-from fieldapp.settings import Settings
-from fieldapp.slips import get_slip, record_print
+from fieldapp.records.slips import get_slip, record_print
+from fieldapp.seal.seal_status import refuse_if_tampered
 from fieldapp.store import Store
 
 

@@ -10,7 +10,7 @@ All of these are known conditions to show the user, not defects.
 
 from __future__ import annotations
 
-from fieldapp.errors import FieldappError
+from fieldapp.base.errors import FieldappError
 
 
 class DocumentError(FieldappError):

@@ -6,9 +6,9 @@ fault texts) is printed as typed; only labels switch language.
 
 from __future__ import annotations
 
-from fieldapp.device_classes import DEVICE_CLASS_LABELS
-from fieldapp.i18n import Language
-from fieldapp.validation import FEE_KIND_LABELS
+from fieldapp.base.device_classes import DEVICE_CLASS_LABELS
+from fieldapp.base.i18n import Language
+from fieldapp.rules.validation import FEE_KIND_LABELS
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("服务单据", "Service slip"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldapp.i18n import Language
+from fieldapp.base.i18n import Language
 
 DOCUMENT_LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
@@ -26,7 +26,7 @@ def customer_language(customer: Any) -> Language:
 
 def repair_language(session: Session, repair_key: Any) -> Language:
     """Of a repair order (object, id or P-number): its request's customer's language."""
-    from fieldapp.repair import get_repair
+    from fieldapp.workflows.repair import get_repair
 
     order = repair_key if hasattr(repair_key, "request") else get_repair(session, repair_key)
     return customer_language(order.request.customer)

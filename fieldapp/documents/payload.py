@@ -21,8 +21,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from fieldapp.base.money import format_yuan
 from fieldapp.documents.errors import DocumentError
-from fieldapp.money import format_yuan
 
 # PDFium is not thread-safe: two threads in it at once crash the process (the desktop
 # rasterises a preview while another thread reads a PDF; the archive's request threads

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 )
 
 import fieldapp
+from fieldapp.base.i18n import Language
 from fieldapp.documents.fonts import register_cjk_font
 from fieldapp.documents.kit import FlowingTable, bold_text, escape, page, para
 from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR, fixed_page_height
@@ -34,7 +35,6 @@ from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_charts import PALETTE, chart_drawing
 from fieldapp.documents.report_model import ReportDocument, SectionView, TableView
 from fieldapp.documents.styles import Styles, make_styles
-from fieldapp.i18n import Language
 
 ACCENT = PALETTE[0]
 HEADER_HEIGHT = 48.0

@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fieldapp.documents.complaint_model import ComplaintFeedbackReport, ComplaintResponseView
 from fieldapp.documents.model import (
     ClockView,
     CompanyInfo,
@@ -39,6 +38,7 @@ from fieldapp.documents.workflow_model import (
     RepairIntakeDocument,
     RepairReturnDocument,
 )
+from fieldapp.workflows.complaint_model import ComplaintFeedbackReport, ComplaintResponseView
 
 SAMPLE_SEAL = "3f9a0c5be27d41a8966c0d2e7b15f4a9c8e3d27106ab5f94e2c71d08b3a6e5f1"
 

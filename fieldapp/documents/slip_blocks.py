@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
+from fieldapp.base.money import format_yuan
 from fieldapp.documents.capital import amount_in_chinese_capitals
 from fieldapp.documents.kit import (
     Cell,
@@ -28,7 +29,6 @@ from fieldapp.documents.labels import CHANNELS, FEE_KINDS, RESULTS, label, term
 from fieldapp.documents.layout import DRAFT_TEXT_COLOUR
 from fieldapp.documents.model import CompanyInfo, SignatureView, SlipDocument
 from fieldapp.documents.qr import QrFlowable, qr_payload
-from fieldapp.money import format_yuan
 
 
 @dataclass(frozen=True, kw_only=True)

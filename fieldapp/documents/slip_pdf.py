@@ -13,13 +13,13 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from fieldapp.base.i18n import Language
 from fieldapp.documents import slip_blocks as blocks
 from fieldapp.documents.kit import blocks as kit
 from fieldapp.documents.kit import check_options, page
 from fieldapp.documents.model import CompanyInfo, SlipDocument
 from fieldapp.documents.payload import pdf_keywords, pdf_subject, stamp_digest
 from fieldapp.documents.slip_blocks import SlipContext
-from fieldapp.i18n import Language
 
 
 def render_slip_pdf(

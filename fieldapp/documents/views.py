@@ -11,6 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
 from fieldapp.documents.model import (
     ClockView,
     CompanyInfo,
@@ -19,14 +21,12 @@ from fieldapp.documents.model import (
     SignatureView,
     SlipDocument,
 )
-from fieldapp.sealing import SEAL_FORMAT
-from fieldapp.settings import Settings
-from fieldapp.signatures import strokes_from_json
+from fieldapp.records.sla_records import slip_clocks
+from fieldapp.seal.sealing import SEAL_FORMAT
+from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
-from fieldapp.sla_records import slip_clocks
 from fieldapp.store.models import Slip
 from fieldapp.store.values import SignerRole
-from fieldapp.timeutil import utcnow
 
 
 def company_info(settings: Settings) -> CompanyInfo:

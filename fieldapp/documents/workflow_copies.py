@@ -20,7 +20,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.complaints import get_complaint
+from fieldapp.base.errors import NotFound
+from fieldapp.base.i18n import Language
+from fieldapp.base.settings import Settings
 from fieldapp.documents.errors import DocumentError
 from fieldapp.documents.language import customer_language, repair_language
 from fieldapp.documents.views import company_info
@@ -36,12 +38,10 @@ from fieldapp.documents.workflow_views import (
     repair_intake_document,
     repair_return_document,
 )
-from fieldapp.errors import NotFound
-from fieldapp.i18n import Language
-from fieldapp.repair import get_repair
-from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.store.workflow_models import Loaner
+from fieldapp.workflows.complaints import get_complaint
+from fieldapp.workflows.repair import get_repair
 
 KINDS = ("intake", "return")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from fieldapp.base.i18n import Language
+from fieldapp.base.money import format_yuan
 from fieldapp.documents.capital import amount_in_chinese_capitals
-from fieldapp.documents.complaint_model import ComplaintFeedbackReport
 from fieldapp.documents.kit import (
     Cell,
     Command,
@@ -42,8 +43,7 @@ from fieldapp.documents.workflow_model import (
     RepairIntakeDocument,
     RepairReturnDocument,
 )
-from fieldapp.i18n import Language
-from fieldapp.money import format_yuan
+from fieldapp.workflows.complaint_model import ComplaintFeedbackReport
 
 
 def _context(company: CompanyInfo, *, layout: str, copy: str, language: str,

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.complaints import complaint_feedback_report
-from fieldapp.documents.complaint_model import ComplaintFeedbackReport
+from fieldapp.base.errors import NotFound
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.documents.model import ClockView, DeviceView, SignatureView, Stroke
 from fieldapp.documents.workflow_model import (
     LoanerDocument,
@@ -25,14 +25,14 @@ from fieldapp.documents.workflow_model import (
     RepairIntakeDocument,
     RepairReturnDocument,
 )
-from fieldapp.errors import NotFound
-from fieldapp.events import EventKind, EventRecord, event_from_row, events_for, events_of
-from fieldapp.loaners import fold_loaner, get_loaner
-from fieldapp.repair import STATUS_LABELS, get_repair, repair_overview
-from fieldapp.signatures import strokes_from_json
+from fieldapp.records.events import EventKind, EventRecord, event_from_row, events_for, events_of
+from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
 from fieldapp.store.workflow_models import Complaint, Event, Loaner, RepairOrder
-from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
+from fieldapp.workflows.complaint_model import ComplaintFeedbackReport
+from fieldapp.workflows.complaints import complaint_feedback_report
+from fieldapp.workflows.loaners import fold_loaner, get_loaner
+from fieldapp.workflows.repair import STATUS_LABELS, get_repair, repair_overview
 
 
 def _strokes(raw: Any) -> tuple[Stroke, ...]:

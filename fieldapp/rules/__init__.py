@@ -1,7 +1,7 @@
 """The rules of every record kind, once: one `*_issues()` function per kind.
 
 Each returns the record's FieldIssues (empty: fine), each naming the model's field with
-its message in zh and en. The laptop's commands (fieldapp.reference, service_requests,
+its message in zh and en. The laptop's commands (fieldapp.records.reference, service_requests,
 slips), the archive's ingest of pushed records (fieldapp.archive.rules), the reference
 importer and the portal all call these same functions, so a record one of them accepts
 none of the others refuses (tests/archive/test_rules_parity.py).
@@ -18,5 +18,5 @@ none of the others refuses (tests/archive/test_rules_parity.py).
     loaners, escalations …)                           event_check.check_event)
 
 The building blocks (text lengths, phone numbers, choices, the timeline) are in
-fieldapp.validation.
+fieldapp.rules.validation.
 """

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fieldapp.errors import FieldIssue
-from fieldapp.i18n import LANGUAGES
-from fieldapp.ids import PORTAL_OPERATOR_CODE, is_valid_operator_code
+from fieldapp.base.errors import FieldIssue
+from fieldapp.base.i18n import LANGUAGES
+from fieldapp.base.ids import PORTAL_OPERATOR_CODE, is_valid_operator_code
+from fieldapp.rules.validation import choice_issue, phone_issues
 from fieldapp.sla.calendar import ServiceCalendar
 from fieldapp.sla.terms import SlaTerms
-from fieldapp.validation import choice_issue, phone_issues
 
 
 @dataclass(frozen=True)

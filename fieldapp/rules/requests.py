@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
-from fieldapp.errors import FieldIssue
+from fieldapp.base.errors import FieldIssue
+from fieldapp.rules.validation import CHANNELS, choice_issue, required, text_issues, timeline_issues
 from fieldapp.store.values import RequestStatus
-from fieldapp.validation import CHANNELS, choice_issue, required, text_issues, timeline_issues
 
 # What a request may point at besides its customer; each must be that customer's.
 CUSTOMER_ITEMS = ("contact_id", "site_id", "device_id")

@@ -1,6 +1,6 @@
 """The rules of a service slip and of a signature on it (R2.2–R2.3).
 
-A slip's fee lines have theirs in fieldapp.validation (`fee_line_issues`), which the
+A slip's fee lines have theirs in fieldapp.rules.validation (`fee_line_issues`), which the
 fee entry, `slips.set_fee_lines` and the archive share.
 """
 
@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from fieldapp.errors import FieldIssue
-from fieldapp.signatures import stroke_issues
-from fieldapp.store.values import SlipStatus
-from fieldapp.validation import (
+from fieldapp.base.errors import FieldIssue
+from fieldapp.rules.validation import (
     RESULTS,
     SIGNER_ROLES,
     choice_issue,
@@ -20,6 +18,8 @@ from fieldapp.validation import (
     text_issues,
     timeline_issues,
 )
+from fieldapp.seal.signatures import stroke_issues
+from fieldapp.store.values import SlipStatus
 
 
 def slip_issues(*, channel: str, requested_at: datetime, arrived_at: datetime | None,

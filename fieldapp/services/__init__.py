@@ -2,7 +2,7 @@
 
 Each service function takes a `Store`, ids and typed inputs (frozen dataclasses), owns its
 transaction (`with store.write() as session:`) and returns plain view data — never ORM
-rows, never a session. The desktop calls them from a worker thread (`ui.ops.Ops.call`),
+rows, never a session. The desktop calls them from a worker thread (`ui.kit.ops.Ops.call`),
 the command line and tests call them directly.
 
     visit       one engineer's visit for a request: open, edit, fees, completeness, sign

@@ -12,13 +12,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from fieldapp import group_archive, slips
-from fieldapp.group_archive import KIND_LABELS
-from fieldapp.i18n import Language, pick
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.records import slips
 from fieldapp.services.visit_view import device_text
 from fieldapp.store import Store
 from fieldapp.store.models import Device
-from fieldapp.timeutil import format_local, utcnow
+from fieldapp.workflows import group_archive
+from fieldapp.workflows.group_archive import KIND_LABELS
 
 __all__ = ["ArchiveContext", "NewEntry", "add", "context"]
 

@@ -14,15 +14,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from fieldapp import complaints, reference, slips
-from fieldapp.errors import FieldIssue
-from fieldapp.queries import SlipFilter, list_slips
+from fieldapp.base.errors import FieldIssue
+from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.queries import SlipFilter, list_slips
+from fieldapp.reads.workflow_lists import ComplaintRow, list_complaints
+from fieldapp.records import reference, slips
+from fieldapp.rules.validation import raise_if
 from fieldapp.store import Store
 from fieldapp.store.models import Customer
 from fieldapp.store.workflow_models import Complaint
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import raise_if
-from fieldapp.workflow_lists import ComplaintRow, list_complaints
+from fieldapp.workflows import complaints
 
 __all__ = [
     "Choices", "Closing", "ComplaintData", "ComplaintRow", "CustomerChoice", "NewComplaint",

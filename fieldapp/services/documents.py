@@ -1,7 +1,7 @@
 """Documents for the desktop's preview: the customer copy made, printed, saved, counted.
 
 Rendering reads the store and draws with ReportLab, and printing waits on `lp` (up to
-its 30 s timeout): the desktop runs both off the GUI thread (`ui.ops.Ops.call` /
+its 30 s timeout): the desktop runs both off the GUI thread (`ui.kit.ops.Ops.call` /
 `Ops.run`); saving writes the file the user just chose. A copy handed out — printed
 or saved — is counted in the slip's print log (`count_copy`), as the command line does
 (`fieldapp.documents.copies`). ReportLab and the printing code load on first use, not
@@ -13,10 +13,10 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from fieldapp import slips
-from fieldapp.files import write_file
-from fieldapp.i18n import Language
-from fieldapp.settings import Settings
+from fieldapp.base.files import write_file
+from fieldapp.base.i18n import Language
+from fieldapp.base.settings import Settings
+from fieldapp.records import slips
 from fieldapp.store import Store
 
 __all__ = ["count_copy", "customer_copy", "print_document", "save_document"]

@@ -13,12 +13,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from fieldapp import escalation, reference, service_requests
-from fieldapp.events import EscalationKind
-from fieldapp.i18n import Language, pick
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import EscalationKind
 from fieldapp.store import Store
 from fieldapp.store.models import Engineer
-from fieldapp.timeutil import utcnow
+from fieldapp.workflows import escalation
 
 __all__ = ["Escalation", "EscalationContext", "EscalationOutcome", "context", "escalate",
            "parse_skills", "suitable_engineers"]

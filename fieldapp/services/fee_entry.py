@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.money import MAX_AMOUNT_YUAN, has_at_most_two_decimals, parse_yuan
-from fieldapp.validation import (
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.money import MAX_AMOUNT_YUAN, has_at_most_two_decimals, parse_yuan
+from fieldapp.rules.validation import (
     FEE_KINDS,
     MAX_LENGTHS,
     MAX_SLIP_TOTAL_FEN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldapp.findings import FindingRow, list_findings
+from fieldapp.reads.findings import FindingRow, list_findings
 from fieldapp.store import Store
 
 __all__ = ["FindingRow", "page"]

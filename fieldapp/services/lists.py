@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldapp import queries, reference
-from fieldapp.errors import NotFound
-from fieldapp.queries import RequestFilter, RequestRow, SlipFilter, SlipRow
-from fieldapp.seal_marks import tampered_among
-from fieldapp.service_requests import OPEN_STATUSES
-from fieldapp.sla_records import SlaInputs, sla_inputs_for
+from fieldapp.base.errors import NotFound
+from fieldapp.reads import queries
+from fieldapp.reads.queries import RequestFilter, RequestRow, SlipFilter, SlipRow
+from fieldapp.records import reference
+from fieldapp.records.service_requests import OPEN_STATUSES
+from fieldapp.records.sla_records import SlaInputs, sla_inputs_for
+from fieldapp.seal.seal_marks import tampered_among
 from fieldapp.store import Store
 from fieldapp.store.values import SlipStatus
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fieldapp import loaners
-from fieldapp.events import SignatureInput
+from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.workflow_lists import LoanerRow, list_loaners
+from fieldapp.records.events import SignatureInput
 from fieldapp.store import Store
-from fieldapp.timeutil import utcnow
-from fieldapp.workflow_lists import LoanerRow, list_loaners
+from fieldapp.workflows import loaners
 
 __all__ = ["LoanerReturn", "LoanerRow", "page", "take_back"]
 

@@ -10,14 +10,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fieldapp import questions, reference, slips
-from fieldapp.errors import FieldIssue
+from fieldapp.base.errors import FieldIssue
+from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.workflow_lists import QuestionRow, list_questions
+from fieldapp.records import reference, slips
+from fieldapp.rules.validation import raise_if
 from fieldapp.store import Store
 from fieldapp.store.models import Customer
 from fieldapp.store.workflow_models import OpenQuestion
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import raise_if
-from fieldapp.workflow_lists import QuestionRow, list_questions
+from fieldapp.workflows import questions
 
 __all__ = ["PROMISE_CHOICES", "Answer", "NewQuestion", "QuestionRow", "answer", "customers",
            "page", "promised_in", "record"]

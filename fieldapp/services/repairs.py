@@ -2,8 +2,8 @@
 
 Every function takes the `Store`, ids and typed inputs, runs its own transaction and
 returns plain data (`RepairData`, `IntakeDefaults`, `RepairRow`); the core
-(`fieldapp.repair`, `fieldapp.loaners`) refuses what the workflow does not allow, with
-its own zh/en message. Pass `now` (tests freeze it); the default is the clock.
+(`fieldapp.workflows.repair`, `fieldapp.workflows.loaners`) refuses what the workflow
+does not allow, with its own zh/en message. Pass `now` (tests freeze it); the default is the clock.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from fieldapp import escalation, loaners, reference, repair, service_requests, slips
-from fieldapp.events import SignatureInput
-from fieldapp.i18n import Language, pick
-from fieldapp.loaners import LoanerStatus
-from fieldapp.repair import RepairIntake, RepairState
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.workflow_lists import LoanerChoice, RepairRow, list_repairs, loaners_for_repair
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.records.events import SignatureInput
 from fieldapp.store import Store
 from fieldapp.store.workflow_models import RepairOrder
-from fieldapp.timeutil import utcnow
-from fieldapp.workflow_lists import LoanerChoice, RepairRow, list_repairs, loaners_for_repair
+from fieldapp.workflows import escalation, loaners, repair
+from fieldapp.workflows.loaners import LoanerStatus
+from fieldapp.workflows.repair import RepairIntake, RepairState
 
 __all__ = [
     "EscalationInfo", "Estimate", "IntakeDefaults", "LoanerLending", "PhoneConfirmation",

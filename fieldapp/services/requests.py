@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from fieldapp import reference, service_requests
-from fieldapp.errors import FieldIssue, NotFound
+from fieldapp.base.errors import FieldIssue, NotFound
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
 from fieldapp.rules.requests import request_issues
+from fieldapp.rules.validation import raise_if
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Engineer
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import raise_if
 
 __all__ = ["Choice", "NewRequest", "Pickers", "assign", "form_issues", "pickers",
            "take_request"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from fieldapp import demo, reference
-from fieldapp.errors import NotFound
+from fieldapp.base.errors import NotFound
+from fieldapp.records import reference
 from fieldapp.store import Store
+from fieldapp.tools import demo
 
 __all__ = ["DEMO_REQUESTS", "ensure_engineer", "prepare_store"]
 

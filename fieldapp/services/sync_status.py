@@ -7,8 +7,8 @@ again on the next round. Each call is one short transaction.
 
 from __future__ import annotations
 
-from fieldapp.store import Store
-from fieldapp.sync import outbox, status
+from fieldapp.store import Store, outbox
+from fieldapp.sync import status
 from fieldapp.sync.status import SyncOverview, WaitingRecord
 
 __all__ = ["SyncOverview", "WaitingRecord", "overview", "retry_refused", "waiting"]

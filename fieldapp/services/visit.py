@@ -17,19 +17,19 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.errors import FieldIssue, NotFound, ValidationError
-from fieldapp.services.visit_view import SlipData, device_text, slip_data
-from fieldapp.store import Store
-from fieldapp.store.values import SignerRole, SlipStatus
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import (
+from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import (
     TIMELINE,
     FeeLineInput,
     raise_if,
     slip_ready_to_sign_issues,
     timeline_issues,
 )
+from fieldapp.services.visit_view import SlipData, device_text, slip_data
+from fieldapp.store import Store
+from fieldapp.store.values import SignerRole, SlipStatus
 
 __all__ = [
     "STEPS", "Completeness", "DeviceMatch", "SaveOutcome", "SignatureInput", "SlipChanges",

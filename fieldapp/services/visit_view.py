@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from fieldapp import slips
-from fieldapp.i18n import pick
-from fieldapp.seal_status import seal_state
-from fieldapp.signatures import strokes_from_json
+from fieldapp.base.i18n import pick
+from fieldapp.records import slips
+from fieldapp.seal.seal_status import seal_state
+from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import Channel
 from fieldapp.store.models import Slip
 
@@ -74,7 +74,7 @@ class SlipData:
     request_id: uuid.UUID | None = None
     customer_is_group: bool = False
     # why the seal check failed (zh, en), checked each time the slip is shown: empty for
-    # a draft and for a seal that holds (fieldapp.seal_status)
+    # a draft and for a seal that holds (fieldapp.seal.seal_status)
     seal_problems: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fieldapp.i18n import Language
-from fieldapp.settings import Settings
+from fieldapp.base.i18n import Language
+from fieldapp.base.settings import Settings
 from fieldapp.store import Store
 
 __all__ = ["complaint_report", "loaner_record", "repair_copy"]

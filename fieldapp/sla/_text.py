@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fieldapp.i18n import Language, pick
-from fieldapp.timeutil import format_local
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.timeutil import format_local
 
 
 def format_duration(value: timedelta, language: Language | None = None) -> str:

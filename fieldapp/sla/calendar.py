@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
 
-from fieldapp.timeutil import DEFAULT_TIMEZONE
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE
 
 Hours = tuple[tuple[time, time], ...]
 

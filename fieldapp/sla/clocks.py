@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from fieldapp.i18n import Language, pick
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE
 from fieldapp.sla._text import format_duration, format_moment
 from fieldapp.sla.calendar import ServiceCalendar, require_aware
 from fieldapp.sla.terms import SlaTerms
-from fieldapp.timeutil import DEFAULT_TIMEZONE
 
 
 class ClockKind(StrEnum):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from fieldapp.i18n import Language, pick
+from fieldapp.base.i18n import Language, pick
 from fieldapp.sla._text import format_duration, format_moment
 from fieldapp.sla.calendar import ServiceCalendar, require_aware
 from fieldapp.sla.clocks import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from fieldapp.files import prepare_folder
+from fieldapp.base.files import prepare_folder
 from fieldapp.store.engine import (
     DB_FILENAME,
     Store,
@@ -47,7 +47,7 @@ def open_store(data_dir: Path, *, migrate: bool = True) -> Store:
     store = Store(engine, path)
     # Every change made through this store is queued for the archive in its own
     # transaction (principle 4). The outbox module has no network code.
-    from fieldapp.sync.outbox import track_changes
+    from fieldapp.store.outbox import track_changes
 
     track_changes(store)
     return store

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldapp.errors import FieldappError, StorageError
+from fieldapp.base.errors import FieldappError, StorageError
 
 if TYPE_CHECKING:
-    from fieldapp.device_keys import DeviceKey
+    from fieldapp.base.device_keys import DeviceKey
 
 log = logging.getLogger("fieldapp.store")
 
@@ -111,11 +111,11 @@ class Store:
         self.path = path
         self._device_key: DeviceKey | None = None
         self._device_key_lock = threading.Lock()  # two threads must not make two keys
-        # sessions know their store: sealing signs with its device key (fieldapp.slips)
+        # sessions know their store: sealing signs with its device key (fieldapp.records.slips)
         self._write_sessions = sessionmaker(engine, expire_on_commit=False,
                                             info={"store": self})
         self.write_sessions = self._write_sessions  # for session event listeners
-        self.outbox_tracked = False  # set once by fieldapp.sync.outbox.track_changes
+        self.outbox_tracked = False  # set once by fieldapp.store.outbox.track_changes
         self._read_sessions = sessionmaker(
             engine.execution_options(fieldapp_begin="DEFERRED"), expire_on_commit=False,
             info={"store": self},
@@ -126,10 +126,10 @@ class Store:
         return self.path.parent if self.path is not None else None
 
     def device_key(self) -> DeviceKey:
-        """This laptop's seal-signing key (fieldapp.device_keys), read or made once."""
+        """This laptop's seal-signing key (fieldapp.base.device_keys), read or made once."""
         with self._device_key_lock:
             if self._device_key is None:
-                from fieldapp.device_keys import ephemeral_key, load_device_key
+                from fieldapp.base.device_keys import ephemeral_key, load_device_key
 
                 folder = self.data_dir
                 self._device_key = (ephemeral_key() if folder is None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
-from fieldapp.errors import NotFound
+from fieldapp.base.errors import NotFound
 from fieldapp.store.models import Record
 
 R = TypeVar("R", bound=Record)

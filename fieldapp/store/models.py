@@ -27,9 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 # Stable constraint names, so Alembic batch migrations on SQLite can find them.
 NAMING_CONVENTION = {
@@ -210,7 +210,7 @@ class Slip(Record):
     result: Mapped[str] = mapped_column(String(12), default="")  # solved/unsolved/escalated
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     seal: Mapped[str | None] = mapped_column(String(64))  # SHA-256 hex of seal_document
-    seal_document: Mapped[str | None] = mapped_column(Text)  # canonical JSON, fieldapp.sealing
+    seal_document: Mapped[str | None] = mapped_column(Text)  # canonical JSON, fieldapp.seal.sealing
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amends_slip_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("slips.id"))
     amendment_reason: Mapped[str] = mapped_column(Text, default="")
@@ -248,7 +248,7 @@ Index("ix_slips_created_at", Slip.created_at)
 
 class SealReceipt(Base):
     """The archive's countersignature of a sealed slip, kept on the laptop (0008): its
-    canonical JSON body (fieldapp.receipts) and the archive's Ed25519 signature of it.
+    canonical JSON body (fieldapp.seal.receipts) and the archive's Ed25519 signature of it.
     Laptop-only: never synced, and never part of a slip (a sealed slip does not change)."""
 
     __tablename__ = "seal_receipts"
@@ -284,7 +284,7 @@ class Signature(Record):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pad_width: Mapped[int] = mapped_column(Integer)
     pad_height: Mapped[int] = mapped_column(Integer)
-    strokes: Mapped[str] = mapped_column(Text)  # canonical JSON, see fieldapp.signatures
+    strokes: Mapped[str] = mapped_column(Text)  # canonical JSON, see fieldapp.seal.signatures
     image_png: Mapped[bytes] = mapped_column(LargeBinary)
 
     slip: Mapped[Slip] = relationship(back_populates="signatures")
@@ -323,7 +323,7 @@ class SlipPrint(Record):
 class SyncOutbox(Base):
     """A record changed here and not yet acknowledged by the archive.
 
-    Written in the same transaction as the change (fieldapp.sync.outbox). A slip stands
+    Written in the same transaction as the change (fieldapp.store.outbox). A slip stands
     for itself, its fee lines and its signatures. `version` grows with every change, so an
     acknowledgement only clears the version that was sent. A refused record stays here
     with the archive's reason until it changes again or is retried.

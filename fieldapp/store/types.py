@@ -27,7 +27,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use fieldapp.timeutil.as_utc")
+            raise ValueError(
+                "naive datetime given to a UTC column; use fieldapp.base.timeutil.as_utc")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 class RequestStatus(StrEnum):
     """`service_requests.status`: the taker writes open/assigned, later closed/cancelled;
-    in_progress and resolved are derived (fieldapp.request_state), and stored only by
+    in_progress and resolved are derived (fieldapp.workflows.request_state), and stored only by
     older versions."""
 
     OPEN = "open"
@@ -65,7 +65,7 @@ class CopyKind(StrEnum):
 
 
 class OutboxState(StrEnum):
-    """`sync_outbox.state` (fieldapp.sync.outbox)."""
+    """`sync_outbox.state` (fieldapp.store.outbox)."""
 
     PENDING = "pending"  # to push
     REFUSED = "refused"  # the archive said no; kept with its reason until it changes

@@ -4,7 +4,7 @@ open questions and group customers' archive entries (migration 0004).
 Kept apart from `models.py` so branches merge cleanly; `models.py` imports this module at
 its bottom so Alembic's metadata sees these tables. Rows here are written once by one
 writer; what happens to them later (estimated, approved, lent, answered …) is an append-only
-`Event`, and their state is derived by folding those events (see fieldapp/events.py).
+`Event`, and their state is derived by folding those events (see fieldapp/records/events.py).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.models import Base, Customer, Device, Engineer, Record, ServiceRequest, Slip
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 
 class Event(Base):

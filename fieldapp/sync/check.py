@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from fieldapp.request_state import derive_many
-from fieldapp.service_requests import STATUS_LABELS
+from fieldapp.records.service_requests import STATUS_LABELS
 from fieldapp.store import Store
 from fieldapp.store.models import ServiceRequest, SyncOutbox
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync.status import TABLE_LABELS, record_labels
-from fieldapp.sync.wire import SYNC_MODELS, read_records
+from fieldapp.sync.wire import read_records
+from fieldapp.workflows.request_state import derive_many
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient

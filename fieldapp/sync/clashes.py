@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from fieldapp.store import outbox
 from fieldapp.store.models import SyncOutbox
-from fieldapp.sync import outbox
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync.errors import JoinChoiceNeeded, SyncError
 from fieldapp.sync.status import TABLE_LABELS
-from fieldapp.sync.wire import SYNC_MODELS, Values
+from fieldapp.sync.wire import Values
 
 UNIQUE_COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(c.name for c in model.__table__.columns if c.unique)

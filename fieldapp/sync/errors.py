@@ -10,7 +10,7 @@
 
 The messages speak the command line's terms (`fieldapp login`); the desktop app, which
 has no such command, says what to do in its own terms by the error's class
-(`ui/sync_badge.py`).
+(`ui/sync/sync_badge.py`).
 
 Apart from the HTTP client so that code which only handles them (the desktop app's start,
 the sync round) does not import httpx.
@@ -18,7 +18,7 @@ the sync round) does not import httpx.
 
 from __future__ import annotations
 
-from fieldapp.errors import FieldappError
+from fieldapp.base.errors import FieldappError
 
 
 class SyncError(FieldappError):

@@ -1,6 +1,6 @@
 """A pulled request or slip whose number a record on this laptop holds under another id.
 
-Numbers are unique without the network (fieldapp.numbering), but not absolutely: a laptop
+Numbers are unique without the network (fieldapp.records.numbering), but not absolutely: a laptop
 working before its first login, the service centre starting a slip for an engineer, more
 laptops of one engineer than there are blocks. When the archive's record arrives with a
 number a local record holds, the local record cannot be in the archive (the archive holds
@@ -22,14 +22,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.ids import NUMBER_PATTERN
-from fieldapp.numbering import REQUEST, SLIP, next_number
+from fieldapp.base.ids import NUMBER_PATTERN
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
+from fieldapp.records.numbering import REQUEST, SLIP, next_number
+from fieldapp.store import outbox
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
-from fieldapp.sync import outbox
 from fieldapp.sync.clashes import find_clashes
 from fieldapp.sync.status import TABLE_LABELS
-from fieldapp.timeutil import DEFAULT_TIMEZONE, utcnow
 
 log = logging.getLogger("fieldapp.sync")
 

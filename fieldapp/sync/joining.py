@@ -11,7 +11,7 @@ ids (`not_yours`), rows whose customer it does not hold (`not_stored`)
 So the first login to an archive with such records waiting asks what to do with them:
 
 - keep them local (`keep_local`): their outbox entries become `local` — never sent, never
-  counted as refused (fieldapp.sync.outbox); what refers to them later is held back too
+  counted as refused (fieldapp.store.outbox); what refers to them later is held back too
   (fieldapp.sync.local_only); where one of them holds a code the archive's reference data
   uses, it gives way when that is pulled (fieldapp.sync.clashes);
 - start a clean store (`start_fresh`): the old store is moved aside to a dated file in the
@@ -33,10 +33,10 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import FieldappError
-from fieldapp.store import DB_FILENAME, open_store
+from fieldapp.base.errors import FieldappError
+from fieldapp.store import DB_FILENAME, open_store, outbox
 from fieldapp.store.models import NumberSequence, SyncOutbox
-from fieldapp.sync import outbox, state
+from fieldapp.sync import state
 
 JOINED = "joined_archive"  # sync_state: the archive whose first login sorted these out
 CHOICES = ("keep", "fresh", "send")

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from fieldapp.sync import outbox
-from fieldapp.sync.wire import SYNC_MODELS, Values
+from fieldapp.store import outbox
+from fieldapp.store.tables import SYNC_MODELS
+from fieldapp.sync.wire import Values
 
 # Columns that name another synchronised record: every foreign key, and the two id
 # columns of an event (no foreign key on purpose: events may arrive before their subject).

@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from fieldapp.base.timeutil import iso_utc, utcnow
 from fieldapp.store.models import SyncState
 from fieldapp.sync import state
-from fieldapp.timeutil import iso_utc, utcnow
 
 PREFIX = "parked:"
 Reason = tuple[str, str, str]  # (code, zh, en)

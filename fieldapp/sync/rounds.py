@@ -21,12 +21,14 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp import numbering
-from fieldapp.ids import NUMBER_PATTERN
-from fieldapp.settings import Settings
-from fieldapp.store import Store
+from fieldapp.base.ids import NUMBER_PATTERN
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.records import numbering
+from fieldapp.store import Store, outbox
 from fieldapp.store.models import NumberSequence, SyncOutbox
-from fieldapp.sync import outbox, parking, state
+from fieldapp.store.tables import SYNC_MODELS
+from fieldapp.sync import parking, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import SyncError
 from fieldapp.sync.giving_way import give_way, parking_reason
@@ -38,8 +40,7 @@ from fieldapp.sync.seal_keys import (
     take_receipts,
 )
 from fieldapp.sync.tamper_report import report_tampered_slips
-from fieldapp.sync.wire import SYNC_MODELS, encode_records, read_records, write_record
-from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.sync.wire import encode_records, read_records, write_record
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldapp.device_keys import DeviceKey
-from fieldapp.receipts import remember_archive_key
-from fieldapp.seal_trust import remember_revoked
+from fieldapp.base.device_keys import DeviceKey
+from fieldapp.seal.receipts import remember_archive_key
+from fieldapp.seal.seal_trust import remember_revoked
 from fieldapp.store.models import SealReceipt, Slip
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import ServerError

@@ -20,9 +20,9 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store.models import SyncOutbox
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.store.values import OutboxState
 from fieldapp.sync import parking, state
-from fieldapp.sync.wire import SYNC_MODELS
 
 # how a table is named to the engineer (zh, en)
 TABLE_LABELS: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy import select
 
-from fieldapp.seal_marks import tampered_among
+from fieldapp.seal.seal_marks import tampered_among
 from fieldapp.store import Store
 from fieldapp.store.models import Slip
 from fieldapp.sync import state

@@ -2,7 +2,7 @@
 
 A record on the wire is ``{"table", "id", "row", "hash"}``; a slip also carries its
 ``fee_lines`` and ``signatures``, because a slip is signed and sealed as a whole. Rows
-are the lossless JSON of `fieldapp.exchange.row_to_dict`. The hash is SHA-256 over the
+are the lossless JSON of `fieldapp.tools.exchange.row_to_dict`. The hash is SHA-256 over the
 canonical JSON of everything but the hash: the same content always gives the same hash,
 on either side, which is what makes a push idempotent.
 
@@ -22,64 +22,14 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from fieldapp.exchange import dict_to_values, row_to_dict
-from fieldapp.sealing import canonical_bytes
-from fieldapp.store.finding_models import Finding
-from fieldapp.store.models import (
-    Base,
-    Contact,
-    Contract,
-    Customer,
-    Device,
-    Engineer,
-    FeeLine,
-    ServiceRequest,
-    Signature,
-    Site,
-    Slip,
-)
-from fieldapp.store.workflow_models import (
-    ArchiveEntry,
-    Complaint,
-    Event,
-    Loaner,
-    OpenQuestion,
-    RepairOrder,
-)
+from fieldapp.seal.sealing import canonical_bytes
+from fieldapp.store.models import Base, Slip
+from fieldapp.store.tables import CHILD_MODELS, SYNC_MODELS, WRITE_ONCE_TABLES
+from fieldapp.tools.exchange import dict_to_values, row_to_dict
 
 # A record or a row as it travels: a JSON object.
 Values = dict[str, Any]
 
-# In dependency order: a record's references come before it in a batch.
-SYNC_MODELS: dict[str, type[Base]] = {
-    "engineers": Engineer,
-    "customers": Customer,
-    "contacts": Contact,
-    "sites": Site,
-    "devices": Device,
-    "contracts": Contract,
-    "loaners": Loaner,  # the service centre's pool: reference data, flows down
-    "service_requests": ServiceRequest,
-    "slips": Slip,
-    "repair_orders": RepairOrder,  # sealed intake, write-once
-    "complaints": Complaint,
-    "open_questions": OpenQuestion,
-    "archive_entries": ArchiveEntry,  # append-only
-    "events": Event,  # append-only; after the rows they are about
-    "findings": Finding,  # made by the archive only; pulled by staff laptops
-}
-TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
-REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts",
-                    "loaners")
-WORK_TABLES = ("service_requests", "slips", "repair_orders", "complaints", "open_questions",
-               "archive_entries", "events")
-# Written by the archive itself: pulled by staff and admins, never accepted from a laptop.
-ARCHIVE_MADE_TABLES = ("findings",)
-# Written once by one writer and never changed (triggers refuse UPDATE on the first three):
-# a record here with other content under the same id is refused, never overwritten.
-WRITE_ONCE_TABLES = ("events", "repair_orders", "archive_entries", "complaints",
-                     "open_questions", "findings")
-CHILD_MODELS: dict[str, type[Base]] = {"fee_lines": FeeLine, "signatures": Signature}
 SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
 
 

@@ -12,20 +12,20 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fieldapp import complaints, escalation, group_archive, reference, service_requests, slips
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
 from fieldapp.archive.ingest import Outcome, ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.seal_keys import register_key
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.store import Store, open_store
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.store import Store, open_store, outbox
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest
-from fieldapp.sync import outbox
 from fieldapp.sync.rounds import records_for
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, escalation, group_archive
 
 ALWAYS_OPEN = '{"always_open": true}'  # service time = clock time: budgets are easy to check
 

@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.archive import crud
-from fieldapp.demo import fill_demo
+from fieldapp.base.timeutil import iso_utc, utcnow
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.sync.wire import content_hash, read_record
-from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 from tests.archive.work import dispatch
 from tests.figures import note

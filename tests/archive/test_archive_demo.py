@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from fieldapp.archive.demo import LOADER, load_demo
 from fieldapp.archive.models import User
 from fieldapp.archive.seal_keys import ArchiveKeys
-from fieldapp.errors import WorkflowError
-from fieldapp.queries import list_requests
-from fieldapp.sealing import verify_slip
+from fieldapp.base.errors import WorkflowError
+from fieldapp.reads.queries import list_requests
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.sync.rounds import run_sync_round
 

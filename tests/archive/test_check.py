@@ -12,17 +12,17 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
-from fieldapp import slips
+from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
-from fieldapp.demo import fill_demo
-from fieldapp.escalation import reassign_request
-from fieldapp.reference import engineer_by_code
+from fieldapp.records import slips
+from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync import parking, state
 from fieldapp.sync.check import check_with_archive
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
+from fieldapp.workflows.escalation import reassign_request
 from tests.archive.work import assigned_request, dispatch, on_the_command_line, seal_a_slip
 
 

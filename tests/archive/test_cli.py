@@ -9,14 +9,14 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from fieldapp import numbering
 from fieldapp.archive.cli import cli as archive_cli
 from fieldapp.archive.models import Received
+from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli as fieldapp_cli
-from fieldapp.demo import fill_demo
+from fieldapp.records import numbering
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Device, Engineer
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD
 
 REFERENCE = {
@@ -140,7 +140,7 @@ def test_fieldapp_login_and_sync_from_the_command_line(archive, tmp_path):
 def test_the_archive_records_its_receive_time_and_flags_a_fast_laptop_clock(archive, laptops):
     laptop = laptops("centre")
     fill_demo(laptop.store, requests=1)
-    from fieldapp.sync import outbox
+    from fieldapp.store import outbox
     from fieldapp.sync.rounds import records_for
 
     with laptop.store.read() as session:
@@ -192,7 +192,7 @@ def test_users_add_without_a_terminal_says_to_pass_the_password(tmp_path, monkey
     assert result.stderr.startswith("错误: 没有终端可以输入密码：请加 --password")
     assert len(result.stderr.strip().splitlines()) == 1 and "Aborted" not in result.output
     assert "liuyang" not in run([*db, "users", "list"]).output
-    monkeypatch.setattr("fieldapp.cli.terminal.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("fieldapp.base.terminal.stdin_is_terminal", lambda: True)
     typed = runner.invoke(archive_cli, [*db, "users", "add", "liuyang", "--role", "engineer",
                                         "--engineer", "E07"],
                           input=f"{PASSWORD}\ntypo\n{PASSWORD}\n{PASSWORD}\n")

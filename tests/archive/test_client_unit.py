@@ -11,15 +11,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from fieldapp.demo import fill_demo
-from fieldapp.store import open_store
+from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import ServiceRequest, SyncOutbox
-from fieldapp.sync import outbox, state
+from fieldapp.sync import state
 from fieldapp.sync.backoff import Backoff
 from fieldapp.sync.client import ArchiveClient, AuthRequired, OfflineError, ServerError
 from fieldapp.sync.credentials import forget_token, load_token, save_token
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.tools.demo import fill_demo
 
 
 def test_a_revoked_token_becomes_auth_required_with_the_servers_words():

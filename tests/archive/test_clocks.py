@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldapp import service_requests
 from fieldapp.archive.models import DeviceToken, Received
-from fieldapp.demo import fill_demo
-from fieldapp.reference import engineer_by_code
+from fieldapp.records import service_requests
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.store import outbox
 from fieldapp.store.models import Customer, ServiceRequest
-from fieldapp.sync import outbox, rounds
+from fieldapp.sync import rounds
+from fieldapp.tools.demo import fill_demo
 
 PAST = datetime(2019, 6, 1, 1, 0, tzinfo=UTC)
 

@@ -5,19 +5,19 @@ then stopped; the real main window at 1024 × 768 (offscreen)."""
 
 from __future__ import annotations
 
-from fieldapp.demo import fill_demo
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
 from fieldapp.store import open_store
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.sync.status import overview
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD, run_archive, sqlite_url
 from tests.archive.work import assigned_request, dispatch, seal_a_slip
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.sync_service import SyncService
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.shell.main_window import MainWindow
+from ui.sync.sync_service import SyncService
 
 ROUND_MS = 30_000
 

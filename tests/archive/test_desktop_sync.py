@@ -11,17 +11,17 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from fieldapp.demo import fill_demo
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import sqlite_url
 from tests.archive.work import assigned_request, dispatch, seal_a_slip
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.sync_service import SyncService
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.shell.main_window import MainWindow
+from ui.sync.sync_service import SyncService
 
 ROUND_MS = 30_000
 

@@ -17,12 +17,13 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldapp.archive.models import Received
-from fieldapp.demo import fill_demo
 from fieldapp.store.models import SyncOutbox
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync import rounds, state
 from fieldapp.sync.client import OfflineError
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.sync.wire import SYNC_MODELS, read_records
+from fieldapp.sync.wire import read_records
+from fieldapp.tools.demo import fill_demo
 from tests.archive.conftest import Laptop
 from tests.archive.proxy import CuttingProxy, Fault, FaultyProxy
 from tests.archive.servers import ArchiveProcess

@@ -30,7 +30,7 @@ import pytest
 from fieldapp.archive.app import create_app
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.limits import MAX_DEPTH, MAX_VALUES, body_cap, json_shape
-from fieldapp.signatures import MAX_POINTS, stroke_issues
+from fieldapp.seal.signatures import MAX_POINTS, stroke_issues
 from fieldapp.sync.client import ArchiveClient
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 from tests.archive.test_hardening_login import every_route
@@ -318,9 +318,9 @@ def test_a_bug_is_a_500_in_the_documented_format_and_one_log_line_without_detail
 
 def test_a_laptop_sync_still_fits_in_its_caps(archive, token):
     """What a laptop sends is far inside the caps: a round of a demo store goes through."""
-    from fieldapp.demo import fill_demo
     from fieldapp.store import open_store
     from fieldapp.sync.rounds import run_sync_round
+    from fieldapp.tools.demo import fill_demo
 
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder))

@@ -26,7 +26,7 @@ from fieldapp.archive.app import create_app
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.login_throttle import MAX_LOCK, MEMORY, Limits
 from fieldapp.archive.models import DeviceToken, User
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 
 LIMIT = 3  # wrong passwords before an account locks (5 by default; each costs argon2)

@@ -19,10 +19,9 @@ from sqlalchemy import func, select
 
 from fieldapp.archive.demo import load_demo
 from fieldapp.archive.models import DeviceToken
+from fieldapp.base.settings import Settings
 from fieldapp.cli import cli as fieldapp_cli
-from fieldapp.demo import fill_demo
-from fieldapp.sealing import verify_slip
-from fieldapp.settings import Settings
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store import open_store
 from fieldapp.store.models import (
     Contact,
@@ -38,6 +37,7 @@ from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.credentials import save_token
 from fieldapp.sync.joining import JOINED
 from fieldapp.sync.state import get as state_get
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD, sqlite_url
 from tests.archive.work import assigned_request, seal_a_slip
 
@@ -295,7 +295,7 @@ def test_login_without_a_terminal_or_a_choice_says_which_flag_and_changes_nothin
 
 @pytest.fixture
 def terminal(monkeypatch):
-    for module in ("fieldapp.cli.sync", "fieldapp.cli.terminal"):
+    for module in ("fieldapp.cli.sync", "fieldapp.base.terminal"):
         monkeypatch.setattr(f"{module}.stdin_is_terminal", lambda: True)
 
 

@@ -22,17 +22,16 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp import reference, service_requests
 from fieldapp.archive.models import Received
-from fieldapp.demo import fill_demo
-from fieldapp.device_keys import renew_device_key
-from fieldapp.reference import engineer_by_code
-from fieldapp.store import open_store
+from fieldapp.base.device_keys import renew_device_key
+from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Customer, Slip, SyncOutbox
-from fieldapp.sync import outbox
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import records_for, run_sync_round
-from fieldapp.timeutil import iso_utc, utcnow
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD, ArchiveProcess, postgres_database, postgres_reason
 from tests.archive.work import seal_slip_in
 from tests.figures import note

@@ -1,15 +1,15 @@
 """Two laptops of one engineer, both offline, never number alike: the archive gives each
-active laptop of an engineer its own block of each day's numbers (fieldapp.numbering)."""
+active laptop of an engineer its own block of each day's numbers (fieldapp.records.numbering)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from fieldapp.demo import fill_demo
-from fieldapp.numbering import in_block
+from fieldapp.records.numbering import in_block
 from fieldapp.store.models import Slip
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD
 from tests.archive.work import dispatch, seal_a_slip
 

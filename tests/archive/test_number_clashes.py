@@ -12,15 +12,15 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from fieldapp import numbering, service_requests, slips
+from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
-from fieldapp.demo import fill_demo
-from fieldapp.reference import engineer_by_code
+from fieldapp.records import numbering, service_requests, slips
+from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import Customer, ServiceRequest, Slip
 from fieldapp.sync import parking, state
 from fieldapp.sync.check import check_with_archive
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
 from tests.archive.work import customer_devices, on_the_command_line, seal_slip_in
 from tests.figures import note
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 
 from fieldapp.archive.app import create_app
 from fieldapp.archive.config import ArchiveSettings
-from fieldapp.demo import fill_demo
 from fieldapp.store import open_store
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD, run_archive, sqlite_url
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import gc
 
-from fieldapp import reference
-from fieldapp.store import open_store
-from fieldapp.sync import outbox
+from fieldapp.records import reference
+from fieldapp.store import open_store, outbox
 
 
 def queues_changes(store) -> bool:

@@ -8,14 +8,14 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import slips
-from fieldapp.demo import fill_demo
-from fieldapp.escalation import reassign_request
-from fieldapp.reference import engineer_by_code
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import slips
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.store import outbox
 from fieldapp.store.models import ServiceRequest, Slip
-from fieldapp.sync import outbox
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
+from fieldapp.workflows.escalation import reassign_request
 from tests.archive.work import dispatch, seal_a_slip
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from fieldapp.archive.models import Received
-from fieldapp.demo import fill_demo
+from fieldapp.store import outbox
 from fieldapp.store.models import FeeLine, ServiceRequest, Signature, Slip, SyncOutbox
-from fieldapp.sync import outbox
+from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.sync.wire import SYNC_MODELS
+from fieldapp.tools.demo import fill_demo
 
 
 def counts(session) -> dict[str, int]:
@@ -55,8 +55,8 @@ def test_pushing_the_same_records_again_is_answered_duplicate_and_stores_nothing
         archive, laptops):
     laptop = laptops("centre")
     fill_demo(laptop.store, requests=8)
+    from fieldapp.base.timeutil import utcnow
     from fieldapp.sync.rounds import records_for
-    from fieldapp.timeutil import utcnow
 
     with laptop.store.read() as session:
         records = list(records_for(session, outbox.pending(session, 1000)).values())

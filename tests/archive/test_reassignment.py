@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
-from fieldapp.demo import fill_demo
-from fieldapp.escalation import reassign_request
-from fieldapp.reference import engineer_by_code
-from fieldapp.request_state import derived_request
+from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync.check import check_with_archive
 from fieldapp.sync.rounds import run_sync_round
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
+from fieldapp.workflows.escalation import reassign_request
+from fieldapp.workflows.request_state import derived_request
 from tests.archive.test_check import around_the_triggers
 from tests.archive.work import dispatch, on_the_command_line
 

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select, text
 
 from fieldapp.archive import crud
-from fieldapp.demo import fill_demo
-from fieldapp.reference import engineer_by_code
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.store import outbox
 from fieldapp.store.models import ServiceRequest, Slip, SyncOutbox
-from fieldapp.sync import outbox
 from fieldapp.sync.client import ArchiveClient, AuthRequired, ServerError
 from fieldapp.sync.rounds import records_for, run_sync_round
 from fieldapp.sync.wire import content_hash, read_record
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD
 from tests.archive.work import assigned_request, dispatch, seal_a_slip
 
@@ -35,7 +35,7 @@ def test_an_engineer_seals_a_slip_offline_and_the_archive_accepts_it(archive, ce
     request = assigned_request(e01.store, "E01")
     slip = seal_a_slip(e01.store, request.id, "E01")
     with e01.store.read() as session:
-        # the request's status is derived (fieldapp.request_state): only the slip is queued
+        # the request's status is derived (request_state): only the slip is queued
         assert {(e.table, e.record_id) for e in outbox.pending(session, 10)} == {
             ("slips", slip.id)}
 

@@ -15,7 +15,7 @@ import pytest
 
 from fieldapp.archive.reports import request_report
 from fieldapp.archive.reports.export import export_report
-from fieldapp.errors import NotFound, ValidationError
+from fieldapp.base.errors import NotFound, ValidationError
 from fieldapp.store.models import Customer
 from tests.archive.report_data import History, Made, archive_db, at, push
 from tests.archive.servers import postgres_database, postgres_reason

@@ -24,11 +24,11 @@ from fieldapp.archive.reports.csv_export import render_csv
 from fieldapp.archive.reports.document import EVIDENCE_SHOWN, report_document
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
+from fieldapp.base.i18n import Language
 from fieldapp.documents import FontError, find_cjk_font
 from fieldapp.documents.report_pdf import render_report_pdf
 from fieldapp.documents.sample import sample_company
-from fieldapp.i18n import Language
-from fieldapp.reference import create_customer
+from fieldapp.records.reference import create_customer
 from tests.archive.servers import PASSWORD, RunningArchive, password_hash, run_archive
 from tests.documents.conftest import pdf_text, require_tool
 from tests.portal.site import form_token

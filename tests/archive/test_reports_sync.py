@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldapp.archive.reports import run_due
-from fieldapp.findings import list_findings
+from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.findings import list_findings
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import SyncOutbox
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.sync.wire import read_records
-from fieldapp.timeutil import utcnow
 from tests.archive.report_data import History
 
 # A history made back from now, reports run at now: at every moment (tests/conftest.py).

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fieldapp.archive.cli import cli
 from fieldapp.archive.reports import ReportRules, end_of_day, list_reports, run_due
 from fieldapp.archive.reports.models import Report
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
 from fieldapp.store.finding_models import Finding
 from tests.archive.report_data import History, archive_db, at, push
 from tests.archive.servers import postgres_database, postgres_reason

@@ -22,7 +22,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldapp import complaints, group_archive, reference, service_requests, slips
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database
 from fieldapp.archive.importer import import_reference
@@ -30,15 +29,16 @@ from fieldapp.archive.ingest import ingest_batch
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.portal.submissions import submit_complaint, submit_request
 from fieldapp.archive.rules import Actor, record_issues
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.money import line_amount_fen
-from fieldapp.store import Store, open_store
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.money import line_amount_fen
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.store import Store, open_store, outbox
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Slip
-from fieldapp.sync import outbox
 from fieldapp.sync.rounds import records_for
 from fieldapp.sync.wire import content_hash, read_record, record_values
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, group_archive
 from tests.archive.report_data import archive_db
 
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Tianjin

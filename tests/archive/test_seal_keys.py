@@ -13,15 +13,15 @@ from sqlalchemy import select
 from fieldapp.archive.cli import cli as archive_cli
 from fieldapp.archive.models import DeviceToken, User
 from fieldapp.archive.seal_models import ArchiveReceipt, SealKey
+from fieldapp.base.device_keys import PRIVATE_FILE, load_device_key, renew_device_key
 from fieldapp.cli import cli as fieldapp_cli
-from fieldapp.demo import fill_demo
-from fieldapp.device_keys import PRIVATE_FILE, load_device_key, renew_device_key
-from fieldapp.receipts import Receipt, receipt_problem
-from fieldapp.seal_trust import read_revoked
-from fieldapp.sealing import verify_slip
+from fieldapp.seal.receipts import Receipt, receipt_problem
+from fieldapp.seal.seal_trust import read_revoked
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import SealReceipt, Slip
 from fieldapp.sync.client import ArchiveClient, ServerError
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import PASSWORD
 from tests.archive.work import dispatch, seal_a_slip
 

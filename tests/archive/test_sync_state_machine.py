@@ -29,18 +29,19 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from fieldapp import reference, service_requests, slips
 from fieldapp.archive.models import Received
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.sealing import verify_slip
-from fieldapp.store import open_store
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.seal.sealing import verify_slip
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Customer, Slip, SyncOutbox
-from fieldapp.sync import outbox, rounds
+from fieldapp.store.tables import SYNC_MODELS
+from fieldapp.sync import rounds
 from fieldapp.sync.check import check_with_archive
 from fieldapp.sync.client import ArchiveClient, OfflineError
-from fieldapp.sync.wire import SYNC_MODELS, read_records
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import FeeLineInput
+from fieldapp.sync.wire import read_records
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 from tests.archive.test_faults import everything
 

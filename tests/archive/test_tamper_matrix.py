@@ -22,15 +22,15 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from fieldapp.archive.seal_keys import ArchiveKeys, revoke_key
+from fieldapp.base.device_keys import DeviceKey, ephemeral_key
 from fieldapp.cli import cli
-from fieldapp.demo import fill_demo
-from fieldapp.device_keys import DeviceKey, ephemeral_key
-from fieldapp.queries import SlipFilter
-from fieldapp.sealing import canonical_bytes, seal_document, seal_of, verify_slip
+from fieldapp.reads.queries import SlipFilter
+from fieldapp.seal.sealing import canonical_bytes, seal_document, seal_of, verify_slip
 from fieldapp.services import lists
 from fieldapp.services.visit_view import slip_data
 from fieldapp.store.models import Customer, Engineer, SealReceipt, ServiceRequest, Site, Slip
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 from tests.archive.work import dispatch, seal_a_slip
 
 

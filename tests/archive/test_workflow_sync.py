@@ -8,17 +8,18 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp import complaints, escalation, reference, repair, service_requests
 from fieldapp.archive.models import Received
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.loaners import add_loaner, get_loaner, issue_loaner, loaner_state
-from fieldapp.request_state import request_status
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
+from fieldapp.store import outbox
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import Event, RepairOrder
-from fieldapp.sync import outbox
 from fieldapp.sync.rounds import records_for, run_sync_round
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, escalation, repair
+from fieldapp.workflows.loaners import add_loaner, get_loaner, issue_loaner, loaner_state
+from fieldapp.workflows.request_state import request_status
 
 NOW: datetime  # this test's "now", and the customer's request two days before it
 T0: datetime

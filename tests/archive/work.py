@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from fieldapp import service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.reference import engineer_by_code
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import service_requests, slips
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.sync.credentials import save_token
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 
 
 def dispatch(store: Store, code: str, customer_code: str = "HPLAW",

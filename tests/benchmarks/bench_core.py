@@ -2,7 +2,7 @@
 
 Part of the suite (``python -m tests.benchmarks``); alone:
 ``python -m tests.benchmarks.bench_core [--sizes 1000,10000,100000] [--runs 15]``.
-Stores are made with `fieldapp.demo.fill_demo` (the real API) and cached (see stores.py).
+Stores are made with `fieldapp.tools.demo.fill_demo` (the real API) and cached (see stores.py).
 Not collected by pytest (test_smoke.py runs the suite's smallest configuration).
 
 Floors (measured in the same run): a raw ``sqlite3`` write of the same rows with the same
@@ -21,13 +21,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fieldapp import slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.queries import SlipFilter, count_slips, list_slips
-from fieldapp.sealing import verify_slip
+from fieldapp.reads.queries import SlipFilter, count_slips, list_slips
+from fieldapp.records import slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Slip
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from tests.benchmarks.common import Row, median_ms
 from tests.benchmarks.stores import (
     DEMO_NOW,

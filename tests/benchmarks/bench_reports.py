@@ -1,7 +1,7 @@
 """Report benchmark: the yearly service analysis report of one customer with 50,000 slips.
 
 Run as ``python -m tests.benchmarks.bench_reports [--sizes 50000] [--runs 5]``; a suite
-runner calls `run(slips=..., runs=...)`. Data: the core's demo generator (`fieldapp.demo`,
+runner calls `run(slips=..., runs=...)`. Data: the core's demo generator (`fieldapp.tools.demo`,
 the real API: requests, slips, fees, signatures, seals) makes BASE_REQUESTS requests of
 one customer over a year; SQL then copies that customer's requests, slips and fee lines
 (new ids and numbers, times shifted by minutes, sealed in the order the sealing triggers
@@ -32,12 +32,12 @@ from fieldapp.archive.reports.csv_export import render_csv
 from fieldapp.archive.reports.document import report_document
 from fieldapp.archive.reports.figures import compute_figures
 from fieldapp.archive.reports.period import Period
-from fieldapp.demo import DemoWorld, _one_request, _reference_data
 from fieldapp.documents.report_pdf import render_report_pdf
 from fieldapp.documents.sample import sample_company
 from fieldapp.store import DB_FILENAME, Store, open_store
 from fieldapp.store.migrate import head_revision
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Slip
+from fieldapp.tools.demo import DemoWorld, _one_request, _reference_data
 from tests.benchmarks.common import machine
 
 DEMO_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ Part of the suite (``python -m tests.benchmarks``); alone:
     .venv/bin/python -m tests.benchmarks.bench_responsive [--sizes 1000,10000] [--runs 3]
 
 For each store size (a private copy of the cached demo store, see stores.py) a fresh
-process starts the app offscreen as bench_startup does (`ui.app.App`, its real import
+process starts the app offscreen as bench_startup does (`ui.shell.app.App`, its real import
 order and main window, the desktop's event filters) and a probe `QTimer` fires every 5 ms
 on the GUI thread, recording when it ran. A stall is the largest gap between two
 consecutive firings minus the 5 ms interval: the longest time the GUI thread could not
@@ -48,10 +48,10 @@ SCENARIOS = {
 APP = """
 import json, sys, time
 from pathlib import Path
-from ui.app import App, install_desktop  # the app's own start, as bench_startup
+from ui.shell.app import App, install_desktop  # the app's own start, as bench_startup
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from ui.style import STYLESHEET
+from ui.kit.style import STYLESHEET
 
 INTERVAL_MS = 5
 folder, archive_url, scroll_pages = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])

@@ -6,7 +6,7 @@ Part of the suite (``python -m tests.benchmarks``); alone:
 
 For each store size (cached demo stores, see stores.py) it times fresh subprocesses,
 offscreen: (a) the floor: import PySide6 and show an empty QMainWindow; (b) start the
-app as `fieldapp` does (`ui.app.App`: open the store, show the main window) until the
+app as `fieldapp` does (`ui.shell.app.App`: open the store, show the main window) until the
 first page of the requests and the slips lists has arrived. The sources are
 byte-compiled first, as the installer ships them. Time is the whole process from spawn
 to that point (the interpreter's own start included, for both). Memory is the process's resident set
@@ -43,10 +43,10 @@ print("READY", *rss(), flush=True)
 APP = RSS + """
 import sys
 from pathlib import Path
-from ui.app import App  # the app's own start: its import order, its main window
+from ui.shell.app import App  # the app's own start: its import order, its main window
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
-from ui.style import STYLESHEET
+from ui.kit.style import STYLESHEET
 qt_app = QApplication([]); qt_app.setStyleSheet(STYLESHEET)
 app = App(Path(sys.argv[1])); app.start()
 w = app.window

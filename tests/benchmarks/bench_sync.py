@@ -29,12 +29,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from fieldapp.store import open_store
+from fieldapp.base.timeutil import utcnow
+from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Slip
-from fieldapp.sync import outbox
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import PUSH_BATCH, records_for, run_sync_round
-from fieldapp.timeutil import utcnow
 from tests.archive.servers import (
     PASSWORD,
     ArchiveProcess,

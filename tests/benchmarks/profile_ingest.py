@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fieldapp.store import open_store
-from fieldapp.sync import outbox
+from fieldapp.store import open_store, outbox
 from fieldapp.sync.rounds import PUSH_BATCH, records_for
 from tests.archive.report_data import archive_db, push_records
 from tests.benchmarks.stores import cached_store_dir

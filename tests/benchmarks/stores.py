@@ -27,7 +27,7 @@ from pathlib import Path
 DEMO_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 # What decides the content of a demo store.
-KEY_SOURCES = ("fieldapp/demo.py", "fieldapp/store/models.py", "fieldapp/store/migrations")
+KEY_SOURCES = ("fieldapp/tools/demo.py", "fieldapp/store/models.py", "fieldapp/store/migrations")
 
 
 def default_cache() -> Path:
@@ -73,7 +73,7 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
                      log=print) -> tuple[Path, float | None]:
     """The folder of a closed store with `requests` demo requests; (folder, build seconds
     or None when it came from the cache)."""
-    from fieldapp.settings import Settings
+    from fieldapp.base.settings import Settings
     from fieldapp.store import open_store
 
     folder = (cache or default_cache()) / f"r{requests}"
@@ -89,7 +89,7 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
     build = folder.with_name(folder.name + ".building")
     if build.exists():
         shutil.rmtree(build)
-    from fieldapp.demo import fill_demo
+    from fieldapp.tools.demo import fill_demo
 
     store = open_store(build)
     started = time.perf_counter()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store import Store, open_store
 from fieldapp.store.models import Slip
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 
 # 2026-11-24 10:00 in Tianjin (a Tuesday); tests pass `now` explicitly, never the wall clock.
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)

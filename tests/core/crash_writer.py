@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 NOW = START + timedelta(days=1)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.errors import ValidationError, WorkflowError
+from fieldapp.base.errors import ValidationError, WorkflowError
+from fieldapp.records import reference, service_requests, slips
 from fieldapp.services import archive_entries, visit
 from tests.core.conftest import NOW, REQUESTED
 from tests.core.plain_data import assert_plain

@@ -25,11 +25,11 @@ from click.testing import CliRunner
 from sqlalchemy import event
 
 import fieldapp.store as store_module
+from fieldapp.base.errors import PathError, StorageError
+from fieldapp.base.settings import Settings
 from fieldapp.cli import cli
-from fieldapp.demo import fill_demo
-from fieldapp.errors import PathError, StorageError
-from fieldapp.settings import Settings
 from fieldapp.store import DB_FILENAME, open_store
+from fieldapp.tools.demo import fill_demo
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +120,9 @@ def test_a_data_folder_that_is_a_file_is_refused_in_the_users_language(tmp_path)
 def test_the_desktop_refuses_such_a_data_folder_before_any_window(tmp_path, monkeypatch):
     """No sub-command starts the desktop app: the folder is checked before Qt is loaded."""
     opened: list[Path] = []
-    fake_ui = types.ModuleType("ui.app")
+    fake_ui = types.ModuleType("ui.shell.app")
     fake_ui.run = lambda data_dir: opened.append(data_dir) or 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ui.app", fake_ui)
+    monkeypatch.setitem(sys.modules, "ui.shell.app", fake_ui)
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
     one_line_error(CliRunner().invoke(cli, ["--data-dir", str(blocker / "x")]),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp.errors import ValidationError, WorkflowError
+from fieldapp.base.errors import ValidationError, WorkflowError
 from fieldapp.services import complaints
 from tests.core.conftest import NOW, REQUESTED
 from tests.core.plain_data import assert_plain

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from fieldapp import slips
-from fieldapp.sealing import verify_slip
+from fieldapp.records import slips
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store import open_store
 from fieldapp.store.engine import create_sqlite_engine
 from fieldapp.store.migrate import current_revision, head_revision, upgrade

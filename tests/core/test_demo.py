@@ -8,12 +8,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from fieldapp import reference
+from fieldapp.base.timeutil import to_local
 from fieldapp.cli import cli
-from fieldapp.demo import DemoAlreadyLoaded, fill_demo
+from fieldapp.records import reference
 from fieldapp.store import Store
 from fieldapp.store.models import ServiceRequest
-from fieldapp.timeutil import to_local
+from fieldapp.tools.demo import DemoAlreadyLoaded, fill_demo
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 

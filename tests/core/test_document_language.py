@@ -11,18 +11,19 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
-from fieldapp import reference, repair, service_requests
+from fieldapp.base.i18n import set_language
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
 from fieldapp.documents.workflow_copies import render_document
-from fieldapp.events import SignatureInput
-from fieldapp.i18n import set_language
-from fieldapp.settings import Settings
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
 from fieldapp.store import open_store
 from fieldapp.store.engine import create_sqlite_engine
 from fieldapp.store.migrate import current_revision, head_revision, upgrade
 from fieldapp.store.models import Customer, Slip
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.workflows import repair
 
 
 def pdf_text(pdf: bytes) -> str:

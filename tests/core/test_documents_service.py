@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp import slips
-from fieldapp.errors import PathError
+from fieldapp.base.errors import PathError
+from fieldapp.base.settings import Settings
+from fieldapp.records import slips
 from fieldapp.services import documents
-from fieldapp.settings import Settings
 
 
 def _slip_id(store, number):  # type: ignore[no-untyped-def]

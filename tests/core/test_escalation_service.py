@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import reference, service_requests
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
+from fieldapp.records import reference, service_requests
 from fieldapp.services import escalations
 from tests.core.conftest import NOW, REQUESTED
 from tests.core.plain_data import assert_plain

@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from fieldapp import exchange, slips
-from fieldapp.demo import fill_demo
-from fieldapp.errors import FieldappError, ValidationError
-from fieldapp.sealing import SIGNATURE_ONLY, verify_slip
+from fieldapp.base.errors import FieldappError, ValidationError
+from fieldapp.records import slips
+from fieldapp.seal.sealing import SIGNATURE_ONLY, verify_slip
 from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Slip
+from fieldapp.tools import exchange
+from fieldapp.tools.demo import fill_demo
 
 
 def export_all(store) -> dict:

@@ -8,8 +8,8 @@ import sys
 
 def test_core_modules_import_without_qt():
     code = (
-        "import sys, fieldapp.cli, fieldapp.slips, fieldapp.sla_records, fieldapp.exchange, "
-        "fieldapp.demo, fieldapp.queries, fieldapp.store\n"
+        "import sys, fieldapp.cli, fieldapp.records.slips, fieldapp.records.sla_records, "
+        "fieldapp.tools.exchange, fieldapp.tools.demo, fieldapp.reads.queries, fieldapp.store\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'ui'))]\n"
         "assert not bad, bad"
     )

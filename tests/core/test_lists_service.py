@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fieldapp import reference, service_requests
-from fieldapp.queries import RequestFilter, SlipFilter
+from fieldapp.reads.queries import RequestFilter, SlipFilter
+from fieldapp.records import reference, service_requests
 from fieldapp.services import lists
 from tests.core.conftest import REQUESTED
 

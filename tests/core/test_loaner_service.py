@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp import loaners as pool
-from fieldapp import service_requests
-from fieldapp.errors import WorkflowError
+from fieldapp.base.errors import WorkflowError
+from fieldapp.records import service_requests
 from fieldapp.services import loaners, repairs
+from fieldapp.workflows import loaners as pool
 from tests.workflows.conftest import at, intake, sig
 
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fieldapp import service_requests
-from fieldapp.numbering import BLOCK_KEY, SLIP, following, in_block, next_number
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import service_requests
+from fieldapp.records.numbering import BLOCK_KEY, SLIP, following, in_block, next_number
 from fieldapp.store.models import Customer
 from fieldapp.sync import state
-from fieldapp.timeutil import utcnow
 
 MORNING = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import slips
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
+from fieldapp.records import slips
 from fieldapp.services import questions
 from tests.core.conftest import NOW, REQUESTED
 

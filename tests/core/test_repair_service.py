@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import events, loaners, repair, service_requests
-from fieldapp.errors import NotFound, ValidationError, WorkflowError
+from fieldapp.base.errors import NotFound, ValidationError, WorkflowError
+from fieldapp.records import events, service_requests
 from fieldapp.services import escalations, repairs, visit
+from fieldapp.workflows import loaners, repair
 from tests.core.plain_data import assert_plain
 from tests.workflows.conftest import at, intake, sig
 

@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp import service_requests
 from fieldapp.archive.rules import check_record
-from fieldapp.demo import fill_demo
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
+from fieldapp.records import service_requests
+from fieldapp.rules.validation import phone_issues
 from fieldapp.store import open_store
 from fieldapp.store.models import Contact, Customer, ServiceRequest
 from fieldapp.sync.wire import read_record
-from fieldapp.validation import phone_issues
+from fieldapp.tools.demo import fill_demo
 from tests.core.conftest import NOW, REQUESTED
 
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import reference
-from fieldapp.demo import fill_demo
-from fieldapp.queries import RequestFilter, RequestRow, count_requests, list_requests
-from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.reads.queries import RequestFilter, RequestRow, count_requests, list_requests
+from fieldapp.records import reference
+from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.store import Store, open_store
+from fieldapp.tools.demo import fill_demo
 from tests.core.conftest import NOW
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp import reference, service_requests
-from fieldapp.errors import NotFound, ValidationError, WorkflowError
+from fieldapp.base.errors import NotFound, ValidationError, WorkflowError
+from fieldapp.records import reference, service_requests
 from fieldapp.services import requests
 from fieldapp.services.requests import NewRequest
 from fieldapp.store.models import ServiceRequest

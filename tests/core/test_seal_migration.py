@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from fieldapp.seal_status import seal_state
-from fieldapp.sealing import SEAL_FORMAT_2
+from fieldapp.seal.seal_status import seal_state
+from fieldapp.seal.sealing import SEAL_FORMAT_2
 from fieldapp.store import open_store
 from fieldapp.store.engine import DB_FILENAME, create_sqlite_engine
 from fieldapp.store.migrate import current_revision, head_revision, upgrade
@@ -34,8 +34,8 @@ def test_a_format_2_seal_verifies_and_says_it_is_the_older_format(store, sealed_
     """What a slip sealed before format 3 looks like: no links, no device signature."""
     import json
 
-    from fieldapp import slips
-    from fieldapp.sealing import canonical_bytes, seal_of
+    from fieldapp.records import slips
+    from fieldapp.seal.sealing import canonical_bytes, seal_of
     from tests.core.test_seal_verify import tamper
 
     with store.read() as session:

@@ -12,10 +12,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from fieldapp import slips
-from fieldapp.errors import StorageError
-from fieldapp.sealing import SEAL_FORMAT_1, canonical_bytes, seal_of, verify_slip
-from fieldapp.signatures import render_png_of_json
+from fieldapp.base.errors import StorageError
+from fieldapp.records import slips
+from fieldapp.seal.sealing import SEAL_FORMAT_1, canonical_bytes, seal_of, verify_slip
+from fieldapp.seal.signatures import render_png_of_json
 from tests.figures import note
 
 
@@ -215,9 +215,9 @@ def test_a_flipped_byte_in_a_pdf_copy_is_detected_by_fieldapp_verify(store, seal
                                                                      tmp_path):
     from click.testing import CliRunner
 
+    from fieldapp.base.settings import Settings
     from fieldapp.cli import cli
     from fieldapp.documents.copies import save_copy
-    from fieldapp.settings import Settings
 
     settings = Settings.in_dir(store.path.parent)
     pdf = tmp_path / "copy.pdf"
@@ -245,10 +245,10 @@ def test_a_copy_rebuilt_with_other_fees_around_the_genuine_seal_fails_fieldapp_v
 
     from click.testing import CliRunner
 
+    from fieldapp.base.settings import Settings
     from fieldapp.cli import cli
     from fieldapp.documents.slip_pdf import render_slip_pdf
     from fieldapp.documents.views import company_info, slip_document
-    from fieldapp.settings import Settings
 
     with store.read() as session:
         document = slip_document(slips.get_slip(session, sealed_number))

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, select, text
 
-from fieldapp import exchange, reference, slips
-from fieldapp.demo import fill_demo
-from fieldapp.queries import SlipFilter, count_slips, list_slips
+from fieldapp.reads.queries import SlipFilter, count_slips, list_slips
+from fieldapp.records import reference, slips
 from fieldapp.store import open_store, search
 from fieldapp.store.engine import create_sqlite_engine
 from fieldapp.store.migrate import alembic_config
 from fieldapp.store.models import Customer, ServiceRequest, Slip
+from fieldapp.tools import exchange
+from fieldapp.tools.demo import fill_demo
 
 from .conftest import NOW
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fieldapp import reference
-from fieldapp.queries import RequestFilter
-from fieldapp.service_requests import STATUS_LABELS
+from fieldapp.reads.queries import RequestFilter
+from fieldapp.records import reference
+from fieldapp.records.service_requests import STATUS_LABELS
 from fieldapp.services import lists, setup
 from tests.core.conftest import NOW
 

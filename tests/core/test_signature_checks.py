@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp.signatures import MIN_POINTS, stroke_issues
+from fieldapp.seal.signatures import MIN_POINTS, stroke_issues
 
 
 def line(n: int, *, x: int = 10, y: int = 10, t: int = 0, p: int = 500) -> list[list[int]]:

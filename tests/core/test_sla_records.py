@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from fieldapp import reference, service_requests, slips
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.records.sla_records import request_clocks, sla_inputs_for
 from fieldapp.sla import ClockKind, ClockState
-from fieldapp.sla_records import request_clocks, sla_inputs_for
 
 # Tuesday 2026-11-24 22:00 in Tianjin: outside office hours.
 NIGHT = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)

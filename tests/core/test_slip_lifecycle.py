@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.errors import SealedError, StorageError, ValidationError, WorkflowError
-from fieldapp.request_state import request_status
-from fieldapp.sealing import verify_slip
-from fieldapp.validation import FeeLineInput
+from fieldapp.base.errors import SealedError, StorageError, ValidationError, WorkflowError
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.seal.sealing import verify_slip
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows.request_state import request_status
 from tests.core.conftest import NOW, REQUESTED, fill_complete
 
 

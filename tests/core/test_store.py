@@ -12,9 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from fieldapp import reference
-from fieldapp.demo import fill_demo
-from fieldapp.errors import StorageError
+from fieldapp.base.errors import StorageError
+from fieldapp.records import reference
 from fieldapp.store import Store, open_store
 from fieldapp.store import engine as engine_module
 from fieldapp.store.engine import create_sqlite_engine
@@ -26,6 +25,7 @@ from fieldapp.store.migrate import (
 )
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
 
 
 def test_store_runs_wal_with_full_sync_and_foreign_keys(store):

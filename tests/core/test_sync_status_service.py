@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldapp.services import sync_status
-from fieldapp.sync import outbox
+from fieldapp.store import outbox
 
 
 def test_new_records_wait_to_be_sent_and_are_listed(store, world):  # type: ignore[no-untyped-def]

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.errors import ValidationError
-from fieldapp.i18n import set_language
+from fieldapp.base.errors import ValidationError
+from fieldapp.base.i18n import set_language
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput, fee_line_issues, parse_fee_line
 from fieldapp.store.models import Customer
-from fieldapp.validation import FeeLineInput, fee_line_issues, parse_fee_line
 from tests.core.conftest import NOW, REQUESTED
 
 

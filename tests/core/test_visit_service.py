@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.errors import NotFound, SealedError, ValidationError, WorkflowError
-from fieldapp.sealing import verify_slip
+from fieldapp.base.errors import NotFound, SealedError, ValidationError, WorkflowError
+from fieldapp.base.settings import Settings
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.rules.validation import FeeLineInput
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.services import visit
 from fieldapp.services.fee_entry import FeeLineText, check_fee_lines, price_items
-from fieldapp.settings import Settings
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from tests.core.conftest import NOW, REQUESTED
 
 ARRIVED = REQUESTED + timedelta(minutes=70)

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import loaners, service_requests
-from fieldapp.errors import NotFound
+from fieldapp.base.errors import NotFound
+from fieldapp.base.settings import Settings
+from fieldapp.records import service_requests
 from fieldapp.services import complaints, repairs, workflow_documents
-from fieldapp.settings import Settings
+from fieldapp.workflows import loaners
 from tests.core.test_document_language import pdf_text
 from tests.workflows.conftest import at, intake, sig
 

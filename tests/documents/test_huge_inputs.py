@@ -16,7 +16,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from fieldapp.documents.complaint_model import ComplaintResponseView
 from fieldapp.documents.model import FeeLineView
 from fieldapp.documents.sample import (
     sample_company,
@@ -33,6 +32,7 @@ from fieldapp.documents.workflow_pdf import (
     render_repair_intake_pdf,
     render_repair_return_pdf,
 )
+from fieldapp.workflows.complaint_model import ComplaintResponseView
 
 from .conftest import pdf_text
 

@@ -297,7 +297,7 @@ def test_missing_logo_does_not_stop_the_copy(cjk_font: Path, tmp_path: Path) -> 
 
 def test_fee_kinds_are_printed_with_the_names_the_app_shows(a4_pdf: bytes,
                                                             tmp_path: Path) -> None:
-    from fieldapp.validation import FEE_KIND_LABELS
+    from fieldapp.rules.validation import FEE_KIND_LABELS
 
     text = pdf_text(a4_pdf, tmp_path)
     assert FEE_KIND_LABELS["parts"][0] in text  # 配件费, as on the screen

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import complaints, loaners, reference, repair, service_requests
 from fieldapp.documents.layout import LAYOUTS
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.workflow_pdf import (
@@ -29,7 +28,9 @@ from fieldapp.documents.workflow_views import (
     repair_intake_document,
     repair_return_document,
 )
+from fieldapp.records import reference, service_requests
 from fieldapp.store.models import Customer
+from fieldapp.workflows import complaints, loaners, repair
 from tests.documents.conftest import pdf_text, require_tool
 from tests.documents.test_slip_pdf import _ink_above
 from tests.workflows import conftest as wf
@@ -189,7 +190,7 @@ def test_loaner_record_has_both_pairs_of_signatures(store, repair_number, printe
 
 
 def test_an_unknown_loan_is_not_found(store, repair_number, printer_loaners):
-    from fieldapp.errors import NotFound
+    from fieldapp.base.errors import NotFound
 
     with store.read() as session, pytest.raises(NotFound):
         loaner_document_for(session, "BJ-PRN-01", repair_number)

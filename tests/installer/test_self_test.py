@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fieldapp.selftest import CheckResult, run_self_test
+from fieldapp.tools.selftest import CheckResult, run_self_test
 
 EXPECTED_CHECKS = [
     "Store and migrations",
@@ -67,7 +67,7 @@ def test_the_core_process_stays_free_of_qt_during_the_self_test(tmp_path: Path):
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from fieldapp.selftest import run_self_test\n"
+        "from fieldapp.tools.selftest import run_self_test\n"
         f"results = run_self_test(Path({str(tmp_path)!r}))\n"
         "assert all(r.ok for r in results), results\n"
         "assert any(r.name_en.startswith('Qt') for r in results)\n"

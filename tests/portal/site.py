@@ -17,16 +17,16 @@ import httpx
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from fieldapp import repair
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.demo import load_demo
 from fieldapp.archive.models import User
 from fieldapp.archive.portal.submissions import submit_request
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.reference import engineer_by_code
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records.events import SignatureInput
+from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import Customer, ServiceRequest, Slip
-from fieldapp.timeutil import utcnow
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import repair
 from tests.archive.servers import (
     PASSWORD,
     RunningArchive,

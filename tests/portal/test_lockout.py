@@ -9,7 +9,7 @@ import httpx
 
 from fieldapp.archive import login_throttle as throttle
 from fieldapp.archive.login_throttle import Limits
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
 from tests.archive.servers import run_archive
 from tests.portal.site import PASSWORD, Site, form_token
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from fieldapp.archive.models import Change, Received
 from fieldapp.documents.labels import CHANNELS as DOCUMENT_CHANNELS
+from fieldapp.rules.validation import CHANNEL_LABELS, CHANNELS, DESK_CHANNELS
 from fieldapp.sla import ClockKind, RequestFacts, ServiceCalendar, SlaTerms, clocks_for_request
 from fieldapp.store.workflow_models import Complaint
-from fieldapp.validation import CHANNEL_LABELS, CHANNELS, DESK_CHANNELS
 from tests.portal.site import Site, form_token, logged_in
 
 
@@ -117,9 +117,9 @@ def test_the_repairs_page_shows_a_device_in_the_workshop_with_its_state(a: httpx
 
 
 def test_no_person_can_take_the_portals_operator_code(site: Site):
-    from fieldapp.errors import ValidationError
-    from fieldapp.ids import is_valid_operator_code
-    from fieldapp.reference import create_engineer
+    from fieldapp.base.errors import ValidationError
+    from fieldapp.base.ids import is_valid_operator_code
+    from fieldapp.records.reference import create_engineer
 
     assert not is_valid_operator_code("WEB") and is_valid_operator_code("WEB1")
     with pytest.raises(ValidationError) as refused, site.archive.db.write() as session:

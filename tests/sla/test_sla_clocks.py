@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fieldapp.i18n import set_language
+from fieldapp.base.i18n import set_language
 from fieldapp.sla import (
     ClockKind,
     ClockResult,

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import reference, service_requests
-from fieldapp.demo import fill_demo
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
 from fieldapp.store import DB_FILENAME, Store, open_store
-from fieldapp.timeutil import utcnow
-from ui import i18n
-from ui.app import install_desktop, uninstall_desktop
-from ui.ops import Ops
-from ui.style import STYLESHEET
+from fieldapp.tools.demo import fill_demo
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.kit.style import STYLESHEET
+from ui.shell.app import install_desktop, uninstall_desktop
 
 BIG_REQUESTS = 5800  # about 5,000 slips
 
@@ -73,8 +73,8 @@ def ops(store: Store, qtbot) -> Iterator[Ops]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def desktop(qapp, settings: Settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """What `ui.app.run` installs for every window: touch preparation (`ui.touch`) and
-    placement on the screen with remembered geometry (`ui.fit`)."""
+    """What `ui.shell.app.run` installs for every window: touch preparation (`ui.kit.touch`) and
+    placement on the screen with remembered geometry (`ui.kit.fit`)."""
     filters = install_desktop(qapp, settings)
     yield
     uninstall_desktop(qapp, filters)

@@ -1,4 +1,4 @@
-"""Run by test_first_start in its own process: the real `ui.app.run` with its event loop,
+"""Run by test_first_start in its own process: the real `ui.shell.app.run` with its event loop,
 driven like a new user (fill the setup dialog, press Start), then report what is shown."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import app as ui_app
+from ui.shell import app as ui_app
 
 data_dir, code, with_demo = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "demo"
 qt_app = QApplication(sys.argv[:1])

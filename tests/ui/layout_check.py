@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 import ui
-from ui.style import TOUCH_MIN
+from ui.kit.style import TOUCH_MIN
 
 BUDGET = QSize(1280, 680)  # logical px: 1366×768 at 100 % or 1920×1080 at 150 %, less a taskbar
 INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox)
@@ -48,8 +48,8 @@ INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox)
 def window_classes() -> dict[str, type[QWidget]]:
     """Every QWidget subclass defined in a module of `ui/`, by qualified name."""
     found: dict[str, type[QWidget]] = {}
-    for info in sorted(pkgutil.iter_modules(ui.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"ui.{info.name}")
+    for info in sorted(pkgutil.walk_packages(ui.__path__, "ui."), key=lambda i: i.name):
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if (isinstance(value, type) and issubclass(value, QWidget)
                     and value.__module__ == module.__name__):
@@ -149,7 +149,7 @@ def clipped_text(widget: QWidget) -> str | None:
     if isinstance(widget, QLabel):
         if not widget.text() or (widget.pixmap() is not None and not widget.pixmap().isNull()):
             return None
-        full = getattr(widget, "full_text", None)  # ui.fields.ElidedLabel
+        full = getattr(widget, "full_text", None)  # ui.kit.fields.ElidedLabel
         if callable(full) and full() != widget.text():
             return f"elided to {widget.text()!r}"
         if widget.wordWrap():

@@ -24,43 +24,36 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from fieldapp import (
-    complaints,
-    loaners,
-    questions,
-    reference,
-    repair,
-    service_requests,
-    slips,
-)
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.records.events import SignatureInput
+from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store.models import Slip
-from fieldapp.timeutil import utcnow
-from fieldapp.validation import FeeLineInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, loaners, questions, repair
 from tests.ui.layout_check import problems, size_of
-from ui import i18n
-from ui.archive_entry_dialog import ArchiveEntryDialog
-from ui.complaint_dialog import ComplaintDialog
-from ui.complaint_view import ComplaintView
-from ui.confirm import ConfirmDialog
-from ui.escalation_dialog import EscalationDialog
-from ui.fields import TimePicker
-from ui.findings_view import FindingsPage
-from ui.loaner_view import LoanersPage
-from ui.main_window import MainWindow
-from ui.preview_dialog import PreviewDialog
-from ui.price_list_dialog import PriceListDialog
-from ui.question_view import QuestionDialog, QuestionsPage
-from ui.repair_intake import RepairIntakeDialog
-from ui.repair_view import RepairView
-from ui.request_dialog import RequestDialog
-from ui.setup_dialog import SetupDialog
-from ui.sign_view import SignView
-from ui.slip_editor import SlipEditor
-from ui.sync_page import WaitingPage
-from ui.workflow_pages import ComplaintsPage, RepairsPage
-from ui.workflow_widgets import PadDialog
+from ui.kit import i18n
+from ui.kit.confirm import ConfirmDialog
+from ui.kit.fields import TimePicker
+from ui.shell.main_window import MainWindow
+from ui.shell.price_list_dialog import PriceListDialog
+from ui.shell.setup_dialog import SetupDialog
+from ui.sync.sync_page import WaitingPage
+from ui.visit.preview_dialog import PreviewDialog
+from ui.visit.request_dialog import RequestDialog
+from ui.visit.sign_view import SignView
+from ui.visit.slip_editor import SlipEditor
+from ui.workflows.archive_entry_dialog import ArchiveEntryDialog
+from ui.workflows.complaint_dialog import ComplaintDialog
+from ui.workflows.complaint_view import ComplaintView
+from ui.workflows.escalation_dialog import EscalationDialog
+from ui.workflows.findings_view import FindingsPage
+from ui.workflows.loaner_view import LoanersPage
+from ui.workflows.question_view import QuestionDialog, QuestionsPage
+from ui.workflows.repair_intake import RepairIntakeDialog
+from ui.workflows.repair_view import RepairView
+from ui.workflows.workflow_pages import ComplaintsPage, RepairsPage
+from ui.workflows.workflow_widgets import PadDialog
 
 
 @dataclass

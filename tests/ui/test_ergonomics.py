@@ -6,9 +6,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
 from tests.ui.visit_helpers import open_request
-from ui.main_window import MainWindow
-from ui.setup_dialog import SetupDialog
-from ui.style import TOUCH_MIN
+from ui.kit.style import TOUCH_MIN
+from ui.shell.main_window import MainWindow
+from ui.shell.setup_dialog import SetupDialog
 
 
 def test_every_button_is_a_44_px_touch_target(qtbot, ops, settings,
@@ -52,7 +52,7 @@ def test_first_start_refuses_a_bad_code_and_saves_a_good_one(qtbot, settings):  
     dialog.edits["company_name"].setText("天津信达")
     dialog.try_accept()
     assert dialog.result() == 1
-    from fieldapp.settings import Settings
+    from fieldapp.base.settings import Settings
 
     saved = Settings(settings.path)
     assert saved.get("operator_code") == "E09" and saved.get("setup_done") is True

@@ -7,15 +7,15 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Customer
-from fieldapp.timeutil import utcnow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_language import untranslated
-from ui import i18n
-from ui.findings_view import FindingsPage
-from ui.main_window import MainWindow
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
+from ui.workflows.findings_view import FindingsPage
 
 
 def pulled_finding(store) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import reference
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.records import reference
 from fieldapp.store import open_store
 
 DRIVER = Path(__file__).with_name("first_start_driver.py")

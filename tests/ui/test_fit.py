@@ -1,14 +1,14 @@
-"""Windows fit the screen and open where the engineer left them (ui/fit.py)."""
+"""Windows fit the screen and open where the engineer left them (ui/kit/fit.py)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication
 
-from fieldapp.settings import Settings
-from ui.fit import BUDGET, should_maximise
-from ui.request_dialog import RequestDialog
-from ui.setup_dialog import SetupDialog
+from fieldapp.base.settings import Settings
+from ui.kit.fit import BUDGET, should_maximise
+from ui.shell.setup_dialog import SetupDialog
+from ui.visit.request_dialog import RequestDialog
 
 
 def test_the_long_windows_open_maximised_on_a_small_screen() -> None:

@@ -11,7 +11,7 @@ SCRIPT = textwrap.dedent("""
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
-    from ui.signature_pad import SignaturePad
+    from ui.visit.signature_pad import SignaturePad
 
     app = QApplication([])
     pad = SignaturePad()

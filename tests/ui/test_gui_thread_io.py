@@ -1,6 +1,6 @@
 """The GUI thread never waits on the disk's database, a subprocess or the network.
 
-Every blocking call goes through the background-ops helper (`ui.ops`): SQL through
+Every blocking call goes through the background-ops helper (`ui.kit.ops`): SQL through
 `Ops.call` (services), printing (`lp`, up to 30 s) and rasterising through `Ops.run`,
 sync rounds on the sync thread. A guard records any SQL statement, subprocess or socket
 connection made on the main thread while the screens are used as an engineer does.
@@ -20,8 +20,8 @@ from sqlalchemy import event
 
 from fieldapp.services import documents
 from tests.ui.conftest import wait_idle
-from ui.main_window import MainWindow
-from ui.sync_service import SyncService
+from ui.shell.main_window import MainWindow
+from ui.sync.sync_service import SyncService
 
 
 class GuiThreadGuard:

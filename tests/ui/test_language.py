@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.errors import FieldIssue
-from fieldapp.i18n import current_language
+from fieldapp.base.errors import FieldIssue
+from fieldapp.base.i18n import current_language
 from tests.ui.visit_helpers import open_request
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.request_dialog import RequestDialog
-from ui.setup_dialog import SetupDialog
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
+from ui.shell.setup_dialog import SetupDialog
+from ui.visit.request_dialog import RequestDialog
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Shown in their own language on purpose: the language switch names the other language.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.queries import SlipFilter, count_slips
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.reads.queries import SlipFilter, count_slips
+from fieldapp.records import reference, service_requests, slips
 from fieldapp.store import open_store
-from ui.fee_lines import FeeLinesModel, LineText
-from ui.main_window import MainWindow
-from ui.ops import Ops
-from ui.table_models import PAGE_SIZE
+from ui.kit.ops import Ops
+from ui.kit.table_models import PAGE_SIZE
+from ui.shell.main_window import MainWindow
+from ui.visit.fee_lines import FeeLinesModel, LineText
 
 
 @pytest.fixture

@@ -19,16 +19,16 @@ import time_machine
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from fieldapp import reference, service_requests, slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.queries import RequestFilter, count_requests
-from fieldapp.service_requests import OPEN_STATUSES
-from fieldapp.settings import Settings
+from fieldapp.base.settings import Settings
+from fieldapp.reads.queries import RequestFilter, count_requests
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.records.service_requests import OPEN_STATUSES
+from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store import Store, open_store
-from fieldapp.validation import FeeLineInput
-from ui import i18n, table_models
-from ui.main_window import MainWindow
-from ui.ops import Ops
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from ui.kit import i18n, table_models
+from ui.kit.ops import Ops
+from ui.shell.main_window import MainWindow
 
 TIANJIN = ZoneInfo("Asia/Shanghai")
 MOMENT = datetime(2026, 12, 2, 10, 0, tzinfo=TIANJIN)  # Wednesday, 10:00 in Tianjin

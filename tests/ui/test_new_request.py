@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from fieldapp.store.models import ServiceRequest
 from tests.ui.conftest import wait_idle
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.request_dialog import RequestDialog
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
+from ui.visit.request_dialog import RequestDialog
 
 PHONE_ZH = "联系电话只能填数字"
 

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from fieldapp import complaints, demo, loaners, questions, reference, repair, service_requests
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
 from fieldapp.store.models import (
     Contract,
     Customer,
@@ -48,12 +48,14 @@ from fieldapp.store.models import (
     Slip,
 )
 from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
-from fieldapp.timeutil import utcnow
+from fieldapp.tools import demo
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, loaners, questions, repair
 from tests.ui.visit_helpers import fill_visit
 from tests.ui.workflow_helpers import main_window, open_request
-from ui.preview_dialog import PreviewDialog, customer_copy
-from ui.request_dialog import RequestDialog
-from ui.setup_dialog import SetupDialog
+from ui.shell.setup_dialog import SetupDialog
+from ui.visit.preview_dialog import PreviewDialog, customer_copy
+from ui.visit.request_dialog import RequestDialog
 
 TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[.\-/][A-Za-z0-9_]+)*")
 LATIN = re.compile(r"[A-Za-z]")

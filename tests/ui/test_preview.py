@@ -7,8 +7,8 @@ import io
 
 from reportlab.pdfgen import canvas
 
-from ui.preview import PdfPreview
-from ui.preview_dialog import PreviewDialog, customer_copy
+from ui.visit.preview import PdfPreview
+from ui.visit.preview_dialog import PreviewDialog, customer_copy
 
 
 def _pdf(pages: int) -> bytes:
@@ -33,7 +33,7 @@ def test_pdf_pages_are_rasterised_into_a_scrollable_view(qtbot, ops):  # type: i
 
 def test_the_customer_copy_is_drawn_and_may_then_be_printed(qtbot, ops, settings,
                                                             store):  # type: ignore[no-untyped-def]
-    from fieldapp.queries import list_slips
+    from fieldapp.reads.queries import list_slips
 
     with store.read() as session:
         slip_id = list_slips(session, limit=1)[0].id
@@ -47,8 +47,8 @@ def test_the_customer_copy_is_drawn_and_may_then_be_printed(qtbot, ops, settings
 
 def test_saving_into_a_missing_folder_says_so_and_counts_no_copy(
         qtbot, ops, settings, store, tmp_path):  # type: ignore[no-untyped-def]
-    from fieldapp.queries import SlipFilter, list_slips
-    from fieldapp.slips import get_slip, print_count
+    from fieldapp.reads.queries import SlipFilter, list_slips
+    from fieldapp.records.slips import get_slip, print_count
 
     with store.read() as session:
         slip_id = list_slips(session, SlipFilter(status="sealed"), limit=1)[0].id
@@ -68,7 +68,7 @@ def test_saving_into_a_missing_folder_says_so_and_counts_no_copy(
 
 
 def _sealed_dialog(qtbot, ops, settings, store):  # type: ignore[no-untyped-def]
-    from fieldapp.queries import SlipFilter, list_slips
+    from fieldapp.reads.queries import SlipFilter, list_slips
 
     with store.read() as session:
         slip_id = list_slips(session, SlipFilter(status="sealed"), limit=1)[0].id
@@ -82,8 +82,8 @@ def test_a_printed_copy_is_counted_with_its_print_job(qtbot, ops, settings, stor
                                                       monkeypatch):  # type: ignore[no-untyped-def]
     import threading
 
+    from fieldapp.records.slips import get_slip, print_count
     from fieldapp.services import documents
-    from fieldapp.slips import get_slip, print_count
 
     printed_on: list[str] = []
 
@@ -103,8 +103,8 @@ def test_a_printed_copy_is_counted_with_its_print_job(qtbot, ops, settings, stor
 def test_a_printer_that_refuses_is_said_in_one_line_and_nothing_is_counted(
         qtbot, ops, settings, store, monkeypatch):  # type: ignore[no-untyped-def]
     from fieldapp.documents.errors import PrintError
+    from fieldapp.records.slips import get_slip, print_count
     from fieldapp.services import documents
-    from fieldapp.slips import get_slip, print_count
 
     def refused(pdf, *, printer, copies, title):  # type: ignore[no-untyped-def]
         raise PrintError("打印系统无响应（lp 超过 30 秒）。", "The print system did not answer.")

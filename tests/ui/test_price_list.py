@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from fieldapp.base.settings import Settings
 from fieldapp.services.fee_entry import price_items
-from fieldapp.settings import Settings
 from tests.ui.visit_helpers import idle, open_request
-from ui.main_window import MainWindow
-from ui.setup_dialog import SetupDialog
+from ui.shell.main_window import MainWindow
+from ui.shell.setup_dialog import SetupDialog
 
 
 def test_price_list_is_edited_in_settings_and_checked_as_typed(qtbot, settings):  # type: ignore[no-untyped-def]

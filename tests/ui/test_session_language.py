@@ -7,13 +7,13 @@ from click.testing import CliRunner
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from fieldapp.base.settings import Settings
 from fieldapp.cli import cli
 from fieldapp.documents.payload import read_pdf_text
-from fieldapp.settings import Settings
 from fieldapp.store.models import Customer, Slip
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.preview_dialog import PreviewDialog, customer_copy
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
+from ui.visit.preview_dialog import PreviewDialog, customer_copy
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -6,9 +6,9 @@ import errno
 
 import pytest
 
-from fieldapp.errors import PathError
-from fieldapp.settings import Settings
-from ui.setup_dialog import SetupDialog
+from fieldapp.base.errors import PathError
+from fieldapp.base.settings import Settings
+from ui.shell.setup_dialog import SetupDialog
 
 
 def test_a_refused_save_is_said_in_the_form_and_it_stays_open(

@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
 from fieldapp.sync.status import SyncOverview
 from tests.ui.test_no_latin import Checker
 from tests.ui.workflow_helpers import main_window
-from ui import i18n
-from ui.main_window import MainWindow
-from ui.sync_service import SyncService, SyncStatus
-from ui.workflow_widgets import message
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
+from ui.sync.sync_service import SyncService, SyncStatus
+from ui.workflows.workflow_widgets import message
 
 LAST = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)  # 14:30 in Tianjin
 WAITING = SyncOverview(pending=3, refused=0, last_success_at=LAST, clock_skew_seconds=0)
@@ -113,7 +113,7 @@ def test_a_failed_operation_is_told_in_the_strip_without_its_class_name(
     assert message(KeyError("cost_fen")) == window.message_strip.text.removeprefix("出错：")
     assert "KeyError" not in window.message_strip.text
     assert "cost_fen" not in window.message_strip.text
-    from fieldapp.errors import FieldIssue
+    from fieldapp.base.errors import FieldIssue
 
     ops.failed.emit(ValidationError([FieldIssue("x", "required", "请填写确认人。", "Enter x.")]))
     assert "请填写确认人。" in window.message_strip.text

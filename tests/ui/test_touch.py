@@ -1,4 +1,4 @@
-"""Finger use (ui/touch.py): every scrollable view scrolls kinetically, a drag is never a
+"""Finger use (ui/kit/touch.py): every scrollable view scrolls kinetically, a drag is never a
 tap, combo rows are 44 px, toolbar buttons take focus, fields are named by their label,
 and 清除签字 asks first."""
 
@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp import slips
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.records import slips
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from tests.ui.visit_helpers import draw_with_touch, open_request
 from tests.ui.workflow_helpers import main_window
-from ui import i18n
-from ui.fit import scroll_body
-from ui.signature_pad import SignaturePad
-from ui.style import TOUCH_MIN
+from ui.kit import i18n
+from ui.kit.fit import scroll_body
+from ui.kit.style import TOUCH_MIN
+from ui.visit.signature_pad import SignaturePad
 
 
 def _finger_drag(widget: QWidget, start: QPoint, end: QPoint, steps: int = 30) -> None:
@@ -74,7 +74,7 @@ def test_a_finger_drag_scrolls_a_list_and_leaves_the_selection(qtbot,
     for row in range(100):
         for column in range(3):
             model.setItem(row, column, QStandardItem(f"第 {row} 行"))
-    view = QTableView()  # as ui.table_models.table_view sets up the lists
+    view = QTableView()  # as ui.kit.table_models.table_view sets up the lists
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

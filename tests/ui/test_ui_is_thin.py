@@ -1,6 +1,6 @@
 """The desktop is a thin shell (docs/architecture.md): no module under ui/ imports
 SQLAlchemy or the ORM's rows; screens reach the store through `fieldapp.services`,
-called off the GUI thread by `ui.ops`."""
+called off the GUI thread by `ui.kit.ops`."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
-from fieldapp import slips
-from fieldapp.sealing import verify_slip
-from fieldapp.signatures import strokes_from_json
+from fieldapp.records import slips
+from fieldapp.seal.sealing import verify_slip
+from fieldapp.seal.signatures import strokes_from_json
 from tests.ui.visit_helpers import (
     draw_with_mouse,
     draw_with_touch,
@@ -18,7 +18,7 @@ from tests.ui.visit_helpers import (
     open_request,
     type_chinese,
 )
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 # Times typed with the now buttons, numbers of the local day: at every moment (tests/conftest.py).
 pytestmark = pytest.mark.any_moment

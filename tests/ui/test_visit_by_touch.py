@@ -15,11 +15,11 @@ from PySide6.QtGui import QFontInfo, QInputDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget
 
-from fieldapp import slips
-from fieldapp.sealing import verify_slip
+from fieldapp.records import slips
+from fieldapp.seal.sealing import verify_slip
 from tests.ui.visit_helpers import draw_with_mouse, draw_with_touch, type_chinese
-from ui import i18n
-from ui.main_window import MainWindow
+from ui.kit import i18n
+from ui.shell.main_window import MainWindow
 
 SCREEN = (1280, 680)  # a 1366 × 768 laptop (or 1280 × 720 at 150 %) less the taskbar
 TAP_BUDGET = 20
@@ -296,11 +296,12 @@ def test_every_step_fits_the_screen_without_scrolling(qtbot, ops, settings, onsi
 
 
 def test_the_visit_screens_call_the_services_not_the_store() -> None:
-    """ui/slip_editor.py and its parts import neither SQLAlchemy nor the slip rules."""
+    """ui/visit/slip_editor.py and its parts import neither SQLAlchemy nor the slip rules."""
     import ast
     import pathlib
 
-    for name in ("slip_editor", "fee_lines", "sign_view", "fields", "price_list_dialog"):
+    for name in ("visit/slip_editor", "visit/fee_lines", "visit/sign_view", "kit/fields",
+                 "shell/price_list_dialog"):
         tree = ast.parse(pathlib.Path(f"ui/{name}.py").read_text("utf-8"))
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                     for alias in node.names}
@@ -308,7 +309,7 @@ def test_the_visit_screens_call_the_services_not_the_store() -> None:
                      if isinstance(node, ast.ImportFrom) for alias in node.names}
         # fieldapp.store.values holds plain StrEnums (a slip's result), not the store
         assert not [m for m in imported if m.startswith(("sqlalchemy", "fieldapp.store",
-                                                         "fieldapp.slips"))
+                                                         "fieldapp.records.slips"))
                     and not m.startswith("fieldapp.store.values")], name
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from fieldapp import complaints, group_archive, questions, reference, slips
+from fieldapp.records import reference, slips
 from fieldapp.store.workflow_models import OpenQuestion
+from fieldapp.workflows import complaints, group_archive, questions
 from tests.ui.visit_helpers import open_request, type_chinese
 from tests.ui.workflow_helpers import click, main_window
 

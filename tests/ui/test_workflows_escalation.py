@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp import escalation, repair, service_requests
+from fieldapp.records import service_requests
+from fieldapp.workflows import escalation, repair
 from tests.ui.visit_helpers import draw_with_mouse, type_chinese
 from tests.ui.workflow_helpers import click, main_window
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from PySide6.QtTest import QTest
 
-from fieldapp import loaners, reference, repair, service_requests
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.timeutil import format_local, utcnow
+from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import loaners, repair
 from tests.ui.visit_helpers import type_chinese
 from tests.ui.workflow_helpers import click, main_window, open_request, sign_next_pad
 

@@ -8,14 +8,15 @@ from datetime import timedelta
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from fieldapp import complaints, loaners, questions, reference, repair, service_requests
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import complaints, loaners, questions, repair
 from tests.ui.test_language import untranslated
 from tests.ui.workflow_helpers import main_window, open_request
-from ui import i18n
-from ui.style import TOUCH_MIN
+from ui.kit import i18n
+from ui.kit.style import TOUCH_MIN
 
 
 @pytest.fixture
@@ -112,25 +113,27 @@ WORKFLOW_SCREENS = ("repair_intake", "repair_view", "loaner_view", "complaint_di
                     "archive_entry_dialog", "findings_view", "workflow_pages",
                     "workflow_actions", "workflow_documents", "workflow_widgets")
 # The core's workflow modules a screen may still name: labels, choices and pure values.
-CORE_WORKFLOW = ("fieldapp.repair", "fieldapp.complaints", "fieldapp.escalation",
-                 "fieldapp.loaners", "fieldapp.questions", "fieldapp.group_archive",
-                 "fieldapp.findings", "fieldapp.workflow_lists", "fieldapp.events",
-                 "fieldapp.reference", "fieldapp.service_requests", "fieldapp.slips",
-                 "fieldapp.queries", "fieldapp.documents", "fieldapp.store", "sqlalchemy")
+CORE_WORKFLOW = ("fieldapp.workflows.repair", "fieldapp.workflows.complaints",
+                 "fieldapp.workflows.escalation", "fieldapp.workflows.loaners",
+                 "fieldapp.workflows.questions", "fieldapp.workflows.group_archive",
+                 "fieldapp.reads.findings", "fieldapp.reads.workflow_lists",
+                 "fieldapp.records.events", "fieldapp.records.reference",
+                 "fieldapp.records.service_requests", "fieldapp.records.slips",
+                 "fieldapp.reads.queries", "fieldapp.documents", "fieldapp.store", "sqlalchemy")
 LABELS_AND_VALUES = {
-    "fieldapp.complaints.ABOUT_LABELS", "fieldapp.complaints.ABOUTS",
-    "fieldapp.complaints.ROUTE_LABELS", "fieldapp.complaints.STATUS_LABELS",
-    "fieldapp.complaints.VIA", "fieldapp.complaints.DEFAULT_RESPONSE_HOURS",
-    "fieldapp.complaints.route_complaint",  # pure: shown as the subject is chosen
-    "fieldapp.repair.STATUS_LABELS", "fieldapp.group_archive.KIND_LABELS",
-    "fieldapp.group_archive.KINDS", "fieldapp.findings.RULE_LABELS",
-    "fieldapp.events.ESCALATION_KINDS", "fieldapp.events.LOANER_CONDITIONS",
-    "fieldapp.events.SignatureInput",
+    "fieldapp.workflows.complaints.ABOUT_LABELS", "fieldapp.workflows.complaints.ABOUTS",
+    "fieldapp.workflows.complaints.ROUTE_LABELS", "fieldapp.workflows.complaints.STATUS_LABELS",
+    "fieldapp.workflows.complaints.VIA", "fieldapp.workflows.complaints.DEFAULT_RESPONSE_HOURS",
+    "fieldapp.workflows.complaints.route_complaint",  # pure: shown as the subject is chosen
+    "fieldapp.workflows.repair.STATUS_LABELS", "fieldapp.workflows.group_archive.KIND_LABELS",
+    "fieldapp.workflows.group_archive.KINDS", "fieldapp.reads.findings.RULE_LABELS",
+    "fieldapp.records.events.ESCALATION_KINDS", "fieldapp.records.events.LOANER_CONDITIONS",
+    "fieldapp.records.events.SignatureInput",
     "fieldapp.store.Store",  # the handle a screen passes to its services
     # statuses and kinds (StrEnum): values a screen compares, not workflow code
-    "fieldapp.repair.RepairStatus", "fieldapp.complaints.ComplaintStatus",
-    "fieldapp.loaners.LoanerStatus", "fieldapp.questions.QuestionStatus",
-    "fieldapp.events.EscalationKind", "fieldapp.store.values.SignerRole",
+    "fieldapp.workflows.repair.RepairStatus", "fieldapp.workflows.complaints.ComplaintStatus",
+    "fieldapp.workflows.loaners.LoanerStatus", "fieldapp.workflows.questions.QuestionStatus",
+    "fieldapp.records.events.EscalationKind", "fieldapp.store.values.SignerRole",
     "fieldapp.store.values.SlipResult", "fieldapp.store.values.SlipStatus",
 }
 
@@ -142,7 +145,7 @@ def test_the_workflow_screens_call_their_services_not_the_core_workflows() -> No
     import pathlib
 
     for name in WORKFLOW_SCREENS:
-        tree = ast.parse(pathlib.Path(f"ui/{name}.py").read_text("utf-8"))
+        tree = ast.parse(pathlib.Path(f"ui/{name}.py" if "/" in name else f"ui/workflows/{name}.py").read_text("utf-8"))
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                     for alias in node.names}
         imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree)

@@ -7,8 +7,8 @@ from PySide6.QtGui import QInputMethodEvent, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from ui.main_window import MainWindow
-from ui.signature_pad import SignaturePad
+from ui.shell.main_window import MainWindow
+from ui.visit.signature_pad import SignaturePad
 
 
 def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.ui.visit_helpers import draw_with_mouse, open_request
-from ui.main_window import MainWindow
-from ui.workflow_widgets import PadDialog
+from ui.shell.main_window import MainWindow
+from ui.workflows.workflow_widgets import PadDialog
 
 __all__ = ["click", "main_window", "open_request", "sign_next_pad"]
 

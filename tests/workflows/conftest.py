@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from fieldapp import reference, repair, service_requests
-from fieldapp.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.events import SignatureInput
-from fieldapp.loaners import add_loaner
+from fieldapp.records import reference, service_requests
+from fieldapp.records.events import SignatureInput
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from fieldapp.workflows import repair
+from fieldapp.workflows.loaners import add_loaner
 from tests.core import conftest as core
 
 REQUESTED = core.REQUESTED  # 2026-11-24 10:00 Tianjin, a Tuesday

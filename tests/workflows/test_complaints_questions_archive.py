@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from fieldapp import complaints, group_archive, questions, reference, service_requests, slips
-from fieldapp.errors import StorageError, ValidationError, WorkflowError
+from fieldapp.base.errors import StorageError, ValidationError, WorkflowError
+from fieldapp.records import reference, service_requests, slips
 from fieldapp.sla import ClockState
+from fieldapp.workflows import complaints, group_archive, questions
 from tests.workflows.conftest import LATER, at
 
 # Deadlines and due times beside today: none may read the wall clock (tests/conftest.py).

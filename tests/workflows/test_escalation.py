@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp import escalation, reference, repair, service_requests, slips
-from fieldapp.errors import ValidationError, WorkflowError
-from fieldapp.sealing import verify_slip
+from fieldapp.base.errors import ValidationError, WorkflowError
+from fieldapp.records import reference, service_requests, slips
+from fieldapp.seal.sealing import verify_slip
+from fieldapp.workflows import escalation, repair
 from tests.core.conftest import fill_complete, sign_both
 from tests.workflows.conftest import LATER, at, intake
 
@@ -142,8 +143,8 @@ def test_lists_show_the_derived_assignee_and_status(store, world, engineers):
     from click.testing import CliRunner
 
     from fieldapp.cli import cli
-    from fieldapp.queries import list_requests
-    from fieldapp.request_state import request_status
+    from fieldapp.reads.queries import list_requests
+    from fieldapp.workflows.request_state import request_status
 
     with store.write() as session:
         request = _request(session, world)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldapp import complaints, escalation, events, loaners, repair
-from fieldapp.errors import ValidationError
+from fieldapp.base.errors import ValidationError
+from fieldapp.records import events
+from fieldapp.workflows import complaints, escalation, loaners, repair
 from tests.workflows.conftest import LATER, at, sig
 
 REPAIR_ID = uuid.UUID("0190f3a0-0000-7000-8000-000000000001")

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from fieldapp import events, loaners, reference, repair, service_requests
-from fieldapp.errors import WorkflowError
+from fieldapp.base.errors import WorkflowError
+from fieldapp.records import events, reference, service_requests
+from fieldapp.workflows import loaners, repair
 from tests.workflows.conftest import LATER, at, intake, sig
 
 # Deadlines and due times beside today: none may read the wall clock (tests/conftest.py).

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp import repair
-from fieldapp.errors import StorageError, ValidationError, WorkflowError
+from fieldapp.base.errors import StorageError, ValidationError, WorkflowError
 from fieldapp.sla import ClockState
+from fieldapp.workflows import repair
 from tests.workflows.conftest import LATER, at, intake, sig
 
 # Deadlines and due times beside today: none may read the wall clock (tests/conftest.py).
@@ -48,7 +48,7 @@ def test_intake_is_read_only_in_the_database(store, repair_number):
 
 
 def test_intake_times_must_follow_the_work(store, world):
-    from fieldapp import reference, service_requests
+    from fieldapp.records import reference, service_requests
 
     with pytest.raises(ValidationError) as err, store.write() as session:
         request = service_requests.get_request(session, world.request_number)

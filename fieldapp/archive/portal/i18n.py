@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 
-from fieldapp.i18n import LANGUAGES as LANGUAGES  # routes_auth uses i18n.LANGUAGES
-from fieldapp.i18n import Language, is_language
+from fieldapp.base.i18n import LANGUAGES as LANGUAGES  # routes_auth uses i18n.LANGUAGES
+from fieldapp.base.i18n import Language, is_language
 
 LANG_COOKIE = "fa_portal_lang"
 Translate = Callable[[str, str], str]

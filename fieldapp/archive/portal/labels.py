@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fieldapp import complaints, repair, service_requests, slips
 from fieldapp.documents.labels import CLOCK_STATES, FEE_KINDS
-from fieldapp.validation import CHANNEL_LABELS, RESULT_LABELS
+from fieldapp.records import service_requests, slips
+from fieldapp.rules.validation import CHANNEL_LABELS, RESULT_LABELS
+from fieldapp.workflows import complaints, repair
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "request_status": service_requests.STATUS_LABELS,

@@ -13,9 +13,9 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.archive.models import ArchiveBase
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 
 class PortalSession(ArchiveBase):

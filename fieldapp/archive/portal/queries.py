@@ -16,14 +16,14 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from fieldapp.complaints import complaint_state
-from fieldapp.queries import SlipFilter, SlipRow, _escape_like, list_slips
-from fieldapp.repair import RepairOverview, repair_overview
-from fieldapp.request_state import derive_many
-from fieldapp.service_requests import OPEN_STATUSES
+from fieldapp.reads.queries import SlipFilter, SlipRow, _escape_like, list_slips
+from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import Complaint, RepairOrder
+from fieldapp.workflows.complaints import complaint_state
+from fieldapp.workflows.repair import RepairOverview, repair_overview
+from fieldapp.workflows.request_state import derive_many
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ class RequestRow:
     id: uuid.UUID
     number: str
     channel: str
-    status: str  # derived (fieldapp.request_state)
+    status: str  # derived (fieldapp.workflows.request_state)
     fault_reported: str
     requested_at: datetime
 

@@ -19,8 +19,8 @@ from fieldapp.archive.reports import request_report as _request_report
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import KIND_LABELS
 from fieldapp.archive.reports.models import Report
+from fieldapp.base.i18n import Language
 from fieldapp.documents.model import CompanyInfo
-from fieldapp.i18n import Language
 
 
 @dataclass(frozen=True)

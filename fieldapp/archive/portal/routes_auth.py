@@ -28,7 +28,7 @@ from fieldapp.archive.portal.web import (
     settings_of,
     viewer_in,
 )
-from fieldapp.timeutil import format_local, utcnow
+from fieldapp.base.timeutil import format_local, utcnow
 
 router = APIRouter()
 

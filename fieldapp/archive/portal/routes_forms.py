@@ -29,9 +29,9 @@ from fieldapp.archive.portal.web import (
     render,
     settings_of,
 )
-from fieldapp.complaints import ABOUT_LABELS
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.timeutil import utcnow
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.timeutil import utcnow
+from fieldapp.workflows.complaints import ABOUT_LABELS
 
 router = APIRouter()
 Text = Annotated[str, Form(max_length=4000)]

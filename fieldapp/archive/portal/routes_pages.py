@@ -20,8 +20,8 @@ from fieldapp.archive.portal.web import (
     render,
     settings_of,
 )
-from fieldapp.sla_records import request_clocks, slip_clocks
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records.sla_records import request_clocks, slip_clocks
 
 router = APIRouter()
 Search = Annotated[str, Query(max_length=100)]

@@ -15,16 +15,16 @@ from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received, User
 from fieldapp.archive.rules import check_record
-from fieldapp.complaints import open_complaint
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.ids import PORTAL_OPERATOR_CODE
-from fieldapp.service_requests import take_request
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.ids import PORTAL_OPERATOR_CODE
+from fieldapp.records.service_requests import take_request
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint
 from fieldapp.sync.wire import read_record
+from fieldapp.workflows.complaints import open_complaint
 
 # The "operator" of portal records: numbers R-WEB-20261201-001; no person may have this
-# code (fieldapp.ids refuses it), so they are unique without the network.
+# code (fieldapp.base.ids refuses it), so they are unique without the network.
 PORTAL_OPERATOR = PORTAL_OPERATOR_CODE
 PORTAL_CHANNEL = "portal"
 PORTAL_VIA = "portal"

@@ -34,8 +34,8 @@ from fieldapp.documents.payload import (
     slip_amounts,
 )
 from fieldapp.documents.qr import SEAL_PATTERN, parse_qr_payload
-from fieldapp.receipts import gap_label, sealing_gap_seconds
-from fieldapp.sealing import verify_slip
+from fieldapp.seal.receipts import gap_label, sealing_gap_seconds
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import Slip
 
 GENUINE, MISMATCH, UNKNOWN, DAMAGED, INVALID, ALTERED = (

@@ -28,10 +28,10 @@ from fieldapp.archive.portal.sessions import (
     session_for,
     set_cookie,
 )
-from fieldapp.money import format_yuan
+from fieldapp.base.money import format_yuan
+from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.sla import label as sla_label
 from fieldapp.store.models import Customer
-from fieldapp.timeutil import format_local, utcnow
 
 PREFIX = "/portal"
 PAGE_SIZE = 25

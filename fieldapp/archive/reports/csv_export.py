@@ -7,7 +7,7 @@ import csv
 import io
 
 from fieldapp.archive.reports.figures import BUCKETS, Figures
-from fieldapp.money import fen_to_yuan
+from fieldapp.base.money import fen_to_yuan
 
 HEADER = ("section", "item", "detail", "value")
 

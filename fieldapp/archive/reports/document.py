@@ -7,12 +7,12 @@ from datetime import datetime
 from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
 from fieldapp.archive.reports.observations import observations
+from fieldapp.base.i18n import Language
+from fieldapp.base.money import format_yuan
+from fieldapp.base.timeutil import format_local
 from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
-from fieldapp.group_archive import ArchiveEntryKind
-from fieldapp.i18n import Language
-from fieldapp.money import format_yuan
-from fieldapp.timeutil import format_local
-from fieldapp.validation import CHANNELS, FEE_KINDS
+from fieldapp.rules.validation import CHANNELS, FEE_KINDS
+from fieldapp.workflows.group_archive import ArchiveEntryKind
 
 SHOWN_STATES = ("met", "met_within_tolerance", "breached", "running")
 

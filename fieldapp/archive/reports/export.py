@@ -8,9 +8,9 @@ from fieldapp.archive.reports.csv_export import render_csv
 from fieldapp.archive.reports.document import report_document
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
+from fieldapp.base.i18n import Language
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_pdf import render_report_pdf
-from fieldapp.i18n import Language
 
 
 def export_report(report: Report, fmt: Literal["pdf", "csv"], language: Language = "zh", *,

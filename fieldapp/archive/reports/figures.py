@@ -4,7 +4,7 @@ Nothing here loads a customer's slips as objects: counts and sums are GROUP BY q
 and the one pass that needs every request (SLA clocks, response and resolution times)
 streams narrow rows (`yield_per`) and keeps only counters, the durations as integers
 and the ten worst cases. The SLA results come from the core's own `clocks_for_request`
-with the contract's terms (`fieldapp.sla_records.contract_terms`), so the laptop and the
+with the contract's terms (`fieldapp.records.sla_records.contract_terms`), so the laptop and the
 archive agree on every clock.
 
 Percentiles are nearest-rank: the p-th percentile of n sorted values is the value at
@@ -29,9 +29,10 @@ from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from fieldapp.archive.reports.period import Period
-from fieldapp.errors import NotFound
-from fieldapp.events import EscalationKind, EventKind
-from fieldapp.group_archive import ArchiveEntryKind
+from fieldapp.base.errors import NotFound
+from fieldapp.records.events import EscalationKind, EventKind
+from fieldapp.records.sla_records import contract_terms
+from fieldapp.rules.validation import CHANNELS, FEE_KINDS
 from fieldapp.sla import (
     Channel,
     ClockKind,
@@ -41,13 +42,12 @@ from fieldapp.sla import (
     clock_outcome,
     clock_spec,
 )
-from fieldapp.sla_records import contract_terms
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
 from fieldapp.store.values import SlipResult
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
-from fieldapp.validation import CHANNELS, FEE_KINDS
+from fieldapp.workflows.group_archive import ArchiveEntryKind
 
 CLOCK_STATES = ("met", "met_within_tolerance", "breached", "running", "not_applicable")
 # Minutes: the buckets of the response/resolution distribution charts.

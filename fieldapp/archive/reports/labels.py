@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fieldapp.complaints import ABOUT_LABELS
-from fieldapp.escalation import KIND_LABELS as ESCALATION_LABELS
-from fieldapp.findings import RULE_LABELS
-from fieldapp.group_archive import KIND_LABELS as ARCHIVE_LABELS
-from fieldapp.i18n import Language
+from fieldapp.base.i18n import Language
+from fieldapp.reads.findings import RULE_LABELS
+from fieldapp.rules.validation import CHANNEL_LABELS, FEE_KIND_LABELS
 from fieldapp.sla.clocks import ClockKind, ClockState
 from fieldapp.sla.clocks import label as clock_label
-from fieldapp.validation import CHANNEL_LABELS, FEE_KIND_LABELS
+from fieldapp.workflows.complaints import ABOUT_LABELS
+from fieldapp.workflows.escalation import KIND_LABELS as ESCALATION_LABELS
+from fieldapp.workflows.group_archive import KIND_LABELS as ARCHIVE_LABELS
 
 KIND_LABELS = {
     "quarterly": ("季度报告", "Quarterly report"),

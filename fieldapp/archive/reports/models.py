@@ -11,9 +11,9 @@ from sqlalchemy import Date, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.archive.models import ArchiveBase
-from fieldapp.ids import new_uuid
+from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import utcnow
 from fieldapp.store.types import UTCDateTime
-from fieldapp.timeutil import utcnow
 
 KINDS = ("quarterly", "half_yearly", "yearly", "requested", "contract_end", "proactive")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.labels import name
-from fieldapp.i18n import Language
-from fieldapp.money import format_yuan
+from fieldapp.base.i18n import Language
+from fieldapp.base.money import format_yuan
 
 
 def _hours(minutes: int | None, language: Language) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fieldapp.errors import FieldIssue, ValidationError
-from fieldapp.timeutil import DEFAULT_TIMEZONE
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldapp.errors import FieldIssue, PathError, ValidationError
+from fieldapp.base.errors import FieldIssue, PathError, ValidationError
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ from fieldapp.archive.reports.triggers import (
     findings_due,
     periodic_due,
 )
-from fieldapp.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Customer
-from fieldapp.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
 
 log = logging.getLogger("fieldapp.archive.reports")
 

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from fieldapp.archive.reports.figures import ClockReader, request_rows
 from fieldapp.archive.reports.period import Period, half_of, quarter_of, year_of
 from fieldapp.archive.reports.rules import ReportRules
+from fieldapp.base.timeutil import to_local
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, ServiceRequest
-from fieldapp.timeutil import to_local
 
 PERIODIC = (("quarterly", quarter_of), ("half_yearly", half_of), ("yearly", year_of))
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from fieldapp.base.timeutil import format_local
 from fieldapp.documents.kit.context import DocumentContext
 from fieldapp.documents.kit.flowing_table import Cell, Command, FlowingTable
 from fieldapp.documents.kit.text import escape, para
@@ -20,7 +21,6 @@ from fieldapp.documents.labels import CLOCK_STATES, term
 from fieldapp.documents.layout import STROKE_COLOUR
 from fieldapp.documents.model import ClockView, SignatureView
 from fieldapp.documents.signature import SignatureFlowable
-from fieldapp.timeutil import format_local
 
 SECTION_COLUMN = 0.095  # A4: share of the width for the section name on the left
 

@@ -13,14 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, TypeGuard, get_args
 
+from fieldapp.base.i18n import Language, is_language
+from fieldapp.base.timeutil import format_local
 from fieldapp.documents.errors import DocumentError
 from fieldapp.documents.fonts import register_cjk_font
 from fieldapp.documents.labels import label
 from fieldapp.documents.layout import LAYOUTS
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.styles import Styles, make_styles
-from fieldapp.i18n import Language, is_language
-from fieldapp.timeutil import format_local
 
 LayoutName = Literal["a4", "receipt"]
 CopyName = Literal["customer", "company"]

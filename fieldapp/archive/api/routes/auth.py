@@ -19,7 +19,7 @@ from fieldapp.archive.schemas import (
     UserOut,
 )
 from fieldapp.archive.seal_keys import register_key, revoked_keys
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 # (FastAPI types `responses` as dict[int | str, dict[str, Any]])

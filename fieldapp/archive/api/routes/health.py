@@ -6,7 +6,7 @@ from sqlalchemy import text
 from fieldapp import __version__
 from fieldapp.archive.deps import DbDep
 from fieldapp.archive.schemas import API_VERSION, HealthOut
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
 
 router = APIRouter(tags=["health"])
 

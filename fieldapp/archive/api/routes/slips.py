@@ -9,8 +9,8 @@ from fieldapp.archive.feed import visible_slip
 from fieldapp.archive.models import Role
 from fieldapp.archive.schemas import ErrorOut, RecordOut, SlipOut
 from fieldapp.archive.seal_keys import ArchiveKeys
-from fieldapp.errors import NotFound
-from fieldapp.sealing import verify_slip
+from fieldapp.base.errors import NotFound
+from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import Slip
 
 router = APIRouter(prefix="/slips", tags=["slips"])

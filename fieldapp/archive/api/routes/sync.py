@@ -28,8 +28,8 @@ from fieldapp.archive.schemas import (
     TableCheckOut,
     TamperedIn,
 )
-from fieldapp.receipts import Receipt
-from fieldapp.timeutil import utcnow
+from fieldapp.base.timeutil import utcnow
+from fieldapp.seal.receipts import Receipt
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 audit = logging.getLogger("fieldapp.archive.audit")

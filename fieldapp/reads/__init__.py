@@ -1,0 +1,2 @@
+"""Read models: the lists, queries and findings the screens, CLI and reports show.
+"""

@@ -1,0 +1,235 @@
+"""Export and import slips as JSON (format ``fieldapp-slips``, version 1; docs/json-format.md).
+
+An export is self-contained: each slip comes with its request and the reference records
+they point at, every column included (UUIDs and times as text, binary as base64), so an
+import into an empty store recreates the same rows and a second export is identical.
+Import is idempotent: a record already present with the same content is skipped; a sealed
+slip whose seal does not verify, or that would overwrite a different sealed slip, is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, LargeBinary, Uuid, select, update
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from fieldapp import __version__
+from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.seal.seal_status import refuse_if_tampered
+from fieldapp.seal.sealing import SIGNATURE_ONLY, verify_slip
+from fieldapp.store.models import (
+    Base,
+    Contact,
+    Contract,
+    Customer,
+    Device,
+    Engineer,
+    FeeLine,
+    ServiceRequest,
+    Signature,
+    Site,
+    Slip,
+)
+from fieldapp.store.types import UTCDateTime
+
+FORMAT = "fieldapp-slips"
+SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
+VERSION = 1
+
+# Import order: a row's references come before it.
+SECTIONS: tuple[tuple[str, type[Base]], ...] = (
+    ("engineers", Engineer),
+    ("customers", Customer),
+    ("contacts", Contact),
+    ("sites", Site),
+    ("devices", Device),
+    ("contracts", Contract),
+    ("requests", ServiceRequest),
+    ("slips", Slip),
+    ("fee_lines", FeeLine),
+    ("signatures", Signature),
+)
+
+
+def row_to_dict(row: Any, model: type[Base] | None = None) -> dict[str, Any]:
+    """An ORM object, or a Core row of `model`'s table, as lossless JSON values."""
+    out: dict[str, Any] = {}
+    for column in (model or row).__table__.columns:
+        value = getattr(row, column.key)
+        if value is None:
+            out[column.key] = None
+        elif isinstance(column.type, Uuid):
+            out[column.key] = str(value)
+        elif isinstance(column.type, (UTCDateTime, Date)):
+            out[column.key] = value.isoformat()
+        elif isinstance(column.type, LargeBinary):
+            out[column.key] = base64.b64encode(value).decode("ascii")
+        else:
+            out[column.key] = value
+    return out
+
+
+def dict_to_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, convert in _converters(model):
+        if key not in data:
+            continue
+        value = data[key]
+        values[key] = value if value is None or convert is None else convert(value)
+    return values
+
+
+@functools.cache
+def _converters(model: type[Base]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per column, how its JSON value becomes a Python value (decided once per model:
+    the archive converts every pushed row several times)."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for column in model.__table__.columns:
+        convert: Callable[[Any], Any] | None = None
+        if isinstance(column.type, Uuid):
+            convert = uuid.UUID
+        elif isinstance(column.type, UTCDateTime):
+            convert = functools.partial(_aware_time, column.key)
+        elif isinstance(column.type, Date):
+            convert = date.fromisoformat
+        elif isinstance(column.type, LargeBinary):
+            convert = _binary
+        out.append((column.key, convert))
+    return tuple(out)
+
+
+def _aware_time(key: str, value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{key}: time without a zone: {value}")
+    return moment
+
+
+def _binary(value: str) -> bytes:
+    return base64.b64decode(value, validate=True)
+
+
+def export_slips(session: Session, slips: Iterable[Slip]) -> dict[str, Any]:
+    sections: dict[str, dict[uuid.UUID, Base]] = {name: {} for name, _ in SECTIONS}
+    for slip in slips:
+        # a slip changed here is not passed on; whose key sealed it the importer's
+        # `verify` judges (a backup restored elsewhere has no receipt to show yet)
+        refuse_if_tampered(slip, SIGNATURE_ONLY)
+        request = slip.request
+        sections["slips"][slip.id] = slip
+        sections["requests"][request.id] = request
+        sections["customers"][request.customer.id] = request.customer
+        sections["engineers"][slip.engineer.id] = slip.engineer
+        if request.assigned_engineer is not None:
+            sections["engineers"][request.assigned_engineer.id] = request.assigned_engineer
+        for name, obj in (("contacts", request.contact), ("sites", request.site),
+                          ("devices", request.device), ("contracts", request.contract)):
+            if obj is not None:
+                sections[name][obj.id] = obj
+        if request.device is not None and request.device.site is not None:
+            sections["sites"][request.device.site.id] = request.device.site
+        if slip.amends is not None:
+            sections["slips"][slip.amends.id] = slip.amends
+        for line in slip.fee_lines:
+            sections["fee_lines"][line.id] = line
+        for sig in slip.signatures:
+            sections["signatures"][sig.id] = sig
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": iso_utc(utcnow()),
+        "exported_by": f"fieldapp {__version__}",
+        **{name: [row_to_dict(r) for _, r in sorted(rows.items(), key=lambda kv: str(kv[0]))]
+           for name, rows in sections.items()},
+    }
+
+
+@dataclass
+class ImportReport:
+    added: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], section: str) -> None:
+        bucket[section] = bucket.get(section, 0) + 1
+
+
+def _bad(zh: str, en: str) -> ValidationError:
+    return ValidationError([FieldIssue("file", "bad_import", zh, en)])
+
+
+def import_slips(session: Session, data: Any) -> ImportReport:
+    """Import an export into this store in the caller's transaction (all or nothing)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _bad("不是 fieldapp 服务单导出文件。", "This is not a fieldapp slip export.")
+    if data.get("version") != VERSION:
+        raise _bad(f"不支持的导出文件版本：{data.get('version')}。",
+                   f"Unsupported export version: {data.get('version')}.")
+    report = ImportReport()
+    # Sealed slips go in unsealed, their fee lines and signatures after them, and the
+    # seal last: the same order as on the laptop, which the database triggers require.
+    seals: dict[uuid.UUID, dict[str, Any]] = {}
+    for section, model in SECTIONS:
+        rows = data.get(section, [])
+        if not isinstance(rows, list):
+            raise _bad(f"导出文件中 {section} 部分格式错误。", f"Section {section} is malformed.")
+        for index, raw in enumerate(rows):
+            try:
+                values = dict_to_values(model, raw)
+                record_id = values["id"]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise _bad(f"{section} 第 {index + 1} 条记录格式错误：{exc}",
+                           f"{section} record {index + 1} is malformed: {exc}") from exc
+            if record_id is None:
+                raise _bad(f"{section} 第 {index + 1} 条记录缺少 id，未导入任何内容。",
+                           f"{section} record {index + 1} has no id; nothing was imported.")
+            existing = session.get(model, record_id)
+            if existing is None:
+                if model is Slip and values.get("seal") is not None:
+                    seals[record_id] = {k: values.pop(k) for k in SEAL_COLUMNS}
+                    seals[record_id]["updated_at"] = values["updated_at"]
+                try:
+                    session.add(model(**values))
+                    session.flush()
+                except (sa_exc.IntegrityError, sa_exc.StatementError, TypeError,
+                        OverflowError) as exc:  # an integer SQLite cannot hold
+                    # a missing reference, a duplicate number, a required value left out
+                    raise _bad(f"{section} 第 {index + 1} 条记录无法导入（缺少引用、重复或缺项），"
+                               "未导入任何内容。",
+                               f"{section} record {index + 1} cannot be stored (a missing "
+                               "reference, a duplicate or a missing value); nothing was "
+                               "imported.") from exc
+                report.count(report.added, section)
+            elif row_to_dict(existing) == row_to_dict(model(**values)):
+                report.count(report.unchanged, section)
+            else:
+                raise _bad(f"{section} 中记录 {record_id} 与本地已有记录不同，未导入任何内容。",
+                           f"{section} record {record_id} differs from the one already here; "
+                           "nothing was imported.")
+    for slip_id, sealed in seals.items():
+        # A Core UPDATE naming updated_at, so the ORM's onupdate does not restamp it.
+        session.execute(update(Slip.__table__).where(Slip.id == slip_id).values(**sealed))
+    session.expire_all()
+    for raw in data.get("slips", []):
+        slip = session.scalar(select(Slip).where(Slip.id == uuid.UUID(raw["id"])))
+        if slip is not None and slip.seal is not None:
+            result = verify_slip(slip, SIGNATURE_ONLY)  # whose key: `verify` says
+            if not result.ok:
+                zh = "；".join(p[0] for p in result.problems)
+                en = "; ".join(p[1] for p in result.problems)
+                raise _bad(f"服务单 {slip.number} 的封存校验失败：{zh}",
+                           f"Slip {slip.number} fails its seal check: {en}")
+    return report
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)

@@ -1,0 +1,86 @@
+"""Checking an event that arrives from another machine with the same folds that recorded it.
+
+Used by the archive on every pushed event (and usable by a laptop): the subject's stored
+events plus the new one are folded with the workflow's own fold; if the new event (or
+one already stored, because the new one sorts before it) becomes a conflict, the fold's
+own zh/en reason is the answer. Loaner hand-overs are physical facts: a loaner lent twice
+while two laptops were apart is **kept and recorded as a conflict** (`lent_twice`) that
+every machine's fold shows; every other conflicting step is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from fieldapp.records.events import Conflict, EventKind, EventRecord, events_of, payload_issues
+from fieldapp.store.models import ServiceRequest
+from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
+
+KEPT_AS_CONFLICT = (EventKind.LOANER_ISSUED, EventKind.LOANER_RETURNED)
+_SUBJECT_MODELS = {"repair": RepairOrder, "loaner": Loaner, "request": ServiceRequest,
+                   "complaint": Complaint, "question": OpenQuestion}
+
+
+@dataclass(frozen=True)
+class EventVerdict:
+    ok: bool  # store it
+    code: str = ""
+    zh: str = ""
+    en: str = ""
+    conflicts: tuple[Conflict, ...] = ()  # new conflicts recorded by keeping it
+
+
+def _fold_for(session: Session, subject_type: str, subject: object
+              ) -> Callable[[list[EventRecord]], object]:
+    if subject_type == "repair":
+        from fieldapp.workflows.repair import fold_repair
+
+        received = subject.received_at  # type: ignore[attr-defined]
+        return lambda events: fold_repair(events, received)
+    if subject_type == "loaner":
+        from fieldapp.workflows.loaners import fold_loaner
+
+        return fold_loaner
+    if subject_type == "request":
+        from fieldapp.workflows.escalation import _initial, fold_request
+
+        initial = _initial(subject)  # type: ignore[arg-type]
+        return lambda events: fold_request(events, initial)
+    if subject_type == "complaint":
+        from fieldapp.workflows.complaints import fold_complaint
+
+        return fold_complaint
+    from fieldapp.workflows.questions import fold_question
+
+    return fold_question
+
+
+def check_event(session: Session, event: EventRecord) -> EventVerdict:
+    """Whether `event` (not yet stored here) may be stored, by the workflows' own rules."""
+    issues = payload_issues(event.kind, event.payload)
+    if issues:
+        return EventVerdict(False, "invalid", "；".join(i.zh for i in issues),
+                            "; ".join(i.en for i in issues))
+    from fieldapp.records.events import EVENT_KINDS
+
+    if EVENT_KINDS[event.kind][0] != event.subject_type:
+        return EventVerdict(False, "invalid", "事件类型与对象不符。",
+                            "The event's kind does not fit its subject.")
+    subject = session.get(_SUBJECT_MODELS[event.subject_type], event.subject_id)
+    if subject is None:
+        return EventVerdict(False, "missing_subject", "档案中还没有该事件所涉及的记录，稍后重试。",
+                            "The archive does not have the record this event is about yet; "
+                            "it will be sent again.")
+    fold = _fold_for(session, event.subject_type, subject)
+    stored = events_of(session, event.subject_type, event.subject_id)
+    before = {c.event_id for c in fold(stored).conflicts}  # type: ignore[attr-defined]
+    after = fold([*stored, event]).conflicts  # type: ignore[attr-defined]
+    new = tuple(c for c in after if c.event_id not in before)
+    if not new:
+        return EventVerdict(True)
+    if event.kind in KEPT_AS_CONFLICT:
+        return EventVerdict(True, new[0].code, new[0].zh, new[0].en, new)
+    return EventVerdict(False, new[0].code, new[0].zh, new[0].en)

@@ -1,0 +1,72 @@
+"""分析发现 / Findings: the patterns the archive found, shown on staff laptops after a sync.
+
+Read-only and thin: a lazy table over `fieldapp.services.findings.page`; the selected
+finding's full text and its evidence (request numbers) below the table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from fieldapp.reads.findings import RULE_LABELS
+from fieldapp.services import findings
+from fieldapp.services.findings import FindingRow
+from ui.kit import i18n
+from ui.kit.ops import Ops
+from ui.kit.table_models import Column, PagedModel, table_view
+
+
+def _summary(row: FindingRow) -> str:
+    return row.summary_zh if i18n.current() == "zh" else row.summary_en
+
+
+FINDING_COLUMNS = (
+    Column("finding.col.found_on", lambda r: r.found_on.isoformat(), width=100),
+    Column("col.customer", lambda r: r.customer_name, width=170),
+    Column("finding.col.rule", lambda r: i18n.pair(RULE_LABELS.get(r.rule, (r.rule, r.rule))),
+           width=160),
+    Column("finding.col.summary", _summary, width=0),
+    Column("finding.col.evidence", lambda r: str(len(r.evidence)), width=90),
+)
+
+
+def finding_model(ops: Ops, parent: Any = None) -> PagedModel:
+    return PagedModel(ops, FINDING_COLUMNS, parent)
+
+
+class FindingsPage(QWidget):
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findings_page")
+        self.store = ops.store
+        self.model = finding_model(ops, self)
+        self.view = table_view(self.model)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setProperty("data", True)  # record content, not UI chrome
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.retranslate()
+        i18n.connect(self)
+
+    def retranslate(self) -> None:
+        self._show_detail()
+
+    def refresh(self) -> None:
+        store = self.store
+        self.model.set_source(lambda offset, limit: findings.page(store, offset=offset,
+                                                                  limit=limit))
+
+    def _show_detail(self) -> None:
+        index = self.view.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            self.detail.setText("")
+            return
+        self.detail.setText(i18n.tr("finding.detail", summary=_summary(row),
+                                    evidence=", ".join(row.evidence)))

@@ -1,0 +1,35 @@
+"""The workflow documents for the one preview (`ui.visit.preview_dialog`): each a `Document` of
+service calls (`fieldapp.services.workflow_documents`), made off the GUI thread, in the
+customer's language. Copies of them are not counted (only the slip's customer copy is).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fieldapp.base.settings import Settings
+from fieldapp.services import workflow_documents
+from fieldapp.store import Store
+from ui.visit.preview_dialog import Document
+
+
+def repair_copy(store: Store, settings: Settings, repair_number: str,
+                kind: Literal["intake", "return"]) -> Document:
+    """送修单 (intake) or 送修返还单 (return)."""
+    return Document(lambda: workflow_documents.repair_copy(store, repair_number, settings,
+                                                           kind=kind),
+                    f"docs.{kind}_title")
+
+
+def loaner_record(store: Store, settings: Settings, asset_tag: str,
+                  repair_number: str | None) -> Document:
+    """备机借用单: the loan for that repair, else the loaner's latest."""
+    return Document(lambda: workflow_documents.loaner_record(
+        store, asset_tag, settings, repair_number=repair_number), "docs.loaner_title")
+
+
+def complaint_report(store: Store, settings: Settings, complaint_number: str) -> Document:
+    """投诉反馈报告 of a closed complaint (R5.3)."""
+    return Document(lambda: workflow_documents.complaint_report(store, complaint_number,
+                                                                settings),
+                    "docs.complaint_title")
