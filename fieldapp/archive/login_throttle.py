@@ -122,7 +122,8 @@ def _row(session: Session, scope: str, key: str, now: datetime) -> LoginThrottle
 def lock_length(failures: int, limit: int, base: timedelta) -> timedelta:
     """The lock set by the `failures`-th failure in a row: `base` at the limit, doubling
     with every failure after it, at most MAX_LOCK."""
-    return min(base * 2 ** min(failures - limit, 20), MAX_LOCK)
+    doubling: float = 2.0 ** min(failures - limit, 20)  # int ** int is Any in typeshed
+    return min(base * doubling, MAX_LOCK)
 
 
 def record_failure(session: Session, *, name: str, address: str, limits: Limits,

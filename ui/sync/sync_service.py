@@ -236,7 +236,8 @@ class SyncService(QObject):
         if not QNetworkInformation.loadBackendByFeatures(
                 QNetworkInformation.Feature.Reachability):
             return
-        info = QNetworkInformation.instance()
+        # PySide6's stub omits the None: Qt's instance() is nullptr when no backend loaded.
+        info: QNetworkInformation | None = QNetworkInformation.instance()
         if info is None:
             return
 
