@@ -74,6 +74,7 @@ def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnEl
         Slip.fault_found.like(pattern, escape="\\"),
         Slip.handling.like(pattern, escape="\\"),
         ServiceRequest.fault_reported.like(pattern, escape="\\"),
+        Slip.id.in_(search_index.device_slip_ids(term)),  # the device's serial, asset tag
     )
 
 
@@ -184,7 +185,9 @@ def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
         pattern = f"%{_escape_like(term)}%"
         conditions.append(or_(ServiceRequest.number.like(pattern, escape="\\"),
                               Customer.name.like(pattern, escape="\\"),
-                              ServiceRequest.fault_reported.like(pattern, escape="\\")))
+                              ServiceRequest.fault_reported.like(pattern, escape="\\"),
+                              ServiceRequest.device_id.in_(
+                                  search_index.device_ids_matching(term))))
     if flt.customer_id:
         conditions.append(ServiceRequest.customer_id == flt.customer_id)
     if flt.channel:

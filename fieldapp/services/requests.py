@@ -1,28 +1,47 @@
 """Taking a request (R2.1) and assigning it, as services.
 
-The desk's form fills its pickers with `pickers`, checks what is typed with
-`form_issues` (the core's own rule, `fieldapp.rules.requests.request_issues`, so the form and
-the store never disagree) and saves with `take_request`; staff assign with `assign`.
+The desk's form fills its pickers with `pickers`, then, once a customer is chosen, with
+`customer_items` (that customer's sites, devices and contacts); a scanned serial or asset
+tag is found with `scan_device`. It checks what is typed with `form_issues` (the core's
+own rule, `fieldapp.rules.requests.request_issues`, so the form and the store never
+disagree) and saves with `take_request`, which adds a new device or contact in the same
+transaction; staff assign with `assign`. A site, device or contact of another customer is
+refused in one line.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.base.errors import FieldIssue, NotFound
+from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.device_history import find_devices
 from fieldapp.records import reference, service_requests
 from fieldapp.rules.requests import request_issues
 from fieldapp.rules.validation import raise_if
+from fieldapp.services.devices import (
+    DeviceChoice,
+    NewDevice,
+    add_device,
+    device_choice,
+    new_device_issues,
+    wrong_customer,
+)
 from fieldapp.store import Store
-from fieldapp.store.models import Customer, Engineer
+from fieldapp.store.models import Contact, Customer, Device, Engineer, Site
 
-__all__ = ["Choice", "NewRequest", "Pickers", "assign", "form_issues", "pickers",
-           "take_request"]
+_Item = TypeVar("_Item", Site, Device, Contact)
+
+__all__ = ["Choice", "ContactChoice", "CustomerItems", "DeviceChoice", "NewDevice",
+           "NewRequest", "Pickers", "SiteChoice", "assign", "customer_items", "form_issues",
+           "pickers", "scan_device", "take_request"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +58,37 @@ class Pickers:
 
 
 @dataclass(frozen=True)
+class SiteChoice:
+    id: uuid.UUID
+    name: str
+    address: str
+    in_city: bool  # R1.2's 2-hour arrival promise holds inside the city only
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    id: uuid.UUID
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CustomerItems:
+    """What a request of the customer may name: their sites, devices and contacts."""
+
+    customer_id: uuid.UUID
+    sites: tuple[SiteChoice, ...]
+    devices: tuple[DeviceChoice, ...]
+    contacts: tuple[ContactChoice, ...]
+
+
+@dataclass(frozen=True)
 class NewRequest:
-    """A request as the desk typed it; times are aware, None when missing."""
+    """A request as the desk typed it; times are aware, None when missing.
+
+    `site_id`, `device_id`, `contact_id`: chosen from the customer's own; `new_device`: a
+    device first met now (added with the request; `device_id` stays None); `save_contact`:
+    keep the typed name and phone as a new contact of the customer."""
 
     customer_id: uuid.UUID | None
     channel: str | None
@@ -50,6 +98,11 @@ class NewRequest:
     requested_at: datetime | None
     answered_at: datetime | None = None
     engineer_id: uuid.UUID | None = None  # None: left open for staff to assign
+    site_id: uuid.UUID | None = None
+    device_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    new_device: NewDevice | None = None
+    save_contact: bool = False
 
 
 def pickers(store: Store) -> Pickers:
@@ -60,12 +113,86 @@ def pickers(store: Store) -> Pickers:
                   for e in reference.list_engineers(session)))
 
 
-def form_issues(new: NewRequest, *, now: datetime | None = None) -> list[FieldIssue]:
-    """Everything wrong with the request as typed, all at once, each naming its field."""
+def customer_items(store: Store, customer_id: uuid.UUID) -> CustomerItems:
+    """The customer's sites, devices and contacts, for the intake's pickers."""
+    with store.read() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound("找不到该客户。", "No such customer.")
+        sites = session.scalars(select(Site).where(Site.customer_id == customer_id)
+                                .order_by(Site.name, Site.id))
+        devices = session.scalars(select(Device).where(Device.customer_id == customer_id)
+                                  .order_by(Device.device_type, Device.brand, Device.model,
+                                            Device.serial, Device.id).limit(2000))
+        contacts = session.scalars(select(Contact).where(Contact.customer_id == customer_id)
+                                   .order_by(Contact.name, Contact.id))
+        return CustomerItems(
+            customer_id,
+            tuple(SiteChoice(s.id, s.name, s.address, s.in_city) for s in sites),
+            tuple(device_choice(d) for d in devices),
+            tuple(ContactChoice(c.id, c.name, c.phone) for c in contacts))
+
+
+def scan_device(store: Store, customer_id: uuid.UUID | None, code: str) -> DeviceChoice:
+    """The customer's device whose serial or asset tag was scanned or typed. Refused in
+    one line: an unknown code (NotFound), another customer's device (ValidationError)."""
+    shown = code.strip()[:60]
+    with store.read() as session:
+        found = find_devices(session, code)
+        own = [d for d in found if customer_id is None or d.customer_id == customer_id]
+        if own:
+            return device_choice(own[0])
+        if found:
+            raise wrong_customer(found[0])
+    raise NotFound(f"找不到序列号或资产编号为 {shown} 的设备。",
+                   f"No device with serial number or asset tag {shown}.")
+
+
+def _item_issues(new: NewRequest) -> list[FieldIssue]:
+    issues: list[FieldIssue] = []
+    if new.new_device is not None:
+        issues += new_device_issues(None, new.customer_id, new.new_device)
+    if new.save_contact and new.contact_id is None and not new.contact_name.strip():
+        issues.append(FieldIssue("contact_name", "required", "新联系人须填写姓名。",
+                                 "A new contact needs a name."))
+    return issues
+
+
+def form_issues(new: NewRequest, *, now: datetime | None = None,
+                owners: Mapping[str, uuid.UUID | None] | None = None) -> list[FieldIssue]:
+    """Everything wrong with the request as typed, all at once, each naming its field;
+    `owners`: the customer of each chosen item (the store's `take_request` knows them)."""
     return request_issues(
         customer_id=new.customer_id, channel=new.channel, fault_reported=new.fault_reported,
         contact_name=new.contact_name, contact_phone=new.contact_phone,
-        requested_at=new.requested_at, answered_at=new.answered_at, now=now or utcnow())
+        requested_at=new.requested_at, answered_at=new.answered_at, now=now or utcnow(),
+        owners=owners) + _item_issues(new)
+
+
+def _wrong_customer_issue(item: Site | Device | Contact) -> FieldIssue:
+    """Names the device or site and whose it is; a contact (a person) is not named."""
+    if isinstance(item, Device):
+        return wrong_customer(item).issues[0]
+    owner = item.customer.name
+    if isinstance(item, Site):
+        return FieldIssue("site_id", "wrong_customer",
+                          f"地点“{item.name}”属于另一客户（{owner}），不能用于该客户的请求。",
+                          f"Site “{item.name}” belongs to another customer ({owner}); it "
+                          f"cannot be used for this customer's request.")
+    return FieldIssue("contact_id", "wrong_customer",
+                      f"所选联系人属于另一客户（{owner}），不能用于该客户的请求。",
+                      f"The chosen contact belongs to another customer ({owner}); they "
+                      f"cannot be named on this customer's request.")
+
+
+def _chosen(session: Session, model: type[_Item], item_id: uuid.UUID | None) -> _Item | None:
+    if item_id is None:
+        return None
+    item = session.get(model, item_id)
+    if item is None:
+        raise NotFound("找不到所选的地点、设备或联系人。",
+                       "The chosen site, device or contact does not exist.")
+    return item
 
 
 def _engineer(session: Session, engineer_id: uuid.UUID) -> Engineer:
@@ -85,13 +212,34 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
         customer = session.get(Customer, new.customer_id)
         if customer is None:
             raise NotFound("找不到该客户。", "No such customer.")
+        site = _chosen(session, Site, new.site_id)
+        device = _chosen(session, Device, new.device_id)
+        contact = _chosen(session, Contact, new.contact_id)
+        owners = {field: item.customer_id for field, item in (
+            ("site_id", site), ("device_id", device), ("contact_id", contact))
+            if item is not None}
+        # another customer's item: named, with whose it is, instead of the rule's words
+        named = [_wrong_customer_issue(item) for item in (site, device, contact)
+                 if item is not None and item.customer_id != customer.id]
+        issues = [i for i in form_issues(new, now=now, owners=owners)
+                  if i.code != "wrong_customer"] + named
+        if new.new_device is not None:  # a serial already on a device: the store knows
+            issues = [i for i in issues if not i.field.startswith("new_device.")]
+            issues += new_device_issues(session, customer.id, new.new_device)
+        if issues:
+            raise ValidationError(issues)
+        if new.new_device is not None:
+            device = add_device(session, customer, new.new_device, site)
+        if contact is None and new.save_contact and new.contact_name.strip():
+            contact = reference.add_contact(session, customer, name=new.contact_name.strip(),
+                                            phone=new.contact_phone.strip())
         engineer = _engineer(session, new.engineer_id) if new.engineer_id else None
         request = service_requests.take_request(
             session, operator_code=operator_code, customer=customer,
             channel=new.channel or "", fault_reported=new.fault_reported,
             requested_at=new.requested_at, answered_at=new.answered_at,
             contact_name=new.contact_name, contact_phone=new.contact_phone,
-            engineer=engineer, now=now)
+            contact=contact, site=site, device=device, engineer=engineer, now=now)
         session.flush()
         return request.id
 

@@ -6,14 +6,32 @@ slip ids whose text contains a term, with exactly LIKE's semantics (substring, A
 case-insensitive, ``%`` and ``_`` literal): the trigram index narrows terms of three
 characters or more, and ``instr`` on the one column decides — so shorter terms, which
 trigrams cannot index, are a plain scan of one narrow table instead of LIKE over joins.
+
+Serial numbers and asset tags are printed on the device, not written on the slip: the
+slips of a device whose serial or asset tag contains the term match too
+(`device_slip_ids`, also used where there is no index, the archive).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Column, Integer, MetaData, Select, Table, Text, Uuid, func, select, text
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    Text,
+    Uuid,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
+
+from fieldapp.store.models import Device, ServiceRequest, Slip
 
 SEPARATOR = "\n"  # between the fields in `body`; a term containing it is not indexable
 MIN_TRIGRAM = 3
@@ -61,4 +79,22 @@ def slip_ids_matching(session: Session, term: str) -> Select[uuid.UUID]:
         candidates = select(slip_search_fts.c.rowid).where(
             text("slip_search_fts MATCH :phrase").bindparams(phrase=phrase))
         query = query.where(slip_search.c.id.in_(candidates))
-    return query
+    return query.union(device_slip_ids(term))  # type: ignore[return-value]
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def device_ids_matching(term: str) -> Select[uuid.UUID]:
+    """SELECT of the ids of devices whose serial number or asset tag contains `term`
+    (substring, ASCII case ignored, ``%`` and ``_`` literal, as the index)."""
+    pattern = f"%{_escape_like(term)}%"
+    return select(Device.id).where(or_(Device.serial.ilike(pattern, escape="\\"),
+                                       Device.asset_tag.ilike(pattern, escape="\\")))
+
+
+def device_slip_ids(term: str) -> Select[uuid.UUID]:
+    """SELECT of the ids of the slips of those devices."""
+    return (select(Slip.id).join(ServiceRequest, Slip.request_id == ServiceRequest.id)
+            .where(ServiceRequest.device_id.in_(device_ids_matching(term))))
