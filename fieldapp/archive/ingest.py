@@ -347,6 +347,7 @@ class _Batch:
         if values.get("seal") is None:
             return
         amends_id = values.get("amends_slip_id")
+        request_id = values.get("request_id")
         if amends_id is not None and amends_id not in self.slip_numbers:
             raise _Refused(("missing", "档案中还没有这张更正单所更正的服务单，稍后重试。",
                             "The archive does not have the slip this one amends yet; it "
@@ -354,7 +355,8 @@ class _Batch:
         lines = sorted((SimpleNamespace(**line) for line in converted.children["fee_lines"]),
                        key=lambda line: line.position)
         slip = SimpleNamespace(
-            **values, request=self.requests.get(values.get("request_id")),
+            **values,
+            request=self.requests.get(request_id) if request_id is not None else None,
             amends=SimpleNamespace(number=self.slip_numbers.get(amends_id))
             if amends_id is not None else None,
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),

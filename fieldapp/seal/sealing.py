@@ -231,8 +231,9 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
         return Verification(slip.number, sealed=False, ok=False, seal=None, recomputed=None,
                             problems=[("服务单尚未封存。", "The slip is not sealed.")])
     problems: list[tuple[str, str]] = []
+    document = slip.seal_document or ""
     try:
-        stored = json.loads(slip.seal_document or "")
+        stored = json.loads(document)
     except ValueError:
         stored = None
     if not isinstance(stored, dict):
@@ -240,7 +241,7 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
         return Verification(slip.number, True, False, slip.seal, None, problems)
     # The stored text is the canonical encoding as written: its own hash is the seal's
     # unless it was changed (or re-encoded, which the canonical form then decides).
-    recomputed = hashlib.sha256(slip.seal_document.encode("utf-8")).hexdigest()
+    recomputed = hashlib.sha256(document.encode("utf-8")).hexdigest()
     if recomputed != slip.seal:
         recomputed = seal_of(stored)
     if recomputed != slip.seal:
