@@ -18,21 +18,23 @@ import itertools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp.archive.errors import error_response
+from fieldapp.sync.wire import CHECK_BODY_CAP, KIB, MIB, PUSH_BODY_CAP
 
-KIB, MIB = 1024, 1024 * 1024
 DEFAULT_CAP = 64 * KIB  # any endpoint not named below: forms, small JSON
 # Path -> the most a body there may be. A laptop's push batch (100 records) is ~2 MB
-# with signatures; the check sends (table, id, hash) of every record a laptop holds.
+# with signatures, and the laptop splits a batch that would exceed the cap; the check
+# comes in pages of 20,000 (table, id, hash) items, ~2.9 MB. The laptop sizes its
+# requests by the same constants (fieldapp.sync.wire).
 BODY_CAPS: dict[str, int] = {
     "/api/v1/auth/login": 4 * KIB,
-    "/api/v1/sync/push": 16 * MIB,
-    "/api/v1/sync/check": 32 * MIB,
+    "/api/v1/sync/push": PUSH_BODY_CAP,
+    "/api/v1/sync/check": CHECK_BODY_CAP,
     "/portal/verify": 8 * MIB + 64 * KIB,  # a PDF copy (MAX_COPY_BYTES) in a form
 }
 MAX_DEPTH = 32  # a push record nests 5 deep; nothing we take needs more
 # Strings, numbers, arrays and objects: what parsing costs is mostly their number, so a
 # dense body (16 MiB of small numbers: 8 million values) is refused before parsing. A
-# laptop's check of 160,000 records holds about 960,000.
+# page of a laptop's check holds about 120,000.
 MAX_VALUES = 1_000_000
 EXACT_STRINGS = 100_000
 

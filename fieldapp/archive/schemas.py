@@ -7,6 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldapp.store.tables import SYNC_MODELS
+from fieldapp.sync.wire import CHECK_PAGE
+
 API_VERSION = "v1"
 
 
@@ -162,8 +165,15 @@ class RequestViewIn(BaseModel):
 
 
 class CheckIn(BaseModel):
-    records: list[CheckRecordIn] = Field(max_length=500_000)
-    requests: list[RequestViewIn] = Field(default_factory=list, max_length=500_000)
+    """One page of a laptop's check: `table`'s records with `after` < id <= `through`
+    (no `after`: from the first id; no `through`: to the last), every one the laptop
+    holds in that range, and (service requests) how it shows each request there."""
+
+    table: str = Field(pattern=f"^({'|'.join(SYNC_MODELS)})$")
+    after: str | None = Field(default=None, max_length=64)
+    through: str | None = Field(default=None, max_length=64)
+    records: list[CheckRecordIn] = Field(max_length=CHECK_PAGE)
+    requests: list[RequestViewIn] = Field(default_factory=list, max_length=CHECK_PAGE)
 
 
 class TableCheckOut(BaseModel):
@@ -200,3 +210,4 @@ class CheckOut(BaseModel):
     not_in_archive: list[RecordRef]
     not_on_laptop: list[RecordRef]
     shown_differently: list[ShownDifferently] = []
+    through: str | None = None  # the last id answered for (None: to the table's end)

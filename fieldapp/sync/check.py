@@ -1,14 +1,17 @@
 """Compare this laptop with the archive after a sync: counts and hashes per table within
 the user's scope, and what each side shows of every request — its status and assignee
-(`fieldapp sync --check`, docs/sync-protocol.md). A disagreement is reported record by
-record, never smoothed over: a record changed or added behind the app's back, one the
-archive lost, or a request this laptop shows as someone else's than the archive does
-(a reassignment that never arrived) shows up here, named by its number.
+(`fieldapp sync --check`, docs/sync-protocol.md), one page of at most CHECK_PAGE items
+at a time (one request of the whole set stalled the archive). A disagreement is reported
+record by record, never smoothed over: a record changed or added behind the app's back,
+one the archive lost, or a request this laptop shows as someone else's than the archive
+does (a reassignment that never arrived) shows up here, named by its number.
 """
 
 from __future__ import annotations
 
+import bisect
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +21,15 @@ from fieldapp.records.service_requests import STATUS_LABELS
 from fieldapp.store import Store
 from fieldapp.store.models import ServiceRequest, SyncOutbox
 from fieldapp.store.tables import SYNC_MODELS
+from fieldapp.sync.errors import ServerError
 from fieldapp.sync.status import TABLE_LABELS, record_labels
-from fieldapp.sync.wire import read_records
+from fieldapp.sync.wire import CHECK_PAGE, read_records
 from fieldapp.workflows.request_state import derive_many
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
+
+MAX_LISTED = 200  # records named per kind of disagreement (the counts are complete)
 
 KINDS = {
     "different": ("内容与档案不一致", "differs from the archive's copy"),
@@ -98,16 +104,69 @@ def local_views(store: Store) -> list[dict[str, str]]:
             for request_id, view in derived.items()]
 
 
-def check_with_archive(store: Store, client: ArchiveClient) -> ArchiveCheck:
-    answer = client.check(local_records(store), local_views(store))
-    problems = [(kind, ref["table"], ref["id"]) for kind in KINDS for ref in answer[kind]]
-    labels = {(ref["table"], ref["id"]): (ref["label_zh"], ref["label_en"])
-              for kind in KINDS for ref in answer[kind] if ref.get("label_zh")}
-    here = [(table, uuid.UUID(record_id)) for _kind, table, record_id in problems
+def check_with_archive(store: Store, client: ArchiveClient, *,
+                       page: int = CHECK_PAGE) -> ArchiveCheck:
+    """Check table by table, page by page: each page holds every record (and, for
+    service requests, every request view) this laptop has in one contiguous id range, at
+    most `page` items, so the archive can name what in that range the laptop lacks."""
+    records, views = local_records(store), local_views(store)
+    result = ArchiveCheck(agree=True, disagreements=0, tables=[])
+    for table in SYNC_MODELS:
+        mine = {uuid.UUID(r["id"]): r for r in records if r["table"] == table}
+        shown = ({uuid.UUID(v["id"]): v for v in views} if table == "service_requests"
+                 else {})
+        counts = {"laptop": 0, "archive": 0, "same": 0}
+        for answer in _pages(client, table, mine, shown, page):
+            for key in counts:
+                counts[key] += sum(int(t[key]) for t in answer["tables"])
+            _take(result, answer)
+        result.tables.append({"table": table, **counts})
+    here = [(table, uuid.UUID(record_id)) for _kind, table, record_id in result.problems
             if table in SYNC_MODELS]
     with store.read() as session:  # what the archive does not hold, named from here
         for (table, record_id), label in record_labels(session, here).items():
-            labels.setdefault((table, str(record_id)), label)
-    return ArchiveCheck(agree=bool(answer["agree"]), disagreements=int(answer["disagreements"]),
-                        tables=answer["tables"], problems=problems, labels=labels,
-                        shown_differently=list(answer.get("shown_differently") or []))
+            result.labels.setdefault((table, str(record_id)), label)
+    result.agree = result.disagreements == 0
+    return result
+
+
+def _pages(client: ArchiveClient, table: str, mine: dict[uuid.UUID, dict[str, str]],
+           shown: dict[uuid.UUID, dict[str, str]], page: int) -> Iterator[dict[str, Any]]:
+    """The archive's answers for `table`, page by page, until it has covered the table.
+    A page ends where `page` items are reached; the archive may stop sooner (it holds
+    more in the range than one page) and says where: the next page starts there."""
+    keys = sorted(mine.keys() | shown.keys())
+    after: uuid.UUID | None = None
+    start = 0
+    while True:
+        end, items = start, 0
+        while end < len(keys) and items + (keys[end] in mine) + (keys[end] in shown) <= page:
+            items += (keys[end] in mine) + (keys[end] in shown)
+            end += 1
+        through = keys[end - 1] if end < len(keys) else None
+        answer = client.check(table, after=after, through=through,
+                              records=[mine[k] for k in keys[start:end] if k in mine],
+                              requests=[shown[k] for k in keys[start:end] if k in shown])
+        yield answer
+        covered = answer.get("through")
+        if covered is None:
+            return
+        reached = uuid.UUID(str(covered))
+        if after is not None and reached <= after:  # no progress: never loop for ever
+            raise ServerError(500, "档案服务器的核对结果无效。",
+                              "The archive's check answer is not valid.")
+        after = reached
+        start = bisect.bisect_right(keys, reached)
+
+
+def _take(result: ArchiveCheck, answer: dict[str, Any]) -> None:
+    """Add one page's answer to the whole check's."""
+    result.disagreements += int(answer["disagreements"])
+    for kind in KINDS:
+        listed = sum(1 for k, _t, _i in result.problems if k == kind)
+        for ref in answer[kind][:max(0, MAX_LISTED - listed)]:
+            result.problems.append((kind, ref["table"], ref["id"]))
+            if ref.get("label_zh"):
+                result.labels[(ref["table"], ref["id"])] = (ref["label_zh"], ref["label_en"])
+    room = MAX_LISTED - len(result.shown_differently)
+    result.shown_differently += list(answer.get("shown_differently") or [])[:max(0, room)]

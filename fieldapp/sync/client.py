@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -75,6 +76,14 @@ class ArchiveClient:
             raise ServerError(response.status_code, zh, en)
         return response.json() if response.content else None
 
+    def _answer(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """A request whose answer is a JSON object; anything else is the archive's fault."""
+        answer = self._request(method, path, **kwargs)
+        if not isinstance(answer, dict):
+            raise ServerError(502, "档案服务器的回答无法识别。",
+                              "The archive's answer was not understood.")
+        return answer
+
     def is_online(self) -> bool:
         """Can we reach the archive right now? (a short-timeout health probe)"""
         try:
@@ -84,10 +93,10 @@ class ArchiveClient:
         return True
 
     def health(self) -> dict[str, Any]:
-        return self._request("GET", "/health", auth=False)
+        return self._answer("GET", "/health", auth=False)
 
     def login(self, user: str, password: str, device_label: str) -> dict[str, Any]:
-        answer = self._request("POST", "/auth/login", auth=False,
+        answer = self._answer("POST", "/auth/login", auth=False,
                                json={"user": user, "password": password,
                                      "device_label": device_label})
         self.token = answer["token"]
@@ -95,14 +104,14 @@ class ArchiveClient:
 
     def register_seal_key(self, public_key: str) -> dict[str, Any]:
         """This laptop's seal-signing key (fieldapp.sync.seal_keys)."""
-        return self._request("POST", "/auth/seal-key", json={"public_key": public_key})
+        return self._answer("POST", "/auth/seal-key", json={"public_key": public_key})
 
     def report_tampered(self, reports: list[dict[str, Any]]) -> None:
         """Sealed slips whose seal check fails here (fieldapp.sync.tamper_report)."""
         self._request("POST", "/sync/tampered", json={"reports": reports})
 
     def me(self) -> dict[str, Any]:
-        return self._request("GET", "/auth/me")
+        return self._answer("GET", "/auth/me")
 
     def logout(self) -> None:
         self._request("POST", "/auth/logout")
@@ -114,20 +123,25 @@ class ArchiveClient:
         encoded = records if isinstance(records, bytes) else encode_records(records)
         body = b"".join([b'{"client_time":', json.dumps(client_time.isoformat()).encode(),
                          b',"records":', encoded, b"}"])
-        return self._request("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT, content=body,
+        return self._answer("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT, content=body,
                              headers={"Content-Type": "application/json"})
 
     def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
-        return self._request("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},
+        return self._answer("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},
                              timeout=EXCHANGE_TIMEOUT)
 
-    def check(self, records: list[dict[str, str]],
-              requests: list[dict[str, str]] | None = None) -> dict[str, Any]:
-        """Compare (table, id, hash) of the laptop's records with the archive's, and how
-        it shows each request (id, status, assignee) with how the archive would."""
-        return self._request("POST", "/sync/check",
-                             json={"records": records, "requests": requests or []},
-                             timeout=EXCHANGE_TIMEOUT)
+    def check(self, table: str, *, after: uuid.UUID | None, through: uuid.UUID | None,
+              records: list[dict[str, str]], requests: list[dict[str, str]]
+              ) -> dict[str, Any]:
+        """One page of the check (fieldapp.sync.check): (table, id, hash) of the laptop's
+        records of `table` with after < id <= through (None: open), and how it shows each
+        request there (id, status, assignee), compared with the archive's."""
+        body = {"table": table, "after": None if after is None else str(after),
+                "through": None if through is None else str(through),
+                "records": records, "requests": requests}
+        return self._answer("POST", "/sync/check", timeout=EXCHANGE_TIMEOUT,
+                            content=json.dumps(body, separators=(",", ":")).encode(),
+                            headers={"Content-Type": "application/json"})
 
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:

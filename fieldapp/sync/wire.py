@@ -32,6 +32,15 @@ Values = dict[str, Any]
 
 SEAL_COLUMNS = ("seal", "seal_document", "sealed_at", "status")
 
+KIB, MIB = 1024, 1024 * 1024
+# What the archive reads of a request body here (fieldapp/archive/limits.py takes these):
+# the laptop sizes its requests by them, with a margin, rather than be refused.
+PUSH_BODY_CAP = 16 * MIB
+CHECK_BODY_CAP = 4 * MIB
+PUSH_MARGIN = MIB  # a push body stays this far under the cap (the envelope, a proxy's count)
+# Items (records and request views) in one page of a check: ~145 bytes each, 2.9 MB.
+CHECK_PAGE = 20_000
+
 
 def content_hash(record: dict[str, Any]) -> str:
     body = {k: v for k, v in record.items() if k != "hash"}

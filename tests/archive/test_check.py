@@ -5,6 +5,8 @@ around the triggers."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 from datetime import timedelta
 
@@ -12,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
+from fieldapp.archive import check as archive_check
 from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
 from fieldapp.records import slips
@@ -19,8 +22,9 @@ from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync import parking, state
-from fieldapp.sync.check import check_with_archive
+from fieldapp.sync.check import _pages, check_with_archive
 from fieldapp.sync.rounds import run_sync_round
+from fieldapp.sync.wire import CHECK_BODY_CAP, CHECK_PAGE
 from fieldapp.tools.demo import fill_demo
 from fieldapp.workflows.escalation import reassign_request
 from tests.archive.work import assigned_request, dispatch, on_the_command_line, seal_a_slip
@@ -185,3 +189,65 @@ def test_a_sealed_slip_numbered_like_another_laptops_is_parked_and_the_pull_goes
         assert slips.get_slip(session, number).seal is not None
         [parked] = parking.parked(session)
         assert parked.code == "number_clash" and number in parked.zh
+
+
+def test_a_check_in_small_pages_finds_what_one_page_finds(archive, centre, monkeypatch):
+    """Paging (the laptop's pages of a few items, the archive stopping short of a range
+    it holds more of) neither loses nor invents a disagreement: each page names what the
+    laptop lacks in its id range because the laptop sends every id it holds there."""
+    store = centre.store
+    with store.read() as session:
+        events = session.scalars(select(Event.id).order_by(Event.id)).all()
+        sealed = session.scalar(select(Slip.id).where(Slip.seal.is_not(None)))
+    gone = events[len(events) // 2]  # in a middle page
+    around_the_triggers(store, "DELETE FROM events WHERE id = :id", id=gone.hex)
+    around_the_triggers(store, "UPDATE slips SET handling = '改' WHERE id = :id",
+                        id=sealed.hex)
+    whole = check_with_archive(store, centre.client)
+    monkeypatch.setattr(archive_check, "PAGE_LIMIT", 4)
+    paged = check_with_archive(store, centre.client, page=3)
+
+    assert set(paged.problems) == set(whole.problems) == {
+        ("not_on_laptop", "events", str(gone)), ("different", "slips", str(sealed))}
+    assert paged.shown_differently == whole.shown_differently  # if the event was a handover
+    assert paged.disagreements == whole.disagreements == 2 + len(whole.shown_differently)
+    assert paged.tables == whole.tables
+    assert sum(t["archive"] for t in paged.tables) > 4  # several of the archive's pages
+
+
+class PageRecorder:
+    """Stands in for the archive: answers every page as agreeing, remembers each."""
+
+    def __init__(self) -> None:
+        self.pages: list[dict] = []
+
+    def check(self, table, *, after, through, records, requests):
+        self.pages.append({"table": table, "after": after, "through": through,
+                           "records": records, "requests": requests})
+        return {"disagreements": 0, "tables": [], "different": [], "not_in_archive": [],
+                "not_on_laptop": [], "shown_differently": [],
+                "through": None if through is None else str(through)}
+
+
+def test_the_check_goes_in_contiguous_pages_under_the_archives_cap():
+    """160,000 ids: pages of at most CHECK_PAGE items, each body under the check's cap
+    (4 MiB), the ranges back to back from the first id to the last."""
+    ids = sorted(uuid.uuid4() for _ in range(160_000))
+    mine = {i: {"table": "service_requests", "id": str(i), "hash": "a" * 64} for i in ids}
+    shown = {i: {"id": str(i), "status": "in_progress", "assignee": "E01"}
+             for i in ids[:50_000]}
+    archive = PageRecorder()
+    for _answer in _pages(archive, "service_requests", mine, shown, CHECK_PAGE):
+        pass
+    pages = archive.pages
+    assert len(pages) > 8
+    assert pages[0]["after"] is None and pages[-1]["through"] is None
+    for before, page in itertools.pairwise(pages):
+        assert page["after"] == before["through"]
+    for page in pages:
+        assert len(page["records"]) + len(page["requests"]) <= CHECK_PAGE
+        body = json.dumps({**page, "after": str(page["after"]),
+                           "through": str(page["through"])}, separators=(",", ":"))
+        assert len(body.encode()) < CHECK_BODY_CAP
+    assert [uuid.UUID(r["id"]) for p in pages for r in p["records"]] == ids
+    assert len([r for p in pages for r in p["requests"]]) == 50_000

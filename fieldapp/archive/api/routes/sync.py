@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from fieldapp.archive.check import check_records
+from fieldapp.archive.check import check_page
 from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
@@ -106,15 +106,18 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
 
 @router.post("/check", response_model=CheckOut, responses=ERRORS)
 def check(body: CheckIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
-    """Compare the laptop's records (table, id, hash) with the archive's, within this
-    user's scope: counts and matches per table, and the records that disagree; and how
-    the laptop shows each request (status, assignee) with how the archive would."""
+    """One page of a laptop's check: its records of `table` with `after` < id <= `through`
+    (table, id, hash) compared with the archive's in this user's scope — counts, matches
+    and the records that disagree — and how the laptop shows each request there (status,
+    assignee) with how the archive would. `through` of the answer is where the archive
+    stopped (None: the table's end); the laptop's next page starts after it."""
     _refuse_customers(actor)
-    result = check_records(session, actor=actor, records=[r.model_dump() for r in body.records],
-                           views=[v.model_dump() for v in body.requests])
+    result = check_page(session, actor=actor, table=body.table, after=body.after,
+                        through=body.through, records=[r.model_dump() for r in body.records],
+                        views=[v.model_dump() for v in body.requests])
     return CheckOut(
         server_time=utcnow(), agree=result.disagreements == 0,
-        disagreements=result.disagreements,
+        disagreements=result.disagreements, through=result.through,
         tables=[TableCheckOut(**vars(t)) for t in result.tables],
         different=[RecordRef(**r) for r in result.different],
         not_in_archive=[RecordRef(**r) for r in result.not_in_archive],
