@@ -8,6 +8,7 @@ command's, which wins), else from FIELDAPP_ARCHIVE_DB.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from fieldapp.archive import crud
@@ -159,6 +161,109 @@ def users_list(ctx: click.Context) -> None:
             state = pick("启用", "active") if user.active else pick("停用", "disabled")
             role = pick(*ROLE_LABELS.get(user.role, (user.role, user.role)))
             click.echo(f"{user.name}\t{role}\t{link}\t{state}")
+
+
+@users.command("unlock")
+@click.argument("name", required=False, default="")
+@click.option("--address", default="",
+              help="Also lift the lock of this client address (see `users locks`).")
+@db_option
+@click.pass_context
+def users_unlock(ctx: click.Context, name: str, address: str) -> None:
+    """Lift a login lock before it ends: an account's, and/or a client address's
+    (--address). Their failures and back-off are forgotten; one audit line is logged."""
+    from fieldapp.archive import login_throttle
+    from fieldapp.base.timeutil import format_local, utcnow
+
+    if not name.strip() and not address.strip():
+        raise Fail(pick("请指定用户名，或用 --address 指定地址。",
+                        "Name an account, or an address with --address."))
+    if address.strip():
+        try:
+            address = str(ipaddress.ip_address(address.strip()))
+        except ValueError as exc:
+            raise Fail(pick(f"{address} 不是 IP 地址。",
+                            f"{address} is not an IP address.")) from exc
+    now = utcnow()
+    with _database(ctx) as db, db.write() as session, _audit_on_stderr():
+        user = crud.get_user(session, name=name) if name.strip() else None
+        found = login_throttle.unlock(session, name=name, address=address, now=now,
+                                      user=user)
+    asked = [(login_throttle.USER, pick(f"用户 {name}", f"user {name}"))] if name.strip() else []
+    if address:
+        asked.append((login_throttle.IP, pick(f"地址 {address}", f"address {address}")))
+    for scope, what in asked:
+        lock = next((f for f in found if f.scope == scope), None)
+        if lock is not None and lock.locked_until is not None and lock.locked_until > now:
+            until = format_local(lock.locked_until)
+            click.echo(pick(f"已解除{what}的登录锁定（原定锁定到 {until}），失败次数已清零。",
+                            f"Lifted the login lock of {what} (it was locked until "
+                            f"{until}); its failures are forgotten."))
+        elif lock is not None:
+            click.echo(pick(f"{what}未被锁定；已清除其 {lock.failures} 次登录失败记录。",
+                            f"{what.capitalize()} was not locked; its {lock.failures} "
+                            "failed logins are forgotten."))
+        else:
+            click.echo(pick(f"{what}未被锁定。", f"{what.capitalize()} was not locked."))
+
+
+@users.command("locks")
+@db_option
+@click.pass_context
+def users_locks(ctx: click.Context) -> None:
+    """One line per login lock in force: account or address, failures, locked until.
+    Names that are no account (guesses) are only counted."""
+    from fieldapp.archive import login_throttle
+    from fieldapp.archive.models import User
+    from fieldapp.base.timeutil import format_local, utcnow
+
+    with _database(ctx) as db, db.read() as session:
+        locks = login_throttle.locks(session, now=utcnow())
+        names = {n.lower(): n for n in session.scalars(select(User.name).where(
+            func.lower(User.name).in_([k.key for k in locks
+                                       if k.scope == login_throttle.USER])))}
+    guesses = 0
+    for lock in locks:
+        until = format_local(lock.locked_until)
+        if lock.scope == login_throttle.IP:
+            kind = pick("地址", "address")
+            click.echo(f"{kind}\t{lock.key}\t" + pick(f"失败 {lock.failures} 次\t锁定到 {until}",
+                                                     f"{lock.failures} failures\tuntil {until}"))
+        elif lock.key in names:
+            kind = pick("用户", "user")
+            click.echo(f"{kind}\t{names[lock.key]}\t" + pick(
+                f"失败 {lock.failures} 次\t锁定到 {until}",
+                f"{lock.failures} failures\tuntil {until}"))
+        else:
+            guesses += 1
+    if guesses:
+        click.echo(pick(f"另有 {guesses} 个不存在的用户名被锁定（不列出：可能是输错的密码）。",
+                        f"{guesses} more locked names are no account (not listed: one may be "
+                        "a password typed into the wrong field)."))
+    if not locks:
+        click.echo(pick("目前没有登录锁定。", "No login locks now."))
+
+
+@contextmanager
+def _audit_on_stderr() -> Iterator[None]:
+    """This command's audit line goes where `serve`'s log goes: a JSON line on standard
+    error (journald keeps it when run under systemd; docs/archive.md, "Logs")."""
+    import logging
+    import sys
+
+    from fieldapp.archive.logs import JsonFormatter
+
+    audit = logging.getLogger("fieldapp.archive.audit")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    level = audit.level
+    audit.addHandler(handler)
+    audit.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        audit.removeHandler(handler)
+        audit.setLevel(level)
 
 
 @cli.group()

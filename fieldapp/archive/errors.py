@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp.archive.crud import AuthError
+from fieldapp.archive.login_throttle import lock_message, retry_after
 from fieldapp.base.errors import (
     FieldappError,
     NotFound,
@@ -26,7 +27,7 @@ from fieldapp.base.errors import (
     ValidationError,
     WorkflowError,
 )
-from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.base.timeutil import utcnow
 
 log = logging.getLogger("fieldapp.archive")
 
@@ -36,13 +37,13 @@ class Forbidden(FieldappError):
 
 
 class TooManyAttempts(FieldappError):
-    """Logins refused until `until` (the login throttle's lock)."""
+    """Logins refused until `until` (the login throttle's lock); the message says how long
+    that is, `Retry-After` the seconds."""
 
     def __init__(self, until: datetime) -> None:
-        super().__init__(
-            f"登录失败次数过多，账号已暂时锁定，请在 {format_local(until)} 之后再试。",
-            f"Too many failed logins: locked until {format_local(until)}. Try again after that.")
-        self.until = until
+        self.until, now = until, utcnow()
+        self.retry_after = retry_after(until, now)
+        super().__init__(*lock_message(until, now))
 
 
 class BadRequest(FieldappError):
@@ -99,6 +100,7 @@ _RULES: dict[str, tuple[str, str]] = {
     "uuid_parsing": ("应为 UUID", "must be a UUID"),
     "literal_error": ("取值无效", "not one of the allowed values"),
 }
+DEFAULT_RETRY_AFTER = 60  # seconds: a 429 raised without its own wait
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ISSUES = 3  # a body with thousands of bad records gets a short answer
 
@@ -115,14 +117,15 @@ def _answer(exc: FieldappError) -> JSONResponse:
                         (500, "error"))
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, TooManyAttempts):
-        seconds = max(1, int((exc.until - utcnow()).total_seconds()) + 1)
-        headers = {"Retry-After": str(seconds)}
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(status, code, exc.zh, exc.en, headers)
 
 
 def http_error_response(status: int, headers: dict[str, str] | None = None) -> JSONResponse:
     code, zh, en = _HTTP.get(status, ("error", f"请求失败（{status}）。",
                                       f"The request failed ({status})."))
+    if status == 429 and not any(k.lower() == "retry-after" for k in headers or {}):
+        headers = {**(headers or {}), "Retry-After": str(DEFAULT_RETRY_AFTER)}  # every 429
     return error_response(status, code, zh, en, headers)
 
 

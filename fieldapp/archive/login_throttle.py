@@ -13,12 +13,18 @@ Unknown names, wrong passwords, disabled accounts and accounts that do not belon
 (a customer on the laptops' API, an engineer on the portal) get the same answer and are
 counted alike, with the same argon2 cost. Every refusal is one audit line on the
 `fieldapp.archive.audit` logger, without the name typed or the password.
+
+Staff lift a lock before it ends with `unlock` (`fieldapp-archive users unlock`), which
+also forgets the failures and the back-off; `locks` lists what is locked now. A refusal
+says how long to wait (`wait_words`), and the answer's `Retry-After` carries the seconds
+(`retry_after`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +38,7 @@ from fieldapp.archive.models import User
 from fieldapp.archive.portal.models import LoginThrottle
 from fieldapp.archive.security import DUMMY_HASH, verify_password
 from fieldapp.base.ids import new_uuid
+from fieldapp.base.timeutil import format_local
 
 audit = logging.getLogger("fieldapp.archive.audit")
 
@@ -151,6 +158,74 @@ def record_failure(session: Session, *, name: str, address: str, limits: Limits,
 def record_success(session: Session, *, name: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.scope == USER,
                                                 LoginThrottle.key == name.strip().lower()))
+
+
+def retry_after(until: datetime, now: datetime) -> int:
+    """Whole seconds until `until` (at least 1): an HTTP `Retry-After`."""
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+def wait_words(seconds: int) -> tuple[str, str]:
+    """A wait said for people (zh, en): 45 秒 / 15 分钟 / 3 小时, rounded up."""
+    if seconds < 60:
+        return f"{seconds} 秒", f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} 分钟", f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} 小时", f"{hours} hours"
+
+
+def lock_message(until: datetime, now: datetime) -> tuple[str, str]:
+    """What a locked login is told (zh, en): until when, and how long that is from now."""
+    zh_wait, en_wait = wait_words(retry_after(until, now))
+    return (f"登录失败次数过多，账号已暂时锁定，请在 {format_local(until)}（约 {zh_wait}后）"
+            "再试。",
+            f"Too many failed logins: locked until {format_local(until)} (in about "
+            f"{en_wait}). Try again after that.")
+
+
+@dataclass(frozen=True)
+class Lock:
+    """One row of the throttle: an account name (as typed, lower-cased) or an address."""
+
+    scope: str  # USER or IP
+    key: str
+    failures: int
+    locked_until: datetime | None  # None or past: counting failures, not locked
+
+
+def locks(session: Session, *, now: datetime) -> list[Lock]:
+    """What is locked now, the latest-ending first."""
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.locked_until > now)
+                           .order_by(LoginThrottle.locked_until.desc(), LoginThrottle.key))
+    return [Lock(r.scope, r.key, r.failures, r.locked_until) for r in rows]
+
+
+def unlock(session: Session, *, name: str = "", address: str = "", now: datetime,
+           user: User | None = None, channel: str = "cli") -> list[Lock]:
+    """Lift the lock of an account name and/or a client address before it ends, and forget
+    their failures and back-off (a fresh start). Returns what was there (locked or only
+    counting); one audit line, without the name or a person's data: the account is
+    `account_ref` and `user_id`, as in the refusals' lines."""
+    keys = [(s, k) for s, k in _keys(name, address.strip())
+            if (s == USER and name.strip()) or (s == IP and address.strip())]
+    if not keys:
+        return []
+    where = or_(*(and_(LoginThrottle.scope == s, LoginThrottle.key == k) for s, k in keys))
+    found = [Lock(r.scope, r.key, r.failures, r.locked_until)
+             for r in session.scalars(select(LoginThrottle).where(where))]
+    session.execute(delete(LoginThrottle).where(where))
+    session.flush()
+    lifted = [lock.locked_until for lock in found
+              if lock.locked_until is not None and lock.locked_until > now]
+    audit.warning("login unlocked", extra={
+        "event": "login_unlocked", "channel": channel,
+        "user_id": str(user.id) if user is not None else "",
+        "account_ref": account_ref(name) if name.strip() else "",
+        "client": address.strip(), "was_locked": bool(lifted),
+        "locked_until": max(lifted).isoformat() if lifted else ""})
+    return found
 
 
 def account_ref(name: str) -> str:

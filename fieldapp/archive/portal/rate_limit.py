@@ -8,6 +8,7 @@ counts for itself), bounded in size: an address idle for a minute is dropped.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -37,6 +38,15 @@ class RateLimit:
             if len(self._seen) > MAX_ADDRESSES:
                 self._forget_idle(now)
             return True
+
+    def retry_after(self, address: str) -> int:
+        """Whole seconds until `address` may check again (at least 1): its oldest check
+        in the window leaves it then: the refusal's `Retry-After` and its message."""
+        now: float = self._clock()
+        with self._lock:
+            times = self._seen.get(address)
+            oldest = times[0] if times else now
+        return max(1, min(math.ceil(WINDOW_S - (now - oldest)), int(WINDOW_S)))
 
     def _forget_idle(self, now: float) -> None:
         for address in [a for a, t in self._seen.items() if not t or now - t[-1] >= WINDOW_S]:

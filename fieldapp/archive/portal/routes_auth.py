@@ -28,7 +28,7 @@ from fieldapp.archive.portal.web import (
     settings_of,
     viewer_in,
 )
-from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.base.timeutil import utcnow
 
 router = APIRouter()
 
@@ -58,14 +58,15 @@ def login(request: Request, name: Annotated[str, Form(max_length=64)] = "",
                                   lifetime=session_lifetime(settings), now=now)
     if token is None:
         until = outcome.locked_until
-        if until is not None:
-            error = (f"登录失败次数过多，账号已暂时锁定，请在 {format_local(until)} 之后再试。",
-                f"Too many failed logins: locked until {format_local(until)}. "
-                "Try again after that.")
-        else:
-            error = ("用户名或密码错误。", "Wrong user name or password.")
-        return render(request, "login.html", {"name": name, "error": error},
-                      status_code=429 if until is not None else 401)
+        if until is None:
+            return render(request, "login.html", {
+                "name": name, "error": ("用户名或密码错误。", "Wrong user name or password.")},
+                status_code=401)
+        # the wait in words and, for clients and proxies, in seconds (Retry-After)
+        page = render(request, "login.html", {
+            "name": name, "error": login_throttle.lock_message(until, now)}, status_code=429)
+        page.headers["Retry-After"] = str(login_throttle.retry_after(until, now))
+        return page
     response = redirect("/portal/")
     set_cookie(response, request, settings, SESSION_COOKIE, token,
                max_age=int(session_lifetime(settings).total_seconds()))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from fieldapp.archive.deps import client_address
+from fieldapp.archive.login_throttle import wait_words
 from fieldapp.archive.portal.rate_limit import RateLimit
 from fieldapp.archive.portal.sessions import FORM_COOKIE, csrf_ok
 from fieldapp.archive.portal.verify import (
@@ -73,7 +74,13 @@ def _allowed(request: Request) -> bool:
 
 
 def _too_many(request: Request, code: str, seal: str) -> Response:
-    return render(request, "verify.html", {
+    limit: RateLimit = request.app.state.verify_limit
+    seconds = limit.retry_after(client_address(request))
+    zh_wait, en_wait = wait_words(seconds)
+    page = render(request, "verify.html", {
         "verdict": Verdict(INVALID), "code": code, "seal": seal,
-        "problem": ("验证次数过多，请一分钟后再试。", "Too many checks; try again in a minute.")},
+        "problem": (f"验证次数过多，请 {zh_wait}后再试。",
+                    f"Too many checks; try again in {en_wait}.")},
         status_code=429)
+    page.headers["Retry-After"] = str(seconds)
+    return page
