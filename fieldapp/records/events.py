@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -34,9 +35,15 @@ from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue, WorkflowError
 from fieldapp.base.i18n import Language, pick
-from fieldapp.base.ids import is_valid_operator_code, new_uuid
+from fieldapp.base.ids import PORTAL_OPERATOR_CODE, is_valid_operator_code, new_uuid
+from fieldapp.base.money import line_amount_fen
 from fieldapp.base.timeutil import FUTURE_SKEW, iso_utc, parse_local, utcnow
-from fieldapp.rules.validation import MAX_SLIP_TOTAL_FEN, raise_if
+from fieldapp.rules.validation import (
+    MAX_SLIP_TOTAL_FEN,
+    FeeLineInput,
+    fee_line_issues,
+    raise_if,
+)
 from fieldapp.seal.signatures import stroke_issues
 from fieldapp.store.workflow_models import Event
 
@@ -75,20 +82,33 @@ class Decision(StrEnum):
     REFUSED = "refused"
 
 
+class ConfirmationMethod(StrEnum):
+    """How the customer answered the estimate: signed on the laptop, by phone (who, when),
+    or on the customer portal (recorded by the archive as `WEB`)."""
+
+    SIGNATURE = "signature"
+    PHONE = "phone"
+    PORTAL = "portal"
+
+
 ESCALATION_KINDS = tuple(EscalationKind)
 DECISIONS = tuple(Decision)
-CONFIRMATION_METHODS = ("signature", "phone")
+CONFIRMATION_METHODS = tuple(ConfirmationMethod)
 LOANER_CONDITIONS = ("good", "damaged", "incomplete")
 YES_NO = ("yes", "no")
 
 MAX_TEXT = 5000
 MAX_NAME = 100
+MAX_ESTIMATE_LINES = 50
+# An estimate line (repair.estimated's `lines`): what fee_lines hold on a slip.
+ESTIMATE_LINE_KEYS = frozenset({"kind", "description", "quantity_milli", "unit_price_fen",
+                                "amount_fen"})
 
 
 @dataclass(frozen=True)
 class PayloadField:
     """One payload key: its type (text, name, code, int, fen, time, uuid, choice,
-    signature), whether it must be present, and for `choice` the allowed values."""
+    signature, lines), whether it must be present, and for `choice` the allowed values."""
 
     name: str
     type: str
@@ -105,12 +125,16 @@ def _f(name: str, type_: str, required: bool = True, choices: tuple[str, ...] = 
 EVENT_KINDS: dict[str, tuple[str, tuple[PayloadField, ...]]] = {
     EventKind.REPAIR_ESTIMATED: ("repair", (
         _f("cost_fen", "fen"), _f("expected_ready_at", "time"), _f("estimated_by", "name"),
-        _f("note", "text", False))),
+        _f("note", "text", False),
+        # the 维修报价单 (R3.2): parts and labour lines adding up to cost_fen; valid until
+        _f("lines", "lines", False), _f("valid_until", "time", False))),
     EventKind.REPAIR_CONFIRMED: ("repair", (
         _f("decision", "choice", choices=DECISIONS),
         _f("method", "choice", choices=CONFIRMATION_METHODS), _f("confirmed_by", "name"),
         _f("phone", "name", False), _f("signature", "signature", False),
-        _f("note", "text", False))),
+        _f("note", "text", False),
+        # the estimate answered (its repair.estimated event): a newer one needs a new answer
+        _f("estimate_id", "uuid", False))),
     EventKind.REPAIR_STARTED: ("repair", (
         _f("technician", "name", False), _f("note", "text", False))),
     EventKind.REPAIR_FINISHED: ("repair", (_f("work_done", "text"), _f("note", "text", False))),
@@ -164,6 +188,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "outcome": ("处理结果", "outcome"),
     "customer_satisfied": ("客户是否满意", "customer satisfied"),
     "answer": ("答复", "answer"), "answered_by": ("答复人", "who answered"),
+    "lines": ("报价明细", "estimate lines"), "valid_until": ("报价有效期", "valid until"),
+    "estimate_id": ("所确认的报价", "estimate answered"),
 }
 
 
@@ -352,7 +378,36 @@ def _value_issues(spec: PayloadField, value: Any) -> list[FieldIssue]:
                        f"{en} must be between 0 and 1,000,000 yuan.")
     if spec.type == "signature":
         return _signature_issues(name, value)
+    if spec.type == "lines":
+        return estimate_line_issues(value)
     return []
+
+
+def estimate_line_issues(value: Any) -> list[FieldIssue]:
+    """An estimate's lines: 1–50 objects of the fee line's fields, each amount exactly its
+    quantity times its unit price (rounded half-up to the fen, as on a slip)."""
+    def bad(zh: str, en: str) -> list[FieldIssue]:
+        return [FieldIssue("lines", "bad_lines", zh, en)]
+
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_ESTIMATE_LINES:
+        return bad(f"报价明细须有 1 到 {MAX_ESTIMATE_LINES} 行。",
+                   f"An estimate needs 1 to {MAX_ESTIMATE_LINES} lines.")
+    inputs = []
+    for i, line in enumerate(value, start=1):
+        if not isinstance(line, dict) or set(line) != ESTIMATE_LINE_KEYS or not (
+                isinstance(line["kind"], str) and isinstance(line["description"], str)
+                and all(isinstance(line[k], int) and not isinstance(line[k], bool)
+                        for k in ("quantity_milli", "unit_price_fen", "amount_fen"))):
+            return bad(f"报价明细第 {i} 行格式错误。", f"Estimate line {i} is malformed.")
+        quantity = Decimal(line["quantity_milli"]) / 1000
+        inputs.append(FeeLineInput(line["kind"], line["description"], quantity,
+                                   Decimal(line["unit_price_fen"]) / 100))
+        if line["unit_price_fen"] >= 0 and line["amount_fen"] != line_amount_fen(
+                quantity, line["unit_price_fen"]):
+            return bad(f"报价明细第 {i} 行金额与数量、单价不符。",
+                       f"Estimate line {i}: the amount is not quantity times unit price.")
+    return [dataclasses.replace(i, field=i.field.replace("fee_lines", "lines"))
+            for i in fee_line_issues(inputs)]
 
 
 def _signature_issues(name: str, value: Any) -> list[FieldIssue]:
@@ -391,7 +446,17 @@ def payload_issues(kind: str, payload: Mapping[str, Any]) -> list[FieldIssue]:
                                          f"Please enter the {en}."))
             continue
         issues += _value_issues(spec, payload[spec.name])
+    if (kind == EventKind.REPAIR_ESTIMATED and not issues and "lines" in payload
+            and sum(line["amount_fen"] for line in payload["lines"]) != payload["cost_fen"]):
+        issues.append(FieldIssue("cost_fen", "not_the_total", "报价金额须等于报价明细合计。",
+                                 "The estimate must equal the total of its lines."))
     return issues
+
+
+def _portal_answer(kind: str, payload: Mapping[str, Any], actor_code: str) -> bool:
+    """The one event the portal records: the customer's own answer to an estimate."""
+    return (actor_code == PORTAL_OPERATOR_CODE and kind == EventKind.REPAIR_CONFIRMED
+            and payload.get("method") == ConfirmationMethod.PORTAL)
 
 
 def make_event(kind: str, subject_id: uuid.UUID, payload: Mapping[str, Any], *,
@@ -401,7 +466,8 @@ def make_event(kind: str, subject_id: uuid.UUID, payload: Mapping[str, Any], *,
     """A validated event value (not stored). Empty optional fields are left out."""
     payload = {k: v for k, v in payload.items() if v not in ("", None)}
     issues = payload_issues(kind, payload)
-    if not is_valid_operator_code(actor_code):
+    if not is_valid_operator_code(actor_code) and not _portal_answer(kind, payload,
+                                                                     actor_code):
         issues.append(FieldIssue("actor_code", "bad_code", "记录人工号无效。",
                                  "The recording person's code is invalid."))
     if occurred_at.tzinfo is None:
@@ -502,6 +568,7 @@ def store_event(session: Session, event: EventRecord) -> None:
 
 __all__ = [
     "EVENT_KINDS",
+    "ConfirmationMethod",
     "Conflict",
     "EventRecord",
     "PayloadField",

@@ -20,6 +20,7 @@ from fieldapp.base.timeutil import utcnow
 from fieldapp.reads.workflow_lists import LoanerChoice, RepairRow, list_repairs, loaners_for_repair
 from fieldapp.records import reference, service_requests, slips
 from fieldapp.records.events import SignatureInput
+from fieldapp.rules.validation import FeeLineInput, fee_line_issues, raise_if
 from fieldapp.store import Store
 from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.workflows import escalation, loaners, repair
@@ -27,7 +28,8 @@ from fieldapp.workflows.loaners import LoanerStatus
 from fieldapp.workflows.repair import RepairIntake, RepairState
 
 __all__ = [
-    "EscalationInfo", "Estimate", "IntakeDefaults", "LoanerLending", "PhoneConfirmation",
+    "ESTIMATE_VALID_DAYS", "EscalationInfo", "Estimate", "FeeLineInput", "IntakeDefaults",
+    "LoanerLending", "PhoneConfirmation",
     "RepairData", "RepairIntake", "RepairReturn", "RepairRow", "SignedConfirmation",
     "close_refused", "confirm_by_phone", "confirm_by_signature", "estimate", "finish",
     "intake_defaults", "lend_loaner", "load", "page", "return_device", "send_in", "start",
@@ -139,12 +141,17 @@ class EscalationInfo:
 
 @dataclass(frozen=True)
 class Estimate:
-    """The workshop's estimate (R3.2); `estimated_by` empty: the operator."""
+    """The workshop's estimate (R3.2), the 维修报价单: its parts and labour `lines` (the
+    cost is their total; without lines, `cost_fen` alone), when the device will be ready,
+    and until when the offer stands (None: `ESTIMATE_VALID_DAYS` days).
+    `estimated_by` empty: the operator."""
 
-    cost_fen: int
+    cost_fen: int | None
     ready_at: datetime | None  # None: now (see step_time)
     estimated_by: str = ""
     note: str = ""
+    lines: tuple[FeeLineInput, ...] = ()
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -153,12 +160,14 @@ class PhoneConfirmation:
     confirmed_by: str
     phone: str
     at: datetime | None  # None: now
+    estimate_id: uuid.UUID | None = None  # the estimate read out (None: the one in force)
 
 
 @dataclass(frozen=True)
 class SignedConfirmation:
     approved: bool
     signature: SignatureInput  # the customer's; the signer's name is who confirmed
+    estimate_id: uuid.UUID | None = None  # the estimate shown (None: the one in force)
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,8 @@ class LoanerLending:
 
 
 # -- the rules ----------------------------------------------------------------------------
+
+ESTIMATE_VALID_DAYS = 7  # a quotation stands a week unless the workshop says otherwise
 
 def step_time(typed: datetime | None, now: datetime) -> datetime:
     """When a step happened: the typed time, or now when none was typed or it lies within
@@ -279,8 +290,13 @@ def _step(store: Store, repair_id: uuid.UUID, language: Language, now: datetime 
 
 def estimate(store: Store, repair_id: uuid.UUID, entry: Estimate, *, operator_code: str,
              language: Language, now: datetime | None = None) -> RepairData:
+    """Record the 维修报价单; every bad line is refused together, naming its row."""
+    raise_if(fee_line_issues(list(entry.lines)))
+    lines = tuple(repair.EstimateLine.of(line) for line in entry.lines)
     return _step(store, repair_id, language, now, lambda s, order, now: repair.estimate_repair(
-        s, order, cost_fen=entry.cost_fen, expected_ready_at=step_time(entry.ready_at, now),
+        s, order, cost_fen=None if lines else entry.cost_fen, lines=lines,
+        expected_ready_at=step_time(entry.ready_at, now),
+        valid_until=entry.valid_until or now + timedelta(days=ESTIMATE_VALID_DAYS),
         estimated_by=entry.estimated_by.strip() or operator_code, actor_code=operator_code,
         occurred_at=now, note=entry.note, now=now))
 
@@ -291,7 +307,7 @@ def confirm_by_phone(store: Store, repair_id: uuid.UUID, entry: PhoneConfirmatio
     return _step(store, repair_id, language, now, lambda s, order, now: repair.confirm_repair(
         s, order, approved=entry.approved, method="phone", confirmed_by=entry.confirmed_by,
         phone=entry.phone, actor_code=operator_code, occurred_at=step_time(entry.at, now),
-        now=now))
+        estimate_id=entry.estimate_id, now=now))
 
 
 def confirm_by_signature(store: Store, repair_id: uuid.UUID, entry: SignedConfirmation, *,
@@ -300,7 +316,7 @@ def confirm_by_signature(store: Store, repair_id: uuid.UUID, entry: SignedConfir
     return _step(store, repair_id, language, now, lambda s, order, now: repair.confirm_repair(
         s, order, approved=entry.approved, method="signature",
         confirmed_by=entry.signature.signer_name, signature=entry.signature,
-        actor_code=operator_code, occurred_at=now, now=now))
+        estimate_id=entry.estimate_id, actor_code=operator_code, occurred_at=now, now=now))
 
 
 def start(store: Store, repair_id: uuid.UUID, *, operator_code: str, language: Language,

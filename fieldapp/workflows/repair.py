@@ -11,6 +11,12 @@ does it (the workshop, the service centre, the engineer at the return):
 
 The repair starts only after the customer confirms (R3.2); the 4-hour clock runs from the
 customer's request until the device is back (R1.4/R3.4) and decides the loaner.
+
+The estimate is the 维修报价单: parts and labour lines (the slip's fee-line fields, adding up
+to its cost), when the device will be ready and how long the offer stands (`valid_until`).
+The customer answers it by signing on the laptop, by phone, or on the portal; an answer
+names the estimate it answers (`estimate_id`), so a newer estimate needs a new answer, and
+an approval after the offer lapsed is refused (a refusal is always taken).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import dataclasses
 import itertools
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -28,9 +35,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.base.device_classes import device_class_from_text
 from fieldapp.base.errors import FieldIssue, NotFound, WorkflowError
-from fieldapp.base.ids import new_uuid
-from fieldapp.base.timeutil import DEFAULT_TIMEZONE, FUTURE_SKEW, iso_utc, utcnow
+from fieldapp.base.ids import PORTAL_OPERATOR_CODE, new_uuid
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, FUTURE_SKEW, format_local, iso_utc, utcnow
 from fieldapp.records.events import (
+    ConfirmationMethod,
     Conflict,
     Decision,
     EventKind,
@@ -44,7 +52,7 @@ from fieldapp.records.events import (
 from fieldapp.records.numbering import next_number
 from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.sla_records import contract_terms
-from fieldapp.rules.validation import raise_if, text_issues
+from fieldapp.rules.validation import FeeLineInput, raise_if, text_issues
 from fieldapp.seal.sealing import canonical_bytes, seal_of
 from fieldapp.seal.signatures import render_png, stroke_issues, strokes_from_json, strokes_to_json
 from fieldapp.sla import (
@@ -268,6 +276,36 @@ def repairs_for_request(session: Session, request: ServiceRequest) -> list[Repai
                                 .order_by(RepairOrder.created_at)))
 
 
+# --- the estimate's lines -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EstimateLine:
+    """One line of the 维修报价单: parts or labour (the slip's fee kinds), exact money."""
+
+    kind: str
+    description: str
+    quantity_milli: int
+    unit_price_fen: int
+    amount_fen: int
+
+    @classmethod
+    def of(cls, line: FeeLineInput) -> EstimateLine:
+        return cls(line.kind, line.description.strip(), line.quantity_milli,
+                   line.unit_price_fen, line.amount_fen)
+
+    def as_payload(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+def _lines_of(raw: object) -> tuple[EstimateLine, ...]:
+    """The lines of a stored estimate event (checked when it was made or received)."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(EstimateLine(str(x["kind"]), str(x["description"]), int(x["quantity_milli"]),
+                              int(x["unit_price_fen"]), int(x["amount_fen"])) for x in raw)
+
+
 # --- the fold -------------------------------------------------------------------------
 
 
@@ -280,8 +318,12 @@ class RepairState:
     estimate_fen: int | None = None
     estimate_note: str = ""
     expected_ready_at: datetime | None = None
+    estimate_lines: tuple[EstimateLine, ...] = ()  # empty: an estimate of one amount
+    valid_until: datetime | None = None  # None: no limit was given
+    estimate_id: uuid.UUID | None = None  # the repair.estimated event now in force
+    estimated_by: str = ""
     decision: str | None = None  # approved / refused
-    confirmation_method: str | None = None  # signature / phone
+    confirmation_method: str | None = None  # signature / phone / portal
     confirmed_by: str = ""
     estimated_at: datetime | None = None
     confirmed_at: datetime | None = None
@@ -323,7 +365,10 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
                           "The customer has confirmed; the estimate cannot change now.")
         return replace(state, status=RepairStatus.ESTIMATED, estimate_fen=event.payload["cost_fen"],
                        estimate_note=event.text("note"),
-                       expected_ready_at=event.time("expected_ready_at"), estimated_at=at)
+                       expected_ready_at=event.time("expected_ready_at"), estimated_at=at,
+                       estimate_lines=_lines_of(event.payload.get("lines")),
+                       valid_until=event.time("valid_until"), estimate_id=event.id,
+                       estimated_by=event.text("estimated_by"))
     if kind == EventKind.REPAIR_CONFIRMED:
         if s == RepairStatus.RECEIVED:
             raise Refused("no_estimate", "维修部尚未报价，客户无法确认。",
@@ -331,6 +376,7 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
         if s != RepairStatus.ESTIMATED:
             raise Refused("already_confirmed", "客户已确认过此送修单。",
                           "The customer has already confirmed this repair.")
+        _check_answer(state, event)
         decision = event.text("decision")
         return replace(state, status=RepairStatus(decision), decision=decision,
                        confirmation_method=event.text("method"),
@@ -372,6 +418,26 @@ def _step(state: RepairState, event: EventRecord) -> RepairState:
     raise Refused("wrong_kind", f"送修单不接受事件 {kind}。", f"A repair order takes no {kind}.")
 
 
+def _check_answer(state: RepairState, event: EventRecord) -> None:
+    """The customer's answer fits the estimate in force: the one it names, still valid
+    when approved; only the portal records a portal answer."""
+    answered = event.text("estimate_id")
+    if answered and answered != str(state.estimate_id):
+        raise Refused("estimate_changed", "报价已更新，请按最新的报价单确认。",
+                      "The estimate has changed; please answer the latest quotation.")
+    if (event.text("decision") == Decision.APPROVED and state.valid_until is not None
+            and event.occurred_at > state.valid_until):
+        until = format_local(state.valid_until)
+        raise Refused("estimate_expired",
+                      f"报价已过有效期（{until}），不能再同意；请维修部重新报价。",
+                      f"The quotation expired ({until}); it cannot be approved. "
+                      "Ask the workshop for a new estimate.")
+    portal = event.text("method") == ConfirmationMethod.PORTAL
+    if portal != (event.actor_code == PORTAL_OPERATOR_CODE):
+        raise Refused("portal_only", "网上确认只能由客户在客户门户提交。",
+                      "An answer on the portal can only come from the customer portal.")
+
+
 def fold_repair(events: list[EventRecord], received_at: datetime | None = None) -> RepairState:
     """Fold a repair order's events (any arrival order) into its state."""
     return fold_events(events, RepairState(received_at=received_at), _step)
@@ -393,22 +459,43 @@ def _record(session: Session, order: RepairOrder, kind: str, payload: dict[str, 
     )
 
 
-def estimate_repair(session: Session, order: RepairOrder, *, cost_fen: int,
+def estimate_repair(session: Session, order: RepairOrder, *, cost_fen: int | None = None,
                     expected_ready_at: datetime, estimated_by: str, actor_code: str,
-                    occurred_at: datetime, note: str = "", now: datetime | None = None
-                    ) -> EventRecord:
-    """The workshop's estimate: cost in fen and when the device will be ready (R3.2)."""
+                    occurred_at: datetime, note: str = "",
+                    lines: Sequence[EstimateLine] = (), valid_until: datetime | None = None,
+                    now: datetime | None = None) -> EventRecord:
+    """The workshop's estimate (R3.2): its parts and labour lines (the cost is their total)
+    or one amount, when the device will be ready, and until when the offer stands."""
+    if lines:
+        total = sum(line.amount_fen for line in lines)
+        if cost_fen is not None and cost_fen != total:
+            raise_if([FieldIssue("cost_fen", "not_the_total", "报价金额须等于报价明细合计。",
+                                 "The estimate must equal the total of its lines.")])
+        cost_fen = total
+    if cost_fen is None:
+        raise_if([FieldIssue("lines", "required", "请填写报价明细或报价金额。",
+                             "Please enter the estimate's lines or its amount.")])
+    if valid_until is not None and valid_until <= occurred_at:
+        raise_if([FieldIssue("valid_until", "not_after", "报价有效期须晚于报价时间。",
+                             "The quotation must be valid beyond the time it is made.")])
     return _record(session, order, EventKind.REPAIR_ESTIMATED, {
         "cost_fen": cost_fen, "expected_ready_at": iso_utc(expected_ready_at),
         "estimated_by": estimated_by, "note": note,
+        "lines": [line.as_payload() for line in lines] or None,
+        "valid_until": iso_utc(valid_until) if valid_until is not None else None,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
 
 
 def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, method: str,
                    confirmed_by: str, actor_code: str, occurred_at: datetime,
                    signature: SignatureInput | None = None, phone: str = "", note: str = "",
-                   now: datetime | None = None) -> EventRecord:
-    """The customer's confirmation (客户确认): approved or refused, signed or by phone."""
+                   estimate_id: uuid.UUID | None = None, now: datetime | None = None
+                   ) -> EventRecord:
+    """The customer's confirmation (客户确认): approved or refused — signed on the laptop,
+    by phone, or on the portal — of the estimate `estimate_id` (None: the one in force)."""
+    if method == ConfirmationMethod.PORTAL and not confirmed_by.strip():
+        raise_if([FieldIssue("confirmed_by", "required", "网上确认须有确认人姓名。",
+                             "An answer on the portal needs the name of who answered.")])
     if method == "signature" and signature is None:
         raise_if([FieldIssue("signature", "required", "签字确认须有客户签名。",
                              "A confirmation by signature needs the customer's signature.")])
@@ -419,6 +506,7 @@ def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, meth
         "decision": Decision.APPROVED if approved else Decision.REFUSED, "method": method,
         "confirmed_by": confirmed_by.strip(), "phone": phone.strip(), "note": note,
         "signature": signature.as_payload() if signature is not None else None,
+        "estimate_id": str(estimate_id) if estimate_id is not None else None,
     }, actor_code=actor_code, occurred_at=occurred_at, now=now)
 
 
