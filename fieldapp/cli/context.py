@@ -79,4 +79,5 @@ def echo_json(data: Any) -> None:
 
 
 def t(zh: str, en: str) -> str:
+    """The commands' name for `pick` (docs/i18n.md): the language is ``--lang``'s."""
     return pick(zh, en)

@@ -1,33 +1,29 @@
-"""The UI's one translation mechanism: JSON catalogues and `tr(key, **placeholders)`.
+"""The desktop's bindings of the one translation mechanism (`fieldapp.base.i18n`, docs/i18n.md).
 
-Catalogues live in ``ui/resources/i18n/{zh,en}.json`` (key -> text, named placeholders
-like ``{number}``). Widgets call `tr` in their ``retranslate()`` method, which runs on
-construction and again whenever `language_changed` fires, so the language switches at
-runtime. `set_language` also switches the core's messages (`fieldapp.base.i18n`) and Qt's own
-dialogs (the ``qtbase`` catalogue). Labels the core defines as (zh, en) pairs go through
-`pair`, so every visible string is produced here (the untranslated-string test checks it).
+Texts live in the catalogue ``ui/resources/i18n/{zh,en}.json`` (key -> text, named
+placeholders like ``{number}``), read by the core's `Catalogue`. Widgets call `tr` in
+their ``retranslate()`` method, which runs on construction and again whenever
+`language_changed` fires, so the language switches at runtime. The current language is
+the core's: `set_language` switches it (the core's messages follow, on every thread) and
+Qt's own dialogs (Qt's ``qtbase`` .qm catalogue, the one translation that is not ours).
+Labels the core defines as (zh, en) pairs go through `pair`, so every visible string is
+produced here (the untranslated-string test checks it).
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from fieldapp.base import i18n as core_i18n
-from fieldapp.base.i18n import Language, is_language
+from fieldapp.base.i18n import Catalogue, Language, Pair
 
-_state: dict[str, Language] = {"language": "zh"}
+CATALOGUE = Catalogue("ui", "resources/i18n")
 _produced: dict[str, set[str]] = {"zh": set(), "en": set()}
 
 
-@cache
 def catalogue(language: str) -> dict[str, str]:
-    text = resources.files("ui").joinpath(f"resources/i18n/{language}.json").read_text("utf-8")
-    entries: dict[str, str] = json.loads(text)
-    return entries
+    """Every text of `language` (the tests compare them; fixed-language labels read them)."""
+    return CATALOGUE.texts(language)
 
 
 class _Notifier(QObject):
@@ -47,25 +43,22 @@ def notifier() -> _Notifier:
 
 
 def current() -> Language:
-    return _state["language"]
+    return core_i18n.current_language()
 
 
 def tr(key: str, **values: object) -> str:
     """The text for `key` in the current language, with named placeholders filled in."""
-    language = _state["language"]
-    text = catalogue(language).get(key)
-    if text is None:
-        text = catalogue("zh").get(key, key)  # a missing key shows itself; a test catches it
-    if values:
-        text = text.format(**values)
+    language = current()
+    text = CATALOGUE.text(key, language, **values)
     _produced[language].add(text)
     return text
 
 
-def pair(labels: tuple[str, str]) -> str:
+def pair(labels: Pair) -> str:
     """A (zh, en) label pair from the core, in the current language."""
-    text = labels[0] if _state["language"] == "zh" else labels[1]
-    _produced[_state["language"]].add(text)
+    language = current()
+    text = core_i18n.pair(labels, language)
+    _produced[language].add(text)
     return text
 
 
@@ -93,10 +86,7 @@ def _load_qt_catalogue(language: str) -> None:
 
 def set_language(language: str) -> None:
     """Switch the UI, the core's messages and Qt's dialogs; widgets retranslate."""
-    if not is_language(language):
-        raise ValueError(f"unsupported language {language!r}")
-    _state["language"] = language
-    core_i18n.set_language(language)
+    core_i18n.set_language(language)  # refuses an unknown language
     _load_qt_catalogue(language)
     notifier().changed.emit(language)
     notifier().retranslate.emit()
