@@ -17,7 +17,7 @@ from fieldapp.base.terminal import quiet_logging
 from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
 from fieldapp.cli.keys import keys_group
-from fieldapp.cli.records import requests_group, slips_group
+from fieldapp.cli.records import devices_group, requests_group, slips_group
 from fieldapp.cli.sync import login_command, logout_command, sync_command
 from fieldapp.cli.tools import demo_command, sla_command, verify_command
 
@@ -72,6 +72,7 @@ def _start_desktop(app: AppContext, lang: str | None = None) -> None:
 cli.add_command(demo_command)
 cli.add_command(requests_group)
 cli.add_command(slips_group)
+cli.add_command(devices_group)
 cli.add_command(verify_command)
 cli.add_command(sla_command)
 cli.add_command(pdf_command)

@@ -1,20 +1,23 @@
-"""`fieldapp requests …` and `fieldapp slips …`: listing, showing, export and import."""
+"""`fieldapp requests …`, `fieldapp slips …` and `fieldapp devices …`: taking a request,
+listing, showing, export and import; a device's story."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import select
 
-from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.base.device_classes import device_class_label
+from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.base.files import read_file, write_file
 from fieldapp.base.i18n import current_language
 from fieldapp.base.money import format_yuan
-from fieldapp.base.timeutil import format_local
+from fieldapp.base.timeutil import format_local, parse_local, utcnow
 from fieldapp.cli.context import (
     AppContext,
     PathParam,
@@ -23,12 +26,21 @@ from fieldapp.cli.context import (
     pass_app,
     t,
 )
+from fieldapp.reads.device_history import DeviceHistory
 from fieldapp.reads.queries import SlipFilter, list_requests, list_slips
 from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.records.slips import get_slip, print_count
-from fieldapp.rules.validation import CHANNEL_LABELS, FEE_KIND_LABELS, RESULT_LABELS
+from fieldapp.rules.validation import (
+    CHANNEL_LABELS,
+    DESK_CHANNELS,
+    FEE_KIND_LABELS,
+    RESULT_LABELS,
+)
 from fieldapp.seal.seal_status import seal_state
+from fieldapp.services import devices, requests
+from fieldapp.services.devices import NewDevice
+from fieldapp.services.requests import NewRequest
 from fieldapp.store.models import Slip
 from fieldapp.tools import exchange
 
@@ -228,3 +240,138 @@ def slips_import(app: AppContext, file: str) -> None:
     same = report.unchanged.get("slips", 0)
     click.echo(t(f"已导入 {added} 张服务单，{same} 张已存在。",
                  f"Imported {added} slips; {same} were here already."))
+
+
+# -- taking a request, a device's story (R2.1) ------------------------------------------------
+
+def _moment(text: str | None, field: str, tz: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_local(text, tz)
+    except ValueError as exc:
+        raise ValidationError([FieldIssue(
+            field, "time_format", f"时间格式应为 YYYY-MM-DD HH:MM：{text}",
+            f"A time is written YYYY-MM-DD HH:MM: {text}")]) from exc
+
+
+@requests_group.command("add")
+@click.option("--customer", required=True, help="Customer code or name (客户).")
+@click.option("--fault", required=True, help="The fault as reported (故障现象).")
+@click.option("--channel", type=click.Choice([str(c) for c in DESK_CHANNELS]),
+              default="phone", show_default=True, help="How it came in and what it needs.")
+@click.option("--site", default="", help="The customer's site, by name (服务地点).")
+@click.option("--device", default="", help="The customer's device: serial or asset tag.")
+@click.option("--new-device", "new_class", default="",
+              help="A device met for the first time: its class (打印机, laptop …); with "
+                   "--brand, --model, --serial, --asset-tag.")
+@click.option("--brand", default="", help="New device: brand.")
+@click.option("--model", default="", help="New device: model.")
+@click.option("--serial", default="", help="New device: serial number.")
+@click.option("--asset-tag", default="", help="New device: asset tag.")
+@click.option("--contact", default="", help="The customer's contact, by name.")
+@click.option("--contact-name", default="", help="Who called (if not a known contact).")
+@click.option("--contact-phone", default="", help="Their phone number.")
+@click.option("--save-contact", is_flag=True, help="Keep them as a new contact.")
+@click.option("--requested-at", default=None, help="YYYY-MM-DD HH:MM (default: now).")
+@click.option("--answered-at", default=None, help="YYYY-MM-DD HH:MM: when it was answered.")
+@click.option("--engineer", default="", help="Assign to this engineer code.")
+@click.option("--operator", default="", help="Your code, used in the number (default: the "
+                                              "operator_code setting).")
+@click.option("--numbers", is_flag=True, help="Print only the new request's number.")
+@pass_app
+def requests_add(app: AppContext, customer: str, fault: str, channel: str, site: str,
+                 device: str, new_class: str, brand: str, model: str, serial: str,
+                 asset_tag: str, contact: str, contact_name: str, contact_phone: str,
+                 save_contact: bool, requested_at: str | None, answered_at: str | None,
+                 engineer: str, operator: str, numbers: bool) -> None:
+    """Take a service request: customer, site, device (known or new), contact."""
+    with fail_on_errors():
+        operator = operator.strip() or str(app.settings.get("operator_code") or "")
+        if not operator:
+            raise ValidationError([FieldIssue(
+                "operator", "required", "请用 --operator 指定您的工号（或在设置中填写）。",
+                "Give your code with --operator (or set operator_code).")])
+        if device.strip() and new_class.strip():
+            raise ValidationError([FieldIssue(
+                "device", "both", "--device 与 --new-device 只能选其一。",
+                "Give either --device or --new-device, not both.")])
+        if not new_class.strip() and any((brand, model, serial, asset_tag)):
+            raise ValidationError([FieldIssue(
+                "new_device", "class", "新设备须用 --new-device 指定设备类别。",
+                "A new device needs its class: --new-device CLASS.")])
+        named = requests.by_names(app.store, customer, site=site, device=device,
+                                  contact=contact)
+        engineer_id = None
+        if engineer.strip():
+            match = [e for e in requests.pickers(app.store).engineers
+                     if e.code == engineer.strip()]
+            if not match:
+                raise NotFound(f"找不到工号为 {engineer.strip()} 的工程师。",
+                               f"No engineer with code {engineer.strip()}.")
+            engineer_id = match[0].id
+        new = NewRequest(
+            customer_id=named.customer_id, channel=channel, fault_reported=fault,
+            contact_name=contact_name, contact_phone=contact_phone,
+            requested_at=_moment(requested_at, "requested_at", app.timezone) or utcnow(),
+            answered_at=_moment(answered_at, "answered_at", app.timezone),
+            engineer_id=engineer_id, site_id=named.site_id, device_id=named.device_id,
+            contact_id=named.contact_id, save_contact=save_contact,
+            new_device=NewDevice(new_class, brand, model, serial, asset_tag)
+            if new_class.strip() else None)
+        request_id = requests.take_request(app.store, new, operator)
+        shown = requests.summary(app.store, request_id)
+    if numbers:
+        click.echo(shown.number)
+        return
+    sep = t("，", ", ")
+    click.echo(t(f"已登记服务请求 {shown.number}：", f"Request {shown.number} taken: ")
+               + sep.join(p for p in (shown.customer_name, shown.site, shown.device) if p))
+
+
+@click.group("devices")
+def devices_group() -> None:
+    """Customers' devices (设备) and their service history."""
+
+
+def _history_json(story: DeviceHistory, tz: str) -> dict[str, object]:
+    d = story.device
+    return {"customer": d.customer_name, "device_type": d.device_type,
+            "device_class": d.device_class, "brand": d.brand, "model": d.model,
+            "serial": d.serial, "asset_tag": d.asset_tag, "site": d.site_name,
+            "history": [{"kind": e.kind, "at": format_local(e.at, tz), "number": e.number,
+                         "status": e.status(), "text": e.about()} for e in story.entries]}
+
+
+@devices_group.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def devices_show(app: AppContext, code: str, as_json: bool) -> None:
+    """A device by serial number or asset tag, with every request, slip, repair, loaner
+    and finding for it, newest first."""
+    with fail_on_errors():
+        story = devices.show(app.store, code)
+    if as_json:
+        echo_json(_history_json(story, app.timezone))
+        return
+    d = story.device
+    language = current_language()
+    for pair, value in ((("设备", "Device"), d.label),
+                        (("设备类别", "Class"), device_class_label(d.device_class, language)),
+                        (("客户", "Customer"), d.customer_name),
+                        (("序列号", "Serial number"), d.serial),
+                        (("资产编号", "Asset tag"), d.asset_tag),
+                        (("服务地点", "Site"), d.site_name)):
+        if value:
+            click.echo(f"{t(*pair)}: {value}")
+    if not story.entries:
+        click.echo(t("该设备还没有服务记录。", "No service records for this device yet."))
+        return
+    click.echo(t(f"服务记录（{len(story.entries)} 条，最新在前）：",
+                 f"Service history ({len(story.entries)}, newest first):"))
+    for e in story.entries:
+        about = e.about().replace("\n", " ")
+        click.echo("  ".join(p for p in (
+            format_local(e.at, app.timezone), e.kind_label(), e.number, e.status(),
+            about[:40]) if p))

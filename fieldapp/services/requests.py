@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
+from fieldapp.base.i18n import pick
 from fieldapp.base.timeutil import utcnow
 from fieldapp.reads.device_history import find_devices
 from fieldapp.records import reference, service_requests
@@ -39,9 +40,9 @@ from fieldapp.store.models import Contact, Customer, Device, Engineer, Site
 
 _Item = TypeVar("_Item", Site, Device, Contact)
 
-__all__ = ["Choice", "ContactChoice", "CustomerItems", "DeviceChoice", "NewDevice",
-           "NewRequest", "Pickers", "SiteChoice", "assign", "customer_items", "form_issues",
-           "pickers", "scan_device", "take_request"]
+__all__ = ["Choice", "ContactChoice", "CustomerItems", "DeviceChoice", "Named", "NewDevice",
+           "NewRequest", "Pickers", "RequestSummary", "SiteChoice", "assign", "by_names",
+           "customer_items", "form_issues", "pickers", "scan_device", "summary", "take_request"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,54 @@ def scan_device(store: Store, customer_id: uuid.UUID | None, code: str) -> Devic
                    f"No device with serial number or asset tag {shown}.")
 
 
+@dataclass(frozen=True)
+class Named:
+    """The ids of what a command named: the customer by code or name, the site and contact
+    by name (the customer's first), the device by serial or asset tag."""
+
+    customer_id: uuid.UUID
+    site_id: uuid.UUID | None = None
+    device_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+
+
+def by_names(store: Store, customer: str, *, site: str = "", device: str = "",
+             contact: str = "") -> Named:
+    """Look up what a command names. A name or code only another customer has is passed
+    on as that item (`take_request` then refuses it, naming whose it is); one nobody has
+    is refused here in one line."""
+    with store.read() as session:
+        found = session.scalars(select(Customer).where(
+            (Customer.code == customer.strip()) | (Customer.name == customer.strip()))).first()
+        if found is None:
+            raise NotFound(f"找不到客户 {customer.strip()}（客户编码或名称）。",
+                           f"No customer {customer.strip()} (customer code or name).")
+
+        def one(model: type[Site] | type[Contact], name: str, what: tuple[str, str]
+                 ) -> uuid.UUID | None:
+            if not name.strip():
+                return None
+            rows: list[Site | Contact] = list(session.scalars(
+                select(model).where(model.name == name.strip())))
+            own = [r for r in rows if r.customer_id == found.id]
+            if own or rows:
+                return (own or rows)[0].id
+            raise NotFound(f"客户 {found.name} 没有{what[0]}“{name.strip()}”。",
+                           f"{found.name} has no {what[1]} “{name.strip()}”.")
+
+        device_id = None
+        if device.strip():
+            devices = find_devices(session, device)
+            own = [d for d in devices if d.customer_id == found.id]
+            if not (own or devices):
+                shown = device.strip()[:60]
+                raise NotFound(f"找不到序列号或资产编号为 {shown} 的设备。",
+                               f"No device with serial number or asset tag {shown}.")
+            device_id = (own or devices)[0].id
+        return Named(found.id, one(Site, site, ("地点", "site")), device_id,
+                     one(Contact, contact, ("联系人", "contact")))
+
+
 def _item_issues(new: NewRequest) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
     if new.new_device is not None:
@@ -218,6 +267,9 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
         owners = {field: item.customer_id for field, item in (
             ("site_id", site), ("device_id", device), ("contact_id", contact))
             if item is not None}
+        if contact is not None:  # the chosen contact's name and phone, unless typed
+            new = replace(new, contact_name=new.contact_name or contact.name,
+                          contact_phone=new.contact_phone or contact.phone)
         # another customer's item: named, with whose it is, instead of the rule's words
         named = [_wrong_customer_issue(item) for item in (site, device, contact)
                  if item is not None and item.customer_id != customer.id]
@@ -242,6 +294,27 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
             contact=contact, site=site, device=device, engineer=engineer, now=now)
         session.flush()
         return request.id
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    number: str
+    customer_name: str
+    site: str  # 信息中心机房（市内）
+    device: str  # 打印机 惠普 LaserJet M404dn · CNB1234567
+
+
+def summary(store: Store, request_id: uuid.UUID) -> RequestSummary:
+    """What a taken request names, to confirm it."""
+    with store.read() as session:
+        request = service_requests.get_request(session, request_id)
+        site = ""
+        if request.site is not None:
+            where = pick("市内", "in the city") if request.site.in_city else pick(
+                "市外", "out of the city")
+            site = f"{request.site.name}（{where}）"
+        device = device_choice(request.device).text if request.device is not None else ""
+        return RequestSummary(request.number, request.customer.name, site, device)
 
 
 def assign(store: Store, request_id: uuid.UUID | str, engineer_id: uuid.UUID) -> None:
