@@ -197,14 +197,16 @@ def logout_command(app: AppContext) -> None:
 
 @click.command("sync")
 @click.option("--retry-refused", is_flag=True, help="Send refused records again.")
+@click.option("--retry-parked", is_flag=True,
+              help="After the pull, try again to store the pulled records set aside here.")
 @click.option("--check", "check", is_flag=True,
               help="After the round, compare counts and hashes with the archive.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("-v", "--verbose", is_flag=True,
               help="List each refused record (by its number) with the archive's reason.")
 @pass_app
-def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: bool,
-                 verbose: bool) -> None:
+def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check: bool,
+                 as_json: bool, verbose: bool) -> None:
     """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
     --check, the laptop and the archive agree). Refused records are counted by reason;
     --verbose lists them."""
@@ -222,6 +224,12 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
     comparison = None
     with _client(app) as client:
         report = run_sync_round(store, app.settings, client)
+        retried = None
+        if retry_parked:  # after the pull: what it brought may let them be stored
+            from fieldapp.services.sync_status import retry_parked as store_parked
+
+            with fail_on_errors():
+                retried = store_parked(store)
         if check and report.error is None:
             with fail_on_errors():
                 comparison = check_with_archive(store, client)
@@ -248,6 +256,7 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
                                        for tb, i, code, zh, en in waiting],
                    "local": kept_local,
                    "parked": [{"code": code, "reason": t(zh, en)} for code, zh, en in set_aside],
+                   "parked_stored": retried.stored if retried is not None else None,
                    "check": None if comparison is None else {
                        "agree": comparison.agree, "disagreements": comparison.disagreements,
                        "tables": comparison.tables,
@@ -266,6 +275,11 @@ def sync_command(app: AppContext, retry_refused: bool, check: bool, as_json: boo
             click.echo(t(f"另有 {kept_local} 条记录只留在本机，不上传。",
                          f"{kept_local} more records are kept on this laptop only, unsent."))
         _report_refusals(waiting, labels, verbose=verbose, joined=joined)
+        if retried is not None:
+            click.echo(t(f"暂存的记录已重试：{retried.stored} 条已存入本机，"
+                         f"{retried.left} 条仍暂存。",
+                         f"Set-aside records tried again: {retried.stored} stored here, "
+                         f"{retried.left} still set aside."))
         _report_parked(set_aside)
         if comparison is not None and comparison.agree:
             click.echo(t("核对：本机与档案一致（各表数量、校验码及各服务请求的状态和负责人相同）。",

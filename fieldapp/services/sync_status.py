@@ -1,32 +1,93 @@
-"""What waits to be sent to the archive, as services (docs/sync-protocol.md).
+"""What waits to be sent to the archive, or to be stored from it, as services
+(docs/sync-protocol.md).
 
-The 待同步 tab lists `waiting` records (refused first, with the archive's reason), the
-status line shows the `overview`'s counts, and `retry_refused` sends refused records
-again on the next round. Each call is one short transaction.
+The 待同步 tab lists `waiting` records: refused first (with the archive's reason), then
+pulled records this laptop set aside (`parked`, fieldapp.sync.parking, with the reason
+they could not be stored), then those waiting to be sent. The status line shows the
+`overview`'s counts; `retry_refused` sends refused records again on the next round and
+`retry_parked` tries the parked ones again (the desktop and `fieldapp sync
+--retry-parked` call it right after a pull). Each call is one short transaction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
 from fieldapp.store import Store, outbox
-from fieldapp.sync import status
+from fieldapp.store.values import OutboxState
+from fieldapp.sync import parking, status
 from fieldapp.sync.status import SyncOverview, WaitingRecord
 
-__all__ = ["SyncOverview", "WaitingRecord", "overview", "retry_refused", "waiting"]
+__all__ = ["PARKED", "ParkedRetry", "SyncOverview", "WaitingRecord", "overview",
+           "retry_parked", "retry_refused", "waiting"]
+
+PARKED = "parked"  # WaitingRecord.state of a pulled record set aside here
+_UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # a parked record kept without its time
+
+
+@dataclass(frozen=True)
+class ParkedRetry:
+    stored: int  # parked records stored now
+    left: int  # still set aside, each with its (new) reason
 
 
 def overview(store: Store) -> SyncOverview:
-    """How many records wait, how many were refused, the last success, the clock skew."""
+    """How many records wait, how many were refused or set aside, the last success, the
+    clock skew."""
     with store.read() as session:
         return status.overview(session)
 
 
 def waiting(store: Store, offset: int = 0, limit: int = 200) -> list[WaitingRecord]:
-    """Records not yet acknowledged by the archive, refused ones first."""
+    """One page of the list: refused records, then parked ones, then those to be sent."""
+    end = offset + limit
     with store.read() as session:
-        return status.waiting_records(session, offset, limit)
+        refused = outbox.count(session, OutboxState.REFUSED)
+        parked = _parked_rows(session)
+        rows: list[WaitingRecord] = []
+        if offset < refused:  # the outbox's refused rows come first in its own order
+            rows += status.waiting_records(session, offset, min(end, refused) - offset)
+        rows += parked[max(offset - refused, 0):max(end - refused, 0)]
+        start = max(offset, refused + len(parked))
+        if start < end:  # then the outbox's pending rows
+            rows += status.waiting_records(session, start - len(parked), end - start)
+    return rows
+
+
+def _parked_rows(session: Session) -> list[WaitingRecord]:
+    rows = []
+    for item in parking.parked(session):
+        try:
+            since = datetime.fromisoformat(item.parked_at)
+        except ValueError:
+            since = _UNKNOWN_TIME
+        rows.append(WaitingRecord(table=item.table, record_id=item.record_id,
+                                  label=parking.label(item), state=PARKED,
+                                  enqueued_at=since, attempts=0, reason_zh=item.zh,
+                                  reason_en=item.en))
+    return rows
 
 
 def retry_refused(store: Store) -> int:
     """Queue every refused record again; how many."""
     with store.write() as session:
         return outbox.retry_refused(session)
+
+
+def retry_parked(store: Store) -> ParkedRetry:
+    """Try to store every parked record again, now: what held one up may have arrived with
+    the pull just made (the record it refers to, the centre's correction). One that still
+    cannot be stored stays parked with the reason as it is now; nothing is lost."""
+    from fieldapp.sync.rounds import apply_page  # the sync rounds load on first use
+
+    with store.read() as session:
+        records = [item.record for item in parking.parked(session)]
+    stored = 0
+    if records:
+        with store.write() as session:
+            stored, _still = apply_page(session, records, one_by_one=True)
+    with store.read() as session:
+        return ParkedRetry(stored=stored, left=parking.count(session))

@@ -7,7 +7,9 @@ rest of the page and the cursor are stored, so one bad record never stops a lapt
 receiving anything new. A parked record is tried again at every pull (what held it up may
 have been resolved: a draft renumbered and sent, the service centre's correction pulled)
 and leaves the lot once stored, or once a newer version of it was pulled. `fieldapp sync`
-counts and lists them, named by number; nothing is lost.
+counts and lists them, named by number, and so does the desktop's 待同步 tab (`label`);
+`fieldapp sync --retry-parked` and the tab's button try them again after a pull; nothing
+is lost.
 
 Kept in `sync_state` under `parked:<id>` (the record's wire form and the reason, as JSON):
 rare, small in number, and read only here.
@@ -74,6 +76,17 @@ def parked(session: Session) -> list[Parked]:
         except (ValueError, KeyError, TypeError):
             continue  # damaged: nothing to try again
     return out
+
+
+# what names a parked record on screen: its own number or code (never a person's name)
+_OWN_NAMES = ("number", "code", "serial", "asset_tag")
+
+
+def label(item: Parked) -> str:
+    """The parked record's number or code as pulled (`R-E01-20261206-001`), else the
+    id's last six digits (`…3f9a1c`): a contact or an event has no number of its own."""
+    row = item.record.get("row") or {}
+    return next((str(row[n]) for n in _OWN_NAMES if row.get(n)), f"…{item.record_id.hex[-6:]}")
 
 
 def count(session: Session) -> int:
