@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session, selectinload
 from fieldapp.sla import (
     Channel,
     ClockResult,
+    IntakeChannel,
     LoanerDecision,
     RequestFacts,
     ServiceCalendar,
+    ServiceKind,
     SlaTerms,
     clocks_for_request,
     loaner_due,
@@ -52,7 +54,10 @@ def _facts(request: ServiceRequest, visits: list[Slip]) -> RequestFacts:
     solved = [s.solved_at for s in visits
               if s.solved_at is not None and s.result == SlipResult.SOLVED]
     return RequestFacts(
-        channel=Channel(request.channel),
+        Channel(request.channel),
+        intake_channel=IntakeChannel(request.intake_channel),
+        service_kind=ServiceKind(request.service_kind),
+        hardware_fault=bool(request.hardware_fault),
         requested_at=request.requested_at,
         answered_at=request.answered_at,
         in_city=request.site.in_city if request.site is not None else True,

@@ -23,7 +23,8 @@ from fieldapp.base.money import (
     yuan_to_fen,
 )
 from fieldapp.base.timeutil import FUTURE_SKEW, format_local
-from fieldapp.sla.request_clocks import Channel
+from fieldapp.sla.request_clocks import INTAKE_LABELS, Channel, IntakeChannel, ServiceKind
+from fieldapp.sla.request_clocks import SERVICE_KIND_LABELS as SERVICE_KIND_LABELS
 from fieldapp.store.values import FeeKind, SignerRole, SlipResult
 
 CHANNELS = tuple(Channel)
@@ -38,6 +39,11 @@ CHANNEL_LABELS = {
     "letter": ("信件", "Letter"),
     "portal": ("网页", "Web portal"),
 }
+INTAKE_CHANNELS = tuple(IntakeChannel)
+# What an operator chooses when taking a request; `portal` is the customers' own web pages.
+DESK_INTAKE_CHANNELS = tuple(c for c in IntakeChannel if c is not IntakeChannel.PORTAL)
+INTAKE_CHANNEL_LABELS = INTAKE_LABELS
+SERVICE_KINDS = tuple(ServiceKind)
 FEE_KINDS = tuple(FeeKind)
 FEE_KIND_LABELS = {
     "labour": ("人工费", "Labour"),
@@ -56,6 +62,9 @@ SIGNER_ROLES = tuple(SignerRole)
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "customer_id": ("客户", "customer"),
     "channel": ("请求方式", "channel"),
+    "intake_channel": ("受理渠道", "intake channel"),
+    "service_kind": ("服务类型", "service kind"),
+    "hardware_fault": ("硬件故障", "hardware fault"),
     "contact_name": ("联系人", "contact name"),
     "contact_phone": ("联系电话", "contact phone"),
     "fault_reported": ("故障现象", "fault as reported"),

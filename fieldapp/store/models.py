@@ -24,11 +24,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fieldapp.base.ids import new_uuid
 from fieldapp.base.timeutil import utcnow
+from fieldapp.sla.request_clocks import legacy_channel, split_channel
 from fieldapp.store.types import UTCDateTime
 
 # Stable constraint names, so Alembic batch migrations on SQLite can find them.
@@ -164,7 +167,17 @@ class ServiceRequest(Record):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id"), index=True)
     contract_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contracts.id"))
-    channel: Mapped[str] = mapped_column(String(10))  # phone/onsite/remote/sendin/letter
+    # How it came in vs what is asked (0009): each promise that applies runs its own clock
+    # (fieldapp.sla.clock_specs). `channel` is the old single value, fixed when the request
+    # is taken (legacy_channel of the two): a slip's seal names it, older laptops push it.
+    channel: Mapped[str] = mapped_column(String(10))  # fieldapp.sla.Channel
+    intake_channel: Mapped[str] = mapped_column(  # fieldapp.sla.IntakeChannel
+        String(10), server_default="phone")
+    service_kind: Mapped[str] = mapped_column(  # fieldapp.sla.ServiceKind
+        String(10), server_default="answer")
+    # A hardware fault: on site, R1.4's 4-hour repair clock runs too (send-in: always).
+    hardware_fault: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     contact_name: Mapped[str] = mapped_column(String(100), default="")  # 联系方式 as given
     contact_phone: Mapped[str] = mapped_column(String(50), default="")
     fault_reported: Mapped[str] = mapped_column(Text)  # 故障现象
@@ -186,6 +199,35 @@ class ServiceRequest(Record):
     slips: Mapped[list[Slip]] = relationship(
         back_populates="request", order_by="Slip.created_at"
     )
+
+
+def fill_request_kinds(values: dict[str, object]) -> None:
+    """Complete a request's channel fields in place: the old `channel` alone (an older
+    laptop, an old export) gives both new fields; the two alone give `channel`. Unknown
+    values are left for the rules to refuse."""
+    try:
+        if values.get("channel") and not (values.get("intake_channel")
+                                          and values.get("service_kind")):
+            intake, kind = split_channel(str(values["channel"]))
+            values.setdefault("intake_channel", intake.value)
+            values.setdefault("service_kind", kind.value)
+            values["intake_channel"] = values["intake_channel"] or intake.value
+            values["service_kind"] = values["service_kind"] or kind.value
+        elif not values.get("channel") and values.get("intake_channel") and values.get(
+                "service_kind"):
+            values["channel"] = legacy_channel(str(values["intake_channel"]),
+                                               str(values["service_kind"])).value
+    except ValueError:
+        return
+
+
+@event.listens_for(ServiceRequest, "before_insert")
+def _fill_request_kinds(mapper: object, connection: object, target: ServiceRequest) -> None:
+    values = {k: getattr(target, k) for k in ("channel", "intake_channel", "service_kind")}
+    fill_request_kinds(values)
+    for key, value in values.items():
+        if value is not None:
+            setattr(target, key, value)
 
 
 # A customer's requests of a period (reports, the portal) without a table scan (0006).

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from fieldapp.records import reference, service_requests, slips
 from fieldapp.records.sla_records import request_clocks, sla_inputs_for
-from fieldapp.sla import ClockKind, ClockState
+from fieldapp.sla import ClockKind, ClockState, clock_of
 
 # Tuesday 2026-11-24 22:00 in Tianjin: outside office hours.
 NIGHT = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
@@ -22,14 +22,17 @@ def take_onsite(store, *, calendar: dict, in_city: bool = True) -> str:
                                   starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
                                   service_calendar=json.dumps(calendar))
         return service_requests.take_request(
-            session, operator_code="C01", customer=customer, channel="onsite",
-            fault_reported="急诊挂号电脑无法开机", requested_at=NIGHT, contact_name="赵磊",
-            site=site, now=NIGHT).number
+            session, operator_code="C01", customer=customer, intake_channel="phone",
+            service_kind="onsite", fault_reported="急诊挂号电脑无法开机", requested_at=NIGHT,
+            answered_at=NIGHT + timedelta(minutes=1), contact_name="赵磊", site=site,
+            now=NIGHT).number
 
 
-def clock(store, number, now):
+def clock(store, number, now, kind=ClockKind.ONSITE_ARRIVAL):
     with store.read() as session:
-        return request_clocks(service_requests.get_request(session, number), now)[0]
+        found = clock_of(request_clocks(service_requests.get_request(session, number), now), kind)
+        assert found is not None
+        return found
 
 
 def test_a_7x24_contract_counts_the_night(store):
@@ -68,5 +71,6 @@ def test_inputs_for_a_page_of_requests_in_one_call(store):
         request = service_requests.get_request(session, number)
         inputs = sla_inputs_for(session, [request.id])
     later = NIGHT + timedelta(hours=3, minutes=1)  # past the 3-hour cap
-    assert inputs[request.id].clocks(later)[0].state is ClockState.BREACHED
+    arrival = clock_of(inputs[request.id].clocks(later), ClockKind.ONSITE_ARRIVAL)
+    assert arrival is not None and arrival.state is ClockState.BREACHED
     assert inputs[request.id].facts.is_group_customer

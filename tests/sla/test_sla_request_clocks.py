@@ -22,6 +22,7 @@ from fieldapp.sla import (
     loaner_due,
     loaner_entitled,
 )
+from fieldapp.sla.request_clocks import clock_of
 
 SH = ZoneInfo("Asia/Shanghai")
 OFFICE = ServiceCalendar()
@@ -41,7 +42,16 @@ def only_clock(facts: RequestFacts, now: datetime, terms: SlaTerms = TERMS):
     return clocks[0]
 
 
-# --- which clock each channel runs ---------------------------------------------------------
+def service_clock(facts: RequestFacts, now: datetime, kind: ClockKind):
+    """The clock of `kind` among the request's clocks (an old on-site, remote or send-in
+    channel also runs the answer clock of its phone call)."""
+    clocks = clocks_for_request(facts, TERMS, OFFICE, now)
+    found = clock_of(clocks, kind)
+    assert found is not None, [c.kind for c in clocks]
+    return found
+
+
+# --- the clocks of the old single channels (each maps to intake + service) -------------------
 
 
 def test_phone_request_runs_the_answer_clock_until_picked_up():
@@ -74,7 +84,7 @@ def test_onsite_request_in_the_city_runs_the_arrival_clock_until_first_arrival()
         first_arrival_at=sh("2026-11-24T11:20"),
         solved_at=sh("2026-11-24T15:00"),
     )
-    result = only_clock(facts, now=sh("2026-11-24T16:00"))
+    result = service_clock(facts, sh("2026-11-24T16:00"), ClockKind.ONSITE_ARRIVAL)
     assert result.kind is ClockKind.ONSITE_ARRIVAL
     assert result.stopped_at == sh("2026-11-24T11:20")
     assert result.state is ClockState.MET_WITHIN_TOLERANCE
@@ -82,7 +92,7 @@ def test_onsite_request_in_the_city_runs_the_arrival_clock_until_first_arrival()
 
 def test_onsite_request_outside_the_city_has_no_arrival_promise():
     facts = RequestFacts("onsite", REQUESTED, in_city=False)
-    result = only_clock(facts, now=sh("2026-11-26T09:00"))
+    result = service_clock(facts, sh("2026-11-26T09:00"), ClockKind.ONSITE_ARRIVAL)
     assert result.kind is ClockKind.ONSITE_ARRIVAL
     assert result.state is ClockState.NOT_APPLICABLE
     assert result.deadline is None
@@ -92,7 +102,7 @@ def test_onsite_request_outside_the_city_has_no_arrival_promise():
 
 def test_remote_request_runs_until_solved():
     facts = RequestFacts("remote", REQUESTED, solved_at=sh("2026-11-24T09:25"))
-    result = only_clock(facts, now=sh("2026-11-24T10:00"))
+    result = service_clock(facts, sh("2026-11-24T10:00"), ClockKind.REMOTE_RESOLUTION)
     assert result.kind is ClockKind.REMOTE_RESOLUTION
     assert result.state is ClockState.MET
 
@@ -104,7 +114,7 @@ def test_repair_runs_until_the_device_is_back_and_running():
         solved_at=sh("2026-11-24T12:00"),
         device_returned_at=sh("2026-11-24T14:00"),
     )
-    result = only_clock(facts, now=sh("2026-11-24T15:00"))
+    result = service_clock(facts, sh("2026-11-24T15:00"), ClockKind.REPAIR_RESOLUTION)
     assert result.kind is ClockKind.REPAIR_RESOLUTION
     assert result.stopped_at == sh("2026-11-24T14:00")  # the return, not the workshop fix
     assert result.state is ClockState.BREACHED
@@ -112,19 +122,20 @@ def test_repair_runs_until_the_device_is_back_and_running():
 
 def test_repair_without_a_recorded_return_stops_at_the_solved_time():
     facts = RequestFacts("sendin", REQUESTED, solved_at=sh("2026-11-24T12:00"))
-    result = only_clock(facts, now=sh("2026-11-24T15:00"))
+    result = service_clock(facts, sh("2026-11-24T15:00"), ClockKind.REPAIR_RESOLUTION)
     assert result.stopped_at == sh("2026-11-24T12:00")
     assert result.state is ClockState.MET
 
 
 def test_out_of_city_does_not_switch_off_the_repair_clock():
     facts = RequestFacts("sendin", REQUESTED, in_city=False)
-    assert only_clock(facts, now=sh("2026-11-24T10:00")).state is ClockState.ON_TRACK
+    clock = service_clock(facts, sh("2026-11-24T10:00"), ClockKind.REPAIR_RESOLUTION)
+    assert clock.state is ClockState.ON_TRACK
 
 
 def test_request_on_friday_evening_counts_from_monday_opening():
     facts = RequestFacts("onsite", sh("2026-11-20T19:00"))
-    result = only_clock(facts, now=sh("2026-11-23T09:30"))
+    result = service_clock(facts, sh("2026-11-23T09:30"), ClockKind.ONSITE_ARRIVAL)
     assert result.deadline == sh("2026-11-23T11:00")
     assert result.elapsed == timedelta(minutes=30)
     assert result.state is ClockState.ON_TRACK
@@ -259,7 +270,7 @@ def test_loaner_rule_waits_over_the_national_day_holiday():
 
 
 @pytest.mark.parametrize("channel", ["phone", "letter", "onsite", "remote"])
-def test_loaners_are_only_for_hardware_sent_in(channel):
+def test_loaners_are_only_for_hardware(channel):
     facts = RequestFacts(channel, REQUESTED, is_group_customer=True)
     decision = loaner_due(facts, TERMS, OFFICE, sh("2026-11-25T09:00"))
     assert decision.entitled and not decision.due

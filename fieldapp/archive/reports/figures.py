@@ -35,12 +35,11 @@ from fieldapp.records.sla_records import contract_terms
 from fieldapp.rules.validation import CHANNELS, FEE_KINDS
 from fieldapp.sla import (
     Channel,
-    ClockKind,
     ClockOutcome,
     ClockState,
     RequestFacts,
     clock_outcome,
-    clock_spec,
+    clock_specs,
 )
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
@@ -135,6 +134,9 @@ def compute_figures(session: Session, customer_id: uuid.UUID, period: Period,
 class RequestRow(NamedTuple):
     number: str
     channel: str
+    intake_channel: str
+    service_kind: str
+    hardware_fault: bool
     requested_at: datetime
     answered_at: datetime | None
     contract_id: Any  # as the driver gives it (hex text on SQLite, UUID on PostgreSQL)
@@ -164,7 +166,8 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
         return type_coerce(column, String)  # no per-value processing; `_utc` reads it
 
     query = (
-        select(r.c.number, r.c.channel, raw(r.c.requested_at), raw(r.c.answered_at),
+        select(r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
+               r.c.hardware_fault, raw(r.c.requested_at), raw(r.c.answered_at),
                raw(r.c.contract_id), site.c.in_city,
                raw(func.min(case((visit, s.c.arrived_at)))),
                raw(func.min(case((and_(visit, s.c.result == SlipResult.SOLVED), s.c.solved_at)))),
@@ -172,18 +175,21 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
         .select_from(r.outerjoin(s, s.c.request_id == r.c.id)
                      .outerjoin(site, site.c.id == r.c.site_id))
         .where(where)
-        .group_by(r.c.id, r.c.number, r.c.channel, r.c.requested_at, r.c.answered_at,
+        .group_by(r.c.id, r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
+                  r.c.hardware_fault, r.c.requested_at, r.c.answered_at,
                   r.c.contract_id, site.c.in_city)
     )
     result = session.execute(query.execution_options(yield_per=2000))
-    for number, channel, requested, answered, contract, in_city, arrival, solved, n in result:
-        yield RequestRow(number, channel, _utc(requested), _utc(answered),  # type: ignore[arg-type]
+    for (number, channel, intake, kind, hardware, requested, answered, contract, in_city,
+         arrival, solved, n) in result:
+        yield RequestRow(number, channel, intake, kind, bool(hardware),
+                         _utc(requested), _utc(answered),  # type: ignore[arg-type]
                          contract, True if in_city is None else bool(in_city), _utc(arrival),
                          _utc(solved), n)
 
 
 class ClockReader:
-    """The core's SLA verdicts for streamed request rows (`clock_spec` + `clock_outcome`,
+    """The core's SLA verdicts for streamed request rows (`clock_specs` + `clock_outcome`,
     the rules `clocks_for_request` applies), each contract's terms read once."""
 
     def __init__(self, session: Session, customer: Customer) -> None:
@@ -194,25 +200,22 @@ class ClockReader:
             self.terms[contract.id] = self.terms[contract.id.hex] = contract_terms(contract)
         self.default = contract_terms(None)
 
-    def outcome(self, row: RequestRow, now: datetime) -> tuple[str, ClockOutcome | None]:
-        """(clock kind, verdict); the verdict is None when no clock applies."""
-        facts = RequestFacts(channel=Channel(row.channel), requested_at=row.requested_at,
+    def outcomes(self, row: RequestRow, now: datetime
+                 ) -> list[tuple[str, ClockOutcome | None, datetime | None]]:
+        """(clock kind, verdict, stopped at) of every clock the request runs; the verdict
+        is None when the clock does not apply."""
+        facts = RequestFacts(Channel(row.channel), requested_at=row.requested_at,
+                             intake_channel=row.intake_channel,  # type: ignore[arg-type]
+                             service_kind=row.service_kind,  # type: ignore[arg-type]
+                             hardware_fault=row.hardware_fault,
                              answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
                              is_group_customer=self.is_group)
-        spec = clock_spec(facts)
-        if spec is None:
-            return ClockKind.ONSITE_ARRIVAL.value, None
-        kind, stopped_at = spec
         terms, calendar = self.terms.get(row.contract_id, self.default)
-        return kind.value, clock_outcome(kind, terms=terms, calendar=calendar,
-                                         started_at=row.requested_at, stopped_at=stopped_at,
-                                         now=now)
-
-    @staticmethod
-    def stopped_at(row: RequestRow) -> datetime | None:
-        return row.answered_at if row.channel in (Channel.PHONE, Channel.LETTER) else (
-            row.arrival if row.channel == Channel.ONSITE else row.solved)
+        return [(spec.kind.value, None if spec.not_applicable is not None else clock_outcome(
+                    spec.kind, terms=terms, calendar=calendar, started_at=row.requested_at,
+                    stopped_at=spec.stopped_at, now=now), spec.stopped_at)
+                for spec in clock_specs(facts)]
 
 
 def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period: Any,
@@ -232,29 +235,29 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
         month = max(0, bisect_right(month_starts, row.requested_at) - 1)
         by_month[month][row.channel] += 1
         slips_by_month[month] += row.slips
-        answered = (row.answered_at if row.channel in (Channel.PHONE, Channel.LETTER)
-                    else row.arrival)
+        # the first response: the answer to a question, else the engineer's arrival
+        answered = (row.answered_at if row.service_kind == "answer"
+                    and row.intake_channel in ("phone", "letter", "email") else row.arrival)
         if answered is not None:
             response.append(_minutes(row.requested_at, answered))
         if row.solved is not None:
             resolution.append(_minutes(row.requested_at, row.solved))
-        kind, verdict = reader.outcome(row, now)
-        counts = sla.get(kind)
-        if counts is None:
-            counts = sla[kind] = Counter()
-        if verdict is None:
-            counts["not_applicable"] += 1
-            continue
-        state = verdict.state.value
-        counts[state if state in CLOCK_STATES else "running"] += 1
-        if verdict.state is ClockState.BREACHED:
-            stopped = reader.stopped_at(row)
-            late = _minutes(verdict.cap_deadline or verdict.deadline, stopped or now)
-            entry = (late, row.number, kind, "running" if stopped is None else "stopped")
-            if len(worst) < WORST_CASES:
-                heapq.heappush(worst, entry)
-            else:
-                heapq.heappushpop(worst, entry)
+        for kind, verdict, stopped in reader.outcomes(row, now):
+            counts = sla.get(kind)
+            if counts is None:
+                counts = sla[kind] = Counter()
+            if verdict is None:
+                counts["not_applicable"] += 1
+                continue
+            state = verdict.state.value
+            counts[state if state in CLOCK_STATES else "running"] += 1
+            if verdict.state is ClockState.BREACHED:
+                late = _minutes(verdict.cap_deadline or verdict.deadline, stopped or now)
+                entry = (late, row.number, kind, "running" if stopped is None else "stopped")
+                if len(worst) < WORST_CASES:
+                    heapq.heappush(worst, entry)
+                else:
+                    heapq.heappushpop(worst, entry)
     fig.requests_total = sum(sum(m.values()) for m in by_month)
     fig.slips_total = sum(slips_by_month)
     fig.requests_by_month = dict(zip(month_names, by_month, strict=True))

@@ -221,9 +221,9 @@ def sla_rising(session: Session, today: date, rules: ReportRules, now: datetime
                 ServiceRequest.customer_id == customer.id,
                 ServiceRequest.requested_at >= earlier.start_utc,
                 ServiceRequest.requested_at < recent.end_utc)):
-            _kind, verdict = reader.outcome(row, now)
-            if verdict is None or verdict.state.value != "breached":
-                continue
+            if not any(verdict is not None and verdict.state.value == "breached"
+                       for _kind, verdict, _stopped in reader.outcomes(row, now)):
+                continue  # a request counts once, however many of its clocks broke
             if row.requested_at >= recent.start_utc:
                 now_breaches.append(row.number)
             else:
