@@ -16,10 +16,10 @@ from fieldapp.records.slips import get_slip
 from fieldapp.seal.receipts import sealing_gap_seconds
 from fieldapp.seal.seal_trust import laptop_keys
 from fieldapp.seal.sealing import verify_slip
+from fieldapp.services import setup
 from fieldapp.sla import Channel
 from fieldapp.sla import label as sla_label
 from fieldapp.store.models import Slip
-from fieldapp.tools.demo import DemoAlreadyLoaded, fill_demo
 
 
 @click.command("demo")
@@ -34,9 +34,9 @@ def demo_command(app: AppContext, count: int, seed: int) -> None:
 
     with fail_on_errors():
         try:
-            fill_demo(app.store, requests=count, seed=seed,
-                      progress=report if count >= 10_000 else None)
-        except DemoAlreadyLoaded as exc:
+            setup.fill_demo(app.store, requests=count, seed=seed,
+                            progress=report if count >= 10_000 else None)
+        except setup.DemoAlreadyLoaded as exc:
             click.echo(str(exc))  # running it again is fine: nothing to do
             return
     click.echo(t(f"已生成 {count} 个演示服务请求（数据目录：{app.data_dir}）。",

@@ -8,6 +8,7 @@ nothing that is already there.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 
 from fieldapp.base.errors import NotFound
@@ -15,7 +16,10 @@ from fieldapp.records import reference
 from fieldapp.store import Store
 from fieldapp.tools import demo
 
-__all__ = ["DEMO_REQUESTS", "ensure_engineer", "prepare_store"]
+__all__ = ["DEMO_REQUESTS", "DemoAlreadyLoaded", "ensure_engineer", "fill_demo",
+           "prepare_store"]
+
+DemoAlreadyLoaded = demo.DemoAlreadyLoaded
 
 DEMO_REQUESTS = 200
 
@@ -38,3 +42,10 @@ def prepare_store(store: Store, code: str, name: str, *, demo_data: bool = False
     if demo_data:
         with contextlib.suppress(demo.DemoAlreadyLoaded):
             demo.fill_demo(store, requests=demo_requests, now=now)
+
+
+def fill_demo(store: Store, *, requests: int, seed: int = 7,
+              progress: Callable[[int, int], None] | None = None) -> None:
+    """The demo data (`fieldapp demo`); DemoAlreadyLoaded, nothing changed, when it is
+    there already."""
+    demo.fill_demo(store, requests=requests, seed=seed, progress=progress)
