@@ -2,8 +2,8 @@
 
 `render_document(store, key, settings, …)` picks the document from the key:
 
-* ``P-…`` a repair order: ``kind="intake"`` (default, 送修单) or ``kind="return"``
-  (送修返还单);
+* ``P-…`` a repair order: ``kind="intake"`` (default, 送修单), ``kind="return"``
+  (送修返还单) or ``kind="estimate"`` (维修报价单, once the workshop has estimated);
 * ``C-…`` a complaint: its feedback report (投诉反馈报告; the complaint must be closed);
 * anything else is a loaner: its asset tag with ``repair=P-…`` (that repair's loan, else
   the latest loan), or the id of the ``loaner.issued`` event; a key that is none of
@@ -43,7 +43,8 @@ from fieldapp.store.workflow_models import Loaner
 from fieldapp.workflows.complaints import get_complaint
 from fieldapp.workflows.repair import get_repair
 
-KINDS = ("intake", "return")
+KINDS = ("intake", "return", "estimate")
+A4_ONLY_KINDS = ("return", "estimate")  # never on the receipt roll
 
 
 def is_workflow_key(key: str) -> bool:
@@ -65,6 +66,13 @@ def render_document(store: Store, key: str, settings: Settings, *, kind: str | N
                 return render_repair_intake_pdf(repair_intake_document(order, timezone=tz),
                                                 company, layout=layout, copy=copy,
                                                 language=lang, font=font)
+            if kind == "estimate":
+                from fieldapp.documents.estimate_pdf import render_repair_estimate_pdf
+                from fieldapp.documents.estimate_views import repair_estimate_document
+
+                return render_repair_estimate_pdf(
+                    repair_estimate_document(session, order, timezone=tz), company,
+                    copy=copy, language=lang, font=font)
             if kind != "return":
                 raise DocumentError(f"未知的单据种类：{kind}", f"Unknown document kind: {kind}")
             return render_repair_return_pdf(repair_return_document(session, order, timezone=tz),
