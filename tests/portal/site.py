@@ -81,11 +81,14 @@ def portal_site(folder: Path, db_url: str = "", **settings: object) -> Iterator[
                     ("e01", "engineer", "E01", "")):
                 session.add(User(name=name, password_hash=password_hash(), role=role,
                                  engineer_code=engineer, customer_code=customer))
-        with archive.db.write() as session:  # something every search test can find
+        with archive.db.read() as session:
             port = session.scalar(select(User).where(User.name == "port"))
             customer = session.scalar(select(Customer.id).where(Customer.code == CUSTOMER_A))
-            submit_request(session, user=port, customer_id=customer, fault=PRINTER_FAULT,
-                           contact_name="孙丽", contact_phone="", device_id="", now=utcnow())
+        assert port is not None and customer is not None
+        # something every search test can find
+        submit_request(archive.db, user=port, customer_id=customer, fault=PRINTER_FAULT,
+                       contact_name="孙丽", contact_phone="", device_id="", now=utcnow())
+        with archive.db.write() as session:
             _send_in(session, customer)
         config.verify_url = archive.url + VERIFY_PATH
         yield Site(archive, config)

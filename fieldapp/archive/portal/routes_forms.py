@@ -10,11 +10,7 @@ from fastapi.responses import Response
 
 from fieldapp.archive.portal import i18n, reports_link
 from fieldapp.archive.portal.sessions import csrf_ok
-from fieldapp.archive.portal.submissions import (
-    customer_devices,
-    submit_complaint,
-    submit_request,
-)
+from fieldapp.archive.portal.submissions import submit_complaint, submit_request
 from fieldapp.archive.portal.web import (
     PAGE_SIZE,
     CurrentViewer,
@@ -31,6 +27,7 @@ from fieldapp.archive.portal.web import (
 )
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.timeutil import utcnow
+from fieldapp.services.portal import customer_devices
 from fieldapp.workflows.complaints import ABOUT_LABELS
 
 router = APIRouter()
@@ -44,27 +41,25 @@ def _check(viewer: Viewer, csrf: str) -> None:
 
 
 @router.get("/requests-new")
-def new_request_form(request: Request, viewer: CurrentViewer, session: ReadSession) -> Response:
+def new_request_form(request: Request, viewer: CurrentViewer) -> Response:
     return render(request, "new_request.html", {
-        "devices": customer_devices(session, viewer.customer_id), "values": {},
+        "devices": customer_devices(db_of(request), viewer.customer_id), "values": {},
         "issues": []}, viewer=viewer)
 
 
 @router.post("/requests-new")
-def new_request(request: Request, viewer: CurrentViewer, session: ReadSession,
-                csrf: Short = "", fault: Text = "", contact_name: Short = "",
-                contact_phone: Short = "", device_id: Short = "") -> Response:
+def new_request(request: Request, viewer: CurrentViewer, csrf: Short = "", fault: Text = "",
+                contact_name: Short = "", contact_phone: Short = "",
+                device_id: Short = "") -> Response:
     _check(viewer, csrf)
     try:
-        with db_of(request).write() as write:
-            created = submit_request(write, user=viewer.login.user,
-                                     customer_id=viewer.customer_id, fault=fault,
-                                     contact_name=contact_name, contact_phone=contact_phone,
-                                     device_id=device_id, now=utcnow())
-            created_id = created.id
+        created_id = submit_request(db_of(request), user=viewer.login.user,
+                                    customer_id=viewer.customer_id, fault=fault,
+                                    contact_name=contact_name, contact_phone=contact_phone,
+                                    device_id=device_id, now=utcnow())
     except ValidationError as exc:  # rolled back: nothing was stored
         return render(request, "new_request.html", {
-            "devices": customer_devices(session, viewer.customer_id),
+            "devices": customer_devices(db_of(request), viewer.customer_id),
             "values": {"fault": fault, "contact_name": contact_name,
                        "contact_phone": contact_phone, "device_id": device_id},
             "issues": exc.issues}, viewer=viewer, status_code=422)
@@ -86,12 +81,10 @@ def new_complaint(request: Request, viewer: CurrentViewer, csrf: Short = "",
     values = {"about": about, "description": description, "subject_name": subject_name,
               "slip_number": slip_number}
     try:
-        with db_of(request).write() as write:
-            complaint = submit_complaint(write, user=viewer.login.user,
-                                         customer_id=viewer.customer_id, about=about,
-                                         description=description, subject_name=subject_name,
-                                         slip_number=slip_number, now=utcnow())
-            number = complaint.number
+        number = submit_complaint(db_of(request), user=viewer.login.user,
+                                  customer_id=viewer.customer_id, about=about,
+                                  description=description, subject_name=subject_name,
+                                  slip_number=slip_number, now=utcnow())
     except ValidationError as exc:
         return render(request, "new_complaint.html", {
             "abouts": ABOUT_LABELS, "values": values, "issues": exc.issues, "created": None},
