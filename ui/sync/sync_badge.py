@@ -7,7 +7,8 @@ toolbar, so it stays on screen at 1024 × 768 (the status bar is below the fold 
 Tapping it opens 待同步.
 
 The strip shows what the user has to act on — the laptop is not joined to the archive,
-the archive refused a round or some records, a defect, a wrong clock — and any failed
+the archive refused a round or some records, records it sent that are set aside here, a
+defect, a wrong clock — and any failed
 background operation, in the user's language and in the app's own terms: the core's
 sync errors name the command line's `fieldapp login`, which the desktop does not have, so
 the text here is chosen by the error's kind (`SyncStatus.problem`), never copied from it.
@@ -58,7 +59,7 @@ def problem_text(status: SyncStatus) -> str:
     if status.state != "error":
         return ""
     if status.problem == "archive":
-        told = status.error_zh if i18n.current() == "zh" else status.error_en
+        told = i18n.pair((status.error_zh, status.error_en))
         return i18n.tr("sync.problem.archive", message=told or status.error_zh)
     return i18n.tr(f"sync.problem.{status.problem or 'defect'}")
 
@@ -71,6 +72,8 @@ def strip_text(status: SyncStatus) -> str:
         parts.append(problem_text(status))
     if status.overview.refused:
         parts.append(i18n.tr("sync.problem.refused", count=status.overview.refused))
+    if status.overview.parked:
+        parts.append(i18n.tr("sync.problem.parked", count=status.overview.parked))
     if status.clock_skew_flagged:
         parts.append(i18n.tr("sync.clock_skew", seconds=status.overview.clock_skew_seconds))
     return _lines(*parts)
@@ -78,7 +81,8 @@ def strip_text(status: SyncStatus) -> str:
 
 def badge_lines(status: SyncStatus | None, timezone: str) -> tuple[str, str]:
     """(state · waiting, last sync): 离线 · 待上传 3 条 / 上次同步 14:30. Short: the toolbar
-    is narrow at 1024 px; refused records and clock skew are in the tooltip and the strip."""
+    is narrow at 1024 px; refused and set-aside records and clock skew are in the tooltip
+    and the strip."""
     tr = i18n.tr
     if status is None or status.state == "local":
         return tr("sync.badge.local"), tr("sync.badge.local_line")

@@ -1,13 +1,17 @@
-"""待同步 / Waiting to sync: what this laptop has not yet had acknowledged by the archive.
+"""待同步 / Waiting to sync: what this laptop has not yet had acknowledged by the archive,
+and what it could not yet store of what the archive sent.
 
 Refused records come first, each with the archive's reason in the user's language; they
-stay here (never dropped) until they change or the engineer sends them again. The status
-line says offline / syncing / N waiting / last success / errors, in text and colour.
+stay here (never dropped) until they change or the engineer sends them again. Then the
+pulled records set aside here (暂存: a number met twice, a record they refer to not here
+yet), each with why; every sync tries them again, and "retry set-aside records" does so
+at once, after a pull. The status line says offline / syncing / N waiting / refused /
+set aside / last success / errors, in text and colour.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fieldapp.base.timeutil import format_local
@@ -23,21 +27,24 @@ from ui.workflows.workflow_widgets import button
 STATE_COLOURS = {"ok": "#1b7f3b", "syncing": "#1565c0", "offline": "#b36b00",
                  "login": "#b36b00", "error": "#c62828", "local": "#666666"}
 REFUSED_COLOUR = "#c62828"
+PARKED_COLOUR = "#b36b00"
+ROW_COLOURS = {"refused": REFUSED_COLOUR, sync_status.PARKED: PARKED_COLOUR}
 
 
 def _reason(row: WaitingRecord) -> str:
-    return row.reason_zh if i18n.current() == "zh" else row.reason_en or row.reason_zh
+    return i18n.pair((row.reason_zh, row.reason_en or row.reason_zh))
 
 
 WAITING_COLUMNS = (
     Column("sync.col.kind", lambda r: i18n.pair(TABLE_LABELS.get(r.table, (r.table, r.table))),
-           width=110),
-    Column("sync.col.number", lambda r: r.label, width=200),
+           width=135),
+    Column("sync.col.number", lambda r: r.label, width=190),
     Column("sync.col.state", lambda r: i18n.tr(f"sync.row.{r.state}"),
-           lambda r: REFUSED_COLOUR if r.state == "refused" else None, width=90),
+           lambda r: ROW_COLOURS.get(r.state), width=90),
     Column("sync.col.reason", _reason, width=0),
     Column("sync.col.since", lambda r: format_local(r.enqueued_at), width=150),
-    Column("sync.col.attempts", lambda r: str(r.attempts), width=100),
+    Column("sync.col.attempts",  # a parked record is tried at every sync, not counted
+           lambda r: "" if r.state == sync_status.PARKED else str(r.attempts), width=100),
 )
 
 
@@ -49,14 +56,17 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
         parts.append(tr("sync.pending", count=counts.pending))
     if counts.refused:
         parts.append(tr("sync.refused", count=counts.refused))
+    if counts.parked:
+        parts.append(tr("sync.parked", count=counts.parked))
     if counts.last_success_at is not None:
         parts.append(tr("sync.last_success", time=format_local(counts.last_success_at)))
     if status.state in ("error", "login"):
         parts.append(problem_text(status))  # in the app's terms, never the CLI's
     if status.clock_skew_flagged:
         parts.append(tr("sync.clock_skew", seconds=counts.clock_skew_seconds))
-    colour = REFUSED_COLOUR if counts.refused and status.state == "ok" else STATE_COLOURS.get(
-        status.state, "#666666")
+    colour = STATE_COLOURS.get(status.state, "#666666")
+    if status.state == "ok" and (counts.refused or counts.parked):
+        colour = REFUSED_COLOUR if counts.refused else PARKED_COLOUR
     return " · ".join(parts), colour
 
 
@@ -70,7 +80,8 @@ def show_status(label: QLabel, sync: SyncService | None) -> None:
 
 
 class WaitingPage(QWidget):
-    """The list of unacknowledged records, with "sync now" and "send refused again"."""
+    """The list of unacknowledged and set-aside records, with "sync now", "send refused
+    again" and (while some are set aside) "retry set-aside records"."""
 
     changed = Signal()
 
@@ -83,18 +94,39 @@ class WaitingPage(QWidget):
         self.view = table_view(self.model)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        # a tapped row's whole reason: the column cuts long ones off, and a finger has no
+        # tooltip
+        self.detail = QLabel()
+        self.detail.setObjectName("waiting_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        self._detail_row: WaitingRecord | None = None
         self.sync_button = button(primary=True)
         self.retry_button = button()
+        self.parked_button = button()
+        self.parked_button.setObjectName("retry_parked")
+        self.parked_button.hide()  # shown while records are set aside
+        self._retried: sync_status.ParkedRetry | None = None  # the last retry, said
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.retry_button)
+        row.addWidget(self.parked_button)
         row.addWidget(self.sync_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(row)
         self.sync_button.clicked.connect(self.sync_now)
         self.retry_button.clicked.connect(self.retry_refused)
+        self.parked_button.clicked.connect(self.retry_parked)
+        self.view.clicked.connect(lambda index: self.show_detail(self.model.row_at(
+            index.row())))
+        self.model.modelReset.connect(lambda: self.show_detail(None))
+        if sync is not None:
+            sync.parked_retried.connect(self._parked_retried)
+            sync.changed.connect(self._sync_changed)
         self.sync_button.setEnabled(sync is not None)
         self.retranslate()
         i18n.connect(self)
@@ -102,13 +134,37 @@ class WaitingPage(QWidget):
     def retranslate(self) -> None:
         self.sync_button.setText(i18n.tr("sync.now"))
         self.retry_button.setText(i18n.tr("sync.retry_refused"))
-        self.summary.setText(i18n.tr("sync.page_hint"))
+        self.parked_button.setText(i18n.tr("sync.retry_parked"))
+        shown = self._detail_row
+        if shown is not None:
+            self.detail.setText(i18n.tr(
+                "sync.detail", kind=i18n.pair(TABLE_LABELS.get(shown.table, (shown.table,
+                                                                           shown.table))),
+                number=shown.label, state=i18n.tr(f"sync.row.{shown.state}"),
+                reason=_reason(shown) or "—"))
+        done = self._retried
+        self.summary.setText(i18n.tr("sync.page_hint") if done is None else i18n.tr(
+            "sync.parked_retried", stored=done.stored, left=done.left))
+
+    def show_detail(self, row: WaitingRecord | None) -> None:
+        """Say a tapped row in full under the list (None: nothing)."""
+        self._detail_row = row
+        self.detail.setVisible(row is not None)
+        self.retranslate()
 
     def refresh(self) -> None:
         store = self.ops.store
         self.model.set_source(lambda offset, limit: sync_status.waiting(store, offset, limit))
+        self.ops.call(lambda: sync_status.overview(store), self._counted)
+
+    def _counted(self, counts: sync_status.SyncOverview) -> None:
+        self.parked_button.setVisible(counts.parked > 0)
         if self.sync is not None:
-            self.ops.call(lambda: sync_status.overview(store), self.sync.refresh_counts)
+            self.sync.refresh_counts(counts)
+
+    @Slot(object)
+    def _sync_changed(self, status: SyncStatus) -> None:
+        self.parked_button.setVisible(status.overview.parked > 0)
 
     def sync_now(self) -> None:
         if self.sync is not None:
@@ -122,3 +178,20 @@ class WaitingPage(QWidget):
         self.refresh()
         self.changed.emit()
         self.sync_now()
+
+    def retry_parked(self) -> None:
+        """Sync now and, after its pull, try the set-aside records again (without an
+        archive round to run: try them at once)."""
+        if self.sync is not None and self.sync.status.state != "local":
+            self.sync.sync_now("parked", retry_parked=True)
+            return
+        store = self.ops.store
+        self.ops.call(lambda: sync_status.retry_parked(store), self._parked_retried,
+                      write=True)
+
+    @Slot(object)
+    def _parked_retried(self, done: sync_status.ParkedRetry) -> None:
+        self._retried = done
+        self.retranslate()
+        self.refresh()
+        self.changed.emit()

@@ -6,7 +6,9 @@ them) and one long-lived HTTP client, so the GUI thread never waits on the netwo
 The counts of what waits are read on that thread too (at start, after each round).
 "Online" is decided by reaching the archive; Qt's QNetworkInformation is only a hint
 that makes us try again sooner. After a failure the next try follows an exponential
-backoff with jitter; success resets it.
+backoff with jitter; success resets it. A round asked for with `retry_parked` also tries,
+right after its pull, to store the pulled records set aside on this laptop
+(`parked_retried` says how it went).
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class _Worker(QObject):
 
     finished = Signal(object, object)  # SyncReport | None, SyncOverview
     counted = Signal(object)  # SyncOverview
+    parked_retried = Signal(object)  # sync_status.ParkedRetry
 
     def __init__(self, store: Store, settings: Settings, data_dir: Path,
                  client_factory: ClientFactory) -> None:
@@ -91,8 +94,8 @@ class _Worker(QObject):
             self._client, self._key = self._factory(*key), key
         return self._client
 
-    @Slot()
-    def run_round(self) -> None:
+    @Slot(bool)
+    def run_round(self, retry_parked: bool = False) -> None:
         report: SyncReport | None = None
         url = str(self._settings.get("archive_url")).strip()
         try:
@@ -102,7 +105,15 @@ class _Worker(QObject):
             log.exception("sync round failed")
             report = SyncReport(error=_Defect("同步出错，数据保留在本机。",
                                               "Sync failed; the data stays on this laptop."))
+        if retry_parked:  # after the pull, offline too: storing them needs no network
+            self._retry_parked()
         self.finished.emit(report, sync_status.overview(self._store))
+
+    def _retry_parked(self) -> None:
+        try:
+            self.parked_retried.emit(sync_status.retry_parked(self._store))
+        except Exception:  # a defect: logged; the records stay parked, tried next round
+            log.exception("retrying the parked records failed")
 
     @Slot()
     def count(self) -> None:
@@ -119,7 +130,8 @@ class SyncService(QObject):
 
     changed = Signal(object)  # SyncStatus
     round_finished = Signal(object)  # SyncReport (pulled records: lists refresh)
-    _start_round = Signal()
+    parked_retried = Signal(object)  # sync_status.ParkedRetry, before that round_finished
+    _start_round = Signal(bool)  # retry the parked records after the pull
     _start_count = Signal()
 
     def __init__(self, store: Store, settings: Settings, data_dir: Path, *,
@@ -129,7 +141,7 @@ class SyncService(QObject):
         super().__init__(parent)
         self._settings = settings
         self._backoff = backoff or Backoff(base=5.0, cap=300.0)
-        self._running = self._again = False
+        self._running = self._again = self._retry_parked = False
         # nothing counted yet: the sync thread counts at `start` (no SQL on the GUI thread)
         self.status = SyncStatus(self._idle_state(), NOTHING_COUNTED)
         self._thread = QThread()
@@ -140,6 +152,7 @@ class SyncService(QObject):
         self._start_count.connect(self._worker.count)
         self._worker.finished.connect(self._round_done)
         self._worker.counted.connect(self.refresh_counts)
+        self._worker.parked_retried.connect(self.parked_retried)
         self._periodic = QTimer(self)
         period = period_s if period_s is not None else 60.0 * float(
             settings.get("sync_interval_minutes"))
@@ -170,8 +183,10 @@ class SyncService(QObject):
         return self._running
 
     # -- rounds ----------------------------------------------------------------------
-    def sync_now(self, reason: str = "manual") -> None:
-        """Start a round, or one more right after the running one."""
+    def sync_now(self, reason: str = "manual", *, retry_parked: bool = False) -> None:
+        """Start a round, or one more right after the running one; `retry_parked`: that
+        round tries the parked records again after its pull."""
+        self._retry_parked = self._retry_parked or retry_parked
         if not self._thread.isRunning():
             return
         if self._running:
@@ -184,7 +199,8 @@ class SyncService(QObject):
         self._running, self._again = True, False
         self._retry.stop()
         self._publish(replace(self.status, state="syncing"))
-        self._start_round.emit()
+        retry_parked, self._retry_parked = self._retry_parked, False
+        self._start_round.emit(retry_parked)
 
     @Slot(object, object)
     def _round_done(self, report: SyncReport | None, counts: SyncOverview) -> None:
