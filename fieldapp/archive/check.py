@@ -32,8 +32,8 @@ This is an on-demand check, not part of every round.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -77,10 +77,14 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 
 def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
-               through: str | None, records: list[dict[str, Any]],
-               views: list[dict[str, Any]] | None = None) -> CheckResult:
-    """Compare one page: `table`'s records with after < id <= through (either end open).
-    Records and views outside the range, or of another table, are not looked at."""
+               through: str | None, records: Sequence[tuple[str, str]],
+               views: Sequence[tuple[str, str, str]] = (),
+               complete: bool = False) -> CheckResult:
+    """Compare one page: `table`'s records (id, hash) with after < id <= through (either
+    end open), and the laptop's views of its requests there (id, status, assignee).
+    Records and views outside the range are not looked at. `complete`: every record of
+    the page the archive does not have is named, not only the first MAX_LISTED (a full
+    re-sync offers them again)."""
     model = SYNC_MODELS[table]
     low, high = _uuid(after) if after else None, _uuid(through) if through else None
     column = model.__table__.c.id
@@ -99,10 +103,10 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
             high is None or record_id <= high)
 
     mine: dict[uuid.UUID, str] = {}
-    for record in records:
-        record_id = _uuid(record.get("id"))
-        if record_id is not None and record.get("table") == table and in_range(record_id):
-            mine[record_id] = str(record.get("hash"))
+    for given_id, digest in records:
+        record_id = _uuid(given_id)
+        if record_id is not None and in_range(record_id):
+            mine[record_id] = digest
     visibility = Visibility(session, actor)
     scope = visibility.visible_ids(table, ids)
     held = set(ids)
@@ -116,26 +120,26 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
         elif record_id in scope:
             _note(result, result.different, table, record_id)
         elif copy is None:
-            _note(result, result.not_in_archive, table, record_id)
+            _note(result, result.not_in_archive, table, record_id, listed=complete)
         # else: held but outside the scope, and different: neither confirmed nor denied
     for record_id in sorted(scope - mine.keys()):
         _note(result, result.not_on_laptop, table, record_id)
     result.tables.append(check)
     if table == "service_requests":
         _compare_views(session, result, visibility,
-                       [v for v in views or [] if in_range(_uuid(v.get("id")))])
+                       [v for v in views if in_range(_uuid(v[0]))])
     _label(session, result)
     return result
 
 
 def _compare_views(session: Session, result: CheckResult, visibility: Visibility,
-                   views: list[dict[str, Any]]) -> None:
+                   views: list[tuple[str, str, str]]) -> None:
     """Each request in scope that the laptop shows with another status or assignee."""
-    shown: dict[uuid.UUID, dict[str, Any]] = {}
-    for view in views:
-        view_id = _uuid(view.get("id"))
-        if view_id is not None:
-            shown[view_id] = view
+    shown: dict[uuid.UUID, tuple[str, str]] = {}
+    for view_id, status, assignee in views:
+        request_id = _uuid(view_id)
+        if request_id is not None:
+            shown[request_id] = (status, assignee)
     in_scope = visibility.visible_ids("service_requests", shown)
     rows: list[Row[uuid.UUID, str, str, uuid.UUID | None]] = []
     ids = sorted(in_scope)
@@ -146,17 +150,15 @@ def _compare_views(session: Session, result: CheckResult, visibility: Visibility
             .where(ServiceRequest.id.in_(ids[start:start + 500]))).all()
     derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
     for row in rows:
-        here, there = shown[row.id], derived[row.id]
+        (status, assignee), there = shown[row.id], derived[row.id]
         archive_assignee = there.assignee_code or ""
-        if (str(here.get("status")), str(here.get("assignee") or "")) == (
-                there.status, archive_assignee):
+        if (status, assignee) == (there.status, archive_assignee):
             continue
         result.disagreements += 1
         if len(result.shown_differently) < MAX_LISTED:
             result.shown_differently.append({
                 "id": str(row.id), "number": row.number,
-                "laptop_status": str(here.get("status")),
-                "laptop_assignee": str(here.get("assignee") or ""),
+                "laptop_status": status, "laptop_assignee": assignee,
                 "archive_status": there.status, "archive_assignee": archive_assignee})
 
 
@@ -169,7 +171,7 @@ def _label(session: Session, result: CheckResult) -> None:
 
 
 def _note(result: CheckResult, where: list[dict[str, str]], table: str,
-          record_id: uuid.UUID) -> None:
+          record_id: uuid.UUID, *, listed: bool = False) -> None:
     result.disagreements += 1
-    if len(where) < MAX_LISTED:
+    if listed or len(where) < MAX_LISTED:
         where.append({"table": table, "id": str(record_id)})

@@ -42,7 +42,10 @@ class Page:
     more: bool
 
 
-def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Page:
+def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int,
+              own: bool = False) -> Page:
+    """`own`: also what this device pushed itself (a laptop re-pulling everything, its
+    state in doubt: `fieldapp sync --full`)."""
     changes = list(session.execute(
         select(Change.seq, Change.table_name, Change.record_id, Change.device_id)
         .where(Change.seq > cursor).order_by(Change.seq).limit(limit + 1)))
@@ -51,7 +54,7 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int) -> Pag
     next_cursor = changes[-1].seq if changes else cursor
     wanted: dict[str, list[uuid.UUID]] = {}
     for change in changes:
-        if change.device_id is not None and change.device_id == actor.device.id:
+        if not own and change.device_id is not None and change.device_id == actor.device.id:
             continue  # this device pushed exactly this content: it has it
         if change.table_name in SYNC_MODELS:
             wanted.setdefault(change.table_name, []).append(change.record_id)

@@ -201,19 +201,25 @@ def logout_command(app: AppContext) -> None:
               help="After the pull, try again to store the pulled records set aside here.")
 @click.option("--check", "check", is_flag=True,
               help="After the round, compare counts and hashes with the archive.")
+@click.option("--full", "full", is_flag=True,
+              help="Full re-sync, for a laptop whose state is in doubt: pull everything "
+                   "from the beginning and send again what the archive does not have "
+                   "(work waiting here is kept).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("-v", "--verbose", is_flag=True,
               help="List each refused record (by its number) with the archive's reason.")
 @pass_app
 def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check: bool,
-                 as_json: bool, verbose: bool) -> None:
+                 full: bool, as_json: bool, verbose: bool) -> None:
     """Run one sync round; exit 0 only if everything pushed was acknowledged (and, with
     --check, the laptop and the archive agree). Refused records are counted by reason;
-    --verbose lists them."""
+    --verbose lists them. --full re-pulls everything and offers again what the archive
+    lacks (fieldapp.sync.resync)."""
     from fieldapp.store import outbox
     from fieldapp.sync import parking, state
     from fieldapp.sync.check import check_with_archive
     from fieldapp.sync.joining import JOINED
+    from fieldapp.sync.resync import run_full_resync
     from fieldapp.sync.rounds import run_sync_round
     from fieldapp.sync.status import record_labels
 
@@ -221,9 +227,14 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
     if retry_refused:
         with fail_on_errors(), store.write() as session:
             outbox.retry_refused(session)
-    comparison = None
+    comparison, offered = None, 0
     with _client(app) as client:
-        report = run_sync_round(store, app.settings, client)
+        if full:
+            with fail_on_errors():  # a failing check: one line, the store as it was
+                resync = run_full_resync(store, app.settings, client)
+            report, offered = resync.report, resync.offered
+        else:
+            report = run_sync_round(store, app.settings, client)
         retried = None
         if retry_parked:  # after the pull: what it brought may let them be stored
             from fieldapp.services.sync_status import retry_parked as store_parked
@@ -254,7 +265,7 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                    "refused_records": [{"table": tb, "id": str(i), "code": code,
                                         "label": t(*labels[(tb, i)]), "reason": t(zh, en)}
                                        for tb, i, code, zh, en in waiting],
-                   "local": kept_local,
+                   "local": kept_local, "full": full, "offered_again": offered,
                    "parked": [{"code": code, "reason": t(zh, en)} for code, zh, en in set_aside],
                    "parked_stored": retried.stored if retried is not None else None,
                    "check": None if comparison is None else {
@@ -271,6 +282,12 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                      f"Pushed {report.pushed}: {report.accepted} accepted, {report.duplicate} "
                      f"duplicate, {len(report.refused)} refused; pulled {report.pulled}; "
                      f"{report.still_pending} pending, {report.refused_total} refused waiting."))
+        if full:
+            click.echo(t("完整重新同步：已从头重新下载档案中的数据；"
+                         f"本机有 {offered} 条档案中没有的记录，已重新上传。",
+                         f"Full re-sync: everything the archive holds for this laptop was "
+                         f"pulled again from the beginning; {offered} records here that the "
+                         "archive did not have were sent again."))
         if kept_local:
             click.echo(t(f"另有 {kept_local} 条记录只留在本机，不上传。",
                          f"{kept_local} more records are kept on this laptop only, unsent."))

@@ -47,6 +47,7 @@ class ArchiveCheck:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # kind, table, id
     labels: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (zh, en)
     shown_differently: list[dict[str, str]] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # not in the archive
 
     def lines(self) -> list[tuple[str, str]]:
         """(zh, en) lines for the user: records by their numbers, never by table and id."""
@@ -104,11 +105,12 @@ def local_views(store: Store) -> list[dict[str, str]]:
             for request_id, view in derived.items()]
 
 
-def check_with_archive(store: Store, client: ArchiveClient, *,
-                       page: int = CHECK_PAGE) -> ArchiveCheck:
+def check_with_archive(store: Store, client: ArchiveClient, *, page: int = CHECK_PAGE,
+                       complete: bool = False) -> ArchiveCheck:
     """Check table by table, page by page: each page holds every record (and, for
     service requests, every request view) this laptop has in one contiguous id range, at
-    most `page` items, so the archive can name what in that range the laptop lacks."""
+    most `page` items, so the archive can name what in that range the laptop lacks.
+    `complete`: `missing` lists every record here the archive does not have."""
     records, views = local_records(store), local_views(store)
     result = ArchiveCheck(agree=True, disagreements=0, tables=[])
     for table in SYNC_MODELS:
@@ -116,7 +118,7 @@ def check_with_archive(store: Store, client: ArchiveClient, *,
         shown = ({uuid.UUID(v["id"]): v for v in views} if table == "service_requests"
                  else {})
         counts = {"laptop": 0, "archive": 0, "same": 0}
-        for answer in _pages(client, table, mine, shown, page):
+        for answer in _pages(client, table, mine, shown, page, complete=complete):
             for key in counts:
                 counts[key] += sum(int(t[key]) for t in answer["tables"])
             _take(result, answer)
@@ -131,7 +133,8 @@ def check_with_archive(store: Store, client: ArchiveClient, *,
 
 
 def _pages(client: ArchiveClient, table: str, mine: dict[uuid.UUID, dict[str, str]],
-           shown: dict[uuid.UUID, dict[str, str]], page: int) -> Iterator[dict[str, Any]]:
+           shown: dict[uuid.UUID, dict[str, str]], page: int, *,
+           complete: bool = False) -> Iterator[dict[str, Any]]:
     """The archive's answers for `table`, page by page, until it has covered the table.
     A page ends where `page` items are reached; the archive may stop sooner (it holds
     more in the range than one page) and says where: the next page starts there."""
@@ -146,7 +149,8 @@ def _pages(client: ArchiveClient, table: str, mine: dict[uuid.UUID, dict[str, st
         through = keys[end - 1] if end < len(keys) else None
         answer = client.check(table, after=after, through=through,
                               records=[mine[k] for k in keys[start:end] if k in mine],
-                              requests=[shown[k] for k in keys[start:end] if k in shown])
+                              requests=[shown[k] for k in keys[start:end] if k in shown],
+                              complete=complete)
         yield answer
         covered = answer.get("through")
         if covered is None:
@@ -162,6 +166,7 @@ def _pages(client: ArchiveClient, table: str, mine: dict[uuid.UUID, dict[str, st
 def _take(result: ArchiveCheck, answer: dict[str, Any]) -> None:
     """Add one page's answer to the whole check's."""
     result.disagreements += int(answer["disagreements"])
+    result.missing += [(ref["table"], ref["id"]) for ref in answer["not_in_archive"]]
     for kind in KINDS:
         listed = sum(1 for k, _t, _i in result.problems if k == kind)
         for ref in answer[kind][:max(0, MAX_LISTED - listed)]:

@@ -97,8 +97,8 @@ class ArchiveClient:
 
     def login(self, user: str, password: str, device_label: str) -> dict[str, Any]:
         answer = self._answer("POST", "/auth/login", auth=False,
-                               json={"user": user, "password": password,
-                                     "device_label": device_label})
+                              json={"user": user, "password": password,
+                                    "device_label": device_label})
         self.token = answer["token"]
         return answer
 
@@ -124,21 +124,27 @@ class ArchiveClient:
         body = b"".join([b'{"client_time":', json.dumps(client_time.isoformat()).encode(),
                          b',"records":', encoded, b"}"])
         return self._answer("POST", "/sync/push", timeout=EXCHANGE_TIMEOUT, content=body,
-                             headers={"Content-Type": "application/json"})
+                            headers={"Content-Type": "application/json"})
 
-    def pull(self, cursor: int, limit: int = 200) -> dict[str, Any]:
-        return self._answer("GET", "/sync/pull", params={"cursor": cursor, "limit": limit},
-                             timeout=EXCHANGE_TIMEOUT)
+    def pull(self, cursor: int, limit: int = 200, *, own: bool = False) -> dict[str, Any]:
+        """`own`: what this laptop pushed comes back too (a full re-sync)."""
+        params: dict[str, int | str] = {"cursor": cursor, "limit": limit}
+        if own:
+            params["own"] = "true"
+        return self._answer("GET", "/sync/pull", params=params, timeout=EXCHANGE_TIMEOUT)
 
     def check(self, table: str, *, after: uuid.UUID | None, through: uuid.UUID | None,
-              records: list[dict[str, str]], requests: list[dict[str, str]]
-              ) -> dict[str, Any]:
+              records: list[dict[str, str]], requests: list[dict[str, str]],
+              complete: bool = False) -> dict[str, Any]:
         """One page of the check (fieldapp.sync.check): (table, id, hash) of the laptop's
         records of `table` with after < id <= through (None: open), and how it shows each
-        request there (id, status, assignee), compared with the archive's."""
+        request there (id, status, assignee), compared with the archive's. `complete`:
+        the archive names every record it does not have, not only the first 200."""
         body = {"table": table, "after": None if after is None else str(after),
                 "through": None if through is None else str(through),
-                "records": records, "requests": requests}
+                "records": [(r["id"], r["hash"]) for r in records],
+                "requests": [(v["id"], v["status"], v["assignee"]) for v in requests],
+                "complete": complete}
         return self._answer("POST", "/sync/check", timeout=EXCHANGE_TIMEOUT,
                             content=json.dumps(body, separators=(",", ":")).encode(),
                             headers={"Content-Type": "application/json"})

@@ -30,13 +30,16 @@ from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.clashes import find_clashes
 from fieldapp.sync.status import TABLE_LABELS
+from fieldapp.sync.wire import Values
 
 log = logging.getLogger("fieldapp.sync")
 
-_NUMBERED = {"slips": (Slip, SLIP), "service_requests": (ServiceRequest, REQUEST)}
+Numbered = type[Slip] | type[ServiceRequest]
+_NUMBERED: dict[str, tuple[Numbered, str]] = {
+    "slips": (Slip, SLIP), "service_requests": (ServiceRequest, REQUEST)}
 
 
-def give_way(session: Session, record: dict) -> str | None:
+def give_way(session: Session, record: Values) -> str | None:
     """Renumber the local record holding this pulled record's number, where it may
     change; returns its new number (None: nothing held it, or it may not change)."""
     if record.get("table") not in _NUMBERED:
@@ -44,12 +47,11 @@ def give_way(session: Session, record: dict) -> str | None:
     model, kind = _NUMBERED[record["table"]]
     number = str((record.get("row") or {}).get("number") or "")
     match = NUMBER_PATTERN.match(number)
-    # A plain indexed lookup: this runs for every new request and slip of every page.
-    holder = session.scalar(select(model.id).where(
-        model.number == number, model.id != uuid.UUID(str(record["id"]))))
+    holder = _holder(session, model, number, uuid.UUID(str(record["id"])))
     if match is None or holder is None or _under_seal(session, model, holder):
         return None
-    local = session.get_one(model, holder)
+    local: Slip | ServiceRequest = (session.get_one(Slip, holder) if model is Slip
+                                    else session.get_one(ServiceRequest, holder))
     midday = datetime.strptime(match["day"], "%Y%m%d").replace(
         hour=12, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))  # the number's local day
     local.number = next_number(session, kind, match["code"], midday)
@@ -62,7 +64,18 @@ def give_way(session: Session, record: dict) -> str | None:
     return local.number
 
 
-def _under_seal(session: Session, model: type, record_id: uuid.UUID) -> bool:
+def _holder(session: Session, model: Numbered, number: str,
+            record_id: uuid.UUID) -> uuid.UUID | None:
+    """The local record of this kind with this number under another id. A plain indexed
+    lookup: this runs for every new request and slip of every page."""
+    if model is Slip:
+        return session.scalar(select(Slip.id).where(Slip.number == number,
+                                                    Slip.id != record_id))
+    return session.scalar(select(ServiceRequest.id).where(
+        ServiceRequest.number == number, ServiceRequest.id != record_id))
+
+
+def _under_seal(session: Session, model: Numbered, record_id: uuid.UUID) -> bool:
     if model is Slip:
         return session.scalar(select(Slip.seal).where(Slip.id == record_id)) is not None
     return session.scalar(select(Slip.id).where(Slip.request_id == record_id,
@@ -81,7 +94,7 @@ def _send_again_what_needed(session: Session, request_id: uuid.UUID) -> None:
     outbox.retry(session, keys)
 
 
-def parking_reason(session: Session, record: dict) -> tuple[str, str, str]:
+def parking_reason(session: Session, record: Values) -> tuple[str, str, str]:
     """Why this pulled record could not be stored here, for the user (no personal data)."""
     table = str(record.get("table"))
     zh, en = TABLE_LABELS.get(table, (table, table))

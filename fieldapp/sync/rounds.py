@@ -30,7 +30,7 @@ from fieldapp.store.models import NumberSequence, SyncOutbox
 from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync import parking, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
-from fieldapp.sync.errors import SyncError
+from fieldapp.sync.errors import ServerError, SyncError
 from fieldapp.sync.giving_way import give_way, parking_reason
 from fieldapp.sync.local_only import held_back
 from fieldapp.sync.seal_keys import (
@@ -40,7 +40,15 @@ from fieldapp.sync.seal_keys import (
     take_receipts,
 )
 from fieldapp.sync.tamper_report import report_tampered_slips
-from fieldapp.sync.wire import encode_records, read_records, write_record
+from fieldapp.sync.wire import (
+    MIB,
+    Values,
+    encode_record,
+    join_encoded,
+    push_body_limit,
+    read_records,
+    write_record,
+)
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
@@ -121,15 +129,18 @@ class _Batch:
     """Pending outbox entries and the wire form of the records they stand for."""
 
     entries: list[outbox.Entry]
-    records: dict[tuple[str, uuid.UUID], dict]
+    records: dict[tuple[str, uuid.UUID], Values]
     read_ahead: bool  # read while the batch before it was on the wire
     body: bytes = b"[]"  # the records of `sent`, in order, as the push's JSON array
     held: list[outbox.Entry] = field(default_factory=list)  # refer to a record kept local
+    too_large: list[tuple[outbox.Entry, int]] = field(default_factory=list)  # and its size
+    cut: bool = False  # ended early so that its body stays under the push's cap
 
     @property
     def sent(self) -> list[outbox.Entry]:
+        unsent = set(self.held) | {e for e, _size in self.too_large}
         return [e for e in self.entries
-                if (e.table, e.record_id) in self.records and e not in self.held]
+                if (e.table, e.record_id) in self.records and e not in unsent]
 
     @property
     def gone(self) -> list[outbox.Entry]:  # the row no longer exists here: nothing to send
@@ -137,14 +148,49 @@ class _Batch:
 
 
 def _read_batch(store: Store, size: int,
-                in_flight: frozenset[tuple[str, uuid.UUID]] = frozenset()) -> _Batch:
+                in_flight: frozenset[tuple[str, uuid.UUID]] = frozenset(),
+                byte_limit: int = push_body_limit()) -> _Batch:
     with store.read() as session:
         entries = [e for e in outbox.pending(session, size + len(in_flight))
                    if (e.table, e.record_id) not in in_flight][:size]
         batch = _Batch(entries, records_for(session, entries), read_ahead=bool(in_flight))
         batch.held = held_back(session, entries, batch.records)
-    batch.body = encode_records([batch.records[(e.table, e.record_id)] for e in batch.sent])
+    _fit(batch, byte_limit)
     return batch
+
+
+def _fit(batch: _Batch, byte_limit: int) -> None:
+    """Encode the batch's body within `byte_limit` bytes: the entries after the first
+    that would not fit are left for the next batch (still pending, in order); a record
+    that alone exceeds the limit is set aside to be refused here (`too_large`) — sent, it
+    would be refused by the archive's body cap in every round, and hold up the rest."""
+    pieces: list[bytes] = []
+    used = 2  # the array's brackets
+    for entry in batch.sent:
+        piece = encode_record(batch.records[(entry.table, entry.record_id)])
+        if len(piece) + 2 > byte_limit:
+            batch.too_large.append((entry, len(piece)))
+            continue
+        cost = len(piece) + bool(pieces)  # and the comma before it
+        if used + cost > byte_limit:
+            batch.entries = batch.entries[:batch.entries.index(entry)]
+            batch.cut = True
+            break
+        pieces.append(piece)
+        used += cost
+    batch.body = join_encoded(pieces)
+
+
+def too_large_reason(size: int, limit: int | None) -> tuple[str, str, str]:
+    """(code, zh, en) for a record too large for one push (`limit`: None if unknown)."""
+    mib = size / MIB
+    most_zh = "" if limit is None else f"（约 {limit / MIB:.1f} MiB）"
+    most_en = "" if limit is None else f" (about {limit / MIB:.1f} MiB)"
+    return ("too_large",
+            f"记录过大（{mib:.1f} MiB），超过档案服务器一次接收的上限{most_zh}，无法上传；"
+            "请联系服务中心。",
+            f"The record is too large to send ({mib:.1f} MiB): more than the archive takes "
+            f"at a time{most_en}; contact the service centre.")
 
 
 def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: int,
@@ -159,28 +205,47 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
     was on the wire is queued again only when that version's answer is stored."""
     with store.read() as session:
         total = outbox.count(session, "pending")
+    byte_limit = push_body_limit()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push-read") as reader:
-        upcoming = reader.submit(_read_batch, store, batch)
-        for _ in range(total // batch + 2):  # bounded: each pass clears or refuses a batch
+        upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit)
+        # bounded: each pass clears or refuses at least one entry, or halves the byte limit
+        for _ in range(total + 64):
             if time.monotonic() > deadline:
                 return
             current = upcoming.result()
-            if len(current.entries) < batch and current.read_ahead:
-                current = _read_batch(store, batch)
+            if len(current.entries) < batch and not current.cut and current.read_ahead:
+                current = _read_batch(store, batch, frozenset(), byte_limit)
             if not current.entries:
                 return
-            if current.gone or current.held:
+            if current.gone or current.held or current.too_large:
                 with store.write() as session:
                     outbox.acknowledge(session, current.gone)
                     outbox.keep_local(session, current.held)  # never sent, never refused
+                    _refuse_here(session, report, current.too_large, byte_limit)
             sent = current.sent
             in_flight = frozenset((e.table, e.record_id) for e in sent)
-            upcoming = reader.submit(_read_batch, store, batch, in_flight)
+            upcoming = reader.submit(_read_batch, store, batch, in_flight, byte_limit)
             if not sent:
                 continue
             sent_at = utcnow()
             started = time.monotonic()
-            answer = client.push(current.body, sent_at)
+            try:
+                answer = client.push(current.body, sent_at)
+            except ServerError as exc:
+                if exc.status != 413:
+                    raise
+                # over a cap smaller than ours (a proxy's): halve the batch's bytes; a
+                # single record is refused here, not sent again in every round
+                upcoming.result()  # read as if this batch had gone: read again
+                if len(sent) == 1:
+                    with store.write() as session:
+                        _refuse_here(session, report, [(sent[0], len(current.body))], None)
+                else:
+                    byte_limit = max(len(current.body) // 2, 2)
+                    log.info("push refused as too large: batches of at most %d bytes now",
+                             byte_limit)
+                upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit)
+                continue
             round_trip = time.monotonic() - started
             answered = _answers(answer, sent)
             with store.write() as session:  # one durable write per batch
@@ -188,12 +253,25 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
                 _record_answers(session, report, answered)
             report.pushed += len(sent)
             if len(answered) < len(sent):
-                upcoming = reader.submit(_read_batch, store, batch)  # in order again
+                upcoming = reader.submit(_read_batch, store, batch, frozenset(),
+                                         byte_limit)  # in order again
             if not answered:
                 return  # the archive answered nothing: do not loop
 
 
-def _answers(answer: dict, sent: list[outbox.Entry]) -> list[tuple[outbox.Entry, dict]]:
+def _refuse_here(session: Session, report: SyncReport,
+                 too_large: list[tuple[outbox.Entry, int]], limit: int | None) -> None:
+    """Refuse records too large to push, on this laptop, with the reason: they wait
+    like a record the archive refused (`--retry-refused` tries them again)."""
+    for entry, size in too_large:
+        code, zh, en = too_large_reason(size, limit)
+        outbox.refuse(session, entry, code, zh, en)
+        report.refused.append(Refusal(entry.table, str(entry.record_id), code, zh, en))
+        log.warning("%s …%s not sent: %d bytes, over the push's limit", entry.table,
+                    str(entry.record_id)[-6:], size)
+
+
+def _answers(answer: Values, sent: list[outbox.Entry]) -> list[tuple[outbox.Entry, Values]]:
     """The archive's answer for each entry sent (an entry it did not answer stays pending
     and is sent again)."""
     by_key = {(r["table"], r["id"]): r for r in answer["results"]}
@@ -202,7 +280,7 @@ def _answers(answer: dict, sent: list[outbox.Entry]) -> list[tuple[outbox.Entry,
 
 
 def _record_answers(session: Session, report: SyncReport,
-                    answered: list[tuple[outbox.Entry, dict]]) -> None:
+                    answered: list[tuple[outbox.Entry, Values]]) -> None:
     acked, refusals = [], []
     for entry, result in answered:
         if result["status"] in ("accepted", "duplicate"):
@@ -221,20 +299,20 @@ def _record_answers(session: Session, report: SyncReport,
                        for e, r in refusals]
 
 
-def records_for(session: Session, entries: list[outbox.Entry]) -> dict[tuple[str, uuid.UUID],
-                                                                          dict]:
+def records_for(session: Session, entries: list[outbox.Entry]
+                ) -> dict[tuple[str, uuid.UUID], Values]:
     by_table: dict[str, list[uuid.UUID]] = {}
     for entry in entries:
         if entry.table in SYNC_MODELS:
             by_table.setdefault(entry.table, []).append(entry.record_id)
-    out = {}
+    out: dict[tuple[str, uuid.UUID], Values] = {}
     for table, ids in by_table.items():
         for record_id, record in read_records(session, table, ids).items():
             out[(table, record_id)] = record
     return out
 
 
-def _note_clock(session: Session, report: SyncReport, answer: dict, sent_at: datetime,
+def _note_clock(session: Session, report: SyncReport, answer: Values, sent_at: datetime,
                 round_trip: float) -> None:
     try:
         server_time = datetime.fromisoformat(answer["server_time"]).astimezone(UTC)
@@ -257,14 +335,18 @@ def _pull_all(store: Store, client: ArchiveClient, report: SyncReport, page_size
             return
         with store.read() as session:
             cursor = state.cursor(session)
-        page = client.pull(cursor, page_size)
+            full = state.get(session, state.FULL_PULL) == "1"
+        page = client.pull(cursor, page_size, own=full)
         report.pulled += _store_page(store, page, report)
         report.pages += 1
         if not page.get("more"):
+            if full:  # the full re-pull has reached the end
+                with store.write() as session:
+                    state.put(session, state.FULL_PULL, "")
             return
 
 
-def _store_page(store: Store, page: dict, report: SyncReport) -> int:
+def _store_page(store: Store, page: Values, report: SyncReport) -> int:
     """Store a pulled page and its cursor in one transaction; returns records written.
 
     A page meeting a local record's code or number (fieldapp.sync.clashes) is stored
@@ -317,7 +399,7 @@ def _first_line(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
 
 
-def apply_page(session: Session, records: list[dict], *, one_by_one: bool = False
+def apply_page(session: Session, records: list[Values], *, one_by_one: bool = False
                ) -> tuple[int, int]:
     """Store pulled records (in the caller's transaction). Returns how many were written
     and how many parked.
@@ -330,7 +412,7 @@ def apply_page(session: Session, records: list[dict], *, one_by_one: bool = Fals
     receipts = take_receipts(records)  # kept once the slips are stored (below)
     local_changes = {(t, r) for t, r in session.execute(
         select(SyncOutbox.table_name, SyncOutbox.record_id))}
-    incoming = [(record, (record.get("table"), uuid.UUID(record["id"])))
+    incoming = [(record, (str(record["table"]), uuid.UUID(record["id"])))
                 for record in records if record.get("table") in SYNC_MODELS]
     wanted: dict[str, list[uuid.UUID]] = {}
     for _record, (table, record_id) in incoming:
@@ -369,14 +451,14 @@ def apply_page(session: Session, records: list[dict], *, one_by_one: bool = Fals
     return written, parked
 
 
-def _write_pulled(session: Session, record: dict, block: int, *, new: bool) -> None:
+def _write_pulled(session: Session, record: Values, block: int, *, new: bool) -> None:
     _note_number(session, record, block)
     if new:
         give_way(session, record)
     write_record(session, record)
 
 
-def _note_number(session: Session, record: dict, block: int) -> None:
+def _note_number(session: Session, record: Values, block: int) -> None:
     """Never hand out a number this operator already used elsewhere (a reinstalled laptop,
     or slips made for them at the service centre): move the local sequence past it. A
     number from another laptop's block cannot meet ours and moves nothing."""

@@ -11,6 +11,9 @@ LAST_SUCCESS = "last_success_at"
 CLOCK_SKEW = "clock_skew_seconds"
 SERVER_TIME = "server_time"
 SERVER_URL = "server_url"
+# "1" from the start of a full re-sync until its pull reaches the end: the pull then
+# asks for what this laptop pushed too (fieldapp.sync.resync)
+FULL_PULL = "full_pull"
 
 
 def get(session: Session, key: str, default: str = "") -> str:

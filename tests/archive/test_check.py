@@ -221,7 +221,7 @@ class PageRecorder:
     def __init__(self) -> None:
         self.pages: list[dict] = []
 
-    def check(self, table, *, after, through, records, requests):
+    def check(self, table, *, after, through, records, requests, complete=False):
         self.pages.append({"table": table, "after": after, "through": through,
                            "records": records, "requests": requests})
         return {"disagreements": 0, "tables": [], "different": [], "not_in_archive": [],

@@ -89,10 +89,12 @@ def tampered(body: TamperedIn, actor: CurrentActor) -> None:
 @router.get("/pull", response_model=PullOut, responses=ERRORS)
 def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-         limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> PullOut:
-    """Records changed after `cursor` that this user may see, parents first; then `cursor`."""
+         limit: Annotated[int, Query(ge=1, le=1000)] = 200, own: bool = False) -> PullOut:
+    """Records changed after `cursor` that this user may see, parents first; then `cursor`.
+    What this device pushed itself is left out, unless `own` (a full re-sync)."""
     _refuse_customers(actor)
-    page = pull_page(session, actor=actor, cursor=cursor, limit=min(limit, settings.page_size))
+    page = pull_page(session, actor=actor, cursor=cursor, limit=min(limit, settings.page_size),
+                     own=own)
     actor.device.last_cursor = page.cursor
     # a sealed slip travels with the archive's receipt: the laptops that pull it trust
     # its seal by that (docs/seal.md), not by knowing the key of the laptop that sealed it
@@ -113,8 +115,8 @@ def check(body: CheckIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
     stopped (None: the table's end); the laptop's next page starts after it."""
     _refuse_customers(actor)
     result = check_page(session, actor=actor, table=body.table, after=body.after,
-                        through=body.through, records=[r.model_dump() for r in body.records],
-                        views=[v.model_dump() for v in body.requests])
+                        through=body.through, records=body.records, views=body.requests,
+                        complete=body.complete)
     return CheckOut(
         server_time=utcnow(), agree=result.disagreements == 0,
         disagreements=result.disagreements, through=result.through,
