@@ -8,6 +8,8 @@ either language or the code.
 
 from __future__ import annotations
 
+from fieldapp.base.i18n import Language, term
+
 DEVICE_CLASS_LABELS: dict[str, tuple[str, str]] = {
     "desktop": ("台式机", "Desktop"),
     "laptop": ("笔记本电脑", "Laptop"),
@@ -24,12 +26,9 @@ _SYNONYMS = {"笔记本": "laptop", "电脑": "desktop", "台式电脑": "deskto
              "notebook": "laptop", "pc": "desktop", "network device": "network"}
 
 
-def device_class_label(code: str, language: str) -> str:
+def device_class_label(code: str, language: Language) -> str:
     """The class in words; an unknown code (a class added at the archive) as stored."""
-    if code not in DEVICE_CLASS_LABELS:
-        return code
-    zh, en = DEVICE_CLASS_LABELS[code]
-    return zh if language == "zh" else en
+    return term(DEVICE_CLASS_LABELS, code, language)
 
 
 def device_class_from_text(text: str) -> str:

@@ -145,8 +145,9 @@ class Catalogue:
             for lang, texts in zip(LANGUAGES, every, strict=True):
                 if key not in texts:
                     found.append(f"{self.folder}/{lang}.json lacks {key!r}")
-            shapes = {placeholders(texts[key]) for texts in every if key in texts}
-            if len(shapes) > 1:
-                found.append(f"{key!r}: placeholders differ between languages: "
-                             + " vs ".join(str(sorted(s)) for s in shapes))
+            shapes = [(lang, placeholders(texts[key]))
+                      for lang, texts in zip(LANGUAGES, every, strict=True) if key in texts]
+            if len({shape for _lang, shape in shapes}) > 1:
+                found.append(f"{key!r}: placeholders differ: "
+                             + ", ".join(f"{lang} {sorted(shape)}" for lang, shape in shapes))
         return found

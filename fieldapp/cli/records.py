@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fieldapp.base.device_classes import device_class_label
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.base.files import read_file, write_file
-from fieldapp.base.i18n import current_language
+from fieldapp.base.i18n import current_language, term
 from fieldapp.base.money import format_yuan
 from fieldapp.base.timeutil import format_local, parse_local, utcnow
 from fieldapp.cli.context import (
@@ -46,8 +46,7 @@ from fieldapp.tools import exchange
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:
-    zh, en = table.get(key, (key, key))
-    return zh if current_language() == "zh" else en
+    return term(table, key)
 
 
 def _list_options(function: Callable[..., None]) -> Callable[..., None]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fieldapp.base.i18n import current_language
+from fieldapp.base.i18n import current_language, pick
 from fieldapp.base.terminal import read_password, stdin_is_terminal
 from fieldapp.cli.context import AppContext, UserError, echo_json, fail_on_errors, pass_app, t
 from fieldapp.sync.joining import ROLE_LABELS, SENDERS, Unsent
@@ -260,7 +260,7 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                    "clock_skew_seconds": report.clock_skew_seconds,
                    "error": report.error.message(lang) if report.error else None,
                    "refusals": [{"table": r.table, "id": r.id, "code": r.code,
-                                 "reason": r.zh if lang == "zh" else r.en}
+                                 "reason": pick(r.zh, r.en, lang)}
                                 for r in report.refused],
                    "refused_records": [{"table": tb, "id": str(i), "code": code,
                                         "label": t(*labels[(tb, i)]), "reason": t(zh, en)}

@@ -29,59 +29,25 @@ from fieldapp.documents.kit import (
     para,
 )
 from fieldapp.documents.kit import blocks as kit
-from fieldapp.documents.labels import DEVICE_CLASSES, FEE_KINDS, term
+from fieldapp.documents.labels import DEVICE_CLASSES, FEE_KINDS, label, term
 from fieldapp.documents.model import CompanyInfo
 
-# The quotation's own words (zh, en); everything else is the documents' shared labels.
-ESTIMATE_LABELS: dict[str, tuple[str, str]] = {
-    "estimate_title": ("维修报价单", "Repair quotation"),
-    "estimate_sub": ("REPAIR QUOTATION", "维修报价单"),
-    "section_estimate_lines": ("报价明细", "Quotation"),
-    "estimate_total": ("报价合计", "Total"),
-    "lump_sum": ("维修费用（总价）", "Repair (lump sum)"),
-    "section_offer": ("报价说明", "Terms"),
-    "valid_until": ("报价有效期至", "Valid until"),
-    "no_limit": ("未注明", "Not stated"),
-    "lapsed": ("本报价已过有效期，不能再同意；如需维修请联系维修部重新报价。",
-               "This quotation has lapsed and can no longer be approved; ask the workshop "
-               "for a new one."),
-    "section_answer": ("客户确认", "Your answer"),
-    "answer_note": ("维修须经客户同意后方开始；不同意维修的，设备不经维修归还。"
-                    "请在报价有效期内勾选并签字，或在客户门户中确认。",
-                    "Repair starts only after you approve. If you decline, the device is "
-                    "returned unrepaired. Tick and sign within the validity, or answer on "
-                    "the customer portal."),
-    "approve": ("同意按以上报价维修", "I approve the repair at this price"),
-    "decline": ("不同意维修，设备不经维修归还", "I decline; return the device unrepaired"),
-    "answered_how": ("确认方式", "How answered"),
-    "method_portal": ("客户门户确认", "On the customer portal"),
-    "sign_answer": ("客户签字", "Customer's signature"),
-}
 TICKED, EMPTY = "■", "□"  # in every CJK font (GB 2312), unlike ☑
 
 
 @dataclass(frozen=True, kw_only=True)
 class EstimateContext(DocumentContext):
-    """The document context with the quotation's own words."""
-
-    def t(self, key: str, **values: str) -> str:
-        if key not in ESTIMATE_LABELS:
-            return super().t(key, **values)
-        zh, en = ESTIMATE_LABELS[key]
-        text = zh if self.language == "zh" else en
-        return text.format(**values) if values else text
+    """The document context of a quotation (its words are in the documents' catalogue)."""
 
 
 def _context(company: CompanyInfo, doc: RepairEstimateDocument, *, copy: str, language: str,
              font: str | Path | None) -> EstimateContext:
     options = check_options(layout="a4", copy=copy, language=language, font=font)
-    zh, en = ESTIMATE_LABELS["estimate_title"]
-    sub_zh, sub_en = ESTIMATE_LABELS["estimate_sub"]
     lang = options.language
     return EstimateContext(
         company=company, styles=options.styles, language=lang, copy=options.copy,
-        timezone=doc.timezone, title=zh if lang == "zh" else en,
-        subtitle=sub_zh if lang == "zh" else sub_en,
+        timezone=doc.timezone, title=label("estimate_title", lang),
+        subtitle=label("estimate_sub", lang),
         number_pairs=number_pairs(("repair_number", doc.repair_number),
                                   ("request_number", doc.request_number)))
 
@@ -188,4 +154,4 @@ def render_repair_estimate_pdf(doc: RepairEstimateDocument, company: CompanyInfo
     return page.render(ctx, page.join_blocks(ctx, parts), meta)
 
 
-__all__ = ["ESTIMATE_LABELS", "render_repair_estimate_pdf"]
+__all__ = ["render_repair_estimate_pdf"]

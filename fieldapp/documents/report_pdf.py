@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 
 import fieldapp
-from fieldapp.base.i18n import Language
+from fieldapp.base.i18n import Language, pick
 from fieldapp.documents.fonts import register_cjk_font
 from fieldapp.documents.kit import FlowingTable, bold_text, escape, page, para
 from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR, fixed_page_height
@@ -41,7 +41,7 @@ HEADER_HEIGHT = 48.0
 
 
 def _page_text(language: Language, page: int, total: int) -> str:
-    return f"第 {page} 页，共 {total} 页" if language == "zh" else f"Page {page} of {total}"
+    return pick(f"第 {page} 页，共 {total} 页", f"Page {page} of {total}", language)
 
 
 class _Furniture:

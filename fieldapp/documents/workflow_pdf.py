@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from fieldapp.base.i18n import Language
+from fieldapp.base.i18n import Language, pick
 from fieldapp.base.money import format_yuan
 from fieldapp.documents.capital import amount_in_chinese_capitals
 from fieldapp.documents.kit import (
@@ -192,7 +192,7 @@ def render_repair_return_pdf(doc: RepairReturnDocument, company: CompanyInfo, *,
     ]
     if doc.estimate_note:
         estimate_pairs.append((t("estimate_note"), doc.estimate_note))
-    status = doc.status_zh if ctx.language == "zh" else doc.status_en
+    status = pick(doc.status_zh, doc.status_en, ctx.language)
     loaner_rows = [(f"{loan.asset_tag} {loan.description}".strip(),
                     f"{t('loaner_issued_at')} {ctx.time(loan.issued_at)}    "
                     f"{t('loaner_returned_at')} "
@@ -267,8 +267,8 @@ def render_complaint_report_pdf(report: ComplaintFeedbackReport, company: Compan
                    numbers=[("complaint_number", report.complaint_number),
                             ("request_number", report.request_number or "")])
     t, lang = ctx.t, ctx.language
-    about = report.about_label_zh if lang == "zh" else report.about_label_en
-    routed = report.routed_to_zh if lang == "zh" else report.routed_to_en
+    about = pick(report.about_label_zh, report.about_label_en, lang)
+    routed = pick(report.routed_to_zh, report.routed_to_en, lang)
     satisfied = {"yes": t("satisfied_yes"), "no": t("satisfied_no")}.get(
         report.customer_satisfied or "", t("satisfied_none"))
     clock = ClockView(kind="complaint_response", label_zh=label("response_clock", "zh"),

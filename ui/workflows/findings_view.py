@@ -19,7 +19,7 @@ from ui.kit.table_models import Column, PagedModel, table_view
 
 
 def _summary(row: FindingRow) -> str:
-    return row.summary_zh if i18n.current() == "zh" else row.summary_en
+    return i18n.pair((row.summary_zh, row.summary_en))
 
 
 FINDING_COLUMNS = (

@@ -19,7 +19,7 @@ from fieldapp.archive.reports import request_report as _request_report
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import KIND_LABELS
 from fieldapp.archive.reports.models import Report
-from fieldapp.base.i18n import Language
+from fieldapp.base.i18n import Language, pick, term
 from fieldapp.documents.model import CompanyInfo
 
 
@@ -35,8 +35,7 @@ class ReportRow:
 
 
 def _title(kind: str, language: Language) -> str:
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    return zh if language == "zh" else en
+    return term(KIND_LABELS, kind, language)
 
 
 def list_reports(session: Session, customer_id: uuid.UUID, *, limit: int, offset: int,
@@ -45,7 +44,7 @@ def list_reports(session: Session, customer_id: uuid.UUID, *, limit: int, offset
     reports = session.scalars(
         select(Report).where(Report.customer_id == customer_id)
         .order_by(Report.created_at.desc(), Report.id).offset(offset).limit(limit))
-    ready = "已生成" if language == "zh" else "Ready"
+    ready = pick("已生成", "Ready", language)
     return [ReportRow(str(r.id), _title(r.kind, language), r.period_start, r.period_end,
                       "ok", ready, r.created_at) for r in reports]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
 from fieldapp.archive.reports.observations import observations
-from fieldapp.base.i18n import Language
+from fieldapp.base.i18n import Language, pick
 from fieldapp.base.money import format_yuan
 from fieldapp.base.timeutil import format_local
 from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
@@ -18,16 +18,17 @@ SHOWN_STATES = ("met", "met_within_tolerance", "breached", "running")
 
 
 def _t(language: Language, zh: str, en: str) -> str:
-    return zh if language == "zh" else en
+    """`pick`, the language first (the report's sections pass it everywhere)."""
+    return pick(zh, en, language)
 
 
 def _minutes(value: int | None, language: Language) -> str:
     if value is None:
         return "—"
     hours, minutes = divmod(value, 60)
-    if language == "zh":
-        return f"{hours} 小时 {minutes} 分" if hours else f"{minutes} 分钟"
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    if hours:
+        return _t(language, f"{hours} 小时 {minutes} 分", f"{hours} h {minutes} min")
+    return _t(language, f"{minutes} 分钟", f"{minutes} min")
 
 
 def _requests(fig: Figures, lang: Language) -> SectionView:
@@ -60,12 +61,11 @@ def _sla(fig: Figures, lang: Language) -> SectionView:
               _t(lang, "达标率", "Met rate"))
     notes = []
     if fig.worst:
-        worst = "；".join if lang == "zh" else "; ".join
-        notes.append(_t(lang, "超时最严重的请求：", "Worst breaches: ") + worst(
-            f"{w['request']}（{name('clock', w['clock'], lang)}，超出 "
-            f"{_minutes(w['minutes_late'], lang)}）" if lang == "zh" else
-            f"{w['request']} ({name('clock', w['clock'], lang)}, "
-            f"{_minutes(w['minutes_late'], lang)} late)" for w in fig.worst))
+        notes.append(_t(lang, "超时最严重的请求：", "Worst breaches: ") + _t(lang, "；", "; ").join(
+            _t(lang, f"{w['request']}（{name('clock', w['clock'], lang)}，超出 "
+                     f"{_minutes(w['minutes_late'], lang)}）",
+               f"{w['request']} ({name('clock', w['clock'], lang)}, "
+               f"{_minutes(w['minutes_late'], lang)} late)") for w in fig.worst))
     return SectionView(_t(lang, "二、服务时限达标情况", "2. Service levels (SLA) per clock"),
                        ChartView("stacked_bar", tuple(name("clock", k, lang) for k in kinds),
                                  series) if kinds else None,
@@ -77,7 +77,7 @@ def _times(fig: Figures, lang: Language) -> SectionView:
     def edge(minutes: int) -> str:
         if minutes % 60:
             return _minutes(minutes, lang)
-        return f"{minutes // 60} 小时" if lang == "zh" else f"{minutes // 60} h"
+        return _t(lang, f"{minutes // 60} 小时", f"{minutes // 60} h")
 
     categories = (*(f"<{edge(b)}" for b in BUCKETS), f"≥{edge(BUCKETS[-1])}")
     series = ((_t(lang, "响应", "Response"), tuple(map(float, fig.response.get("buckets", [])))),
@@ -165,9 +165,9 @@ def _archive(fig: Figures, lang: Language) -> SectionView:
     header = (_t(lang, "类别", "Kind"), _t(lang, "日期", "Date"), _t(lang, "设备", "Device"),
               _t(lang, "内容", "Entry"))
     counts = fig.archive.get("counts", {})
-    notes = ("；".join(f"{name('archive', k, lang)} {v}" for k, v in counts.items())
-             if lang == "zh" else "; ".join(f"{name('archive', k, lang)}: {v}"
-                                            for k, v in counts.items()),)
+    notes = (_t(lang, "；", "; ").join(_t(lang, f"{name('archive', k, lang)} {v}",
+                                          f"{name('archive', k, lang)}: {v}")
+                                       for k, v in counts.items()),)
     return SectionView(_t(lang, "八、集团用户客户档案（设备跟踪、问题集、服务建议）",
                           "8. Group customer archive (device tracking, problems, suggestions)"),
                        None, TableView(header, rows, (1.5, 1, 2.2, 3.6), numeric_from=9), notes,
@@ -224,8 +224,8 @@ def report_document(fig: Figures, *, number: str, kind: str, reason: str,
         sections.append(_archive(fig, lang))
     if fig.findings:
         sections.append(_findings(fig, lang))
-    period = (f"报告期：{fig.period_start} 至 {fig.period_end}" if lang == "zh"
-              else f"Period: {fig.period_start} to {fig.period_end}")
+    period = _t(lang, f"报告期：{fig.period_start} 至 {fig.period_end}",
+                f"Period: {fig.period_start} to {fig.period_end}")
     generated = format_local(datetime.fromisoformat(fig.generated_at), fig.timezone)
     return ReportDocument(
         title=_t(lang, "服务分析报告", "Service analysis report"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldapp.base.i18n import Language
+from fieldapp.base.i18n import Language, pair, term
 from fieldapp.reads.findings import RULE_LABELS
 from fieldapp.rules.validation import CHANNEL_LABELS, FEE_KIND_LABELS
 from fieldapp.sla.clocks import ClockKind, ClockState
@@ -31,7 +31,6 @@ def name(table: str, key: str, language: Language) -> str:
         return clock_label(ClockKind(key), language)
     if table == "state":
         if key in STATE_LABELS:
-            return STATE_LABELS[key][language == "en"]
+            return pair(STATE_LABELS[key], language)
         return clock_label(ClockState(key), language)
-    pair = TABLES[table].get(key)
-    return key if pair is None else pair[language == "en"]
+    return term(TABLES[table], key, language)

@@ -13,6 +13,7 @@ from datetime import datetime
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from fieldapp.base.i18n import pick
 from fieldapp.base.timeutil import format_local
 from fieldapp.documents.kit.context import DocumentContext
 from fieldapp.documents.kit.flowing_table import Cell, Command, FlowingTable
@@ -159,7 +160,7 @@ def clocks_table(ctx: DocumentContext, clocks: Sequence[ClockView]) -> FlowingTa
             result = term(CLOCK_STATES, clock.state, lang)
             if clock.stopped_at is not None:
                 result += f"（{format_local(clock.stopped_at, ctx.timezone)[11:]}）"
-            pairs.append((clock.label_zh if lang == "zh" else clock.label_en, result))
+            pairs.append((pick(clock.label_zh, clock.label_en, lang), result))
         return pairs_table(ctx, ctx.t("section_clocks"), pairs)
     w = body_width(ctx)
     widths = [w * 0.40, w * 0.20, w * 0.20, w * 0.20]
@@ -174,7 +175,7 @@ def clocks_table(ctx: DocumentContext, clocks: Sequence[ClockView]) -> FlowingTa
     for clock in clocks:
         rows.append(
             [
-                para(clock.label_zh if lang == "zh" else clock.label_en, s.value),
+                para(pick(clock.label_zh, clock.label_en, lang), s.value),
                 para(ctx.time(clock.deadline), s.center),
                 para(ctx.time(clock.stopped_at), s.center),
                 para(term(CLOCK_STATES, clock.state, lang), s.center),

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, TypeGuard, get_args
 
-from fieldapp.base.i18n import Language, is_language
+from fieldapp.base.i18n import Language, is_language, pick
 from fieldapp.base.timeutil import format_local
 from fieldapp.documents.errors import DocumentError
 from fieldapp.documents.fonts import register_cjk_font
@@ -43,7 +43,7 @@ class DocumentContext:
 
     @property
     def colon(self) -> str:
-        return "：" if self.language == "zh" else ": "
+        return pick("：", ": ", self.language)
 
     def time(self, moment: datetime | None) -> str:
         return format_local(moment, self.timezone) or "—"

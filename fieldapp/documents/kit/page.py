@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
 import fieldapp
+from fieldapp.base.i18n import pick
 from fieldapp.documents.kit.context import DocumentContext
 from fieldapp.documents.kit.furniture import (
     draw_a4_footer,
@@ -44,8 +45,8 @@ def join_blocks(ctx: DocumentContext, blocks: Sequence[Sequence[Flowable]]) -> l
 def metadata(ctx: DocumentContext, number: str, *, subject: str, keywords: str) -> Metadata:
     copy = ctx.copy_label
     return {
-        "title": f"{ctx.title} {number}（{copy}）" if ctx.language == "zh"
-        else f"{ctx.title} {number} ({copy})",
+        "title": pick(f"{ctx.title} {number}（{copy}）", f"{ctx.title} {number} ({copy})",
+                      ctx.language),
         "author": ctx.company.name,
         "subject": subject,
         "keywords": keywords,
