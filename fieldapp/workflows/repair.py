@@ -61,6 +61,7 @@ from fieldapp.sla import (
     ClockResult,
     LoanerDecision,
     RequestFacts,
+    clock_of,
     clocks_for_request,
     loaner_due,
     not_applicable,
@@ -574,7 +575,10 @@ def repair_overview(session: Session, order: RepairOrder, now: datetime) -> Repa
         clock = not_applicable(ClockKind.REPAIR_RESOLUTION, started_at=facts.requested_at,
                                reason=("客户拒绝维修，设备已归还", "Refused; device returned"),
                                timezone=calendar.timezone)
-    else:
-        (clock,) = clocks_for_request(facts, terms, calendar, now)
+    else:  # the request's other clocks (the phone answer …) are the request's own
+        clock = clock_of(clocks_for_request(facts, terms, calendar, now),
+                         ClockKind.REPAIR_RESOLUTION) or not_applicable(
+            ClockKind.REPAIR_RESOLUTION, started_at=facts.requested_at,
+            reason=("无维修时限", "No repair clock"), timezone=calendar.timezone)
     loaner = loaner_due(facts, terms, calendar, now, state.expected_ready_at)
     return RepairOverview(order.number, state, clock, loaner)

@@ -12,7 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from fieldapp.archive.errors import http_error_response, validation_response
-from fieldapp.archive.portal import routes_auth, routes_forms, routes_pages, routes_verify
+from fieldapp.archive.portal import (
+    routes_auth,
+    routes_estimates,
+    routes_forms,
+    routes_pages,
+    routes_verify,
+)
 from fieldapp.archive.portal.rate_limit import RateLimit
 from fieldapp.archive.portal.web import (
     PREFIX,
@@ -38,7 +44,7 @@ HEADERS = {
 
 def mount_portal(app: FastAPI) -> None:
     app.state.verify_limit = RateLimit(app.state.settings.portal_verify_per_minute)
-    for module in (routes_auth, routes_pages, routes_forms, routes_verify):
+    for module in (routes_auth, routes_pages, routes_estimates, routes_forms, routes_verify):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="portal-static")
