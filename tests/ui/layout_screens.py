@@ -171,6 +171,44 @@ def _repair_copy(env: Env) -> QWidget:
     return env.dialog(lambda: view.open_copy("intake"), lambda: view.preview)
 
 
+def _waiting_parked(env: Env) -> QWidget:
+    """待同步 with each kind of row (issue 19): one the archive refused, a pulled one set
+    aside here (so its retry button shows), those to send, and a tapped row's whole
+    reason under the list."""
+    from fieldapp.base.ids import new_uuid
+    from fieldapp.store import outbox
+    from fieldapp.sync import parking
+
+    number = "R-E01-20261206-001"
+    with env.ops.store.write() as session:  # type: ignore[attr-defined]
+        request = next(e for e in outbox.pending(session, 1000)
+                       if e.table == "service_requests")
+        outbox.refuse(session, request, "not_assigned",
+                      "服务请求 R-E07-20261206-003 现由 E02 负责，"
+                      "只有负责的工程师或服务中心可以提交其服务单。",
+                      "Service request R-E07-20261206-003 is now E02's: only the engineer it "
+                      "is assigned to, or the service centre, may send its slips.")
+        parking.park(session, {"table": "service_requests", "id": str(new_uuid()),
+                               "row": {"number": number}}, (
+            "number_clash",
+            f"档案中的服务请求 {number} 与本机另一条服务请求编号相同（同一编号在两台电脑上使用，"
+            "本机的一条已签名，不能改号），暂未存入本机；其余数据照常同步。请联系服务中心。",
+            f"The archive's service request {number} has the number of another service "
+            "request on this laptop (one number used on two computers; the one here is "
+            "signed and keeps its number); it is set aside, everything else syncs. "
+            "Contact the service centre."))
+    window = env.main()
+    page = window.waiting_page
+    window.tabs.setCurrentWidget(page)
+    page.refresh()
+    env.idle(lambda: page.parked_button.isVisible() and page.model.rowCount() > 2)
+    parked = next(i for i in range(page.model.rowCount())
+                  if page.model.row_at(i).state == "parked")
+    page.show_detail(page.model.row_at(parked))
+    env.idle()
+    return window
+
+
 @dataclass(frozen=True)
 class Screen:
     cls: type[QWidget]
@@ -186,6 +224,7 @@ SCREENS: dict[str, Screen] = {
     "complaints": Screen(ComplaintsPage, _page(lambda w: w.complaints_page)),
     "questions": Screen(QuestionsPage, _page(lambda w: w.questions_page)),
     "waiting": Screen(WaitingPage, _page(lambda w: w.waiting_page)),
+    "waiting-parked": Screen(WaitingPage, _waiting_parked),
     "findings": Screen(FindingsPage, _page(lambda w: w.findings_page)),
     "first-start": Screen(SetupDialog, _setup(True)),
     "settings": Screen(SetupDialog, _setup(False)),
