@@ -154,7 +154,7 @@ def test_every_key_exists_in_both_languages_with_the_same_placeholders(
         catalogue: Catalogue) -> None:
     assert catalogue.problems() == []
     texts = [catalogue.texts(lang) for lang in LANGUAGES]
-    assert all(t.keys() == texts[0].keys() for t in texts)  # the same order, too
+    assert all(list(t) == list(texts[0]) for t in texts)  # the same keys in the same order
     for key in texts[0]:
         assert len({placeholders(t[key]) for t in texts}) == 1, key
         assert all(t[key].strip() for t in texts), f"{key}: empty"
