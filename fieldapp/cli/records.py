@@ -33,9 +33,10 @@ from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.records.slips import get_slip, print_count
 from fieldapp.rules.validation import (
     CHANNEL_LABELS,
-    DESK_CHANNELS,
+    DESK_INTAKE_CHANNELS,
     FEE_KIND_LABELS,
     RESULT_LABELS,
+    SERVICE_KINDS,
 )
 from fieldapp.seal.seal_status import seal_state
 from fieldapp.services import devices, requests
@@ -257,8 +258,11 @@ def _moment(text: str | None, field: str, tz: str) -> datetime | None:
 @requests_group.command("add")
 @click.option("--customer", required=True, help="Customer code or name (客户).")
 @click.option("--fault", required=True, help="The fault as reported (故障现象).")
-@click.option("--channel", type=click.Choice([str(c) for c in DESK_CHANNELS]),
-              default="phone", show_default=True, help="How it came in and what it needs.")
+@click.option("--intake", type=click.Choice([str(c) for c in DESK_INTAKE_CHANNELS]),
+              default="phone", show_default=True, help="How it came in (受理渠道).")
+@click.option("--service", type=click.Choice([str(k) for k in SERVICE_KINDS]),
+              default="onsite", show_default=True, help="What it asks for (服务类型).")
+@click.option("--hardware", is_flag=True, help="A hardware fault (R1.4: 4 hours on site too).")
 @click.option("--site", default="", help="The customer's site, by name (服务地点).")
 @click.option("--device", default="", help="The customer's device: serial or asset tag.")
 @click.option("--new-device", "new_class", default="",
@@ -279,7 +283,8 @@ def _moment(text: str | None, field: str, tz: str) -> datetime | None:
                                               "operator_code setting).")
 @click.option("--numbers", is_flag=True, help="Print only the new request's number.")
 @pass_app
-def requests_add(app: AppContext, customer: str, fault: str, channel: str, site: str,
+def requests_add(app: AppContext, customer: str, fault: str, intake: str, service: str,
+                 hardware: bool, site: str,
                  device: str, new_class: str, brand: str, model: str, serial: str,
                  asset_tag: str, contact: str, contact_name: str, contact_phone: str,
                  save_contact: bool, requested_at: str | None, answered_at: str | None,
@@ -310,7 +315,8 @@ def requests_add(app: AppContext, customer: str, fault: str, channel: str, site:
                                f"No engineer with code {engineer.strip()}.")
             engineer_id = match[0].id
         new = NewRequest(
-            customer_id=named.customer_id, channel=channel, fault_reported=fault,
+            customer_id=named.customer_id, intake_channel=intake, service_kind=service,
+            hardware_fault=hardware, fault_reported=fault,
             contact_name=contact_name, contact_phone=contact_phone,
             requested_at=_moment(requested_at, "requested_at", app.timezone) or utcnow(),
             answered_at=_moment(answered_at, "answered_at", app.timezone),

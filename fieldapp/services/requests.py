@@ -92,13 +92,18 @@ class NewRequest:
     keep the typed name and phone as a new contact of the customer."""
 
     customer_id: uuid.UUID | None
-    channel: str | None
     fault_reported: str
     contact_name: str
     contact_phone: str
     requested_at: datetime | None
     answered_at: datetime | None = None
     engineer_id: uuid.UUID | None = None  # None: left open for staff to assign
+    # how it came in (IntakeChannel) and what it asks (ServiceKind) choose its clocks (R1);
+    # a hardware fault is held to R1.4's 4 hours on site too
+    intake_channel: str | None = None
+    service_kind: str | None = None
+    hardware_fault: bool = False
+    channel: str | None = None  # the old single channel, alone: maps to both
     site_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
     contact_id: uuid.UUID | None = None
@@ -212,7 +217,8 @@ def form_issues(new: NewRequest, *, now: datetime | None = None,
     """Everything wrong with the request as typed, all at once, each naming its field;
     `owners`: the customer of each chosen item (the store's `take_request` knows them)."""
     return request_issues(
-        customer_id=new.customer_id, channel=new.channel, fault_reported=new.fault_reported,
+        customer_id=new.customer_id, channel=new.channel, intake_channel=new.intake_channel,
+        service_kind=new.service_kind, fault_reported=new.fault_reported,
         contact_name=new.contact_name, contact_phone=new.contact_phone,
         requested_at=new.requested_at, answered_at=new.answered_at, now=now or utcnow(),
         owners=owners) + _item_issues(new)
@@ -288,7 +294,9 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
         engineer = _engineer(session, new.engineer_id) if new.engineer_id else None
         request = service_requests.take_request(
             session, operator_code=operator_code, customer=customer,
-            channel=new.channel or "", fault_reported=new.fault_reported,
+            channel=new.channel, intake_channel=new.intake_channel,
+            service_kind=new.service_kind, hardware_fault=new.hardware_fault,
+            fault_reported=new.fault_reported,
             requested_at=new.requested_at, answered_at=new.answered_at,
             contact_name=new.contact_name, contact_phone=new.contact_phone,
             contact=contact, site=site, device=device, engineer=engineer, now=now)

@@ -53,7 +53,7 @@ def test_a_request_with_a_new_device_and_contact(run):  # type: ignore[no-untype
     result = _add(run, "--new-device", "笔记本", "--brand", "联想", "--model", "ThinkPad X1",
                   "--serial", "PF0NEW01", "--asset-tag", "ZC-TJPORT-099",
                   "--contact-name", "王敏", "--contact-phone", "13900001234", "--save-contact",
-                  "--channel", "onsite", "--numbers")
+                  "--service", "onsite", "--hardware", "--numbers")
     assert result.exit_code == 0, result.output
     number = result.output.strip()
     shown = run("devices", "show", "ZC-TJPORT-099")

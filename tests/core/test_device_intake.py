@@ -34,7 +34,7 @@ def other(store):  # type: ignore[no-untyped-def]
 
 
 def _call(world, **changes) -> NewRequest:  # type: ignore[no-untyped-def]
-    values = dict(customer_id=world.customer_id, channel="onsite",
+    values = dict(customer_id=world.customer_id, intake_channel="phone", service_kind="onsite",
                   fault_reported="打印机卡纸", contact_name="孙丽",
                   contact_phone="13900220000", requested_at=REQUESTED,
                   answered_at=REQUESTED + timedelta(minutes=3))
@@ -99,7 +99,7 @@ def test_a_new_device_and_contact_are_added_with_the_request(store, world):  # t
                     serial="PF3XYZ12", asset_tag="ZC-TJPORT-077")
     request_id = requests.take_request(store, _call(
         world, new_device=new, contact_name="王敏", contact_phone="022-23456789",
-        save_contact=True), "C01", now=NOW)
+        save_contact=True, hardware_fault=True), "C01", now=NOW)
     assert (_count(store, Device), _count(store, Contact)) == (devices_before + 1,
                                                                contacts_before + 1)
     with store.read() as session:
@@ -110,6 +110,8 @@ def test_a_new_device_and_contact_are_added_with_the_request(store, world):  # t
                                       "ZC-TJPORT-077")
         assert (request.contact.name, request.contact.customer_id) == ("王敏",
                                                                        world.customer_id)
+        assert (request.intake_channel, request.service_kind, request.hardware_fault) == (
+            "phone", "onsite", True)
 
 
 @pytest.mark.parametrize("item, field, zh", [

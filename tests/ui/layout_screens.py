@@ -39,6 +39,7 @@ from ui.shell.main_window import MainWindow
 from ui.shell.price_list_dialog import PriceListDialog
 from ui.shell.setup_dialog import SetupDialog
 from ui.sync.sync_page import WaitingPage
+from ui.visit.device_view import DeviceView
 from ui.visit.preview_dialog import PreviewDialog
 from ui.visit.request_dialog import RequestDialog
 from ui.visit.sign_view import SignView
@@ -132,6 +133,13 @@ def _setup(first_start: bool) -> Callable[[Env], QWidget]:
 
 def _new_request(env: Env) -> QWidget:
     return env.dialog(env.main().new_request, lambda: env.main().request_dialog)
+
+
+def _device_view(env: Env) -> QWidget:
+    view = env.dialog(lambda: env.main().open_devices("ZC-TJPORT-001"),
+                      lambda: env.main().device_view)
+    env.idle(lambda: view.story is not None)  # type: ignore[attr-defined]
+    return view
 
 
 def _sign(role: str) -> Callable[[Env], QWidget]:
@@ -229,6 +237,7 @@ SCREENS: dict[str, Screen] = {
     "first-start": Screen(SetupDialog, _setup(True)),
     "settings": Screen(SetupDialog, _setup(False)),
     "new-request": Screen(RequestDialog, _new_request),
+    "device-history": Screen(DeviceView, _device_view),
     "time-picker": Screen(TimePicker, lambda env: env.dialog(
         _new_request(env).requested_at.pick,  # type: ignore[attr-defined]
         lambda: env.main().request_dialog.requested_at.picker)),

@@ -58,6 +58,7 @@ from ui.sync.sync_badge import MessageStrip, SyncBadge
 from ui.sync.sync_page import WaitingPage
 from ui.sync.sync_page import show_status as show_sync_status
 from ui.sync.sync_service import SyncService, SyncStatus
+from ui.visit.device_view import DeviceView
 from ui.visit.preview_dialog import PreviewDialog, customer_copy
 from ui.visit.request_dialog import RequestDialog
 from ui.visit.slip_editor import SlipEditor
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             ("refresh", QKeySequence(Qt.Key.Key_F5), self.refresh),
             ("sync", QKeySequence(Qt.Key.Key_F9), self.sync_now),
             ("search", QKeySequence.StandardKey.Find, self.focus_search),
+            ("devices", None, lambda: self.open_devices()),
             ("print", QKeySequence.StandardKey.Print, self.print_current),
             ("settings", None, self.settings_requested.emit),
             ("language", None, self.language_toggled.emit),
@@ -555,6 +557,13 @@ class MainWindow(QMainWindow):
         dialog.created.connect(lambda _id: self.refresh())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.request_dialog = dialog
+        dialog.open()
+
+    def open_devices(self, code: str = "") -> None:
+        """A device's story by serial or asset tag (设备档案)."""
+        dialog = DeviceView(self.ops, code=code, parent=self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.device_view = dialog
         dialog.open()
 
     def assign_selected(self) -> None:

@@ -21,6 +21,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -37,7 +38,13 @@ from PySide6.QtWidgets import (
 
 from fieldapp.base.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.base.errors import FieldappError, FieldIssue, NotFound, ValidationError
-from fieldapp.rules.validation import CHANNEL_LABELS, DESK_CHANNELS, phone_issues
+from fieldapp.rules.validation import (
+    DESK_INTAKE_CHANNELS,
+    INTAKE_CHANNEL_LABELS,
+    SERVICE_KIND_LABELS,
+    SERVICE_KINDS,
+    phone_issues,
+)
 from fieldapp.services import requests
 from fieldapp.services.requests import (
     CustomerItems,
@@ -115,7 +122,14 @@ class RequestDialog(QDialog):
         self.serial, self.asset_tag = QLineEdit(), QLineEdit()
         self.new_device_box = QWidget()
         self.contact = _touch_combo()
-        self.channel = _touch_combo()
+        self.intake_channel = _touch_combo()
+        self.service_kind = _touch_combo()
+        self.hardware_fault = QCheckBox()
+        kind_row = QWidget()  # what is asked, and whether the fault is hardware (R1.4)
+        kind_layout = QHBoxLayout(kind_row)
+        kind_layout.setContentsMargins(0, 0, 0, 0)
+        kind_layout.addWidget(self.service_kind, 1)
+        kind_layout.addWidget(self.hardware_fault)
         self.contact_name = QLineEdit()
         self.contact_phone = QLineEdit()
         self.fault = QPlainTextEdit()
@@ -126,13 +140,14 @@ class RequestDialog(QDialog):
         self.engineer = _touch_combo()
         self.captions = {k: QLabel() for k in (
             "customer", "site", "scan", "device", "device_class", "brand", "model", "serial",
-            "asset_tag", "contact_choice", "channel", "contact_name", "contact_phone",
+            "asset_tag", "contact_choice", "intake_channel", "service_kind", "contact_name",
+            "contact_phone",
             "fault_reported", "requested_at", "answered_at", "engineer")}
         self.errors = {k: error_label() for k in (
             "customer_id", "site_id", "device_id", "new_device.device_class",
             "new_device.brand", "new_device.model", "new_device.serial",
-            "new_device.asset_tag", "contact_id", "channel", "contact_name", "contact_phone",
-            "fault_reported")}
+            "new_device.asset_tag", "contact_id", "intake_channel", "service_kind",
+            "contact_name", "contact_phone", "fault_reported")}
         self.scan_note = QLabel()  # what the last scan found
         self.scan_note.setWordWrap(True)
         self.scan_note.setFixedHeight(2 * self.scan_note.fontMetrics().lineSpacing() + 4)
@@ -164,7 +179,8 @@ class RequestDialog(QDialog):
         left_column.addWidget(self.new_device_box)
         left_column.addStretch(1)
         right = self._form({"contact_choice": self.contact, "contact_name": self.contact_name,
-                            "contact_phone": self.contact_phone, "channel": self.channel,
+                            "contact_phone": self.contact_phone,
+                            "intake_channel": self.intake_channel, "service_kind": kind_row,
                             "fault_reported": self.fault, "requested_at": self.requested_at,
                             "answered_at": self.answered_at, "engineer": self.engineer})
         columns = QHBoxLayout()
@@ -187,6 +203,7 @@ class RequestDialog(QDialog):
         self.device.currentIndexChanged.connect(lambda _i: self._device_chosen())
         self.contact.currentIndexChanged.connect(lambda _i: self._contact_chosen())
         self.scan.scanned.connect(self.scan_code)
+        self.service_kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())
         self.requested_at.set_now()
         self.resize(1180, 0)
         self.retranslate()
@@ -203,7 +220,9 @@ class RequestDialog(QDialog):
         """Each widget with its caption (its buddy: screen readers, Alt+key) and, for a
         checked field, its error right under it."""
         for key, widget in widgets.items():
-            self.captions[key].setBuddy(widget.edit if isinstance(widget, TimeField) else widget)
+            buddy = (widget.edit if isinstance(widget, TimeField)
+                     else self.service_kind if key == "service_kind" else widget)
+            self.captions[key].setBuddy(buddy)
             error = self.errors.get(self._issue_field(key))
             if error is None and key != "scan":
                 form.addRow(self.captions[key], widget)
@@ -229,11 +248,17 @@ class RequestDialog(QDialog):
         self.setWindowTitle(tr("request.new_title"))
         for key, caption in self.captions.items():
             caption.setText(tr(f"request.{key}"))
-        channel = self.channel.currentData()
-        self.channel.clear()
-        for value in DESK_CHANNELS:
-            self.channel.addItem(i18n.pair(CHANNEL_LABELS[value]), value)
-        self.channel.setCurrentIndex(max(0, self.channel.findData(channel)))
+        for combo, values, labels in (
+                (self.intake_channel, DESK_INTAKE_CHANNELS, INTAKE_CHANNEL_LABELS),
+                (self.service_kind, SERVICE_KINDS, SERVICE_KIND_LABELS)):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for value in values:
+                combo.addItem(i18n.pair(labels[value]), str(value))
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.hardware_fault.setText(tr("request.hardware_fault"))
         if self.engineer.count():
             self.engineer.setItemText(0, tr("request.unassigned"))
         self.scan.setPlaceholderText(tr("editor.scan_placeholder"))
@@ -326,6 +351,13 @@ class RequestDialog(QDialog):
             self.contact_name.setText(contact.name)
             self.contact_phone.setText(contact.phone)
 
+    def _kind_chosen(self) -> None:
+        """A send-in repair is a hardware fault by definition."""
+        sendin = self.service_kind.currentData() == "sendin"
+        if sendin:
+            self.hardware_fault.setChecked(True)
+        self.hardware_fault.setEnabled(not sendin)
+
     # -- the scanner -----------------------------------------------------------------------
     def scan_code(self, code: str) -> None:
         """A scanned (or typed) serial or asset tag: the customer's device is chosen at
@@ -374,7 +406,8 @@ class RequestDialog(QDialog):
             "new_device.device_class": self.device_class, "new_device.brand": self.brand,
             "new_device.model": self.model, "new_device.serial": self.serial,
             "new_device.asset_tag": self.asset_tag, "contact_id": self.contact,
-            "channel": self.channel, "contact_name": self.contact_name,
+            "intake_channel": self.intake_channel, "service_kind": self.service_kind,
+            "contact_name": self.contact_name,
             "contact_phone": self.contact_phone, "fault_reported": self.fault}
         out: dict[str, tuple[QLabel, QWidget]] = {
             k: (self.errors[k], w) for k, w in editors.items()}
@@ -418,7 +451,10 @@ class RequestDialog(QDialog):
                 return None
 
         new = NewRequest(
-            customer_id=self.customer.currentData(), channel=self.channel.currentData(),
+            customer_id=self.customer.currentData(),
+            intake_channel=self.intake_channel.currentData(),
+            service_kind=self.service_kind.currentData(),
+            hardware_fault=self.hardware_fault.isChecked(),
             fault_reported=self.fault.toPlainText(), contact_name=self.contact_name.text(),
             contact_phone=self.contact_phone.text(),
             requested_at=time_of("requested_at", self.requested_at),

@@ -41,7 +41,7 @@ from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.records import events
 from fieldapp.rules.validation import CHANNEL_LABELS, RESULT_LABELS, RESULTS
-from fieldapp.services import visit
+from fieldapp.services import devices, visit
 from fieldapp.services.fee_entry import FeeLineText, price_items, price_text
 from fieldapp.services.visit_view import STATUS_LABELS, SlipData
 from fieldapp.store.values import SlipResult
@@ -49,6 +49,7 @@ from ui.kit import i18n
 from ui.kit.confirm import ConfirmDialog
 from ui.kit.fields import ElidedLabel, FocusOut, TimeField, error_label, show_error
 from ui.kit.ops import Ops
+from ui.visit.device_view import DeviceView
 from ui.visit.fee_lines import FeesPanel
 from ui.visit.sign_view import SignView, for_slip
 
@@ -258,6 +259,8 @@ class SlipEditor(QWidget):
         self.fee_model.edited.connect(self._fees_edited)
         self.scan.returnPressed.connect(self.lookup_device)
         self.scan_button.clicked.connect(self.lookup_device)
+        self.attach_button.clicked.connect(self.attach_device)
+        self.story_button.clicked.connect(self.open_device_story)
         self.clear_signatures_button.clicked.connect(self.ask_clear_signatures)
         self.amend_button.clicked.connect(self.amend)
         self.amend_reason.returnPressed.connect(self.amend)
@@ -286,11 +289,18 @@ class SlipEditor(QWidget):
         self.scan_button = QPushButton()
         self.scan_caption = QLabel()
         self.scan_result = _data_label()
+        # what the lookup found: attach it (the request's customer's only), or its story
+        self.found_device: devices.FoundDevice | None = None
+        self.attach_button, self.story_button = QPushButton(), QPushButton()
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.scan_caption)
         scan_row.addWidget(self.scan, 1)
         scan_row.addWidget(self.scan_button)
         scan_row.addWidget(self.scan_result, 1)
+        scan_row.addWidget(self.attach_button)
+        scan_row.addWidget(self.story_button)
+        self.attach_button.hide()
+        self.story_button.hide()
         layout.addLayout(scan_row)
         self.texts = {f: QPlainTextEdit() for f in TEXT_FIELDS}
         self.text_errors = {f: error_label() for f in TEXT_FIELDS}
@@ -405,6 +415,8 @@ class SlipEditor(QWidget):
         self.scan_caption.setText(tr("editor.device_lookup"))
         self.scan.setPlaceholderText(tr("editor.scan_placeholder"))
         self.scan_button.setText(tr("editor.find_device"))
+        self.attach_button.setText(tr("editor.attach_device"))
+        self.story_button.setText(tr("editor.device_story"))
         for f, caption in self.time_captions.items():
             caption.setText(tr(f"field.{f}"))
             self.time_fields[f].now_button.setText(tr("button.now"))
@@ -608,6 +620,7 @@ class SlipEditor(QWidget):
         self.fees.set_read_only(frozen)
         self.scan.setEnabled(not data.sealed)
         self.scan_button.setEnabled(not data.sealed)
+        self.attach_button.setEnabled(not data.sealed)
         for r in ("engineer", "customer"):
             sig = data.signature(r)
             self.sign_status[r].setText(
@@ -741,16 +754,45 @@ class SlipEditor(QWidget):
     # -- device lookup ----------------------------------------------------------------------
     def lookup_device(self) -> None:
         code = self.scan.text().strip()
-        if not code:
+        if not code or self.data is None:
             return
-        store = self.store
-        self.ops.call(lambda: visit.find_devices(store, code), self._devices_found,
-                      self._failed)
+        store, slip_id = self.store, self.data.id
+        self.ops.call(lambda: devices.find_for_slip(store, slip_id, code),
+                      self._devices_found, self._failed)
 
-    def _devices_found(self, found: tuple[visit.DeviceMatch, ...]) -> None:
-        self.scan_result.setText("\n".join(f"{m.device} · {m.customer_name}" for m in found)
-                                 if found else i18n.tr("editor.device_not_found"))
+    def _devices_found(self, found: tuple[devices.FoundDevice, ...]) -> None:
+        """Each device found, whose it is; the request's customer's can be attached."""
+        other = i18n.tr("editor.other_customer")
+        self.scan_result.setText("\n".join(
+            f"{m.choice.text} · {m.customer_name}" + ("" if m.attachable else f"（{other}）")
+            for m in found) if found else i18n.tr("editor.device_not_found"))
+        own = [m for m in found if m.attachable]
+        self.found_device = own[0] if own else (found[0] if found else None)
+        self.attach_button.setVisible(bool(own) and not own[0].attached)
+        self.story_button.setVisible(self.found_device is not None)
         self.scan.selectAll()
+
+    def attach_device(self) -> None:
+        """The found device becomes the request's (the core refuses another customer's)."""
+        if self.data is None or self.found_device is None:
+            return
+        store, slip_id = self.store, self.data.id
+        device_id = self.found_device.choice.id
+        self.ops.call(lambda: devices.attach_to_slip(store, slip_id, device_id),
+                      self._device_attached, self._failed, write=True)
+
+    def _device_attached(self, label: str) -> None:
+        self.attach_button.hide()
+        self.scan_result.setText(i18n.tr("editor.device_attached", device=label))
+        if self.data is not None:
+            self.load(self.data.id)  # the request's device and site, as the copy prints
+
+    def open_device_story(self) -> None:
+        if self.found_device is not None:
+            self.device_view = DeviceView(self.ops, device_id=self.found_device.choice.id,
+                                          parent=self)
+            self.device_view.finished.connect(self.device_view.deleteLater)
+            self.device_view.open()
 
     # -- before signing: complete? ------------------------------------------------------------
     def check_complete(self, then_sign: str | None = None) -> None:
