@@ -30,8 +30,8 @@ from fieldapp.workflows.repair import STATUS_LABELS as REPAIR_STATUS
 from fieldapp.workflows.repair import repair_state
 from fieldapp.workflows.request_state import request_status
 
-__all__ = ["KIND_LABELS", "DeviceHistory", "DeviceSummary", "HistoryEntry", "device_history",
-           "device_label", "device_summary", "find_devices", "one_device"]
+__all__ = ["KIND_LABELS", "DeviceHistory", "DeviceSummary", "HistoryEntry", "customer_devices",
+           "device_history", "device_label", "device_summary", "find_devices", "one_device"]
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "request": ("服务请求", "Request"),
@@ -137,6 +137,22 @@ def one_device(session: Session, code: str, customer_id: uuid.UUID | None = None
                        f"请用另一编号。",
                        f"{len(found)} devices carry {shown} ({owners}); use the other number.")
     return found[0]
+
+
+def customer_devices(session: Session, customer_id: uuid.UUID, search: str = "",
+                     limit: int = 500) -> list[DeviceSummary]:
+    """The customer's devices (type, brand, model order); `search`: a part of the serial,
+    asset tag, brand or model (ASCII case ignored)."""
+    query = select(Device).where(Device.customer_id == customer_id)
+    term = search.strip()
+    if term:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
+            Device.serial, Device.asset_tag, Device.brand, Device.model, Device.device_type))))
+    query = query.order_by(Device.device_type, Device.brand, Device.model, Device.serial,
+                           Device.id).limit(limit)
+    return [device_summary(d) for d in session.scalars(query)]
 
 
 def device_summary(device: Device) -> DeviceSummary:

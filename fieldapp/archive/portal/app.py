@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from fieldapp.archive.errors import http_error_response, validation_response
 from fieldapp.archive.portal import (
     routes_auth,
+    routes_devices,
     routes_estimates,
     routes_forms,
     routes_pages,
@@ -44,7 +45,8 @@ HEADERS = {
 
 def mount_portal(app: FastAPI) -> None:
     app.state.verify_limit = RateLimit(app.state.settings.portal_verify_per_minute)
-    for module in (routes_auth, routes_pages, routes_estimates, routes_forms, routes_verify):
+    for module in (routes_auth, routes_pages, routes_devices, routes_estimates, routes_forms,
+                   routes_verify):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="portal-static")
