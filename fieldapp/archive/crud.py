@@ -6,18 +6,12 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.db import lock_device_enrolment
 from fieldapp.archive.models import ROLES, Change, DeviceToken, Role, User
-from fieldapp.archive.security import (
-    DUMMY_HASH,
-    hash_password,
-    new_token,
-    token_digest,
-    verify_password,
-)
+from fieldapp.archive.security import hash_password, new_token, token_digest
 from fieldapp.base.errors import FieldappError, FieldIssue, NotFound, ValidationError
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import numbering
@@ -78,16 +72,6 @@ def set_user_active(session: Session, *, name: str, active: bool) -> User:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
-
-
-def authenticate(session: Session, *, name: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None:
-        verify_password(DUMMY_HASH, password)
-    elif user.active and verify_password(user.password_hash, password):
-        return user
-    raise AuthError("用户名或密码错误，或账号已停用。",
-                    "Wrong user name or password, or the account is disabled.")
 
 
 def enrol_device(session: Session, *, user: User, label: str) -> tuple[DeviceToken, str]:
@@ -174,7 +158,3 @@ def record_changes(session: Session, keys: list[tuple[str, uuid.UUID]],
     session.execute(insert(changes), [
         {"table_name": table, "record_id": record_id, "changed_at": moment,
          "device_id": device_id} for table, record_id in ordered])
-
-
-def last_seq(session: Session) -> int:
-    return session.scalar(select(func.max(Change.seq))) or 0

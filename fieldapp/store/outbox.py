@@ -82,10 +82,6 @@ _ACKNOWLEDGE = delete(SyncOutbox.__table__).where(
 _ENQUEUE = _enqueue_statement()
 
 
-def enqueue(session: Session, table: str, record_id: uuid.UUID) -> None:
-    enqueue_many(session, [(table, record_id)])
-
-
 def enqueue_many(session: Session, keys: list[tuple[str, uuid.UUID]]) -> None:
     """Queue (or re-queue as a newer version) each (table, id), in this order."""
     if not keys:
@@ -135,12 +131,6 @@ def refuse(session: Session, entry: Entry, code: str, zh: str, en: str) -> None:
     session.execute(update(SyncOutbox).where(_match(entry)).values(
         state=REFUSED, reason_code=code, reason_zh=zh, reason_en=en,
         attempts=SyncOutbox.attempts + 1))
-
-
-def count_attempt(session: Session, entries: list[Entry]) -> None:
-    for entry in entries:
-        session.execute(update(SyncOutbox).where(_match(entry))
-                        .values(attempts=SyncOutbox.attempts + 1))
 
 
 def refused(session: Session) -> list[SyncOutbox]:

@@ -1,7 +1,7 @@
 """Tables of the service workflows: events, send-in repairs, loaners, complaints,
 open questions and group customers' archive entries (migration 0004).
 
-Kept apart from `models.py` so branches merge cleanly; `models.py` imports this module at
+Kept apart from `models.py` (the visit's tables), which imports this module at
 its bottom so Alembic's metadata sees these tables. Rows here are written once by one
 writer; what happens to them later (estimated, approved, lent, answered …) is an append-only
 `Event`, and their state is derived by folding those events (see fieldapp/records/events.py).

@@ -2,7 +2,8 @@
 
 The response clock runs from receipt to the first response (text and colour). A response
 is recorded with who gave it; closing is refused by the core without one (R5.3). A closed
-complaint's feedback report (投诉反馈报告) is previewed and printed from flow2's renderer.
+complaint's feedback report (投诉反馈报告) is previewed and printed like every workflow
+document (`ui.workflows.workflow_documents`, `fieldapp.services.workflow_documents`).
 """
 
 from __future__ import annotations

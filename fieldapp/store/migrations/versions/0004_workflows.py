@@ -3,7 +3,7 @@ group customers' archive entries.
 
 Events, sealed repair intakes and archive entries are written once: triggers refuse UPDATE
 and DELETE on them (SQLite and PostgreSQL), the backstop behind the core's own refusal.
-Nothing here depends on revision 0003 (another branch); the lead re-chains at merge.
+It follows 0003 (the sync outbox) and uses none of its tables.
 
 Revision ID: 0004
 Revises: 0003
