@@ -104,6 +104,19 @@ def test_no_module_but_the_mechanism_chooses_a_text_by_language() -> None:
     assert found == [], "use pick(zh, en, language) / term(table, key, language) instead"
 
 
+def test_there_is_one_language_type() -> None:
+    """Language, LANGUAGES and is_language live in the mechanism; no module lists the
+    languages again (``("zh", "en")``, ``Literal["zh", "en"]``) to check a value itself."""
+    found = []
+    for name, tree in modules():
+        for node in ast.walk(tree):
+            elements = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else []
+            values = {e.value for e in elements if isinstance(e, ast.Constant)}
+            if len(elements) == len(LANGUAGES) and values == set(LANGUAGES):
+                found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+    assert found == [], "use Language, LANGUAGES, is_language from fieldapp.base.i18n"
+
+
 def test_translation_functions_are_bindings_of_the_mechanism() -> None:
     found = []
     for name, tree in modules():

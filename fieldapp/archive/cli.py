@@ -27,7 +27,7 @@ from fieldapp.archive.db import Database, backup_sqlite, create_archive_engine, 
 from fieldapp.archive.importer import KINDS, import_reference, read_file
 from fieldapp.archive.models import ROLES
 from fieldapp.base.errors import FieldappError, PathError
-from fieldapp.base.i18n import pick, set_language
+from fieldapp.base.i18n import LANGUAGES, pick, set_language
 from fieldapp.base.terminal import quiet_logging, read_password
 from fieldapp.sync.joining import ROLE_LABELS
 
@@ -52,7 +52,7 @@ def _database(ctx: click.Context) -> Iterator[Database]:
 @click.option("--db", envvar="FIELDAPP_ARCHIVE_DB", default="",
               help="Database URL (postgresql://user@host/db) or SQLite file; "
                    "default: archive.db in the data folder.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), envvar=LANG_ENV, default="zh",
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar=LANG_ENV, default="zh",
               show_default=True,
               help="Language of messages (or FIELDAPP_ARCHIVE_LANG).")
 @click.pass_context

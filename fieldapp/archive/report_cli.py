@@ -25,7 +25,7 @@ from fieldapp.archive.reports import (
 from fieldapp.archive.reports.export import export_report
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.files import write_file
-from fieldapp.base.i18n import current_language, pick
+from fieldapp.base.i18n import LANGUAGES, current_language, pick
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.store.models import Customer
 
@@ -97,7 +97,7 @@ def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -
 
 @reports.command("show")
 @click.argument("report_id")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the report (default: the messages' language).")
 @db_option
 @click.pass_context
@@ -119,7 +119,7 @@ def show(ctx: click.Context, report_id: str, lang: str | None) -> None:
 @click.argument("report_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.pdf or FILE.csv (the suffix picks the format).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the report (default: the messages' language).")
 @db_option
 @click.pass_context

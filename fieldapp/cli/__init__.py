@@ -13,6 +13,7 @@ import click
 
 from fieldapp import __version__
 from fieldapp.base.files import prepare_folder
+from fieldapp.base.i18n import LANGUAGES
 from fieldapp.base.terminal import quiet_logging
 from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
 from fieldapp.cli.documents import pdf_command, print_command
@@ -35,7 +36,7 @@ class _OneLineErrors(click.Group):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=PathParam(file_okay=False), envvar="FIELDAPP_DATA_DIR",
               help="Folder of the local store (default: the user data folder).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of messages (default: from settings, else zh).")
 @click.option("--self-test", "self_test", is_flag=True,
               help="Check this installation headless (store, PDF, seal, Qt) and exit; "

@@ -13,15 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldapp.base.i18n import Language
-
-DOCUMENT_LANGUAGES: tuple[Language, ...] = ("zh", "en")
+from fieldapp.base.i18n import FALLBACK, Language, is_language
 
 
 def customer_language(customer: Any) -> Language:
     """The customer's document language; zh for anything unset or unknown."""
     language = getattr(customer, "document_language", None)
-    return language if language in DOCUMENT_LANGUAGES else "zh"
+    return language if is_language(language) else FALLBACK
 
 
 def repair_language(session: Session, repair_key: Any) -> Language:
