@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import Change
 from fieldapp.archive.rules import Actor
-from fieldapp.archive.visibility import Visibility
+from fieldapp.archive.visibility import DEVICE_HISTORY, Visibility, device_requests
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.tables import SYNC_MODELS, TABLE_RANK
-from fieldapp.store.workflow_models import Event, RepairOrder
+from fieldapp.store.workflow_models import Event, OpenQuestion, RepairOrder
 from fieldapp.sync.wire import Values, read_records
-
-DEVICE_HISTORY = 20  # earlier requests per device sent along with an engineer's request
 
 # table -> [(column, referenced table)], from the models' foreign keys
 _PARENTS: dict[str, list[tuple[str, str]]] = {
@@ -90,31 +88,33 @@ def _names(event_row: dict[str, Any], engineer_id: uuid.UUID | None) -> bool:
 
 def _add_request_history(session: Session, out: dict[tuple[str, uuid.UUID], Values],
                          request_ids: list[uuid.UUID]) -> None:
-    """A request handed to this engineer (reassigned): the request with everything
-    recorded about it so far — slips, repair orders, events — though none of it changed."""
+    """These requests with everything recorded about them so far — slips, repair orders,
+    events, open questions — though none of it changed: a request handed to this
+    engineer (reassigned), or a device's history."""
     if not request_ids:
         return
     for table, column in (("service_requests", ServiceRequest.id),
                           ("slips", Slip.request_id), ("repair_orders", RepairOrder.request_id),
-                          ("events", Event.request_id)):
+                          ("events", Event.request_id),
+                          ("open_questions", OpenQuestion.request_id)):
         model = SYNC_MODELS[table]
-        ids = list(session.scalars(select(model.__table__.c.id).where(column.in_(request_ids))))
+        ids: list[uuid.UUID] = []
+        for start in range(0, len(request_ids), 500):
+            ids += session.scalars(select(model.__table__.c.id).where(
+                column.in_(request_ids[start:start + 500])))
         for record_id, record in read_records(session, table, ids).items():
             out.setdefault((table, record_id), record)
 
 
 def _add_device_history(session: Session, out: dict[tuple[str, uuid.UUID], Values]) -> None:
-    devices = {r["row"]["device_id"] for (t, _), r in out.items()
+    """The latest requests of the devices in this page's requests, with what is recorded
+    about them: the same window that makes them visible (fieldapp.archive.visibility),
+    so their later changes reach this laptop too."""
+    devices = {uuid.UUID(r["row"]["device_id"]) for (t, _), r in out.items()
                if t == "service_requests" and r["row"].get("device_id")}
-    for device in devices:
-        ids = list(session.scalars(
-            select(ServiceRequest.id).where(ServiceRequest.device_id == uuid.UUID(device))
-            .order_by(ServiceRequest.requested_at.desc()).limit(DEVICE_HISTORY)))
-        for record_id, record in read_records(session, "service_requests", ids).items():
-            out.setdefault(("service_requests", record_id), record)
-        slip_ids = list(session.scalars(select(Slip.id).where(Slip.request_id.in_(ids))))
-        for record_id, record in read_records(session, "slips", slip_ids).items():
-            out.setdefault(("slips", record_id), record)
+    history = device_requests(session, devices)
+    _add_request_history(session, out, [r for ids in history.values()
+                                        for r in ids[:DEVICE_HISTORY]])
 
 
 def _add_parents(session: Session, out: dict[tuple[str, uuid.UUID], Values]) -> None:

@@ -5,10 +5,21 @@ is assigned to them now (derived: the last request.reassigned event) — or it w
 once: reassigned to them at some time, or visited by them. Their laptop holds it, so what
 happens to it later (the reassignment that took it from them, a cancellation, the new
 engineer's slip) must reach that laptop too, or it would go on showing the request as
-theirs (issue 19, item 4). Slips and repair
-orders are theirs when they wrote them or the request is theirs; events, open questions,
-complaints and archive entries when they recorded them (or, for the first two, the
-request is theirs); loaner events are everybody's. Staff and admins see everything.
+theirs (issue 19, item 4).
+
+A request is also visible as device history: it is one of the DEVICE_HISTORY latest
+requests (by requested_at, then id) of a device that one of the engineer's requests
+concerns. The pull sends that history with their request (fieldapp.archive.feed), so the
+same rule decides what later changes of it reach them — a history request's new slip,
+reassignment or cancellation arrives like one of their own (issue 19). The one limit: a
+request that more than DEVICE_HISTORY newer requests of its device push out of the
+window is no longer visible; a laptop that received it keeps it as it was, and the sync
+check neither confirms nor denies it.
+
+Whatever is recorded about a visible request is visible: its slips and repair orders,
+events and open questions. Slips and repair orders are also theirs when they wrote them;
+events, open questions, complaints and archive entries when they recorded them; loaner
+events are everybody's. Staff and admins see everything.
 
 The pull feed and the sync check ask for a set of ids at once: only the owner columns
 are read and every request involved is judged in one batch, so an engineer's pull costs
@@ -29,10 +40,12 @@ from fieldapp.archive.rules import Actor
 from fieldapp.records.events import EventKind
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.tables import REFERENCE_TABLES, SYNC_MODELS
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import Event
 from fieldapp.workflows.request_state import derive_many
 
 _CHUNK = 500  # ids per IN (...): well under every database's bound-parameter limit
+DEVICE_HISTORY = 20  # a device's latest requests an engineer with one of them may see
 
 # the columns each work table is judged on
 _OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -46,11 +59,29 @@ _OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def device_requests(session: Session, device_ids: Iterable[uuid.UUID]
+                    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Every request of each of these devices, newest first (requested_at, then id): the
+    first DEVICE_HISTORY are the device's history."""
+    devices = sorted(set(device_ids))
+    out: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for start in range(0, len(devices), _CHUNK):
+        for request_id, device_id in session.execute(
+                select(ServiceRequest.id, ServiceRequest.device_id)
+                .where(ServiceRequest.device_id.in_(devices[start:start + _CHUNK]))
+                .order_by(ServiceRequest.device_id, ServiceRequest.requested_at.desc(),
+                          ServiceRequest.id.desc())):
+            if device_id is not None:  # the IN (...) leaves none out; for the type
+                out.setdefault(device_id, []).append(request_id)
+    return out
+
+
 class Visibility:
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session, self.actor = session, actor
         self.me, self.code = actor.engineer_id, actor.user.engineer_code
-        self._requests: dict[uuid.UUID, bool] = {}
+        self._requests: dict[uuid.UUID, bool] = {}  # visible: theirs or device history
+        self._mine: dict[uuid.UUID, bool] = {}  # theirs, now or once
 
     def visible_ids(self, table: str, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """Those of these ids (of `table`) the actor may see; unknown ids are left out."""
@@ -79,8 +110,20 @@ class Visibility:
         return self._requests[request_id]
 
     def judge_requests(self, request_ids: Iterable[uuid.UUID | None]) -> None:
-        """Decide, in one batch, whether each of these requests is the actor's."""
+        """Decide, in one batch, whether each of these requests is visible to the actor:
+        theirs (now or once), or device history of theirs."""
         todo = sorted({r for r in request_ids if r is not None} - self._requests.keys())
+        if not todo:
+            return
+        self._judge_mine(todo)
+        history = self._device_history([r for r in todo if not self._mine[r]])
+        for request_id in todo:
+            self._requests[request_id] = self._mine[request_id] or request_id in history
+
+    def _judge_mine(self, request_ids: list[uuid.UUID]) -> None:
+        """Decide, in one batch, whether each of these requests is the actor's (now or
+        once)."""
+        todo = sorted(set(request_ids) - self._mine.keys())
         for start in range(0, len(todo), _CHUNK):
             chunk = todo[start:start + _CHUNK]
             rows = list(self.session.execute(
@@ -90,15 +133,30 @@ class Visibility:
             derived = derive_many(self.session, [(r.id, r.status, r.assigned_engineer_id)
                                                  for r in rows])
             for request_id in chunk:
-                self._requests[request_id] = False
+                self._mine[request_id] = False
             for row in rows:
-                self._requests[row.id] = (
+                self._mine[row.id] = (
                     (self.me is not None and self.me in (row.assigned_engineer_id,
                                                          derived[row.id].assignee_id))
                     or (bool(self.code) and row.taken_by == self.code))
-            for request_id in self._formerly_mine([r for r in chunk
-                                                   if not self._requests[r]]):
-                self._requests[request_id] = True
+            for request_id in self._formerly_mine([r for r in chunk if not self._mine[r]]):
+                self._mine[request_id] = True
+
+    def _device_history(self, request_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of these requests in the window of their device's latest requests, where
+        one of the device's requests is the actor's."""
+        if not request_ids or (self.me is None and not self.code):
+            return set()
+        devices: set[uuid.UUID] = set()
+        for start in range(0, len(request_ids), _CHUNK):
+            devices.update(d for d in self.session.scalars(
+                select(ServiceRequest.device_id).where(
+                    ServiceRequest.id.in_(request_ids[start:start + _CHUNK]))) if d)
+        by_device = device_requests(self.session, devices)
+        self._judge_mine([r for ids in by_device.values() for r in ids])
+        wanted = set(request_ids)
+        return {r for ids in by_device.values() if any(self._mine[i] for i in ids)
+                for r in ids[:DEVICE_HISTORY] if r in wanted}
 
     def _formerly_mine(self, request_ids: list[uuid.UUID]) -> set[uuid.UUID]:
         """Those of these requests once reassigned to this engineer or visited by them."""
@@ -125,7 +183,7 @@ class Visibility:
             return (me is not None and row["engineer_id"] == me) or self.request(
                 row["request_id"])
         if table == "events":
-            return (row["subject_type"] == "loaner" or row["actor_code"] == code
+            return (row["subject_type"] == SubjectType.LOANER or row["actor_code"] == code
                     or self.request(row["request_id"]))
         if table == "open_questions":
             return bool(row["recorded_by"] == code) or self.request(row["request_id"])

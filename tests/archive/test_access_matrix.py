@@ -135,13 +135,26 @@ def test_every_route_lets_in_exactly_the_callers_it_should(archive, callers):
 
 
 def visible_to_e01(archive) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """(slips E01 may read, all slips): theirs, or of a request assigned to/taken by them."""
+    """(slips E01 may read, all slips): theirs, of a request assigned to them, or of one of
+    the 20 latest requests of a device in such a request (its history, which E01's pull
+    brings: fieldapp.archive.visibility)."""
     with archive.db.read() as session:
         me = session.scalar(select(Engineer.id).where(Engineer.code == "E01"))
         rows = session.execute(
-            select(Slip.id, Slip.engineer_id, ServiceRequest.assigned_engineer_id)
+            select(Slip.id, Slip.engineer_id, ServiceRequest.assigned_engineer_id,
+                   Slip.request_id)
             .join(ServiceRequest, ServiceRequest.id == Slip.request_id)).all()
-    return ({r.id for r in rows if me in (r.engineer_id, r.assigned_engineer_id)},
+        requests = session.execute(
+            select(ServiceRequest.id, ServiceRequest.device_id,
+                   ServiceRequest.assigned_engineer_id)
+            .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())).all()
+    devices = {r.device_id for r in requests if r.assigned_engineer_id == me}
+    latest: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for request in requests:
+        latest.setdefault(request.device_id, []).append(request.id)
+    history = {r for device in devices for r in latest[device][:20]}
+    return ({r.id for r in rows
+             if me in (r.engineer_id, r.assigned_engineer_id) or r.request_id in history},
             {r.id for r in rows})
 
 
