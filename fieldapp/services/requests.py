@@ -273,6 +273,7 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
         owners = {field: item.customer_id for field, item in (
             ("site_id", site), ("device_id", device), ("contact_id", contact))
             if item is not None}
+        requested_at = new.requested_at
         if contact is not None:  # the chosen contact's name and phone, unless typed
             new = replace(new, contact_name=new.contact_name or contact.name,
                           contact_phone=new.contact_phone or contact.phone)
@@ -297,7 +298,7 @@ def take_request(store: Store, new: NewRequest, operator_code: str, *,
             channel=new.channel, intake_channel=new.intake_channel,
             service_kind=new.service_kind, hardware_fault=new.hardware_fault,
             fault_reported=new.fault_reported,
-            requested_at=new.requested_at, answered_at=new.answered_at,
+            requested_at=requested_at, answered_at=new.answered_at,
             contact_name=new.contact_name, contact_phone=new.contact_phone,
             contact=contact, site=site, device=device, engineer=engineer, now=now)
         session.flush()

@@ -84,8 +84,8 @@ class DeviceView(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.scan.scanned.connect(self.find)
-        self.find_button.clicked.connect(lambda: self.find(self.scan.text()))
+        self.scan.scanned.connect(self.look_up)
+        self.find_button.clicked.connect(lambda: self.look_up(self.scan.text()))
         self.close_button.clicked.connect(self.accept)
         self.resize(1100, 600)
         self.retranslate()
@@ -95,7 +95,7 @@ class DeviceView(QDialog):
             self.ops.call(lambda: devices.history(store, device_id), self._show, self._failed)
         elif code.strip():
             self.scan.setText(code.strip())
-            self.find(code)
+            self.look_up(code)
 
     def retranslate(self) -> None:
         tr = i18n.tr
@@ -111,7 +111,7 @@ class DeviceView(QDialog):
         elif self.error is not None:
             self._failed(self.error)
 
-    def find(self, code: str) -> None:
+    def look_up(self, code: str) -> None:
         if not code.strip():
             return
         store = self.ops.store

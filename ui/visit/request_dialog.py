@@ -16,6 +16,7 @@ the disk.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -230,7 +231,7 @@ class RequestDialog(QDialog):
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(widget)
-            column.addWidget(self.scan_note if key == "scan" else error)
+            column.addWidget(self.scan_note if key == "scan" else error or QLabel())
             form.addRow(self.captions[key], column)
 
     @staticmethod
@@ -265,8 +266,8 @@ class RequestDialog(QDialog):
         cls = self.device_class.currentData()
         self.device_class.clear()
         self.device_class.addItem(tr("request.choose_class"), "")
-        for code, labels in DEVICE_CLASS_LABELS.items():
-            self.device_class.addItem(i18n.pair(labels), code)
+        for code, words in DEVICE_CLASS_LABELS.items():
+            self.device_class.addItem(i18n.pair(words), code)
         self.device_class.setCurrentIndex(max(0, self.device_class.findData(cls)))
         self._fill_items()
         for key, field in (("requested_at", self.requested_at),
@@ -459,21 +460,23 @@ class RequestDialog(QDialog):
             contact_phone=self.contact_phone.text(),
             requested_at=time_of("requested_at", self.requested_at),
             answered_at=time_of("answered_at", self.answered_at),
-            engineer_id=self.engineer.currentData(), **self._chosen_items())
+            engineer_id=self.engineer.currentData())
+        new = self._with_items(new)
         bad_times = {i.field for i in issues}
         issues += [i for i in requests.form_issues(new) if i.field not in bad_times]
         return issues, new
 
-    def _chosen_items(self) -> dict[str, object]:
+    def _with_items(self, new: NewRequest) -> NewRequest:
+        """The request with the chosen site, device and contact, or the new ones."""
         device, contact = self.device.currentData(), self.contact.currentData()
         new_device = None
         if device == NEW:
             new_device = NewDevice(self.device_class.currentData() or "", self.brand.text(),
                                    self.model.text(), self.serial.text(), self.asset_tag.text())
-        return {"site_id": self.site.currentData(),
-                "device_id": None if device == NEW else device,
-                "contact_id": None if contact == NEW else contact,
-                "new_device": new_device, "save_contact": contact == NEW}
+        return replace(new, site_id=self.site.currentData(),
+                       device_id=None if device == NEW else device,
+                       contact_id=None if contact == NEW else contact,
+                       new_device=new_device, save_contact=contact == NEW)
 
     def save(self) -> None:
         issues, new = self.form_issues()
