@@ -8,10 +8,9 @@ record's values are handed to its kind's `*_issues()` function.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -19,18 +18,15 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, Role, User
 from fieldapp.base.errors import FieldIssue
-from fieldapp.base.money import line_amount_fen
-from fieldapp.rules.reference import (
-    contact_issues,
-    contract_issues,
-    customer_issues,
-    device_issues,
-    engineer_issues,
-    site_issues,
+from fieldapp.rules.stored import (
+    REFERENCE_KINDS,
+    question_record_issues,
+    reference_issues,
+    repair_order_record_issues,
+    request_record_issues,
+    slip_record_issues,
+    texts,
 )
-from fieldapp.rules.requests import request_issues
-from fieldapp.rules.slips import signature_issues, slip_issues
-from fieldapp.rules.validation import FeeLineInput, fee_line_issues
 from fieldapp.store.models import Contact, Device, Engineer, ServiceRequest, Site
 from fieldapp.store.tables import REFERENCE_TABLES
 from fieldapp.sync.wire import RecordValues, record_values
@@ -114,7 +110,7 @@ def check_record(session: Session, table: str, record: dict[str, Any], now: date
                  converted: RecordValues | None = None,
                  owners: Mapping[uuid.UUID, uuid.UUID] | None = None) -> Reason | None:
     """None if the core's rules accept this record, else why not (one line per language)."""
-    if table not in _REFERENCE_RULES and table not in _WORK_TABLES:
+    if table not in REFERENCE_KINDS and table not in _WORK_TABLES:
         return None  # events: fieldapp.workflows.event_check; repair orders: their seal
     return _issues_reason(record_issues(session, table, converted or record_values(record),
                                         now, requests, owners))
@@ -131,20 +127,15 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
     and `channel`), and `owners` the customer of every contact, site and device the
     records refer to, so a batch is checked without a query per record."""
     v = converted.values
-    if table in _REFERENCE_RULES:
+    if table in REFERENCE_KINDS:
         return reference_issues(table, v, _owners(session, v, owners))
     if table == "service_requests":
-        return request_issues(
-            customer_id=v.get("customer_id"), channel=v.get("channel"),
-            fault_reported=v.get("fault_reported") or "", contact_name=v.get("contact_name") or "",
-            contact_phone=v.get("contact_phone") or "", requested_at=v.get("requested_at"),
-            answered_at=v.get("answered_at"), now=now, owners=_owners(session, v, owners),
-            status=v.get("status") or "")
+        return request_record_issues(v, now, _owners(session, v, owners))
     if table == "slips":
         return _slip_issues(session, converted, now, requests)
     if table == "complaints":
         issues = complaint_issues(
-            **_texts(v, "about", "received_via", "description", "subject_name"),
+            **texts(v, "about", "received_via", "description", "subject_name"),
             received_at=v["received_at"], response_hours=int(v.get("response_hours") or 0),
             names_engineer=v.get("engineer_id") is not None, now=now)
         if not issues and v.get("routed_to") != route_complaint(v["about"]).target:
@@ -153,13 +144,32 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
         return issues
     if table == "archive_entries":
         return archive_entry_issues(
-            **_texts(v, "kind", "text"), noted_at=v["noted_at"], now=now,
+            **texts(v, "kind", "text"), noted_at=v["noted_at"], now=now,
             customer_id=v.get("customer_id"),
             device_customer_id=_owners(session, v, owners).get("device_id"))
+    if table == "open_questions":
+        return question_record_issues(v, now)
+    if table == "repair_orders":
+        request = _request_facts(session, v.get("request_id"), requests)
+        if request is None:
+            return [_NO_REQUEST]
+        return repair_order_record_issues(v, requested_at=request.requested_at, now=now)
     return []
 
 
-_WORK_TABLES = ("service_requests", "slips", "complaints", "archive_entries")
+_WORK_TABLES = ("service_requests", "slips", "complaints", "archive_entries",
+                "open_questions", "repair_orders")
+_NO_REQUEST = FieldIssue("request_id", "missing", "档案中没有该记录所属的请求。",
+                         "The archive does not have this record's request.")
+
+
+def _request_facts(session: Session, request_id: Any,
+                   requests: Mapping[uuid.UUID, Any] | None) -> Any:
+    """The request's `requested_at` and `channel`: from the batch's, else the archive's."""
+    if requests is not None and isinstance(request_id, uuid.UUID) and request_id in requests:
+        return requests[request_id]
+    return session.execute(select(ServiceRequest.requested_at, ServiceRequest.channel)
+                           .where(ServiceRequest.id == request_id)).first()
 ITEM_TABLES = ("contacts", "sites", "devices")
 
 
@@ -197,36 +207,6 @@ def _owners(session: Session, v: Mapping[str, Any],
     return found
 
 
-def _texts(v: Mapping[str, Any], *fields: str) -> dict[str, str]:
-    return {f: v.get(f) or "" for f in fields}
-
-
-_REFERENCE_RULES: dict[str, Callable[[Mapping[str, Any], dict[str, uuid.UUID | None]],
-                                     list[FieldIssue]]] = {
-    "customers": lambda v, _: customer_issues(
-        **_texts(v, "code", "name", "account_manager", "phone", "address"),
-        document_language=v.get("document_language") or "zh"),
-    "contacts": lambda v, _: contact_issues(**_texts(v, "name", "phone", "email", "title")),
-    "sites": lambda v, _: site_issues(**_texts(v, "name", "address")),
-    "devices": lambda v, owners: device_issues(
-        **_texts(v, "device_type", "device_class", "brand", "model", "serial", "asset_tag"),
-        customer_id=v.get("customer_id"), site_customer_id=owners.get("site_id")),
-    "engineers": lambda v, _: engineer_issues(**_texts(v, "code", "name", "phone", "skills")),
-    "contracts": lambda v, _: contract_issues(
-        number=v.get("number") or "", starts_on=v["starts_on"], ends_on=v["ends_on"],
-        sla_terms=v.get("sla_terms") or "{}",
-        service_calendar=v.get("service_calendar") or "{}"),
-}
-
-
-def reference_issues(table: str, values: Mapping[str, Any],
-                     owners: Mapping[str, uuid.UUID | None] | None = None) -> list[FieldIssue]:
-    """The rule of a reference record (`customers` … `contracts`) given its column values,
-    as pushed or as imported (fieldapp.archive.importer); `owners`: the customer of the
-    site a device names."""
-    return _REFERENCE_RULES[table](values, dict(owners or {}))
-
-
 def _slip_issues(session: Session, converted: RecordValues, now: datetime,
                  requests: Mapping[uuid.UUID, Any] | None) -> list[FieldIssue]:
     v = converted.values
@@ -240,41 +220,7 @@ def _slip_issues(session: Session, converted: RecordValues, now: datetime,
     if request is None:
         return [FieldIssue("request_id", "missing", "档案中没有该服务单所属的请求。",
                            "The archive does not have this slip's request.")]
-    signatures = converted.children["signatures"]
-    issues = slip_issues(
-        channel=request.channel, requested_at=request.requested_at,
-        arrived_at=v.get("arrived_at"), started_at=v.get("started_at"),
-        solved_at=v.get("solved_at"), departed_at=v.get("departed_at"),
-        fault_found=v.get("fault_found") or "", handling=v.get("handling") or "",
-        result=v.get("result") or "", now=now,
-        amendment_reason=v.get("amendment_reason"), amends=v.get("amends_slip_id") is not None,
-        signer_roles=[str(s.get("role", "")) for s in signatures],
-        sealed=v.get("seal") is not None, status=v.get("status") or "")
-    issues += _fee_line_issues(converted.children["fee_lines"])
-    for i, sig in enumerate(signatures):
-        strokes = converted.strokes(i)
-        if not isinstance(strokes, list) or not all(isinstance(s, list) for s in strokes):
-            role = sig.get("role", "")
-            issues.append(FieldIssue(f"signature.{role}", "signature_format", "签名数据格式错误。",
-                                     "The signature data is malformed."))
-            continue
-        issues += signature_issues(
-            role=sig.get("role", ""), signer_name=sig.get("signer_name") or "",
-            strokes=strokes, pad_width=int(sig["pad_width"]), pad_height=int(sig["pad_height"]),
-            signed_at=sig["signed_at"], now=now)
-    return issues
-
-
-def _fee_line_issues(lines: list[dict[str, Any]]) -> list[FieldIssue]:
-    """The fee lines' rule, and each stored amount being its quantity x price."""
-    issues: list[FieldIssue] = []
-    inputs = []
-    for i, line in enumerate(lines, start=1):
-        quantity = Decimal(int(line["quantity_milli"])) / 1000
-        price = Decimal(int(line["unit_price_fen"])) / 100
-        if int(line["amount_fen"]) != line_amount_fen(quantity, int(line["unit_price_fen"])):
-            issues.append(FieldIssue(f"fee_lines[{i}].amount", "wrong_amount",
-                                     f"第 {i} 行金额与数量、单价不符。",
-                                     f"Fee line {i}: the amount does not match quantity x price."))
-        inputs.append(FeeLineInput(line["kind"], line.get("description") or "", quantity, price))
-    return issues + fee_line_issues(inputs)
+    return slip_record_issues(v, channel=request.channel, requested_at=request.requested_at,
+                              signatures=converted.children["signatures"],
+                              fee_lines=converted.children["fee_lines"], now=now,
+                              strokes=converted.strokes)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from fieldapp.base.files import write_file
 from fieldapp.cli.context import AppContext, PathParam, fail_on_errors, pass_app, t
-from fieldapp.documents.copies import print_copy, save_copy
-from fieldapp.documents.workflow_copies import KINDS, is_workflow_key, render_document
+from fieldapp.documents.workflow_copies import KINDS, is_workflow_key
+from fieldapp.services import documents, workflow_documents
 
 LAYOUT = click.option("--layout", type=click.Choice(["a4", "receipt"]), default=None,
                       help="A4 page or 80 mm receipt roll (default: from settings).")
@@ -40,12 +39,13 @@ def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
         if is_workflow_key(number):
             if chosen == "receipt" and (number.upper().startswith("C-") or kind == "return"):
                 chosen = "a4"  # the return copy and the complaint report are A4 only
-            pdf = render_document(app.store, number, app.settings, kind=kind,
-                                  repair=repair_number, layout=chosen, copy=copy_kind)
-            write_file(Path(output), pdf)
+            pdf = workflow_documents.document(app.store, number, app.settings, kind=kind,
+                                              repair=repair_number, layout=chosen,
+                                              copy=copy_kind)
+            documents.save_document(pdf, Path(output))
         else:
-            save_copy(app.store, number, app.settings, Path(output), layout=chosen,
-                      copy=copy_kind)
+            documents.save_copy(app.store, number, app.settings, Path(output), layout=chosen,
+                                copy=copy_kind)
     click.echo(t(f"已保存 {output}", f"Saved {output}"))
 
 
@@ -60,7 +60,7 @@ def print_command(app: AppContext, number: str, printer: str | None, copies: int
                   layout: str | None, copy_kind: str) -> None:
     """Print the copy of slip NUMBER on a system printer (CUPS / Windows spooler)."""
     with fail_on_errors():
-        job = print_copy(app.store, number, app.settings, printer=printer, copies=copies,
-                         layout=layout or str(app.settings.get("default_layout")),
-                         copy=copy_kind)
+        job = documents.print_copy(app.store, number, app.settings, printer=printer,
+                                   copies=copies, copy=copy_kind,
+                                   layout=layout or str(app.settings.get("default_layout")))
     click.echo(t(f"已发送打印任务 {job}", f"Sent print job {job}"))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from fieldapp.base.device_classes import device_class_label
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
@@ -39,11 +38,10 @@ from fieldapp.rules.validation import (
     SERVICE_KINDS,
 )
 from fieldapp.seal.seal_status import seal_state
-from fieldapp.services import devices, requests
+from fieldapp.services import devices, exchange, requests
 from fieldapp.services.devices import NewDevice
 from fieldapp.services.requests import NewRequest
 from fieldapp.store.models import Slip
-from fieldapp.tools import exchange
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:
@@ -210,17 +208,15 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
 @pass_app
 def slips_export(app: AppContext, numbers: tuple[str, ...], output: str) -> None:
     """Export slips (all, or the NUMBERS given) as JSON, seals and signatures included."""
-    with fail_on_errors(), app.store.read() as session:
-        chosen = ([get_slip(session, n) for n in numbers] if numbers
-                  else list(session.scalars(select(Slip).order_by(Slip.created_at))))
-        text = exchange.dumps(exchange.export_slips(session, chosen))
+    with fail_on_errors():
+        count, text = exchange.export_slips(app.store, numbers)
     if output == "-":
         click.echo(text)
     else:
         with fail_on_errors():
             write_file(Path(output), text.encode("utf-8"))
-        click.echo(t(f"已导出 {len(chosen)} 张服务单到 {output}。",
-                     f"Exported {len(chosen)} slips to {output}."))
+        click.echo(t(f"已导出 {count} 张服务单到 {output}。",
+                     f"Exported {count} slips to {output}."))
 
 
 @slips_group.command("import")
@@ -234,8 +230,7 @@ def slips_import(app: AppContext, file: str) -> None:
         except (UnicodeDecodeError, ValueError) as exc:
             raise ValidationError([FieldIssue("file", "not_json", f"文件不是有效的 JSON：{exc}",
                                               f"The file is not valid JSON: {exc}")]) from exc
-        with app.store.write() as session:
-            report = exchange.import_slips(session, data)
+        report = exchange.import_slips(app.store, data)
     added = report.added.get("slips", 0)
     same = report.unchanged.get("slips", 0)
     click.echo(t(f"已导入 {added} 张服务单，{same} 张已存在。",

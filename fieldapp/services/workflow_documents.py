@@ -15,15 +15,24 @@ from fieldapp.base.i18n import Language
 from fieldapp.base.settings import Settings
 from fieldapp.store import Store
 
-__all__ = ["complaint_report", "loaner_record", "repair_copy"]
+__all__ = ["complaint_report", "document", "loaner_record", "repair_copy"]
+
+
+def document(store: Store, key: str, settings: Settings, *, kind: str | None = None,
+             repair: str | None = None, layout: str | None = None, copy: str = "customer",
+             language: Language | None = None) -> bytes:
+    """Any of them by its key (P-…, C-…, a loaner's asset tag or loan event id), in
+    `layout` (None: the settings'); `fieldapp pdf` names the copy (客户联 / 存根联)."""
+    from fieldapp.documents.workflow_copies import render_document
+
+    return render_document(store, key, settings, kind=kind, repair=repair,
+                           layout=layout or str(settings.get("default_layout")),
+                           copy=copy, language=language)
 
 
 def _render(store: Store, key: str, settings: Settings, *, kind: str | None = None,
             repair: str | None = None, language: Language | None = None) -> bytes:
-    from fieldapp.documents.workflow_copies import render_document
-
-    return render_document(store, key, settings, kind=kind, repair=repair,
-                           layout=str(settings.get("default_layout")), language=language)
+    return document(store, key, settings, kind=kind, repair=repair, language=language)
 
 
 def repair_copy(store: Store, repair_number: str, settings: Settings, *,

@@ -4,7 +4,9 @@ An export is self-contained: each slip comes with its request and the reference 
 they point at, every column included (UUIDs and times as text, binary as base64), so an
 import into an empty store recreates the same rows and a second export is identical.
 Import is idempotent: a record already present with the same content is skipped; a sealed
-slip whose seal does not verify, or that would overwrite a different sealed slip, is refused.
+slip whose seal does not verify, or that would overwrite a different sealed slip, is refused,
+and so is a new row its kind's record rule refuses (fieldapp.rules.stored, as the archive
+checks a pushed record): the whole file, each issue naming its row.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ from sqlalchemy.orm import Session
 from fieldapp import __version__
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.rules.stored import (
+    REFERENCE_KINDS,
+    fee_lines_issues,
+    named_row,
+    reference_issues,
+    request_record_issues,
+    signature_record_issues,
+    slip_record_issues,
+)
+from fieldapp.rules.validation import raise_if
 from fieldapp.seal.seal_status import refuse_if_tampered
 from fieldapp.seal.sealing import SIGNATURE_ONLY, verify_slip
 from fieldapp.store.models import (
@@ -170,31 +182,25 @@ def _bad(zh: str, en: str) -> ValidationError:
     return ValidationError([FieldIssue("file", "bad_import", zh, en)])
 
 
-def import_slips(session: Session, data: Any) -> ImportReport:
-    """Import an export into this store in the caller's transaction (all or nothing)."""
+def import_slips(session: Session, data: Any, *, now: datetime | None = None) -> ImportReport:
+    """Import an export into this store in the caller's transaction (all or nothing).
+
+    Every new row is checked by its kind's record rule (fieldapp.rules.stored) before
+    anything is written: a bad row refuses the whole file, each issue naming its row."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _bad("不是 fieldapp 服务单导出文件。", "This is not a fieldapp slip export.")
     if data.get("version") != VERSION:
         raise _bad(f"不支持的导出文件版本：{data.get('version')}。",
                    f"Unsupported export version: {data.get('version')}.")
+    sections = _read_sections(data)
+    raise_if(_row_issues(session, sections, now or utcnow()))
     report = ImportReport()
     # Sealed slips go in unsealed, their fee lines and signatures after them, and the
     # seal last: the same order as on the laptop, which the database triggers require.
     seals: dict[uuid.UUID, dict[str, Any]] = {}
     for section, model in SECTIONS:
-        rows = data.get(section, [])
-        if not isinstance(rows, list):
-            raise _bad(f"导出文件中 {section} 部分格式错误。", f"Section {section} is malformed.")
-        for index, raw in enumerate(rows):
-            try:
-                values = dict_to_values(model, raw)
-                record_id = values["id"]
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise _bad(f"{section} 第 {index + 1} 条记录格式错误：{exc}",
-                           f"{section} record {index + 1} is malformed: {exc}") from exc
-            if record_id is None:
-                raise _bad(f"{section} 第 {index + 1} 条记录缺少 id，未导入任何内容。",
-                           f"{section} record {index + 1} has no id; nothing was imported.")
+        for index, values in enumerate(sections[section]):
+            record_id = values["id"]
             existing = session.get(model, record_id)
             if existing is None:
                 if model is Slip and values.get("seal") is not None:
@@ -222,8 +228,8 @@ def import_slips(session: Session, data: Any) -> ImportReport:
         # A Core UPDATE naming updated_at, so the ORM's onupdate does not restamp it.
         session.execute(update(Slip.__table__).where(Slip.id == slip_id).values(**sealed))
     session.expire_all()
-    for raw in data.get("slips", []):
-        slip = session.scalar(select(Slip).where(Slip.id == uuid.UUID(raw["id"])))
+    for values in sections["slips"]:
+        slip = session.scalar(select(Slip).where(Slip.id == values["id"]))
         if slip is not None and slip.seal is not None:
             result = verify_slip(slip, SIGNATURE_ONLY)  # whose key: `verify` says
             if not result.ok:
@@ -232,6 +238,103 @@ def import_slips(session: Session, data: Any) -> ImportReport:
                 raise _bad(f"服务单 {slip.number} 的封存校验失败：{zh}",
                            f"Slip {slip.number} fails its seal check: {en}")
     return report
+
+
+def _read_sections(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every section's rows as column values (each with an id), or the file refused."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for section, model in SECTIONS:
+        rows = data.get(section, [])
+        if not isinstance(rows, list):
+            raise _bad(f"导出文件中 {section} 部分格式错误。", f"Section {section} is malformed.")
+        sections[section] = []
+        for index, raw in enumerate(rows):
+            try:
+                values = dict_to_values(model, raw)
+                record_id = values["id"]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise _bad(f"{section} 第 {index + 1} 条记录格式错误：{exc}",
+                           f"{section} record {index + 1} is malformed: {exc}") from exc
+            if record_id is None:
+                raise _bad(f"{section} 第 {index + 1} 条记录缺少 id，未导入任何内容。",
+                           f"{section} record {index + 1} has no id; nothing was imported.")
+            sections[section].append(values)
+    return sections
+
+
+_OWNED = {"contact_id": Contact, "site_id": Site, "device_id": Device}
+
+
+def _row_issues(session: Session, sections: dict[str, list[dict[str, Any]]], now: datetime
+                ) -> list[FieldIssue]:
+    """The record rule of every row not here yet (a row already here is compared, not
+    checked again), each issue naming its section and row."""
+    new = {section: [(i, v) for i, v in enumerate(sections[section], start=1)
+                     if session.get(model, v["id"]) is None]
+           for section, model in SECTIONS}
+    customer_of: dict[uuid.UUID, uuid.UUID | None] = {
+        v["id"]: v.get("customer_id") for section in ("contacts", "sites", "devices")
+        for v in sections[section]}
+    requests = {v["id"]: v for v in sections["requests"]}
+    by_slip: dict[str, dict[uuid.UUID, list[dict[str, Any]]]] = {
+        "fee_lines": {}, "signatures": {}}
+    for section, rows in by_slip.items():
+        for v in sections[section]:
+            rows.setdefault(v.get("slip_id"), []).append(v)  # type: ignore[arg-type]
+    new_slips = {v["id"] for _, v in new["slips"]}
+
+    def owners(v: dict[str, Any]) -> dict[str, uuid.UUID | None]:
+        found: dict[str, uuid.UUID | None] = {}
+        for column, model in _OWNED.items():
+            item = v.get(column)
+            if item is not None:
+                found[column] = (customer_of[item] if item in customer_of else
+                                session.scalar(select(model.customer_id)
+                                               .where(model.id == item)))
+        return found
+
+    def request_of(slip: dict[str, Any]) -> tuple[str, datetime] | None:
+        request = requests.get(slip.get("request_id"))  # type: ignore[arg-type]
+        if request is not None:
+            return request.get("channel") or "", request["requested_at"]
+        row = session.execute(select(ServiceRequest.channel, ServiceRequest.requested_at)
+                              .where(ServiceRequest.id == slip.get("request_id"))).first()
+        return None if row is None else (row.channel, row.requested_at)
+
+    issues: list[FieldIssue] = []
+    for section, rows in new.items():
+        for index, v in rows:
+            try:
+                found = _issues_of(section, v, now, owners, request_of, by_slip, new_slips)
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+                # a value of the wrong type where the rule reads text, a number, a time
+                raise _bad(f"{section} 第 {index} 条记录格式错误：{exc}",
+                           f"{section} record {index} is malformed: {exc}") from exc
+            issues += named_row(section, index, found, zh_row="条记录", en_row="record")
+    return issues
+
+
+def _issues_of(section: str, v: dict[str, Any], now: datetime,
+               owners: Callable[[dict[str, Any]], dict[str, uuid.UUID | None]],
+               request_of: Callable[[dict[str, Any]], tuple[str, datetime] | None],
+               by_slip: dict[str, dict[uuid.UUID, list[dict[str, Any]]]],
+               new_slips: set[uuid.UUID]) -> list[FieldIssue]:
+    if section in REFERENCE_KINDS:
+        return reference_issues(section, v, owners(v))
+    if section == "requests":
+        return request_record_issues(v, now, owners(v))
+    if section == "slips":
+        request = request_of(v)
+        if request is None:  # the write says so: a missing reference
+            return []
+        return slip_record_issues(v, channel=request[0], requested_at=request[1], now=now,
+                                  signatures=by_slip["signatures"].get(v["id"], []),
+                                  fee_lines=by_slip["fee_lines"].get(v["id"], []))
+    if v.get("slip_id") in new_slips:
+        return []  # checked with its slip
+    if section == "fee_lines":
+        return fee_lines_issues([v])
+    return signature_record_issues(v, now)
 
 
 def dumps(data: dict[str, Any]) -> str:

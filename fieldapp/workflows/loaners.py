@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.device_classes import device_class_from_text
-from fieldapp.base.errors import FieldIssue, NotFound, WorkflowError
+from fieldapp.base.errors import NotFound, WorkflowError
 from fieldapp.base.i18n import Language, pick
 from fieldapp.base.timeutil import format_local
 from fieldapp.records.events import (
@@ -35,6 +35,7 @@ from fieldapp.records.events import (
     record_event,
 )
 from fieldapp.rules.validation import raise_if
+from fieldapp.rules.workflows import loaner_issues
 from fieldapp.sla import LoanerDecision
 from fieldapp.store.workflow_models import Event, Loaner, RepairOrder
 from fieldapp.workflows.repair import get_repair, repair_overview, repair_state
@@ -44,14 +45,7 @@ DEFAULT_GRACE = timedelta(hours=24)  # a loaner is overdue this long after the d
 
 def add_loaner(session: Session, *, asset_tag: str, device_class: str, grade: str = "",
                description: str = "") -> Loaner:
-    issues = []
-    if not asset_tag.strip():
-        issues.append(FieldIssue("asset_tag", "required", "请填写资产编号。",
-                                 "Enter the asset tag."))
-    if not device_class.strip():
-        issues.append(FieldIssue("device_class", "required", "请填写设备类别。",
-                                 "Enter the device class."))
-    raise_if(issues)
+    raise_if(loaner_issues(asset_tag=asset_tag, device_class=device_class))
     loaner = Loaner(asset_tag=asset_tag.strip(), device_class=device_class_from_text(device_class),
                     grade=grade.strip(), description=description.strip())
     session.add(loaner)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue
-from fieldapp.base.timeutil import DEFAULT_TIMEZONE, FUTURE_SKEW, utcnow
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.records.events import (
     Conflict,
     EventKind,
@@ -27,6 +27,7 @@ from fieldapp.records.events import (
 )
 from fieldapp.records.numbering import next_number
 from fieldapp.rules.validation import raise_if
+from fieldapp.rules.workflows import question_issues
 from fieldapp.sla.promises import PromiseClock, promise_clock
 from fieldapp.store.models import Customer, ServiceRequest, Slip
 from fieldapp.store.workflow_models import OpenQuestion
@@ -39,20 +40,8 @@ def record_question(session: Session, *, customer: Customer, asked_by: str, ques
                     request: ServiceRequest | None = None, slip: Slip | None = None,
                     now: datetime | None = None, tz: str = DEFAULT_TIMEZONE) -> OpenQuestion:
     now = now or utcnow()
-    issues = []
-    if not question.strip():
-        issues.append(FieldIssue("question", "required", "请填写客户的问题或要求。",
-                                 "Please enter the customer's question or request."))
-    if not asked_by.strip():
-        issues.append(FieldIssue("asked_by", "required", "请填写提问人。",
-                                 "Please enter who asked."))
-    if asked_at > now + FUTURE_SKEW:
-        issues.append(FieldIssue("asked_at", "in_future", "提问时间不能晚于当前时间。",
-                                 "The time asked cannot be in the future."))
-    if promised_at <= asked_at:
-        issues.append(FieldIssue("promised_at", "out_of_order", "承诺答复时间须晚于提问时间。",
-                                 "The promised answer time must be after the question."))
-    raise_if(issues)
+    raise_if(question_issues(question=question, asked_by=asked_by, asked_at=asked_at,
+                             promised_at=promised_at, now=now))
     row = OpenQuestion(
         number=next_number(session, QUESTION, recorded_by, asked_at, tz), customer=customer,
         request_id=request.id if request else (slip.request_id if slip else None),

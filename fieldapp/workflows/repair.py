@@ -22,7 +22,6 @@ an approval after the offer lapsed is refused (a refusal is always taken).
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import uuid
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ from sqlalchemy.orm import Session
 from fieldapp.base.device_classes import device_class_from_text
 from fieldapp.base.errors import FieldIssue, NotFound, WorkflowError
 from fieldapp.base.ids import PORTAL_OPERATOR_CODE, new_uuid
-from fieldapp.base.timeutil import DEFAULT_TIMEZONE, FUTURE_SKEW, format_local, iso_utc, utcnow
+from fieldapp.base.timeutil import DEFAULT_TIMEZONE, format_local, iso_utc, utcnow
 from fieldapp.records.events import (
     ConfirmationMethod,
     Conflict,
@@ -52,9 +51,10 @@ from fieldapp.records.events import (
 from fieldapp.records.numbering import next_number
 from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.sla_records import contract_terms
-from fieldapp.rules.validation import FeeLineInput, raise_if, text_issues
+from fieldapp.rules.validation import FeeLineInput, raise_if
+from fieldapp.rules.workflows import repair_intake_issues
 from fieldapp.seal.sealing import canonical_bytes, seal_of
-from fieldapp.seal.signatures import render_png, stroke_issues, strokes_from_json, strokes_to_json
+from fieldapp.seal.signatures import render_png, strokes_from_json, strokes_to_json
 from fieldapp.sla import (
     Channel,
     ClockKind,
@@ -127,46 +127,15 @@ class RepairIntake:
     accessories: str = ""  # 随机附件 (power adaptor, toner …)
 
 
-_INTAKE_LABELS = {
-    "company_contact": ("公司联系人", "company contact"),
-    "fault_description": ("故障描述", "fault description"),
-    "received_at": ("接受时间", "time received"),
-    "arrived_at": ("到达时间", "arrival time"),
-    "departed_at": ("离开时间", "departure time"),
-}
-
-
 def _intake_issues(intake: RepairIntake, request: ServiceRequest, now: datetime
                    ) -> list[FieldIssue]:
-    issues: list[FieldIssue] = []
-    for name in ("company_contact", "fault_description"):
-        value = getattr(intake, name)
-        if not value.strip():
-            zh, en = _INTAKE_LABELS[name]
-            issues.append(FieldIssue(name, "required", f"请填写{zh}。", f"Please enter the {en}."))
-    issues += text_issues({"contact_phone": intake.contact_phone})
-    if len(intake.fault_description) > 5000:
-        issues.append(FieldIssue("fault_description", "too_long", "故障描述不能超过 5000 个字。",
-                                 "The fault description may have at most 5000 characters."))
-    order = [("requested_at", request.requested_at), ("received_at", intake.received_at),
-             ("arrived_at", intake.arrived_at), ("departed_at", intake.departed_at)]
-    for (early, t0), (late, t1) in itertools.pairwise(order):
-        if t1 < t0:
-            zh1, en1 = _INTAKE_LABELS[late]
-            zh0, en0 = _INTAKE_LABELS.get(early, ("请求时间", "request time"))
-            issues.append(FieldIssue(late, "out_of_order", f"{zh1}不能早于{zh0}。",
-                                     f"The {en1} cannot be before the {en0}."))
-    for name, moment in order[1:]:
-        if moment > now + FUTURE_SKEW:
-            zh, en = _INTAKE_LABELS[name]
-            issues.append(FieldIssue(name, "in_future", f"{zh}不能晚于当前时间。",
-                                     f"The {en} cannot be in the future."))
     sig = intake.engineer_signature
-    if not sig.signer_name.strip():
-        issues.append(FieldIssue("signature.engineer", "required", "请填写签字人姓名。",
-                                 "Please enter the signer's name."))
-    issues += stroke_issues(sig.strokes, sig.pad_width, sig.pad_height, "signature.engineer")
-    return issues
+    return repair_intake_issues(
+        company_contact=intake.company_contact, fault_description=intake.fault_description,
+        contact_phone=intake.contact_phone, requested_at=request.requested_at,
+        received_at=intake.received_at, arrived_at=intake.arrived_at,
+        departed_at=intake.departed_at, signer_name=sig.signer_name, strokes=sig.strokes,
+        pad_width=sig.pad_width, pad_height=sig.pad_height, now=now)
 
 
 def repair_seal_document(order: RepairOrder) -> dict[str, object]:

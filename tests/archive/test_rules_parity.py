@@ -32,13 +32,14 @@ from fieldapp.archive.rules import Actor, record_issues
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.money import line_amount_fen
 from fieldapp.records import reference, service_requests, slips
+from fieldapp.records.events import SignatureInput
 from fieldapp.rules.validation import FeeLineInput
 from fieldapp.store import Store, open_store, outbox
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Slip
 from fieldapp.sync.rounds import records_for
 from fieldapp.sync.wire import content_hash, read_record, record_values
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, group_archive
+from fieldapp.workflows import complaints, group_archive, loaners, questions, repair
 from tests.archive.report_data import archive_db
 
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Tianjin
@@ -93,11 +94,30 @@ def _make_world(store: Store) -> dict[str, uuid.UUID]:
         entry = group_archive.add_archive_entry(
             session, customer=port, kind="problem", text="卡纸反复出现", author_code="E07",
             noted_at=NOW, device=printer, now=NOW)
+        question = questions.record_question(
+            session, customer=port, asked_by="孙丽", question="能否延长保修？",
+            asked_at=NOW - timedelta(hours=1), promised_at=NOW + timedelta(days=1),
+            recorded_by="E07", request=request, now=NOW)
+        loaner = loaners.add_loaner(session, asset_tag="BJ-P-01", device_class="printer")
+        order = repair.open_repair(session, request, engineer, _intake(), now=NOW)
         session.flush()
         return {"complaint": complaint.id, "entry": entry.id, "port": port.id,
+                "question": question.id, "loaner": loaner.id, "repair": order.id,
                 "bank": bank.id, "contact": contact.id, "site": site.id,
                 "printer": printer.id, "banks_device": banks.id, "engineer": engineer.id,
                 "request": request.id, "draft": draft.id, "signed": signed.id}
+
+
+def _intake(**typed: Any) -> repair.RepairIntake:
+    values: dict[str, Any] = {
+        "company_contact": "孙丽", "contact_phone": "13900220000",
+        "fault_description": "打印机主板故障，现场无法修复",
+        "received_at": REQUESTED + timedelta(minutes=5),
+        "arrived_at": REQUESTED + timedelta(minutes=70),
+        "departed_at": REQUESTED + timedelta(minutes=150),
+        "engineer_signature": SignatureInput("刘洋", signature_strokes(1), PAD_WIDTH, PAD_HEIGHT),
+    } | typed
+    return repair.RepairIntake(**values)
 
 
 def _ingest(db: Database, records: list[dict[str, Any]]) -> list:
@@ -284,6 +304,22 @@ BAD: dict[str, Bad] = {
             noted_at=NOW, device=s.get_one(Device, w.ids["banks_device"]), now=NOW),
         lambda w: _wire(w, "archive_entries", "entry", True,
                         _row(text="蓝屏", device_id=str(w.ids["banks_device"])))),
+    "open question promised before it was asked": Bad(
+        lambda s, w: questions.record_question(
+            s, customer=_customer(s, w), asked_by="孙丽", question="能否延长保修？",
+            asked_at=NOW - timedelta(hours=1), promised_at=NOW - timedelta(hours=2),
+            recorded_by="E07", now=NOW),
+        lambda w: _wire(w, "open_questions", "question", True, _row(
+            promised_at=_iso(NOW - timedelta(hours=2)), number="Q-E07-20261124-099"))),
+    "loaner without an asset tag": Bad(
+        lambda s, w: loaners.add_loaner(s, asset_tag=" ", device_class="printer"),
+        lambda w: _wire(w, "loaners", "loaner", True, _row(asset_tag=" "))),
+    "repair intake without the company's contact": Bad(
+        lambda s, w: repair.open_repair(s, s.get_one(ServiceRequest, w.ids["request"]),
+                                        s.get_one(Engineer, w.ids["engineer"]),
+                                        _intake(company_contact=" "), now=NOW),
+        lambda w: _wire(w, "repair_orders", "repair", True, _row(
+            company_contact=" ", number="P-E07-20261124-099"))),
     "fee line with a negative price": Bad(
         lambda s, w: slips.set_fee_lines(s, _slip(s, w), [
             FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(-150))]),
@@ -349,7 +385,8 @@ def test_the_world_itself_passes_every_path(world: World):
     records = [_wire(world, table, key) for table, key in (
         ("engineers", "engineer"), ("customers", "port"), ("contacts", "contact"),
         ("devices", "printer"), ("service_requests", "request"), ("slips", "draft"),
-        ("slips", "signed"), ("complaints", "complaint"), ("archive_entries", "entry"))]
+        ("slips", "signed"), ("complaints", "complaint"), ("archive_entries", "entry"),
+        ("open_questions", "question"), ("loaners", "loaner"), ("repair_orders", "repair"))]
     assert {o.status for o in _ingest(world.archive, records)} == {"duplicate"}
     with world.archive.read() as session:
         assert all(record_issues(session, r["table"], record_values(r), NOW) == []

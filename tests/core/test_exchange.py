@@ -107,6 +107,48 @@ def test_export_of_one_slip_brings_its_references(demo_store, tmp_path):
     target.close()
 
 
+def _bad_request(data):
+    row = data["requests"][0]
+    row["contact_name"] = row["contact_phone"] = ""
+    return "requests", 1, "contact_name"
+
+
+def _bad_engineer(data):
+    data["engineers"][0]["code"] = "WEB"  # the portal's, reserved
+    return "engineers", 1, "code"
+
+
+def _bad_slip_result(data):
+    index, row = next((i, s) for i, s in enumerate(data["slips"], start=1) if s["result"])
+    row["result"] = "kind of"
+    return "slips", index, "result"
+
+
+def _bad_fee_amount(data):
+    line = data["fee_lines"][0]
+    line["amount_fen"] = int(line["amount_fen"]) + 1
+    index = next(i for i, s in enumerate(data["slips"], start=1) if s["id"] == line["slip_id"])
+    return "slips", index, "fee_lines[1].amount"
+
+
+@pytest.mark.parametrize("damage", [_bad_request, _bad_engineer, _bad_slip_result,
+                                    _bad_fee_amount])
+def test_a_row_its_record_rule_refuses_refuses_the_file_naming_the_row(demo_store, tmp_path,
+                                                                       damage):
+    """The rows go through the same `*_issues()` rules as the archive's ingest."""
+    data = export_all(demo_store)
+    section, index, field = damage(data)
+    target = open_store(tmp_path / "target")
+    with pytest.raises(ValidationError) as err, target.write() as session:
+        exchange.import_slips(session, data)
+    issue = next(i for i in err.value.issues if i.field == f"{section}[{index}].{field}")
+    assert issue.zh.startswith(f"{section} 第 {index} 条记录：")
+    assert issue.en.startswith(f"{section} record {index}: ")
+    with target.read() as session:
+        assert session.scalar(select(func.count()).select_from(Slip)) == 0
+    target.close()
+
+
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=30),
                  st.just("长" * 10_001),
                  st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3),

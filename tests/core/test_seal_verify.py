@@ -217,7 +217,7 @@ def test_a_flipped_byte_in_a_pdf_copy_is_detected_by_fieldapp_verify(store, seal
 
     from fieldapp.base.settings import Settings
     from fieldapp.cli import cli
-    from fieldapp.documents.copies import save_copy
+    from fieldapp.services.documents import save_copy
 
     settings = Settings.in_dir(store.path.parent)
     pdf = tmp_path / "copy.pdf"
