@@ -75,7 +75,7 @@ class SlipChanges:
 class SignatureInput:
     role: str  # "engineer" or "customer"
     signer_name: str
-    strokes: tuple[tuple[tuple[int, ...], ...], ...] | list[list[list[int]]]
+    strokes: Sequence[Sequence[Sequence[int]]]  # [x, y, t, p] points, as the pad drew them
     pad_width: int
     pad_height: int
 

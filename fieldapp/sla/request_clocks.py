@@ -136,14 +136,14 @@ class RequestFacts:
     def __post_init__(self) -> None:
         if self.requested_at is None:
             raise ValueError("requested_at is required")
-        if self.intake_channel is None or self.service_kind is None:
+        given_intake, given_kind = self.intake_channel, self.service_kind
+        if given_intake is None or given_kind is None:
             if self.channel is None:
                 raise ValueError("give intake_channel and service_kind (or the old channel)")
-            intake, kind = split_channel(self.channel)
-            object.__setattr__(self, "intake_channel", self.intake_channel or intake)
-            object.__setattr__(self, "service_kind", self.service_kind or kind)
-        intake = IntakeChannel(self.intake_channel)
-        kind = ServiceKind(self.service_kind)
+            old_intake, old_kind = split_channel(self.channel)
+            given_intake, given_kind = given_intake or old_intake, given_kind or old_kind
+        intake = IntakeChannel(given_intake)
+        kind = ServiceKind(given_kind)
         object.__setattr__(self, "intake_channel", intake)
         object.__setattr__(self, "service_kind", kind)
         object.__setattr__(self, "channel", Channel(self.channel) if self.channel is not None

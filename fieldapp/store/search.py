@@ -18,6 +18,7 @@ import uuid
 
 from sqlalchemy import (
     Column,
+    CompoundSelect,
     Integer,
     MetaData,
     Select,
@@ -70,7 +71,7 @@ def usable_for(session: Session, term: str) -> bool:
     return bool(term) and SEPARATOR not in term and index_kind(session) is not None
 
 
-def slip_ids_matching(session: Session, term: str) -> Select[uuid.UUID]:
+def slip_ids_matching(session: Session, term: str) -> CompoundSelect[uuid.UUID]:
     """SELECT of slip ids whose searchable text contains `term` (see the module doc)."""
     needle = term.translate(_ASCII_LOWER)
     query = select(slip_search.c.slip_id).where(func.instr(slip_search.c.body, needle) > 0)
@@ -79,7 +80,7 @@ def slip_ids_matching(session: Session, term: str) -> Select[uuid.UUID]:
         candidates = select(slip_search_fts.c.rowid).where(
             text("slip_search_fts MATCH :phrase").bindparams(phrase=phrase))
         query = query.where(slip_search.c.id.in_(candidates))
-    return query.union(device_slip_ids(term))  # type: ignore[return-value]
+    return query.union(device_slip_ids(term))
 
 
 def _escape_like(term: str) -> str:

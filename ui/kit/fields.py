@@ -3,9 +3,11 @@ touch picker, a one-line elided data label, and a keypad of big digits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -42,7 +44,7 @@ def show_error(label: QLabel, editor: QWidget | None, text: str) -> None:
 class FocusOut(QObject):
     """Calls `callback` when the watched widget loses focus (save on focus-out)."""
 
-    def __init__(self, widget: QWidget, callback) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
         super().__init__(widget)
         self._callback = callback
         widget.installEventFilter(self)
@@ -241,7 +243,7 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 

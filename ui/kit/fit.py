@@ -16,6 +16,7 @@ setting (docs/desktop.md, "Fit").
 from __future__ import annotations
 
 import logging
+from typing import TypeGuard
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QScreen
@@ -76,7 +77,7 @@ def scroll_body(body: QWidget) -> QScrollArea:
     return FormScroll(body)
 
 
-def _ours(widget: QObject) -> bool:
+def _ours(widget: QObject) -> TypeGuard[QDialog | QMainWindow]:
     """The app's own windows; Qt's standard dialogs (message boxes, file and print
     dialogs) size themselves."""
     return (isinstance(widget, (QDialog, QMainWindow)) and widget.isWindow()
@@ -115,7 +116,7 @@ class WindowPlacer(QObject):
         kind = event.type()
         if kind == QEvent.Type.Show:
             if _ours(watched) and not watched.property(PLACED):
-                self.place(watched)  # type: ignore[arg-type]
+                self.place(watched)
         elif (kind == QEvent.Type.Hide and isinstance(watched, QWidget)
               and watched.isWindow() and watched.property(PLACED)):
             self.remember(watched)

@@ -12,6 +12,8 @@ produced here (the untranslated-string test checks it).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from fieldapp.base import i18n as core_i18n
@@ -92,9 +94,15 @@ def set_language(language: str) -> None:
     notifier().retranslate.emit()
 
 
-def connect(widget: QObject) -> None:
+class Retranslatable(Protocol):
+    """A widget that sets its texts in the current language."""
+
+    def retranslate(self) -> None: ...
+
+
+def connect(widget: Retranslatable) -> None:
     """Call ``widget.retranslate()`` whenever the language changes.
 
     A bound method of a QObject: Qt drops the connection when the widget is destroyed.
     """
-    notifier().retranslate.connect(widget.retranslate)  # type: ignore[attr-defined]
+    notifier().retranslate.connect(widget.retranslate)

@@ -124,7 +124,8 @@ class Ops(QObject):
                 if on_done is not None:
                     on_done(payload)
             elif on_error is not None:
-                on_error(payload)  # type: ignore[arg-type]
+                assert isinstance(payload, Exception)  # what _Job caught
+                on_error(payload)
             else:
                 self.failed.emit(payload)
         finally:

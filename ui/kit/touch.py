@@ -89,8 +89,8 @@ class TouchFilter(QObject):
         kind = event.type()
         if kind == QEvent.Type.Polish:
             prepare(watched, self)
-        elif kind in _MOUSE:
-            return self._finger_mouse(watched, event)  # type: ignore[arg-type]
+        elif kind in _MOUSE and isinstance(event, QMouseEvent):  # PySide hands it over typed
+            return self._finger_mouse(watched, event)
         elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
             name_fields(watched)
         return False
@@ -190,8 +190,11 @@ def kinetic(area: QAbstractScrollArea, touch: TouchFilter | None = None) -> None
         area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     if touch is not None:
-        QScroller.scroller(viewport).stateChanged.connect(
-            lambda state, a=area: _alive(a) and _alive(touch) and touch.scroller_state(a, state))
+        def state_changed(state: QScroller.State) -> None:
+            if _alive(area) and _alive(touch):  # either may be gone before the scroller
+                touch.scroller_state(area, state)
+
+        QScroller.scroller(viewport).stateChanged.connect(state_changed)
 
 
 # -- accessible names ------------------------------------------------------------------
@@ -205,6 +208,8 @@ def _focus_target(item_widget: QWidget | None, layout: QLayout | None) -> QWidge
         return None
     for i in range(layout.count()):
         item = layout.itemAt(i)
+        if item is None:
+            continue
         found = _focus_target(item.widget(), None) if item.widget() is not None else \
             _focus_target(None, item.layout())
         if found is not None and isinstance(found, FIELDS):
@@ -217,7 +222,9 @@ def _forms(layout: QLayout | None) -> list[QFormLayout]:
         return []
     found = [layout] if isinstance(layout, QFormLayout) else []
     for i in range(layout.count()):
-        found.extend(_forms(layout.itemAt(i).layout()))
+        item = layout.itemAt(i)
+        if item is not None:
+            found.extend(_forms(item.layout()))
     return found
 
 

@@ -117,7 +117,9 @@ class PriceListDialog(QDialog):
     def _new_row(self) -> None:
         row = self._add_row()
         self.table.setCurrentCell(row, 1)
-        self.table.editItem(self.table.item(row, 1))
+        name = self.table.item(row, 1)  # _add_row set it
+        if name is not None:
+            self.table.editItem(name)
         self.check()
 
     def _remove_row(self) -> None:

@@ -8,6 +8,7 @@ under the table, all at once. One tap on a price-list item adds a whole line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -172,7 +173,7 @@ class FeeLinesModel(QAbstractTableModel):
 
 
 class _FocusIn(QObject):
-    def __init__(self, widget: QWidget, callback) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
         super().__init__(widget)
         self._callback = callback
         widget.installEventFilter(self)

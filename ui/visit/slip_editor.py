@@ -264,9 +264,12 @@ class SlipEditor(QWidget):
         self.clear_signatures_button.clicked.connect(self.ask_clear_signatures)
         self.amend_button.clicked.connect(self.amend)
         self.amend_reason.returnPressed.connect(self.amend)
-        self.preview_button.clicked.connect(
-            lambda: self.data and self.preview_requested.emit(self.data.id))
+        self.preview_button.clicked.connect(self._request_preview)
         self.go_to(STEPS[0])
+
+    def _request_preview(self) -> None:
+        if self.data is not None:
+            self.preview_requested.emit(self.data.id)
 
     def _stamp_page(self, field: str, notice: QLabel | None = None) -> QWidget:
         page, layout = _page()

@@ -133,9 +133,13 @@ class LoanersPage(QWidget):
             def customer_signed(cust: SignatureInput) -> None:
                 entry = loaners.LoanerReturn(row.asset_tag, condition, eng, cust)
                 store = self.ops.store
+
+                def taken_back(_result: object) -> None:
+                    self.refresh()
+                    self.changed.emit()
+
                 self.ops.call(lambda: loaners.take_back(store, entry, operator_code=code),
-                              lambda _r: (self.refresh(), self.changed.emit()), self._failed,
-                              write=True)
+                              taken_back, self._failed, write=True)
 
             customer.signed.connect(customer_signed)
             customer.finished.connect(lambda _r: customer.deleteLater())

@@ -220,9 +220,13 @@ class QuestionsPage(QWidget):
             return
         store, question_id = self.ops.store, row.id
         entry, code = questions.Answer(text, who), str(self.settings.get("operator_code"))
+
+        def answered(_result: object) -> None:
+            self.answer_text.clear()
+            self.refresh()
+
         self.ops.call(lambda: questions.answer(store, question_id, entry, operator_code=code),
-                      lambda _r: (self.answer_text.clear(), self.refresh()), self._failed,
-                      write=True)
+                      answered, self._failed, write=True)
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.error, None, message(exc))

@@ -10,6 +10,7 @@ emits `opened(repair_id)`.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -112,9 +113,9 @@ class RepairIntakeDialog(QDialog):
         buttons.addWidget(self.save_button)
         body = QWidget()
         layout = QVBoxLayout(body)
-        for widget in (self.heading, self.source, self.contact_box, self.device_box,
-                       self.sign_box):
-            layout.addWidget(widget)
+        for part in (self.heading, self.source, self.contact_box, self.device_box,
+                     self.sign_box):
+            layout.addWidget(part)
         scroll = scroll_body(body)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
@@ -172,24 +173,29 @@ class RepairIntakeDialog(QDialog):
 
     def intake(self) -> RepairIntake | None:
         """The typed intake; None (with the error shown) when a time cannot be read."""
-        moments = {}
+        moments: dict[str, datetime] = {}
         for t, field in self.times.items():
             try:
-                moments[t] = field.value()
+                moment = field.value()
             except ValueError:
                 show_error(field.error, field.edit, i18n.tr("error.time_format"))
                 return None
-            show_error(field.error, field.edit, "" if moments[t] else
+            show_error(field.error, field.edit, "" if moment else
                        i18n.tr("intake.time_required"))
-            if moments[t] is None:
+            if moment is None:
                 return None
+            moments[t] = moment
+        device = {f: e.text() for f, e in self.device.items() if isinstance(e, QLineEdit)}
         return RepairIntake(
             company_contact=self.company_contact.text(), contact_phone=self.contact_phone.text(),
             fault_description=self.fault.toPlainText(),
             engineer_signature=SignatureInput(self.signer.text(), self.pad.strokes(),
                                               PAD_WIDTH, PAD_HEIGHT),
-            **moments, **{f: e.text() for f, e in self.device.items()
-                          if isinstance(e, QLineEdit)},
+            received_at=moments["received_at"], arrived_at=moments["arrived_at"],
+            departed_at=moments["departed_at"],
+            device_type=device["device_type"], device_grade=device["device_grade"],
+            brand=device["brand"], model=device["model"], serial=device["serial"],
+            asset_tag=device["asset_tag"], accessories=device["accessories"],
             device_class=device_class_from_text(self.device_class.currentText()))
 
     def _show_device_class(self, code: str) -> None:

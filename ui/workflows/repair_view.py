@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from fieldapp.base.money import format_yuan, parse_yuan, yuan_to_fen
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
-from fieldapp.records.events import SignatureInput
+from fieldapp.records.events import Decision, SignatureInput
 from fieldapp.services import repairs
 from fieldapp.services.repairs import RepairData
 from fieldapp.workflows.repair import RepairStatus
@@ -93,9 +93,9 @@ class RepairView(QDialog):
         grid = QGridLayout(self.steps_box)
         self.step_captions = {s: QLabel() for s in STEPS}
         self.step_values = {s: data_label() for s in STEPS}
-        for row, s in enumerate(STEPS):
-            grid.addWidget(self.step_captions[s], row, 0)
-            grid.addWidget(self.step_values[s], row, 1)
+        for line, s in enumerate(STEPS):
+            grid.addWidget(self.step_captions[s], line, 0)
+            grid.addWidget(self.step_values[s], line, 1)
         grid.setColumnStretch(1, 1)
 
         # estimate
@@ -106,8 +106,10 @@ class RepairView(QDialog):
         self.estimate_captions = {k: QLabel() for k in ("cost", "ready_at", "estimated_by",
                                                         "note")}
         form = QFormLayout(self.estimate_box)
-        for k, w in (("cost", self.cost), ("ready_at", self.ready_at),
-                     ("estimated_by", self.estimated_by), ("note", self.estimate_note)):
+        fields: tuple[tuple[str, QWidget], ...] = (
+            ("cost", self.cost), ("ready_at", self.ready_at),
+            ("estimated_by", self.estimated_by), ("note", self.estimate_note))
+        for k, w in fields:
             form.addRow(self.estimate_captions[k], w)
         form.addRow(self.estimate_button)
 
@@ -120,8 +122,9 @@ class RepairView(QDialog):
         self.confirm_captions = {k: QLabel() for k in ("decision", "confirmed_by", "phone",
                                                        "confirmed_at")}
         form = QFormLayout(self.confirm_box)
-        for k, w in (("decision", self.decision), ("confirmed_by", self.confirmed_by),
-                     ("phone", self.confirm_phone), ("confirmed_at", self.confirmed_at)):
+        fields = (("decision", self.decision), ("confirmed_by", self.confirmed_by),
+                  ("phone", self.confirm_phone), ("confirmed_at", self.confirmed_at))
+        for k, w in fields:
             form.addRow(self.confirm_captions[k], w)
         row = QHBoxLayout()
         row.addWidget(self.phone_button)
@@ -190,9 +193,9 @@ class RepairView(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.clock_label)
         layout.addWidget(self.error)
-        for w in (self.steps_box, self.loaner_box, self.estimate_box, self.confirm_box,
-                  self.work_box, self.return_box, self.refused_box, self.info_box):
-            layout.addWidget(w)
+        for box in (self.steps_box, self.loaner_box, self.estimate_box, self.confirm_box,
+                    self.work_box, self.return_box, self.refused_box, self.info_box):
+            layout.addWidget(box)
         layout.addStretch(1)
         scroll = scroll_body(body)
         outer = QVBoxLayout(self)
@@ -231,8 +234,8 @@ class RepairView(QDialog):
             c.setText(tr(f"repair.confirm.{k}"))
         current = self.decision.currentData()
         self.decision.clear()
-        for d in ("approved", "refused"):
-            self.decision.addItem(tr(f"repair.decision.{d}"), d)
+        for d in Decision:
+            self.decision.addItem(tr(f"repair.decision.{d}"), d.value)
         self.decision.setCurrentIndex(max(0, self.decision.findData(current)))
         self.phone_button.setText(tr("repair.confirm.by_phone"))
         self.sign_confirm_button.setText(tr("repair.confirm.by_signature"))
@@ -405,7 +408,7 @@ class RepairView(QDialog):
         if at is None:
             return
         self._run(repairs.confirm_by_phone, repairs.PhoneConfirmation(
-            self.decision.currentData() == "approved", self.confirmed_by.text(),
+            self.decision.currentData() == Decision.APPROVED, self.confirmed_by.text(),
             self.confirm_phone.text(), at))
 
     def _customer_signs(self, summary: list[tuple[str, str]], statement: str,
@@ -421,7 +424,7 @@ class RepairView(QDialog):
         if self.data is None:
             return
         st = self.data.state
-        approved = self.decision.currentData() == "approved"
+        approved = self.decision.currentData() == Decision.APPROVED
         summary = [("pad.repair.number", self.data.number), ("pad.repair.device",
                    self.data.device), ("pad.repair.estimate", format_yuan(st.estimate_fen or 0)),
                    ("pad.repair.ready", format_local(st.expected_ready_at)),
