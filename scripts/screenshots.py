@@ -139,8 +139,20 @@ def main() -> None:
         settings_dialog.close()
         window.new_request()
         wait(app, ops)
-        save(window.request_dialog, "new-request", language, scale)
-        window.request_dialog.close()
+        dialog = window.request_dialog  # 天津港's printer, found by a scanner's code
+        dialog.customer.setCurrentIndex(dialog.customer.findText("天津港信息中心"))
+        wait(app, ops, lambda d=dialog: d.items is not None)  # type: ignore[misc]
+        dialog.scan.setText("ZC-TJPORT-001")
+        dialog.scan_code("ZC-TJPORT-001")
+        dialog.contact.setCurrentIndex(2)  # the customer's first contact
+        dialog.fault.setPlainText("三楼财务室打印机卡纸，无法打印发票")
+        wait(app, ops)
+        save(dialog, "new-request", language, scale)
+        dialog.close()
+        window.open_devices("ZC-TJPORT-001")  # the device's story
+        wait(app, ops, lambda: window.device_view.story is not None)
+        save(window.device_view, "device-history", language, scale)
+        window.device_view.close()
         preview = PreviewDialog(ops, customer_copy(ops.store, settings, editor.data.id), window)
         preview.show()
         wait(app, ops)

@@ -127,7 +127,8 @@ class DeviceView(QDialog):
                  (i18n.tr("request.serial"), d.serial), (i18n.tr("request.asset_tag"),
                                                          d.asset_tag),
                  (i18n.tr("request.site"), d.site_name)]
-        self.facts.setText("　".join(f"{k}：{v}" for k, v in facts if v))
+        self.facts.setText("   ".join(i18n.tr("device.fact", name=k, value=v)
+                                       for k, v in facts if v))
         self.table.setRowCount(len(story.entries))
         for r, entry in enumerate(story.entries):
             values = (format_local(entry.at), entry.kind_label(language), entry.number,
