@@ -132,6 +132,34 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
     return result
 
 
+def check_all(session: Session, *, actor: Actor, records: Sequence[tuple[str, str, str]],
+              views: Sequence[tuple[str, str, str]]) -> CheckResult:
+    """The whole check in one call (table, id, hash): every table page by page, as a
+    laptop before the paged check asks for it (its set is complete, so each page is)."""
+    whole = CheckResult(tables=[])
+    for table in SYNC_MODELS:
+        mine = [(i, h) for t, i, h in records if t == table]
+        shown = views if table == "service_requests" else ()
+        totals = TableCheck(table)
+        after: str | None = None
+        while True:
+            page = check_page(session, actor=actor, table=table, after=after, through=None,
+                              records=mine, views=shown)
+            for check in page.tables:
+                totals.laptop += check.laptop
+                totals.archive += check.archive
+                totals.same += check.same
+            whole.disagreements += page.disagreements
+            for kind in ("different", "not_in_archive", "not_on_laptop", "shown_differently"):
+                listed: list[dict[str, str]] = getattr(whole, kind)
+                listed += getattr(page, kind)[:max(0, MAX_LISTED - len(listed))]
+            if page.through is None:
+                break
+            after = page.through
+        whole.tables.append(totals)
+    return whole
+
+
 def _compare_views(session: Session, result: CheckResult, visibility: Visibility,
                    views: list[tuple[str, str, str]]) -> None:
     """Each request in scope that the laptop shows with another status or assignee."""

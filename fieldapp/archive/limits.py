@@ -28,7 +28,8 @@ DEFAULT_CAP = 64 * KIB  # any endpoint not named below: forms, small JSON
 BODY_CAPS: dict[str, int] = {
     "/api/v1/auth/login": 4 * KIB,
     "/api/v1/sync/push": PUSH_BODY_CAP,
-    "/api/v1/sync/check": CHECK_BODY_CAP,
+    "/api/v1/sync/check": CHECK_BODY_CAP,  # a whole check, from laptops before the pages
+    "/api/v1/sync/check/page": CHECK_BODY_CAP,
     "/portal/verify": 8 * MIB + 64 * KIB,  # a PDF copy (MAX_COPY_BYTES) in a form
 }
 MAX_DEPTH = 32  # a push record nests 5 deep; nothing we take needs more

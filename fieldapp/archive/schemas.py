@@ -153,7 +153,29 @@ class SlipOut(BaseModel):
 Id = Annotated[str, Field(max_length=64)]
 
 
+class CheckRecordIn(BaseModel):
+    table: str = Field(max_length=40)
+    id: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class RequestViewIn(BaseModel):
+    """How the laptop shows a request: derived status and assignee (engineer code)."""
+
+    id: str = Field(max_length=64)
+    status: str = Field(max_length=20)
+    assignee: str = Field(default="", max_length=20)
+
+
 class CheckIn(BaseModel):
+    """A whole check in one request, as laptops before the paged check send it (API v1
+    only grows): within the check's 4 MiB cap, about 28,000 records."""
+
+    records: list[CheckRecordIn] = Field(max_length=CHECK_PAGE * 2)
+    requests: list[RequestViewIn] = Field(default_factory=list, max_length=CHECK_PAGE * 2)
+
+
+class CheckPageIn(BaseModel):
     """One page of a laptop's check: every record of `table` it holds with `after` < id
     <= `through` (no `after`: from the first id; no `through`: to the last) as (id, hash),
     and (service requests) how it shows each request there as (id, status, assignee).

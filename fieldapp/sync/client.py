@@ -145,7 +145,7 @@ class ArchiveClient:
                 "records": [(r["id"], r["hash"]) for r in records],
                 "requests": [(v["id"], v["status"], v["assignee"]) for v in requests],
                 "complete": complete}
-        return self._answer("POST", "/sync/check", timeout=EXCHANGE_TIMEOUT,
+        return self._answer("POST", "/sync/check/page", timeout=EXCHANGE_TIMEOUT,
                             content=json.dumps(body, separators=(",", ":")).encode(),
                             headers={"Content-Type": "application/json"})
 

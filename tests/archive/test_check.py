@@ -22,7 +22,7 @@ from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Event
 from fieldapp.sync import parking, state
-from fieldapp.sync.check import _pages, check_with_archive
+from fieldapp.sync.check import _pages, check_with_archive, local_records, local_views
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.sync.wire import CHECK_BODY_CAP, CHECK_PAGE
 from fieldapp.tools.demo import fill_demo
@@ -251,3 +251,21 @@ def test_the_check_goes_in_contiguous_pages_under_the_archives_cap():
         assert len(body.encode()) < CHECK_BODY_CAP
     assert [uuid.UUID(r["id"]) for p in pages for r in p["records"]] == ids
     assert len([r for p in pages for r in p["requests"]]) == 50_000
+
+
+def test_a_laptop_from_before_the_paged_check_still_gets_its_answer(archive, centre,
+                                                                      monkeypatch):
+    """API v1 only grows: the whole check in one request (`POST /sync/check`, as older
+    laptops send it) answers as the pages do — the archive pages it itself."""
+    store = centre.store
+    with store.read() as session:
+        gone = session.scalars(select(Event.id).order_by(Event.id)).all()[1]
+    around_the_triggers(store, "DELETE FROM events WHERE id = :id", id=gone.hex)
+    paged = check_with_archive(store, centre.client)
+    monkeypatch.setattr(archive_check, "PAGE_LIMIT", 5)
+    answer = centre.client._answer("POST", "/sync/check", json={
+        "records": local_records(store), "requests": local_views(store)})
+
+    assert answer["disagreements"] == paged.disagreements >= 1
+    assert {(r["table"], r["id"]) for r in answer["not_on_laptop"]} == {("events", str(gone))}
+    assert answer["tables"] == paged.tables and answer["through"] is None

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from fieldapp.archive.check import check_page
+from fieldapp.archive.check import CheckResult, check_all, check_page
 from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
@@ -16,6 +16,7 @@ from fieldapp.archive.receipts import receipts_for, stored_receipts
 from fieldapp.archive.schemas import (
     CheckIn,
     CheckOut,
+    CheckPageIn,
     ErrorOut,
     PullOut,
     PushIn,
@@ -108,15 +109,31 @@ def pull(actor: CurrentActor, session: SessionDep, settings: SettingsDep,
 
 @router.post("/check", response_model=CheckOut, responses=ERRORS)
 def check(body: CheckIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
+    """A whole check in one request, as laptops before the paged check send it: compare
+    the laptop's records (table, id, hash) with the archive's within this user's scope,
+    and how the laptop shows each request (status, assignee) with how the archive would.
+    Within this endpoint's 4 MiB cap; newer laptops send `/sync/check/page`."""
+    _refuse_customers(actor)
+    result = check_all(session, actor=actor,
+                       records=[(r.table, r.id, r.hash) for r in body.records],
+                       views=[(v.id, v.status, v.assignee) for v in body.requests])
+    return _check_out(result)
+
+
+@router.post("/check/page", response_model=CheckOut, responses=ERRORS)
+def check_one_page(body: CheckPageIn, actor: CurrentActor, session: SessionDep) -> CheckOut:
     """One page of a laptop's check: its records of `table` with `after` < id <= `through`
-    (table, id, hash) compared with the archive's in this user's scope — counts, matches
-    and the records that disagree — and how the laptop shows each request there (status,
+    (id, hash) compared with the archive's in this user's scope — counts, matches and the
+    records that disagree — and how the laptop shows each request there (status,
     assignee) with how the archive would. `through` of the answer is where the archive
     stopped (None: the table's end); the laptop's next page starts after it."""
     _refuse_customers(actor)
-    result = check_page(session, actor=actor, table=body.table, after=body.after,
-                        through=body.through, records=body.records, views=body.requests,
-                        complete=body.complete)
+    return _check_out(check_page(session, actor=actor, table=body.table, after=body.after,
+                                 through=body.through, records=body.records,
+                                 views=body.requests, complete=body.complete))
+
+
+def _check_out(result: CheckResult) -> CheckOut:
     return CheckOut(
         server_time=utcnow(), agree=result.disagreements == 0,
         disagreements=result.disagreements, through=result.through,
