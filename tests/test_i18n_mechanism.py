@@ -31,6 +31,7 @@ BINDINGS = {
     ("fieldapp/documents/labels.py", "label"),  # the documents' catalogue
     ("fieldapp/documents/kit/context.py", "t"),  # label in the document's language
     ("ui/kit/i18n.py", "tr"),  # the desktop's catalogue, recorded for the untranslated test
+    ("ui/kit/i18n.py", "tr_in"),  # the same in an explicit language
     ("ui/kit/i18n.py", "pair"),
     ("ui/kit/i18n.py", "catalogue"),
     ("ui/visit/sign_view.py", "_zh"),  # a fixed-language (Chinese) label on the pad
@@ -99,7 +100,7 @@ def language_branches(tree: ast.Module) -> Iterator[ast.AST]:
 
 
 def test_no_module_but_the_mechanism_chooses_a_text_by_language() -> None:
-    found = [f"{name}:{node.lineno}: {ast.unparse(node)[:80]}"  # type: ignore[attr-defined]
+    found = [f"{name}:{getattr(node, 'lineno', '?')}: {ast.unparse(node)[:80]}"
              for name, tree in modules() for node in language_branches(tree)]
     assert found == [], "use pick(zh, en, language) / term(table, key, language) instead"
 
@@ -113,7 +114,7 @@ def test_there_is_one_language_type() -> None:
             elements = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else []
             values = {e.value for e in elements if isinstance(e, ast.Constant)}
             if len(elements) == len(LANGUAGES) and values == set(LANGUAGES):
-                found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+                found.append(f"{name}:{getattr(node, 'lineno', '?')}: {ast.unparse(node)}")
     assert found == [], "use Language, LANGUAGES, is_language from fieldapp.base.i18n"
 
 
@@ -133,7 +134,8 @@ def test_translation_functions_are_bindings_of_the_mechanism() -> None:
 
 def test_the_bindings_hold_no_logic_of_their_own() -> None:
     """A binding compares no language and calls into the mechanism (or another binding)."""
-    calls = {"pick", "pair", "term", "label", "text", "texts", "tr", "partial", "catalogue"}
+    calls = {"pick", "pair", "term", "label", "text", "texts", "tr", "tr_in", "partial",
+             "catalogue"}
     for name, tree in modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and (name, node.name) in BINDINGS:
@@ -173,8 +175,8 @@ def test_every_key_exists_in_both_languages_with_the_same_placeholders(
         assert all(t[key].strip() for t in texts), f"{key}: empty"
 
 
-def test_the_check_names_a_missing_key_and_a_different_placeholder(tmp_path: Path,
-                                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_names_a_missing_key_and_a_different_placeholder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "pkg_i18n_probe" / "i18n"
     folder.mkdir(parents=True)
     (folder.parent / "__init__.py").write_text("")

@@ -50,7 +50,12 @@ def current() -> Language:
 
 def tr(key: str, **values: object) -> str:
     """The text for `key` in the current language, with named placeholders filled in."""
-    language = current()
+    return tr_in(current(), key, **values)
+
+
+def tr_in(language: Language, key: str, **values: object) -> str:
+    """The text for `key` in `language`, whatever the screen's: a label fixed in the
+    customer's language (the signature pad's summary) is chrome all the same."""
     text = CATALOGUE.text(key, language, **values)
     _produced[language].add(text)
     return text
