@@ -3,6 +3,7 @@ validity, the PDF, and the customer's 同意 / 不同意 (a CSRF-protected form,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -31,10 +32,10 @@ Short = Annotated[str, Form(max_length=100)]
 
 
 def _page(request: Request, viewer: CurrentViewer, view: estimates.EstimateView, *,
-          issues: list[object] | None = None, answered: str = "", name: str = "",
+          issues: Sequence[object] = (), answered: str = "", name: str = "",
           status_code: int = 200) -> Response:
     return render(request, "repair.html", {
-        "view": view, "order": view.order, "state": view.state, "issues": issues or [],
+        "view": view, "order": view.order, "state": view.state, "issues": list(issues),
         "answered": answered, "name": name}, viewer=viewer, status_code=status_code)
 
 
