@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from fieldapp.reads.queries import RequestFilter, SlipFilter
 from fieldapp.records import reference, service_requests
 from fieldapp.services import lists
@@ -48,3 +50,30 @@ def test_slips_are_paged_newest_first_and_counted(store, world, sealed_number): 
     assert lists.slips(store, SlipFilter(), offset=1, limit=1) == []
     assert lists.count_slips(store, SlipFilter(status="draft")) == 0
     assert lists.count_slips(store, SlipFilter(), engineer_code="E07") == 1
+
+
+# -- the filter bar's date ranges (local midnight in the settings' zone) -------------------
+
+def test_today_starts_at_local_midnight_not_utc_midnight():
+    """00:30 in Tianjin is still the day before in UTC: today is the local one."""
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)  # 2026-11-25 00:30 in Tianjin
+    start = lists.today_start("Asia/Shanghai", now=now)
+    assert start.isoformat() == "2026-11-25T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(("date_range", "first_day"), [
+    ("today", "2026-11-25"), ("week", "2026-11-19"), ("month", "2026-10-27")])
+def test_a_date_range_starts_that_many_local_days_back(date_range, first_day):
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 11:00 in Tianjin
+    start = lists.since(date_range, "Asia/Shanghai", now=now)
+    assert start is not None and start.isoformat() == f"{first_day}T00:00:00+08:00"
+
+
+def test_all_dates_or_an_unknown_range_filter_nothing():
+    assert lists.since("all", "Asia/Shanghai") is None
+    assert lists.since("fortnight", "Asia/Shanghai") is None
+    assert lists.DATE_RANGES == ("all", "today", "week", "month")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -41,7 +39,7 @@ from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.rules.validation import CHANNEL_LABELS, CHANNELS
-from fieldapp.services import requests, visit
+from fieldapp.services import lists, requests, visit
 from fieldapp.services.requests import Choice, Pickers
 from fieldapp.services.visit_view import SlipData
 from ui.kit import i18n
@@ -69,8 +67,7 @@ from ui.workflows.workflow_actions import WorkflowActions
 from ui.workflows.workflow_pages import ComplaintsPage, RepairsPage
 
 SEARCH_DELAY_MS = 250
-DATE_RANGES = ("all", "today", "week", "month")
-DAYS_BACK = {"today": 0, "week": 6, "month": 29}  # the last 7 days: today and 6 before
+DATE_RANGES = lists.DATE_RANGES
 LIST_TABS = ("requests", "today", "drafts", "slips")  # the tabs the filter bar narrows
 _KEEP = object()
 
@@ -333,15 +330,6 @@ class MainWindow(QMainWindow):
         self._fill_combo(self.customer_filter, [(None, i18n.tr("filter.any")), *self.customers])
 
     # -- lists ------------------------------------------------------------------------------
-    def _local_midnight(self, days_back: int = 0) -> datetime:
-        tz = ZoneInfo(str(self.settings.get("timezone")))
-        today = datetime.now(tz).date() - timedelta(days=days_back)
-        return datetime.combine(today, time(0), tz)
-
-    def _since(self, date_range: object) -> datetime | None:
-        days = DAYS_BACK.get(str(date_range))
-        return None if days is None else self._local_midnight(days)
-
     def set_mine(self, mine: bool) -> None:
         """我的工作 (this engineer's requests and slips) or everyone's, on every list."""
         if mine != self.mine:
@@ -404,7 +392,8 @@ class MainWindow(QMainWindow):
     def list_filters(self) -> dict[str, RequestFilter | SlipFilter]:
         """Each list tab's filter, from the bar (the scope is `engineer_code`)."""
         search, channel, customer_id = self._bar()
-        since = self._since(self._choice["date"])
+        timezone = str(self.settings.get("timezone"))
+        since = lists.since(str(self._choice["date"]), timezone)
         request_status = self._choice["request_status"]
         slip_status = self._choice["slip_status"]
         slip = SlipFilter(search=search, channel=channel, customer_id=customer_id,
@@ -413,7 +402,7 @@ class MainWindow(QMainWindow):
             "requests": RequestFilter(search=search, channel=channel, customer_id=customer_id,
                                       since=since, statuses=(request_status,)
                                       if request_status else ()),  # type: ignore[arg-type]
-            "today": replace(slip, since=self._local_midnight()),
+            "today": replace(slip, since=lists.today_start(timezone)),
             "drafts": replace(slip, status="draft", since=since),
             "slips": replace(slip, since=since),
         }
