@@ -12,7 +12,8 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from fieldapp.base.errors import PathError
 from fieldapp.base.files import write_file
@@ -43,6 +44,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("company_logo", str, "", "公司标志文件", "Company logo file"),
     Option("archive_url", str, "", "档案服务器地址", "Archive server address"),
     Option("sync_interval_minutes", int, 5, "自动同步间隔（分钟）", "Sync every (minutes)"),
+    # the portal's verify page printed in the copies' QR code (https://…/portal/verify);
+    # empty: derived from archive_url (fieldapp.documents.qr.verify_address)
     Option("verify_url", str, "", "单据验证网址", "Slip verification address"),
     Option("pdf_font", str, "", "单据中文字体文件", "Chinese font file for documents"),
     Option("timezone", str, "Asia/Shanghai", "时区", "Time zone"),
@@ -65,6 +68,55 @@ OPTIONS: tuple[Option, ...] = (
     ], "常用收费项目（价目表）", "Price list (common items)"),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
+
+# Who the documents speak for (R5.2's hotline among them): until these are set, copies say
+# that the company is not configured and `pdf`/print warn (docs/documents.md, "Company").
+IDENTITY_KEYS = ("company_name", "company_address", "company_hotline", "verify_url")
+
+
+def option(key: str) -> Option:
+    """The declared option (its type, default and titles)."""
+    return _BY_KEY[key]
+
+
+VERIFY_PATH = "/portal/verify"  # fieldapp.archive.portal.routes_verify, under /portal
+
+
+def verify_address(verify_url: str = "", archive_url: str = "") -> str:
+    """Where a phone checks a copy: the configured verify page, else the archive's
+    `/portal/verify` when an archive (http/https) is configured, else "" (no web page:
+    the QR code then carries ``fieldapp:verify?…``)."""
+    if verify_url.strip():
+        return verify_url.strip()
+    base = archive_url.strip().rstrip("/")
+    if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
+        return ""
+    return base if base.endswith(VERIFY_PATH) else f"{base}{VERIFY_PATH}"
+
+
+class Values(Protocol):
+    """Settings, or a form's values not saved yet (a dict of text by key)."""
+
+    def get(self, key: str) -> Any: ...
+
+
+def identity_missing(settings: Values) -> tuple[str, ...]:
+    """The company identity settings still unset, in IDENTITY_KEYS order. A complaint
+    hotline stands in for the service hotline, and an http(s) archive address for the
+    verify address (its /portal/verify)."""
+    def text(key: str) -> str:
+        return str(settings.get(key) or "").strip()
+
+    def has(key: str) -> bool:
+        return bool(text(key))
+
+    present = {
+        "company_name": has("company_name"),
+        "company_address": has("company_address"),
+        "company_hotline": has("company_hotline") or has("complaint_hotline"),
+        "verify_url": bool(verify_address(text("verify_url"), text("archive_url"))),
+    }
+    return tuple(key for key in IDENTITY_KEYS if not present[key])
 
 
 class Settings:

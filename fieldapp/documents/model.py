@@ -26,6 +26,9 @@ class CompanyInfo:
     # Base address of the archive's verify page; the QR code carries it with the seal.
     verify_url: str = ""
     complaint_hotline: str = ""
+    # The identity settings not set yet (base.settings.IDENTITY_KEYS): the copy says the
+    # company is not configured instead of printing a placeholder name and "—".
+    unconfigured: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class SlipDocument:
     seal: str | None = None
     sealed_at: datetime | None = None
     clocks: tuple[ClockView, ...] = ()
+    intake_channel: str = ""  # how the request came in (fieldapp.sla.IntakeChannel)
+    service_kind: str = ""  # what it asked for (fieldapp.sla.ServiceKind)
     amends_number: str | None = None
     timezone: str = "Asia/Shanghai"
     extra: dict[str, str] = field(default_factory=dict)

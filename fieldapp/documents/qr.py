@@ -2,7 +2,10 @@
 
 Payload: ``{verify_url}?slip={number}&seal={seal}`` when the company runs the archive's
 verify page (a phone camera opens it), else ``fieldapp:verify?slip=...&seal=...``
-(read by fieldapp's own scanner). The seal is the slip's SHA-256, 64 lowercase hex.
+(read by fieldapp's own scanner, no phone opens it). The seal is the slip's SHA-256, 64
+lowercase hex. `verify_address` (fieldapp.base.settings) is the page's address: the
+`verify_url` setting, else the archive's own ``{archive_url}/portal/verify`` (the portal's
+verify route).
 
 The code is drawn with segno's module matrix as ReportLab rectangles (one per horizontal
 run of dark modules): crisp at any printer resolution and ~4x faster than ReportLab's
@@ -20,10 +23,12 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from fieldapp.base.settings import VERIFY_PATH, verify_address
 from fieldapp.documents.errors import DocumentError
 from fieldapp.documents.layout import QR_ERROR_LEVEL, QR_QUIET_ZONE
 
 APP_SCHEME_PREFIX = "fieldapp:verify"
+__all__ = ["APP_SCHEME_PREFIX", "VERIFY_PATH", "parse_qr_payload", "qr_payload", "verify_address"]
 SEAL_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from fieldapp.base.settings import Settings
+from fieldapp.base.settings import Settings, identity_missing, verify_address
 from fieldapp.base.timeutil import utcnow
 from fieldapp.documents.model import (
     ClockView,
@@ -30,14 +30,18 @@ from fieldapp.store.values import SignerRole
 
 
 def company_info(settings: Settings) -> CompanyInfo:
+    """The issuer as set up; the QR's verify page is the archive's own when no other is
+    set (`settings.verify_address`). What is not set is named, never filled in."""
     logo = str(settings.get("company_logo") or "") or None
     return CompanyInfo(
-        name=str(settings.get("company_name") or "fieldapp"),
-        hotline=str(settings.get("company_hotline")),
-        address=str(settings.get("company_address")),
+        name=str(settings.get("company_name")).strip(),
+        hotline=str(settings.get("company_hotline")).strip(),
+        address=str(settings.get("company_address")).strip(),
         logo_path=logo,
-        verify_url=str(settings.get("verify_url")),
-        complaint_hotline=str(settings.get("complaint_hotline")),
+        verify_url=verify_address(str(settings.get("verify_url")),
+                                  str(settings.get("archive_url"))),
+        complaint_hotline=str(settings.get("complaint_hotline")).strip(),
+        unconfigured=identity_missing(settings),
     )
 
 
@@ -59,6 +63,8 @@ def slip_document(slip: Slip, *, now: datetime | None = None,
         slip_number=slip.number,
         request_number=request.number,
         channel=request.channel,
+        intake_channel=request.intake_channel,
+        service_kind=request.service_kind,
         customer_name=signed["customer_name"] if signed else request.customer.name,
         contact_name=request.contact_name,
         contact_phone=request.contact_phone,

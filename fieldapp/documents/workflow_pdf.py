@@ -281,7 +281,7 @@ def render_complaint_report_pdf(report: ComplaintFeedbackReport, company: Compan
         responses.append(para(f"{t('responder')}{ctx.colon}{response.responder}    "
                               f"{t('responded_at')}{ctx.colon}{ctx.time(response.responded_at)}",
                               ctx.styles.small))
-    hotline = company.complaint_hotline or company.hotline or "—"
+    hotline = ctx.complaint_hotline
     parts: list[list[Flowable]] = [
         kit.info_block(ctx, t("section_complaint"), [
             (t("customer"), report.customer_name),

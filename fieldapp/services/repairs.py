@@ -25,7 +25,7 @@ from fieldapp.store import Store
 from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.workflows import escalation, loaners, repair
 from fieldapp.workflows.loaners import LoanerStatus
-from fieldapp.workflows.repair import RepairIntake, RepairState
+from fieldapp.workflows.repair import RepairIntake, RepairState, RepairStatus
 
 __all__ = [
     "ESTIMATE_VALID_DAYS", "EscalationInfo", "Estimate", "FeeLineInput", "IntakeDefaults",
@@ -94,6 +94,7 @@ class RepairData:
     loaner_reason: str
     proposed_loaner: str
     loaner_choices: tuple[LoanerChoice, ...]
+    estimate_lapsed: bool = False  # the offer ran out unanswered (R3.2: no approval now)
 
     @property
     def status(self) -> str:
@@ -264,6 +265,9 @@ def _repair_data(session: Session, order: RepairOrder, language: Language, now: 
         loaner_reason=proposal.reason(language),
         proposed_loaner=proposal.loaner.asset_tag if proposal.loaner else "",
         loaner_choices=tuple(loaners_for_repair(session, order)),
+        estimate_lapsed=(overview.state.status == RepairStatus.ESTIMATED
+                         and overview.state.valid_until is not None
+                         and now > overview.state.valid_until),
     )
 
 

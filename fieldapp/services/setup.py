@@ -2,7 +2,8 @@
 
 The operator gets an engineer record of their own (slips carry its code), and on the
 first start the demo data if asked for. Run again after a settings change, it adds
-nothing that is already there.
+nothing that is already there. `identity_warning` is the one line `pdf`, print and the
+setup form say while the company the documents speak for is not set up (issue 17).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fieldapp.base.errors import NotFound
+from fieldapp.base.i18n import Language, pick
+from fieldapp.base.settings import Values, identity_missing, option
 from fieldapp.records import reference
 from fieldapp.store import Store
 from fieldapp.tools import demo
 
 __all__ = ["DEMO_REQUESTS", "DemoAlreadyLoaded", "ensure_engineer", "fill_demo",
-           "prepare_store"]
+           "identity_warning", "prepare_store"]
 
 DemoAlreadyLoaded = demo.DemoAlreadyLoaded
 
@@ -49,3 +52,17 @@ def fill_demo(store: Store, *, requests: int, seed: int = 7,
     """The demo data (`fieldapp demo`); DemoAlreadyLoaded, nothing changed, when it is
     there already."""
     demo.fill_demo(store, requests=requests, seed=seed, progress=progress)
+
+
+def identity_warning(settings: Values, language: Language | None = None) -> str:
+    """One line naming the company settings not made yet (empty: all set): until then the
+    copies say the company is not configured, and the QR code opens no web page.
+    `settings`: the saved Settings, or the setup form's values as typed."""
+    missing = identity_missing(settings)
+    if not missing:
+        return ""
+    zh = "、".join(option(key).title_zh for key in missing)
+    en = ", ".join(option(key).title_en.lower() for key in missing)
+    return pick(f"注意：单据上的公司信息未设置（{zh}），单据将注明“未设置”；请在“设置”中填写。",
+                f"Note: the company on the documents is not set up ({en}); copies will say "
+                "so. Fill it in under Settings.", language)

@@ -36,9 +36,10 @@ def _render(store: Store, key: str, settings: Settings, *, kind: str | None = No
 
 
 def repair_copy(store: Store, repair_number: str, settings: Settings, *,
-                kind: Literal["intake", "return"] = "intake",
+                kind: Literal["intake", "return", "estimate"] = "intake",
                 language: Language | None = None) -> bytes:
-    """The send-in slip's customer copy at intake (R3.1) or at return (R3.3)."""
+    """The send-in slip's customer copy at intake (R3.1) or at return (R3.3), or the
+    repair quotation (维修报价单, R3.2) once the workshop has estimated."""
     return _render(store, repair_number, settings, kind=kind, language=language)
 
 

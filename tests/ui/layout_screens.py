@@ -48,6 +48,7 @@ from ui.workflows.archive_entry_dialog import ArchiveEntryDialog
 from ui.workflows.complaint_dialog import ComplaintDialog
 from ui.workflows.complaint_view import ComplaintView
 from ui.workflows.escalation_dialog import EscalationDialog
+from ui.workflows.estimate_dialog import EstimateDialog
 from ui.workflows.findings_view import FindingsPage
 from ui.workflows.loaner_view import LoanersPage
 from ui.workflows.question_view import QuestionDialog, QuestionsPage
@@ -174,6 +175,11 @@ def _repair_pad(env: Env) -> QWidget:
     return env.dialog(view.confirm_by_signature, lambda: view.pad_dialog)
 
 
+def _repair_estimate(env: Env) -> QWidget:
+    view = _repair_view(env)
+    return env.dialog(view.open_estimate, lambda: view.estimate_dialog)
+
+
 def _repair_copy(env: Env) -> QWidget:
     view = _repair_view(env)
     return env.dialog(lambda: view.open_copy("intake"), lambda: view.preview)
@@ -255,6 +261,7 @@ SCREENS: dict[str, Screen] = {
     "repair-order": Screen(RepairView, _repair_view),
     "repair-confirm-pad": Screen(PadDialog, _repair_pad),
     "repair-intake-copy": Screen(PreviewDialog, _repair_copy),
+    "repair-estimate": Screen(EstimateDialog, _repair_estimate),
     "escalate": Screen(EscalationDialog, _flow(
         "escalation", lambda e: e.main().workflows.escalate(e.request_id, _slip_id(e)))),
     "new-complaint": Screen(ComplaintDialog, _flow(
@@ -301,8 +308,11 @@ def workflow_ids(store, onsite_request):  # type: ignore[no-untyped-def]
             arrived_at=at + timedelta(minutes=5), departed_at=at + timedelta(minutes=25),
             engineer_signature=sig, device_class="printer", device_grade="A",
             accessories="电源线一根"))
-        repair.estimate_repair(s, order, cost_fen=58000, expected_ready_at=now + timedelta(
-            days=1), estimated_by="维修部 王工", actor_code="E07",
+        repair.estimate_repair(s, order, lines=[repair.EstimateLine.of(line) for line in (
+            FeeLineInput("parts", "主板（原厂）", Decimal("1"), Decimal("480")),
+            FeeLineInput("labour", "拆机检测与更换工时", Decimal("1"), Decimal("100")))],
+            expected_ready_at=now + timedelta(days=1), valid_until=now + timedelta(days=7),
+            estimated_by="维修部 王工", actor_code="E07",
             occurred_at=now - timedelta(minutes=20))
         for tag, grade, text in (("BJ-PRN-01", "A", "惠普 LaserJet M405dn"),
                                  ("BJ-PRN-02", "B", "惠普 LaserJet P2055d")):

@@ -90,11 +90,23 @@ def test_send_in_repair_with_a_loaner_end_to_end(qtbot, ops, settings, store, on
         deadline = repair.repair_overview(session, repair.get_repair(session, view.repair_id),
                                           utcnow()).clock.deadline
     assert deadline is not None
-    QTest.keyClicks(view.cost, "350")
-    QTest.keyClicks(view.ready_at.edit, format_local(deadline + timedelta(days=1)))
-    type_chinese(view.estimated_by, "维修部 王工")
-    click(qtbot, view.estimate_button)
+    click(qtbot, view.estimate_button)  # the 维修报价单: parts and labour by touch
+    qtbot.waitUntil(lambda: view.estimate_dialog is not None
+                    and view.estimate_dialog.isVisible())
+    quote = view.estimate_dialog
+    for kind, what, price in (("parts", "定影组件", "300"), ("labour", "更换工时", "50")):
+        quote.fees.new_line()
+        click(qtbot, quote.fees.kind_buttons[kind])
+        type_chinese(quote.fees.description, what)
+        QTest.keyClicks(quote.fees.unit_price, price)
+    QTest.keyClicks(quote.ready_at.edit, format_local(deadline + timedelta(days=1)))
+    type_chinese(quote.estimated_by, "维修部 王工")
+    assert quote.valid_until.edit.text()  # a week unless changed
+    click(qtbot, quote.save_button)
     qtbot.waitUntil(lambda: view.data.status == "estimated")
+    assert view.quote_box.isVisibleTo(view)
+    assert "定影组件" in view.quote_lines.text() and "¥350.00" in view.quote_lines.text()
+    assert view.quote_state.text().startswith("报价有效期至")
     assert "BJ-PRN-01" in view.loaner_reason.text()
     assert view.loaner_choice.currentData() == "BJ-PRN-01"
 
@@ -157,6 +169,7 @@ def test_send_in_repair_with_a_loaner_end_to_end(qtbot, ops, settings, store, on
         state = repair.repair_state(session, order)
         assert state.status == "returned" and state.final_fee_fen == 35000
         assert state.estimate_fen == 35000 and state.confirmation_method == "phone"
+        assert [line.amount_fen for line in state.estimate_lines] == [30000, 5000]
         assert state.confirmed_by == "孙丽" and state.customer_signer == "孙丽"
         loaner = loaners.loaner_state(session, loaners.get_loaner(session, "BJ-PRN-01"))
         assert loaner.status == "available" and len(loaner.history) == 1
@@ -185,3 +198,44 @@ def test_intake_and_return_copies_preview(qtbot, ops, settings, store, onsite_re
                     timeout=30_000)
     view.preview.save_to(tmp_path / "intake.pdf")
     assert (tmp_path / "intake.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_quotation_is_shown_previewed_and_approved_by_signature(
+        qtbot, ops, settings, store, onsite_request, tmp_path):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from fieldapp.rules.validation import FeeLineInput
+
+    with store.write() as session:
+        request = service_requests.get_request(session, onsite_request)
+        moment = utcnow() - timedelta(minutes=30)
+        order = repair.open_repair(session, request, reference.engineer_by_code(session, "E07"),
+                                   repair.RepairIntake(
+            company_contact="孙丽", fault_description="主板故障", received_at=moment,
+            arrived_at=moment, departed_at=moment, engineer_signature=_sig("刘洋")))
+        repair.estimate_repair(session, order, lines=[repair.EstimateLine.of(FeeLineInput(
+            "parts", "主板", Decimal(1), Decimal("480.00")))],
+            expected_ready_at=utcnow() + timedelta(days=1),
+            valid_until=utcnow() + timedelta(days=3), estimated_by="维修部 王工",
+            actor_code="W01", occurred_at=utcnow())
+        order_id = order.id
+    window = main_window(qtbot, ops, settings)
+    window.workflows.open_repair(order_id)
+    view = window.workflows.repair_view
+    qtbot.waitUntil(lambda: view.data is not None)
+    assert "主板" in view.quote_lines.text() and "¥480.00" in view.quote_lines.text()
+    assert view.quote_state.text().startswith("报价有效期至")
+    click(qtbot, view.quote_copy_button)
+    qtbot.waitUntil(lambda: view.preview is not None and bool(view.preview.preview.pages),
+                    timeout=30_000)
+    view.preview.save_to(tmp_path / "estimate.pdf")
+    assert (tmp_path / "estimate.pdf").read_bytes().startswith(b"%PDF")
+    view.preview.close()
+    previous = view.pad_dialog
+    click(qtbot, view.sign_confirm_button)
+    sign_next_pad(qtbot, view, previous)
+    qtbot.waitUntil(lambda: view.data.status == "approved")
+    assert view.quote_state.text() == "客户已答复：孙丽 确认维修（签字）。"
+    with store.read() as session:
+        state = repair.repair_state(session, repair.get_repair(session, order_id))
+        assert (state.confirmation_method, state.confirmed_by) == ("signature", "孙丽")

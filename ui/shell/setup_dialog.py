@@ -2,7 +2,10 @@
 
 The same form serves both; on first start it also offers demo data. It only edits
 `Settings`; creating the engineer record and loading demo data run in the background
-afterwards (`ui.shell.app`), so the dialog never waits on the disk.
+afterwards (`ui.shell.app`), so the dialog never waits on the disk. The company the
+documents speak for — name, address, hotline and the verify page the QR code opens (the
+archive's /portal/verify unless another is typed) — is asked for here; while any is
+missing, one line under them says so, as `fieldapp pdf` does (issue 17).
 """
 
 from __future__ import annotations
@@ -22,15 +25,16 @@ from PySide6.QtWidgets import (
 
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.ids import is_valid_operator_code
-from fieldapp.base.settings import Settings
+from fieldapp.base.settings import Settings, verify_address
 from fieldapp.services.fee_entry import price_items
+from fieldapp.services.setup import identity_warning
 from ui.kit import i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.shell.price_list_dialog import PriceListDialog
 
 TEXT_KEYS = ("operator_name", "operator_code", "company_name", "company_hotline",
-             "company_address", "complaint_hotline", "archive_url")
+             "company_address", "complaint_hotline", "archive_url", "verify_url")
 
 
 class SetupDialog(QDialog):
@@ -67,6 +71,13 @@ class SetupDialog(QDialog):
         form.addRow(self.captions["language"], self.language)
         for key in TEXT_KEYS[2:]:
             form.addRow(self.captions[key], self.edits[key])
+        self.identity_note = QLabel()  # what the copies will say is not set up
+        self.identity_note.setProperty("role", "notice")
+        self.identity_note.setWordWrap(True)
+        form.addRow(self.identity_note)
+        for key in ("company_name", "company_hotline", "company_address",
+                    "complaint_hotline", "archive_url", "verify_url"):
+            self.edits[key].textChanged.connect(lambda _t: self._show_identity())
         # the company's common items, one tap each in the visit's fee step
         self.captions["price_list"] = QLabel()
         self.price_list_button = QPushButton()
@@ -106,6 +117,7 @@ class SetupDialog(QDialog):
             caption.setText(tr(f"setup.{key}"))
         self.edits["operator_code"].setPlaceholderText(tr("setup.code_hint"))
         self.edits["archive_url"].setPlaceholderText(tr("setup.archive_hint"))
+        self._show_identity()
         role = self.role.currentData() or self.settings.get("role")
         self.role.clear()
         for value in ("engineer", "staff"):
@@ -121,6 +133,18 @@ class SetupDialog(QDialog):
             price_items(self.settings.get("price_list")))))
         self.ok_button.setText(tr("setup.start" if self.first_start else "button.save"))
         self.cancel_button.setText(tr("button.cancel"))
+
+    def _show_identity(self) -> None:
+        """The verify page the QR will open (as typed, else the archive's), and the one
+        line naming what the copies will say is not set up."""
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        derived = verify_address("", values["archive_url"])
+        self.edits["verify_url"].setPlaceholderText(
+            i18n.tr("setup.verify_derived", url=derived) if derived
+            else i18n.tr("setup.verify_hint"))
+        warning = identity_warning(values, i18n.current())
+        self.identity_note.setText(warning)
+        self.identity_note.setVisible(bool(warning))
 
     def _language_chosen(self) -> None:
         self.language_chosen = True

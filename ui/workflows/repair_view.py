@@ -1,9 +1,12 @@
 """A send-in repair order (R3): each step against the 4-hour clock (R1.4), and the loaner.
 
 Shows the intake, the clock (text and colour), each step's time, and only the actions the
-order's state allows: the workshop's estimate; the customer's confirmation by phone (who,
-when) or by signature (the customer-facing summary, then the pad); start (disabled, with
-the reason, until approved — R3.2); finish; the return (delivery time, final fee, the
+order's state allows: the workshop's estimate — the 维修报价单 with its parts and labour
+lines, ready time and validity (`ui.workflows.estimate_dialog`), shown with its state
+(awaiting the customer, lapsed, answered) and previewed or printed as a PDF; the
+customer's confirmation by phone (who, when) or by signature (the customer-facing
+summary, then the pad) of the estimate shown; start (disabled, with the reason, until
+approved — R3.2); finish; the return (delivery time, final fee, the
 customer's signature — R3.3); a refusal closes the order with the device given back.
 When the repair will clearly exceed 4 hours and the contract grants it, a free same-class
 loaner is proposed; lending takes the engineer's and the customer's signatures.
@@ -14,6 +17,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
+from typing import Literal
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -34,6 +39,7 @@ from fieldapp.base.money import format_yuan, parse_yuan, yuan_to_fen
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.records.events import Decision, SignatureInput
+from fieldapp.rules.validation import FEE_KIND_LABELS
 from fieldapp.services import repairs
 from fieldapp.services.repairs import RepairData
 from fieldapp.workflows.repair import RepairStatus
@@ -42,6 +48,7 @@ from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
 from ui.visit.preview_dialog import PreviewDialog
+from ui.workflows.estimate_dialog import EstimateDialog
 from ui.workflows.workflow_documents import loaner_record, repair_copy
 from ui.workflows.workflow_widgets import (
     PadDialog,
@@ -98,20 +105,24 @@ class RepairView(QDialog):
             grid.addWidget(self.step_values[s], line, 1)
         grid.setColumnStretch(1, 1)
 
-        # estimate
+        # estimate: the 维修报价单 is filled in its own dialog; shown here as it stands
         self.estimate_box = QGroupBox()
-        self.cost, self.estimated_by, self.estimate_note = QLineEdit(), QLineEdit(), QLineEdit()
-        self.ready_at = TimeField()
+        self.estimate_hint = QLabel()
+        self.estimate_hint.setWordWrap(True)
         self.estimate_button = button(primary=True)
-        self.estimate_captions = {k: QLabel() for k in ("cost", "ready_at", "estimated_by",
-                                                        "note")}
-        form = QFormLayout(self.estimate_box)
-        fields: tuple[tuple[str, QWidget], ...] = (
-            ("cost", self.cost), ("ready_at", self.ready_at),
-            ("estimated_by", self.estimated_by), ("note", self.estimate_note))
-        for k, w in fields:
-            form.addRow(self.estimate_captions[k], w)
-        form.addRow(self.estimate_button)
+        self.estimate_dialog: EstimateDialog | None = None
+        estimate = QHBoxLayout(self.estimate_box)
+        estimate.addWidget(self.estimate_hint, 1)
+        estimate.addWidget(self.estimate_button)
+        self.quote_box = QGroupBox()
+        self.quote_lines, self.quote_state = data_label(), data_label()
+        self.quote_copy_button = button()
+        quote = QVBoxLayout(self.quote_box)
+        quote.addWidget(self.quote_lines)
+        row = QHBoxLayout()
+        row.addWidget(self.quote_state, 1)
+        row.addWidget(self.quote_copy_button)
+        quote.addLayout(row)
 
         # confirmation
         self.confirm_box = QGroupBox()
@@ -193,8 +204,9 @@ class RepairView(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.clock_label)
         layout.addWidget(self.error)
-        for box in (self.steps_box, self.loaner_box, self.estimate_box, self.confirm_box,
-                    self.work_box, self.return_box, self.refused_box, self.info_box):
+        for box in (self.steps_box, self.loaner_box, self.quote_box, self.estimate_box,
+                    self.confirm_box, self.work_box, self.return_box, self.refused_box,
+                    self.info_box):
             layout.addWidget(box)
         layout.addStretch(1)
         scroll = scroll_body(body)
@@ -202,7 +214,8 @@ class RepairView(QDialog):
         outer.addWidget(scroll, 1)
         outer.addLayout(bottom)
 
-        self.estimate_button.clicked.connect(self.record_estimate)
+        self.estimate_button.clicked.connect(self.open_estimate)
+        self.quote_copy_button.clicked.connect(lambda: self.open_copy("estimate"))
         self.phone_button.clicked.connect(self.confirm_by_phone)
         self.sign_confirm_button.clicked.connect(self.confirm_by_signature)
         self.start_button.clicked.connect(self.start_repair)
@@ -226,9 +239,9 @@ class RepairView(QDialog):
         for s, c in self.step_captions.items():
             c.setText(tr(f"repair.step.{s}"))
         self.estimate_box.setTitle(tr("repair.estimate_box"))
-        for k, c in self.estimate_captions.items():
-            c.setText(tr(f"repair.estimate.{k}"))
-        self.estimate_button.setText(tr("repair.estimate.save"))
+        self.estimate_hint.setText(tr("repair.estimate.hint"))
+        self.quote_box.setTitle(tr("repair.quote_box"))
+        self.quote_copy_button.setText(tr("repair.estimate_copy"))
         self.confirm_box.setTitle(tr("repair.confirm_box"))
         for k, c in self.confirm_captions.items():
             c.setText(tr(f"repair.confirm.{k}"))
@@ -256,7 +269,7 @@ class RepairView(QDialog):
         self.return_copy_button.setText(tr("repair.return_copy"))
         self.loaner_copy_button.setText(tr("repair.loaner_copy"))
         self.close_button.setText(tr("button.close"))
-        for f in (self.ready_at, self.confirmed_at, self.delivered_at):
+        for f in (self.confirmed_at, self.delivered_at):
             f.now_button.setText(tr("button.now"))
             f.now_button.setToolTip(tr("tooltip.now"))
         if self.data is not None:
@@ -290,7 +303,14 @@ class RepairView(QDialog):
         v["engineer"].setText(data.engineer_signer)
         self._show_steps(data)
         step = data.next_step
-        self.estimate_box.setVisible(step == "estimate")
+        self.estimate_box.setVisible(step in ("estimate", "confirm"))  # again while unanswered
+        self.estimate_button.setText(tr("repair.estimate.open" if step == "estimate"
+                                        else "repair.estimate.reopen"))
+        if self.estimate_button.property("primary") != (step == "estimate"):
+            self.estimate_button.setProperty("primary", step == "estimate")  # the next step
+            self.estimate_button.style().unpolish(self.estimate_button)
+            self.estimate_button.style().polish(self.estimate_button)
+        self._show_quote(data)
         self.confirm_box.setVisible(step == "confirm")
         self.work_box.setVisible(step in ("estimate", "confirm", "start", "finish"))
         self.start_button.setEnabled(step == "start")
@@ -340,6 +360,35 @@ class RepairView(QDialog):
             else:
                 label.setText(tr("repair.step_waiting"))
                 coloured(label, WAITING)
+
+    def _show_quote(self, data: RepairData) -> None:
+        """The quotation as it stands: its lines and total, then awaiting (until when),
+        lapsed, or the customer's answer."""
+        tr, st = i18n.tr, data.state
+        self.quote_box.setVisible(st.estimate_id is not None)
+        if st.estimate_id is None:
+            return
+        lines = [tr("repair.quote.line", kind=i18n.pair(FEE_KIND_LABELS.get(
+            line.kind, (line.kind, line.kind))), description=line.description or "—",
+            quantity=f"{Decimal(line.quantity_milli) / 1000:f}".rstrip("0").rstrip("."),
+            price=format_yuan(line.unit_price_fen), amount=format_yuan(line.amount_fen))
+            for line in st.estimate_lines]
+        lines.append(tr("repair.quote.total", total=format_yuan(st.estimate_fen or 0),
+                        by=st.estimated_by or "—", at=format_local(st.estimated_at)))
+        self.quote_lines.setText("\n".join(lines))
+        if st.decision is not None:
+            answer = tr(f"repair.done.confirmed.{st.decision}", by=st.confirmed_by,
+                        method=tr(f"repair.method.{st.confirmation_method or 'phone'}"))
+            text, colour = tr("repair.quote.answered", answer=answer), DONE
+        elif data.estimate_lapsed:
+            text = tr("repair.quote.lapsed", until=format_local(st.valid_until))
+            colour = STATUS_COLOURS["refused"]
+        elif st.valid_until is not None:
+            text, colour = tr("repair.quote.valid", until=format_local(st.valid_until)), NEXT
+        else:
+            text, colour = tr("repair.quote.no_limit"), NEXT
+        self.quote_state.setText(text)
+        coloured(self.quote_state, colour)
 
     def _show_loaner(self, data: RepairData) -> None:
         tr = i18n.tr
@@ -396,20 +445,22 @@ class RepairView(QDialog):
             show_error(self.error, None, i18n.tr("repair.bad_amount"))
             return None
 
-    def record_estimate(self) -> None:
-        fen, ready = self._fen(self.cost), self._time_or_error(self.ready_at)
-        if fen is None or ready is None:
-            return
-        self._run(repairs.estimate, repairs.Estimate(
-            fen, ready, self.estimated_by.text(), self.estimate_note.text()))
+    def open_estimate(self) -> None:
+        """The 维修报价单 in its own dialog; saved here when it is complete."""
+        dialog = EstimateDialog(self.settings, self)
+        dialog.estimated.connect(lambda entry: self._run(repairs.estimate, entry))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.estimate_dialog = dialog
+        dialog.open()
 
     def confirm_by_phone(self) -> None:
         at = self._time_or_error(self.confirmed_at)
         if at is None:
             return
+        shown = self.data.state.estimate_id if self.data is not None else None
         self._run(repairs.confirm_by_phone, repairs.PhoneConfirmation(
             self.decision.currentData() == Decision.APPROVED, self.confirmed_by.text(),
-            self.confirm_phone.text(), at))
+            self.confirm_phone.text(), at, shown))
 
     def _customer_signs(self, summary: list[tuple[str, str]], statement: str,
                         then: Callable[[SignatureInput], None]) -> None:
@@ -428,11 +479,14 @@ class RepairView(QDialog):
         summary = [("pad.repair.number", self.data.number), ("pad.repair.device",
                    self.data.device), ("pad.repair.estimate", format_yuan(st.estimate_fen or 0)),
                    ("pad.repair.ready", format_local(st.expected_ready_at)),
+                   ("pad.repair.valid_until", format_local(st.valid_until) or "—"),
                    ("pad.repair.decision", i18n.catalogue("zh")[
                        "repair.decision.approved" if approved else "repair.decision.refused"])]
+        shown = st.estimate_id  # the customer answers the quotation they were shown
 
         def signed(sig: SignatureInput) -> None:
-            self._run(repairs.confirm_by_signature, repairs.SignedConfirmation(approved, sig))
+            self._run(repairs.confirm_by_signature,
+                      repairs.SignedConfirmation(approved, sig, shown))
 
         self._customer_signs(summary, "pad.repair.confirm_statement", signed)
 
@@ -492,8 +546,8 @@ class RepairView(QDialog):
         engineer.open()
 
     def open_copy(self, copy: str) -> None:
-        """送修单 / 送修返还单 / 备机借用单: preview, print, save, in the customer's
-        language."""
+        """送修单 / 送修返还单 / 维修报价单 / 备机借用单: preview, print, save, in the
+        customer's language."""
         if self.data is None:
             return  # the order is still loading
         store, number = self.ops.store, self.data.number
@@ -501,8 +555,10 @@ class RepairView(QDialog):
             tag = self.data.lent_loaner or str(self.loaner_choice.currentData() or "")
             document = loaner_record(store, self.settings, tag, number)
         else:
-            document = repair_copy(store, self.settings, number,
-                                   "return" if copy == "return" else "intake")
+            kind: Literal["intake", "return", "estimate"] = (
+                "return" if copy == "return" else "estimate" if copy == "estimate"
+                else "intake")
+            document = repair_copy(store, self.settings, number, kind)
         dialog = PreviewDialog(self.ops, document, self)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.preview = dialog

@@ -14,8 +14,8 @@ from ui.visit.preview_dialog import Document
 
 
 def repair_copy(store: Store, settings: Settings, repair_number: str,
-                kind: Literal["intake", "return"]) -> Document:
-    """送修单 (intake) or 送修返还单 (return)."""
+                kind: Literal["intake", "return", "estimate"]) -> Document:
+    """送修单 (intake), 送修返还单 (return) or 维修报价单 (estimate)."""
     return Document(lambda: workflow_documents.repair_copy(store, repair_number, settings,
                                                            kind=kind),
                     f"docs.{kind}_title")

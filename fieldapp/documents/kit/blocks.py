@@ -208,7 +208,9 @@ def cell_padding(ctx: DocumentContext) -> float:
 def receipt_header(ctx: DocumentContext, *, address: bool = True) -> list[Flowable]:
     """The receipt's top (A4 draws its header on every page instead)."""
     s, company = ctx.styles, ctx.company
-    out: list[Flowable] = [para(company.name, s.company)]
+    out: list[Flowable] = [para(ctx.issuer_name, s.company)]
+    if ctx.issuer_notice:
+        out.append(para(ctx.issuer_notice, s.small_center))
     if company.hotline:
         out.append(para(f"{ctx.t('hotline')}{ctx.colon}{company.hotline}", s.small_center))
     if address and company.address:

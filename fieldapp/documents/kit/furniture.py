@@ -15,6 +15,7 @@ from fieldapp.documents.kit.text import bold_text, escape
 from fieldapp.documents.layout import (
     COPY_MARK_COLOUR,
     DRAFT_COLOUR,
+    DRAFT_TEXT_COLOUR,
     MUTED_COLOUR,
     TEXT_COLOUR,
     Layout,
@@ -41,18 +42,26 @@ def draw_a4_header(canvas: Canvas, ctx: DocumentContext) -> None:
         text_left = _draw_logo(canvas, company.logo_path, left, top - spec.logo_height, spec)
     # Company block, left.
     bold_text(
-        canvas, font, spec.company_font_size, text_left, top - spec.company_font_size, company.name
+        canvas, font, spec.company_font_size, text_left, top - spec.company_font_size,
+        ctx.issuer_name,
     )
     canvas.setFillColor(MUTED_COLOUR)
     canvas.setFont(font, spec.small_font_size + 0.5)
     lines = []
+    if ctx.issuer_notice:  # said on every page, in the draft mark's colour
+        canvas.setFillColor(DRAFT_TEXT_COLOUR)
+        canvas.drawString(text_left, top - spec.company_font_size - spec.small_font_size - 5,
+                          ctx.issuer_notice)
+        canvas.setFillColor(MUTED_COLOUR)
+        lines.append("")
     if company.hotline:
         lines.append(f"{ctx.t('hotline')}{ctx.colon}{company.hotline}")
     if company.address:
         lines.append(company.address)
     y = top - spec.company_font_size - spec.small_font_size - 5
     for line in lines:
-        canvas.drawString(text_left, y, line)
+        if line:
+            canvas.drawString(text_left, y, line)
         y -= spec.small_font_size + 3
     # Title and copy mark, right.
     copy_text = ctx.copy_label

@@ -47,7 +47,7 @@ def metadata(ctx: DocumentContext, number: str, *, subject: str, keywords: str) 
     return {
         "title": pick(f"{ctx.title} {number}（{copy}）", f"{ctx.title} {number} ({copy})",
                       ctx.language),
-        "author": ctx.company.name,
+        "author": ctx.issuer_name,
         "subject": subject,
         "keywords": keywords,
         "creator": f"fieldapp {fieldapp.__version__}",
