@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.rules import Actor, Reason
 from fieldapp.store.models import ServiceRequest
+from fieldapp.store.values import SubjectType
 from fieldapp.workflows.request_state import derive_many
 
 _CHUNK = 500
 # events about these subjects are work on the request (loaners, questions and
 # complaints have owners of their own)
-_WORK_SUBJECTS = ("request", "repair")
+_WORK_SUBJECTS = (SubjectType.REQUEST, SubjectType.REPAIR)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from fieldapp.documents.workflow_model import (
 from fieldapp.records.events import EventKind, EventRecord, event_from_row, events_for, events_of
 from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import Complaint, Event, Loaner, RepairOrder
 from fieldapp.workflows.complaint_model import ComplaintFeedbackReport
 from fieldapp.workflows.complaints import complaint_feedback_report
@@ -91,7 +92,7 @@ def _last(events: list[EventRecord], kind: str) -> EventRecord | None:
 def _loans_for(session: Session, order: RepairOrder) -> list[tuple[Loaner, EventRecord,
                                                                     EventRecord | None]]:
     """(loaner, issue event, return event or None) of every loan made for this repair."""
-    rows = session.scalars(select(Event).where(Event.subject_type == "loaner",
+    rows = session.scalars(select(Event).where(Event.subject_type == SubjectType.LOANER,
                                                Event.request_id == order.request_id))
     loaner_ids = {row.subject_id for row in rows}
     out = []

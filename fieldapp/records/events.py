@@ -45,6 +45,7 @@ from fieldapp.rules.validation import (
     raise_if,
 )
 from fieldapp.seal.signatures import stroke_issues
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import Event
 
 
@@ -122,46 +123,49 @@ def _f(name: str, type_: str, required: bool = True, choices: tuple[str, ...] = 
 
 
 # kind -> (subject type, payload fields). The one list of what events exist.
-EVENT_KINDS: dict[str, tuple[str, tuple[PayloadField, ...]]] = {
-    EventKind.REPAIR_ESTIMATED: ("repair", (
+EVENT_KINDS: dict[str, tuple[SubjectType, tuple[PayloadField, ...]]] = {
+    EventKind.REPAIR_ESTIMATED: (SubjectType.REPAIR, (
         _f("cost_fen", "fen"), _f("expected_ready_at", "time"), _f("estimated_by", "name"),
         _f("note", "text", False),
         # the 维修报价单 (R3.2): parts and labour lines adding up to cost_fen; valid until
         _f("lines", "lines", False), _f("valid_until", "time", False))),
-    EventKind.REPAIR_CONFIRMED: ("repair", (
+    EventKind.REPAIR_CONFIRMED: (SubjectType.REPAIR, (
         _f("decision", "choice", choices=DECISIONS),
         _f("method", "choice", choices=CONFIRMATION_METHODS), _f("confirmed_by", "name"),
         _f("phone", "name", False), _f("signature", "signature", False),
         _f("note", "text", False),
         # the estimate answered (its repair.estimated event): a newer one needs a new answer
         _f("estimate_id", "uuid", False))),
-    EventKind.REPAIR_STARTED: ("repair", (
+    EventKind.REPAIR_STARTED: (SubjectType.REPAIR, (
         _f("technician", "name", False), _f("note", "text", False))),
-    EventKind.REPAIR_FINISHED: ("repair", (_f("work_done", "text"), _f("note", "text", False))),
-    EventKind.REPAIR_RETURNED: ("repair", (
+    EventKind.REPAIR_FINISHED: (SubjectType.REPAIR, (
+        _f("work_done", "text"), _f("note", "text", False))),
+    EventKind.REPAIR_RETURNED: (SubjectType.REPAIR, (
         _f("final_fee_fen", "fen"), _f("signature", "signature"), _f("note", "text", False))),
-    EventKind.REPAIR_CLOSED_REFUSED: ("repair", (
+    EventKind.REPAIR_CLOSED_REFUSED: (SubjectType.REPAIR, (
         _f("signature", "signature"), _f("note", "text", False))),
-    EventKind.LOANER_ISSUED: ("loaner", (
+    EventKind.LOANER_ISSUED: (SubjectType.LOANER, (
         _f("repair_order_id", "uuid"), _f("repair_number", "name"),
         _f("engineer_signature", "signature"), _f("customer_signature", "signature"),
         _f("goodwill", "choice", False, YES_NO))),
-    EventKind.LOANER_RETURNED: ("loaner", (
+    EventKind.LOANER_RETURNED: (SubjectType.LOANER, (
         _f("condition", "choice", choices=LOANER_CONDITIONS), _f("note", "text", False),
         _f("engineer_signature", "signature"), _f("customer_signature", "signature"))),
-    EventKind.REQUEST_ESCALATED: ("request", (
+    EventKind.REQUEST_ESCALATED: (SubjectType.REQUEST, (
         _f("escalation_kind", "choice", choices=ESCALATION_KINDS), _f("reason", "text"),
         _f("requested_by", "name"), _f("decided_by", "name"),
         _f("from_engineer", "code", False), _f("to_engineer", "code", False),
         _f("required_skills", "text", False), _f("repair_number", "name", False))),
-    EventKind.REQUEST_REASSIGNED: ("request", (
+    EventKind.REQUEST_REASSIGNED: (SubjectType.REQUEST, (
         _f("engineer_code", "code"), _f("engineer_id", "uuid"), _f("reason", "text"),
         _f("decided_by", "name"))),
-    EventKind.COMPLAINT_RESPONDED: ("complaint", (_f("response", "text"), _f("responder", "name"))),
-    EventKind.COMPLAINT_CLOSED: ("complaint", (
+    EventKind.COMPLAINT_RESPONDED: (SubjectType.COMPLAINT, (
+        _f("response", "text"), _f("responder", "name"))),
+    EventKind.COMPLAINT_CLOSED: (SubjectType.COMPLAINT, (
         _f("closed_by", "name"), _f("outcome", "text", False),
         _f("customer_satisfied", "choice", False, YES_NO))),
-    EventKind.QUESTION_ANSWERED: ("question", (_f("answer", "text"), _f("answered_by", "name"))),
+    EventKind.QUESTION_ANSWERED: (SubjectType.QUESTION, (
+        _f("answer", "text"), _f("answered_by", "name"))),
 }
 
 # How a payload field is named to a person (zh, en): messages never show the key
@@ -198,12 +202,12 @@ def field_label(name: str) -> tuple[str, str]:
 
 
 # Which model a subject type names (by table), for events_for(session, obj).
-SUBJECT_TABLES = {
-    "repair_orders": "repair",
-    "loaners": "loaner",
-    "service_requests": "request",
-    "complaints": "complaint",
-    "open_questions": "question",
+SUBJECT_TABLES: dict[str, SubjectType] = {
+    "repair_orders": SubjectType.REPAIR,
+    "loaners": SubjectType.LOANER,
+    "service_requests": SubjectType.REQUEST,
+    "complaints": SubjectType.COMPLAINT,
+    "open_questions": SubjectType.QUESTION,
 }
 
 
@@ -502,7 +506,7 @@ def events_of(session: Session, subject_type: str, subject_id: uuid.UUID) -> lis
     return ordered(event_from_row(r) for r in rows)
 
 
-def subject_type_of(subject: Any) -> str:
+def subject_type_of(subject: Any) -> SubjectType:
     try:
         return SUBJECT_TABLES[subject.__tablename__]
     except (AttributeError, KeyError):

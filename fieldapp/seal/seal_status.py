@@ -8,16 +8,29 @@ receipts); `refuse_if_tampered` stops a copy from going out as genuine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from fieldapp.base.errors import FieldappError
 from fieldapp.seal.sealing import KeyTrust, Verification, verify_slip
 
-SEAL_STATE_LABELS = {  # (zh, en)
-    "draft": ("草稿", "Draft"),
-    "sealed": ("已封存", "Sealed"),
-    "sealed_older": ("已封存（旧格式）", "Sealed (older format)"),
-    "tampered": ("封存校验失败（已被改动）", "Seal check failed (tampered)"),
+
+class SealStatus(StrEnum):
+    """What a slip's seal check says (`SealState.state`; the CLI's `seal_state`)."""
+
+    DRAFT = "draft"  # not sealed yet
+    SEALED = "sealed"
+    SEALED_OLDER = "sealed_older"  # sealed, and holds, in an older seal format
+    TAMPERED = "tampered"  # sealed, but the check fails: never shown or issued as genuine
+
+
+# (zh, en) by member; keyed by str too, as members are their strings (the slip list's
+# status column looks "tampered" up beside the slip statuses)
+SEAL_STATE_LABELS: dict[str, tuple[str, str]] = {
+    SealStatus.DRAFT: ("草稿", "Draft"),
+    SealStatus.SEALED: ("已封存", "Sealed"),
+    SealStatus.SEALED_OLDER: ("已封存（旧格式）", "Sealed (older format)"),
+    SealStatus.TAMPERED: ("封存校验失败（已被改动）", "Seal check failed (tampered)"),
 }
 
 
@@ -35,13 +48,13 @@ class TamperedError(FieldappError):
 
 @dataclass(frozen=True)
 class SealState:
-    state: str  # a key of SEAL_STATE_LABELS
+    state: SealStatus
     problems: list[tuple[str, str]] = field(default_factory=list)
     verification: Verification | None = None
 
     @property
     def tampered(self) -> bool:
-        return self.state == "tampered"
+        return self.state == SealStatus.TAMPERED
 
     @property
     def label(self) -> tuple[str, str]:
@@ -51,11 +64,12 @@ class SealState:
 def seal_state(slip: Any, keys: KeyTrust | None = None) -> SealState:
     """`keys`: whose device keys to trust; by default this laptop's (fieldapp.seal.seal_trust)."""
     if slip.seal is None:
-        return SealState("draft")
+        return SealState(SealStatus.DRAFT)
     result = verify_slip(slip, keys)
     if not result.ok:
-        return SealState("tampered", list(result.problems), result)
-    return SealState("sealed_older" if result.older_format else "sealed", [], result)
+        return SealState(SealStatus.TAMPERED, list(result.problems), result)
+    return SealState(SealStatus.SEALED_OLDER if result.older_format else SealStatus.SEALED,
+                     [], result)
 
 
 def refuse_if_tampered(slip: Any, keys: KeyTrust | None = None) -> SealState:

@@ -64,6 +64,17 @@ class CopyKind(StrEnum):
     COMPANY = "company"
 
 
+class SubjectType(StrEnum):
+    """`events.subject_type`: what an event is about (fieldapp.records.events.EVENT_KINDS
+    gives each kind's)."""
+
+    REPAIR = "repair"
+    LOANER = "loaner"
+    REQUEST = "request"
+    COMPLAINT = "complaint"
+    QUESTION = "question"
+
+
 class OutboxState(StrEnum):
     """`sync_outbox.state` (fieldapp.store.outbox)."""
 

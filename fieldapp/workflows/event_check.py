@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldapp.records.events import Conflict, EventKind, EventRecord, events_of, payload_issues
-from fieldapp.store.models import ServiceRequest
+from fieldapp.store.models import Record, ServiceRequest
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
 
 KEPT_AS_CONFLICT = (EventKind.LOANER_ISSUED, EventKind.LOANER_RETURNED)
-_SUBJECT_MODELS = {"repair": RepairOrder, "loaner": Loaner, "request": ServiceRequest,
-                   "complaint": Complaint, "question": OpenQuestion}
+# keyed by member; looked up by the stored subject_type text (a member is its string)
+_SUBJECT_MODELS: dict[str, type[Record]] = {
+    SubjectType.REPAIR: RepairOrder, SubjectType.LOANER: Loaner,
+    SubjectType.REQUEST: ServiceRequest, SubjectType.COMPLAINT: Complaint,
+    SubjectType.QUESTION: OpenQuestion}
 
 
 @dataclass(frozen=True)
@@ -35,21 +39,21 @@ class EventVerdict:
 
 def _fold_for(session: Session, subject_type: str, subject: object
               ) -> Callable[[list[EventRecord]], object]:
-    if subject_type == "repair":
+    if subject_type == SubjectType.REPAIR:
         from fieldapp.workflows.repair import fold_repair
 
         received = subject.received_at  # type: ignore[attr-defined]
         return lambda events: fold_repair(events, received)
-    if subject_type == "loaner":
+    if subject_type == SubjectType.LOANER:
         from fieldapp.workflows.loaners import fold_loaner
 
         return fold_loaner
-    if subject_type == "request":
+    if subject_type == SubjectType.REQUEST:
         from fieldapp.workflows.escalation import _initial, fold_request
 
         initial = _initial(subject)  # type: ignore[arg-type]
         return lambda events: fold_request(events, initial)
-    if subject_type == "complaint":
+    if subject_type == SubjectType.COMPLAINT:
         from fieldapp.workflows.complaints import fold_complaint
 
         return fold_complaint

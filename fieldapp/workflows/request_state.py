@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.records.events import EventKind, EventRecord, event_from_row, ordered
 from fieldapp.store.models import Engineer, ServiceRequest, Slip
-from fieldapp.store.values import RequestStatus, SlipResult
+from fieldapp.store.values import RequestStatus, SlipResult, SubjectType
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.workflows.repair import RepairStatus, fold_repair
 
@@ -99,9 +99,9 @@ def derive_many(session: Session, requests: Iterable[tuple[uuid.UUID, str, uuid.
                                                   is not None))
         for event_row in session.scalars(select(Event).where(Event.request_id.in_(chunk))):
             event = event_from_row(event_row)
-            if event.subject_type == "request":
+            if event.subject_type == SubjectType.REQUEST:
                 reassigned[event.subject_id].append(event)
-            elif event.subject_type == "repair":
+            elif event.subject_type == SubjectType.REPAIR:
                 repair_events[event.subject_id].append(event)
         for order in session.execute(select(RepairOrder.id, RepairOrder.request_id,
                                             RepairOrder.received_at)

@@ -37,14 +37,16 @@ from fieldapp.sla import (
     Channel,
     ClockOutcome,
     ClockState,
+    IntakeChannel,
     RequestFacts,
+    ServiceKind,
     clock_outcome,
     clock_specs,
 )
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
-from fieldapp.store.values import SlipResult
+from fieldapp.store.values import SlipResult, SubjectType
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
 from fieldapp.workflows.group_archive import ArchiveEntryKind
 
@@ -54,6 +56,8 @@ BUCKETS = (30, 60, 120, 180, 240)
 WORST_CASES = 10
 TOP_DEVICES = 10
 ARCHIVE_ITEMS = 8  # latest archive entries per kind printed in a group customer's report
+# A question asked from afar is first answered by the answer itself, else by the arrival.
+_ANSWERED_FROM_AFAR = (IntakeChannel.PHONE, IntakeChannel.LETTER, IntakeChannel.EMAIL)
 
 
 @dataclass
@@ -236,8 +240,8 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
         by_month[month][row.channel] += 1
         slips_by_month[month] += row.slips
         # the first response: the answer to a question, else the engineer's arrival
-        answered = (row.answered_at if row.service_kind == "answer"
-                    and row.intake_channel in ("phone", "letter", "email") else row.arrival)
+        answered = (row.answered_at if row.service_kind == ServiceKind.ANSWER
+                    and row.intake_channel in _ANSWERED_FROM_AFAR else row.arrival)
         if answered is not None:
             response.append(_minutes(row.requested_at, answered))
         if row.solved is not None:
@@ -325,7 +329,7 @@ def _repairs(session: Session, fig: Figures, in_period: Any) -> None:
               .join(ServiceRequest, ServiceRequest.id == RepairOrder.request_id).where(in_period))
     total = session.scalar(select(func.count()).select_from(orders.subquery())) or 0
     kinds = dict(session.execute(
-        select(Event.kind, func.count()).where(Event.subject_type == "repair",
+        select(Event.kind, func.count()).where(Event.subject_type == SubjectType.REPAIR,
                                                Event.subject_id.in_(orders))
         .group_by(Event.kind)).all())
     repair_fee = 0
@@ -357,7 +361,7 @@ def _complaints(session: Session, fig: Figures, customer_id: uuid.UUID, period: 
         select(Complaint.number, Complaint.about, Complaint.received_at,
                Complaint.response_hours, first_response.label("responded"),
                closed.label("closed"), satisfied.label("satisfied"))
-        .outerjoin(Event, and_(Event.subject_type == "complaint",
+        .outerjoin(Event, and_(Event.subject_type == SubjectType.COMPLAINT,
                                Event.subject_id == Complaint.id))
         .where(Complaint.customer_id == customer_id,
                Complaint.received_at >= period.start_utc, Complaint.received_at < period.end_utc)

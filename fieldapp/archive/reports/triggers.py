@@ -23,6 +23,7 @@ from fieldapp.archive.reports.figures import ClockReader, request_rows
 from fieldapp.archive.reports.period import Period, half_of, quarter_of, year_of
 from fieldapp.archive.reports.rules import ReportRules
 from fieldapp.base.timeutil import to_local
+from fieldapp.sla import ClockState
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, ServiceRequest
 
@@ -221,7 +222,7 @@ def sla_rising(session: Session, today: date, rules: ReportRules, now: datetime
                 ServiceRequest.customer_id == customer.id,
                 ServiceRequest.requested_at >= earlier.start_utc,
                 ServiceRequest.requested_at < recent.end_utc)):
-            if not any(verdict is not None and verdict.state.value == "breached"
+            if not any(verdict is not None and verdict.state == ClockState.BREACHED
                        for _kind, verdict, _stopped in reader.outcomes(row, now)):
                 continue  # a request counts once, however many of its clocks broke
             if row.requested_at >= recent.start_utc:
