@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -26,8 +28,27 @@ from fieldapp.seal.seal_status import SealStatus
 from fieldapp.store import Store
 from fieldapp.store.values import SlipStatus
 
-__all__ = ["RequestItem", "count_open_requests", "count_slips", "open_requests",
-           "seal_marks", "slips"]
+__all__ = ["DATE_RANGES", "RequestItem", "count_open_requests", "count_slips", "open_requests",
+           "seal_marks", "since", "slips", "today_start"]
+
+# The lists' date filter: everything, today, the last 7 days (today and 6 before), the
+# last 30 days — each from local midnight (the settings' time zone).
+DATE_RANGES = ("all", "today", "week", "month")
+_DAYS_BACK = {"today": 0, "week": 6, "month": 29}
+
+
+def today_start(timezone: str, *, days_back: int = 0, now: datetime | None = None
+                ) -> datetime:
+    """Local midnight of today (or `days_back` days before) in `timezone`, aware."""
+    tz = ZoneInfo(timezone)
+    day = (now or datetime.now(tz)).astimezone(tz).date() - timedelta(days=days_back)
+    return datetime.combine(day, time(0), tz)
+
+
+def since(date_range: str, timezone: str, *, now: datetime | None = None) -> datetime | None:
+    """Where a date range of the lists' filter starts (None: "all", or unknown)."""
+    days = _DAYS_BACK.get(date_range)
+    return None if days is None else today_start(timezone, days_back=days, now=now)
 
 # No engineer has this id: "my work" of an unknown code matches nothing.
 _NOBODY = uuid.UUID(int=0)
