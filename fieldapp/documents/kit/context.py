@@ -84,12 +84,12 @@ class DocumentContext:
         """The customer service centre's number (R5.2); "(not set)" says it plainly."""
         company = self.company
         return (company.complaint_hotline or company.hotline
-                or _issuer_text("hotline_unset", self.language))
+                or self.t("issuer_hotline_unset"))
 
     @property
     def issuer_name(self) -> str:
         """The company the document speaks for, or that its name is not set."""
-        return self.company.name or _issuer_text("name_unset", self.language)
+        return self.company.name or self.t("issuer_name_unset")
 
     @property
     def issuer_notice(self) -> str:
@@ -98,26 +98,8 @@ class DocumentContext:
                    if k in self.company.unconfigured]
         if not missing:
             return ""
-        sep = "、" if self.language == "zh" else ", "
-        names = sep.join(_issuer_text(k, self.language) for k in missing)
-        return _issuer_text("notice", self.language).format(missing=names)
-
-
-# What the issuer block says for settings not made (kept with the context that prints it).
-ISSUER_TEXTS: dict[str, tuple[str, str]] = {
-    "name_unset": ("（公司名称未设置）", "(company name not set)"),
-    "hotline_unset": ("（未设置）", "(not set)"),
-    "notice": ("出具单位信息未设置：缺{missing}。请在“设置”中填写。",
-               "Issuing company not configured: {missing} missing. Set it up in Settings."),
-    "company_name": ("公司名称", "name"),
-    "company_address": ("公司地址", "address"),
-    "company_hotline": ("服务热线", "hotline"),
-}
-
-
-def _issuer_text(key: str, language: Language) -> str:
-    zh, en = ISSUER_TEXTS[key]
-    return zh if language == "zh" else en
+        names = self.t("list_separator").join(self.t(f"issuer_{k}") for k in missing)
+        return self.t("issuer_notice", missing=names)
 
 
 @dataclass(frozen=True)
