@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
-from fieldapp.archive.rules import reference_issues
 from fieldapp.base.device_classes import device_class_from_text
 from fieldapp.base.errors import FieldIssue, ValidationError
+from fieldapp.rules.stored import reference_issues
 from fieldapp.store.models import Contact, Contract, Customer, Device, Engineer, Record, Site
 
 KINDS = ("engineers", "customers", "sites", "contacts", "devices", "contracts")

@@ -262,7 +262,8 @@ def _read_sections(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return sections
 
 
-_OWNED = {"contact_id": Contact, "site_id": Site, "device_id": Device}
+_OWNED: dict[str, type[Contact] | type[Site] | type[Device]] = {
+    "contact_id": Contact, "site_id": Site, "device_id": Device}
 
 
 def _row_issues(session: Session, sections: dict[str, list[dict[str, Any]]], now: datetime
@@ -278,9 +279,9 @@ def _row_issues(session: Session, sections: dict[str, list[dict[str, Any]]], now
     requests = {v["id"]: v for v in sections["requests"]}
     by_slip: dict[str, dict[uuid.UUID, list[dict[str, Any]]]] = {
         "fee_lines": {}, "signatures": {}}
-    for section, rows in by_slip.items():
+    for section, of_slip in by_slip.items():
         for v in sections[section]:
-            rows.setdefault(v.get("slip_id"), []).append(v)  # type: ignore[arg-type]
+            of_slip.setdefault(v.get("slip_id"), []).append(v)  # type: ignore[arg-type]
     new_slips = {v["id"] for _, v in new["slips"]}
 
     def owners(v: dict[str, Any]) -> dict[str, uuid.UUID | None]:
@@ -294,7 +295,7 @@ def _row_issues(session: Session, sections: dict[str, list[dict[str, Any]]], now
         return found
 
     def request_of(slip: dict[str, Any]) -> tuple[str, datetime] | None:
-        request = requests.get(slip.get("request_id"))  # type: ignore[arg-type]
+        request = requests.get(slip.get("request_id"))
         if request is not None:
             return request.get("channel") or "", request["requested_at"]
         row = session.execute(select(ServiceRequest.channel, ServiceRequest.requested_at)
