@@ -17,7 +17,7 @@ from fieldapp.seal.receipts import sealing_gap_seconds
 from fieldapp.seal.seal_trust import laptop_keys
 from fieldapp.seal.sealing import verify_slip
 from fieldapp.services import setup
-from fieldapp.sla import Channel
+from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS, is_hardware
 from fieldapp.sla import label as sla_label
 from fieldapp.store.models import Slip
 
@@ -123,7 +123,8 @@ def _payload_from_pdf(path: Path, data: bytes) -> tuple[str, str]:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_app
 def sla_command(app: AppContext, number: str, as_json: bool) -> None:
-    """SLA clocks of a request or slip NUMBER: deadline, time left, state, loaner."""
+    """SLA clocks of a request or slip NUMBER: every promise it carries (answer, arrival,
+    remote, hardware repair), each with deadline, time left and state; the loaner."""
     now = utcnow()
     with fail_on_errors(), app.store.read() as session:
         if number.startswith("S-"):
@@ -133,10 +134,15 @@ def sla_command(app: AppContext, number: str, as_json: bool) -> None:
         else:
             request = get_request(session, number)
             clocks = request_clocks(request, now)
-        loaner = request_loaner(request, now) if request.channel == Channel.SENDIN else None
+        hardware = is_hardware(request.service_kind, request.hardware_fault)
+        loaner = request_loaner(request, now) if hardware else None
+        intake, kind = request.intake_channel, request.service_kind
     if as_json:
         echo_json({
             "number": number,
+            "intake_channel": intake,
+            "service_kind": kind,
+            "hardware_fault": hardware,
             "clocks": [{"kind": c.kind.value, "state": c.state.value,
                         "deadline": c.deadline.isoformat() if c.deadline else None,
                         "cap_deadline": c.cap_deadline.isoformat() if c.cap_deadline else None,
@@ -150,6 +156,12 @@ def sla_command(app: AppContext, number: str, as_json: bool) -> None:
                                                    "reason": loaner.reason()},
         })
         return
+    click.echo(f"{t('受理渠道', 'Intake')}: {t(*INTAKE_LABELS.get(intake, (intake,) * 2))}"
+               f" · {t('服务类型', 'Service')}: {t(*SERVICE_KIND_LABELS.get(kind, (kind,) * 2))}"
+               + (f" · {t('硬件故障', 'hardware fault')}" if hardware else ""))
+    if not clocks:
+        click.echo(t("此请求不计时限（来访当面答复）。",
+                     "No clock applies to this request (answered in person)."))
     for clock in clocks:
         click.echo(f"{sla_label(clock.kind)}: {sla_label(clock.state)} — {clock.explanation()}")
         if clock.deadline is not None:

@@ -29,6 +29,7 @@ from fieldapp.documents.labels import CHANNELS, FEE_KINDS, RESULTS, label, term
 from fieldapp.documents.layout import DRAFT_TEXT_COLOUR
 from fieldapp.documents.model import CompanyInfo, SignatureView, SlipDocument
 from fieldapp.documents.qr import QrFlowable, qr_payload
+from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +66,11 @@ def customer_block(ctx: SlipContext) -> list[Flowable]:
     engineer = (
         f"{doc.engineer_name}（{doc.engineer_code}）" if doc.engineer_code else doc.engineer_name
     )
-    channel = term(CHANNELS, doc.channel, ctx.language)
+    # how the request came in and what it asked (the old channel on a document without them)
+    channel = (f"{term(INTAKE_LABELS, doc.intake_channel, ctx.language)} → "
+               f"{term(SERVICE_KIND_LABELS, doc.service_kind, ctx.language)}"
+               if doc.intake_channel and doc.service_kind
+               else term(CHANNELS, doc.channel, ctx.language))
     if ctx.receipt:
         pairs = [
             (ctx.t("customer"), doc.customer_name),

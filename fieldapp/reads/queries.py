@@ -39,6 +39,8 @@ class SlipRow:
     fault: str
     created_at: datetime
     sealed_at: datetime | None
+    intake_channel: str = ""  # how the request came in (fieldapp.sla.IntakeChannel)
+    service_kind: str = ""  # what it asks for (fieldapp.sla.ServiceKind)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def list_slips(session: Session, flt: SlipFilter | None = None, *, limit: int = 
         select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Engineer.code,
                Engineer.name, ServiceRequest.channel, Slip.status, Slip.result,
                func.coalesce(func.nullif(Slip.fault_found, ""), ServiceRequest.fault_reported),
-               Slip.created_at, Slip.sealed_at)
+               Slip.created_at, Slip.sealed_at, ServiceRequest.intake_channel,
+               ServiceRequest.service_kind)
         .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
         .join(Customer, ServiceRequest.customer_id == Customer.id)
         .join(Engineer, Slip.engineer_id == Engineer.id)
@@ -157,6 +160,9 @@ class RequestRow:
     answered_at: datetime | None
     engineer_code: str | None
     engineer_name: str | None
+    intake_channel: str = ""  # how it came in (fieldapp.sla.IntakeChannel)
+    service_kind: str = ""  # what it asks for (fieldapp.sla.ServiceKind)
+    hardware_fault: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,8 @@ class RequestFilter:
     channel: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    intake_channel: str | None = None
+    service_kind: str | None = None
 
 
 def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
@@ -192,6 +200,10 @@ def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
         conditions.append(ServiceRequest.customer_id == flt.customer_id)
     if flt.channel:
         conditions.append(ServiceRequest.channel == flt.channel)
+    if flt.intake_channel:
+        conditions.append(ServiceRequest.intake_channel == flt.intake_channel)
+    if flt.service_kind:
+        conditions.append(ServiceRequest.service_kind == flt.service_kind)
     if flt.since:
         conditions.append(ServiceRequest.requested_at >= flt.since)
     if flt.until:
@@ -242,7 +254,8 @@ def list_requests(session: Session, flt: RequestFilter | None = None, *,
         select(ServiceRequest.id, ServiceRequest.number, Customer.name, ServiceRequest.channel,
                ServiceRequest.status, ServiceRequest.fault_reported,
                ServiceRequest.requested_at, ServiceRequest.answered_at,
-               ServiceRequest.assigned_engineer_id)
+               ServiceRequest.assigned_engineer_id, ServiceRequest.intake_channel,
+               ServiceRequest.service_kind, ServiceRequest.hardware_fault)
         .join(Customer, ServiceRequest.customer_id == Customer.id)
         .where(*_request_conditions(flt))
         .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
@@ -272,7 +285,8 @@ def list_requests(session: Session, flt: RequestFilter | None = None, *,
         Engineer.id.in_([d.assignee_id for _, d in out if d.assignee_id]))).all())
     return [RequestRow(r.id, r.number, r.name, r.channel, d.status, r.fault_reported,
                        r.requested_at, r.answered_at, d.assignee_code,
-                       names.get(d.assignee_id) if d.assignee_id else None)
+                       names.get(d.assignee_id) if d.assignee_id else None,
+                       r.intake_channel, r.service_kind, bool(r.hardware_fault))
             for r, d in out]
 
 

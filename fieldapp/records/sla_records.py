@@ -105,11 +105,17 @@ def request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
     return sla_inputs(request).clocks(now)
 
 
-def slip_clocks(slip: Slip, now: datetime) -> list[ClockResult]:
-    """The request's clocks as this one slip's times stop them (what its copy prints)."""
+def slip_sla_inputs(slip: Slip) -> SlaInputs:
+    """The request's clock inputs as this one slip's times stop them (the slip editor
+    counts them down; the copy prints them)."""
     request = slip.request
     terms, calendar = contract_terms(request.contract)
-    return clocks_for_request(_facts(request, [slip]), terms, calendar, now)
+    return SlaInputs(_facts(request, [slip]), terms, calendar)
+
+
+def slip_clocks(slip: Slip, now: datetime) -> list[ClockResult]:
+    """The request's clocks as this one slip's times stop them (what its copy prints)."""
+    return slip_sla_inputs(slip).clocks(now)
 
 
 def request_loaner(request: ServiceRequest, now: datetime,

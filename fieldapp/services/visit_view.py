@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.base.i18n import pick
 from fieldapp.records import slips
+from fieldapp.records.sla_records import SlaInputs, slip_sla_inputs
 from fieldapp.seal.seal_status import seal_state
 from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import Channel
@@ -76,6 +77,12 @@ class SlipData:
     # why the seal check failed (zh, en), checked each time the slip is shown: empty for
     # a draft and for a seal that holds (fieldapp.seal.seal_status)
     seal_problems: tuple[tuple[str, str], ...] = ()
+    # how the request came in and what it asks (fieldapp.sla.IntakeChannel / ServiceKind)
+    intake_channel: str = ""
+    service_kind: str = ""
+    hardware_fault: bool = False
+    # the request's clocks as this slip's times stop them, counted at show time
+    sla: SlaInputs | None = None
 
     @property
     def sealed(self) -> bool:
@@ -130,4 +137,6 @@ def slip_data(session: Session, slip: Slip) -> SlipData:
         amendment_reason=slip.amendment_reason,
         request_id=request.id, customer_is_group=request.customer.is_group,
         seal_problems=tuple(seal_state(slip).problems),
+        intake_channel=request.intake_channel, service_kind=request.service_kind,
+        hardware_fault=bool(request.hardware_fault), sla=slip_sla_inputs(slip),
     )

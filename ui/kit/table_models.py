@@ -21,14 +21,14 @@ from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.reads.queries import RequestFilter, SlipFilter
 from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
-from fieldapp.rules.validation import CHANNEL_LABELS, RESULT_LABELS
+from fieldapp.rules.validation import RESULT_LABELS
 from fieldapp.seal.seal_status import SEAL_STATE_LABELS
 from fieldapp.services import lists
 from fieldapp.services.lists import RequestItem
 from fieldapp.store import Store
 from ui.kit import i18n
 from ui.kit.ops import Ops
-from ui.kit.sla_display import sla_cell
+from ui.kit.sla_display import kinds_text, sla_cell
 
 PAGE_SIZE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -44,6 +44,10 @@ class Column:
 
 def _pair(labels: dict[str, tuple[str, str]], value: str) -> str:
     return i18n.pair(labels[value]) if value in labels else value
+
+
+def _kinds(row: Any) -> str:
+    return kinds_text(row.intake_channel, row.service_kind, row.channel)
 
 
 Page = Callable[[int, int], list[Any]]  # (offset, limit) -> rows: a service call
@@ -223,9 +227,9 @@ def _sla_colour(item: RequestItem) -> str:
 REQUEST_COLUMNS = (
     Column("col.number", lambda r: r.number, width=190),
     Column("col.customer", lambda r: r.customer_name, width=180),
-    Column("col.channel", lambda r: _pair(CHANNEL_LABELS, r.channel), width=90),
+    Column("col.channel", _kinds, width=150),
     Column("col.status", lambda r: _pair(REQUEST_STATUS, r.status)),
-    Column("col.sla", _sla_text, _sla_colour, width=200),
+    Column("col.sla", _sla_text, _sla_colour, width=260),
     Column("col.fault", lambda r: r.fault_reported, width=0),
     Column("col.requested_at", lambda r: format_local(r.requested_at), width=150),
     Column("col.engineer", lambda r: r.engineer_name or ""),
@@ -238,7 +242,7 @@ SLIP_STATUS_COLOURS = {"sealed": "#1b5e20", "tampered": "#b71c1c"}
 SLIP_COLUMNS = (
     Column("col.slip_number", lambda r: r.number, width=190),
     Column("col.customer", lambda r: r.customer_name, width=180),
-    Column("col.channel", lambda r: _pair(CHANNEL_LABELS, r.channel), width=90),
+    Column("col.channel", _kinds, width=150),
     Column("col.status", lambda r: _pair(SLIP_LIST_STATUS, r.status),
            lambda r: SLIP_STATUS_COLOURS.get(r.status, "#8d6e00")),
     Column("col.result", lambda r: _pair(RESULT_LABELS, r.result)),

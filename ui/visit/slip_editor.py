@@ -40,15 +40,17 @@ from fieldapp.base.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.records import events
-from fieldapp.rules.validation import CHANNEL_LABELS, RESULT_LABELS, RESULTS
+from fieldapp.rules.validation import RESULT_LABELS, RESULTS
 from fieldapp.services import devices, visit
 from fieldapp.services.fee_entry import FeeLineText, price_items, price_text
 from fieldapp.services.visit_view import STATUS_LABELS, SlipData
+from fieldapp.sla import SERVICE_KIND_LABELS
 from fieldapp.store.values import SlipResult
 from ui.kit import i18n
 from ui.kit.confirm import ConfirmDialog
 from ui.kit.fields import ElidedLabel, FocusOut, TimeField, error_label, show_error
 from ui.kit.ops import Ops
+from ui.kit.sla_display import clocks_cell, kinds_text
 from ui.visit.device_view import DeviceView
 from ui.visit.fee_lines import FeesPanel
 from ui.visit.sign_view import SignView, for_slip
@@ -150,11 +152,12 @@ class SlipEditor(QWidget):
         places = {"customer": (0, 2), "channel": (0, 4), "requested_at": (0, 6),
                   "request": (1, 0), "contact": (1, 2), "site": (1, 4), "device": (1, 6)}
         for key in ("customer", "channel", "requested_at", "request", "contact", "site",
-                    "device", "fault_reported"):
+                    "device", "fault_reported", "sla"):
             caption, value = QLabel(), ElidedLabel()
             caption.setProperty("role", "caption")
             self.request_captions[key], self.request_values[key] = caption, value
-            row, col = places.get(key, (2, 0))
+            # the fault and every SLA clock of the request (R1) each get a whole line
+            row, col = places.get(key, (3 if key == "sla" else 2, 0))
             info.addWidget(caption, row, col)
             info.addWidget(value, row, col + 1, 1, 1 if key in places else 7)
         for col in (1, 3, 5, 7):
@@ -592,14 +595,17 @@ class SlipEditor(QWidget):
         values = self.request_values
         values["request"].setText(data.request_number)
         values["customer"].setText(data.customer_name)
-        values["channel"].setText(i18n.pair(CHANNEL_LABELS.get(data.channel,
-                                                               (data.channel,) * 2)))
+        values["channel"].setText(kinds_text(data.intake_channel, data.service_kind,
+                                             data.channel))
+        cell = clocks_cell(data.sla, utcnow(), separator="  ·  ")
+        values["sla"].setText(cell.text if cell is not None else "—")
+        values["sla"].setStyleSheet(f"color: {cell.colour};" if cell is not None else "")
         values["contact"].setText(f"{data.contact_name} {data.contact_phone}".strip())
         values["site"].setText(data.site)
         values["device"].setText(data.device)
         values["fault_reported"].setText(data.fault_reported)
         values["requested_at"].setText(format_local(data.requested_at))
-        channel = i18n.pair(CHANNEL_LABELS.get(data.channel, (data.channel,) * 2))
+        channel = i18n.pair(SERVICE_KIND_LABELS.get(data.service_kind, (data.channel,) * 2))
         for label in self.no_visit.values():
             label.setText(i18n.tr("visit.no_visit", channel=channel))
             label.setVisible(not data.visited)

@@ -47,13 +47,16 @@ class RequestRow:
     status: str  # derived (fieldapp.workflows.request_state)
     fault_reported: str
     requested_at: datetime
+    intake_channel: str = ""  # how it came in (fieldapp.sla.IntakeChannel)
+    service_kind: str = ""  # what it asks for (fieldapp.sla.ServiceKind)
 
 
 def requests_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int,
                   search: str = "") -> Page[RequestRow]:
     query = select(ServiceRequest.id, ServiceRequest.number, ServiceRequest.channel,
                    ServiceRequest.status, ServiceRequest.assigned_engineer_id,
-                   ServiceRequest.fault_reported, ServiceRequest.requested_at).where(
+                   ServiceRequest.fault_reported, ServiceRequest.requested_at,
+                   ServiceRequest.intake_channel, ServiceRequest.service_kind).where(
         ServiceRequest.customer_id == customer_id)
     if search.strip():
         pattern = f"%{_escape_like(search.strip())}%"
@@ -64,7 +67,8 @@ def requests_page(session: Session, customer_id: uuid.UUID, *, number: int, size
                            .limit(size + 1).offset((number - 1) * size)).all()
     derived = derive_many(session, [(r.id, r.status, r.assigned_engineer_id) for r in rows])
     return _page([RequestRow(r.id, r.number, r.channel, derived[r.id].status,
-                             r.fault_reported, r.requested_at) for r in rows], number, size)
+                             r.fault_reported, r.requested_at, r.intake_channel,
+                             r.service_kind) for r in rows], number, size)
 
 
 def request_of(session: Session, customer_id: uuid.UUID, request_id: uuid.UUID
