@@ -101,8 +101,6 @@ class SlipDocument:
     clocks: tuple[ClockView, ...] = ()
     intake_channel: str = ""  # how the request came in (fieldapp.sla.IntakeChannel)
     service_kind: str = ""  # what it asked for (fieldapp.sla.ServiceKind)
-    intake_channel: str = ""  # how the request came in (fieldapp.sla.IntakeChannel)
-    service_kind: str = ""  # what it asked for (fieldapp.sla.ServiceKind)
     amends_number: str | None = None
     timezone: str = "Asia/Shanghai"
     extra: dict[str, str] = field(default_factory=dict)
