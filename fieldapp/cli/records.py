@@ -41,6 +41,7 @@ from fieldapp.seal.seal_status import seal_state
 from fieldapp.services import devices, exchange, requests
 from fieldapp.services.devices import NewDevice
 from fieldapp.services.requests import NewRequest
+from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS
 from fieldapp.store.models import Slip
 
 
@@ -94,7 +95,8 @@ def requests_list(app: AppContext, status: str | None, search: str, limit: int,
         rows = list_requests(session, status=status, search=search, limit=limit)
     _echo_rows(rows, as_json=as_json, numbers=numbers, line=lambda row: [
         row.number, format_local(row.requested_at, app.timezone),
-        _label(CHANNEL_LABELS, row.channel), _label(REQUEST_STATUS, row.status),
+        _kinds(row.intake_channel, row.service_kind, row.channel),
+        _label(REQUEST_STATUS, row.status),
         row.customer_name, row.engineer_name or "-", row.fault_reported[:30],
     ], none_found=t("没有符合条件的服务请求。", "No matching service requests."))
 
@@ -133,6 +135,8 @@ def slip_as_dict(slip: Slip, tz: str) -> dict[str, object]:
         "device": " ".join(filter(None, [request.device.brand, request.device.model,
                                          request.device.serial])) if request.device else "",
         "channel": request.channel,
+        "intake_channel": request.intake_channel,
+        "service_kind": request.service_kind,
         "engineer": f"{slip.engineer.name} ({slip.engineer.code})",
         "requested_at": format_local(request.requested_at, tz),
         "arrived_at": format_local(slip.arrived_at, tz),
@@ -152,6 +156,14 @@ def slip_as_dict(slip: Slip, tz: str) -> dict[str, object]:
         "seal": slip.seal,
         "amends": slip.amends.number if slip.amends else None,
     }
+
+
+def _kinds(intake_channel: str, service_kind: str, channel: str) -> str:
+    """How the request came in → what it asks ("电话 → 现场服务"); the old channel alone
+    for a row without them."""
+    if not intake_channel or not service_kind:
+        return _label(CHANNEL_LABELS, channel)
+    return f"{_label(INTAKE_LABELS, intake_channel)} → {_label(SERVICE_KIND_LABELS, service_kind)}"
 
 
 @slips_group.command("show")
@@ -185,7 +197,8 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
     }
     values = dict(data)
     values["status"] = t(*seal.label)
-    values["channel"] = _label(CHANNEL_LABELS, str(data["channel"]))
+    values["channel"] = _kinds(str(data["intake_channel"]), str(data["service_kind"]),
+                               str(data["channel"]))
     values["result"] = _label(RESULT_LABELS, str(data["result"])) if data["result"] else ""
     for key, pair in labels.items():
         if values.get(key) not in (None, ""):

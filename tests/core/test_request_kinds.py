@@ -205,3 +205,28 @@ def test_fieldapp_sla_prints_every_clock_and_json_lists_them(tmp_path):
         ("phone_answer", "met"), ("onsite_arrival", "on_track"),
         ("repair_resolution", "on_track")]
     assert answer["loaner"]["due"] is False
+
+
+def test_the_cli_lists_and_shows_both_fields(tmp_path):
+    folder = tmp_path / "data"
+    store = open_store(folder)
+    with store.write() as session:
+        customer = reference.create_customer(session, code="TJH1", name="天津市第一中心医院")
+        engineer = reference.create_engineer(session, code="E07", name="刘洋")
+        request = service_requests.take_request(
+            session, operator_code="C01", customer=customer, intake_channel="email",
+            service_kind="remote", fault_reported="邮箱无法登录", requested_at=REQUESTED,
+            contact_name="赵磊", now=REQUESTED)
+        slip = slips.start_slip(session, request, engineer, now=REQUESTED)
+        slip_number = slip.number
+    store.close()
+    runner = CliRunner()
+    with time_machine.travel(REQUESTED + timedelta(minutes=30), tick=False):
+        listed = runner.invoke(cli, ["--data-dir", str(folder), "requests", "list"])
+        shown = runner.invoke(cli, ["--data-dir", str(folder), "slips", "show", slip_number])
+        data = runner.invoke(cli, ["--data-dir", str(folder), "slips", "show", slip_number,
+                                   "--json"])
+    assert "电子邮件 → 远程处理" in listed.output, listed.output
+    assert "请求方式: 电子邮件 → 远程处理" in shown.output, shown.output
+    answer = json.loads(data.output)
+    assert (answer["intake_channel"], answer["service_kind"]) == ("email", "remote")

@@ -597,7 +597,7 @@ class SlipEditor(QWidget):
         values["customer"].setText(data.customer_name)
         values["channel"].setText(kinds_text(data.intake_channel, data.service_kind,
                                              data.channel))
-        cell = clocks_cell(data.sla, utcnow(), separator="  ·  ")
+        cell = clocks_cell(data.sla, utcnow(), separator="  |  ")
         values["sla"].setText(cell.text if cell is not None else "—")
         values["sla"].setStyleSheet(f"color: {cell.colour};" if cell is not None else "")
         values["contact"].setText(f"{data.contact_name} {data.contact_phone}".strip())
