@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +22,22 @@ from fieldapp.store.values import OutboxState
 from fieldapp.sync import parking, status
 from fieldapp.sync.status import SyncOverview, WaitingRecord
 
-__all__ = ["PARKED", "ParkedRetry", "SyncOverview", "WaitingRecord", "overview",
+__all__ = ["PARKED", "ConnectionState", "ParkedRetry", "SyncOverview", "WaitingRecord", "overview",
            "retry_parked", "retry_refused", "waiting"]
 
 PARKED = "parked"  # WaitingRecord.state of a pulled record set aside here
+
+
+class ConnectionState(StrEnum):
+    """How the desktop's sync stands with the archive, as its badge and the 待同步 page show
+    it (ui/sync: `SyncStatus.state`, the `sync.state.*` / `sync.badge.*` texts)."""
+
+    LOCAL = "local"  # no archive set: this laptop works on its own
+    LOGIN = "login"  # no token: the engineer logs in before the next round
+    SYNCING = "syncing"  # a round is running
+    OK = "ok"  # the last round reached the archive
+    OFFLINE = "offline"  # the archive could not be reached; tried again with backoff
+    ERROR = "error"  # the round failed otherwise: the archive's message, a join choice, a defect
 _UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # a parked record kept without its time
 
 
