@@ -13,7 +13,7 @@ from fieldapp.records.numbering import REQUEST, next_number
 from fieldapp.records.reference import active_contract
 from fieldapp.rules.requests import channel_kinds, request_issues
 from fieldapp.rules.validation import normalize_phone, raise_if
-from fieldapp.sla.request_clocks import legacy_channel
+from fieldapp.sla.request_clocks import ServiceKind, legacy_channel
 from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Contact, Customer, Device, Engineer, ServiceRequest, Site
 from fieldapp.store.values import RequestStatus
@@ -75,7 +75,8 @@ def take_request(
         customer=customer, contact=contact, site=site or (device.site if device else None),
         device=device, channel=legacy_channel(intake_channel, service_kind).value,
         intake_channel=intake_channel, service_kind=service_kind,
-        hardware_fault=bool(hardware_fault), fault_reported=fault_reported.strip(),
+        hardware_fault=bool(hardware_fault) or service_kind == ServiceKind.SENDIN,
+        fault_reported=fault_reported.strip(),
         contact_name=contact_name.strip(), contact_phone=normalize_phone(contact_phone),
         requested_at=requested_at, answered_at=answered_at, taken_by=operator_code,
         contract=active_contract(session, customer.id, to_local(requested_at, tz).date()),

@@ -21,6 +21,8 @@ from fieldapp.records.sla_records import request_clocks, request_loaner
 from fieldapp.rules.requests import request_issues
 from fieldapp.sla import ClockKind, ClockState
 from fieldapp.store import open_store
+from fieldapp.store.models import ServiceRequest
+from fieldapp.tools.exchange import dict_to_values
 
 # Tuesday 2026-11-24 10:00 in Tianjin
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -70,6 +72,20 @@ def test_a_request_keeps_both_fields_and_the_old_channel_for_older_readers(port)
         request = service_requests.get_request(session, number)
         assert (request.intake_channel, request.service_kind, request.channel,
                 request.hardware_fault) == ("letter", "onsite", "onsite", False)
+
+
+def test_a_send_in_is_recorded_as_hardware(port):
+    number = take(port, intake_channel="phone", service_kind="sendin")
+    with port.read() as session:
+        assert service_requests.get_request(session, number).hardware_fault
+
+
+def test_an_old_export_row_with_the_channel_only_gets_both_fields():
+    values = dict_to_values(ServiceRequest, {"channel": "remote", "fault_reported": "x"})
+    assert (values["intake_channel"], values["service_kind"]) == ("phone", "remote")
+    values = dict_to_values(ServiceRequest, {"intake_channel": "walk_in",
+                                             "service_kind": "answer"})
+    assert values["channel"] == "phone"  # what an older reader understands
 
 
 def test_a_caller_giving_the_old_channel_gets_both_fields(port):
