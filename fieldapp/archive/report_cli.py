@@ -1,4 +1,4 @@
-"""`fieldapp-archive reports …`: make what is due, list, show and export reports.
+"""`fieldapp-archive reports …`: make what is due, make one ad hoc, list, show and export.
 
 Messages in the chosen language (`fieldapp-archive --lang`); `show` and `export` write the
 report itself in `--lang`, by default the same."""
@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 
 import click
 from sqlalchemy import select
@@ -21,11 +22,13 @@ from fieldapp.archive.reports import (
     get_report,
     list_reports,
     run_due,
+    staff_report,
 )
 from fieldapp.archive.reports.export import export_report
+from fieldapp.archive.reports.labels import name
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.files import write_file
-from fieldapp.base.i18n import LANGUAGES, current_language, pick
+from fieldapp.base.i18n import LANGUAGES, current_language, is_language, pick
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.store.models import Customer
 
@@ -63,13 +66,83 @@ def run(ctx: click.Context, today: datetime | None, rules_file: Path | None) -> 
     now = end_of_day(today.date()) if today else None
     with _database(ctx) as db, db.write() as session:
         result = run_due(session, now=now, rules=rules)
+        lang = current_language()  # every word in the messages' language (--lang)
         for finding in result.findings:
-            click.echo(f"finding\t{finding.rule}\t{pick(finding.summary_zh, finding.summary_en)}")
+            click.echo("\t".join((pick("发现", "finding"), name("rule", finding.rule, lang),
+                                  pick(finding.summary_zh, finding.summary_en))))
         for report in result.reports:
-            click.echo(f"report\t{report.id}\t{report.kind}\t{report.period_start}"
-                       f"..{report.period_end}")
+            click.echo("\t".join((pick("报告", "report"), str(report.id),
+                                  name("kind", report.kind, lang),
+                                  _period(report.period_start, report.period_end))))
         click.echo(pick(f"已生成报告 {len(result.reports)} 份、发现 {len(result.findings)} 条。",
                         f"{len(result.reports)} reports, {len(result.findings)} findings made"))
+
+
+def _period(start: date, end: date) -> str:
+    return pick(f"{start} 至 {end}", f"{start} to {end}")
+
+
+def _day(value: str, option: str) -> date:
+    """A YYYY-MM-DD option, refused in one line of the messages' language."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Fail(pick(f"{option} 须为日期 YYYY-MM-DD，而不是 “{value}”。",
+                        f"{option} must be a date YYYY-MM-DD, not '{value}'.")) from None
+
+
+@reports.command("make")
+@click.option("--customer", "customer_code", required=True, help="The customer's code.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD",
+              help="First day of the period (Beijing time).")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD",
+              help="Last day of the period, inclusive; today at the latest.")
+@click.option("--requested-by", default="", help="Who asked (default: the service centre).")
+@click.option("--lang", "--language", "lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the observations and of -o (default: the messages').")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write it: FILE.pdf or FILE.csv.")
+@db_option
+@click.pass_context
+def make(ctx: click.Context, customer_code: str, start: str, end: str, requested_by: str,
+         lang: str | None, output: Path | None) -> None:
+    """Make an ad-hoc report for any customer and period, as the scheduled ones are made:
+    stored once per customer and period, shown on the customer's portal."""
+    from fieldapp.archive.reports.figures import Figures
+    from fieldapp.archive.reports.observations import observations
+
+    period_start, period_end = _day(start, "--from"), _day(end, "--to")
+    if output is not None and output.suffix.lower() not in (".pdf", ".csv"):
+        raise Fail(pick("输出文件须以 .pdf 或 .csv 结尾。", "The output must end in .pdf or .csv."))
+    language = lang if is_language(lang) else current_language()
+    who = requested_by.strip() or pick("服务中心", "the service centre", language)
+    fmt: Literal["pdf", "csv"] = "csv" if output and output.suffix.lower() == ".csv" else "pdf"
+    try:
+        with _database(ctx) as db, db.write() as session:
+            report, made = staff_report(session, customer_code, period_start, period_end, who)
+            fig = Figures.from_json(report.figures)
+            data = (export_report(report, fmt, language, company=_company(ctx))
+                    if output is not None else b"")
+            report_id, kind = str(report.id), name("kind", report.kind, language)
+    except FieldappError as exc:
+        raise Fail(exc.message()) from exc
+    period = _period(period_start, period_end)
+    who_for = f"{fig.customer_name}（{fig.customer_code}）"
+    click.echo(pick(f"已生成{kind} {report_id}：{who_for}，{period}。",
+                    f"{kind} {report_id} made: {fig.customer_name} ({fig.customer_code}), "
+                    f"{period}.") if made else
+               pick(f"该期报告已有：{report_id}（{who_for}，{period}），未重新生成。",
+                    f"That period's report exists: {report_id} ({fig.customer_code}, {period}); "
+                    "nothing new made."))
+    for line in observations(fig, language):
+        click.echo(f"- {line}")
+    if output is not None:
+        try:
+            write_file(output, data)
+        except FieldappError as exc:
+            raise Fail(exc.message()) from exc
+        click.echo(pick(f"已写入 {output}（{len(data)} 字节）。",
+                        f"{output} written ({len(data)} bytes)."))
 
 
 @reports.command("list")

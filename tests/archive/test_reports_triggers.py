@@ -199,8 +199,9 @@ def test_reports_run_twice_makes_nothing_new_the_second_time(tmp_path, backend):
         runner = CliRunner()
         first = runner.invoke(cli, ["--db", url, "reports", "run", "--today", TODAY.isoformat()])
         assert first.exit_code == 0, first.output
-        assert "finding\trepeat_device" in first.output
-        assert "report\t" in first.output and "quarterly" in first.output
+        assert "发现\t同一设备反复故障" in first.output  # in the messages' language (zh)
+        assert "报告\t" in first.output and "\t季度报告\t" in first.output
+        assert "finding" not in first.output and "quarterly" not in first.output
         second = runner.invoke(cli, ["--lang", "en", "--db", url, "reports", "run", "--today",
                                      TODAY.isoformat()])
         assert second.exit_code == 0 and second.output.strip() == "0 reports, 0 findings made"

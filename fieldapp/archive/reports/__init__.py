@@ -9,7 +9,8 @@ from fieldapp.archive.reports.runner import (
     list_reports,
     request_report,
     run_due,
+    staff_report,
 )
 
 __all__ = ["Figures", "ReportRules", "RunResult", "compute_figures", "end_of_day",
-           "get_report", "list_reports", "request_report", "run_due"]
+           "get_report", "list_reports", "request_report", "run_due", "staff_report"]

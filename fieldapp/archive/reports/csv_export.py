@@ -16,8 +16,7 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = [
         ("report", "customer", fig.customer_code, fig.customer_name),
         ("report", "period", fig.period_start, fig.period_end),
-        ("totals", "requests", "", str(fig.requests_total)),
-        ("totals", "slips", "", str(fig.slips_total)),
+        *cover_rows(fig),
     ]
     for month, channels in fig.requests_by_month.items():
         rows += [("requests_by_month", month, ch, str(n)) for ch, n in channels.items()]
@@ -25,6 +24,9 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
     for kind, states in fig.sla.items():
         rows += [("sla", kind, state, str(n)) for state, n in states.items()]
     rows += [("sla_worst", w["request"], w["clock"], str(w["minutes_late"])) for w in fig.worst]
+    rows += [("sla_open_breached", kind, "", str(n)) for kind, n in fig.sla_open_breached.items()]
+    rows += [("sla_worst_open_minutes", w["request"], w["clock"], str(w["open_minutes"]))
+             for w in fig.worst if w.get("stopped") == "running" and "open_minutes" in w]
     for name, dist in (("response_minutes", fig.response), ("resolution_minutes", fig.resolution)):
         for key in ("count", "median", "p90"):
             value = dist.get(key)
@@ -43,7 +45,10 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
         else:
             rows.append(("complaints", key, "", str(value)))
     rows += [("fees_yuan", kind, "", str(fen_to_yuan(fen))) for kind, fen in fig.fees_fen.items()]
-    rows.append(("fees_yuan", "total", "", str(fen_to_yuan(fig.fees_total_fen))))
+    rows.append(("fees_yuan", "slips_subtotal", "", str(fen_to_yuan(fig.fees_total_fen))))
+    rows.append(("fees_yuan", "repair", "", str(fen_to_yuan(fig.repairs.get("repair_fees_fen",
+                                                                             0)))))
+    rows.append(("fees_yuan", "total", "", str(fen_to_yuan(fig.fees_all_fen))))
     rows += [("top_devices", d["asset_tag"] or d["serial"], d["device"], str(d["requests"]))
              for d in fig.top_devices]
     for kind, n in fig.archive.get("counts", {}).items():
@@ -54,6 +59,26 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
         rows += [("finding_evidence", finding["rule"], finding["found_on"], number)
                  for number in numbers]
     return rows
+
+
+def cover_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
+    """The cover's key figures, each equal to its section's rows (tests/archive/
+    test_reports_reconcile.py checks them against each other)."""
+    stopped = sum(s["met"] + s["met_within_tolerance"] + s["breached"] for s in fig.sla.values())
+    breached = sum(s["breached"] for s in fig.sla.values())
+    median = fig.response.get("median")
+    return [
+        ("totals", "requests", "", str(fig.requests_total)),
+        ("totals", "slips", "", str(fig.slips_total)),
+        ("totals", "sla_with_verdict", "", str(stopped)),
+        ("totals", "sla_breached", "", str(breached)),
+        ("totals", "response_median_minutes", "", "" if median is None else str(median)),
+        ("totals", "escalations", "", str(sum(fig.escalations.values()))),
+        ("totals", "complaints", "", str(fig.complaints.get("total", 0))),
+        ("totals", "repair_orders", "", str(fig.repairs.get("orders", 0))),
+        ("totals", "loaners_issued", "", str(fig.repairs.get("loaners_issued", 0))),
+        ("totals", "fees_yuan", "", str(fen_to_yuan(fig.fees_all_fen))),
+    ]
 
 
 def _money(key: str, value: int) -> str:

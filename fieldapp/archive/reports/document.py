@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
@@ -60,17 +61,38 @@ def _sla(fig: Figures, lang: Language) -> SectionView:
     header = (_t(lang, "时限", "Clock"), *(name("state", s, lang) for s in CLOCK_STATES),
               _t(lang, "达标率", "Met rate"))
     notes = []
+    still_open = sum(fig.sla_open_breached.values())
+    if still_open:
+        notes.append(_t(lang, f"“超时”中有 {still_open} 项仍未结：截止时间已过，尚未完成。",
+                        f"Of the breached, {still_open} are still open: past their deadline, "
+                        "not yet done."))
     if fig.worst:
         notes.append(_t(lang, "超时最严重的请求：", "Worst breaches: ") + _t(lang, "；", "; ").join(
-            _t(lang, f"{w['request']}（{name('clock', w['clock'], lang)}，超出 "
-                     f"{_minutes(w['minutes_late'], lang)}）",
-               f"{w['request']} ({name('clock', w['clock'], lang)}, "
-               f"{_minutes(w['minutes_late'], lang)} late)") for w in fig.worst))
+            _worst(w, lang) for w in fig.worst))
     return SectionView(_t(lang, "二、服务时限达标情况", "2. Service levels (SLA) per clock"),
                        ChartView("stacked_bar", tuple(name("clock", k, lang) for k in kinds),
                                  series) if kinds else None,
                        TableView(header, tuple(rows), (1.6, 1, 1.2, 1, 1, 1, 1)),
                        tuple(notes), _t(lang, "本期无服务时限记录。", "No SLA clocks this period."))
+
+
+def _worst(w: dict[str, Any], lang: Language) -> str:
+    """One of the worst breaches: done late by how much, or — still open — open for how
+    long since the request (its lateness keeps growing, so "N h late" would mislead)."""
+    clock = name("clock", w["clock"], lang)
+    if w.get("stopped") == "running":
+        hours = _open_hours(w.get("open_minutes"), lang)
+        return _t(lang, f"{w['request']}（{clock}，未结 {hours}，已过截止时间）",
+                  f"{w['request']} ({clock}, open for {hours}, past its deadline)")
+    late = _minutes(w["minutes_late"], lang)
+    return _t(lang, f"{w['request']}（{clock}，完成时超出 {late}）",
+              f"{w['request']} ({clock}, done {late} late)")
+
+
+def _open_hours(minutes: int | None, lang: Language) -> str:
+    if minutes is None:  # a report made before open items were told apart
+        return "—"
+    return _t(lang, f"{minutes // 60} 小时", f"{minutes // 60} h")
 
 
 def _times(fig: Figures, lang: Language) -> SectionView:
@@ -135,12 +157,19 @@ def _complaints(fig: Figures, lang: Language) -> SectionView:
 
 
 def _fees(fig: Figures, lang: Language) -> SectionView:
+    repair = int(fig.repairs.get("repair_fees_fen", 0))
     fees = [(k, fig.fees_fen.get(k, 0)) for k in FEE_KINDS]
     rows = tuple((name("fee", k, lang), format_yuan(v)) for k, v in fees)
-    rows += ((_t(lang, "合计", "Total"), format_yuan(fig.fees_total_fen)),)
-    chart = ChartView("pie", (), tuple((f"{name('fee', k, lang)} {format_yuan(v)}", (v / 100,))
-                                       for k, v in fees if v)) if fig.fees_total_fen else None
-    return SectionView(_t(lang, "六、服务费用（已签字确认）", "6. Fees (confirmed by signature)"),
+    # the total is the cover's 服务费用: the slips' fees and the repairs' of section 四
+    rows += ((_t(lang, "服务单费用小计", "Slip fees subtotal"), format_yuan(fig.fees_total_fen)),
+             (_t(lang, "维修费用（见第四节）", "Repair fees (see section 4)"), format_yuan(repair)),
+             (_t(lang, "合计", "Total"), format_yuan(fig.fees_all_fen)))
+    parts = [(name("fee", k, lang), v) for k, v in fees] + [
+        (_t(lang, "维修费用", "Repair fees"), repair)]
+    chart = ChartView("pie", (), tuple((f"{label} {format_yuan(v)}", (v / 100,))
+                                       for label, v in parts if v)) if fig.fees_all_fen else None
+    return SectionView(_t(lang, "六、服务费用（服务单已签字确认，含维修费用）",
+                          "6. Fees (slips confirmed by signature, repairs included)"),
                        chart, TableView((_t(lang, "费用类别", "Kind"), _t(lang, "金额", "Amount")),
                                         rows, (3, 1)))
 
@@ -216,7 +245,7 @@ def report_document(fig: Figures, *, number: str, kind: str, reason: str,
         (_t(lang, "客户投诉", "Complaints"), str(fig.complaints.get("total", 0))),
         (_t(lang, "送修 / 备机", "Repairs / loaners"),
          f"{fig.repairs.get('orders', 0)} / {fig.repairs.get('loaners_issued', 0)}"),
-        (_t(lang, "服务费用", "Fees"), format_yuan(fig.fees_total_fen)),
+        (_t(lang, "服务费用", "Fees"), format_yuan(fig.fees_all_fen)),
     )
     sections = [_requests(fig, lang), _sla(fig, lang), _times(fig, lang), _workflows(fig, lang),
                 _complaints(fig, lang), _fees(fig, lang), _devices(fig, lang)]

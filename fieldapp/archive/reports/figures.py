@@ -76,6 +76,8 @@ class Figures:
     requests_by_month: dict[str, dict[str, int]] = field(default_factory=dict)
     slips_by_month: dict[str, int] = field(default_factory=dict)
     sla: dict[str, dict[str, int]] = field(default_factory=dict)  # clock kind -> state -> n
+    # of the breached: clocks still running past their deadline (open, not done late)
+    sla_open_breached: dict[str, int] = field(default_factory=dict)
     worst: list[dict[str, Any]] = field(default_factory=list)
     response: dict[str, Any] = field(default_factory=dict)
     resolution: dict[str, Any] = field(default_factory=dict)
@@ -87,6 +89,12 @@ class Figures:
     top_devices: list[dict[str, Any]] = field(default_factory=list)
     archive: dict[str, Any] = field(default_factory=dict)
     findings: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def fees_all_fen(self) -> int:
+        """Every fee the customer was charged: the slips' confirmed fees and the repair
+        orders' final fees (section 四) — the cover's 服务费用 and section 六's total."""
+        return self.fees_total_fen + int(self.repairs.get("repair_fees_fen", 0))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -232,7 +240,8 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
     by_month: list[dict[str, int]] = [dict.fromkeys(CHANNELS, 0) for _ in month_names]
     slips_by_month = [0] * len(month_names)
     sla: dict[str, Counter[str]] = {}
-    worst: list[tuple[int, str, str, str]] = []  # min-heap of (minutes late, …)
+    worst: list[tuple[int, str, str, str, int]] = []  # min-heap of (minutes late, …)
+    open_breached: Counter[str] = Counter()
     response: list[int] = []
     resolution: list[int] = []
     for row in request_rows(session, in_period):
@@ -257,7 +266,11 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
             counts[state if state in CLOCK_STATES else "running"] += 1
             if verdict.state is ClockState.BREACHED:
                 late = _minutes(verdict.cap_deadline or verdict.deadline, stopped or now)
-                entry = (late, row.number, kind, "running" if stopped is None else "stopped")
+                # an open clock past its deadline: open for this long, not "done N h late"
+                open_for = _minutes(row.requested_at, now) if stopped is None else 0
+                open_breached[kind] += stopped is None
+                entry = (late, row.number, kind, "running" if stopped is None else "stopped",
+                         open_for)
                 if len(worst) < WORST_CASES:
                     heapq.heappush(worst, entry)
                 else:
@@ -268,8 +281,10 @@ def _requests_pass(session: Session, fig: Figures, customer: Customer, in_period
     fig.slips_by_month = dict(zip(month_names, slips_by_month, strict=True))
     fig.sla = {kind: {state: counts.get(state, 0) for state in CLOCK_STATES}
                for kind, counts in sorted(sla.items())}
-    fig.worst = [{"request": number, "clock": kind, "minutes_late": late, "stopped": stopped}
-                 for late, number, kind, stopped in sorted(worst, reverse=True)]
+    fig.sla_open_breached = {kind: open_breached[kind] for kind in fig.sla}
+    fig.worst = [{"request": number, "clock": kind, "minutes_late": late, "stopped": stopped,
+                  "open_minutes": open_for}
+                 for late, number, kind, stopped, open_for in sorted(worst, reverse=True)]
     fig.response = distribution(response)
     fig.resolution = distribution(resolution)
 

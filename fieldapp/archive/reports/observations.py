@@ -43,11 +43,14 @@ def observations(fig: Figures, language: Language) -> list[str]:
         breached += states["breached"]
     if stopped:
         rate = 100 * (stopped - breached) / stopped
+        still_open = sum(fig.sla_open_breached.values())  # past the deadline, not yet done
+        open_zh = f"（其中 {still_open} 项仍未结）" if still_open else ""
+        open_en = f" ({still_open} of them still open)" if still_open else ""
         out.append(say(
             f"已有结论的服务时限 {stopped} 项中 {stopped - breached} 项达标（含容差内），"
-            f"达标率 {rate:.1f}%，超时 {breached} 项。",
+            f"达标率 {rate:.1f}%，超时 {breached} 项{open_zh}。",
             f"Of {stopped} SLA clocks with a verdict, {stopped - breached} were met (tolerance "
-            f"included): {rate:.1f}%, {breached} breached."))
+            f"included): {rate:.1f}%, {breached} breached{open_en}."))
         worst_kind = max(fig.sla.items(), key=lambda kv: kv[1]["breached"])
         if worst_kind[1]["breached"]:
             out.append(say(
@@ -85,9 +88,11 @@ def observations(fig: Figures, language: Language) -> list[str]:
             f"{complaints['responded_in_time']} on time."))
     else:
         out.append(say("本期无客户投诉。", "No complaints this period."))
-    if fig.fees_total_fen:
-        out.append(say(f"已确认服务费用合计 {format_yuan(fig.fees_total_fen)}。",
-                       f"Confirmed fees total {format_yuan(fig.fees_total_fen)}."))
+    if fig.fees_all_fen:  # the cover's 服务费用: slips' and repairs' fees
+        out.append(say(f"服务费用合计 {format_yuan(fig.fees_all_fen)}（其中维修费用 "
+                       f"{format_yuan(fig.repairs.get('repair_fees_fen', 0))}）。",
+                       f"Fees total {format_yuan(fig.fees_all_fen)} (repair fees "
+                       f"{format_yuan(fig.repairs.get('repair_fees_fen', 0))})."))
     if fig.findings:
         rules = sorted({name("rule", f["rule"], language) for f in fig.findings})
         out.append(say(

@@ -150,6 +150,32 @@ def request_report(session: Session, customer_id: uuid.UUID, period_start: date,
     return report
 
 
+def staff_report(session: Session, customer_code: str, period_start: date, period_end: date,
+                 requested_by: str, *, now: datetime | None = None) -> tuple[Report, bool]:
+    """An ad-hoc report made by staff (a customer asked by phone; `fieldapp-archive reports
+    make`, the desktop's staff view): the customer by its code, the period must be over by
+    today. Same engine and store as `request_report` (kind "requested", on the portal);
+    returns (report, made) — made False when that period's report already exists.
+
+    Raises `NotFound` for an unknown code and `ValidationError` (zh/en) for a bad period;
+    nothing is written then."""
+    now = now or utcnow()
+    code = customer_code.strip()
+    customer = session.scalar(select(Customer).where(Customer.code == code)) if code else None
+    if customer is None:
+        raise NotFound(f"档案中没有客户 {code}。", f"The archive has no customer {code}.")
+    today = to_local(now).date()
+    if period_start <= today < period_end:  # starting in the future is request_report's
+        raise ValidationError([FieldIssue(
+            "period_end", "in_future", f"报告期不能延伸到将来：结束日期最晚为今天（{today}）。",
+            f"The period cannot reach into the future: it ends today ({today}) at the latest.")])
+    existing = (_existing(session, customer.id, "requested", Period(period_start, period_end))
+                if period_start <= period_end else None)  # else request_report says why
+    report = request_report(session, customer.id, period_start, period_end, requested_by,
+                            now=now)
+    return report, existing is None
+
+
 def list_reports(session: Session, *, customer_id: uuid.UUID | None = None) -> list[Report]:
     query = select(Report).order_by(Report.created_at.desc(), Report.id)
     if customer_id is not None:
