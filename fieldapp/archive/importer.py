@@ -153,7 +153,8 @@ def _upsert(session: Session, kind: str, index: int, row: dict[str, Any],
     model = MODELS[kind]
     query = select(model)
     if kind in ("engineers", "customers"):
-        query = query.where(model.code == values["code"])  # type: ignore[attr-defined]
+        coded = Engineer if kind == "engineers" else Customer
+        query = query.where(coded.code == values["code"])
     elif kind == "contracts":
         query = query.where(Contract.number == values["number"])
     else:
@@ -173,9 +174,9 @@ def _upsert(session: Session, kind: str, index: int, row: dict[str, Any],
                 if site is None:
                     raise _bad(kind, index, f"没有地点 {site_name}。", f"no site {site_name}.")
                 values["site_id"] = site.id
-        else:
-            query = query.where(model.customer_id == customer.id,  # type: ignore[attr-defined]
-                                model.name == values["name"])  # type: ignore[attr-defined]
+        else:  # sites and contacts: by name within the customer
+            named = Site if kind == "sites" else Contact
+            query = query.where(named.customer_id == customer.id, named.name == values["name"])
     if kind == "contracts":
         values["customer_id"] = _customer(session, row.get("customer_code"), kind, index).id
     existing = session.scalar(query)

@@ -30,6 +30,7 @@ from fieldapp.documents.layout import DRAFT_TEXT_COLOUR
 from fieldapp.documents.model import CompanyInfo, SignatureView, SlipDocument
 from fieldapp.documents.qr import QrFlowable, qr_payload
 from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS
+from fieldapp.store.values import SignerRole
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,15 +257,15 @@ def _down(command: Command) -> Command:
 # --- signatures ----------------------------------------------------------------------
 
 
-def _signature(ctx: SlipContext, role: str) -> SignatureView | None:
+def _signature(ctx: SlipContext, role: SignerRole) -> SignatureView | None:
     for signature in ctx.doc.signatures:
         if signature.role == role:
             return signature
     return None
 
 
-def _signature_cell(ctx: SlipContext, role: str, width: float) -> list[Flowable]:
-    title = ctx.t("sign_engineer" if role == "engineer" else "sign_customer")
+def _signature_cell(ctx: SlipContext, role: SignerRole, width: float) -> list[Flowable]:
+    title = ctx.t("sign_engineer" if role == SignerRole.ENGINEER else "sign_customer")
     return kit.signature_cell(ctx, title, _signature(ctx, role), width)
 
 
@@ -277,16 +278,16 @@ def signatures_block(ctx: SlipContext) -> list[Flowable]:
         rows: list[list[Cell]] = [
             [para(ctx.t("section_signatures"), s.section)],
             [note],
-            [_signature_cell(ctx, "engineer", w - pad)],
-            [_signature_cell(ctx, "customer", w - pad)],
+            [_signature_cell(ctx, SignerRole.ENGINEER, w - pad)],
+            [_signature_cell(ctx, SignerRole.CUSTOMER, w - pad)],
         ]
         return [kit.table(ctx, rows, [w], *s.shade((0, 0), (-1, 0)))]  # one long page
     half = kit.body_width(ctx) / 2
     title: list[Flowable] = [para(ctx.t("section_signatures"), s.section), Spacer(1, 3), note]
     cells: list[list[Cell]] = [
         [
-            _signature_cell(ctx, "engineer", half - pad),
-            _signature_cell(ctx, "customer", half - pad),
+            _signature_cell(ctx, SignerRole.ENGINEER, half - pad),
+            _signature_cell(ctx, SignerRole.CUSTOMER, half - pad),
         ],
     ]
     table = kit.sectioned(ctx, title, cells, [half, half], [("VALIGN", (0, 0), (-1, -1), "TOP")])

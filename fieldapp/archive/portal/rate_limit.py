@@ -12,13 +12,14 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 WINDOW_S = 60.0
 MAX_ADDRESSES = 10_000  # beyond this, the oldest idle entries go first
 
 
 class RateLimit:
-    def __init__(self, per_minute: int, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute, self._clock = per_minute, clock
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
