@@ -22,6 +22,7 @@ from fieldapp.records import reference, slips
 from fieldapp.rules.validation import raise_if
 from fieldapp.store import Store
 from fieldapp.store.models import Customer
+from fieldapp.store.values import ComplaintAbout
 from fieldapp.store.workflow_models import Complaint
 from fieldapp.workflows import complaints
 
@@ -133,7 +134,7 @@ def record(store: Store, entry: NewComplaint, *, now: datetime | None = None) ->
     now = now or utcnow()
     if entry.customer_id is None:
         raise_if([NO_CUSTOMER])
-    about_engineer = entry.about == "engineer"
+    about_engineer = entry.about == ComplaintAbout.ENGINEER
     with store.write() as session:
         customer = session.get_one(Customer, entry.customer_id)
         engineer = (reference.engineer_by_code(session, entry.engineer_code)

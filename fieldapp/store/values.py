@@ -75,6 +75,22 @@ class SubjectType(StrEnum):
     QUESTION = "question"
 
 
+class ComplaintAbout(StrEnum):
+    """`complaints.about`: whom or what the complaint is about (R5)."""
+
+    ENGINEER = "engineer"
+    TECHNICAL_CONTACT = "technical_contact"
+    ACCOUNT_MANAGER = "account_manager"
+    SERVICE_EVENT = "service_event"  # the service event as a whole
+
+
+class ComplaintRouting(StrEnum):
+    """`complaints.routed_to`: who answers it (R5.1 / R5.2)."""
+
+    ACCOUNT_MANAGER = "account_manager"
+    SERVICE_CENTRE = "service_centre"  # the customer service centre (hotline)
+
+
 class OutboxState(StrEnum):
     """`sync_outbox.state` (fieldapp.store.outbox)."""
 
