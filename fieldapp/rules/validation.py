@@ -108,6 +108,18 @@ def required(field: str) -> FieldIssue:
     return FieldIssue(field, "required", f"请填写{zh}。", f"Please enter the {en}.")
 
 
+def blank_issue(field: str, value: str, zh: str, en: str) -> list[FieldIssue]:
+    """`field` left empty (or only spaces), said in the record's own words."""
+    return [] if value.strip() else [FieldIssue(field, "required", zh, en)]
+
+
+def future_issue(field: str, moment: datetime, now: datetime, zh: str, en: str
+                 ) -> list[FieldIssue]:
+    """`moment` later than now, beyond the skew a laptop's clock may have (FUTURE_SKEW),
+    said in the record's own words."""
+    return ([FieldIssue(field, "in_future", zh, en)] if moment > now + FUTURE_SKEW else [])
+
+
 def raise_if(issues: list[FieldIssue]) -> None:
     if issues:
         raise ValidationError(issues)

@@ -13,8 +13,7 @@ import itertools
 from datetime import datetime
 
 from fieldapp.base.errors import FieldIssue
-from fieldapp.base.timeutil import FUTURE_SKEW
-from fieldapp.rules.validation import text_issues
+from fieldapp.rules.validation import blank_issue, future_issue, text_issues
 from fieldapp.seal.signatures import Strokes, stroke_issues
 
 __all__ = ["INTAKE_LABELS", "loaner_issues", "question_issues", "repair_intake_issues"]
@@ -24,16 +23,11 @@ def question_issues(*, question: str, asked_by: str, asked_at: datetime,
                     promised_at: datetime, now: datetime) -> list[FieldIssue]:
     """What the customer asked and who, when (not in the future), and an answer promised
     after it."""
-    issues = []
-    if not question.strip():
-        issues.append(FieldIssue("question", "required", "请填写客户的问题或要求。",
-                                 "Please enter the customer's question or request."))
-    if not asked_by.strip():
-        issues.append(FieldIssue("asked_by", "required", "请填写提问人。",
-                                 "Please enter who asked."))
-    if asked_at > now + FUTURE_SKEW:
-        issues.append(FieldIssue("asked_at", "in_future", "提问时间不能晚于当前时间。",
-                                 "The time asked cannot be in the future."))
+    issues = blank_issue("question", question, "请填写客户的问题或要求。",
+                         "Please enter the customer's question or request.")
+    issues += blank_issue("asked_by", asked_by, "请填写提问人。", "Please enter who asked.")
+    issues += future_issue("asked_at", asked_at, now, "提问时间不能晚于当前时间。",
+                           "The time asked cannot be in the future.")
     if promised_at <= asked_at:
         issues.append(FieldIssue("promised_at", "out_of_order", "承诺答复时间须晚于提问时间。",
                                  "The promised answer time must be after the question."))
@@ -43,14 +37,9 @@ def question_issues(*, question: str, asked_by: str, asked_at: datetime,
 def loaner_issues(*, asset_tag: str, device_class: str) -> list[FieldIssue]:
     """A loaner of the pool: its asset tag and its device class (the same-class rule
     compares them)."""
-    issues = []
-    if not asset_tag.strip():
-        issues.append(FieldIssue("asset_tag", "required", "请填写资产编号。",
-                                 "Enter the asset tag."))
-    if not device_class.strip():
-        issues.append(FieldIssue("device_class", "required", "请填写设备类别。",
-                                 "Enter the device class."))
-    return issues
+    return (blank_issue("asset_tag", asset_tag, "请填写资产编号。", "Enter the asset tag.")
+            + blank_issue("device_class", device_class, "请填写设备类别。",
+                          "Enter the device class."))
 
 
 INTAKE_LABELS = {
@@ -71,9 +60,8 @@ def repair_intake_issues(*, company_contact: str, fault_description: str, contac
     issues: list[FieldIssue] = []
     for name, value in (("company_contact", company_contact),
                         ("fault_description", fault_description)):
-        if not value.strip():
-            zh, en = INTAKE_LABELS[name]
-            issues.append(FieldIssue(name, "required", f"请填写{zh}。", f"Please enter the {en}."))
+        zh, en = INTAKE_LABELS[name]
+        issues += blank_issue(name, value, f"请填写{zh}。", f"Please enter the {en}.")
     issues += text_issues({"contact_phone": contact_phone})
     if len(fault_description) > 5000:
         issues.append(FieldIssue("fault_description", "too_long", "故障描述不能超过 5000 个字。",
@@ -87,12 +75,10 @@ def repair_intake_issues(*, company_contact: str, fault_description: str, contac
             issues.append(FieldIssue(late, "out_of_order", f"{zh1}不能早于{zh0}。",
                                      f"The {en1} cannot be before the {en0}."))
     for name, moment in order[1:]:
-        if moment > now + FUTURE_SKEW:
-            zh, en = INTAKE_LABELS[name]
-            issues.append(FieldIssue(name, "in_future", f"{zh}不能晚于当前时间。",
-                                     f"The {en} cannot be in the future."))
-    if not signer_name.strip():
-        issues.append(FieldIssue("signature.engineer", "required", "请填写签字人姓名。",
-                                 "Please enter the signer's name."))
+        zh, en = INTAKE_LABELS[name]
+        issues += future_issue(name, moment, now, f"{zh}不能晚于当前时间。",
+                               f"The {en} cannot be in the future.")
+    issues += blank_issue("signature.engineer", signer_name, "请填写签字人姓名。",
+                          "Please enter the signer's name.")
     issues += stroke_issues(strokes, pad_width, pad_height, "signature.engineer")
     return issues

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue, WorkflowError
-from fieldapp.base.timeutil import FUTURE_SKEW, utcnow
-from fieldapp.rules.validation import choice_issue, raise_if
+from fieldapp.base.timeutil import utcnow
+from fieldapp.rules.validation import blank_issue, choice_issue, future_issue, raise_if
 from fieldapp.store.models import Customer, Device, Slip
 from fieldapp.store.workflow_models import ArchiveEntry
 
@@ -44,11 +44,9 @@ def archive_entry_issues(*, kind: str, text: str, noted_at: datetime, now: datet
     """An archive entry's rule (fieldapp.rules), the laptop's and the archive's ingest's.
     `device_customer_id`: the customer of the device it is about, which must be its own."""
     issues = choice_issue("kind", kind, KINDS)
-    if not text.strip():
-        issues.append(FieldIssue("text", "required", "请填写内容。", "Please enter the text."))
-    if noted_at > now + FUTURE_SKEW:
-        issues.append(FieldIssue("noted_at", "in_future", "时间不能晚于当前时间。",
-                                 "The time cannot be in the future."))
+    issues += blank_issue("text", text, "请填写内容。", "Please enter the text.")
+    issues += future_issue("noted_at", noted_at, now, "时间不能晚于当前时间。",
+                           "The time cannot be in the future.")
     if device_customer_id is not None and device_customer_id != customer_id:
         issues.append(FieldIssue("device_id", "wrong_customer", "设备不属于该客户。",
                                  "The device belongs to another customer."))
