@@ -34,22 +34,23 @@ from fieldapp.records.numbering import next_number
 from fieldapp.rules.validation import blank_issue, choice_issue, future_issue, raise_if
 from fieldapp.sla.promises import PromiseClock, promise_clock
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
+from fieldapp.store.values import ComplaintAbout, ComplaintRouting
 from fieldapp.store.workflow_models import Complaint
 from fieldapp.workflows.complaint_model import ComplaintFeedbackReport, ComplaintResponseView
 
 COMPLAINT = "C"
 DEFAULT_RESPONSE_HOURS = 24
-ABOUT_LABELS = {
-    "engineer": ("工程师", "Engineer"),
-    "technical_contact": ("技术接口人员", "Technical contact"),
-    "account_manager": ("客户经理", "Account manager"),
-    "service_event": ("服务事件整体质量", "The service event as a whole"),
+ABOUT_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
+    ComplaintAbout.ENGINEER: ("工程师", "Engineer"),
+    ComplaintAbout.TECHNICAL_CONTACT: ("技术接口人员", "Technical contact"),
+    ComplaintAbout.ACCOUNT_MANAGER: ("客户经理", "Account manager"),
+    ComplaintAbout.SERVICE_EVENT: ("服务事件整体质量", "The service event as a whole"),
 }
-ABOUTS = tuple(ABOUT_LABELS)
+ABOUTS = tuple(ComplaintAbout)
 VIA = ("phone", "letter", "email", "portal", "in_person")
-ROUTE_LABELS = {
-    "account_manager": ("客户经理", "Account manager"),
-    "service_centre": ("客户服务中心（热线）", "Customer service centre (hotline)"),
+ROUTE_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
+    ComplaintRouting.ACCOUNT_MANAGER: ("客户经理", "Account manager"),
+    ComplaintRouting.SERVICE_CENTRE: ("客户服务中心（热线）", "Customer service centre (hotline)"),
 }
 
 
@@ -70,7 +71,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {  # keyed by the members (strings)
 
 @dataclass(frozen=True)
 class ComplaintRoute:
-    target: str  # account_manager / service_centre
+    target: ComplaintRouting
     zh: str
     en: str
 
@@ -78,10 +79,10 @@ class ComplaintRoute:
 def route_complaint(about: str) -> ComplaintRoute:
     """R5.1: engineer or technical contact -> account manager; R5.2: the account manager
     or a whole service event -> the customer service centre (hotline)."""
-    if about in ("engineer", "technical_contact"):
-        target = "account_manager"
-    elif about in ("account_manager", "service_event"):
-        target = "service_centre"
+    if about in (ComplaintAbout.ENGINEER, ComplaintAbout.TECHNICAL_CONTACT):
+        target = ComplaintRouting.ACCOUNT_MANAGER
+    elif about in (ComplaintAbout.ACCOUNT_MANAGER, ComplaintAbout.SERVICE_EVENT):
+        target = ComplaintRouting.SERVICE_CENTRE
     else:
         raise ValueError(f"unknown complaint subject {about!r}")
     return ComplaintRoute(target, *ROUTE_LABELS[target])
@@ -103,7 +104,7 @@ def complaint_issues(*, about: str, received_via: str, description: str,
         issues.append(FieldIssue("response_hours", "out_of_range",
                                  "答复时限须在 1 小时到 30 天之间。",
                                  "The response time must be between 1 hour and 30 days."))
-    if about == "engineer" and not names_engineer and not subject_name.strip():
+    if about == ComplaintAbout.ENGINEER and not names_engineer and not subject_name.strip():
         issues.append(FieldIssue("subject_name", "required", "请选择被投诉的工程师。",
                                  "Choose the engineer the complaint is about."))
     return issues
@@ -129,9 +130,9 @@ def open_complaint(
                                      f"Slip {slip.number} belongs to another customer."))
     raise_if(issues)
     route = route_complaint(about)
-    if about == "account_manager":
+    if about == ComplaintAbout.ACCOUNT_MANAGER:
         subject_name = subject_name or customer.account_manager
-    handler = customer.account_manager if route.target == "account_manager" else ""
+    handler = customer.account_manager if route.target == ComplaintRouting.ACCOUNT_MANAGER else ""
     complaint = Complaint(
         number=next_number(session, COMPLAINT, recorded_by, received_at, tz),
         customer=customer, request=request, about=about, engineer=engineer,
