@@ -95,3 +95,43 @@ def test_the_search_index_triggers_survive(old_store):
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
     engine.dispose()
     assert before <= triggers
+
+
+@pytest.mark.postgres
+def test_postgresql_migrates_every_old_channel_too():
+    """The archive runs the same history on PostgreSQL (booleans and defaults differ)."""
+    from sqlalchemy import create_engine
+
+    from tests.archive.servers import postgres_database, postgres_reason
+
+    reason = postgres_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres_database() as url:
+        engine = create_engine(url)
+        try:
+            upgrade(engine, "0008")
+            customer = uuid.uuid4()
+            with engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO customers (id, code, name, is_group, account_manager, phone,"
+                    " address, document_language, created_at, updated_at) VALUES (:c,"
+                    " 'TJPORT', '天津港信息中心', true, '', '', '', 'zh', now(), now())"),
+                    {"c": customer})
+                for i, channel in enumerate(EXPECTED, start=1):
+                    conn.execute(text(
+                        "INSERT INTO service_requests (id, number, customer_id, channel,"
+                        " contact_name, contact_phone, fault_reported, requested_at, status,"
+                        " taken_by, created_at, updated_at) VALUES (:r, :n, :c, :ch, '孙丽', '',"
+                        " '打印机卡纸', now(), 'open', 'C01', now(), now())"),
+                        {"r": uuid.uuid4(), "n": f"R-C01-20260301-{i:03d}", "c": customer,
+                         "ch": channel})
+            upgrade(engine)
+            assert current_revision(engine) == head_revision()
+            with engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT channel, intake_channel, service_kind, hardware_fault"
+                    " FROM service_requests")).all()
+        finally:
+            engine.dispose()
+    assert {row[0]: (row[1], row[2], bool(row[3])) for row in rows} == EXPECTED
