@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -148,6 +148,14 @@ class ArchiveClient:
         return self._answer("POST", "/sync/check/page", timeout=EXCHANGE_TIMEOUT,
                             content=json.dumps(body, separators=(",", ":")).encode(),
                             headers={"Content-Type": "application/json"})
+
+    def make_report(self, customer_code: str, period_start: date, period_end: date,
+                    requested_by: str) -> dict[str, Any]:
+        """Staff's ad-hoc service analysis report (POST /reports, docs/reports.md): made
+        on the archive, shown on the customer's portal; `made` False when it existed."""
+        return self._answer("POST", "/reports", timeout=EXCHANGE_TIMEOUT, json={
+            "customer_code": customer_code, "period_start": period_start.isoformat(),
+            "period_end": period_end.isoformat(), "requested_by": requested_by})
 
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:
