@@ -209,7 +209,9 @@ def test_upgrade_from_the_previous_revision_backfills_the_index(tmp_path):
     old = open_store(folder, migrate=False)
     with old.read() as session:
         assert search.index_kind(session) is None
-        before = {term: found(session, term) for term in ("蓝屏", "打印机", "S-E07", "%")}
+        # what the specification finds there (today's list query reads columns that 0004
+        # lacks, e.g. 0009's intake channel, so it cannot run on this schema)
+        before = {term: brute_force(session, term) for term in ("蓝屏", "打印机", "S-E07", "%")}
     old.close()
 
     store = open_store(folder)
