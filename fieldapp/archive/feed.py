@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fieldapp.archive.models import Change
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.visibility import DEVICE_HISTORY, Visibility, device_requests
+from fieldapp.records.events import EventKind
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.tables import SYNC_MODELS, TABLE_RANK
 from fieldapp.store.workflow_models import Event, OpenQuestion, RepairOrder
@@ -66,7 +67,7 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int,
                                               [i for i in ids if i in visible]).items():
             out[(table, record_id)] = record
             row = record["row"]
-            if table == "events" and row.get("kind") == "request.reassigned" and (
+            if table == "events" and row.get("kind") == EventKind.REQUEST_REASSIGNED and (
                     not actor.sees_everything) and _names(row, actor.engineer_id):
                 handed_over.add(uuid.UUID(row["subject_id"]))
     if not actor.sees_everything:

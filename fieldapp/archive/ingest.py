@@ -44,7 +44,7 @@ from fieldapp.archive.rules import (
 from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.timeutil import utcnow
-from fieldapp.records.events import EventRecord
+from fieldapp.records.events import EventKind, EventRecord
 from fieldapp.seal.sealing import verify_slip
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.tables import ARCHIVE_MADE_TABLES, SYNC_MODELS, WRITE_ONCE_TABLES
@@ -328,7 +328,7 @@ class _Batch:
             self.numbers[(p.table, str(row["number"]))] = p.record_id
         if p.table == "service_requests":  # its assignment may have changed
             self.assignments.forget(p.record_id)
-        elif p.table == "events" and row.get("kind") == "request.reassigned":
+        elif p.table == "events" and row.get("kind") == EventKind.REQUEST_REASSIGNED:
             self.assignments.forget(request_of(p.table, row))
         if p.table == "service_requests":
             self.requests[p.record_id] = SimpleNamespace(**{k: converted.values.get(k)

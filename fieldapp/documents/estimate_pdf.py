@@ -31,6 +31,8 @@ from fieldapp.documents.kit import (
 from fieldapp.documents.kit import blocks as kit
 from fieldapp.documents.labels import DEVICE_CLASSES, FEE_KINDS, label, term
 from fieldapp.documents.model import CompanyInfo
+from fieldapp.records.events import ConfirmationMethod, Decision
+from fieldapp.store.values import FeeKind
 
 TICKED, EMPTY = "■", "□"  # in every CJK font (GB 2312), unlike ☑
 
@@ -64,7 +66,7 @@ def lines_block(ctx: EstimateContext, doc: RepairEstimateDocument) -> list[Flowa
     rows: list[list[Cell]] = [[para(ctx.t(k), s.label_center) for k in (
         "fee_no", "fee_kind", "fee_description", "fee_quantity", "fee_unit_price",
         "fee_amount")]]
-    lump = len(doc.lines) == 1 and doc.lines[0].kind == "other" and not doc.note
+    lump = len(doc.lines) == 1 and doc.lines[0].kind == FeeKind.OTHER and not doc.note
     for number, line in enumerate(doc.lines, start=1):
         kind = ctx.t("lump_sum") if lump else term(FEE_KINDS, line.kind, ctx.language)
         rows.append([para(str(number), s.center), para(kind, s.center),
@@ -100,9 +102,11 @@ def _device_pairs(ctx: EstimateContext, doc: RepairEstimateDocument) -> list[tup
 def answer_block(ctx: EstimateContext, doc: RepairEstimateDocument) -> list[Flowable]:
     """The two choices (the one taken filled in), how, who and when, and the signature."""
     s = ctx.styles
-    approved, refused = doc.decision == "approved", doc.decision == "refused"
-    method = {"phone": ctx.t("method_phone"), "signature": ctx.t("method_signature"),
-              "portal": ctx.t("method_portal")}.get(doc.confirmation_method or "", "—")
+    approved, refused = doc.decision == Decision.APPROVED, doc.decision == Decision.REFUSED
+    methods: dict[str, str] = {ConfirmationMethod.PHONE: ctx.t("method_phone"),
+                               ConfirmationMethod.SIGNATURE: ctx.t("method_signature"),
+                               ConfirmationMethod.PORTAL: ctx.t("method_portal")}
+    method = methods.get(doc.confirmation_method or "", "—")
     who = doc.confirmed_by + (f"（{doc.confirmation_phone}）" if doc.confirmation_phone else "")
     w = kit.body_width(ctx)
     half = w / 2

@@ -25,6 +25,7 @@ from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Device, ServiceRequest, Slip
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import ArchiveEntry, Event, Loaner, RepairOrder
 from fieldapp.workflows.repair import STATUS_LABELS as REPAIR_STATUS
 from fieldapp.workflows.repair import repair_state
@@ -202,7 +203,7 @@ def device_history(session: Session, device_id: uuid.UUID) -> DeviceHistory:
         loans = session.execute(
             select(Event, Loaner.asset_tag, Loaner.description)
             .join(Loaner, Loaner.id == Event.subject_id)
-            .where(Event.subject_type == "loaner", Event.request_id.in_(request_ids),
+            .where(Event.subject_type == SubjectType.LOANER, Event.request_id.in_(request_ids),
                    Event.kind.in_(tuple(_LOANER_STATUS))))
         for event, asset_tag, description in loans:
             zh, en = _LOANER_STATUS[EventKind(event.kind)]

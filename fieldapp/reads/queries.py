@@ -19,7 +19,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
 from fieldapp.store.types import UTCDateTime
-from fieldapp.store.values import SlipResult
+from fieldapp.store.values import SlipResult, SubjectType
 
 if TYPE_CHECKING:
     from fieldapp.workflows.request_state import DerivedRequest
@@ -221,7 +221,7 @@ def _request_conditions(flt: RequestFilter) -> list[ColumnElement[bool]]:
             ServiceRequest.assigned_engineer_id == flt.engineer_id,
             ServiceRequest.assigned_engineer_id.is_(None),
             select(Event.id).where(Event.request_id == ServiceRequest.id,
-                                   Event.subject_type == "request").exists()))
+                                   Event.subject_type == SubjectType.REQUEST).exists()))
     return conditions
 
 

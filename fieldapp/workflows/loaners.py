@@ -37,6 +37,7 @@ from fieldapp.records.events import (
 from fieldapp.rules.validation import raise_if
 from fieldapp.rules.workflows import loaner_issues
 from fieldapp.sla import LoanerDecision
+from fieldapp.store.values import SubjectType
 from fieldapp.store.workflow_models import Event, Loaner, RepairOrder
 from fieldapp.workflows.repair import get_repair, repair_overview, repair_state
 
@@ -134,7 +135,7 @@ def loaner_state(session: Session, loaner: Loaner) -> LoanerState:
 
 def _all_loaner_states(session: Session) -> dict[uuid.UUID, LoanerState]:
     by_loaner: dict[uuid.UUID, list[EventRecord]] = defaultdict(list)
-    for row in session.scalars(select(Event).where(Event.subject_type == "loaner")):
+    for row in session.scalars(select(Event).where(Event.subject_type == SubjectType.LOANER)):
         by_loaner[row.subject_id].append(event_from_row(row))
     return {lid: fold_loaner(ordered(evs)) for lid, evs in by_loaner.items()}
 

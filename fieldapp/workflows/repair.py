@@ -466,10 +466,10 @@ def confirm_repair(session: Session, order: RepairOrder, *, approved: bool, meth
     if method == ConfirmationMethod.PORTAL and not confirmed_by.strip():
         raise_if([FieldIssue("confirmed_by", "required", "网上确认须有确认人姓名。",
                              "An answer on the portal needs the name of who answered.")])
-    if method == "signature" and signature is None:
+    if method == ConfirmationMethod.SIGNATURE and signature is None:
         raise_if([FieldIssue("signature", "required", "签字确认须有客户签名。",
                              "A confirmation by signature needs the customer's signature.")])
-    if method == "phone" and not confirmed_by.strip():
+    if method == ConfirmationMethod.PHONE and not confirmed_by.strip():
         raise_if([FieldIssue("confirmed_by", "required", "电话确认须填写确认人。",
                              "A confirmation by phone needs the name of who confirmed.")])
     return _record(session, order, EventKind.REPAIR_CONFIRMED, {

@@ -136,6 +136,7 @@ LABELS_AND_VALUES = {
     "fieldapp.records.events.EscalationKind", "fieldapp.records.events.Decision",
     "fieldapp.store.values.SignerRole",
     "fieldapp.store.values.SlipResult", "fieldapp.store.values.SlipStatus",
+    "fieldapp.store.values.ComplaintAbout", "fieldapp.store.values.ComplaintRouting",
 }
 
 

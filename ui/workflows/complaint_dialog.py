@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from fieldapp.base.errors import ValidationError
 from fieldapp.services import complaints
 from fieldapp.services.complaints import Choices, SlipChoice
+from fieldapp.store.values import ComplaintAbout, ComplaintRouting
 from fieldapp.workflows.complaints import (
     ABOUT_LABELS,
     ABOUTS,
@@ -158,15 +159,16 @@ class ComplaintDialog(QDialog):
 
     def _about_changed(self) -> None:
         about = self.about.currentData() or ABOUTS[0]
-        is_engineer = about == "engineer"
+        is_engineer = about == ComplaintAbout.ENGINEER
         self.engineer.setVisible(is_engineer)
         self.captions["engineer"].setVisible(is_engineer)
-        self.subject_name.setVisible(about in ("technical_contact", "account_manager"))
+        self.subject_name.setVisible(about in (ComplaintAbout.TECHNICAL_CONTACT,
+                                               ComplaintAbout.ACCOUNT_MANAGER))
         self.captions["subject_name"].setVisible(self.subject_name.isVisibleTo(self))
         route = route_complaint(about)
         manager = self.managers.get(self.customer.currentData(), "")
         text = i18n.pair(ROUTE_LABELS[route.target])
-        if route.target == "account_manager" and manager:
+        if route.target == ComplaintRouting.ACCOUNT_MANAGER and manager:
             text = i18n.tr("complaint.route_to_manager", route=text, name=manager)
         self.route.setText(text)
 

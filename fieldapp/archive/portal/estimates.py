@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fieldapp.archive.models import User
 from fieldapp.archive.portal.submissions import PORTAL_OPERATOR, publish
 from fieldapp.base.errors import FieldIssue, ValidationError
-from fieldapp.records.events import ConfirmationMethod
+from fieldapp.records.events import DECISIONS, ConfirmationMethod, Decision
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.workflows.repair import RepairState, RepairStatus, confirm_repair, repair_state
@@ -63,7 +63,7 @@ def answer_estimate(session: Session, *, user: User, order: RepairOrder, decisio
                     confirmed_by: str, estimate_id: str, now: datetime) -> None:
     """Record the customer's 同意 / 不同意 of the estimate they were shown: the person's
     typed name is who confirmed; the portal account is kept in the event's note."""
-    if decision not in ("approved", "refused"):
+    if decision not in DECISIONS:
         raise ValidationError([FieldIssue("decision", "invalid_choice",
                                           "请选择同意维修或不同意维修。",
                                           "Choose to approve or to decline the repair.")])
@@ -73,7 +73,7 @@ def answer_estimate(session: Session, *, user: User, order: RepairOrder, decisio
         raise ValidationError([FieldIssue("estimate_id", "unknown", "报价单已更新，请刷新页面。",
                                           "The quotation has changed; reload the page.")]
                               ) from None
-    event = confirm_repair(session, order, approved=decision == "approved",
+    event = confirm_repair(session, order, approved=decision == Decision.APPROVED,
                            method=ConfirmationMethod.PORTAL,
                            confirmed_by=confirmed_by.strip(),
                            actor_code=PORTAL_OPERATOR, occurred_at=now, estimate_id=shown,
