@@ -163,6 +163,12 @@ def _reference_data(session: Session, first_day: date, today: date) -> DemoWorld
 STAGES = ["sealed", "sealed", "sealed", "draft", "assigned", "open", "unsolved", "amended"]
 CHANNEL_CYCLE = [Channel.ONSITE, Channel.PHONE, Channel.REMOTE, Channel.ONSITE, Channel.SENDIN,
                  Channel.LETTER, Channel.ONSITE]
+# How each of them came in and what it asks (issue 17), in step with CHANNEL_CYCLE: each
+# pair's old channel is the cycle's, so the demo's channels (and seals) stay as they were.
+KIND_CYCLE = [("phone", "onsite", False), ("phone", "answer", False),
+              ("email", "remote", False), ("letter", "onsite", True),
+              ("phone", "sendin", True), ("letter", "answer", False),
+              ("walk_in", "onsite", False)]
 
 
 def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
@@ -181,10 +187,15 @@ def _one_request(session: Session, world: DemoWorld, i: int, now: datetime,
     requested = requested.replace(second=0)
     reported, found, handling = rng.choice(FAULTS[device.device_class])
     contact = customer.contacts[0]
+    intake, kind, hardware = KIND_CYCLE[i % len(KIND_CYCLE)]
     answered = requested + timedelta(minutes=rng.randint(1, 8)) if channel in (
         Channel.PHONE, Channel.LETTER) and stage != "open" else None
+    if kind != "answer" and intake != "walk_in":  # the call or letter that asked was answered
+        # within the minutes before now even for the newest request (10 minutes old)
+        answered = requested + timedelta(minutes=2 + i % 3 if intake == "phone" else 5 + i % 5)
     request = service_requests.take_request(
-        session, operator_code="C01", customer=customer, channel=channel,
+        session, operator_code="C01", customer=customer, intake_channel=intake,
+        service_kind=kind, hardware_fault=hardware,
         fault_reported=reported, requested_at=requested, contact=contact, device=device,
         answered_at=answered, engineer=None if stage == "open" else engineer,
         now=max(requested, answered or requested))
