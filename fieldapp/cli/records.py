@@ -43,6 +43,7 @@ from fieldapp.services.devices import NewDevice
 from fieldapp.services.requests import NewRequest
 from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS
 from fieldapp.store.models import Slip
+from fieldapp.store.values import SignerRole
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:
@@ -176,6 +177,8 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
         slip = get_slip(session, number)
         data = slip_as_dict(slip, app.timezone)
         data["copies_printed"] = print_count(session, slip)
+        signed = [(s.role, s.signer_name, format_local(s.signed_at, app.timezone))
+                  for s in slip.signatures]
         seal = seal_state(slip)  # checked whenever it is shown
     data["seal_state"] = seal.state
     data["seal_problems"] = [en for _zh, en in seal.problems]
@@ -206,10 +209,10 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
     for line in slip.fee_lines:
         click.echo(f"  - {_label(FEE_KIND_LABELS, line.kind)} {line.description} "
                    f"x{line.quantity_milli / 1000:g} = {format_yuan(line.amount_fen)}")
-    for sig in data["signatures"]:  # type: ignore[attr-defined]
-        role = t("工程师签字", "Engineer signed") if sig["role"] == "engineer" else t(
+    for role, name, signed_at in signed:
+        who = t("工程师签字", "Engineer signed") if role == SignerRole.ENGINEER else t(
             "客户签字", "Customer signed")
-        click.echo(f"{role}: {sig['name']} {sig['signed_at']}")
+        click.echo(f"{who}: {name} {signed_at}")
     for zh, en in seal.problems:  # the reasons, where nobody can miss them
         click.echo(f"{t('封存校验', 'Seal check')}: {t(zh, en)}")
 

@@ -54,6 +54,7 @@ from fieldapp.services.requests import (
     NewRequest,
     Pickers,
 )
+from fieldapp.sla import ServiceKind
 from ui.kit import i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.ops import Ops
@@ -354,7 +355,7 @@ class RequestDialog(QDialog):
 
     def _kind_chosen(self) -> None:
         """A send-in repair is a hardware fault by definition."""
-        sendin = self.service_kind.currentData() == "sendin"
+        sendin = self.service_kind.currentData() == ServiceKind.SENDIN
         if sendin:
             self.hardware_fault.setChecked(True)
         self.hardware_fault.setEnabled(not sendin)
