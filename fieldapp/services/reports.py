@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from fieldapp.base.errors import FieldappError, FieldIssue, ValidationError
@@ -37,6 +37,13 @@ def customers(store: Store) -> tuple[tuple[str, str], ...]:
     """(code, name) of every customer this laptop knows, for the picker."""
     with store.read() as session:
         return tuple((c.code, c.name) for c in reference.list_customers(session))
+
+
+def last_quarter(today: date) -> tuple[date, date]:
+    """The quarter before the one `today` is in: what a customer most often asks for."""
+    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = first - timedelta(days=1)
+    return date(end.year, end.month - 2, 1), end
 
 
 def make_report(settings: Settings, *, customer_code: str, period_start: date,

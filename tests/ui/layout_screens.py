@@ -54,6 +54,7 @@ from ui.workflows.loaner_view import LoanersPage
 from ui.workflows.question_view import QuestionDialog, QuestionsPage
 from ui.workflows.repair_intake import RepairIntakeDialog
 from ui.workflows.repair_view import RepairView
+from ui.workflows.report_dialog import ReportDialog
 from ui.workflows.workflow_pages import ComplaintsPage, RepairsPage
 from ui.workflows.workflow_widgets import PadDialog
 
@@ -270,6 +271,9 @@ SCREENS: dict[str, Screen] = {
         "complaint_view", lambda e: e.main().workflows.open_complaint(e.complaint_id))),
     "question": Screen(QuestionDialog, _flow(
         "question_dialog", lambda e: e.main().workflows.record_question(_slip_id(e), "孙丽"))),
+    "make-report": Screen(ReportDialog, lambda env: env.dialog(
+        env.main().findings_page.open_report_dialog,  # type: ignore[union-attr]
+        lambda: env.main().findings_page.report_dialog)),  # type: ignore[union-attr]
     "archive-entry": Screen(ArchiveEntryDialog, _flow(
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
 }

@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         # what the archive found (R6.3); only staff and admin laptops pull findings
         self.findings_page: FindingsPage | None = None
         if str(self.settings.get("role")) in ("staff", "admin"):
-            self.findings_page = FindingsPage(self.ops)
+            self.findings_page = FindingsPage(self.ops, self.settings)
             self.tabs.addTab(self.findings_page, "")
         self.greeting = QLabel()
         self.greeting.setProperty("role", "heading")

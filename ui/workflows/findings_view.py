@@ -1,21 +1,25 @@
 """分析发现 / Findings: the patterns the archive found, shown on staff laptops after a sync.
 
 Read-only and thin: a lazy table over `fieldapp.services.findings.page`; the selected
-finding's full text and its evidence (request numbers) below the table.
+finding's full text and its evidence (request numbers) below the table. Above it, staff
+make an ad-hoc report on the archive (`ui.workflows.report_dialog`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fieldapp.base.settings import Settings
 from fieldapp.reads.findings import RULE_LABELS
 from fieldapp.services import findings
 from fieldapp.services.findings import FindingRow
 from ui.kit import i18n
 from ui.kit.ops import Ops
 from ui.kit.table_models import Column, PagedModel, table_view
+from ui.workflows.report_dialog import ReportDialog
+from ui.workflows.workflow_widgets import button
 
 
 def _summary(row: FindingRow) -> str:
@@ -37,10 +41,16 @@ def finding_model(ops: Ops, parent: Any = None) -> PagedModel:
 
 
 class FindingsPage(QWidget):
-    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, settings: Settings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findings_page")
+        self.ops, self.settings = ops, settings
         self.store = ops.store
+        self.report_dialog: ReportDialog | None = None
+        self.report_button = button()
+        self.report_button.setVisible(settings is not None)
+        self.report_button.clicked.connect(self.open_report_dialog)
         self.model = finding_model(ops, self)
         self.view = table_view(self.model)
         self.detail = QLabel()
@@ -48,6 +58,10 @@ class FindingsPage(QWidget):
         self.detail.setProperty("data", True)  # record content, not UI chrome
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.report_button)
+        layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
@@ -55,7 +69,15 @@ class FindingsPage(QWidget):
         i18n.connect(self)
 
     def retranslate(self) -> None:
+        self.report_button.setText(i18n.tr("report.open"))
         self._show_detail()
+
+    def open_report_dialog(self) -> None:
+        """A customer asked by phone: make their report on the archive."""
+        if self.settings is None:
+            return
+        self.report_dialog = ReportDialog(self.ops, self.settings, self)
+        self.report_dialog.open()
 
     def refresh(self) -> None:
         store = self.store
