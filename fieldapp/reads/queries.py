@@ -52,6 +52,7 @@ class SlipFilter:
     channel: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    service_kind: str | None = None  # what the slip's request asks (fieldapp.sla.ServiceKind)
 
 
 def _escape_like(text: str) -> str:
@@ -94,7 +95,7 @@ def _filtered(session: Session, query: Select[*_Columns], flt: SlipFilter, *,
     condition needs them (counting needs no joins: every slip has both)."""
     term = flt.search.strip()
     condition = _search_condition(session, term, ordered=joined) if term else None
-    needs_request = bool(flt.customer_id or flt.channel) or (
+    needs_request = bool(flt.customer_id or flt.channel or flt.service_kind) or (
         term and not search_index.usable_for(session, term))
     if needs_request and not joined:
         query = query.join(ServiceRequest, Slip.request_id == ServiceRequest.id).join(
@@ -109,6 +110,8 @@ def _filtered(session: Session, query: Select[*_Columns], flt: SlipFilter, *,
         query = query.where(Slip.engineer_id == flt.engineer_id)
     if flt.channel:
         query = query.where(ServiceRequest.channel == flt.channel)
+    if flt.service_kind:
+        query = query.where(ServiceRequest.service_kind == flt.service_kind)
     if flt.since:
         query = query.where(Slip.created_at >= flt.since)
     if flt.until:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from fieldapp.base.errors import ValidationError
 from fieldapp.cli import cli
 from fieldapp.documents.views import slip_document
-from fieldapp.reads.queries import RequestFilter, list_requests
+from fieldapp.reads.queries import RequestFilter, SlipFilter, list_requests, list_slips
 from fieldapp.records import reference, service_requests, slips
 from fieldapp.records.sla_records import request_clocks, request_loaner
 from fieldapp.rules.requests import request_issues
@@ -179,6 +179,21 @@ def test_the_list_carries_both_fields_and_filters_by_them(port):
         rows = list_requests(session, RequestFilter(service_kind="onsite"))
         assert [(r.intake_channel, r.service_kind) for r in rows] == [("letter", "onsite")]
         assert len(list_requests(session, RequestFilter(intake_channel="phone"))) == 1
+
+
+def test_the_slip_list_filters_by_the_service_asked(port):
+    remote = take(port, intake_channel="email", service_kind="remote")
+    take(port, intake_channel="letter", service_kind="onsite")
+    with port.write() as session:
+        engineer = reference.create_engineer(session, code="E07", name="刘洋")
+        for number in (remote, *(r.number for r in list_requests(
+                session, RequestFilter(service_kind="onsite")))):
+            slips.start_slip(session, service_requests.get_request(session, number), engineer,
+                             now=REQUESTED + timedelta(hours=4))
+    with port.read() as session:
+        rows = list_slips(session, SlipFilter(service_kind="remote"))
+        assert [(r.request_number, r.intake_channel, r.service_kind) for r in rows] == [
+            (remote, "email", "remote")]
 
 
 def test_the_copy_names_both_fields_and_prints_every_clock(port):

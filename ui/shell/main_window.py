@@ -38,7 +38,7 @@ from fieldapp.reads.queries import RequestFilter, SlipFilter
 from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.service_requests import STATUS_LABELS as REQUEST_STATUS
 from fieldapp.records.slips import STATUS_LABELS as SLIP_STATUS
-from fieldapp.rules.validation import CHANNEL_LABELS, CHANNELS
+from fieldapp.rules.validation import SERVICE_KIND_LABELS, SERVICE_KINDS
 from fieldapp.services import lists, requests, visit
 from fieldapp.services.requests import Choice, Pickers
 from fieldapp.services.visit_view import SlipData
@@ -289,8 +289,9 @@ class MainWindow(QMainWindow):
         for caption, key in zip(self.filter_captions, ("filter.status", "filter.channel",
                                 "filter.customer", "filter.date"), strict=True):
             caption.setText(tr(key))
+        # 方式: the service a request asks for (on site, remote, send-in, answer only)
         self._fill_combo(self.channel_filter, [(None, tr("filter.any"))] + [
-            (c, i18n.pair(CHANNEL_LABELS[c])) for c in CHANNELS])
+            (k, i18n.pair(SERVICE_KIND_LABELS[k])) for k in SERVICE_KINDS])
         self._fill_combo(self.customer_filter, [(None, tr("filter.any")), *self.customers])
         self._show_filters_for_tab()
         self.scope_mine.setText(tr("scope.mine"))
@@ -396,10 +397,11 @@ class MainWindow(QMainWindow):
         since = lists.since(str(self._choice["date"]), timezone)
         request_status = self._choice["request_status"]
         slip_status = self._choice["slip_status"]
-        slip = SlipFilter(search=search, channel=channel, customer_id=customer_id,
+        slip = SlipFilter(search=search, service_kind=channel, customer_id=customer_id,
                           status=slip_status)  # type: ignore[arg-type]
         return {
-            "requests": RequestFilter(search=search, channel=channel, customer_id=customer_id,
+            "requests": RequestFilter(search=search, service_kind=channel,
+                                      customer_id=customer_id,
                                       since=since, statuses=(request_status,)
                                       if request_status else ()),  # type: ignore[arg-type]
             "today": replace(slip, since=lists.today_start(timezone)),
