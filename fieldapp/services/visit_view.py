@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -101,13 +102,28 @@ class SlipData:
         return next((s for s in self.signatures if s.role == role), None)
 
 
-def device_text(device: object | None) -> str:
+class DeviceFacts(Protocol):
+    """What names a device on screen (a `Device` row has it)."""
+
+    @property
+    def device_type(self) -> str: ...
+    @property
+    def brand(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def serial(self) -> str: ...
+    @property
+    def asset_tag(self) -> str: ...
+
+
+def device_text(device: DeviceFacts | None) -> str:
     if device is None:
         return ""
     d = device
-    parts = [d.device_type, d.brand, d.model]  # type: ignore[attr-defined]
-    serial = f"{pick('序列号', 'S/N')} {d.serial}" if d.serial else ""  # type: ignore[attr-defined]
-    ids = [serial, d.asset_tag]  # type: ignore[attr-defined]
+    parts = [d.device_type, d.brand, d.model]
+    serial = f"{pick('序列号', 'S/N')} {d.serial}" if d.serial else ""
+    ids = [serial, d.asset_tag]
     return " ".join(p for p in parts if p) + (f"（{' / '.join(i for i in ids if i)}）"
                                               if any(ids) else "")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -37,12 +38,20 @@ class EventVerdict:
     conflicts: tuple[Conflict, ...] = ()  # new conflicts recorded by keeping it
 
 
-def _fold_for(session: Session, subject_type: str, subject: object
-              ) -> Callable[[list[EventRecord]], object]:
+class _Folded(Protocol):
+    """What every workflow's fold returns, as far as the check reads it."""
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]: ...
+
+
+def _fold_for(session: Session, subject_type: str, subject: Record
+              ) -> Callable[[list[EventRecord]], _Folded]:
     if subject_type == SubjectType.REPAIR:
         from fieldapp.workflows.repair import fold_repair
 
-        received = subject.received_at  # type: ignore[attr-defined]
+        assert isinstance(subject, RepairOrder)  # _SUBJECT_MODELS gave it
+        received = subject.received_at
         return lambda events: fold_repair(events, received)
     if subject_type == SubjectType.LOANER:
         from fieldapp.workflows.loaners import fold_loaner
@@ -51,7 +60,8 @@ def _fold_for(session: Session, subject_type: str, subject: object
     if subject_type == SubjectType.REQUEST:
         from fieldapp.workflows.escalation import _initial, fold_request
 
-        initial = _initial(subject)  # type: ignore[arg-type]
+        assert isinstance(subject, ServiceRequest)
+        initial = _initial(subject)
         return lambda events: fold_request(events, initial)
     if subject_type == SubjectType.COMPLAINT:
         from fieldapp.workflows.complaints import fold_complaint
@@ -80,8 +90,8 @@ def check_event(session: Session, event: EventRecord) -> EventVerdict:
                             "it will be sent again.")
     fold = _fold_for(session, event.subject_type, subject)
     stored = events_of(session, event.subject_type, event.subject_id)
-    before = {c.event_id for c in fold(stored).conflicts}  # type: ignore[attr-defined]
-    after = fold([*stored, event]).conflicts  # type: ignore[attr-defined]
+    before = {c.event_id for c in fold(stored).conflicts}
+    after = fold([*stored, event]).conflicts
     new = tuple(c for c in after if c.event_id not in before)
     if not new:
         return EventVerdict(True)

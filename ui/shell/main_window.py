@@ -13,7 +13,7 @@ import uuid
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -388,7 +388,9 @@ class MainWindow(QMainWindow):
 
     def current_filter(self) -> SlipFilter:
         """The all-slips tab's filter (the others: `list_filters`)."""
-        return self.list_filters()["slips"]  # type: ignore[return-value]
+        slips = self.list_filters()["slips"]
+        assert isinstance(slips, SlipFilter)
+        return slips
 
     def list_filters(self) -> dict[str, RequestFilter | SlipFilter]:
         """Each list tab's filter, from the bar (the scope is `engineer_code`)."""
@@ -625,7 +627,7 @@ class MainWindow(QMainWindow):
         self.preview = dialog
         dialog.open()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
         super().closeEvent(event)
 
