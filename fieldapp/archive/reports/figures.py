@@ -217,8 +217,10 @@ class ClockReader:
         """(clock kind, verdict, stopped at) of every clock the request runs; the verdict
         is None when the clock does not apply."""
         facts = RequestFacts(Channel(row.channel), requested_at=row.requested_at,
-                             intake_channel=row.intake_channel,  # type: ignore[arg-type]
-                             service_kind=row.service_kind,  # type: ignore[arg-type]
+                             intake_channel=IntakeChannel(row.intake_channel)
+                             if row.intake_channel else None,
+                             service_kind=ServiceKind(row.service_kind)
+                             if row.service_kind else None,
                              hardware_fault=row.hardware_fault,
                              answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
