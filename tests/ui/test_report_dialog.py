@@ -47,15 +47,15 @@ def test_staff_make_a_customers_report_and_are_told_what_was_made(qtbot, ops, se
     dialog.end.setText("2026-09-30")
     dialog.requested_by.setText("陈晓红（电话）")
     dialog.make_button.click()
-    qtbot.waitUntil(lambda: dialog.result.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.outcome.text() != "", timeout=10_000)
     assert asked == [dict(customer_code="TJPORT", period_start=date(2026, 7, 1),
                           period_end=date(2026, 9, 30), requested_by="陈晓红（电话）")]
-    assert dialog.result.text() == (
+    assert dialog.outcome.text() == (
         "已生成：天津港信息中心，2026-07-01 至 2026-09-30，服务请求 12 项"
         "（报告编号 3f2a9c1e-0000-4000-8000-000000000001），客户可在门户网站查看。")
     i18n.set_language("en")
     dialog.make_button.click()
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("Made:"), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.outcome.text().startswith("Made:"), timeout=10_000)
     assert dialog.windowTitle() == "Make a service analysis report"
     assert untranslated(dialog, "en") == []
     wait_idle(qtbot, ops)
@@ -80,5 +80,5 @@ def test_what_is_wrong_is_one_line(qtbot, ops, settings, monkeypatch):  # type: 
     monkeypatch.setattr(reports, "make_report", refused)
     dialog.make_button.click()
     qtbot.waitUntil(lambda: dialog.error.text() == "档案中没有客户 TJPORT。", timeout=10_000)
-    assert dialog.result.text() == ""
+    assert dialog.outcome.text() == ""
     wait_idle(qtbot, ops)

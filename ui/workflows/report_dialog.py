@@ -58,7 +58,7 @@ class ReportDialog(QDialog):
         self.captions = {k: QLabel() for k in ("customer", "start", "end", "requested_by")}
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.result = data_label()
+        self.outcome = data_label()
         self.error = error_label()
         self.make_button, self.close_button = button(primary=True), button()
         form = QFormLayout()
@@ -73,7 +73,7 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addStretch(1)
         layout.addLayout(row)
         self.make_button.clicked.connect(self.make)
@@ -105,7 +105,7 @@ class ReportDialog(QDialog):
 
     def make(self) -> None:
         show_error(self.error, None, "")
-        self.result.setText("")
+        self.outcome.setText("")
         code = self.customer.currentData()
         if not code:
             show_error(self.error, None, i18n.tr("report.no_customer"))
@@ -124,4 +124,4 @@ class ReportDialog(QDialog):
         self.make_button.setEnabled(True)
         values = dict(customer=made.customer_name, start=made.period_start.isoformat(),
                       end=made.period_end.isoformat(), requests=made.requests, id=made.id)
-        self.result.setText(i18n.tr("report.made" if made.made else "report.existed", **values))
+        self.outcome.setText(i18n.tr("report.made" if made.made else "report.existed", **values))
