@@ -349,4 +349,3 @@ def test_an_open_request_reads_open_for_n_hours_and_is_no_breach_before_its_dead
     assert fresh not in {w["request"] for w in fig.worst}
     assert fig.sla["remote_resolution"]["running"] >= 1
     assert fig.sla_open_breached["remote_resolution"] >= 1  # the days-old open ones
-
