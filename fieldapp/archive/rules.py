@@ -61,13 +61,26 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+# What an engineer meets at a customer's and may register there (R2.1): a new device or a
+# new contact of an existing customer. Changing one already in the archive stays the
+# service centre's work, like every other piece of reference data.
+FOUND_ON_SITE = ("devices", "contacts")
+OWNED_ITEMS = ("devices", "contacts", "sites")
+
+
 def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, Any] | None
              ) -> Reason | None:
     """None if this user may write this record; else why not."""
+    if (table in OWNED_ITEMS and existing is not None
+            and str(existing["row"].get("customer_id")) != str(row.get("customer_id"))):
+        return ("other_customer", "设备、联系人和地点不能转到其他客户名下。",
+                "A device, contact or site cannot move to another customer.")
     if actor.sees_everything:
         return None
     if actor.user.role != Role.ENGINEER:
         return ("forbidden", "此账号不能上传记录。", "This account may not push records.")
+    if table in FOUND_ON_SITE and existing is None:
+        return None  # a device or contact met on site: its customer is checked with its rule
     if table in REFERENCE_TABLES:
         return ("forbidden", "基础资料只能由服务中心维护。",
                 "Reference data is maintained by the service centre only.")
