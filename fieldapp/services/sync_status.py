@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from fieldapp.store import Store, outbox
 from fieldapp.store.values import OutboxState
 from fieldapp.sync import parking, status
-from fieldapp.sync.status import SyncOverview, WaitingRecord
+from fieldapp.sync.status import SyncOverview, WaitingRecord, WaitingState
 
-__all__ = ["PARKED", "ConnectionState", "ParkedRetry", "SyncOverview", "WaitingRecord", "overview",
+__all__ = ["PARKED", "ConnectionState", "ParkedRetry", "SyncOverview", "WaitingRecord",
+           "WaitingState", "overview",
            "retry_parked", "retry_refused", "waiting"]
 
-PARKED = "parked"  # WaitingRecord.state of a pulled record set aside here
+PARKED = WaitingState.PARKED  # a pulled record set aside here
 
 
 class ConnectionState(StrEnum):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -53,12 +54,20 @@ class SyncOverview:
     parked: int = 0  # pulled records set aside here (fieldapp.sync.parking)
 
 
+class WaitingState(StrEnum):
+    """Why a record is on the 待同步 list."""
+
+    PENDING = "pending"  # to push
+    REFUSED = "refused"  # the archive said no; kept with its reason
+    PARKED = "parked"  # pulled, but set aside here (fieldapp.sync.parking)
+
+
 @dataclass(frozen=True)
 class WaitingRecord:
     table: str
     record_id: uuid.UUID
     label: str  # the record's number (S-E01-…), code or serial, else the id's random tail
-    state: str  # "pending" | "refused"
+    state: WaitingState
     enqueued_at: datetime
     attempts: int
     reason_zh: str
@@ -91,7 +100,8 @@ def waiting_records(session: Session, offset: int = 0, limit: int = 200
     return [WaitingRecord(table=r.table_name, record_id=r.record_id,
                           label=numbers.get((r.table_name, r.record_id),
                                             str(r.record_id)[-12:]),
-                          state=r.state, enqueued_at=r.enqueued_at, attempts=r.attempts,
+                          state=WaitingState(r.state), enqueued_at=r.enqueued_at,
+                          attempts=r.attempts,
                           reason_zh=r.reason_zh, reason_en=r.reason_en)
             for r in rows]
 

@@ -23,14 +23,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.timeutil import to_local
+from fieldapp.services.sync_status import ConnectionState
 from ui.kit import i18n
 from ui.sync.sync_service import SyncService, SyncStatus
 from ui.workflows.workflow_widgets import button
 
 STATE_STYLE = {  # text colour, background: the word says it too, never colour alone
-    "ok": ("#1b5e20", "#e8f5e9"), "syncing": ("#0d47a1", "#e3f2fd"),
-    "offline": ("#8a4b00", "#fff3e0"), "login": ("#8a4b00", "#fff3e0"),
-    "error": ("#b71c1c", "#ffebee"), "local": ("#37474f", "#eceff1"),
+    ConnectionState.OK: ("#1b5e20", "#e8f5e9"), ConnectionState.SYNCING: ("#0d47a1", "#e3f2fd"),
+    ConnectionState.OFFLINE: ("#8a4b00", "#fff3e0"), ConnectionState.LOGIN: ("#8a4b00", "#fff3e0"),
+    ConnectionState.ERROR: ("#b71c1c", "#ffebee"), ConnectionState.LOCAL: ("#37474f", "#eceff1"),
 }
 # problems the user must act on: shown in the strip, not only in the badge's tooltip
 STRIP_PROBLEMS = ("login", "join", "archive", "defect")
@@ -50,13 +51,13 @@ def _when(moment: datetime, timezone: str) -> str:
 
 def problem_text(status: SyncStatus) -> str:
     """What went wrong in the last round, said for the desktop ("" when nothing did)."""
-    if status.state == "local":
+    if status.state == ConnectionState.LOCAL:
         return i18n.tr("sync.problem.local")
-    if status.state == "offline":
+    if status.state == ConnectionState.OFFLINE:
         return i18n.tr("sync.problem.offline")
-    if status.state == "login":
+    if status.state == ConnectionState.LOGIN:
         return i18n.tr("sync.problem.login")
-    if status.state != "error":
+    if status.state != ConnectionState.ERROR:
         return ""
     if status.problem == "archive":
         told = i18n.pair((status.error_zh, status.error_en))
@@ -67,7 +68,7 @@ def problem_text(status: SyncStatus) -> str:
 def strip_text(status: SyncStatus) -> str:
     """The strip's message for this status: only what needs the user ("" otherwise)."""
     parts = []
-    if status.state == "login" or (status.state == "error"
+    if status.state == ConnectionState.LOGIN or (status.state == ConnectionState.ERROR
                                    and (status.problem or "defect") in STRIP_PROBLEMS):
         parts.append(problem_text(status))
     if status.overview.refused:
@@ -84,7 +85,7 @@ def badge_lines(status: SyncStatus | None, timezone: str) -> tuple[str, str]:
     is narrow at 1024 px; refused and set-aside records and clock skew are in the tooltip
     and the strip."""
     tr = i18n.tr
-    if status is None or status.state == "local":
+    if status is None or status.state == ConnectionState.LOCAL:
         return tr("sync.badge.local"), tr("sync.badge.local_line")
     counts = status.overview
     waiting = (tr("sync.badge.waiting", count=counts.pending) if counts.pending
@@ -116,8 +117,8 @@ class SyncBadge(QToolButton):
         return self.sync.status if self.sync is not None else None
 
     @property
-    def state(self) -> str:
-        return self.status.state if self.status is not None else "local"
+    def state(self) -> ConnectionState:
+        return self.status.state if self.status is not None else ConnectionState.LOCAL
 
     @Slot(object)
     def _sync_changed(self, _status: object) -> None:
@@ -135,7 +136,7 @@ class SyncBadge(QToolButton):
             lines += [problem_text(status), strip_text(status)]
         lines.append(tr("sync.badge.tap"))
         self.setToolTip(_lines(*lines))
-        colour, background = STATE_STYLE.get(self.state, STATE_STYLE["local"])
+        colour, background = STATE_STYLE.get(self.state, STATE_STYLE[ConnectionState.LOCAL])
         self.setStyleSheet(f"QToolButton#sync_badge {{ color: {colour}; background: "
                            f"{background}; border: 1px solid {colour}; text-align: left; "
                            "font-size: 13px; padding: 1px 10px; }")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import sync_status
+from fieldapp.services.sync_status import ConnectionState, WaitingState
 from fieldapp.sync.status import TABLE_LABELS, WaitingRecord
 from ui.kit import i18n
 from ui.kit.ops import Ops
@@ -24,11 +25,12 @@ from ui.sync.sync_badge import problem_text
 from ui.sync.sync_service import SyncService, SyncStatus
 from ui.workflows.workflow_widgets import button
 
-STATE_COLOURS = {"ok": "#1b7f3b", "syncing": "#1565c0", "offline": "#b36b00",
-                 "login": "#b36b00", "error": "#c62828", "local": "#666666"}
+STATE_COLOURS = {ConnectionState.OK: "#1b7f3b", ConnectionState.SYNCING: "#1565c0",
+                 ConnectionState.OFFLINE: "#b36b00", ConnectionState.LOGIN: "#b36b00",
+                 ConnectionState.ERROR: "#c62828", ConnectionState.LOCAL: "#666666"}
 REFUSED_COLOUR = "#c62828"
 PARKED_COLOUR = "#b36b00"
-ROW_COLOURS = {"refused": REFUSED_COLOUR, sync_status.PARKED: PARKED_COLOUR}
+ROW_COLOURS = {WaitingState.REFUSED: REFUSED_COLOUR, sync_status.PARKED: PARKED_COLOUR}
 
 
 def _reason(row: WaitingRecord) -> str:
@@ -60,12 +62,12 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
         parts.append(tr("sync.parked", count=counts.parked))
     if counts.last_success_at is not None:
         parts.append(tr("sync.last_success", time=format_local(counts.last_success_at)))
-    if status.state in ("error", "login"):
+    if status.state in (ConnectionState.ERROR, ConnectionState.LOGIN):
         parts.append(problem_text(status))  # in the app's terms, never the CLI's
     if status.clock_skew_flagged:
         parts.append(tr("sync.clock_skew", seconds=counts.clock_skew_seconds))
     colour = STATE_COLOURS.get(status.state, "#666666")
-    if status.state == "ok" and (counts.refused or counts.parked):
+    if status.state == ConnectionState.OK and (counts.refused or counts.parked):
         colour = REFUSED_COLOUR if counts.refused else PARKED_COLOUR
     return " · ".join(parts), colour
 
@@ -182,7 +184,7 @@ class WaitingPage(QWidget):
     def retry_parked(self) -> None:
         """Sync now and, after its pull, try the set-aside records again (without an
         archive round to run: try them at once)."""
-        if self.sync is not None and self.sync.status.state != "local":
+        if self.sync is not None and self.sync.status.state != ConnectionState.LOCAL:
             self.sync.sync_now("parked", retry_parked=True)
             return
         store = self.ops.store

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from fieldapp.base.settings import Settings
 from fieldapp.services import sync_status
+from fieldapp.services.sync_status import ConnectionState
 from fieldapp.store import Store
 from fieldapp.sync.backoff import Backoff
 from fieldapp.sync.credentials import load_token
@@ -45,7 +46,7 @@ NOTHING_COUNTED = SyncOverview(pending=0, refused=0, last_success_at=None, clock
 
 @dataclass(frozen=True)
 class SyncStatus:
-    state: str
+    state: ConnectionState
     overview: SyncOverview
     error_zh: str = ""
     error_en: str = ""
@@ -193,12 +194,12 @@ class SyncService(QObject):
             self._again = True
             return
         if not str(self._settings.get("archive_url")).strip():
-            self._publish(replace(self.status, state="local"))
+            self._publish(replace(self.status, state=ConnectionState.LOCAL))
             return
         log.info("sync round (%s)", reason)
         self._running, self._again = True, False
         self._retry.stop()
-        self._publish(replace(self.status, state="syncing"))
+        self._publish(replace(self.status, state=ConnectionState.SYNCING))
         retry_parked, self._retry_parked = self._retry_parked, False
         self._start_round.emit(retry_parked)
 
@@ -221,16 +222,17 @@ class SyncService(QObject):
         if self._again:
             self.sync_now("again")
 
-    def _idle_state(self) -> str:
-        return "ok" if str(self._settings.get("archive_url")).strip() else "local"
+    def _idle_state(self) -> ConnectionState:
+        return (ConnectionState.OK if str(self._settings.get("archive_url")).strip()
+                else ConnectionState.LOCAL)
 
     @staticmethod
-    def _state_of(report: SyncReport) -> str:
+    def _state_of(report: SyncReport) -> ConnectionState:
         if isinstance(report.error, AuthRequired):
-            return "login"
+            return ConnectionState.LOGIN
         if isinstance(report.error, OfflineError):
-            return "offline"
-        return "error" if report.error is not None else "ok"
+            return ConnectionState.OFFLINE
+        return ConnectionState.ERROR if report.error is not None else ConnectionState.OK
 
     def _publish(self, status: SyncStatus) -> None:
         self.status = status
@@ -259,7 +261,7 @@ class SyncService(QObject):
 
         def changed(reachability: QNetworkInformation.Reachability) -> None:
             if (reachability == QNetworkInformation.Reachability.Online
-                    and self.status.state == "offline"):
+                    and self.status.state == ConnectionState.OFFLINE):
                 self.sync_now("network")
 
         info.reachabilityChanged.connect(changed)
