@@ -28,7 +28,7 @@ from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import name
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.files import write_file
-from fieldapp.base.i18n import LANGUAGES, current_language, is_language, pick
+from fieldapp.base.i18n import LANGUAGES, Language, current_language, is_language, pick
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.store.models import Customer
 
@@ -78,8 +78,8 @@ def run(ctx: click.Context, today: datetime | None, rules_file: Path | None) -> 
                         f"{len(result.reports)} reports, {len(result.findings)} findings made"))
 
 
-def _period(start: date, end: date) -> str:
-    return pick(f"{start} 至 {end}", f"{start} to {end}")
+def _period(start: date, end: date, language: Language | None = None) -> str:
+    return pick(f"{start} 至 {end}", f"{start} to {end}", language)
 
 
 def _day(value: str, option: str) -> date:
@@ -163,9 +163,11 @@ def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    for row in rows:
-        click.echo("\t".join((row["id"], row["customer"], row["kind"],
-                              f"{row['period_start']}..{row['period_end']}", row["created_at"])))
+    lang = current_language()  # the table in words; --json keeps the codes
+    for r in rows:
+        click.echo("\t".join((r["id"], r["customer"], name("kind", r["kind"], lang),
+                              _period(date.fromisoformat(r["period_start"]),
+                                      date.fromisoformat(r["period_end"])), r["created_at"])))
 
 
 @reports.command("show")
@@ -182,9 +184,12 @@ def show(ctx: click.Context, report_id: str, lang: str | None) -> None:
     with _database(ctx) as db, db.read() as session:
         report = get_report(session, report_id)
         fig = Figures.from_json(report.figures)
-    click.echo(f"{fig.customer_name} ({fig.customer_code}) {report.kind} "
-               f"{fig.period_start}..{fig.period_end}")
-    for line in observations(fig, lang or current_language()):  # type: ignore[arg-type]
+    language = lang if is_language(lang) else current_language()
+    period = _period(date.fromisoformat(fig.period_start), date.fromisoformat(fig.period_end),
+                     language)
+    click.echo(f"{fig.customer_name} ({fig.customer_code}) {name('kind', report.kind, language)}"
+               f" {period}")
+    for line in observations(fig, language):
         click.echo(f"- {line}")
 
 

@@ -74,6 +74,14 @@ def test_staff_make_a_report_for_a_customer_and_period_shown_on_the_portal(archi
     db.close()
     assert [(r.id, r.period_start.isoformat()) for r in rows] == [(str(report.id), "2026-07-01")]
 
+    listed = CliRunner().invoke(cli, ["--db", archive, "reports", "list"])
+    assert listed.output.split("\t")[:4] == [str(report.id), "TJH1", "应客户要求的报告",
+                                              "2026-07-01 至 2026-09-30"]
+    shown = CliRunner().invoke(cli, ["--db", archive, "reports", "show", str(report.id),
+                                     "--lang", "en"])
+    assert shown.output.startswith("天津市第一中心医院 (TJH1) Report on the customer's request "
+                                   "2026-07-01 to 2026-09-30\n- 1 service requests")
+
     again = make(archive, "--customer", "TJH1", "--from", "2026-07-01", "--to", "2026-09-30")
     assert again.exit_code == 0 and again.output.startswith(f"该期报告已有：{report.id}")
     assert len(reports(archive)) == 1
