@@ -155,3 +155,31 @@ def test_using_the_screens_runs_no_sql_subprocess_or_network_on_the_gui_thread(
         sync.stop()
     assert printed and printed[0] != threading.main_thread().name
     assert guard.calls == [], guard.report()
+
+
+def test_opening_the_store_at_start_runs_no_sql_on_the_gui_thread(qapp, tmp_path):  # type: ignore[no-untyped-def]
+    """The app's start creates and migrates the store on a worker thread (`ops.wait_for`)
+    while the GUI thread waits; what opening refuses is raised as before."""
+    from sqlalchemy import Engine
+
+    from fieldapp.base.errors import PathError
+    from ui.shell.app import App
+
+    watch = GuiThreadGuard()
+
+    def on_sql(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        watch.check(f"SQL {statement.split()[0]}")
+
+    event.listen(Engine, "before_cursor_execute", on_sql)  # every engine, the new one too
+    try:
+        app = App(tmp_path / "data", language="zh")
+        try:
+            assert app.store.path is not None and app.store.path.exists()
+        finally:
+            app.close()
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_sql)
+    assert watch.calls == [], watch.report()
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(PathError):
+        App(tmp_path / "file" / "data")

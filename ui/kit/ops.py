@@ -7,15 +7,17 @@ for (autosaves never overtake each other); reads run in parallel. ``ops.run(fn, 
 for blocking work that is not the store's — printing (``lp``, up to 30 s), rasterising a
 PDF — on a pool of its own, so a slow printer never holds up a list. `fn` must not touch
 widgets and returns plain data. The GUI thread itself never runs SQL, a subprocess or a
-network call (tests/ui/test_gui_thread_io.py).
+network call (tests/ui/test_gui_thread_io.py) — not even at start: ``wait_for(fn)`` opens
+the store on a worker thread before the first window (`Ops` needs the store to exist).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from shiboken6 import Shiboken
@@ -27,6 +29,7 @@ log = logging.getLogger("fieldapp.ui.ops")
 
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
+T = TypeVar("T")
 
 
 def _owners(*callbacks: object) -> list[QObject]:
@@ -69,6 +72,29 @@ class _Job(QRunnable):
             self._relay.finished.emit(self._token, False, exc)
             return
         self._relay.finished.emit(self._token, True, result)
+
+
+def wait_for(work: Callable[[], T]) -> T:
+    """Run `work` on a worker thread and wait for it; its result, or its exception raised
+    here unchanged. For the one blocking step before any window: opening (and migrating)
+    the store, which no `Ops` can run yet. The GUI thread only waits: no event loop turns
+    meanwhile, since one would run timers and queued events before the app has its
+    windows (as the blocking open did, nothing happens until it is done)."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # raised again on the GUI thread
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, name="fieldapp-open-store")
+    worker.start()
+    worker.join()
+    ok, payload = outcome[0]
+    if not ok:
+        raise payload
+    return payload  # type: ignore[no-any-return]
 
 
 class Ops(QObject):

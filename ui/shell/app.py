@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui.kit import i18n
 from ui.kit.fit import WindowPlacer
-from ui.kit.ops import Ops
+from ui.kit.ops import Ops, wait_for
 from ui.kit.style import STYLESHEET
 from ui.kit.touch import TouchFilter
 from ui.shell.main_window import MainWindow
@@ -38,7 +38,8 @@ class App:
         # `fieldapp --lang en`: this session's language; the saved setting is not changed
         self.language = language
         self.settings = Settings.in_dir(data_dir)
-        self.store = open_store(data_dir)
+        # opening migrates the schema: on a worker thread, like every other SQL
+        self.store = wait_for(lambda: open_store(data_dir))
         self.ops = Ops(self.store)
         self.sync = SyncService(self.store, self.settings, data_dir)
         self.window: MainWindow | None = None
