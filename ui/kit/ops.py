@@ -94,7 +94,7 @@ def wait_for(work: Callable[[], T]) -> T:
     ok, payload = outcome[0]
     if not ok:
         raise payload
-    return payload  # type: ignore[no-any-return]
+    return payload
 
 
 class Ops(QObject):
