@@ -26,13 +26,7 @@ COLLECTION = {"append", "extend", "clear", "remove"}
 
 # Caller module → the core write functions it may still import, each with its reason.
 # Keep it short; the last test makes an entry leave once it is not needed.
-ALLOWED: dict[str, dict[str, str]] = {
-    "fieldapp.archive.portal.estimates": {
-        "fieldapp.workflows.repair.confirm_repair": "in flight (issue 17): the portal's "
-                                                    "answer to an estimate, to move onto "
-                                                    "services.repairs",
-    },
-}
+ALLOWED: dict[str, dict[str, str]] = {}
 
 
 def _module_name(path: Path) -> str:

@@ -23,13 +23,28 @@ from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.ids import PORTAL_OPERATOR_CODE
+from fieldapp.records.events import DECISIONS, ConfirmationMethod, Decision
 from fieldapp.records.service_requests import take_request
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
+from fieldapp.store.workflow_models import RepairOrder
 from fieldapp.workflows.complaints import open_complaint
+from fieldapp.workflows.repair import confirm_repair
 
-__all__ = ["PORTAL_CHANNEL", "PORTAL_OPERATOR", "PORTAL_VIA", "DeviceChoice", "PortalComplaint",
-           "PortalRequest", "Transactions", "customer_devices", "submit_complaint",
-           "submit_request"]
+__all__ = [
+    "PORTAL_CHANNEL",
+    "PORTAL_OPERATOR",
+    "PORTAL_VIA",
+    "DeviceChoice",
+    "EstimateAnswer",
+    "PortalComplaint",
+    "PortalRequest",
+    "Transactions",
+    "answer_estimate",
+    "customer_devices",
+    "customer_repair",
+    "submit_complaint",
+    "submit_request",
+]
 
 # The "operator" of portal records: numbers R-WEB-20261201-001; no person may have this
 # code (fieldapp.base.ids refuses it), so they are unique without the network.
@@ -142,3 +157,52 @@ def submit_complaint(db: Transactions, customer_id: uuid.UUID, entry: PortalComp
         if then is not None:
             then(session, complaint.id)
         return complaint.number
+
+
+@dataclass(frozen=True)
+class EstimateAnswer:
+    """The customer's 同意 / 不同意 of the quotation they were shown (R3.2), as the form
+    sent it: `estimate_id` names that quotation, `confirmed_by` the person's typed name."""
+
+    decision: str
+    confirmed_by: str
+    estimate_id: str
+    account: str  # the portal account, kept in the event's note
+
+
+def customer_repair(session: Session, customer_id: uuid.UUID, repair_id: uuid.UUID
+                    ) -> RepairOrder | None:
+    """The repair order if it is this customer's (else None: the same 404 as a typo)."""
+    return session.scalar(select(RepairOrder).join(
+        ServiceRequest, RepairOrder.request_id == ServiceRequest.id).where(
+        RepairOrder.id == repair_id, ServiceRequest.customer_id == customer_id))
+
+
+def answer_estimate(db: Transactions, customer_id: uuid.UUID, repair_id: uuid.UUID,
+                    entry: EstimateAnswer, *, now: datetime, then: Then | None = None) -> None:
+    """Record the answer as the core's `repair.confirmed` (method portal, by the portal's
+    operator code), so a changed, lapsed or already answered quotation is refused with
+    the core's message; `then(session, event_id)` runs in the same transaction."""
+    if entry.decision not in DECISIONS:
+        raise ValidationError([FieldIssue("decision", "invalid_choice",
+                                          "请选择同意维修或不同意维修。",
+                                          "Choose to approve or to decline the repair.")])
+    try:
+        shown = uuid.UUID(entry.estimate_id)
+    except ValueError:
+        raise ValidationError([FieldIssue("estimate_id", "unknown", "报价单已更新，请刷新页面。",
+                                          "The quotation has changed; reload the page.")]
+                              ) from None
+    with db.write() as session:
+        order = customer_repair(session, customer_id, repair_id)
+        if order is None:
+            raise ValidationError([FieldIssue("repair_id", "unknown", "没有这张维修单。",
+                                              "No such repair order.")])
+        event = confirm_repair(session, order, approved=entry.decision == Decision.APPROVED,
+                               method=ConfirmationMethod.PORTAL,
+                               confirmed_by=entry.confirmed_by.strip(),
+                               actor_code=PORTAL_OPERATOR, occurred_at=now, estimate_id=shown,
+                               note=f"客户门户账号 / portal account {entry.account}", now=now)
+        session.flush()
+        if then is not None:
+            then(session, event.id)

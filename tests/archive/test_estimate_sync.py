@@ -83,8 +83,10 @@ def test_a_portal_approval_reaches_the_laptops_and_lets_the_repair_start(archive
         session.flush()
         order = repair.get_repair(session, number)
         assert repair.repair_state(session, order).estimate_fen == 32_000 + 6_000
-        answer_estimate(session, user=user, order=order, decision="approved",
-                        confirmed_by="孙丽", estimate_id=str(estimate.id), now=utcnow())
+        customer_id, order_id = order.request.customer_id, order.id
+    answer_estimate(archive.db, user=user, customer_id=customer_id, repair_id=order_id,
+                    decision="approved", confirmed_by="孙丽", estimate_id=str(estimate.id),
+                    now=utcnow())
 
     for laptop in (e01, centre):
         sync(laptop)

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.archive.db import Database
 from fieldapp.archive.models import User
-from fieldapp.archive.portal.submissions import PORTAL_OPERATOR, publish
-from fieldapp.base.errors import FieldIssue, ValidationError
-from fieldapp.records.events import DECISIONS, ConfirmationMethod, Decision
-from fieldapp.store.models import ServiceRequest
+from fieldapp.archive.portal.submissions import publish
+from fieldapp.services import portal
+from fieldapp.services.portal import EstimateAnswer
 from fieldapp.store.workflow_models import RepairOrder
-from fieldapp.workflows.repair import RepairState, RepairStatus, confirm_repair, repair_state
+from fieldapp.workflows.repair import RepairState, RepairStatus, repair_state
 
 
 @dataclass(frozen=True)
@@ -48,9 +47,7 @@ class EstimateView:
 def repair_of(session: Session, customer_id: uuid.UUID, repair_id: uuid.UUID
               ) -> RepairOrder | None:
     """The repair order if it is this customer's (else None: the same 404 as a typo)."""
-    return session.scalar(select(RepairOrder).join(
-        ServiceRequest, RepairOrder.request_id == ServiceRequest.id).where(
-        RepairOrder.id == repair_id, ServiceRequest.customer_id == customer_id))
+    return portal.customer_repair(session, customer_id, repair_id)
 
 
 def estimate_view(session: Session, order: RepairOrder, now: datetime) -> EstimateView:
@@ -59,23 +56,13 @@ def estimate_view(session: Session, order: RepairOrder, now: datetime) -> Estima
     return EstimateView(order, state, lapsed)
 
 
-def answer_estimate(session: Session, *, user: User, order: RepairOrder, decision: str,
-                    confirmed_by: str, estimate_id: str, now: datetime) -> None:
-    """Record the customer's 同意 / 不同意 of the estimate they were shown: the person's
-    typed name is who confirmed; the portal account is kept in the event's note."""
-    if decision not in DECISIONS:
-        raise ValidationError([FieldIssue("decision", "invalid_choice",
-                                          "请选择同意维修或不同意维修。",
-                                          "Choose to approve or to decline the repair.")])
-    try:
-        shown = uuid.UUID(estimate_id)
-    except ValueError:
-        raise ValidationError([FieldIssue("estimate_id", "unknown", "报价单已更新，请刷新页面。",
-                                          "The quotation has changed; reload the page.")]
-                              ) from None
-    event = confirm_repair(session, order, approved=decision == Decision.APPROVED,
-                           method=ConfirmationMethod.PORTAL,
-                           confirmed_by=confirmed_by.strip(),
-                           actor_code=PORTAL_OPERATOR, occurred_at=now, estimate_id=shown,
-                           note=f"客户门户账号 / portal account {user.name}", now=now)
-    publish(session, table="events", record_id=event.id, user=user, now=now)
+def answer_estimate(db: Database, *, user: User, customer_id: uuid.UUID,
+                    repair_id: uuid.UUID, decision: str, confirmed_by: str,
+                    estimate_id: str, now: datetime) -> None:
+    """The customer's 同意 / 不同意, recorded by the core (services.portal) and put on the
+    change feed in the same transaction."""
+    portal.answer_estimate(
+        db, customer_id, repair_id,
+        EstimateAnswer(decision, confirmed_by, estimate_id, account=user.name), now=now,
+        then=lambda session, event_id: publish(session, table="events", record_id=event_id,
+                                                user=user, now=now))

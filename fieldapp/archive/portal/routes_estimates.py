@@ -79,12 +79,10 @@ def answer(request: Request, repair_id: str, viewer: CurrentViewer, session: Rea
     if estimates.repair_of(session, viewer.customer_id, order_id) is None:
         raise PortalNotFound
     try:
-        with db_of(request).write() as write:
-            order = estimates.repair_of(write, viewer.customer_id, order_id)
-            assert order is not None
-            estimates.answer_estimate(write, user=viewer.login.user, order=order,
-                                      decision=decision, confirmed_by=confirmed_by,
-                                      estimate_id=estimate_id, now=utcnow())
+        estimates.answer_estimate(db_of(request), user=viewer.login.user,
+                                  customer_id=viewer.customer_id, repair_id=order_id,
+                                  decision=decision, confirmed_by=confirmed_by,
+                                  estimate_id=estimate_id, now=utcnow())
     except (ValidationError, FieldappError) as exc:  # rolled back: nothing was stored
         order = estimates.repair_of(session, viewer.customer_id, order_id)
         assert order is not None
