@@ -128,6 +128,7 @@ class RequestFacts:
     first_arrival_at: datetime | None = None  # first slip's service start on site
     solved_at: datetime | None = None  # first slip's solved time (故障解决时间)
     device_returned_at: datetime | None = None  # repair: device back and running (R3.3)
+    repair_refused: bool = False  # sent in, the customer refused and got it back unrepaired
     is_group_customer: bool = False  # 集团用户: default loaner entitlement
     intake_channel: IntakeChannel | None = None
     service_kind: ServiceKind | None = None
@@ -168,6 +169,7 @@ _OUT_OF_CITY = ("市外现场服务：不适用两小时到达承诺",
 _OUT_OF_CITY_REPAIR = ("市外现场服务：不适用四小时维修承诺",
                        "Outside the city: the 4-hour repair promise does not apply on site")
 _NOT_RECORDED = ("未记录响应时间", "The answer time was not recorded")
+REPAIR_REFUSED = ("客户拒绝维修，设备已归还", "Refused; device returned")
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,10 @@ def clock_specs(facts: RequestFacts) -> list[ClockSpec]:
         if kind is ServiceKind.ONSITE and not facts.in_city:
             specs.append(ClockSpec(ClockKind.REPAIR_RESOLUTION,
                                    not_applicable=_OUT_OF_CITY_REPAIR))
+        elif (kind is ServiceKind.SENDIN and facts.repair_refused
+              and facts.repair_stopped_at is None):
+            # the repair order's own clock does not apply then either (repair_overview)
+            specs.append(ClockSpec(ClockKind.REPAIR_RESOLUTION, not_applicable=REPAIR_REFUSED))
         else:
             specs.append(ClockSpec(ClockKind.REPAIR_RESOLUTION, facts.repair_stopped_at))
     return specs
@@ -278,7 +284,8 @@ def loaner_due(
         )
     if facts.service_kind is ServiceKind.ONSITE and not facts.in_city:
         return LoanerDecision(entitled, False, _OUT_OF_CITY_REPAIR[0], _OUT_OF_CITY_REPAIR[1])
-    if facts.service_kind is ServiceKind.SENDIN and facts.device_returned_at is not None:
+    if facts.service_kind is ServiceKind.SENDIN and (facts.device_returned_at is not None
+                                                     or facts.repair_refused):
         return LoanerDecision(
             entitled, False, "设备已归还，无需备机", "Device already returned; no loaner needed"
         )

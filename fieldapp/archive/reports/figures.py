@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from fieldapp.archive.reports.period import Period
 from fieldapp.base.errors import NotFound
 from fieldapp.records.events import EscalationKind, EventKind
-from fieldapp.records.sla_records import contract_terms
+from fieldapp.records.sla_records import RepairBack, contract_terms, repairs_back
 from fieldapp.rules.validation import CHANNELS, FEE_KINDS
 from fieldapp.sla import (
     Channel,
@@ -143,6 +143,9 @@ def compute_figures(session: Session, customer_id: uuid.UUID, period: Period,
     return fig
 
 
+_NO_REPAIR = RepairBack()
+
+
 class RequestRow(NamedTuple):
     number: str
     channel: str
@@ -156,6 +159,8 @@ class RequestRow(NamedTuple):
     arrival: datetime | None  # first visit's arrival
     solved: datetime | None  # first visit's solution
     slips: int
+    device_returned: datetime | None = None  # sent in: the repaired device handed back
+    repair_refused: bool = False  # sent in: every repair refused, the device back unrepaired
 
 
 def _utc(value: str | datetime | None) -> datetime | None:
@@ -170,15 +175,17 @@ def _utc(value: str | datetime | None) -> datetime | None:
 
 def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
     """One narrow row per request matching `where`, with its first visit's arrival and
-    first solution (the facts its SLA clock stops at), streamed."""
+    first solution and its repairs' ends (the facts its SLA clocks stop at), streamed.
+    The repairs' ends are read first in one query (`repairs_back`): few requests have one."""
     r, s, site = ServiceRequest.__table__, Slip.__table__, Site.__table__
     visit = s.c.amends_slip_id.is_(None)  # an amendment corrects a visit, it is not one
 
     def raw(column: Any) -> Any:
         return type_coerce(column, String)  # no per-value processing; `_utc` reads it
 
+    backs = repairs_back(session, select(r.c.id).where(where))
     query = (
-        select(r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
+        select(r.c.id, r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
                r.c.hardware_fault, raw(r.c.requested_at), raw(r.c.answered_at),
                raw(r.c.contract_id), site.c.in_city,
                raw(func.min(case((visit, s.c.arrived_at)))),
@@ -192,12 +199,13 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
                   r.c.contract_id, site.c.in_city)
     )
     result = session.execute(query.execution_options(yield_per=2000))
-    for (number, channel, intake, kind, hardware, requested, answered, contract, in_city,
-         arrival, solved, n) in result:
+    for (request_id, number, channel, intake, kind, hardware, requested, answered, contract,
+         in_city, arrival, solved, n) in result:
+        back = backs.get(request_id, _NO_REPAIR)
         yield RequestRow(number, channel, intake, kind, bool(hardware),
                          _utc(requested), _utc(answered),  # type: ignore[arg-type]
                          contract, True if in_city is None else bool(in_city), _utc(arrival),
-                         _utc(solved), n)
+                         _utc(solved), n, back.returned_at, back.refused)
 
 
 class ClockReader:
@@ -224,6 +232,8 @@ class ClockReader:
                              hardware_fault=row.hardware_fault,
                              answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
+                             device_returned_at=row.device_returned,
+                             repair_refused=row.repair_refused,
                              is_group_customer=self.is_group)
         terms, calendar = self.terms.get(row.contract_id, self.default)
         return [(spec.kind.value, None if spec.not_applicable is not None else clock_outcome(
