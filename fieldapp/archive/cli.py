@@ -79,6 +79,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
 
     settings: ArchiveSettings = ctx.obj
     configure_logging(settings.log_level)
+    _warn_identity(settings)
     with _database(ctx):
         pass  # migrate once, before any worker starts
     host, port = host or settings.host, port or settings.port
@@ -98,6 +99,14 @@ def init(ctx: click.Context) -> None:
     """Create or upgrade the schema."""
     with _database(ctx) as db:
         click.echo(pick(f"数据库结构已就绪（{db.dialect}）。", f"Schema ready ({db.dialect})."))
+    _warn_identity(ctx.obj)
+
+
+def _warn_identity(settings: ArchiveSettings) -> None:
+    """One line on standard error while the company is not configured (docs/archive.md)."""
+    warning = settings.identity_warning()
+    if warning:
+        click.echo(warning, err=True)
 
 
 @cli.group()
@@ -415,6 +424,10 @@ def backup(ctx: click.Context, target: Path) -> None:
 from fieldapp.archive.report_cli import reports  # noqa: E402
 
 cli.add_command(reports)
+
+from fieldapp.archive.tasks_cli import tasks  # noqa: E402
+
+cli.add_command(tasks)
 
 
 def main() -> None:

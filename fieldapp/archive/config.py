@@ -6,7 +6,9 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fieldapp.base.i18n import Language, pick
 from fieldapp.base.paths import data_dir
+from fieldapp.base.settings import identity_missing
 
 
 def default_db_url() -> str:
@@ -24,8 +26,9 @@ class ArchiveSettings(BaseSettings):
     clock_skew_seconds: int = 300  # laptop clocks further off than this are flagged
     log_level: str = "INFO"
     # The company, on portal pages, customer copies and analysis reports (docs/portal.md,
-    # docs/reports.md)
-    company_name: str = "fieldapp"
+    # docs/reports.md). Unset, the documents say so (（公司名称未设置）…), as the laptop's
+    # do; `serve` and `init` warn in one line (identity_warning).
+    company_name: str = ""
     company_hotline: str = ""
     company_address: str = ""
     complaint_hotline: str = ""
@@ -40,6 +43,37 @@ class ArchiveSettings(BaseSettings):
     # The archive's Ed25519 key that signs receipts (docs/seal.md): a PEM file, made 0600
     # on first use; empty: kept in the database (archive_signing_keys)
     receipt_key_file: str = ""
+    # Tasks' e-mail (docs/archive.md, "Tasks"): no host, no e-mail (the tasks are made all
+    # the same). The account managers' addresses by name, as JSON: {"赵敏": "zhao@…"}; a
+    # task for someone not in it, or for the centre, goes to task_centre_email.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 20
+    task_centre_email: str = ""
+    task_manager_emails: dict[str, str] = {}
+
+    def identity_missing(self) -> tuple[str, ...]:
+        """The company settings not set (base.settings.IDENTITY_KEYS, the laptop's rules: a
+        complaint hotline stands in for the hotline)."""
+        return identity_missing({"company_name": self.company_name,
+                                 "company_address": self.company_address,
+                                 "company_hotline": self.company_hotline,
+                                 "complaint_hotline": self.complaint_hotline,
+                                 "verify_url": self.verify_url})
+
+    def identity_warning(self, language: Language | None = None) -> str:
+        """One line naming the environment variables still to set (empty: all set)."""
+        missing = self.identity_missing()
+        if not missing:
+            return ""
+        names = ", ".join(f"FIELDAPP_ARCHIVE_{key.upper()}" for key in missing)
+        return pick(f"注意：公司信息未设置（{names}），门户的单据将注明“未设置”。",
+                    f"Note: the company is not set up ({names}); the portal's documents "
+                    "will say so.", language)
 
     @property
     def db_url(self) -> str:

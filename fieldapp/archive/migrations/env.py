@@ -6,7 +6,8 @@ from alembic import context
 
 import fieldapp.archive.portal.models
 import fieldapp.archive.reports.models
-import fieldapp.archive.seal_models  # noqa: F401
+import fieldapp.archive.seal_models
+import fieldapp.archive.tasks_models  # noqa: F401
 from fieldapp.archive.models import ArchiveBase
 
 VERSION_TABLE = "archive_alembic_version"
