@@ -18,6 +18,7 @@ from fieldapp.archive.portal import (
     routes_estimates,
     routes_forms,
     routes_pages,
+    routes_records,
     routes_verify,
 )
 from fieldapp.archive.portal.rate_limit import RateLimit
@@ -45,8 +46,8 @@ HEADERS = {
 
 def mount_portal(app: FastAPI) -> None:
     app.state.verify_limit = RateLimit(app.state.settings.portal_verify_per_minute)
-    for module in (routes_auth, routes_pages, routes_devices, routes_estimates, routes_forms,
-                   routes_verify):
+    for module in (routes_auth, routes_pages, routes_devices, routes_estimates,
+                   routes_records, routes_forms, routes_verify):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="portal-static")

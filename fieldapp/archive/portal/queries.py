@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.reads.queries import SlipFilter, SlipRow, _escape_like, list_slips
 from fieldapp.records.service_requests import OPEN_STATUSES
+from fieldapp.records.sla_records import _facts, contract_terms
+from fieldapp.sla import ClockResult, clocks_for_request
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.values import SlipResult
-from fieldapp.store.workflow_models import Complaint, RepairOrder
+from fieldapp.store.workflow_models import ArchiveEntry, Complaint, RepairOrder
 from fieldapp.workflows.complaints import complaint_state
-from fieldapp.workflows.repair import RepairOverview, repair_overview
+from fieldapp.workflows.repair import RepairOverview, RepairState, repair_overview
 from fieldapp.workflows.request_state import derive_many
 
 T = TypeVar("T")
@@ -175,3 +177,53 @@ def summary(session: Session, customer_id: uuid.UUID) -> Summary:
         Complaint.customer_id == customer_id)) or 0
     return Summary(requests, open_requests, session.scalar(slips) or 0,
                    session.scalar(slips.where(Slip.seal.is_not(None))) or 0, complaints)
+
+
+def portal_request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
+    """The request's clocks as its sealed slips stop them: a draft's times are not facts
+    yet (the laptop may still change them), so the portal does not count them."""
+    terms, calendar = contract_terms(request.contract)
+    sealed = [s for s in request.slips if s.seal is not None and s.amends_slip_id is None]
+    return clocks_for_request(_facts(request, sealed), terms, calendar, now)
+
+
+def complaint_of(session: Session, customer_id: uuid.UUID, complaint_id: uuid.UUID
+                 ) -> Complaint | None:
+    """The complaint if it is this customer's (else None: the same 404 as a typo)."""
+    return session.scalar(select(Complaint).where(
+        Complaint.id == complaint_id, Complaint.customer_id == customer_id))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a repair's progress: (zh, en) and when (None: not yet)."""
+
+    zh: str
+    en: str
+    at: datetime | None
+
+
+def repair_progress(state: RepairState) -> list[Step]:
+    """The repair's status history from its folded events, in the order they happen; a
+    refused repair shows the refusal and the return unrepaired instead of the repair."""
+    steps = [Step("接收设备", "Device received", state.received_at),
+             Step("报价", "Estimated", state.estimated_at)]
+    if state.decision == "refused":
+        return [*steps, Step("客户不同意维修", "Declined by the customer", state.confirmed_at),
+                Step("未经维修归还", "Returned unrepaired", state.closed_at)]
+    return [*steps, Step("客户同意维修", "Approved by the customer", state.confirmed_at),
+            Step("开始维修", "Repair started", state.started_at),
+            Step("修复完成", "Repaired", state.finished_at),
+            Step("交付客户", "Returned to you", state.returned_at)]
+
+
+def dossier_page(session: Session, customer_id: uuid.UUID, *, kind: str, number: int,
+                 size: int) -> Page[ArchiveEntry]:
+    """A group customer's archive entries (R2.5) of one kind, newest first."""
+    entries = session.scalars(
+        select(ArchiveEntry).where(ArchiveEntry.customer_id == customer_id,
+                                   ArchiveEntry.kind == kind)
+        .options(selectinload(ArchiveEntry.device), selectinload(ArchiveEntry.slip))
+        .order_by(ArchiveEntry.noted_at.desc(), ArchiveEntry.id.desc())
+        .limit(size + 1).offset((number - 1) * size)).all()
+    return _page(list(entries), number, size)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from fieldapp.archive.portal import estimates
+from fieldapp.archive.portal import estimates, queries
 from fieldapp.archive.portal.copies import company
 from fieldapp.archive.portal.i18n import language_of
 from fieldapp.archive.portal.sessions import csrf_ok
@@ -36,7 +36,8 @@ def _page(request: Request, viewer: CurrentViewer, view: estimates.EstimateView,
           status_code: int = 200) -> Response:
     return render(request, "repair.html", {
         "view": view, "order": view.order, "state": view.state, "issues": list(issues),
-        "answered": answered, "name": name}, viewer=viewer, status_code=status_code)
+        "answered": answered, "name": name, "progress": queries.repair_progress(view.state),
+        "returned": view.state.finished}, viewer=viewer, status_code=status_code)
 
 
 @router.get("/repairs/{repair_id}")

@@ -21,7 +21,7 @@ from fieldapp.archive.portal.web import (
     settings_of,
 )
 from fieldapp.base.timeutil import utcnow
-from fieldapp.records.sla_records import request_clocks, slip_clocks
+from fieldapp.records.sla_records import slip_clocks
 
 router = APIRouter()
 Search = Annotated[str, Query(max_length=100)]
@@ -54,7 +54,7 @@ def request_detail(request: Request, request_id: str, viewer: CurrentViewer,
         raise PortalNotFound
     return render(request, "request.html", {
         "record": record, "status": queries.request_status(session, record),
-        "clocks": request_clocks(record, utcnow()),
+        "clocks": queries.portal_request_clocks(record, utcnow()),
         "slips_rows": queries.slips_of_request(session, record), "created": created == "1",
     }, viewer=viewer)
 

@@ -1,0 +1,120 @@
+"""A customer's complaints with the centre's responses and the feedback report (R5.3), a
+repair's progress and its send-in copies (R3.1, R3.3), and a group customer's dossier
+(R2.5). Every PDF is drawn by `fieldapp.documents` as on the laptop (the desktop's and
+`fieldapp pdf`'s renderers). Another customer's record answers as a missing one (404)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from fieldapp.archive.portal import estimates, queries
+from fieldapp.archive.portal.copies import company
+from fieldapp.archive.portal.i18n import language_of
+from fieldapp.archive.portal.web import (
+    PAGE_SIZE,
+    CurrentViewer,
+    PortalNotFound,
+    ReadSession,
+    page_number,
+    parse_id,
+    render,
+    settings_of,
+)
+from fieldapp.base.timeutil import utcnow
+from fieldapp.store.models import Customer
+from fieldapp.workflows.complaints import (
+    ComplaintStatus,
+    complaint_clock,
+    complaint_state,
+    response_due_at,
+)
+from fieldapp.workflows.group_archive import KIND_LABELS, KINDS
+from fieldapp.workflows.repair import RepairStatus
+
+router = APIRouter()
+PageNo = Annotated[str | None, Query(max_length=8)]
+Kind = Annotated[str, Query(max_length=20)]
+
+
+def _pdf(pdf: bytes, filename: str) -> Response:
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/complaints/{complaint_id}")
+def complaint_page(request: Request, complaint_id: str, viewer: CurrentViewer,
+                   session: ReadSession) -> Response:
+    complaint = queries.complaint_of(session, viewer.customer_id, parse_id(complaint_id))
+    if complaint is None:
+        raise PortalNotFound
+    state = complaint_state(session, complaint)
+    return render(request, "complaint.html", {
+        "complaint": complaint, "state": state, "due": response_due_at(complaint),
+        "clock": complaint_clock(complaint, state, utcnow()),
+        "closed": state.status == ComplaintStatus.CLOSED}, viewer=viewer)
+
+
+@router.get("/complaints/{complaint_id}/report.pdf")
+def complaint_report(request: Request, complaint_id: str, viewer: CurrentViewer,
+                     session: ReadSession) -> Response:
+    complaint = queries.complaint_of(session, viewer.customer_id, parse_id(complaint_id))
+    if complaint is None or complaint_state(session, complaint).status != \
+            ComplaintStatus.CLOSED:  # the report is made when the complaint is closed
+        raise PortalNotFound
+    from fieldapp.documents.workflow_pdf import render_complaint_report_pdf
+    from fieldapp.documents.workflow_views import complaint_report_document
+
+    settings = settings_of(request)
+    pdf = render_complaint_report_pdf(
+        complaint_report_document(session, complaint), company(settings),
+        language="en" if language_of(request) == "en" else "zh",
+        font=settings.pdf_font or None)
+    return _pdf(pdf, f"{complaint.number}-report.pdf")
+
+
+@router.get("/repairs/{repair_id}/{kind}.pdf")
+def repair_copy(request: Request, repair_id: str, kind: str, viewer: CurrentViewer,
+                session: ReadSession) -> Response:
+    """The send-in copy at intake (送修单) or at return (送修返还单, once returned)."""
+    order = estimates.repair_of(session, viewer.customer_id, parse_id(repair_id))
+    if order is None or kind not in ("intake", "return"):
+        raise PortalNotFound
+    from fieldapp.documents.workflow_pdf import (
+        render_repair_intake_pdf,
+        render_repair_return_pdf,
+    )
+    from fieldapp.documents.workflow_views import (
+        repair_intake_document,
+        repair_return_document,
+    )
+
+    settings = settings_of(request)
+    lang = "en" if language_of(request) == "en" else "zh"
+    font = settings.pdf_font or None
+    if kind == "intake":
+        pdf = render_repair_intake_pdf(repair_intake_document(order), company(settings),
+                                       language=lang, font=font)
+    else:
+        if estimates.estimate_view(session, order, utcnow()).state.status not in (
+                RepairStatus.RETURNED, RepairStatus.CLOSED_REFUSED):
+            raise PortalNotFound  # no return copy before the device is back
+        pdf = render_repair_return_pdf(repair_return_document(session, order),
+                                       company(settings), language=lang, font=font)
+    return _pdf(pdf, f"{order.number}-{kind}.pdf")
+
+
+@router.get("/dossier")
+def dossier(request: Request, viewer: CurrentViewer, session: ReadSession,
+            kind: Kind = KINDS[0], page: PageNo = None) -> Response:
+    customer = session.get(Customer, viewer.customer_id)
+    assert customer is not None
+    kind = kind if kind in KINDS else KINDS[0]
+    found = (queries.dossier_page(session, viewer.customer_id, kind=kind,
+                                  number=page_number(page), size=PAGE_SIZE)
+             if customer.is_group else None)
+    return render(request, "dossier.html", {
+        "is_group": customer.is_group, "kind": kind, "page": found,
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS]}, viewer=viewer)
