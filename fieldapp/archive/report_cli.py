@@ -45,9 +45,9 @@ def reports() -> None:
 
 
 def _company(ctx: click.Context) -> CompanyInfo:
-    settings = ctx.obj  # ArchiveSettings: FIELDAPP_ARCHIVE_COMPANY_NAME, …_HOTLINE, …_ADDRESS
-    return CompanyInfo(name=settings.company_name or "fieldapp",
-                       hotline=settings.company_hotline, address=settings.company_address)
+    from fieldapp.archive.portal.copies import company
+
+    return company(ctx.obj)  # ArchiveSettings: FIELDAPP_ARCHIVE_COMPANY_NAME, …
 
 
 @reports.command("run")

@@ -10,9 +10,14 @@ from fieldapp.store.models import Slip
 
 
 def company(settings: ArchiveSettings) -> CompanyInfo:
-    return CompanyInfo(name=settings.company_name, hotline=settings.company_hotline,
-                       address=settings.company_address, verify_url=settings.verify_url,
-                       complaint_hotline=settings.complaint_hotline)
+    """The issuer of the portal's copies, quotations and reports as configured; what is not
+    set is named on the document (`unconfigured`), never filled in, as on the laptop."""
+    return CompanyInfo(name=settings.company_name.strip(),
+                       hotline=settings.company_hotline.strip(),
+                       address=settings.company_address.strip(),
+                       verify_url=settings.verify_url.strip(),
+                       complaint_hotline=settings.complaint_hotline.strip(),
+                       unconfigured=settings.identity_missing())
 
 
 def customer_copy_pdf(slip: Slip, settings: ArchiveSettings, language: str) -> bytes:

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.portal.copies import company
 from fieldapp.archive.reports import request_report as _request_report
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import KIND_LABELS
 from fieldapp.archive.reports.models import Report
 from fieldapp.base.i18n import Language, pick, term
-from fieldapp.documents.model import CompanyInfo
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,7 @@ def report_pdf(session: Session, customer_id: uuid.UUID, report_id: uuid.UUID | 
     report = session.get(Report, report_id) if report_id is not None else None
     if report is None or report.customer_id != customer_id:
         return None
-    company = CompanyInfo(name=settings.company_name or "fieldapp",
-                          hotline=settings.company_hotline, address=settings.company_address)
-    pdf = export_report(report, "pdf", language, company=company)
+    pdf = export_report(report, "pdf", language, company=company(settings))
     return f"report-{report.period_start}-{report.period_end}-{report.kind}.pdf", pdf
 
 

@@ -120,7 +120,9 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     form_token = request.cookies.get(FORM_COOKIE) or new_token()
     ctx: dict[str, Any] = {
         "lang": lang, "t": i18n.translator(lang), "viewer": viewer,
-        "company": settings.company_name, "prefix": PREFIX,
+        "company": settings.company_name.strip() or i18n.translator(lang)(
+            "（公司名称未设置）", "(company name not set)"),
+        "prefix": PREFIX,
         "csrf": viewer.csrf_token if viewer else form_token,
         "local": lambda moment: format_local(moment, tz) if moment else "—",
         "path": request.url.path,
