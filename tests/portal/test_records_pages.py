@@ -14,12 +14,13 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from fieldapp.base.timeutil import utcnow
+from fieldapp.records import service_requests
 from fieldapp.records.events import SignatureInput
 from fieldapp.records.reference import engineer_by_code
-from fieldapp.store.models import Customer, ServiceRequest, Slip
+from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.workflows import complaints, group_archive, repair
 from tests.portal.site import CUSTOMER_A, Site, logged_in
@@ -100,18 +101,23 @@ def test_an_open_complaint_has_its_response_but_no_report_yet(site: Site, a: htt
 
 
 def _returned_repair(site: Site) -> uuid.UUID:
-    """A repair of customer A taken through estimate, approval, repair and return."""
+    """A repair of customer A taken through estimate, approval, repair and return, on a
+    request of its own (a returned repair ends its request), left unassigned so that
+    test_estimates' choice of an assigned request never falls on it."""
     now = utcnow()
     with site.archive.db.write() as session:
-        customer = session.scalar(select(Customer.id).where(Customer.code == CUSTOMER_A))
-        request = session.scalars(select(ServiceRequest).where(
-            ServiceRequest.customer_id == customer, ServiceRequest.status == "assigned",
-            ~exists().where(Slip.request_id == ServiceRequest.id))
-            .order_by(ServiceRequest.requested_at.desc())).first()
-        assert request is not None
+        customer = session.scalar(select(Customer).where(Customer.code == CUSTOMER_A))
+        assert customer is not None
+        device = session.scalars(select(Device).where(Device.customer_id == customer.id)
+                                 ).first()
+        engineer = engineer_by_code(session, "E07")
+        request = service_requests.take_request(
+            session, operator_code="C01", customer=customer, intake_channel="phone",
+            service_kind="onsite", hardware_fault=True, fault_reported="交换机无法开机",
+            requested_at=now - timedelta(minutes=120), contact_name="孙丽", device=device,
+            answered_at=now - timedelta(minutes=119), now=now)
         at = max(request.requested_at, now - timedelta(minutes=90))
-        order = repair.open_repair(session, request, engineer_by_code(session, "E07"),
-                                   repair.RepairIntake(
+        order = repair.open_repair(session, request, engineer, repair.RepairIntake(
             company_contact="孙丽", fault_description="电源模块烧毁", received_at=at,
             arrived_at=at + timedelta(minutes=5), departed_at=at + timedelta(minutes=25),
             engineer_signature=_signature("刘洋")), now=now)
