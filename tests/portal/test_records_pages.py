@@ -6,6 +6,7 @@ without the figures that are not facts until both have signed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import uuid
@@ -195,7 +196,9 @@ def _draft_slip(site: Site) -> Slip:
             select(Slip).join(ServiceRequest).join(Customer)
             .where(Customer.code == CUSTOMER_A, Slip.seal.is_(None))).all()
         assert drafts, "the demo has draft slips of customer A"
-        slip = max(drafts, key=lambda s: (s.arrived_at is not None, s.total_fen))
+        slip = max(drafts, key=lambda s: (s.request.device_id is not None,
+                                          s.arrived_at is not None, bool(s.fault_found),
+                                          s.total_fen))
         assert slip.request is not None and slip.fee_lines is not None
         session.expunge_all()
         return slip
@@ -216,3 +219,9 @@ def test_a_draft_slip_shows_in_progress_without_its_figures(site: Site, a: httpx
     assert slip.number in request_page and "处理中" in request_page
     found = a.get("/portal/search", params={"q": slip.number}).text
     assert slip.number in found and "处理中" in found
+    if slip.request.device_id is not None:  # the device's story: the same 处理中
+        story = a.get(f"/portal/devices/{slip.request.device_id}").text
+        row = re.search(rf"<tr>(?:(?!</tr>).)*{slip.number}.*?</tr>", story, re.S)
+        assert row is not None and "处理中" in row.group(0)
+        if slip.fault_found:
+            assert slip.fault_found not in row.group(0)

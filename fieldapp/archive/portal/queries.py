@@ -8,14 +8,16 @@ whether there is a next page (no COUNT over everything).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from fieldapp.reads.device_history import DeviceHistory
 from fieldapp.reads.queries import SlipFilter, SlipRow, _escape_like, list_slips
 from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.sla_records import _facts, contract_terms
@@ -227,3 +229,23 @@ def dossier_page(session: Session, customer_id: uuid.UUID, *, kind: str, number:
         .order_by(ArchiveEntry.noted_at.desc(), ArchiveEntry.id.desc())
         .limit(size + 1).offset((number - 1) * size)).all()
     return _page(list(entries), number, size)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def without_draft_figures(session: Session, story: DeviceHistory) -> DeviceHistory:
+    """A device's story with each draft slip as 处理中 / in progress: no arrival time, no
+    result, no findings — they are not facts until the slip is sealed."""
+    slip_ids = [e.record_id for e in story.entries if e.kind == "slip"]
+    drafts = {row.id: row.created_at for row in session.execute(
+        select(Slip.id, Slip.created_at).where(Slip.id.in_(slip_ids), Slip.seal.is_(None)))
+        } if slip_ids else {}
+    if not drafts:
+        return story
+    entries = [dataclasses.replace(e, at=_aware(drafts[e.record_id]), status_zh="处理中",
+                                   status_en="In progress", text="", text_en="")
+               if e.kind == "slip" and e.record_id in drafts else e for e in story.entries]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return dataclasses.replace(story, entries=tuple(entries))

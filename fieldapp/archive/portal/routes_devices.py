@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from fieldapp.archive.portal import queries
 from fieldapp.archive.portal.i18n import language_of
 from fieldapp.archive.portal.web import (
     CurrentViewer,
@@ -40,7 +41,7 @@ def device_page(request: Request, device_id: str, viewer: CurrentViewer,
     device = session.get(Device, parse_id(device_id))
     if device is None or device.customer_id != viewer.customer_id:
         raise PortalNotFound
-    story = device_history(session, device.id)
+    story = queries.without_draft_figures(session, device_history(session, device.id))
     return render(request, "device.html", {
         "story": story, "device": story.device,
         "device_class": device_class_label(story.device.device_class, language_of(request)),

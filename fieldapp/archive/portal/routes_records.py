@@ -23,6 +23,7 @@ from fieldapp.archive.portal.web import (
     render,
     settings_of,
 )
+from fieldapp.base.i18n import Language
 from fieldapp.base.timeutil import utcnow
 from fieldapp.store.models import Customer
 from fieldapp.workflows.complaints import (
@@ -92,7 +93,7 @@ def repair_copy(request: Request, repair_id: str, kind: str, viewer: CurrentView
     )
 
     settings = settings_of(request)
-    lang = "en" if language_of(request) == "en" else "zh"
+    lang: Language = "en" if language_of(request) == "en" else "zh"
     font = settings.pdf_font or None
     if kind == "intake":
         pdf = render_repair_intake_pdf(repair_intake_document(order), company(settings),
