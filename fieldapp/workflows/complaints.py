@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.base.errors import FieldIssue, NotFound, WorkflowError
+from fieldapp.base.errors import FieldIssue, WorkflowError
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.records.events import (
     Conflict,
@@ -33,6 +33,7 @@ from fieldapp.records.events import (
 from fieldapp.records.numbering import next_number
 from fieldapp.rules.validation import blank_issue, choice_issue, future_issue, raise_if
 from fieldapp.sla.promises import PromiseClock, promise_clock
+from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
 from fieldapp.store.values import ComplaintAbout, ComplaintRouting
 from fieldapp.store.workflow_models import Complaint
@@ -148,15 +149,8 @@ def open_complaint(
 
 
 def get_complaint(session: Session, number_or_id: str | uuid.UUID) -> Complaint:
-    query = select(Complaint)
-    if isinstance(number_or_id, uuid.UUID):
-        query = query.where(Complaint.id == number_or_id)
-    else:
-        query = query.where(Complaint.number == number_or_id)
-    complaint = session.scalar(query)
-    if complaint is None:
-        raise NotFound(f"找不到投诉 {number_or_id}。", f"No complaint {number_or_id}.")
-    return complaint
+    return by_number_or_id(session, Complaint, number_or_id, what_zh="投诉",
+                           what_en="complaint")
 
 
 # --- the fold -------------------------------------------------------------------------

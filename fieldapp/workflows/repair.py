@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.device_classes import device_class_from_text
-from fieldapp.base.errors import FieldIssue, NotFound, WorkflowError
+from fieldapp.base.errors import FieldIssue, WorkflowError
 from fieldapp.base.ids import PORTAL_OPERATOR_CODE, new_uuid
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, format_local, iso_utc, utcnow
 from fieldapp.records.events import (
@@ -66,6 +66,7 @@ from fieldapp.sla import (
     loaner_due,
     not_applicable,
 )
+from fieldapp.store.lookup import by_number_or_id
 from fieldapp.store.models import Engineer, ServiceRequest, Slip
 from fieldapp.store.workflow_models import RepairOrder
 
@@ -230,15 +231,8 @@ def verify_repair_order(order: RepairOrder) -> bool:
 
 
 def get_repair(session: Session, number_or_id: str | uuid.UUID) -> RepairOrder:
-    query = select(RepairOrder)
-    if isinstance(number_or_id, uuid.UUID):
-        query = query.where(RepairOrder.id == number_or_id)
-    else:
-        query = query.where(RepairOrder.number == number_or_id)
-    order = session.scalar(query)
-    if order is None:
-        raise NotFound(f"找不到送修单 {number_or_id}。", f"No repair order {number_or_id}.")
-    return order
+    return by_number_or_id(session, RepairOrder, number_or_id, what_zh="送修单",
+                           what_en="repair order")
 
 
 def repairs_for_request(session: Session, request: ServiceRequest) -> list[RepairOrder]:
