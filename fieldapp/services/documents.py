@@ -19,8 +19,18 @@ from fieldapp.base.settings import Settings
 from fieldapp.records import slips
 from fieldapp.store import Store
 
-__all__ = ["count_copy", "customer_copy", "print_copy", "print_document", "save_copy",
-           "save_document"]
+__all__ = ["count_copy", "customer_copy", "identity_notice", "print_copy", "print_document",
+           "save_copy", "save_document"]
+
+
+def identity_notice(settings: Settings) -> tuple[str, str] | None:
+    """The one line `pdf` and print say while the company is not set up
+    (`setup.identity_warning`), as a (zh, en) pair for a screen that may switch language;
+    None when everything is set. Reads the settings in memory only."""
+    from fieldapp.services.setup import identity_warning
+
+    zh = identity_warning(settings, "zh")
+    return (zh, identity_warning(settings, "en")) if zh else None
 
 
 def customer_copy(store: Store, slip_id: uuid.UUID | str, settings: Settings, *,

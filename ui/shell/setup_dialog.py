@@ -142,8 +142,9 @@ class SetupDialog(QDialog):
         self.edits["verify_url"].setPlaceholderText(
             i18n.tr("setup.verify_derived", url=derived) if derived
             else i18n.tr("setup.verify_hint"))
-        warning = identity_warning(values, i18n.current())
-        self.identity_note.setText(warning)
+        warning = identity_warning(values, "zh")  # a core pair: through i18n, as all text
+        self.identity_note.setText(
+            i18n.pair((warning, identity_warning(values, "en"))) if warning else "")
         self.identity_note.setVisible(bool(warning))
 
     def _language_chosen(self) -> None:

@@ -4,7 +4,9 @@ workflow documents (送修单, 备机借用单, 投诉反馈报告). One dialog 
 A `Document` says how the PDF is made (a service call), what the dialog is called and,
 for the customer copy, how a copy handed out is counted. Making the PDF, drawing its
 pages, printing (`lp`, up to 30 s) and counting run off the GUI thread (`ui.kit.ops`); the
-dialog only shows what comes back. Errors are said in one line at the top of the preview.
+dialog only shows what comes back. Errors are said in one line at the top of the preview;
+while the company is not set up, the one line `fieldapp pdf`/print say stands above the
+document (`Document.notice`, `services.documents.identity_notice`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.settings import Settings
@@ -36,6 +46,8 @@ class Document:
     loading_key: str = "docs.loading"
     failed_key: str = "docs.failed"
     count: Count | None = None  # None: copies of it are not counted
+    # (zh, en): the company is not set up (services.documents.identity_notice); None: it is
+    notice: tuple[str, str] | None = None
 
 
 def customer_copy(store: Store, settings: Settings, slip_id: uuid.UUID) -> Document:
@@ -48,7 +60,8 @@ def customer_copy(store: Store, settings: Settings, slip_id: uuid.UUID) -> Docum
                              destination=destination)
 
     return Document(lambda: documents.customer_copy(store, slip_id, settings),
-                    "preview.title", "preview.loading", "preview.failed", count)
+                    "preview.title", "preview.loading", "preview.failed", count,
+                    documents.identity_notice(settings))
 
 
 def _message(exc: Exception) -> str:
@@ -66,6 +79,11 @@ class PreviewDialog(QDialog):
         self.ops, self.document = ops, document
         self.pdf: bytes | None = None
         self.preview = PdfPreview(ops)
+        self.identity_note = QLabel()  # the company is not set up: what the copy will say
+        self.identity_note.setObjectName("identity_note")
+        self.identity_note.setProperty("role", "notice")
+        self.identity_note.setWordWrap(True)
+        self.identity_note.setVisible(document.notice is not None)
         self.print_button = QPushButton()
         self.print_button.setProperty("primary", True)
         self.save_button = QPushButton()
@@ -77,6 +95,7 @@ class PreviewDialog(QDialog):
         for button in (self.close_button, self.save_button, self.print_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.identity_note)
         layout.addWidget(self.preview, 1)
         layout.addLayout(buttons)
         self.close_button.clicked.connect(self.reject)
@@ -97,6 +116,8 @@ class PreviewDialog(QDialog):
         self.print_button.setText(tr("preview.print"))
         self.save_button.setText(tr("preview.save"))
         self.close_button.setText(tr("button.close"))
+        if self.document.notice is not None:
+            self.identity_note.setText(i18n.pair(self.document.notice))
 
     def _render_failed(self, exc: Exception) -> None:
         self.preview.show_notice(self.document.failed_key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fieldapp.base.settings import Settings
-from fieldapp.services import workflow_documents
+from fieldapp.services import documents, workflow_documents
 from fieldapp.store import Store
 from ui.visit.preview_dialog import Document
 
@@ -18,18 +18,19 @@ def repair_copy(store: Store, settings: Settings, repair_number: str,
     """送修单 (intake), 送修返还单 (return) or 维修报价单 (estimate)."""
     return Document(lambda: workflow_documents.repair_copy(store, repair_number, settings,
                                                            kind=kind),
-                    f"docs.{kind}_title")
+                    f"docs.{kind}_title", notice=documents.identity_notice(settings))
 
 
 def loaner_record(store: Store, settings: Settings, asset_tag: str,
                   repair_number: str | None) -> Document:
     """备机借用单: the loan for that repair, else the loaner's latest."""
     return Document(lambda: workflow_documents.loaner_record(
-        store, asset_tag, settings, repair_number=repair_number), "docs.loaner_title")
+        store, asset_tag, settings, repair_number=repair_number), "docs.loaner_title",
+        notice=documents.identity_notice(settings))
 
 
 def complaint_report(store: Store, settings: Settings, complaint_number: str) -> Document:
     """投诉反馈报告 of a closed complaint (R5.3)."""
     return Document(lambda: workflow_documents.complaint_report(store, complaint_number,
                                                                 settings),
-                    "docs.complaint_title")
+                    "docs.complaint_title", notice=documents.identity_notice(settings))
