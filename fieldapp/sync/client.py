@@ -157,6 +157,15 @@ class ArchiveClient:
             "customer_code": customer_code, "period_start": period_start.isoformat(),
             "period_end": period_end.isoformat(), "requested_by": requested_by})
 
+    def tasks(self, *, open_only: bool = False) -> dict[str, Any]:
+        """The archive's tasks for account managers and the centre (GET /tasks, staff
+        and admin; docs/archive.md, "Tasks"), newest first."""
+        return self._answer("GET", "/tasks", params={"open": "true"} if open_only else {})
+
+    def task_done(self, number: int, done_by: str) -> dict[str, Any]:
+        """Mark task `number` done by `done_by` (POST /tasks/{number}/done)."""
+        return self._answer("POST", f"/tasks/{number}/done", json={"done_by": done_by})
+
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:
     try:

@@ -55,6 +55,7 @@ from ui.workflows.question_view import QuestionDialog, QuestionsPage
 from ui.workflows.repair_intake import RepairIntakeDialog
 from ui.workflows.repair_view import RepairView
 from ui.workflows.report_dialog import ReportDialog
+from ui.workflows.tasks_dialog import TasksDialog
 from ui.workflows.workflow_pages import ComplaintsPage, RepairsPage
 from ui.workflows.workflow_widgets import PadDialog
 
@@ -274,6 +275,9 @@ SCREENS: dict[str, Screen] = {
     "make-report": Screen(ReportDialog, lambda env: env.dialog(
         env.main().findings_page.open_report_dialog,  # type: ignore[union-attr]
         lambda: env.main().findings_page.report_dialog)),  # type: ignore[union-attr]
+    "tasks": Screen(TasksDialog, lambda env: env.dialog(
+        env.main().findings_page.open_tasks_dialog,  # type: ignore[union-attr]
+        lambda: env.main().findings_page.tasks_dialog)),  # type: ignore[union-attr]
     "archive-entry": Screen(ArchiveEntryDialog, _flow(
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
 }

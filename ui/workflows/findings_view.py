@@ -2,7 +2,8 @@
 
 Read-only and thin: a lazy table over `fieldapp.services.findings.page`; the selected
 finding's full text and its evidence (request numbers) below the table. Above it, staff
-make an ad-hoc report on the archive (`ui.workflows.report_dialog`).
+make an ad-hoc report on the archive (`ui.workflows.report_dialog`) and see the archive's
+tasks for account managers and the centre (`ui.workflows.tasks_dialog`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ui.kit import i18n
 from ui.kit.ops import Ops
 from ui.kit.table_models import Column, PagedModel, table_view
 from ui.workflows.report_dialog import ReportDialog
+from ui.workflows.tasks_dialog import TasksDialog
 from ui.workflows.workflow_widgets import button
 
 
@@ -48,6 +50,10 @@ class FindingsPage(QWidget):
         self.ops, self.settings = ops, settings
         self.store = ops.store
         self.report_dialog: ReportDialog | None = None
+        self.tasks_dialog: TasksDialog | None = None
+        self.tasks_button = button()
+        self.tasks_button.setVisible(settings is not None)
+        self.tasks_button.clicked.connect(self.open_tasks_dialog)
         self.report_button = button()
         self.report_button.setVisible(settings is not None)
         self.report_button.clicked.connect(self.open_report_dialog)
@@ -60,6 +66,7 @@ class FindingsPage(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         top = QHBoxLayout()
         top.addStretch(1)
+        top.addWidget(self.tasks_button)
         top.addWidget(self.report_button)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -70,6 +77,7 @@ class FindingsPage(QWidget):
 
     def retranslate(self) -> None:
         self.report_button.setText(i18n.tr("report.open"))
+        self.tasks_button.setText(i18n.tr("task.open"))
         self._show_detail()
 
     def open_report_dialog(self) -> None:
@@ -78,6 +86,13 @@ class FindingsPage(QWidget):
             return
         self.report_dialog = ReportDialog(self.ops, self.settings, self)
         self.report_dialog.open()
+
+    def open_tasks_dialog(self) -> None:
+        """The archive's tasks: findings, breached clocks, overdue complaints."""
+        if self.settings is None:
+            return
+        self.tasks_dialog = TasksDialog(self.ops, self.settings, self)
+        self.tasks_dialog.open()
 
     def refresh(self) -> None:
         store = self.store
