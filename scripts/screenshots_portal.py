@@ -15,7 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import Page, sync_playwright
+from sqlalchemy import select
 
+from fieldapp.store.models import Customer, ServiceRequest
+from fieldapp.store.workflow_models import RepairOrder
 from tests.portal.site import CHROMIUM_ARGS, PASSWORD, chromium_path, portal_site
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
@@ -32,6 +35,9 @@ def main() -> None:
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         slip = site.sealed_slip("TJPORT")
+        with site.archive.db.read() as session:  # the site's repair awaiting the customer
+            repair_id = session.scalar(select(RepairOrder.id).join(ServiceRequest).join(
+                Customer).where(Customer.code == "TJPORT"))
         for kind, viewport in VIEWPORTS.items():
             for lang in ("zh", "en"):
                 context = browser.new_context(viewport=viewport,  # type: ignore[arg-type]
@@ -48,6 +54,10 @@ def main() -> None:
                 shoot(page, out, f"slip-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/requests/{slip.request_id}")
                 shoot(page, out, f"request-{kind}-{lang}")
+                page.goto(f"{site.url}/portal/repairs/{repair_id}")
+                shoot(page, out, f"repair-{kind}-{lang}")
+                page.goto(f"{site.url}/portal/dossier")
+                shoot(page, out, f"dossier-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/requests-new")
                 page.fill("#fault", " ")  # blank: the core's messages, not the browser's
                 page.click("form.form button[type=submit]")
