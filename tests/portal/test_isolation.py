@@ -13,11 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.archive.portal import routes_auth, routes_forms, routes_pages, routes_verify
+from fieldapp.archive.portal.app import ROUTE_MODULES
 from fieldapp.archive.portal.models import PortalSession
 from fieldapp.archive.security import token_digest
-from fieldapp.store.models import Customer, ServiceRequest, Slip
-from fieldapp.store.workflow_models import Complaint
+from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
+from fieldapp.store.workflow_models import Complaint, RepairOrder
 from tests.portal.site import CUSTOMER_B, PASSWORD, Site, form_token, logged_in
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -44,7 +44,15 @@ def records_of(site: Site, customer_code: str) -> dict[str, list]:
             ServiceRequest.customer_id == customer)).all()
         slips = session.execute(select(Slip.id, Slip.number, Slip.seal).join(ServiceRequest)
                                 .where(ServiceRequest.customer_id == customer)).all()
-    return {"requests": requests, "slips": slips}
+        repairs = session.execute(select(RepairOrder.id, RepairOrder.number).join(
+            ServiceRequest, RepairOrder.request_id == ServiceRequest.id).where(
+            ServiceRequest.customer_id == customer)).all()
+        complaints = session.execute(select(Complaint.id, Complaint.number).where(
+            Complaint.customer_id == customer)).all()
+        devices = session.execute(select(Device.id, Device.serial).where(
+            Device.customer_id == customer)).all()
+    return {"requests": requests, "slips": slips, "repairs": repairs,
+            "complaints": complaints, "devices": devices}
 
 
 def count(site: Site, model: type) -> int:
@@ -55,20 +63,31 @@ def count(site: Site, model: type) -> int:
 # Every portal route, with a placeholder for an id where it takes one.
 PAGES = ["/portal/", "/portal/requests", "/portal/requests/{request}", "/portal/slips",
          "/portal/slips/{slip}", "/portal/slips/{slip}/copy.pdf", "/portal/repairs",
-         "/portal/complaints", "/portal/reports", "/portal/reports/{report}/download",
+         "/portal/repairs/{repair}", "/portal/repairs/{repair}/estimate.pdf",
+         "/portal/repairs/{repair}/{kind}.pdf", "/portal/complaints",
+         "/portal/complaints/{complaint}", "/portal/complaints/{complaint}/report.pdf",
+         "/portal/devices", "/portal/devices/{device}", "/portal/dossier",
+         "/portal/reports", "/portal/reports/{report}/download",
          "/portal/search", "/portal/requests-new", "/portal/complaints-new"]
-FORMS = ["/portal/requests-new", "/portal/complaints-new", "/portal/reports", "/portal/logout"]
+FORMS = ["/portal/requests-new", "/portal/complaints-new", "/portal/reports", "/portal/logout",
+         "/portal/repairs/{repair}/answer"]
+IDS = {"{request_id}": "{request}", "{slip_id}": "{slip}", "{report_id}": "{report}",
+       "{repair_id}": "{repair}", "{complaint_id}": "{complaint}", "{device_id}": "{device}"}
+
+
+def fill(path: str) -> str:
+    return path.format(request=uuid.uuid4(), slip=uuid.uuid4(), report=uuid.uuid4(),
+                       repair=uuid.uuid4(), complaint=uuid.uuid4(), device=uuid.uuid4(),
+                       kind="intake")
 PUBLIC = ["/portal/login", "/portal/verify", "/portal/lang/{code}"]
 
 
 def test_the_matrix_covers_every_portal_route():
-    declared = {(m, "/portal" + r.path) for module in (routes_auth, routes_pages, routes_forms,
-                                                       routes_verify)
+    declared = {(m, "/portal" + r.path) for module in ROUTE_MODULES
                 for r in module.router.routes for m in r.methods}  # type: ignore[attr-defined]
-    ids = {"{request_id}": "{request}", "{slip_id}": "{slip}", "{report_id}": "{report}"}
     normalised = set()
     for method, path in declared:
-        for old, new in ids.items():
+        for old, new in IDS.items():
             path = path.replace(old, new)
         normalised.add((method, path))
     tested = ({("GET", p) for p in PAGES} | {("POST", p) for p in FORMS}
@@ -79,10 +98,17 @@ def test_the_matrix_covers_every_portal_route():
 
 def test_other_customers_records_answer_404_by_every_address(site: Site, a: httpx.Client):
     other = records_of(site, CUSTOMER_B)
-    assert other["requests"] and other["slips"]
+    assert other["requests"] and other["slips"] and other["devices"]
     urls = [f"/portal/requests/{r.id}" for r in other["requests"]]
     urls += [f"/portal/slips/{s.id}" for s in other["slips"]]
     urls += [f"/portal/slips/{s.id}/copy.pdf" for s in other["slips"] if s.seal]
+    for repair in other["repairs"]:
+        urls += [f"/portal/repairs/{repair.id}{tail}" for tail in
+                 ("", "/estimate.pdf", "/intake.pdf", "/return.pdf")]
+    for complaint in other["complaints"]:
+        urls += [f"/portal/complaints/{complaint.id}",
+                 f"/portal/complaints/{complaint.id}/report.pdf"]
+    urls += [f"/portal/devices/{d.id}" for d in other["devices"]]
     for url in urls:
         answer = a.get(url)
         assert answer.status_code == 404, url
@@ -134,8 +160,7 @@ def test_own_records_open(site: Site, a: httpx.Client):
 @pytest.mark.parametrize("path", PAGES)
 def test_unauthenticated_pages_redirect_to_login(anonymous: httpx.Client, site: Site,
                                                  path: str):
-    url = path.format(request=uuid.uuid4(), slip=uuid.uuid4(), report=uuid.uuid4())
-    answer = anonymous.get(url)
+    answer = anonymous.get(fill(path))
     assert answer.status_code == 303
     assert answer.headers["location"] == "/portal/login"
 
@@ -144,7 +169,7 @@ def test_unauthenticated_pages_redirect_to_login(anonymous: httpx.Client, site: 
 def test_unauthenticated_posts_redirect_to_login_and_store_nothing(
         anonymous: httpx.Client, site: Site, path: str):
     before = count(site, ServiceRequest)
-    answer = anonymous.post(path, data={"fault": "打印机坏了", "contact_name": "王"})
+    answer = anonymous.post(fill(path), data={"fault": "打印机坏了", "contact_name": "王"})
     assert answer.status_code == 303 and answer.headers["location"] == "/portal/login"
     assert count(site, ServiceRequest) == before
 
@@ -158,7 +183,7 @@ def test_posts_without_the_sessions_csrf_token_are_refused(site: Site, a: httpx.
             "description": "太慢", "period_start": "2026-01-01", "period_end": "2026-06-30"}
     if token:
         data["csrf"] = token
-    answer = a.post(path, data=data)
+    answer = a.post(fill(path), data=data)
     assert answer.status_code == 403
     assert "表单已失效" in answer.text
     assert (count(site, ServiceRequest), count(site, Complaint)) == (requests, complaints)

@@ -44,10 +44,14 @@ HEADERS = {
 }
 
 
+# Every router of the portal (tests/portal/test_isolation.py walks them all).
+ROUTE_MODULES = (routes_auth, routes_pages, routes_devices, routes_estimates, routes_records,
+                 routes_forms, routes_verify)
+
+
 def mount_portal(app: FastAPI) -> None:
     app.state.verify_limit = RateLimit(app.state.settings.portal_verify_per_minute)
-    for module in (routes_auth, routes_pages, routes_devices, routes_estimates,
-                   routes_records, routes_forms, routes_verify):
+    for module in ROUTE_MODULES:
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="portal-static")
