@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -61,7 +64,22 @@ def cli(ctx: click.Context, db: str, lang: str) -> None:
     set_language(lang)
     if ctx.invoked_subcommand != "serve":  # serve logs JSON lines (fieldapp.archive.logs)
         quiet_logging()
-    ctx.obj = ArchiveSettings(db=db) if db else ArchiveSettings()
+    try:
+        ctx.obj = ArchiveSettings(db=db) if db else ArchiveSettings()
+    except (PydanticValidationError, SettingsError) as exc:
+        raise Fail(_settings_problem(exc)) from None
+
+
+def _settings_problem(exc: Exception) -> str:
+    """A FIELDAPP_ARCHIVE_* value that is not what it should be (a port that is no number,
+    addresses that are no JSON object), named in one line without its value."""
+    if isinstance(exc, PydanticValidationError):
+        fields = sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")})
+    else:
+        fields = re.findall(r'field "(\w+)"', str(exc))
+    names = ", ".join(f"FIELDAPP_ARCHIVE_{f.upper()}" for f in fields) or "FIELDAPP_ARCHIVE_*"
+    return pick(f"环境变量 {names} 的值无效（见 docs/archive.md）。",
+                f"The environment variable {names} has an invalid value (see docs/archive.md).")
 
 
 @cli.command()

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.reports.figures import ClockReader, request_rows
@@ -34,6 +34,7 @@ from fieldapp.workflows.complaints import ComplaintStatus, complaint_state, resp
 log = logging.getLogger("fieldapp.archive.tasks")
 
 SCAN_DAYS = 30
+SCAN_LOCK_KEY = 0x7461736B73  # "tasks": the advisory lock of one scan at a time
 CAUSE_LABELS = {"finding": ("分析发现", "Finding"), "sla": ("SLA 超时", "SLA breached"),
                 "complaint": ("投诉逾期未答复", "Complaint overdue")}
 
@@ -113,6 +114,9 @@ def scan(session: Session, *, now: datetime | None = None, days: int = SCAN_DAYS
         raise ValidationError([FieldIssue("days", "too_small", "回溯天数至少为 1。",
                                           "Look back at least 1 day.")])
     now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":  # SQLite writers queue already
+        # two scans at once (cron and a hand) would both number the same cause: one waits
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK_KEY})
     since = now - timedelta(days=days)
     drafts = [*finding_drafts(session, since), *sla_drafts(session, since, now),
               *complaint_drafts(session, since, now)]

@@ -3,7 +3,10 @@ them, mark one done. Messages in the chosen language (`fieldapp-archive --lang`)
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 
 import click
@@ -25,6 +28,23 @@ from fieldapp.archive.tasks_mail import mail_configured, send_pending
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.i18n import pick
 from fieldapp.base.timeutil import format_local
+
+
+@contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """An e-mail that did not go is one JSON line on standard error (cron mails it,
+    journald keeps it), as `serve` logs: the task's number and the failure's kind only."""
+    from fieldapp.archive.logs import JsonFormatter
+
+    logger = logging.getLogger("fieldapp.archive.tasks")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def _database(ctx: click.Context) -> AbstractContextManager[Database]:
@@ -72,7 +92,8 @@ def scan_command(ctx: click.Context, today: datetime | None, days: int) -> None:
             click.echo(line)
         click.echo(pick(f"新任务 {len(made)} 个。", f"{len(made)} new tasks."))
         if mailing:
-            result = send_pending(db, settings, now=now)
+            with _warnings_on_stderr():
+                result = send_pending(db, settings, now=now)
             click.echo(pick(f"邮件：已发送 {result.sent} 封，失败 {result.failed} 封"
                             "（下次扫描重试），"
                             f"无地址 {result.no_address} 个。",

@@ -6,6 +6,7 @@ aiosmtpd), and a server that is down delays only the e-mail."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from email import message_from_bytes, policy
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -33,10 +35,11 @@ NOW = end_of_day(TODAY)  # the scan runs as at the end of TODAY (Beijing time)
 
 
 @pytest.fixture
-def world(tmp_path) -> Iterator[tuple[History, object]]:
+def world(tmp_path, db_url) -> Iterator[tuple[History, object]]:
+    """A laptop's history and an archive on SQLite and on PostgreSQL (conftest's db_url)."""
     with time_machine.travel(NOW, tick=False):  # every clock in the test reads NOW
         history = History(tmp_path / "laptop", now=NOW)
-        db = archive_db(tmp_path)
+        db = archive_db(tmp_path, db_url)
         yield history, db
         db.close()
         history.store.close()
@@ -186,8 +189,10 @@ def test_the_commands_scan_list_and_close_in_both_languages(world):
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[bool] = []  # whether each one came after a login
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.logins.append(session.authenticated)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 
@@ -202,6 +207,21 @@ def _free_port() -> int:
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox, port = Inbox(), _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def _only_centre(_server, _session, _envelope, _mechanism, auth_data) -> AuthResult:
+    return AuthResult(success=(auth_data.login, auth_data.password) == (b"centre", b"s3cret"))
+
+
+@pytest.fixture
+def smtp_with_login() -> Iterator[tuple[Inbox, int]]:
+    """A server that checks a login (over plain text here: no certificate to trust)."""
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_only_centre,
+                            auth_require_tls=False)
     controller.start()
     yield inbox, port
     controller.stop()
@@ -278,3 +298,45 @@ def test_without_a_server_no_email_is_tried(world, smtp):
     assert task.mail_state == "off"
     assert send_pending(db, ArchiveSettings(), now=NOW).sent == 0
     assert inbox.messages == []
+
+
+def test_the_configured_login_is_used(world, smtp_with_login):
+    history, db = world
+    inbox, port = smtp_with_login
+    history.complaint(at=day(-3), answer_hours=None)
+    scan_now(history, db, mail=True)
+    wrong = _settings(port).model_copy(update={"smtp_user": "centre", "smtp_password": "x"})
+    assert send_pending(db, wrong, now=NOW).failed == 1  # refused: stays pending
+    right = _settings(port).model_copy(update={"smtp_user": "centre",
+                                               "smtp_password": "s3cret"})
+    assert send_pending(db, right, now=NOW).sent == 1
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [["zhao.min@centre.example"]]
+    assert inbox.logins == [True]
+
+
+def test_the_scan_command_says_what_failed_on_stderr_without_personal_data(world):
+    history, db = world
+    history.complaint(at=day(-3), answer_hours=None)
+    push(history.store, db, NOW)
+    env = {"FIELDAPP_ARCHIVE_SMTP_HOST": "127.0.0.1",
+           "FIELDAPP_ARCHIVE_SMTP_PORT": str(_free_port()),  # nobody listens
+           "FIELDAPP_ARCHIVE_SMTP_FROM": "fieldapp@centre.example",
+           "FIELDAPP_ARCHIVE_TASK_MANAGER_EMAILS": '{"赵敏": "zhao.min@centre.example"}'}
+    result = _cli(db, "tasks", "scan", "--today", TODAY.isoformat(), env=env)
+    assert result.exit_code == 0  # the task is made; its e-mail waits
+    assert result.stdout.splitlines()[-1] == (
+        "邮件：已发送 0 封，失败 1 封（下次扫描重试），无地址 0 个。")
+    (line,) = result.stderr.splitlines()
+    assert json.loads(line)["message"] == (
+        "task 1: e-mail not sent (ConnectionRefusedError), tried 1 times; retried on the "
+        "next scan")
+    assert "zhao" not in line and "赵敏" not in line and "TJH1" not in line
+
+
+def test_a_bad_setting_is_one_line_naming_it(world):
+    _history, db = world
+    result = _cli(db, "tasks", "list",
+                  env={"FIELDAPP_ARCHIVE_TASK_MANAGER_EMAILS": "赵敏=zhao@centre.example"})
+    assert result.exit_code == 1
+    assert result.output == ("错误: 环境变量 FIELDAPP_ARCHIVE_TASK_MANAGER_EMAILS 的值无效"
+                             "（见 docs/archive.md）。\n")
