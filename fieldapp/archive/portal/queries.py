@@ -23,7 +23,7 @@ from fieldapp.records.service_requests import OPEN_STATUSES
 from fieldapp.records.sla_records import _facts, contract_terms
 from fieldapp.sla import ClockResult, clocks_for_request
 from fieldapp.store.models import ServiceRequest, Slip
-from fieldapp.store.values import SlipResult
+from fieldapp.store.values import SlipResult, SlipStatus
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, RepairOrder
 from fieldapp.workflows.complaints import complaint_state
 from fieldapp.workflows.repair import RepairOverview, RepairState, repair_overview
@@ -88,7 +88,11 @@ def request_status(session: Session, request: ServiceRequest) -> str:
 
 def slips_page(session: Session, customer_id: uuid.UUID, *, number: int, size: int,
                search: str = "") -> Page[SlipRow]:
-    rows = list_slips(session, SlipFilter(search=search.strip(), customer_id=customer_id),
+    term = search.strip()
+    # A draft is listed (as in progress), but never found by its words: what a draft says
+    # is not yet a fact, and a match would hint at it.
+    status = SlipStatus.SEALED if term else None
+    rows = list_slips(session, SlipFilter(search=term, customer_id=customer_id, status=status),
                       limit=size + 1, offset=(number - 1) * size)
     return _page(rows, number, size)
 
