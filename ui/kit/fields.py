@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.base.timeutil import format_local, parse_local, utcnow
-from ui.kit import i18n
+from ui.kit import forms, i18n
 
 
 def error_label() -> QLabel:
@@ -92,6 +92,8 @@ class TimeField(QWidget):
 
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(i18n.tr("field.time_placeholder"))
+        self.now_button.setText(i18n.tr("button.now"))
+        self.now_button.setToolTip(i18n.tr("tooltip.now"))
         self.pick_button.setText(i18n.tr("time.pick"))
         self.pick_button.setToolTip(i18n.tr("tooltip.time_pick"))
 
@@ -183,15 +185,11 @@ class TimePicker(QDialog):
             button.setMinimumSize(120, 52)
             button.clicked.connect(lambda _c=False, step=step: self._step(step))
             grid.addWidget(button, *positions[key])
-        actions = QHBoxLayout()
-        actions.addWidget(self.now_button)
-        actions.addStretch(1)
-        actions.addWidget(self.cancel_button)
-        actions.addWidget(self.ok_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.shown)
         layout.addLayout(grid)
-        layout.addLayout(actions)
+        layout.addLayout(forms.button_row(self.cancel_button, self.ok_button,
+                                          left=[self.now_button]))
         self.now_button.clicked.connect(self._now)
         self.ok_button.clicked.connect(self._ok)
         self.cancel_button.clicked.connect(self.reject)

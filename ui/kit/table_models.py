@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QLayout, QTableView, QVBoxLayout, QWidget
 
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.reads.queries import RequestFilter, SlipFilter
@@ -277,6 +277,19 @@ def slips_query(flt: SlipFilter, store: Store, engineer_code: str | None = None
     return (lambda offset, limit: lists.slips(store, flt, engineer_code=engineer_code,
                                               offset=offset, limit=limit),
             lambda: lists.count_slips(store, flt, engineer_code=engineer_code))
+
+
+def table_page(page: QWidget, view: QTableView, *under: QWidget | QLayout) -> None:
+    """A list page's layout: the table taking the room, then what stands under it (a line
+    of detail or error, the row of actions)."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 6, 0, 0)
+    layout.addWidget(view, 1)
+    for part in under:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
 
 
 def table_view(model: PagedModel) -> QTableView:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,7 +27,7 @@ from fieldapp.base.ids import is_valid_operator_code
 from fieldapp.base.settings import Settings, verify_address
 from fieldapp.services.fee_entry import price_items
 from fieldapp.services.setup import identity_warning
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.shell.price_list_dialog import PriceListDialog
@@ -61,12 +60,10 @@ class SetupDialog(QDialog):
         self.cancel_button.setVisible(not first_start)
 
         form = QFormLayout()
-        for key in ("operator_name", "operator_code"):
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(self.edits[key])
-            column.addWidget(self.name_error if key == "operator_name" else self.code_error)
-            form.addRow(self.captions[key], column)
+        form.addRow(self.captions["operator_name"],
+                    forms.with_error(self.edits["operator_name"], self.name_error))
+        form.addRow(self.captions["operator_code"],
+                    forms.with_error(self.edits["operator_code"], self.code_error))
         form.addRow(self.captions["role"], self.role)
         form.addRow(self.captions["language"], self.language)
         for key in TEXT_KEYS[2:]:
@@ -84,10 +81,6 @@ class SetupDialog(QDialog):
         self.price_list_button.clicked.connect(self.edit_price_list)
         self.price_list_dialog: PriceListDialog | None = None
         form.addRow(self.captions["price_list"], self.price_list_button)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.ok_button)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.intro)
@@ -97,7 +90,7 @@ class SetupDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(scroll_body(body), 1)  # the buttons stay below a scrolling form
         outer.addWidget(self.save_error)
-        outer.addLayout(buttons)
+        outer.addLayout(forms.button_row(self.cancel_button, self.ok_button))
         self.ok_button.clicked.connect(self.try_accept)
         self.cancel_button.clicked.connect(self.reject)
         # the language is saved only when chosen here (or on first start): a session
@@ -113,8 +106,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle(tr("setup.title_first" if self.first_start else "setup.title"))
         self.intro.setText(tr("setup.intro" if self.first_start else "setup.intro_settings"))
         self.intro.setVisible(True)
-        for key, caption in self.captions.items():
-            caption.setText(tr(f"setup.{key}"))
+        forms.name_captions(self.captions, "setup")
         self.edits["operator_code"].setPlaceholderText(tr("setup.code_hint"))
         self.edits["archive_url"].setPlaceholderText(tr("setup.archive_hint"))
         self._show_identity()

@@ -12,7 +12,7 @@ set aside / last success / errors, in text and colour.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import sync_status
@@ -20,7 +20,7 @@ from fieldapp.services.sync_status import ConnectionState, WaitingState
 from fieldapp.sync.status import TABLE_LABELS, WaitingRecord
 from ui.kit import i18n
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
+from ui.kit.table_models import Column, PagedModel, table_page, table_view
 from ui.sync.sync_badge import problem_text
 from ui.sync.sync_service import SyncService, SyncStatus
 from ui.workflows.workflow_widgets import button
@@ -115,11 +115,7 @@ class WaitingPage(QWidget):
         row.addWidget(self.retry_button)
         row.addWidget(self.parked_button)
         row.addWidget(self.sync_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.detail)
-        layout.addLayout(row)
+        table_page(self, self.view, self.detail, row)
         self.sync_button.clicked.connect(self.sync_now)
         self.retry_button.clicked.connect(self.retry_refused)
         self.parked_button.clicked.connect(self.retry_parked)

@@ -55,7 +55,7 @@ from fieldapp.services.requests import (
     Pickers,
 )
 from fieldapp.sla import ServiceKind
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.ops import Ops
 
@@ -248,33 +248,20 @@ class RequestDialog(QDialog):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr("request.new_title"))
-        for key, caption in self.captions.items():
-            caption.setText(tr(f"request.{key}"))
-        for combo, values, labels in (
-                (self.intake_channel, DESK_INTAKE_CHANNELS, INTAKE_CHANNEL_LABELS),
-                (self.service_kind, SERVICE_KINDS, SERVICE_KIND_LABELS)):
-            chosen = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for value in values:
-                combo.addItem(i18n.pair(labels[value]), str(value))
-            combo.setCurrentIndex(max(0, combo.findData(chosen)))
-            combo.blockSignals(False)
+        forms.name_captions(self.captions, "request")
+        forms.refill(self.intake_channel, ((i18n.pair(INTAKE_CHANNEL_LABELS[v]), str(v))
+                                           for v in DESK_INTAKE_CHANNELS), quiet=True)
+        forms.refill(self.service_kind, ((i18n.pair(SERVICE_KIND_LABELS[v]), str(v))
+                                         for v in SERVICE_KINDS), quiet=True)
         self.hardware_fault.setText(tr("request.hardware_fault"))
         if self.engineer.count():
             self.engineer.setItemText(0, tr("request.unassigned"))
         self.scan.setPlaceholderText(tr("editor.scan_placeholder"))
-        cls = self.device_class.currentData()
-        self.device_class.clear()
-        self.device_class.addItem(tr("request.choose_class"), "")
-        for code, words in DEVICE_CLASS_LABELS.items():
-            self.device_class.addItem(i18n.pair(words), code)
-        self.device_class.setCurrentIndex(max(0, self.device_class.findData(cls)))
+        forms.refill(self.device_class, [(tr("request.choose_class"), ""), *(
+            (i18n.pair(words), code) for code, words in DEVICE_CLASS_LABELS.items())])
         self._fill_items()
         for key, field in (("requested_at", self.requested_at),
                            ("answered_at", self.answered_at)):
-            field.now_button.setText(tr("button.now"))
-            field.now_button.setToolTip(tr("tooltip.now"))
             field.edit.setAccessibleName(tr(f"request.{key}"))  # its caption is a parent's
         self.save_button.setText(tr("button.save"))
         self.cancel_button.setText(tr("button.cancel"))

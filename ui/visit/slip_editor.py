@@ -425,8 +425,6 @@ class SlipEditor(QWidget):
         self.story_button.setText(tr("editor.device_story"))
         for f, caption in self.time_captions.items():
             caption.setText(tr(f"field.{f}"))
-            self.time_fields[f].now_button.setText(tr("button.now"))
-            self.time_fields[f].now_button.setToolTip(tr("tooltip.now"))
             self.stamp_buttons[f].setText(tr(f"visit.stamp.{f}"))
             self.stamp_buttons[f].setToolTip(tr("tooltip.stamp"))
         for f, caption in self.text_captions.items():

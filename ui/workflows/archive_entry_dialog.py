@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from fieldapp.base.settings import Settings
 from fieldapp.services import archive_entries
 from fieldapp.services.archive_entries import ArchiveContext
 from fieldapp.workflows.group_archive import KIND_LABELS, KINDS
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
 from ui.workflows.workflow_widgets import button, data_label, message
@@ -48,26 +47,19 @@ class ArchiveEntryDialog(QDialog):
         self.notice.setProperty("role", "notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
-        self.captions = {k: QLabel() for k in ("kind", "device", "text", "entries")}
         self.error = error_label()
         self.save_button, self.close_button = button(primary=True), button()
         self.save_button.setEnabled(False)
         form = QFormLayout()
-        form.addRow(self.captions["kind"], self.kind)
-        form.addRow(self.captions["device"], self.device)
-        form.addRow(self.captions["text"], self.text)
-        form.addRow(self.captions["entries"], self.entries)
-        row = QHBoxLayout()
-        row.addWidget(self.error, 1)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
-        row.addWidget(self.save_button)
+        self.captions = forms.captioned_rows(form, (
+            ("kind", self.kind), ("device", self.device), ("text", self.text),
+            ("entries", self.entries)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.customer)
         layout.addWidget(self.notice)
         layout.addLayout(form)
         layout.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(forms.button_row(self.close_button, self.save_button, error=self.error))
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.accept)
         self.resize(780, 560)
@@ -78,13 +70,8 @@ class ArchiveEntryDialog(QDialog):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr("archive.title"))
-        for k, c in self.captions.items():
-            c.setText(tr(f"archive.field.{k}"))
-        current = self.kind.currentData()
-        self.kind.clear()
-        for k in KINDS:
-            self.kind.addItem(i18n.pair(KIND_LABELS[k]), k)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(current)))
+        forms.name_captions(self.captions, "archive.field")
+        forms.refill(self.kind, ((i18n.pair(KIND_LABELS[k]), k) for k in KINDS))
         self.text.setPlaceholderText(tr("archive.placeholder"))
         self.notice.setText(tr("archive.not_group"))
         self.save_button.setText(tr("archive.save"))

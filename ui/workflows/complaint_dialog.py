@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -37,7 +35,7 @@ from fieldapp.workflows.complaints import (
     VIA,
     route_complaint,
 )
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
@@ -67,29 +65,20 @@ class ComplaintDialog(QDialog):
         self.hours = QSpinBox()
         self.hours.setRange(1, 24 * 30)
         self.hours.setValue(DEFAULT_RESPONSE_HOURS)
-        self.captions = {k: QLabel() for k in ("customer", "about", "engineer", "subject_name",
-                                               "route", "slips", "description", "via",
-                                               "received_at", "hours")}
         self.error = error_label()
         self.save_button, self.cancel_button = button(primary=True), button()
         self.save_button.setEnabled(False)
         form = QFormLayout()
-        for key, widget in (("customer", self.customer), ("about", self.about),
-                            ("engineer", self.engineer), ("subject_name", self.subject_name),
-                            ("route", self.route), ("slips", self.slips),
-                            ("description", self.description), ("via", self.via),
-                            ("received_at", self.received_at), ("hours", self.hours)):
-            form.addRow(self.captions[key], widget)
-        row = QHBoxLayout()
-        row.addWidget(self.error, 1)
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
+        self.captions = forms.captioned_rows(form, (
+            ("customer", self.customer), ("about", self.about), ("engineer", self.engineer),
+            ("subject_name", self.subject_name), ("route", self.route), ("slips", self.slips),
+            ("description", self.description), ("via", self.via),
+            ("received_at", self.received_at), ("hours", self.hours)))
         body = QWidget()
         QVBoxLayout(body).addLayout(form)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll_body(body), 1)
-        layout.addLayout(row)
+        layout.addLayout(forms.button_row(self.cancel_button, self.save_button, error=self.error))
         self.about.currentIndexChanged.connect(lambda _i: self._about_changed())
         self.customer.currentIndexChanged.connect(lambda _i: self._customer_changed())
         self.save_button.clicked.connect(self.save)
@@ -103,20 +92,10 @@ class ComplaintDialog(QDialog):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr("complaint.new_title"))
-        for k, c in self.captions.items():
-            c.setText(tr(f"complaint.field.{k}"))
-        for combo, items in ((self.about, [(a, i18n.pair(ABOUT_LABELS[a])) for a in ABOUTS]),
-                             (self.via, [(v, tr(f"complaint.via.{v}")) for v in VIA])):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for value, text in items:
-                combo.addItem(text, value)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
+        forms.name_captions(self.captions, "complaint.field")
+        forms.refill(self.about, ((i18n.pair(ABOUT_LABELS[a]), a) for a in ABOUTS), quiet=True)
+        forms.refill(self.via, ((tr(f"complaint.via.{v}"), v) for v in VIA), quiet=True)
         self.hours.setSuffix(tr("complaint.hours_suffix"))
-        self.received_at.now_button.setText(tr("button.now"))
-        self.received_at.now_button.setToolTip(tr("tooltip.now"))
         self.save_button.setText(tr("complaint.save"))
         self.cancel_button.setText(tr("button.cancel"))
         self._about_changed()

@@ -31,13 +31,13 @@ from fieldapp.base.timeutil import format_local
 from fieldapp.services import complaints
 from fieldapp.services.complaints import ComplaintData
 from fieldapp.workflows.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS, ComplaintStatus
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
 from ui.kit.table_models import Column, PagedModel
 from ui.visit.preview_dialog import PreviewDialog
-from ui.workflows.workflow_documents import complaint_report
+from ui.workflows.workflow_documents import complaint_report, show_preview
 from ui.workflows.workflow_widgets import (
     button,
     clock_colour,
@@ -81,12 +81,9 @@ class ComplaintView(QDialog):
         self.title.setProperty("role", "heading")
         self.status_label, self.clock_label = data_label(), data_label()
         self.info_box = QGroupBox()
-        info = QFormLayout(self.info_box)
-        self.captions = {k: QLabel() for k in ("customer", "about", "route", "slips",
-                                               "description", "received_at", "responses")}
-        self.values = {k: data_label() for k in self.captions}
-        for k in self.captions:
-            info.addRow(self.captions[k], self.values[k])
+        self.values = {k: data_label() for k in ("customer", "about", "route", "slips",
+                                                 "description", "received_at", "responses")}
+        self.captions = forms.captioned_rows(QFormLayout(self.info_box), self.values.items())
         self.respond_box = QGroupBox()
         self.response = QPlainTextEdit()
         self.response.setTabChangesFocus(True)
@@ -109,10 +106,6 @@ class ComplaintView(QDialog):
         form.addRow(self.close_complaint_button)
         self.error = error_label()
         self.report_button, self.close_button = button(), button()
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.report_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.close_button)
         body = QWidget()
         layout = QVBoxLayout(body)
         head = QHBoxLayout()
@@ -125,7 +118,7 @@ class ComplaintView(QDialog):
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll_body(body), 1)
-        outer.addLayout(bottom)
+        outer.addLayout(forms.button_row(self.close_button, left=[self.report_button]))
         self.respond_button.clicked.connect(self.respond)
         self.close_complaint_button.clicked.connect(self.close_complaint)
         self.report_button.clicked.connect(self.open_report)
@@ -140,8 +133,7 @@ class ComplaintView(QDialog):
         tr = i18n.tr
         self.setWindowTitle(tr("complaint.title"))
         self.info_box.setTitle(tr("complaint.info_box"))
-        for k, c in self.captions.items():
-            c.setText(tr(f"complaint.info.{k}"))
+        forms.name_captions(self.captions, "complaint.info")
         self.respond_box.setTitle(tr("complaint.respond_box"))
         self.response.setPlaceholderText(tr("complaint.response_placeholder"))
         self.responder_caption.setText(tr("complaint.responder"))
@@ -149,11 +141,8 @@ class ComplaintView(QDialog):
         self.close_box.setTitle(tr("complaint.close_box"))
         self.outcome_caption.setText(tr("complaint.outcome"))
         self.satisfied_caption.setText(tr("complaint.satisfied"))
-        current = self.satisfied.currentData()
-        self.satisfied.clear()
-        for value in ("", "yes", "no"):
-            self.satisfied.addItem(tr(f"complaint.satisfied.{value or 'unknown'}"), value)
-        self.satisfied.setCurrentIndex(max(0, self.satisfied.findData(current)))
+        forms.refill(self.satisfied, ((tr(f"complaint.satisfied.{value or 'unknown'}"), value)
+                                      for value in ("", "yes", "no")))
         self.close_complaint_button.setText(tr("complaint.close"))
         self.report_button.setText(tr("complaint.report"))
         self.close_button.setText(tr("button.close"))
@@ -217,7 +206,4 @@ class ComplaintView(QDialog):
         if self.data is None:
             return
         document = complaint_report(self.ops.store, self.settings, self.data.number)
-        dialog = PreviewDialog(self.ops, document, self)  # in the customer's language
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
+        self.preview = show_preview(self.ops, document, self)  # in the customer's language

@@ -34,7 +34,7 @@ from fieldapp.records.events import ESCALATION_KINDS, EscalationKind
 from fieldapp.services import escalations
 from fieldapp.services.escalations import EscalationContext, EscalationOutcome
 from fieldapp.services.repairs import EscalationInfo
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
@@ -74,31 +74,19 @@ class EscalationDialog(QDialog):
         self.outcome.setProperty("role", "banner")
         self.outcome.hide()
         self.save_button, self.cancel_button = button(primary=True), button()
-        self.captions = {k: QLabel() for k in ("request", "assignee", "kind", "reason",
-                                               "requested_by", "decided_by", "at", "skills",
-                                               "engineer", "right", "history")}
-        form = QFormLayout()
-        form.addRow(self.captions["request"], self.request_label)
-        form.addRow(self.captions["assignee"], self.assignee_label)
         kinds = QVBoxLayout()
         for k in ESCALATION_KINDS:
             kinds.addWidget(self.kinds[k])
-        form.addRow(self.captions["kind"], kinds)
-        form.addRow(self.captions["reason"], self.reason)
-        form.addRow(self.captions["requested_by"], self.requested_by)
-        form.addRow(self.captions["decided_by"], self.decided_by)
-        form.addRow(self.captions["at"], self.at)
         skills_row = QHBoxLayout()
         skills_row.addWidget(self.skills, 1)
         skills_row.addWidget(self.find_button)
-        form.addRow(self.captions["skills"], skills_row)
-        form.addRow(self.captions["engineer"], self.engineer)
-        form.addRow(self.captions["right"], self.right_label)
-        form.addRow(self.captions["history"], self.history_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
+        form = QFormLayout()
+        self.captions = forms.captioned_rows(form, (
+            ("request", self.request_label), ("assignee", self.assignee_label),
+            ("kind", kinds), ("reason", self.reason), ("requested_by", self.requested_by),
+            ("decided_by", self.decided_by), ("at", self.at), ("skills", skills_row),
+            ("engineer", self.engineer), ("right", self.right_label),
+            ("history", self.history_label)))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
@@ -108,7 +96,7 @@ class EscalationDialog(QDialog):
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll_body(body), 1)
-        outer.addLayout(buttons)
+        outer.addLayout(forms.button_row(self.cancel_button, self.save_button))
         self.kind_group.buttonToggled.connect(self._kind_toggled)
         self.find_button.clicked.connect(self.find_engineers)
         self.skills.returnPressed.connect(self.find_engineers)
@@ -123,15 +111,12 @@ class EscalationDialog(QDialog):
         tr = i18n.tr
         self.setWindowTitle(tr("escalate.title"))
         self.heading.setText(tr("escalate.heading"))
-        for k, c in self.captions.items():
-            c.setText(tr(f"escalate.{k}"))
+        forms.name_captions(self.captions, "escalate")
         for k, radio in self.kinds.items():
             radio.setText(tr(f"escalate.kind.{k}"))
         self.reason.setPlaceholderText(tr("escalate.reason_placeholder"))
         self.skills.setPlaceholderText(tr("escalate.skills_placeholder"))
         self.find_button.setText(tr("escalate.find"))
-        self.at.now_button.setText(tr("button.now"))
-        self.at.now_button.setToolTip(tr("tooltip.now"))
         self.cancel_button.setText(tr("button.cancel"))
         self._kind_changed()
 

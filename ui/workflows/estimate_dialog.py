@@ -84,9 +84,6 @@ class EstimateDialog(QDialog):
         self.estimated_by.setPlaceholderText(tr("estimate.estimated_by_hint"))
         self.save_button.setText(tr("estimate.save"))
         self.cancel_button.setText(tr("button.cancel"))
-        for field in (self.ready_at, self.valid_until):
-            field.now_button.setText(tr("button.now"))
-            field.now_button.setToolTip(tr("tooltip.now"))
         self.fees.retranslate()
 
     def save(self) -> None:

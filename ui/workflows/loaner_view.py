@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from fieldapp.base.device_classes import DEVICE_CLASS_LABELS
 from fieldapp.base.settings import Settings
@@ -18,12 +18,12 @@ from fieldapp.records.events import LOANER_CONDITIONS, SignatureInput
 from fieldapp.services import loaners
 from fieldapp.services.loaners import LoanerRow
 from fieldapp.workflows.loaners import LoanerStatus
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
+from ui.kit.table_models import Column, PagedModel, table_page, table_view
 from ui.visit.preview_dialog import PreviewDialog
-from ui.workflows.workflow_documents import loaner_record
+from ui.workflows.workflow_documents import loaner_record, show_preview
 from ui.workflows.workflow_widgets import PadDialog, button, message
 
 STATUS_COLOURS = {LoanerStatus.OVERDUE: "#c62828", LoanerStatus.OUT: "#b36b00",
@@ -73,11 +73,7 @@ class LoanersPage(QWidget):
         row.addWidget(self.condition)
         row.addWidget(self.return_button)
         row.addWidget(self.record_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
+        table_page(self, self.view, self.error, row)
         self.return_button.clicked.connect(self.take_back_selected)
         self.record_button.clicked.connect(self.open_record)
         self.model.loaded.connect(self._update_summary)
@@ -87,11 +83,7 @@ class LoanersPage(QWidget):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.condition_caption.setText(tr("loaner.condition"))
-        current = self.condition.currentData()
-        self.condition.clear()
-        for c in LOANER_CONDITIONS:
-            self.condition.addItem(tr(f"loaner.condition.{c}"), c)
-        self.condition.setCurrentIndex(max(0, self.condition.findData(current)))
+        forms.refill(self.condition, ((tr(f"loaner.condition.{c}"), c) for c in LOANER_CONDITIONS))
         self.return_button.setText(tr("loaner.take_back"))
         self.record_button.setText(tr("loaner.record"))
         self._update_summary()
@@ -159,10 +151,7 @@ class LoanersPage(QWidget):
             return
         document = loaner_record(self.ops.store, self.settings, row.asset_tag,
                                  row.repair_number or None)
-        dialog = PreviewDialog(self.ops, document, self.window())
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
+        self.preview = show_preview(self.ops, document, self.window())
 
     def _failed(self, exc: Exception) -> None:
         show_error(self.error, None, message(exc))

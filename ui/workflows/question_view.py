@@ -27,10 +27,10 @@ from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.services import questions
 from fieldapp.services.questions import PROMISE_CHOICES, QuestionRow
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
+from ui.kit.table_models import Column, PagedModel, table_page, table_view
 from ui.workflows.workflow_widgets import button, clock_colour, message
 
 QUESTION_COLUMNS = (
@@ -63,31 +63,23 @@ class QuestionDialog(QDialog):
         self.question.setFixedHeight(100)
         self.asked_at, self.promised_at = TimeField(), TimeField()
         self.promise_buttons = {h: button() for h in PROMISE_CHOICES}
-        self.captions = {k: QLabel() for k in ("customer", "asked_by", "question", "asked_at",
-                                               "promised_at")}
         self.error = error_label()
         self.save_button, self.cancel_button = button(primary=True), button()
         form = QFormLayout()
-        form.addRow(self.captions["customer"], self.customer)
-        form.addRow(self.captions["asked_by"], self.asked_by)
-        form.addRow(self.captions["question"], self.question)
-        form.addRow(self.captions["asked_at"], self.asked_at)
-        form.addRow(self.captions["promised_at"], self.promised_at)
+        self.captions = forms.captioned_rows(form, (
+            ("customer", self.customer), ("asked_by", self.asked_by),
+            ("question", self.question), ("asked_at", self.asked_at),
+            ("promised_at", self.promised_at)))
         quick = QHBoxLayout()
         for h, b in self.promise_buttons.items():
             quick.addWidget(b)
             b.clicked.connect(lambda _c=False, h=h: self._promise_in(h))
         quick.addStretch(1)
         form.addRow(QLabel(), quick)
-        row = QHBoxLayout()
-        row.addWidget(self.error, 1)
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(forms.button_row(self.cancel_button, self.save_button, error=self.error))
         self.customer.setVisible(slip_id is None)
         self.captions["customer"].setVisible(slip_id is None)
         self.save_button.clicked.connect(self.save)
@@ -104,13 +96,9 @@ class QuestionDialog(QDialog):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr("question.title"))
-        for k, c in self.captions.items():
-            c.setText(tr(f"question.field.{k}"))
+        forms.name_captions(self.captions, "question.field")
         for h, b in self.promise_buttons.items():
             b.setText(tr("question.promise_in", hours=h))
-        for f in (self.asked_at, self.promised_at):
-            f.now_button.setText(tr("button.now"))
-            f.now_button.setToolTip(tr("tooltip.now"))
         self.save_button.setText(tr("question.save"))
         self.cancel_button.setText(tr("button.cancel"))
 
@@ -174,11 +162,7 @@ class QuestionsPage(QWidget):
         row.addWidget(self.answer_text, 1)
         row.addWidget(self.answered_by)
         row.addWidget(self.answer_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
+        table_page(self, self.view, self.error, row)
         self.new_button.clicked.connect(lambda: self.record_question())
         self.answer_button.clicked.connect(self.answer_selected)
         self.answer_text.returnPressed.connect(self.answer_selected)

@@ -32,7 +32,7 @@ from fieldapp.base.errors import ValidationError
 from fieldapp.records.events import SignatureInput
 from fieldapp.services import repairs
 from fieldapp.services.repairs import EscalationInfo, IntakeDefaults, RepairIntake
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
@@ -64,22 +64,14 @@ class RepairIntakeDialog(QDialog):
         self.fault.setTabChangesFocus(True)
         self.fault.setFixedHeight(80)
         self.times = {t: TimeField() for t in TIMES}
-        self.captions: dict[str, QLabel] = {}
         self.errors = {k: error_label() for k in ("company_contact", "contact_phone",
                                                   "fault_description", "signature")}
-        form = QFormLayout(self.contact_box)
-        for key, widget in (("company_contact", self.company_contact),
-                            ("contact_phone", self.contact_phone),
-                            ("fault_description", self.fault)):
-            self.captions[key] = QLabel()
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(self.errors[key])
-            form.addRow(self.captions[key], column)
-        for t, field in self.times.items():
-            self.captions[t] = QLabel()
-            form.addRow(self.captions[t], field)
+        self.captions = forms.captioned_rows(QFormLayout(self.contact_box), [
+            *((key, forms.with_error(widget, self.errors[key]))
+              for key, widget in (("company_contact", self.company_contact),
+                                  ("contact_phone", self.contact_phone),
+                                  ("fault_description", self.fault))),
+            *self.times.items()])
         self.device: dict[str, QLineEdit | QComboBox] = {f: QLineEdit() for f in DEVICE_FIELDS}
         # the class in words (打印机), chosen or typed; a typed word or code is understood
         self.device["device_class"] = self.device_class = QComboBox()
@@ -106,11 +98,6 @@ class RepairIntakeDialog(QDialog):
         self.general_error = error_label()
         self.save_button, self.cancel_button = button(primary=True), button()
         self.save_button.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.general_error, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
         body = QWidget()
         layout = QVBoxLayout(body)
         for part in (self.heading, self.source, self.contact_box, self.device_box,
@@ -119,7 +106,8 @@ class RepairIntakeDialog(QDialog):
         scroll = scroll_body(body)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
-        outer.addLayout(buttons)
+        outer.addLayout(forms.button_row(self.cancel_button, self.save_button,
+                                         error=self.general_error))
         self.clear_button.clicked.connect(self.pad.clear)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
@@ -138,11 +126,7 @@ class RepairIntakeDialog(QDialog):
         self.contact_box.setTitle(tr("intake.contact_box"))
         self.device_box.setTitle(tr("intake.device_box"))
         self.sign_box.setTitle(tr("intake.sign_box"))
-        for key, caption in self.captions.items():
-            caption.setText(tr(f"intake.{key}"))
-        for field in self.times.values():
-            field.now_button.setText(tr("button.now"))
-            field.now_button.setToolTip(tr("tooltip.now"))
+        forms.name_captions(self.captions, "intake")
         typed = self.device_class.currentText()
         code = device_class_from_text(typed) if typed else ""
         self.device_class.clear()

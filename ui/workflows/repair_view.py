@@ -43,13 +43,13 @@ from fieldapp.rules.validation import FEE_KIND_LABELS
 from fieldapp.services import repairs
 from fieldapp.services.repairs import RepairData
 from fieldapp.workflows.repair import RepairStatus
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
 from ui.visit.preview_dialog import PreviewDialog
 from ui.workflows.estimate_dialog import EstimateDialog
-from ui.workflows.workflow_documents import loaner_record, repair_copy
+from ui.workflows.workflow_documents import loaner_record, repair_copy, show_preview
 from ui.workflows.workflow_widgets import (
     PadDialog,
     button,
@@ -89,12 +89,10 @@ class RepairView(QDialog):
         self.status_label, self.clock_label = data_label(), data_label()
         self.status_label.setWordWrap(False)
         self.info_box = QGroupBox()
-        info = QFormLayout(self.info_box)
-        self.info_captions = {k: QLabel() for k in ("customer", "contact", "device", "fault",
-                                                    "times", "engineer")}
-        self.info_values = {k: data_label() for k in self.info_captions}
-        for k in self.info_captions:
-            info.addRow(self.info_captions[k], self.info_values[k])
+        self.info_values = {k: data_label() for k in ("customer", "contact", "device", "fault",
+                                                      "times", "engineer")}
+        self.info_captions = forms.captioned_rows(QFormLayout(self.info_box),
+                                                  self.info_values.items())
 
         self.steps_box = QGroupBox()
         grid = QGridLayout(self.steps_box)
@@ -130,13 +128,10 @@ class RepairView(QDialog):
         self.confirmed_by, self.confirm_phone = QLineEdit(), QLineEdit()
         self.confirmed_at = TimeField()
         self.phone_button, self.sign_confirm_button = button(), button(primary=True)
-        self.confirm_captions = {k: QLabel() for k in ("decision", "confirmed_by", "phone",
-                                                       "confirmed_at")}
         form = QFormLayout(self.confirm_box)
-        fields = (("decision", self.decision), ("confirmed_by", self.confirmed_by),
-                  ("phone", self.confirm_phone), ("confirmed_at", self.confirmed_at))
-        for k, w in fields:
-            form.addRow(self.confirm_captions[k], w)
+        self.confirm_captions = forms.captioned_rows(form, (
+            ("decision", self.decision), ("confirmed_by", self.confirmed_by),
+            ("phone", self.confirm_phone), ("confirmed_at", self.confirmed_at)))
         row = QHBoxLayout()
         row.addWidget(self.phone_button)
         row.addWidget(self.sign_confirm_button)
@@ -164,10 +159,9 @@ class RepairView(QDialog):
         self.final_fee = QLineEdit()
         self.delivered_at = TimeField()
         self.return_button = button(primary=True)
-        self.return_captions = {k: QLabel() for k in ("final_fee", "delivered_at")}
         form = QFormLayout(self.return_box)
-        form.addRow(self.return_captions["final_fee"], self.final_fee)
-        form.addRow(self.return_captions["delivered_at"], self.delivered_at)
+        self.return_captions = forms.captioned_rows(form, (
+            ("final_fee", self.final_fee), ("delivered_at", self.delivered_at)))
         form.addRow(self.return_button)
         self.refused_box = QGroupBox()
         self.close_refused_button = button(primary=True)
@@ -189,12 +183,8 @@ class RepairView(QDialog):
         self.error = error_label()
         self.intake_copy_button, self.return_copy_button = button(), button()
         self.loaner_copy_button, self.close_button = button(), button()
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.intake_copy_button)
-        bottom.addWidget(self.return_copy_button)
-        bottom.addWidget(self.loaner_copy_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.close_button)
+        bottom = forms.button_row(self.close_button, left=[
+            self.intake_copy_button, self.return_copy_button, self.loaner_copy_button])
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -233,8 +223,7 @@ class RepairView(QDialog):
         tr = i18n.tr
         self.setWindowTitle(tr("repair.title"))
         self.info_box.setTitle(tr("repair.info_box"))
-        for k, c in self.info_captions.items():
-            c.setText(tr(f"repair.info.{k}"))
+        forms.name_captions(self.info_captions, "repair.info")
         self.steps_box.setTitle(tr("repair.steps_box"))
         for s, c in self.step_captions.items():
             c.setText(tr(f"repair.step.{s}"))
@@ -243,13 +232,8 @@ class RepairView(QDialog):
         self.quote_box.setTitle(tr("repair.quote_box"))
         self.quote_copy_button.setText(tr("repair.estimate_copy"))
         self.confirm_box.setTitle(tr("repair.confirm_box"))
-        for k, c in self.confirm_captions.items():
-            c.setText(tr(f"repair.confirm.{k}"))
-        current = self.decision.currentData()
-        self.decision.clear()
-        for d in Decision:
-            self.decision.addItem(tr(f"repair.decision.{d}"), d.value)
-        self.decision.setCurrentIndex(max(0, self.decision.findData(current)))
+        forms.name_captions(self.confirm_captions, "repair.confirm")
+        forms.refill(self.decision, ((tr(f"repair.decision.{d}"), d.value) for d in Decision))
         self.phone_button.setText(tr("repair.confirm.by_phone"))
         self.sign_confirm_button.setText(tr("repair.confirm.by_signature"))
         self.work_box.setTitle(tr("repair.work_box"))
@@ -258,8 +242,7 @@ class RepairView(QDialog):
         self.work_done.setPlaceholderText(tr("repair.work_done"))
         self.finish_button.setText(tr("repair.finish"))
         self.return_box.setTitle(tr("repair.return_box"))
-        for k, c in self.return_captions.items():
-            c.setText(tr(f"repair.return.{k}"))
+        forms.name_captions(self.return_captions, "repair.return")
         self.return_button.setText(tr("repair.return.sign"))
         self.refused_box.setTitle(tr("repair.refused_box"))
         self.close_refused_button.setText(tr("repair.close_refused"))
@@ -269,9 +252,6 @@ class RepairView(QDialog):
         self.return_copy_button.setText(tr("repair.return_copy"))
         self.loaner_copy_button.setText(tr("repair.loaner_copy"))
         self.close_button.setText(tr("button.close"))
-        for f in (self.confirmed_at, self.delivered_at):
-            f.now_button.setText(tr("button.now"))
-            f.now_button.setToolTip(tr("tooltip.now"))
         if self.data is not None:
             self._show(self.data)
 
@@ -559,7 +539,4 @@ class RepairView(QDialog):
                 "return" if copy == "return" else "estimate" if copy == "estimate"
                 else "intake")
             document = repair_copy(store, self.settings, number, kind)
-        dialog = PreviewDialog(self.ops, document, self)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
+        self.preview = show_preview(self.ops, document, self)

@@ -23,7 +23,7 @@ from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import to_local, utcnow
 from fieldapp.services import reports
 from fieldapp.services.reports import MadeReport
-from ui.kit import i18n
+from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
 from ui.workflows.workflow_widgets import button, data_label, message
@@ -55,17 +55,15 @@ class ReportDialog(QDialog):
         self.start, self.end = _date_edit(start), _date_edit(end)
         self.requested_by = QLineEdit()
         self.requested_by.setProperty("data", True)
-        self.captions = {k: QLabel() for k in ("customer", "start", "end", "requested_by")}
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.outcome = data_label()
         self.error = error_label()
         self.make_button, self.close_button = button(primary=True), button()
         form = QFormLayout()
-        form.addRow(self.captions["customer"], self.customer)
-        form.addRow(self.captions["start"], self.start)
-        form.addRow(self.captions["end"], self.end)
-        form.addRow(self.captions["requested_by"], self.requested_by)
+        self.captions = forms.captioned_rows(form, (
+            ("customer", self.customer), ("start", self.start), ("end", self.end),
+            ("requested_by", self.requested_by)))
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
         row.addWidget(self.close_button)
@@ -87,8 +85,7 @@ class ReportDialog(QDialog):
     def retranslate(self) -> None:
         tr = i18n.tr
         self.setWindowTitle(tr("report.title"))
-        for key, caption in self.captions.items():
-            caption.setText(tr(f"report.field.{key}"))
+        forms.name_captions(self.captions, "report.field")
         self.hint.setText(tr("report.hint"))
         self.requested_by.setPlaceholderText(tr("report.requested_by_placeholder"))
         self.make_button.setText(tr("report.make"))

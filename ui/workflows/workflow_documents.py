@@ -7,10 +7,22 @@ from __future__ import annotations
 
 from typing import Literal
 
+from PySide6.QtWidgets import QWidget
+
 from fieldapp.base.settings import Settings
 from fieldapp.services import documents, workflow_documents
 from fieldapp.store import Store
-from ui.visit.preview_dialog import Document
+from ui.kit.ops import Ops
+from ui.visit.preview_dialog import Document, PreviewDialog
+
+
+def show_preview(ops: Ops, document: Document, parent: QWidget) -> PreviewDialog:
+    """`document` in the one preview, opened over `parent` without blocking it and deleted
+    once closed; the caller keeps the dialog referenced while it is open."""
+    dialog = PreviewDialog(ops, document, parent)
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog
 
 
 def repair_copy(store: Store, settings: Settings, repair_number: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import complaints, repairs
@@ -18,7 +18,7 @@ from fieldapp.workflows.repair import STATUS_LABELS as REPAIR_STATUS
 from ui.kit import i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
+from ui.kit.table_models import Column, PagedModel, table_page, table_view
 from ui.workflows.complaint_view import complaint_model
 from ui.workflows.workflow_widgets import button, clock_colour, clock_text
 
@@ -53,10 +53,7 @@ class ListPage(QWidget):
         row.addWidget(self.error, 1)
         for b in self.buttons.values():
             row.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(row)
+        table_page(self, self.view, row)
         self.view.activated.connect(lambda _i: self.open_selected())
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         if "open" in self.buttons:
