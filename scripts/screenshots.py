@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
-from fieldapp.store import open_store
+from fieldapp.store import Store, open_store
 from fieldapp.tools.demo import fill_demo
 from ui.kit import i18n
 from ui.kit.ops import Ops
@@ -33,6 +33,22 @@ from ui.shell.setup_dialog import SetupDialog
 from ui.visit.preview_dialog import PreviewDialog, customer_copy
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def demo_desktop(requests: int, **setting_values: object
+                 ) -> tuple[QApplication, Store, Settings, Path]:
+    """The app styled and fitted as `ui.shell.app.run` does it, over a throwaway demo store
+    of `requests` requests, with `setting_values` set; its data folder last."""
+    app = QApplication(sys.argv)
+    app.setStyleSheet(STYLESHEET)
+    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
+    data = Path(tempfile.mkdtemp())
+    store = open_store(data)
+    fill_demo(store, requests=requests)
+    settings = Settings.in_dir(data)
+    for key, value in setting_values.items():
+        settings.set(key, value)
+    return app, store, settings, data
 
 
 def wait(app: QApplication, ops: Ops, until=lambda: True) -> None:  # type: ignore[no-untyped-def]
@@ -78,16 +94,9 @@ def main() -> None:
     args = parser.parse_args()
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
     OUT.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv)
-    app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
-    data = Path(tempfile.mkdtemp())
-    store = open_store(data)
-    fill_demo(store, requests=120)
-    settings = Settings.in_dir(data)
-    for k, v in dict(operator_code="E07", operator_name="刘洋", role="engineer",
-                     company_name="天津信达信息技术服务有限公司", setup_done=True).items():
-        settings.set(k, v)
+    app, store, settings, _data = demo_desktop(
+        120, operator_code="E07", operator_name="刘洋", role="engineer",
+        company_name="天津信达信息技术服务有限公司", setup_done=True)
     with store.write() as s:
         customer = next(c for c in reference.list_customers(s) if c.code == "TJPORT")
         request_id = service_requests.take_request(

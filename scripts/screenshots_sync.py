@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import save, wait
+from screenshots import demo_desktop, save, wait
 from sqlalchemy import select
 
-from fieldapp.base.settings import Settings
-from fieldapp.store import open_store, outbox
+from fieldapp.store import outbox
 from fieldapp.store.models import Slip, SyncOutbox
 from fieldapp.sync.status import overview
-from fieldapp.tools.demo import fill_demo
 from ui.kit import i18n
 from ui.kit.ops import Ops
-from ui.kit.style import STYLESHEET
-from ui.shell.app import install_desktop
 from ui.shell.main_window import MainWindow
 from ui.sync.sync_service import SyncService
 
@@ -40,21 +33,14 @@ REASONS = [("not_yours", "只能上传本人的记录：此服务单属于工程
 
 
 def main() -> None:
-    app = QApplication(sys.argv)
-    app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
-    data = Path(tempfile.mkdtemp())
-    store = open_store(data)
-    fill_demo(store, requests=30)
+    app, store, settings, data = demo_desktop(
+        30, operator_code="E01", operator_name="王建国", role="engineer",
+        archive_url="https://archive.example.cn", setup_done=True)
     with store.write() as session:
         slips = session.scalars(select(Slip).where(Slip.seal.is_not(None)).limit(2)).all()
         for slip, (code, zh, en) in zip(slips, REASONS, strict=True):
             row = session.get_one(SyncOutbox, ("slips", slip.id))
             outbox.refuse(session, outbox.Entry("slips", slip.id, row.version), code, zh, en)
-    settings = Settings.in_dir(data)
-    for key, value in dict(operator_code="E01", operator_name="王建国", role="engineer",
-                           archive_url="https://archive.example.cn", setup_done=True).items():
-        settings.set(key, value)
     ops = Ops(store)
     sync = SyncService(store, settings, data)
     with store.read() as session:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,17 +24,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import draw, wait
+from screenshots import demo_desktop, draw, wait
 
-from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
-from fieldapp.store import open_store
-from fieldapp.tools.demo import fill_demo
 from ui.kit import i18n
 from ui.kit.ops import Ops
-from ui.kit.style import STYLESHEET
-from ui.shell.app import install_desktop
 from ui.shell.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -69,16 +63,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv)
-    app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
-    data = Path(tempfile.mkdtemp())
-    store = open_store(data)
-    fill_demo(store, requests=40)
-    settings = Settings.in_dir(data)
-    for k, v in dict(operator_code="E07", operator_name="刘洋", role="engineer",
-                     company_name="天津信达信息技术服务有限公司", setup_done=True).items():
-        settings.set(k, v)
+    app, store, settings, _data = demo_desktop(
+        40, operator_code="E07", operator_name="刘洋", role="engineer",
+        company_name="天津信达信息技术服务有限公司", setup_done=True)
     with store.write() as s:
         customer = next(c for c in reference.list_customers(s) if c.code == "TJPORT")
         device = next(iter(reference.find_devices(s, "ZC-TJPORT-001")), None)

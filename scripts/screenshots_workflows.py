@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import save, wait
+from screenshots import demo_desktop, save, wait
 
-from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
 from fieldapp.records.events import SignatureInput
-from fieldapp.store import open_store
-from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, fill_demo, signature_strokes
+from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.workflows import complaints, loaners, questions, repair
 from ui.kit import i18n
 from ui.kit.ops import Ops
-from ui.kit.style import STYLESHEET
-from ui.shell.app import install_desktop
 from ui.shell.main_window import MainWindow
 
 SCALE = os.environ.get("QT_SCALE_FACTOR", "1")
@@ -80,16 +73,9 @@ def _records(store) -> tuple:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    app = QApplication(sys.argv)
-    app.setStyleSheet(STYLESHEET)
-    install_desktop(app, None)  # touch sizes and window fit, as ui.shell.app.run does
-    data = Path(tempfile.mkdtemp())
-    store = open_store(data)
-    fill_demo(store, requests=60)
-    settings = Settings.in_dir(data)
-    for k, v in dict(operator_code="E07", operator_name="刘洋", role="staff",
-                     company_name="天津信达信息技术服务有限公司", setup_done=True).items():
-        settings.set(k, v)
+    app, store, settings, _data = demo_desktop(
+        60, operator_code="E07", operator_name="刘洋", role="staff",
+        company_name="天津信达信息技术服务有限公司", setup_done=True)
     request_id, repair_id, complaint_id = _records(store)
     ops = Ops(store)
     window = MainWindow(ops, settings)
