@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
-from tests.ui.visit_helpers import open_request
+from tests.ui.visit_helpers import window_on
 from ui.kit.style import TOUCH_MIN
 from ui.shell.main_window import MainWindow
 from ui.shell.setup_dialog import SetupDialog
@@ -13,10 +13,7 @@ from ui.shell.setup_dialog import SetupDialog
 
 def test_every_button_is_a_44_px_touch_target(qtbot, ops, settings,
                                               onsite_request):  # type: ignore[no-untyped-def]
-    window = MainWindow(ops, settings)
-    qtbot.addWidget(window)
-    window.show()
-    open_request(qtbot, window, onsite_request)
+    window = window_on(qtbot, ops, settings, onsite_request)
     buttons = [b for b in window.findChildren(QAbstractButton) if b.isVisibleTo(window)
                and b.text()]
     assert len(buttons) > 15

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from fieldapp.store.models import Device, ServiceRequest
 from tests.ui.conftest import wait_idle
+from tests.ui.visit_helpers import new_request_dialog
 from ui.kit.style import TOUCH_MIN
 from ui.visit.request_dialog import NEW, RequestDialog
 
@@ -22,14 +23,6 @@ PORT_PRINTER_SERIAL, PORT_PRINTER_TAG = "SN0000TJP0000", "ZC-TJPORT-001"
 HOSPITAL_PRINTER_TAG = "ZC-TJH1-001"
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen popups
-
-
-def _dialog(qtbot, ops) -> RequestDialog:  # type: ignore[no-untyped-def]
-    dialog = RequestDialog(ops, "C01")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.customer.count() > 0 and dialog.save_button.isEnabled())
-    return dialog
 
 
 def _tap_item(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +42,7 @@ def _tap_item(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-un
 
 
 def _for_port(qtbot, ops) -> RequestDialog:  # type: ignore[no-untyped-def]
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     _tap_item(qtbot, dialog.customer, PORT)
     qtbot.waitUntil(lambda: dialog.items is not None and dialog.device.count() > 2)
     return dialog

@@ -10,19 +10,11 @@ from sqlalchemy import func, select
 
 from fieldapp.store.models import ServiceRequest
 from tests.ui.conftest import wait_idle
+from tests.ui.visit_helpers import new_request_dialog
 from ui.kit import i18n
 from ui.shell.main_window import MainWindow
-from ui.visit.request_dialog import RequestDialog
 
 PHONE_ZH = "联系电话只能填数字"
-
-
-def _dialog(qtbot, ops) -> RequestDialog:  # type: ignore[no-untyped-def]
-    dialog = RequestDialog(ops, "C01")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.customer.count() > 0 and dialog.save_button.isEnabled())
-    return dialog
 
 
 def _requests(store) -> int:  # type: ignore[no-untyped-def]
@@ -35,7 +27,7 @@ def _shown(label) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_phone_typed_as_abc_is_refused_next_to_the_field_as_it_is_typed(qtbot, ops):
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     QTest.keyClicks(dialog.contact_phone, "abc")
     error = dialog.errors["contact_phone"]
     assert _shown(error).startswith(PHONE_ZH)
@@ -53,7 +45,7 @@ def test_a_phone_typed_as_abc_is_refused_next_to_the_field_as_it_is_typed(qtbot,
 
 
 def test_a_number_still_being_typed_is_not_called_too_short(qtbot, ops):
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     QTest.keyClicks(dialog.contact_phone, "13")
     assert _shown(dialog.errors["contact_phone"]) == ""
     dialog.contact_phone.editingFinished.emit()  # the field is left
@@ -61,7 +53,7 @@ def test_a_number_still_being_typed_is_not_called_too_short(qtbot, ops):
 
 
 def test_save_shows_every_problem_at_once_and_keeps_what_was_typed(qtbot, ops, store):
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     before = _requests(store)
     dialog.contact_name.setText("孙丽")
     QTest.keyClicks(dialog.contact_phone, "abc")
@@ -83,7 +75,7 @@ def test_save_shows_every_problem_at_once_and_keeps_what_was_typed(qtbot, ops, s
 
 
 def test_the_messages_follow_a_language_switch(qtbot, ops):
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     QTest.keyClicks(dialog.contact_phone, "abc")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     i18n.set_language("en")
@@ -94,7 +86,7 @@ def test_the_messages_follow_a_language_switch(qtbot, ops):
 
 
 def test_once_corrected_the_request_is_saved(qtbot, ops, store):
-    dialog = _dialog(qtbot, ops)
+    dialog = new_request_dialog(qtbot, ops)
     before = _requests(store)
     QTest.keyClicks(dialog.contact_phone, "abc")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

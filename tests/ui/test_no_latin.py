@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -36,9 +35,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from fieldapp.base.timeutil import utcnow
-from fieldapp.records import reference, service_requests
-from fieldapp.records.events import SignatureInput
 from fieldapp.store.models import (
     Contract,
     Customer,
@@ -49,10 +45,9 @@ from fieldapp.store.models import (
 )
 from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
 from fieldapp.tools import demo
-from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, loaners, questions, repair
+from fieldapp.workflows import loaners
 from tests.ui.visit_helpers import fill_visit
-from tests.ui.workflow_helpers import main_window, open_request
+from tests.ui.workflow_helpers import main_window, one_of_each_workflow, open_request
 from ui.shell.setup_dialog import SetupDialog
 from ui.visit.preview_dialog import PreviewDialog, customer_copy
 from ui.visit.request_dialog import RequestDialog
@@ -152,28 +147,11 @@ class Checker:
 def every_kind_of_record(store, onsite_request):  # type: ignore[no-untyped-def]
     """Beyond the demo: a repair with a loaner out, a closed and an open complaint, an open
     question, a free loaner."""
-    sig = SignatureInput("刘洋", signature_strokes(2), PAD_WIDTH, PAD_HEIGHT)
+    repair_id, complaint_id = one_of_each_workflow(store, onsite_request)
     with store.write() as session:
-        request = service_requests.get_request(session, onsite_request)
-        moment = utcnow() - timedelta(minutes=40)
-        order = repair.open_repair(
-            session, request, reference.engineer_by_code(session, "E07"), repair.RepairIntake(
-                company_contact="孙丽", fault_description="主板故障", received_at=moment,
-                arrived_at=moment, departed_at=moment, engineer_signature=sig,
-                device_class="printer"))
-        out = loaners.add_loaner(session, asset_tag="BJ-PRN-01", device_class="printer")
         loaners.add_loaner(session, asset_tag="BJ-NB-02", device_class="laptop", grade="A")
-        loaners.issue_loaner(session, out, order, engineer_signature=sig,
-                             customer_signature=sig, actor_code="E07", occurred_at=utcnow())
-        customer = request.customer
-        complaint = complaints.open_complaint(
-            session, customer=customer, about="service_event", description="响应太慢",
-            received_via="phone", received_at=moment, recorded_by="E07")
-        questions.record_question(session, customer=customer, asked_by="孙丽",
-                                  question="能否加装双面器？", asked_at=moment,
-                                  promised_at=moment + timedelta(hours=24), recorded_by="E07")
         sealed = session.scalar(select(Slip.id).where(Slip.status == "sealed").limit(1))
-        return order.id, complaint.id, sealed
+    return repair_id, complaint_id, sealed
 
 
 @pytest.mark.any_moment  # the lists show each record's clock at now

@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 
 from fieldapp.base.settings import Settings
 from fieldapp.services.fee_entry import price_items
-from tests.ui.visit_helpers import idle, open_request
-from ui.shell.main_window import MainWindow
+from tests.ui.visit_helpers import idle, window_on
 from ui.shell.setup_dialog import SetupDialog
 
 
@@ -41,10 +40,7 @@ def test_one_tap_on_a_price_list_item_adds_a_whole_line(qtbot, ops, settings,
                                                          onsite_request):  # type: ignore[no-untyped-def]
     settings.set("price_list", [{"kind": "parts", "description": "硒鼓 CF226A",
                                  "unit_price": "380"}])
-    window = MainWindow(ops, settings)
-    qtbot.addWidget(window)
-    window.show()
-    open_request(qtbot, window, onsite_request)
+    window = window_on(qtbot, ops, settings, onsite_request)
     editor = window.editor
     editor.go_to("fees")
     (button,) = editor.fees.price_buttons
@@ -59,10 +55,7 @@ def test_one_tap_on_a_price_list_item_adds_a_whole_line(qtbot, ops, settings,
 
 def test_prices_typed_on_the_keypad_are_checked_as_typed_and_refused_ones_not_counted(
         qtbot, ops, settings, onsite_request):  # type: ignore[no-untyped-def]
-    window = MainWindow(ops, settings)
-    qtbot.addWidget(window)
-    window.show()
-    open_request(qtbot, window, onsite_request)
+    window = window_on(qtbot, ops, settings, onsite_request)
     editor = window.editor
     editor.go_to("fees")
     fees = editor.fees

@@ -3,18 +3,11 @@ qtmodeltester."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from fieldapp.base.timeutil import utcnow
-from fieldapp.records import reference, service_requests
-from fieldapp.records.events import SignatureInput
-from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, loaners, questions, repair
 from tests.ui.test_language import untranslated
-from tests.ui.workflow_helpers import main_window, open_request
+from tests.ui.workflow_helpers import main_window, one_of_each_workflow, open_request
 from ui.kit import i18n
 from ui.kit.style import TOUCH_MIN
 
@@ -22,26 +15,7 @@ from ui.kit.style import TOUCH_MIN
 @pytest.fixture
 def workflow_records(store, onsite_request):  # type: ignore[no-untyped-def]
     """One of each: a repair with a loaner out, a complaint, an open question."""
-    sig = SignatureInput("刘洋", signature_strokes(2), PAD_WIDTH, PAD_HEIGHT)
-    with store.write() as session:
-        request = service_requests.get_request(session, onsite_request)
-        moment = utcnow() - timedelta(minutes=40)
-        order = repair.open_repair(session, request, reference.engineer_by_code(session, "E07"),
-                                   repair.RepairIntake(
-            company_contact="孙丽", fault_description="主板故障", received_at=moment,
-            arrived_at=moment, departed_at=moment, engineer_signature=sig,
-            device_class="printer"))
-        loaner = loaners.add_loaner(session, asset_tag="BJ-PRN-01", device_class="printer")
-        loaners.issue_loaner(session, loaner, order, engineer_signature=sig,
-                             customer_signature=sig, actor_code="E07", occurred_at=utcnow())
-        customer = request.customer
-        complaint = complaints.open_complaint(
-            session, customer=customer, about="service_event", description="响应太慢",
-            received_via="phone", received_at=moment, recorded_by="E07")
-        questions.record_question(session, customer=customer, asked_by="孙丽",
-                                  question="能否加装双面器？", asked_at=moment,
-                                  promised_at=moment + timedelta(hours=24), recorded_by="E07")
-        return order.id, complaint.id
+    return one_of_each_workflow(store, onsite_request)
 
 
 def _screens(qtbot, window, onsite_request, records) -> list[QWidget]:  # type: ignore[no-untyped-def]

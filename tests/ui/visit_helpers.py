@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from ui.shell.main_window import MainWindow
+from ui.visit.request_dialog import RequestDialog
 from ui.visit.signature_pad import SignaturePad
 
 
@@ -16,9 +17,27 @@ def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
                     timeout=15_000)
 
 
+def new_request_dialog(qtbot, ops) -> RequestDialog:  # type: ignore[no-untyped-def]
+    """The service centre's (C01) new-request dialog, once its customers are loaded."""
+    dialog = RequestDialog(ops, "C01")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.customer.count() > 0 and dialog.save_button.isEnabled())
+    return dialog
+
+
 def open_request(qtbot, window: MainWindow, request_id) -> None:  # type: ignore[no-untyped-def]
     window.open_request(request_id)
     qtbot.waitUntil(lambda: window.editor.data is not None, timeout=15_000)
+
+
+def window_on(qtbot, ops, settings, request_id) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The main window, shown, with the slip editor open on `request_id`."""
+    window = MainWindow(ops, settings)
+    qtbot.addWidget(window)
+    window.show()
+    open_request(qtbot, window, request_id)
+    return window
 
 
 def type_chinese(widget, text: str) -> None:  # type: ignore[no-untyped-def]
