@@ -17,17 +17,15 @@ from click.testing import CliRunner
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import utcnow
 from fieldapp.cli import cli
 from fieldapp.records.reference import engineer_by_code
 from fieldapp.services import sync_status
 from fieldapp.store.models import ServiceRequest
-from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from tests.archive.servers import sqlite_url
 from tests.archive.test_number_clashes import ready, take_in_the_first_laptops_block, take_on_site
-from tests.archive.work import on_the_command_line, seal_slip_in
+from tests.archive.work import on_the_command_line, on_the_desktop, seal_slip_in
 from tests.ui.layout_check import problems
 from ui.kit import i18n
 from ui.kit.ops import Ops
@@ -62,21 +60,11 @@ def spare(archive, laptops):  # type: ignore[no-untyped-def]
     return spare
 
 
-def _configure(folder: Path, url: str, token: str) -> Settings:
-    save_token(folder, url, token)
-    settings = Settings.in_dir(folder)
-    for key, value in dict(archive_url=url, operator_code="E01", operator_name="王建国",
-                           role="engineer", setup_done=True).items():
-        settings.set(key, value)
-    settings.save()
-    return settings
-
-
 @pytest.fixture
 def desk(qapp, qtbot, archive, spare) -> Iterator:  # type: ignore[no-untyped-def]
     i18n.set_language("zh")
     qapp.setStyleSheet(STYLESHEET)  # the app's look: finger-sized targets
-    settings = _configure(spare.folder, archive.url, spare.client.token)
+    settings = on_the_desktop(spare.folder, archive.url, spare.client.token)
     ops = Ops(spare.store)
     sync = SyncService(spare.store, settings, spare.folder, period_s=3600)
     window = MainWindow(ops, settings, sync=sync)

@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from fieldapp.base.settings import Settings
 from fieldapp.store.models import ServiceRequest, Slip
-from fieldapp.sync.credentials import save_token
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import sqlite_url
-from tests.archive.work import assigned_request, dispatch, seal_a_slip
+from tests.archive.work import assigned_request, dispatch, on_the_desktop, seal_a_slip
 from ui.kit import i18n
 from ui.kit.ops import Ops
 from ui.shell.main_window import MainWindow
@@ -40,23 +39,12 @@ def centre(archive, laptops):  # type: ignore[no-untyped-def]
     return laptop
 
 
-def _configure(folder, url: str, token: str | None) -> Settings:  # type: ignore[no-untyped-def]
-    if token:
-        save_token(folder, url, token)
-    settings = Settings.in_dir(folder)
-    for key, value in dict(archive_url=url, operator_code="E01", operator_name="王建国",
-                           role="engineer", setup_done=True).items():
-        settings.set(key, value)
-    settings.save()
-    return settings
-
-
 @pytest.fixture
 def desk(qtbot, archive, centre, laptops) -> Iterator:  # type: ignore[no-untyped-def]
     """E01's laptop with the desktop app open on it, logged in to the archive."""
     i18n.set_language("zh")
     e01 = laptops("e01")
-    settings = _configure(e01.folder, archive.url, e01.client.token)
+    settings = on_the_desktop(e01.folder, archive.url, e01.client.token)
     ops = Ops(e01.store)
     sync = SyncService(e01.store, settings, e01.folder, period_s=3600)
     window = MainWindow(ops, settings, sync=sync)
@@ -136,7 +124,7 @@ def test_offline_the_app_says_so_keeps_the_records_and_tries_again_later(qtbot, 
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     laptop = laptops("e01")
     fill_demo(laptop.store, requests=4)
-    settings = _configure(laptop.folder, dead, "a-token")
+    settings = on_the_desktop(laptop.folder, dead, "a-token")
     sync = SyncService(laptop.store, settings, laptop.folder, period_s=3600)
     try:
         report = _round(qtbot, sync, sync.start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -76,6 +77,17 @@ def seal_slip_in(session, request: ServiceRequest, engineer, now) -> Slip:
                         now=now)
     assert slip.is_sealed
     return slip
+
+
+def on_the_desktop(folder: Path, archive_url: str, token: str) -> Settings:
+    """E01 王建国's desktop settings in `folder`, set up and logged in to this archive."""
+    save_token(folder, archive_url, token)
+    settings = Settings.in_dir(folder)
+    for key, value in dict(archive_url=archive_url, operator_code="E01", operator_name="王建国",
+                           role="engineer", setup_done=True).items():
+        settings.set(key, value)
+    settings.save()
+    return settings
 
 
 def on_the_command_line(laptop, archive_url: str) -> None:
