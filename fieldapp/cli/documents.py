@@ -44,7 +44,6 @@ def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
     intake|return|estimate), a complaint (C-…, its feedback report) or a loaner: its asset tag
     (with --repair P-…) or the id of its loaner.issued event."""
     chosen = layout or str(app.settings.get("default_layout"))
-    warn_if_unconfigured(app)
     with fail_on_errors():
         if is_workflow_key(number):
             if chosen == "receipt" and (number.upper().startswith("C-") or kind == "return"):
@@ -56,6 +55,7 @@ def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
         else:
             documents.save_copy(app.store, number, app.settings, Path(output), layout=chosen,
                                 copy=copy_kind)
+    warn_if_unconfigured(app)  # about what was written; a refusal stays one line
     click.echo(t(f"已保存 {output}", f"Saved {output}"))
 
 
@@ -69,9 +69,9 @@ def pdf_command(app: AppContext, number: str, output: str, layout: str | None,
 def print_command(app: AppContext, number: str, printer: str | None, copies: int,
                   layout: str | None, copy_kind: str) -> None:
     """Print the copy of slip NUMBER on a system printer (CUPS / Windows spooler)."""
-    warn_if_unconfigured(app)
     with fail_on_errors():
         job = documents.print_copy(app.store, number, app.settings, printer=printer,
                                    copies=copies, copy=copy_kind,
                                    layout=layout or str(app.settings.get("default_layout")))
+    warn_if_unconfigured(app)
     click.echo(t(f"已发送打印任务 {job}", f"Sent print job {job}"))
