@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import tempfile
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,20 @@ def demo_desktop(requests: int, **setting_values: object
     for key, value in setting_values.items():
         settings.set(key, value)
     return app, store, settings, data
+
+
+def demo_window(app: QApplication, store: Store, settings: Settings, request_id: uuid.UUID,
+                size: tuple[int, int] = (1280, 680)) -> tuple[Ops, MainWindow]:
+    """The main window at `size` (1280 × 680: a 1366 × 768 laptop less its taskbar), the
+    request's slip open in the editor."""
+    ops = Ops(store)
+    window = MainWindow(ops, settings)
+    window.resize(*size)
+    window.show()
+    wait(app, ops, lambda: window.requests_model.rowCount() > 0)
+    window.open_request(request_id)
+    wait(app, ops, lambda: window.editor.data is not None)
+    return ops, window
 
 
 def wait(app: QApplication, ops: Ops, until=lambda: True) -> None:  # type: ignore[no-untyped-def]
@@ -104,14 +119,8 @@ def main() -> None:
             fault_reported="三楼财务室打印机卡纸，无法打印发票", contact_name="孙丽",
             contact_phone="13900220000", requested_at=utcnow() - timedelta(minutes=50),
             engineer=reference.engineer_by_code(s, "E07")).id
-    ops = Ops(store)
-    window = MainWindow(ops, settings)
-    window.resize(1280, 680)  # a 1366 × 768 laptop less its taskbar
-    window.show()
-    wait(app, ops, lambda: window.requests_model.rowCount() > 0)
     # fill a slip once, then shoot each screen per language
-    window.open_request(request_id)
-    wait(app, ops, lambda: window.editor.data is not None)
+    ops, window = demo_window(app, store, settings, request_id)
     editor = window.editor
     for f in ("arrived_at", "started_at"):
         editor.stamp(f)  # 到达, 开始: one tap each

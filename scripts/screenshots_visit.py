@@ -24,13 +24,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import demo_desktop, draw, wait
+from screenshots import demo_desktop, demo_window, draw, wait
 
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
 from ui.kit import i18n
-from ui.kit.ops import Ops
-from ui.shell.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1280, 680)
@@ -75,13 +73,7 @@ def main() -> None:
             contact_name="孙丽", contact_phone="13900220000", device=device,
             requested_at=utcnow() - timedelta(minutes=50),
             engineer=reference.engineer_by_code(s, "E07")).id
-    ops = Ops(store)
-    window = MainWindow(ops, settings)
-    window.resize(*SIZE)
-    window.show()
-    wait(app, ops, lambda: window.requests_model.rowCount() > 0)
-    window.open_request(request_id)
-    wait(app, ops, lambda: window.editor.data is not None)
+    ops, window = demo_window(app, store, settings, request_id, SIZE)
     editor = window.editor
     languages = args.languages.split(",")
 

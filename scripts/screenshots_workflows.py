@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import demo_desktop, save, wait
+from screenshots import demo_desktop, demo_window, save, wait
 
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
@@ -23,8 +23,6 @@ from fieldapp.records.events import SignatureInput
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.workflows import complaints, loaners, questions, repair
 from ui.kit import i18n
-from ui.kit.ops import Ops
-from ui.shell.main_window import MainWindow
 
 SCALE = os.environ.get("QT_SCALE_FACTOR", "1")
 
@@ -77,13 +75,7 @@ def main() -> None:
         60, operator_code="E07", operator_name="刘洋", role="staff",
         company_name="天津信达信息技术服务有限公司", setup_done=True)
     request_id, repair_id, complaint_id = _records(store)
-    ops = Ops(store)
-    window = MainWindow(ops, settings)
-    window.resize(1280, 680)  # a 1366 × 768 laptop less its taskbar
-    window.show()
-    wait(app, ops, lambda: window.requests_model.rowCount() > 0)
-    window.open_request(request_id)
-    wait(app, ops, lambda: window.editor.data is not None)
+    ops, window = demo_window(app, store, settings, request_id)
     slip_id = window.editor.data.id
     flows = window.workflows
     for language in ("zh", "en"):
