@@ -47,7 +47,12 @@ from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, Repa
 from fieldapp.tools import demo
 from fieldapp.workflows import loaners
 from tests.ui.visit_helpers import fill_visit
-from tests.ui.workflow_helpers import main_window, one_of_each_workflow, open_request
+from tests.ui.workflow_helpers import (
+    main_window,
+    one_of_each_workflow,
+    open_every_workflow_dialog,
+    open_request,
+)
 from ui.shell.setup_dialog import SetupDialog
 from ui.visit.preview_dialog import PreviewDialog, customer_copy
 from ui.visit.request_dialog import RequestDialog
@@ -184,16 +189,9 @@ def test_in_chinese_no_screen_shows_a_latin_word(qtbot, ops, store, settings, on
     checker.scan(window, "sealed slip")
 
     # every dialog the window opens, and the dialogs those open
+    open_every_workflow_dialog(qtbot, window, onsite_request, slip_id, repair_id,
+                               complaint_id)
     flows = window.workflows
-    flows.open_repair(repair_id)
-    flows.open_complaint(complaint_id)
-    flows.new_complaint()
-    flows.send_in(onsite_request, slip_id)
-    flows.escalate(onsite_request, slip_id)
-    flows.record_question(slip_id, "孙丽")
-    flows.archive(slip_id)
-    qtbot.waitUntil(lambda: ops.pending == 0 and flows.repair_view.data is not None
-                    and flows.complaint_view.data is not None, timeout=15_000)
     for dialog in (flows.repair_view, flows.complaint_view, flows.complaint_dialog,
                    flows.intake, flows.question_dialog, flows.archive_dialog):
         checker.scan(dialog, dialog.objectName())

@@ -7,7 +7,12 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from tests.ui.test_language import untranslated
-from tests.ui.workflow_helpers import main_window, one_of_each_workflow, open_request
+from tests.ui.workflow_helpers import (
+    main_window,
+    one_of_each_workflow,
+    open_every_workflow_dialog,
+    open_request,
+)
 from ui.kit import i18n
 from ui.kit.style import TOUCH_MIN
 
@@ -21,16 +26,8 @@ def workflow_records(store, onsite_request):  # type: ignore[no-untyped-def]
 def _screens(qtbot, window, onsite_request, records) -> list[QWidget]:  # type: ignore[no-untyped-def]
     flows, (repair_id, complaint_id) = window.workflows, records
     open_request(qtbot, window, onsite_request)
-    slip_id = window.editor.data.id
-    flows.open_repair(repair_id)
-    flows.open_complaint(complaint_id)
-    flows.new_complaint()
-    flows.send_in(onsite_request, slip_id)
-    flows.escalate(onsite_request, slip_id)
-    flows.record_question(slip_id, "孙丽")
-    flows.archive(slip_id)
-    qtbot.waitUntil(lambda: window.ops.pending == 0 and flows.repair_view.data is not None
-                    and flows.complaint_view.data is not None, timeout=15_000)
+    open_every_workflow_dialog(qtbot, window, onsite_request, window.editor.data.id,
+                               repair_id, complaint_id)
     return [window, flows.repair_view, flows.complaint_view, flows.complaint_dialog,
             flows.intake, flows.escalation, flows.question_dialog, flows.archive_dialog]
 

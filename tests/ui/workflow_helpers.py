@@ -18,7 +18,8 @@ from tests.ui.visit_helpers import draw_with_mouse, open_request
 from ui.shell.main_window import MainWindow
 from ui.workflows.workflow_widgets import PadDialog
 
-__all__ = ["click", "main_window", "one_of_each_workflow", "open_request", "sign_next_pad"]
+__all__ = ["click", "main_window", "one_of_each_workflow", "open_every_workflow_dialog",
+           "open_request", "sign_next_pad"]
 
 
 def one_of_each_workflow(store: Store, request_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
@@ -58,6 +59,24 @@ def main_window(qtbot, ops, settings) -> MainWindow:  # type: ignore[no-untyped-
     qtbot.waitUntil(lambda: window.requests_model.rowCount() > 0 and ops.pending == 0,
                     timeout=15_000)
     return window
+
+
+def open_every_workflow_dialog(qtbot, window: MainWindow, request_id: uuid.UUID,  # type: ignore[no-untyped-def]
+                               slip_id: uuid.UUID, repair_id: uuid.UUID,
+                               complaint_id: uuid.UUID) -> None:
+    """Every dialog the workflows open from the window (the repair, the complaint, a new
+    complaint, the send-in intake, the escalation, a question, an archive entry), once the
+    repair and the complaint show their records."""
+    flows = window.workflows
+    flows.open_repair(repair_id)
+    flows.open_complaint(complaint_id)
+    flows.new_complaint()
+    flows.send_in(request_id, slip_id)
+    flows.escalate(request_id, slip_id)
+    flows.record_question(slip_id, "孙丽")
+    flows.archive(slip_id)
+    qtbot.waitUntil(lambda: window.ops.pending == 0 and flows.repair_view.data is not None
+                    and flows.complaint_view.data is not None, timeout=15_000)
 
 
 def sign_next_pad(qtbot, holder, previous: PadDialog | None = None) -> PadDialog:  # type: ignore[no-untyped-def]
