@@ -61,7 +61,7 @@ def main_window(qtbot, ops, settings) -> MainWindow:  # type: ignore[no-untyped-
     return window
 
 
-def open_every_workflow_dialog(qtbot, window: MainWindow, request_id: uuid.UUID,  # type: ignore[no-untyped-def]
+def open_every_workflow_dialog(qtbot, window, request_id: uuid.UUID,  # type: ignore[no-untyped-def]
                                slip_id: uuid.UUID, repair_id: uuid.UUID,
                                complaint_id: uuid.UUID) -> None:
     """Every dialog the workflows open from the window (the repair, the complaint, a new
