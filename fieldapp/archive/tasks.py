@@ -25,6 +25,7 @@ from fieldapp.archive.reports.labels import name
 from fieldapp.archive.tasks_models import Task
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError, WorkflowError
 from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.reads.tasks import TaskRow
 from fieldapp.sla import ClockState
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Customer, ServiceRequest
@@ -147,29 +148,20 @@ def scan(session: Session, *, now: datetime | None = None, days: int = SCAN_DAYS
 
 
 @dataclass(frozen=True)
-class TaskView:
-    """A task as staff see it (CLI, API, desktop)."""
+class TaskView(TaskRow):
+    """A task as staff see it (CLI, API, desktop), with what only the archive keeps."""
 
     id: uuid.UUID
-    number: int
-    cause: str
-    customer_code: str
-    customer_name: str
-    assignee: str  # "": the service centre
-    reference: str
-    title_zh: str
-    title_en: str
-    created_at: datetime
-    done_at: datetime | None
-    done_by: str
     mail_state: str
 
 
 def _view(task: Task, customer: Customer | None) -> TaskView:
-    return TaskView(task.id, task.number, task.cause, customer.code if customer else "",
-                    customer.name if customer else "", task.assignee, task.reference,
-                    task.title_zh, task.title_en, task.created_at, task.done_at, task.done_by,
-                    task.mail_state)
+    return TaskView(number=task.number, cause=task.cause,
+                    customer_code=customer.code if customer else "",
+                    customer_name=customer.name if customer else "", assignee=task.assignee,
+                    reference=task.reference, title_zh=task.title_zh, title_en=task.title_en,
+                    created_at=task.created_at, done_at=task.done_at, done_by=task.done_by,
+                    id=task.id, mail_state=task.mail_state)
 
 
 def views_of(session: Session, tasks: list[Task]) -> list[TaskView]:

@@ -7,12 +7,12 @@ desktop runs these through `ops.run`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.base.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.base.settings import Settings
+from fieldapp.reads.tasks import TaskRow as TaskRow  # the desktop names the row from here
 from fieldapp.sync.credentials import load_token
 
 if TYPE_CHECKING:
@@ -22,21 +22,6 @@ ClientFactory = Callable[[str, str | None], "ArchiveClient"]
 
 CAUSE_LABELS = {"finding": ("分析发现", "Finding"), "sla": ("SLA 超时", "SLA breached"),
                 "complaint": ("投诉逾期未答复", "Complaint overdue")}
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    number: int
-    cause: str  # finding / sla / complaint (CAUSE_LABELS)
-    customer_code: str
-    customer_name: str
-    assignee: str  # "": the service centre
-    reference: str
-    title_zh: str
-    title_en: str
-    created_at: datetime
-    done_at: datetime | None
-    done_by: str
 
 
 def _row(item: dict[str, Any]) -> TaskRow:
