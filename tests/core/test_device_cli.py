@@ -78,7 +78,8 @@ def test_devices_show_by_serial_and_by_asset_tag_tell_the_same_story_newest_firs
     (("--device", HOSPITAL_PRINTER, "--contact", "孙丽"),
      "错误: 设备 SN0100TJH0000 属于另一客户（天津市第一中心医院），不能用于该客户的请求。"),
     (("--site", "天津市第一中心医院本部", "--contact", "孙丽"),
-     "错误: 地点“天津市第一中心医院本部”属于另一客户（天津市第一中心医院），不能用于该客户的请求。"),
+     "错误: 地点“天津市第一中心医院本部”属于另一客户（天津市第一中心医院），"
+     "不能用于该客户的请求。"),
     (("--contact", "周强"),  # the hospital's contact
      "错误: 所选联系人属于另一客户（天津市第一中心医院），不能用于该客户的请求。"),
     (("--device", "XX-404", "--contact", "孙丽"), "错误: 找不到序列号或资产编号为 XX-404 的设备。"),
