@@ -131,11 +131,12 @@ def build(history: History, rng: random.Random) -> Truth:
         if channel == "sendin" and rng.random() < 0.5:
             made = history.request(customer=customer, channel="sendin", at=when,
                                    answer_min=rng.randint(1, 10), device=device)
-            truth.open_requests[made.number] = when  # no slip solves it: the clock runs
             fee = _repair(history, made.number, rng, loaners.pop() if loaners and
                           rng.random() < 0.5 else None, when)
-            if fee:
+            if fee:  # returned: the 4-hour clock stopped when the device came back
                 truth.fees_fen[customer].append((_local_day(when), fee))
+            else:  # still in the workshop, no slip solves it: the clock runs
+                truth.open_requests[made.number] = when
             continue
         arrive = rng.randint(10, 400)
         solve = arrive + rng.randint(5, 300) if rng.random() < 0.85 else None
