@@ -25,7 +25,7 @@ from fieldapp.archive.reports.labels import name
 from fieldapp.archive.tasks_models import Task
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError, WorkflowError
 from fieldapp.base.timeutil import format_local, utcnow
-from fieldapp.reads.tasks import TaskRow
+from fieldapp.reads.tasks import MailState, TaskCause, TaskRow
 from fieldapp.sla import ClockState
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Customer, ServiceRequest
@@ -36,8 +36,6 @@ log = logging.getLogger("fieldapp.archive.tasks")
 
 SCAN_DAYS = 30
 SCAN_LOCK_KEY = 0x7461736B73  # "tasks": the advisory lock of one scan at a time
-CAUSE_LABELS = {"finding": ("分析发现", "Finding"), "sla": ("SLA 超时", "SLA breached"),
-                "complaint": ("投诉逾期未答复", "Complaint overdue")}
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def finding_drafts(session: Session, since: datetime) -> Iterator[TaskDraft]:
     for finding in session.scalars(select(Finding).where(Finding.detected_at >= since)
                                    .order_by(Finding.detected_at, Finding.key)):
         numbers = [n for n in finding.evidence.split(",") if n]
-        yield TaskDraft(f"finding:{finding.key}", "finding", finding.customer_id,
+        yield TaskDraft(f"finding:{finding.key}", TaskCause.FINDING, finding.customer_id,
                         ",".join(numbers[:3]) + ("…" if len(numbers) > 3 else ""),
                         f"分析发现：{finding.summary_zh}", f"Finding: {finding.summary_en}")
 
@@ -82,7 +80,7 @@ def sla_drafts(session: Session, since: datetime, now: datetime) -> Iterator[Tas
                 state_zh = "已超时完成" if stopped is not None else "仍未完成"
                 state_en = "done late" if stopped is not None else "still open"
                 yield TaskDraft(
-                    f"sla:{row.number}:{kind}", "sla", customer.id, row.number,
+                    f"sla:{row.number}:{kind}", TaskCause.SLA, customer.id, row.number,
                     f"{customer.name} 的请求 {row.number} {zh}超时（截止 {due}，{state_zh}）。",
                     f"Request {row.number} of {customer.name}: {en} breached (due {due}, "
                     f"{state_en}).")
@@ -100,7 +98,7 @@ def complaint_drafts(session: Session, since: datetime, now: datetime) -> Iterat
             continue
         when = format_local(due)
         yield TaskDraft(
-            f"complaint:{complaint.number}", "complaint", complaint.customer_id,
+            f"complaint:{complaint.number}", TaskCause.COMPLAINT, complaint.customer_id,
             complaint.number,
             f"投诉 {complaint.number} 承诺在 {when} 前答复，至今未答复。",
             f"Complaint {complaint.number} was promised an answer by {when}; "
@@ -138,7 +136,8 @@ def scan(session: Session, *, now: datetime | None = None, days: int = SCAN_DAYS
                     assignee=(customer.account_manager.strip() if customer else ""),
                     reference=draft.reference, title_zh=draft.title_zh,
                     title_en=draft.title_en, created_at=now, done_by="",
-                    mail_state="pending" if mail_configured else "off", mail_attempts=0)
+                    mail_state=MailState.PENDING if mail_configured else MailState.OFF,
+                    mail_attempts=0)
         session.add(task)
         made.append(task)
     session.flush()

@@ -16,7 +16,6 @@ from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
 from fieldapp.archive.reports import end_of_day
 from fieldapp.archive.tasks import (
-    CAUSE_LABELS,
     SCAN_DAYS,
     TaskView,
     list_tasks,
@@ -28,6 +27,7 @@ from fieldapp.archive.tasks_mail import mail_configured, send_pending
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.i18n import pick
 from fieldapp.base.timeutil import format_local
+from fieldapp.reads.tasks import CAUSE_LABELS
 
 
 @contextmanager

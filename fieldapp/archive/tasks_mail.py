@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
-from fieldapp.archive.tasks import CAUSE_LABELS
 from fieldapp.archive.tasks_models import Task
 from fieldapp.base.timeutil import format_local, utcnow
+from fieldapp.reads.tasks import CAUSE_LABELS, MailState
 from fieldapp.store.models import Customer
 
 log = logging.getLogger("fieldapp.archive.tasks")
@@ -94,12 +94,12 @@ def send_pending(db: Database, settings: ArchiveSettings, *, now: datetime | Non
         return MailResult()
     with db.read() as session:
         pending = list(session.scalars(select(Task.id).where(
-            Task.mail_state == "pending", Task.done_at.is_(None)).order_by(Task.number)))
+            Task.mail_state == MailState.PENDING, Task.done_at.is_(None)).order_by(Task.number)))
     sent = failed = no_address = 0
     for task_id in pending:
         with db.write() as session:
             task = session.get(Task, task_id)
-            if task is None or task.mail_state != "pending":
+            if task is None or task.mail_state != MailState.PENDING:
                 continue  # another scan sent it meanwhile
             to = recipient(settings, task.assignee)
             if not to:
@@ -117,6 +117,6 @@ def send_pending(db: Database, settings: ArchiveSettings, *, now: datetime | Non
                 log.warning("task %s: e-mail not sent (%s), tried %d times; retried on the "
                             "next scan", task.number, type(exc).__name__, task.mail_attempts)
                 continue
-            task.mail_state, task.mailed_at = "sent", now or utcnow()
+            task.mail_state, task.mailed_at = MailState.SENT, now or utcnow()
             sent += 1
     return MailResult(sent, failed, no_address)

@@ -16,11 +16,6 @@ from fieldapp.base.ids import new_uuid
 from fieldapp.base.timeutil import utcnow
 from fieldapp.store.types import UTCDateTime
 
-CAUSES = ("finding", "sla", "complaint")
-# mail_state: "off" (no SMTP server configured when the task was made), "pending" (to be
-# sent; retried on every scan until it goes), "sent"
-MAIL_STATES = ("off", "pending", "sent")
-
 
 class Task(ArchiveBase):
     __tablename__ = "archive_tasks"
@@ -28,7 +23,7 @@ class Task(ArchiveBase):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     number: Mapped[int] = mapped_column(Integer, unique=True)  # what people type: `tasks done 7`
     key: Mapped[str] = mapped_column(String(200), unique=True)  # the cause, once
-    cause: Mapped[str] = mapped_column(String(12))
+    cause: Mapped[str] = mapped_column(String(12))  # a reads.tasks.TaskCause
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)  # customers.id
     assignee: Mapped[str] = mapped_column(String(100), default="")  # "": the service centre
     reference: Mapped[str] = mapped_column(String(200), default="")  # request/complaint number
@@ -37,6 +32,6 @@ class Task(ArchiveBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     done_by: Mapped[str] = mapped_column(String(100), default="")
-    mail_state: Mapped[str] = mapped_column(String(8), default="off")
+    mail_state: Mapped[str] = mapped_column(String(8), default="off")  # a reads.tasks.MailState
     mail_attempts: Mapped[int] = mapped_column(Integer, default=0)
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

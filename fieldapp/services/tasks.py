@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldapp.base.errors import FieldappError, FieldIssue, ValidationError
 from fieldapp.base.settings import Settings
+from fieldapp.reads.tasks import CAUSE_LABELS as CAUSE_LABELS  # the desktop's labels
 from fieldapp.reads.tasks import TaskRow as TaskRow  # the desktop names the row from here
 from fieldapp.sync.credentials import load_token
 
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
 
 ClientFactory = Callable[[str, str | None], "ArchiveClient"]
-
-CAUSE_LABELS = {"finding": ("分析发现", "Finding"), "sla": ("SLA 超时", "SLA breached"),
-                "complaint": ("投诉逾期未答复", "Complaint overdue")}
-
 
 def _row(item: dict[str, Any]) -> TaskRow:
     done = item.get("done_at")
