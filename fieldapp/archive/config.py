@@ -55,6 +55,18 @@ class ArchiveSettings(BaseSettings):
     smtp_timeout_seconds: float = 20
     task_centre_email: str = ""
     task_manager_emails: dict[str, str] = {}
+    # Attachment files (photos; docs/archive.md, "Files"): a folder by default, or
+    # S3-compatible object storage (needs boto3: pip install fieldapp[s3]). Uploads in
+    # progress are kept in files_dir's .uploads either way.
+    files_backend: str = "folder"  # folder / s3
+    files_dir: str = ""  # empty: archive/files in the data folder
+    files_max_mb: int = 25  # per file
+    files_s3_endpoint: str = ""  # empty: AWS; MinIO: http://minio:9000
+    files_s3_bucket: str = ""
+    files_s3_region: str = ""
+    files_s3_prefix: str = ""  # e.g. "fieldapp/"
+    files_s3_access_key: str = ""
+    files_s3_secret_key: str = ""
 
     def identity_missing(self) -> tuple[str, ...]:
         """The company settings not set (base.settings.IDENTITY_KEYS, the laptop's rules: a
@@ -74,6 +86,11 @@ class ArchiveSettings(BaseSettings):
         return pick(f"注意：公司信息未设置（{names}），门户的单据将注明“未设置”。",
                     f"Note: the company is not set up ({names}); the portal's documents "
                     "will say so.", language)
+
+    @property
+    def files_path(self) -> Path:
+        return Path(self.files_dir).expanduser() if self.files_dir else (
+            data_dir() / "archive" / "files")
 
     @property
     def db_url(self) -> str:

@@ -18,6 +18,7 @@ import itertools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp.archive.errors import error_response
+from fieldapp.sync.file_wire import CHUNK_CAP
 from fieldapp.sync.wire import CHECK_BODY_CAP, KIB, MIB, PUSH_BODY_CAP
 
 DEFAULT_CAP = 64 * KIB  # any endpoint not named below: forms, small JSON
@@ -32,6 +33,7 @@ BODY_CAPS: dict[str, int] = {
     "/api/v1/sync/check/page": CHECK_BODY_CAP,
     "/portal/verify": 8 * MIB + 64 * KIB,  # a PDF copy (MAX_COPY_BYTES) in a form
 }
+FILES_PREFIX = "/api/v1/files/"
 MAX_DEPTH = 32  # a push record nests 5 deep; nothing we take needs more
 # Strings, numbers, arrays and objects: what parsing costs is mostly their number, so a
 # dense body (16 MiB of small numbers: 8 million values) is refused before parsing. A
@@ -44,6 +46,8 @@ _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
 def body_cap(path: str) -> int:
+    if path.startswith(FILES_PREFIX) and path.endswith("/upload"):
+        return CHUNK_CAP  # a chunk of an attachment file (routes/files.py)
     return BODY_CAPS.get(path.rstrip("/") or "/", DEFAULT_CAP)
 
 
