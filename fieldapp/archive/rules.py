@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import DeviceToken, Role, User
 from fieldapp.base.errors import FieldIssue
+from fieldapp.records.events import REVIEW_KINDS
 from fieldapp.rules.stored import (
     REFERENCE_KINDS,
     question_record_issues,
@@ -31,6 +32,7 @@ from fieldapp.store.models import Contact, Device, Engineer, ServiceRequest, Sit
 from fieldapp.store.tables import REFERENCE_TABLES
 from fieldapp.sync.wire import RecordValues, record_values
 from fieldapp.workflows.complaints import complaint_issues, route_complaint
+from fieldapp.workflows.dossier import problem_set_issues, suggestion_issues
 from fieldapp.workflows.group_archive import archive_entry_issues
 
 Reason = tuple[str, str, str]  # (code, zh, en)
@@ -77,6 +79,9 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, 
                 "A device, contact or site cannot move to another customer.")
     if actor.sees_everything:
         return None
+    if table == "events" and row.get("kind") in REVIEW_KINDS:
+        return ("forbidden", "只有服务中心可以审核客户档案。",
+                "Only the service centre reviews the dossier.")
     if actor.user.role != Role.ENGINEER:
         return ("forbidden", "此账号不能上传记录。", "This account may not push records.")
     if table in FOUND_ON_SITE and existing is None:
@@ -97,13 +102,17 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, 
             return r.get("actor_code") == code
         if table in ("complaints", "open_questions"):
             return r.get("recorded_by") == code
-        if table == "archive_entries":
-            return r.get("author_code") == code
+        if table in _AUTHOR_COLUMNS:
+            return r.get(_AUTHOR_COLUMNS[table]) == code
         return _uuid(r.get("engineer_id")) == me
 
     if not owns(row) or (existing is not None and not owns(existing["row"])):
         return ("not_yours", "只能上传本人的记录。", "You may only push your own records.")
     return None
+
+
+_AUTHOR_COLUMNS = {"archive_entries": "author_code", "problem_sets": "raised_by",
+                   "service_suggestions": "proposed_by"}
 
 
 def _issues_reason(issues: list[FieldIssue]) -> Reason | None:
@@ -160,6 +169,8 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
             **texts(v, "kind", "text"), noted_at=v["noted_at"], now=now,
             customer_id=v.get("customer_id"),
             device_customer_id=_owners(session, v, owners).get("device_id"))
+    if table in ("problem_sets", "service_suggestions"):
+        return _dossier_issues(session, table, v, now, owners)
     if table == "open_questions":
         return question_record_issues(v, now)
     if table == "repair_orders":
@@ -171,9 +182,25 @@ def record_issues(session: Session, table: str, converted: RecordValues, now: da
 
 
 _WORK_TABLES = ("service_requests", "slips", "complaints", "archive_entries",
-                "open_questions", "repair_orders")
+                "open_questions", "repair_orders", "problem_sets", "service_suggestions")
 _NO_REQUEST = FieldIssue("request_id", "missing", "档案中没有该记录所属的请求。",
                          "The archive does not have this record's request.")
+
+
+def _dossier_issues(session: Session, table: str, v: Mapping[str, Any], now: datetime,
+                    owners: Mapping[uuid.UUID, uuid.UUID] | None) -> list[FieldIssue]:
+    """A problem set's or suggestion's rule, given whose its device and request are."""
+    request_customer = session.scalar(select(ServiceRequest.customer_id).where(
+        ServiceRequest.id == v["request_id"])) if v.get("request_id") else None
+    customer, device = v.get("customer_id"), _owners(session, v, owners).get("device_id")
+    if table == "problem_sets":
+        return problem_set_issues(
+            **texts(v, "title", "description"), raised_at=v["raised_at"], now=now,
+            customer_id=customer, device_customer_id=device,
+            request_customer_id=request_customer)
+    return suggestion_issues(**texts(v, "suggestion"), proposed_at=v["proposed_at"], now=now,
+                             customer_id=customer, device_customer_id=device,
+                             request_customer_id=request_customer)
 
 
 def _request_facts(session: Session, request_id: Any,

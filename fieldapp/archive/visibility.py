@@ -18,8 +18,8 @@ check neither confirms nor denies it.
 
 Whatever is recorded about a visible request is visible: its slips and repair orders,
 events and open questions. Slips and repair orders are also theirs when they wrote them;
-events, open questions, complaints and archive entries when they recorded them; loaner
-events are everybody's. Staff and admins see everything.
+events, open questions, complaints, archive entries, problem sets and service suggestions
+when they recorded them; loaner events are everybody's. Staff and admins see everything.
 
 The pull feed and the sync check ask for a set of ids at once: only the owner columns
 are read and every request involved is judged in one batch, so an engineer's pull costs
@@ -56,6 +56,8 @@ _OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "open_questions": ("recorded_by", "request_id"),
     "complaints": ("recorded_by",),
     "archive_entries": ("author_code",),
+    "problem_sets": ("raised_by", "request_id"),
+    "service_suggestions": ("proposed_by", "request_id"),
 }
 
 
@@ -191,4 +193,7 @@ class Visibility:
             return bool(row["recorded_by"] == code)
         if table == "archive_entries":
             return bool(row["author_code"] == code)
+        if table in ("problem_sets", "service_suggestions"):  # like open questions
+            author = row["raised_by" if table == "problem_sets" else "proposed_by"]
+            return bool(author == code) or self.request(row["request_id"])
         return False

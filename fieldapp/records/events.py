@@ -66,6 +66,21 @@ class EventKind(StrEnum):
     COMPLAINT_RESPONDED = "complaint.responded"
     COMPLAINT_CLOSED = "complaint.closed"
     QUESTION_ANSWERED = "question.answered"
+    # the group dossier (R2.5, fieldapp.workflows.dossier): a problem set's lifecycle …
+    PROBLEM_TRACKING = "problem.tracking"
+    PROBLEM_NOTED = "problem.noted"
+    PROBLEM_SOLVED = "problem.solved"
+    PROBLEM_WONT_FIX = "problem.wont_fix"
+    PROBLEM_REOPENED = "problem.reopened"
+    PROBLEM_LINKED = "problem.linked"
+    # … a suggestion's follow-up …
+    SUGGESTION_ACCEPTED = "suggestion.accepted"
+    SUGGESTION_DECLINED = "suggestion.declined"
+    SUGGESTION_DONE = "suggestion.done"
+    # … and the service centre's review of each submission (staff only)
+    PROBLEM_REVIEWED = "problem.reviewed"
+    SUGGESTION_REVIEWED = "suggestion.reviewed"
+    ENTRY_REVIEWED = "archive_entry.reviewed"
 
 
 class EscalationKind(StrEnum):
@@ -97,6 +112,7 @@ DECISIONS = tuple(Decision)
 CONFIRMATION_METHODS = tuple(ConfirmationMethod)
 LOANER_CONDITIONS = ("good", "damaged", "incomplete")
 YES_NO = ("yes", "no")
+VERDICTS = ("reviewed", "returned")  # the centre's review: accepted as a fact, or sent back
 
 MAX_TEXT = 5000
 MAX_NAME = 100
@@ -166,7 +182,25 @@ EVENT_KINDS: dict[str, tuple[SubjectType, tuple[PayloadField, ...]]] = {
         _f("customer_satisfied", "choice", False, YES_NO))),
     EventKind.QUESTION_ANSWERED: (SubjectType.QUESTION, (
         _f("answer", "text"), _f("answered_by", "name"))),
+    **{kind: (SubjectType.PROBLEM, (_f("note", "text"),)) for kind in (
+        EventKind.PROBLEM_TRACKING, EventKind.PROBLEM_NOTED, EventKind.PROBLEM_SOLVED,
+        EventKind.PROBLEM_WONT_FIX, EventKind.PROBLEM_REOPENED)},
+    EventKind.PROBLEM_LINKED: (SubjectType.PROBLEM, (
+        _f("linked_request_id", "uuid"), _f("linked_number", "name"),
+        _f("note", "text", False))),
+    **{kind: (SubjectType.SUGGESTION, (_f("customer_name", "name"), _f("note", "text", False)))
+       for kind in (EventKind.SUGGESTION_ACCEPTED, EventKind.SUGGESTION_DECLINED)},
+    EventKind.SUGGESTION_DONE: (SubjectType.SUGGESTION, (_f("note", "text"),)),
+    **{kind: (subject, (_f("submission_id", "uuid"), _f("verdict", "choice", choices=VERDICTS),
+                        _f("reviewer", "name"), _f("comment", "text", False)))
+       for kind, subject in ((EventKind.PROBLEM_REVIEWED, SubjectType.PROBLEM),
+                             (EventKind.SUGGESTION_REVIEWED, SubjectType.SUGGESTION),
+                             (EventKind.ENTRY_REVIEWED, SubjectType.ARCHIVE_ENTRY))},
 }
+# The centre's review events: recorded by staff only (fieldapp.archive.rules refuses an
+# engineer's), pulled by the engineer's laptop.
+REVIEW_KINDS = (EventKind.PROBLEM_REVIEWED, EventKind.SUGGESTION_REVIEWED,
+                EventKind.ENTRY_REVIEWED)
 
 # How a payload field is named to a person (zh, en): messages never show the key
 # (`cost_fen`), which is a code for programs.
@@ -194,6 +228,12 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "answer": ("答复", "answer"), "answered_by": ("答复人", "who answered"),
     "lines": ("报价明细", "estimate lines"), "valid_until": ("报价有效期", "valid until"),
     "estimate_id": ("所确认的报价", "estimate answered"),
+    "linked_request_id": ("关联的服务请求", "linked request"),
+    "linked_number": ("请求编号", "request number"),
+    "customer_name": ("客户方答复人", "customer's contact"),
+    "submission_id": ("所审核的提交", "submission reviewed"),
+    "verdict": ("审核结论", "verdict"), "reviewer": ("审核人", "reviewer"),
+    "comment": ("审核意见", "comment"),
 }
 
 
@@ -208,6 +248,9 @@ SUBJECT_TABLES: dict[str, SubjectType] = {
     "service_requests": SubjectType.REQUEST,
     "complaints": SubjectType.COMPLAINT,
     "open_questions": SubjectType.QUESTION,
+    "problem_sets": SubjectType.PROBLEM,
+    "service_suggestions": SubjectType.SUGGESTION,
+    "archive_entries": SubjectType.ARCHIVE_ENTRY,
 }
 
 
@@ -572,6 +615,7 @@ def store_event(session: Session, event: EventRecord) -> None:
 
 __all__ = [
     "EVENT_KINDS",
+    "REVIEW_KINDS",
     "ConfirmationMethod",
     "Conflict",
     "EventRecord",

@@ -26,7 +26,9 @@ from fieldapp.store.workflow_models import (
     Event,
     Loaner,
     OpenQuestion,
+    ProblemSet,
     RepairOrder,
+    ServiceSuggestion,
 )
 
 # In dependency order: a record's references come before it in a batch.
@@ -44,6 +46,8 @@ SYNC_MODELS: dict[str, type[Base]] = {
     "complaints": Complaint,
     "open_questions": OpenQuestion,
     "archive_entries": ArchiveEntry,  # append-only
+    "problem_sets": ProblemSet,  # the group dossier (R2.5): write-once, states are events
+    "service_suggestions": ServiceSuggestion,
     "events": Event,  # append-only; after the rows they are about
     "findings": Finding,  # made by the archive only; pulled by staff laptops
 }
@@ -51,11 +55,11 @@ TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
 REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts",
                     "loaners")
 WORK_TABLES = ("service_requests", "slips", "repair_orders", "complaints", "open_questions",
-               "archive_entries", "events")
+               "archive_entries", "problem_sets", "service_suggestions", "events")
 # Written by the archive itself: pulled by staff and admins, never accepted from a laptop.
 ARCHIVE_MADE_TABLES = ("findings",)
 # Written once by one writer and never changed (triggers refuse UPDATE on the first three):
 # a record here with other content under the same id is refused, never overwritten.
 WRITE_ONCE_TABLES = ("events", "repair_orders", "archive_entries", "complaints",
-                     "open_questions", "findings")
+                     "open_questions", "findings", "problem_sets", "service_suggestions")
 CHILD_MODELS: dict[str, type[Base]] = {"fee_lines": FeeLine, "signatures": Signature}

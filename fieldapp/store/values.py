@@ -73,6 +73,9 @@ class SubjectType(StrEnum):
     REQUEST = "request"
     COMPLAINT = "complaint"
     QUESTION = "question"
+    PROBLEM = "problem"  # a group customer's problem set (问题集)
+    SUGGESTION = "suggestion"  # a service suggestion (服务建议)
+    ARCHIVE_ENTRY = "archive_entry"  # a main-device tracking note (its review only)
 
 
 class ComplaintAbout(StrEnum):

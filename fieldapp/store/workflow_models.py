@@ -155,3 +155,50 @@ class ArchiveEntry(Record):
 
     device: Mapped[Device | None] = relationship()
     slip: Mapped[Slip | None] = relationship()
+
+
+class ProblemSet(Record):
+    """A group customer's problem (问题集, R2.5) as raised after a visit (migration 0010).
+
+    Write-once like the other records here: its tracking, solution, linked requests and
+    the centre's review are append-only `problem.*` events (fieldapp.workflows.dossier).
+    `request_id` is the request of the visit that raised it; more are linked by events.
+    """
+
+    __tablename__ = "problem_sets"
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # W-E07-20261124-001
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_requests.id"),
+                                                         index=True)
+    slip_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("slips.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(8))  # the engineer's code
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship()
+    request: Mapped[ServiceRequest | None] = relationship()
+    device: Mapped[Device | None] = relationship()
+
+
+class ServiceSuggestion(Record):
+    """A service suggestion (服务建议, R2.5) made to a group customer after a visit; the
+    customer's answer and its follow-up are `suggestion.*` events (migration 0010)."""
+
+    __tablename__ = "service_suggestions"
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # J-E07-20261124-001
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_requests.id"),
+                                                         index=True)
+    slip_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("slips.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id"))
+    suggestion: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(String(8))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship()
+    request: Mapped[ServiceRequest | None] = relationship()
+    device: Mapped[Device | None] = relationship()

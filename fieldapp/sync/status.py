@@ -40,6 +40,8 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "complaints": ("投诉", "Complaint"),
     "open_questions": ("待答复问题", "Open question"),
     "archive_entries": ("档案记录", "Archive entry"),
+    "problem_sets": ("问题集", "Problem set"),
+    "service_suggestions": ("服务建议", "Service suggestion"),
     "events": ("事件", "Event"),
 }
 
@@ -132,7 +134,8 @@ def _numbers(session: Session, keys: list[tuple[str, uuid.UUID]]
 _OWN_LABEL = {"engineers": "code", "customers": "code", "contracts": "number",
               "service_requests": "number", "slips": "number", "repair_orders": "number",
               "complaints": "number", "open_questions": "number", "loaners": "asset_tag",
-              "devices": "serial"}
+              "devices": "serial", "problem_sets": "number",
+              "service_suggestions": "number"}
 _PARENT = {"contacts": ("customer_id", "customers"), "sites": ("customer_id", "customers"),
            "devices": ("customer_id", "customers"),
            "archive_entries": ("customer_id", "customers"),

@@ -10,6 +10,7 @@ every machine's fold shows; every other conflicting step is refused.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,14 +20,23 @@ from sqlalchemy.orm import Session
 from fieldapp.records.events import Conflict, EventKind, EventRecord, events_of, payload_issues
 from fieldapp.store.models import Record, ServiceRequest
 from fieldapp.store.values import SubjectType
-from fieldapp.store.workflow_models import Complaint, Loaner, OpenQuestion, RepairOrder
+from fieldapp.store.workflow_models import (
+    ArchiveEntry,
+    Complaint,
+    Loaner,
+    OpenQuestion,
+    ProblemSet,
+    RepairOrder,
+    ServiceSuggestion,
+)
 
 KEPT_AS_CONFLICT = (EventKind.LOANER_ISSUED, EventKind.LOANER_RETURNED)
 # keyed by member; looked up by the stored subject_type text (a member is its string)
 _SUBJECT_MODELS: dict[str, type[Record]] = {
     SubjectType.REPAIR: RepairOrder, SubjectType.LOANER: Loaner,
     SubjectType.REQUEST: ServiceRequest, SubjectType.COMPLAINT: Complaint,
-    SubjectType.QUESTION: OpenQuestion}
+    SubjectType.QUESTION: OpenQuestion, SubjectType.PROBLEM: ProblemSet,
+    SubjectType.SUGGESTION: ServiceSuggestion, SubjectType.ARCHIVE_ENTRY: ArchiveEntry}
 
 
 @dataclass(frozen=True)
@@ -67,9 +77,21 @@ def _fold_for(session: Session, subject_type: str, subject: Record
         from fieldapp.workflows.complaints import fold_complaint
 
         return fold_complaint
+    if isinstance(subject, ProblemSet | ServiceSuggestion | ArchiveEntry):
+        from fieldapp.workflows.dossier import fold_for
+
+        return fold_for(subject)
     from fieldapp.workflows.questions import fold_question
 
     return fold_question
+
+
+def _linked_elsewhere(session: Session, event: EventRecord, subject: Record) -> bool:
+    """A problem linked to a request of another customer (the laptop refuses it too)."""
+    if event.kind != EventKind.PROBLEM_LINKED or not isinstance(subject, ProblemSet):
+        return False
+    request = session.get(ServiceRequest, uuid.UUID(event.text("linked_request_id")))
+    return request is not None and request.customer_id != subject.customer_id
 
 
 def check_event(session: Session, event: EventRecord) -> EventVerdict:
@@ -88,6 +110,9 @@ def check_event(session: Session, event: EventRecord) -> EventVerdict:
         return EventVerdict(False, "missing_subject", "档案中还没有该事件所涉及的记录，稍后重试。",
                             "The archive does not have the record this event is about yet; "
                             "it will be sent again.")
+    if _linked_elsewhere(session, event, subject):
+        return EventVerdict(False, "wrong_customer", "服务请求属于其他客户。",
+                            "The request belongs to another customer.")
     fold = _fold_for(session, event.subject_type, subject)
     stored = events_of(session, event.subject_type, event.subject_id)
     before = {c.event_id for c in fold(stored).conflicts}
