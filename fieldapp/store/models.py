@@ -396,4 +396,8 @@ class SyncState(Base):
 
 # The workflows' tables live in their own module; importing it here registers them on
 # Base.metadata for Alembic and the archive server.
-from fieldapp.store import finding_models, workflow_models  # noqa: E402, F401
+from fieldapp.store import (  # noqa: E402, F401
+    attachment_models,
+    finding_models,
+    workflow_models,
+)

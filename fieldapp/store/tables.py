@@ -6,6 +6,7 @@ read it, so the store never needs to import the sync package.
 
 from __future__ import annotations
 
+from fieldapp.store.attachment_models import Attachment
 from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import (
     Base,
@@ -41,6 +42,9 @@ SYNC_MODELS: dict[str, type[Base]] = {
     "contracts": Contract,
     "loaners": Loaner,  # the service centre's pool: reference data, flows down
     "service_requests": ServiceRequest,
+    # before the slips: a sealed slip's seal (format 4) names its attachments, so the
+    # archive checks it with them at hand; the files follow their rows (photos sync)
+    "attachments": Attachment,
     "slips": Slip,
     "repair_orders": RepairOrder,  # sealed intake, write-once
     "complaints": Complaint,
@@ -54,8 +58,9 @@ SYNC_MODELS: dict[str, type[Base]] = {
 TABLE_RANK = {name: i for i, name in enumerate(SYNC_MODELS)}
 REFERENCE_TABLES = ("engineers", "customers", "contacts", "sites", "devices", "contracts",
                     "loaners")
-WORK_TABLES = ("service_requests", "slips", "repair_orders", "complaints", "open_questions",
-               "archive_entries", "problem_sets", "service_suggestions", "events")
+WORK_TABLES = ("service_requests", "attachments", "slips", "repair_orders", "complaints",
+               "open_questions", "archive_entries", "problem_sets", "service_suggestions",
+               "events")
 # Written by the archive itself: pulled by staff and admins, never accepted from a laptop.
 ARCHIVE_MADE_TABLES = ("findings",)
 # Written once by one writer and never changed (triggers refuse UPDATE on the first three):
