@@ -1,4 +1,5 @@
-"""`fieldapp-archive reports …`: make what is due, make one ad hoc, list, show and export.
+"""`fieldapp-archive reports …`: make what is due, make one ad hoc, list, show, the
+versions of one, and export any version.
 
 Messages in the chosen language (`fieldapp-archive --lang`); `show` and `export` write the
 report itself in `--lang`, by default the same."""
@@ -9,7 +10,7 @@ import json
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import click
 from sqlalchemy import select
@@ -18,14 +19,19 @@ from fieldapp.archive.cli_options import Fail, db_option
 from fieldapp.archive.db import Database
 from fieldapp.archive.reports import (
     ReportRules,
+    RunResult,
     end_of_day,
     get_report,
     list_reports,
+    list_skips,
     run_due,
     staff_report,
 )
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import name
+from fieldapp.archive.reports.models import ReportSkip
+from fieldapp.archive.reports.schedules import shortfall
+from fieldapp.archive.reports.versions import version_of, versions
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.files import write_file
 from fieldapp.base.i18n import LANGUAGES, Language, current_language, is_language, pick
@@ -74,8 +80,37 @@ def run(ctx: click.Context, today: datetime | None, rules_file: Path | None) -> 
             click.echo("\t".join((pick("报告", "report"), str(report.id),
                                   name("kind", report.kind, lang),
                                   _period(report.period_start, report.period_end))))
-        click.echo(pick(f"已生成报告 {len(result.reports)} 份、发现 {len(result.findings)} 条。",
-                        f"{len(result.reports)} reports, {len(result.findings)} findings made"))
+        for report in result.revised:
+            latest = version_of(session, report, None)
+            click.echo("\t".join((pick("新版本", "new version"), str(report.id),
+                                  name("kind", report.kind, lang),
+                                  _period(report.period_start, report.period_end),
+                                  pick(f"第 {report.version} 版：{latest.change_zh}",
+                                       f"version {report.version}: {latest.change_en}"))))
+        codes = dict(session.execute(select(Customer.id, Customer.code)).all())
+        for skip in result.too_little:
+            click.echo("\t".join((pick("数据不足", "not enough data"),
+                                  codes.get(skip.customer_id, "?"), name("kind", skip.kind, lang),
+                                  _period(skip.period_start, skip.period_end),
+                                  _shortfall(skip))))
+        click.echo(_run_summary(result))
+
+
+def _shortfall(skip: ReportSkip, language: Language | None = None) -> str:
+    return shortfall(skip.covered_days, skip.period_days, skip.requests,
+                     skip.min_coverage_percent, skip.min_requests, language)
+
+
+def _run_summary(result: RunResult) -> str:
+    made, found = len(result.reports), len(result.findings)
+    if not (result.revised or result.too_little):  # the line scripts have always read
+        return pick(f"已生成报告 {made} 份、发现 {found} 条。",
+                    f"{made} reports, {found} findings made")
+    revised, waiting = len(result.revised), len(result.too_little)
+    return pick(f"已生成报告 {made} 份、新版本 {revised} 份、发现 {found} 条；"
+                f"数据不足暂不出具 {waiting} 份。",
+                f"{made} reports, {revised} new versions, {found} findings made; "
+                f"{waiting} waiting for enough data")
 
 
 def _period(start: date, end: date, language: Language | None = None) -> str:
@@ -156,18 +191,34 @@ def list_command(ctx: click.Context, customer_code: str | None, as_json: bool) -
         customer_id = next((i for i, c in codes.items() if c == customer_code), None)
         if customer_code and customer_id is None:
             raise Fail(pick(f"没有客户 {customer_code}。", f"Unknown customer {customer_code}."))
-        rows = [{"id": str(r.id), "customer": codes.get(r.customer_id, "?"), "kind": r.kind,
+        rows: list[dict[str, Any]] = [
+                {"id": str(r.id), "customer": codes.get(r.customer_id, "?"), "kind": r.kind,
                  "period_start": r.period_start.isoformat(),
-                 "period_end": r.period_end.isoformat(), "created_at": r.created_at.isoformat()}
+                 "period_end": r.period_end.isoformat(), "created_at": r.created_at.isoformat(),
+                 "version": r.version}
                 for r in list_reports(session, customer_id=customer_id)]
-    if as_json:
+        skips: list[dict[str, Any]] = [{"customer": codes.get(k.customer_id, "?"), "kind": k.kind,
+                  "period_start": k.period_start.isoformat(),
+                  "period_end": k.period_end.isoformat(), "covered_days": k.covered_days,
+                  "period_days": k.period_days, "requests": k.requests,
+                  "min_coverage_percent": k.min_coverage_percent,
+                  "min_requests": k.min_requests, "text": _shortfall(k)}
+                 for k in list_skips(session, customer_id=customer_id)]
+    if as_json:  # a list of the reports, as ever; --waiting adds nothing to it
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     lang = current_language()  # the table in words; --json keeps the codes
     for r in rows:
         click.echo("\t".join((r["id"], r["customer"], name("kind", r["kind"], lang),
                               _period(date.fromisoformat(r["period_start"]),
-                                      date.fromisoformat(r["period_end"])), r["created_at"])))
+                                      date.fromisoformat(r["period_end"])), r["created_at"],
+                              pick(f"第 {r['version']} 版", f"version {r['version']}"))))
+    for k in skips:
+        click.echo("\t".join((pick("数据不足", "not enough data"), str(k["customer"]),
+                              name("kind", str(k["kind"]), lang),
+                              _period(date.fromisoformat(str(k["period_start"])),
+                                      date.fromisoformat(str(k["period_end"]))),
+                              str(k["text"]))))
 
 
 @reports.command("show")
@@ -193,23 +244,56 @@ def show(ctx: click.Context, report_id: str, lang: str | None) -> None:
         click.echo(f"- {line}")
 
 
+@reports.command("versions")
+@click.argument("report_id")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@click.pass_context
+def versions_command(ctx: click.Context, report_id: str, as_json: bool) -> None:
+    """A report's versions, newest first, each with what changed."""
+    try:
+        with _database(ctx) as db, db.read() as session:
+            report = get_report(session, report_id)
+            rows: list[dict[str, Any]] = [
+                {"version": v.version, "created_at": v.created_at.isoformat(),
+                     "change_zh": v.change_zh, "change_en": v.change_en}
+                    for v in versions(session, report)]
+    except FieldappError as exc:
+        raise Fail(exc.message()) from exc
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        change = pick(row["change_zh"], row["change_en"]) or pick("首版", "first issue")
+        click.echo("\t".join((pick(f"第 {row['version']} 版", f"version {row['version']}"),
+                              str(row["created_at"]), str(change))))
+
+
 @reports.command("export")
 @click.argument("report_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.pdf or FILE.csv (the suffix picks the format).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the report (default: the messages' language).")
+@click.option("--version", "version", type=click.IntRange(min=1), default=None,
+              help="That version of the report (default: the latest).")
 @db_option
 @click.pass_context
-def export(ctx: click.Context, report_id: str, output: Path, lang: str | None) -> None:
-    """Write a report as PDF or CSV."""
+def export(ctx: click.Context, report_id: str, output: Path, lang: str | None,
+           version: int | None) -> None:
+    """Write a report (its latest version, or --version N) as PDF or CSV."""
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
         raise Fail(pick("输出文件须以 .pdf 或 .csv 结尾。", "The output must end in .pdf or .csv."))
     lang = lang or current_language()
-    with _database(ctx) as db, db.read() as session:
-        report = get_report(session, report_id)
-        data = export_report(report, fmt, lang, company=_company(ctx))  # type: ignore[arg-type]
+    try:
+        with _database(ctx) as db, db.read() as session:
+            report = get_report(session, report_id)
+            issued = version_of(session, report, version)
+            data = export_report(report, fmt, lang, company=_company(ctx),  # type: ignore[arg-type]
+                                 version=issued)
+    except FieldappError as exc:
+        raise Fail(exc.message()) from exc
     try:
         write_file(output, data)  # whole or not at all
     except FieldappError as exc:

@@ -1,6 +1,9 @@
 """Make what is due, once: `run_due` (the `reports run` command) and `request_report`
 (the customer's ad-hoc request, called by the portal). A report is unique per customer,
-kind and period; asking again returns the report already made.
+kind and period; asking again returns the report already made. `run_due` follows each
+contract's report schedule (schedules.py), stores a periodic report that has too little
+data as such (`ReportSkip`), and re-checks reports already made against late data,
+issuing a new version when their figures moved (versions.py).
 """
 
 from __future__ import annotations
@@ -17,20 +20,23 @@ from sqlalchemy.orm import Session
 from fieldapp.archive import crud
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.reports.figures import compute_figures
-from fieldapp.archive.reports.models import Report
+from fieldapp.archive.reports.models import Report, ReportSkip
 from fieldapp.archive.reports.period import Period
 from fieldapp.archive.reports.rules import ReportRules
+from fieldapp.archive.reports.schedules import coverage
 from fieldapp.archive.reports.triggers import (
     DueReport,
     FindingDraft,
+    TooLittleData,
     contract_end_due,
     findings_due,
     periodic_due,
 )
+from fieldapp.archive.reports.versions import change_seq, first_version, revise_due
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, to_local, utcnow
 from fieldapp.store.finding_models import Finding
-from fieldapp.store.models import Customer
+from fieldapp.store.models import Contract, Customer
 
 log = logging.getLogger("fieldapp.archive.reports")
 
@@ -39,6 +45,8 @@ log = logging.getLogger("fieldapp.archive.reports")
 class RunResult:
     reports: list[Report] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    revised: list[Report] = field(default_factory=list)  # a new version issued
+    too_little: list[ReportSkip] = field(default_factory=list)  # 数据不足, new or changed
 
 
 def end_of_day(day: date, tz: str = DEFAULT_TIMEZONE) -> datetime:
@@ -66,9 +74,51 @@ def make_report(session: Session, due: DueReport, *, now: datetime,
                     figures=figures.to_json(), created_at=now)
     session.add(report)
     session.flush()
+    report.checked_seq = change_seq(session)
+    first_version(session, report)
+    skipped = _skip_of(session, due.customer_id, due.kind, due.period)
+    if skipped is not None:  # late data made the period worth a report after all
+        session.delete(skipped)
+    session.flush()
     log.info("report %s made: %s %s %s..%s", report.id, figures.customer_code, due.kind,
              due.period.start, due.period.end)
     return report, True
+
+
+def _skip_of(session: Session, customer_id: uuid.UUID, kind: str, period: Period
+             ) -> ReportSkip | None:
+    return session.scalar(select(ReportSkip).where(
+        ReportSkip.customer_id == customer_id, ReportSkip.kind == kind,
+        ReportSkip.period_start == period.start, ReportSkip.period_end == period.end))
+
+
+def _store_skip(session: Session, item: TooLittleData, now: datetime) -> ReportSkip | None:
+    """Keep the "not enough data yet" outcome; the row if it is new or its numbers moved
+    (None if unchanged, or if the period's report exists already)."""
+    if _existing(session, item.customer_id, item.kind, item.period) is not None:
+        return None
+    row = _skip_of(session, item.customer_id, item.kind, item.period)
+    numbers = (item.covered_days, item.period_days, item.requests,
+               item.min_coverage_percent, item.min_requests)
+    if row is not None and (row.covered_days, row.period_days, row.requests,
+                            row.min_coverage_percent, row.min_requests) == numbers:
+        return None
+    row = row or ReportSkip(customer_id=item.customer_id, kind=item.kind,
+                            period_start=item.period.start, period_end=item.period.end)
+    (row.covered_days, row.period_days, row.requests, row.min_coverage_percent,
+     row.min_requests) = numbers
+    row.checked_at = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _proactive_promised(session: Session, customer_id: uuid.UUID, today: date,
+                        rules: ReportRules) -> bool:
+    contracts = list(session.scalars(select(Contract).where(
+        Contract.customer_id == customer_id)))
+    return coverage(session, customer_id, Period(today, today), contracts,
+                    contract_end_days=rules.contract_end_days).schedule.promises("proactive")
 
 
 def _store_finding(session: Session, draft: FindingDraft, today: date, now: datetime
@@ -87,7 +137,8 @@ def _store_finding(session: Session, draft: FindingDraft, today: date, now: date
 def run_due(session: Session, *, now: datetime | None = None,
             rules: ReportRules | None = None) -> RunResult:
     """Everything due at `now` (default: the current time), in the caller's transaction.
-    Run it as often as you like: what exists already is not made again."""
+    Run it as often as you like: what exists already is not made again, and a report is
+    re-issued (a new version) only when late data moved its figures."""
     now = now or utcnow()
     rules = rules or ReportRules()
     today = to_local(now - timedelta(microseconds=1)).date()  # end_of_day(D) is still D
@@ -96,12 +147,21 @@ def run_due(session: Session, *, now: datetime | None = None,
     new_findings = [_store_finding(session, d, today, now)
                     for d in findings_due(session, today, rules, now)]
     result.findings = new_findings
-    due: list[DueReport] = [*periodic_due(session, today, rules),
-                            *contract_end_due(session, today, rules)]
+    # before anything new is made: a report made now is as fresh as the data
+    result.revised = revise_due(session, today, rules.periodic_lookback_days, now)
+    due: list[DueReport] = list(contract_end_due(session, today, rules))
+    for item in periodic_due(session, today, rules):
+        if isinstance(item, TooLittleData):
+            if (skip := _store_skip(session, item, now)) is not None:
+                result.too_little.append(skip)
+        else:
+            due.append(item)
     by_customer: dict[uuid.UUID, list[Finding]] = {}
     for finding in new_findings:
         by_customer.setdefault(finding.customer_id, []).append(finding)
     for customer_id, found in by_customer.items():
+        if not _proactive_promised(session, customer_id, today, rules):
+            continue  # the finding stands (and makes its task); the contract wants no report
         start = min(f.window_start for f in found)
         due.append(DueReport(customer_id, "proactive", Period(start, today),
                              "主动报告：" + "；".join(f.summary_zh for f in found),
@@ -192,3 +252,11 @@ def get_report(session: Session, report_id: str) -> Report:
     if report is None:
         raise NotFound(f"没有编号为 {report_id} 的报告。", f"No report {report_id}.")
     return report
+
+
+def list_skips(session: Session, *, customer_id: uuid.UUID | None = None) -> list[ReportSkip]:
+    """The periodic reports waiting for enough data (数据不足), latest period first."""
+    query = select(ReportSkip).order_by(ReportSkip.period_end.desc(), ReportSkip.kind)
+    if customer_id is not None:
+        query = query.where(ReportSkip.customer_id == customer_id)
+    return list(session.scalars(query))

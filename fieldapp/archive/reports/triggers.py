@@ -1,5 +1,6 @@
 """When a report or a finding is due (R6.3): periodic reports once their period has
-ended and has data, the summary before a contract ends, and the patterns that may have
+ended and has enough data by the contract's schedule (reports/schedules.py), the summary
+the schedule's number of days before a contract ends, and the patterns that may have
 a deeper cause. Pure detection: nothing here writes; `runner` stores what is due.
 
 Each finding says in words (zh/en) what it found, with the request numbers as evidence,
@@ -22,6 +23,12 @@ from sqlalchemy.orm import Session
 from fieldapp.archive.reports.figures import ClockReader, request_rows
 from fieldapp.archive.reports.period import Period, half_of, quarter_of, year_of
 from fieldapp.archive.reports.rules import ReportRules
+from fieldapp.archive.reports.schedules import (
+    Schedule,
+    coverage,
+    recipients_of,
+    schedule_of,
+)
 from fieldapp.base.timeutil import to_local
 from fieldapp.sla import ClockState
 from fieldapp.store.finding_models import Finding
@@ -51,40 +58,89 @@ class FindingDraft:
     evidence: tuple[str, ...]  # request numbers
 
 
-def _has_requests(session: Session, customer_id: uuid.UUID, period: Period) -> bool:
-    return bool(session.scalar(select(exists().where(
+@dataclass(frozen=True)
+class TooLittleData:
+    """A periodic report the schedule promises whose period has too little data yet
+    (数据不足): stored as such instead of a report that says next to nothing."""
+
+    customer_id: uuid.UUID
+    kind: str
+    period: Period
+    covered_days: int
+    period_days: int
+    requests: int
+    min_coverage_percent: int
+    min_requests: int
+
+
+def _requests_in(session: Session, customer_id: uuid.UUID, period: Period) -> int:
+    return int(session.scalar(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.customer_id == customer_id,
         ServiceRequest.requested_at >= period.start_utc,
-        ServiceRequest.requested_at < period.end_utc))))
+        ServiceRequest.requested_at < period.end_utc)) or 0)
 
 
-def periodic_due(session: Session, today: date, rules: ReportRules) -> Iterator[DueReport]:
+def _to_whom(session: Session, customer: Customer, schedule: Schedule) -> tuple[str, str]:
+    people = recipients_of(session, customer, schedule)
+    if not people:
+        return "", ""
+    return ("；报送：" + "、".join(zh for zh, _ in people),
+            "; to: " + ", ".join(en for _, en in people))
+
+
+def periodic_due(session: Session, today: date, rules: ReportRules
+                 ) -> Iterator[DueReport | TooLittleData]:
     """Quarter, half-year and year reports whose period ended before today (within the
-    look-back) and has at least one request."""
+    look-back), that the schedule of the contract covering the period promises, and that
+    have enough data by that schedule: at least `min_coverage_percent` of the period's days
+    under contract and `min_requests` requests — else a `TooLittleData` (a period with no
+    contract and no request is no outcome at all)."""
     earliest = today - timedelta(days=rules.periodic_lookback_days)
-    for customer_id in session.scalars(select(Customer.id).order_by(Customer.code)):
+    for customer in session.scalars(select(Customer).order_by(Customer.code)):
+        contracts = list(session.scalars(select(Contract).where(
+            Contract.customer_id == customer.id)))
         for kind, period_of in PERIODIC:
             period = period_of(today)
             while True:
                 period = period_of(period.start - timedelta(days=1))  # the one before
                 if period.end < earliest:
                     break
-                if _has_requests(session, customer_id, period):
-                    yield DueReport(customer_id, kind, period,
-                                    f"定期报告（{period.start} 至 {period.end}）",
-                                    f"Periodic report ({period.start} to {period.end})")
+                cover = coverage(session, customer.id, period, contracts,
+                                 contract_end_days=rules.contract_end_days)
+                if not cover.schedule.promises(kind):
+                    continue
+                requests = _requests_in(session, customer.id, period)
+                if requests == 0 and cover.covered_days == 0:
+                    continue
+                wanted = cover.schedule
+                if (requests < wanted.min_requests or 100 * cover.covered_days
+                        < wanted.min_coverage_percent * cover.period_days):
+                    yield TooLittleData(customer.id, kind, period, cover.covered_days,
+                                        cover.period_days, requests,
+                                        wanted.min_coverage_percent, wanted.min_requests)
+                    continue
+                to_zh, to_en = _to_whom(session, customer, wanted)
+                yield DueReport(customer.id, kind, period,
+                                f"定期报告（{period.start} 至 {period.end}）{to_zh}",
+                                f"Periodic report ({period.start} to {period.end}){to_en}")
 
 
 def contract_end_due(session: Session, today: date, rules: ReportRules) -> Iterator[DueReport]:
-    """A summary of the contract's term, once, from `contract_end_days` before it ends."""
-    ahead = today + timedelta(days=rules.contract_end_days)
+    """A summary of the contract's term, once, from the schedule's `contract_end_days`
+    (default: the rules') before it ends, if the schedule promises one."""
     for contract in session.scalars(select(Contract).where(
-            Contract.ends_on >= today, Contract.ends_on <= ahead).order_by(Contract.number)):
+            Contract.ends_on >= today, Contract.ends_on <= today + timedelta(days=366))
+            .order_by(Contract.number)):
+        schedule = schedule_of(session, contract.id, contract_end_days=rules.contract_end_days)
+        if not schedule.promises("contract_end") or (
+                contract.ends_on - today).days > schedule.contract_end_days:
+            continue
+        to_zh, to_en = _to_whom(session, contract.customer, schedule)
         yield DueReport(contract.customer_id, "contract_end",
                         Period(contract.starts_on, contract.ends_on),
-                        f"服务合同 {contract.number} 将于 {contract.ends_on} 到期，期前总结",
+                        f"服务合同 {contract.number} 将于 {contract.ends_on} 到期，期前总结{to_zh}",
                         f"Service contract {contract.number} ends on {contract.ends_on}: "
-                        "summary before it ends")
+                        f"summary before it ends{to_en}")
 
 
 def _local_day(moment: datetime) -> date:
