@@ -447,6 +447,10 @@ from fieldapp.archive.tasks_cli import tasks  # noqa: E402
 
 cli.add_command(tasks)
 
+from fieldapp.archive.dossier_cli import dossier  # noqa: E402
+
+cli.add_command(dossier)
+
 from fieldapp.archive.schedule_cli import schedules  # noqa: E402
 
 cli.add_command(schedules)

@@ -12,6 +12,7 @@ the portal shows a draft slip as in progress without figures.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from fieldapp.workflows.dossier import (
     DossierState,
     Review,
     Step,
+    Verdict,
     customer_problems,
     customer_suggestions,
     entry_state,
@@ -220,14 +222,17 @@ def _record(row: ProblemSet | ServiceSuggestion, title: str, text: str, at: date
     review = state.record_verdict.review
     device = " ".join(p for p in (row.device.device_type, row.device.brand, row.device.model)
                       if p) if row.device is not None else ""
-    if facts_only and review == Review.RETURNED:
-        return None
-    if facts_only and review == Review.SUBMITTED:
+    if facts_only and not state.accepted:
+        if review == Review.RETURNED:
+            return None
         return RecordView(row.id, "", "", "", "", _aware(at), "", "", _PENDING, review, (),
                           (), pending_only=True)
     status = (state.fact_status or state.status) if facts_only else state.status
-    steps = tuple(s for s in (_step(st, facts_only) for st in reversed(state.steps))
-                  if s is not None)
+    # an accepted record's origin is shown even when its first wording was returned
+    first = dataclasses.replace(state.steps[0], verdict=Verdict(Review.REVIEWED)) if (
+        facts_only) else state.steps[0]
+    steps = tuple(s for s in (_step(st, facts_only) for st in reversed(
+        (first, *state.steps[1:]))) if s is not None)
     linked_steps = [s for s in state.steps if s.linked_request_id is not None
                     and (not facts_only or s.verdict.review == Review.REVIEWED)]
     linked = tuple(s.linked_number or _request_number(row) for s in linked_steps)

@@ -212,12 +212,17 @@ class DossierState:
         return self.steps[0].verdict
 
     @property
+    def accepted(self) -> bool:
+        """The centre has accepted one of its submissions: the record is a fact (a raise
+        returned for a correction is accepted with the corrected step)."""
+        return any(s.verdict.review == Review.REVIEWED for s in self.steps)
+
+    @property
     def fact_status(self) -> str | None:
         """The state after the last reviewed step: what the customer is shown as fact
-        (None: the record itself is not reviewed yet)."""
-        if self.record_verdict.review != Review.REVIEWED:
-            return None
-        return [s for s in self.steps if s.verdict.review == Review.REVIEWED][-1].status
+        (None: nothing of it is reviewed yet)."""
+        reviewed = [s for s in self.steps if s.verdict.review == Review.REVIEWED]
+        return reviewed[-1].status if reviewed else None
 
     @property
     def linked(self) -> tuple[uuid.UUID, ...]:
