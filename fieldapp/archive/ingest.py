@@ -70,7 +70,8 @@ _NOT_STORED: Reason = (
     "The archive database refused the record (a missing reference or a conflict).")
 # The request columns a slip's checks and seal read.
 _REQUEST_FACTS = ("id", "number", "channel", "requested_at", "fault_reported", "contact_name",
-                  "contact_phone", "customer_id", "site_id", "device_id")  # the seal's links
+                  "contact_phone", "customer_id", "site_id", "device_id",  # the seal's links
+                  "intake_channel", "service_kind")  # sealed from format 4
 
 
 OutcomeStatus = Literal["accepted", "duplicate", "refused"]  # (schemas.RecordResult's)
@@ -210,9 +211,11 @@ class _Batch:
     queue: list[tuple[_Parsed, bool]] = field(default_factory=list)  # (record, is new)
     numbers: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # held here
     assignments: Assignments = field(init=False)  # whose work each request is now
+    keys: ArchiveKeys = field(init=False)  # the pusher's device keys, read once a batch
 
     def __post_init__(self) -> None:
         self.assignments = Assignments(self.session, self.actor, self._flush)
+        self.keys = ArchiveKeys(self.session, self.actor.user)
 
     def ingest(self, records: list[dict[str, Any]]) -> list[Outcome]:
         parsed = [_parse(record) for record in records]
@@ -362,7 +365,7 @@ class _Batch:
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
             signatures=[SimpleNamespace(**sig, parsed_strokes=converted.strokes(i))
                         for i, sig in enumerate(converted.children["signatures"])])
-        keys = ArchiveKeys(self.session, self.actor.user)
+        keys = self.keys
         result = verify_slip(slip, keys)
         downgrade = keys.older_format_problem(values.get("sealed_at")) if (
             result.ok and result.older_format) else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -90,19 +91,34 @@ def revoked_keys(session: Session) -> dict[str, str]:
     return {key_id: at.isoformat() for key_id, at in rows if at is not None}
 
 
+@dataclass(frozen=True)
+class _KeyFacts:
+    """What a seal check reads of a registered key: plain values, so a batch's ORM
+    expiry (ingest writes between records) does not send each read back to the database."""
+
+    public_key: str
+    user_id: uuid.UUID
+    revoked_at: datetime | None
+
+
 class ArchiveKeys:
     """`sealing.KeyTrust` of the archive. Pushed seals (`pusher` given): the key must be
     registered by the pushing user and not revoked. Stored seals: a receipt for exactly
-    this seal means it was trusted when received (later revocation does not undo that)."""
+    this seal means it was trusted when received (later revocation does not undo that).
+    One instance serves a whole pushed batch (one transaction): each key is read once."""
 
     def __init__(self, session: Session, pusher: User | None = None) -> None:
         self.session = session
         self.pusher = pusher
-        self._keys: dict[str, SealKey | None] = {}
+        self._keys: dict[str, _KeyFacts | None] = {}
+        self._first_registered: tuple[datetime | None] | None = None
 
-    def key(self, key_id: str) -> SealKey | None:
+    def key(self, key_id: str) -> _KeyFacts | None:
         if key_id not in self._keys:
-            self._keys[key_id] = self.session.get(SealKey, key_id)
+            row = self.session.execute(
+                select(SealKey.public_key, SealKey.user_id, SealKey.revoked_at)
+                .where(SealKey.key_id == key_id)).first()
+            self._keys[key_id] = None if row is None else _KeyFacts(*row)
         return self._keys[key_id]
 
     def key_problem(self, slip: Any, key_id: str, public_key: str) -> tuple[str, str] | None:
@@ -128,9 +144,11 @@ class ArchiveKeys:
         before it was sealed: a downgrade (format 3 could have been used), refused."""
         if self.pusher is None:
             return None
-        first = self.session.scalar(select(SealKey.registered_at)
-                                    .where(SealKey.user_id == self.pusher.id)
-                                    .order_by(SealKey.registered_at).limit(1))
+        if self._first_registered is None:
+            self._first_registered = (self.session.scalar(
+                select(SealKey.registered_at).where(SealKey.user_id == self.pusher.id)
+                .order_by(SealKey.registered_at).limit(1)),)
+        first = self._first_registered[0]
         if first is not None and (sealed_at is None or sealed_at >= first):
             return ("该服务单以旧格式封存（无设备签名），但本机已登记设备密钥。",
                     "The slip was sealed in an older format (no device signature) after "

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.device_keys import DeviceKey
@@ -23,6 +24,8 @@ from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import ServerError
 
 log = logging.getLogger("fieldapp.sync")
+
+_CHUNK = 500  # ids per IN (...) query
 
 
 def register_device_key(data_dir: Path | None, key: DeviceKey,
@@ -50,14 +53,12 @@ def register_device_key(data_dir: Path | None, key: DeviceKey,
 def keep_receipts(session: Session, answered: list[tuple[Any, dict[str, Any]]]) -> None:
     """Store each receipt answered for a slip this laptop holds (a receipt is never
     replaced: the first one is the archive's word on when it received the seal)."""
+    found: dict[uuid.UUID, dict[str, Any]] = {}
     for entry, result in answered:
         receipt = result.get("receipt")
-        if entry.table != "slips" or not isinstance(receipt, dict):
-            continue
-        slip_id = uuid.UUID(str(entry.record_id))
-        if _without_receipt(session, slip_id):
-            session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
-                                    signature=str(receipt.get("signature", ""))))
+        if entry.table == "slips" and isinstance(receipt, dict):
+            found.setdefault(uuid.UUID(str(entry.record_id)), receipt)
+    _keep(session, found)
 
 
 def take_receipts(records: list[dict[str, Any]]) -> dict[uuid.UUID, dict[str, Any]]:
@@ -72,14 +73,26 @@ def take_receipts(records: list[dict[str, Any]]) -> dict[uuid.UUID, dict[str, An
 
 def keep_pulled_receipts(session: Session, receipts: dict[uuid.UUID, dict[str, Any]]) -> None:
     """A pulled slip's receipt is kept like one answered to a push (the first one)."""
-    for slip_id, receipt in receipts.items():
-        if _without_receipt(session, slip_id):
-            session.add(SealReceipt(slip_id=slip_id, body=str(receipt.get("body", "")),
-                                    signature=str(receipt.get("signature", ""))))
+    _keep(session, receipts)
 
 
-def _without_receipt(session: Session, slip_id: uuid.UUID) -> bool:
-    """A slip this laptop holds that has no receipt yet."""
-    if session.get(SealReceipt, slip_id) is not None:
-        return False
-    return session.get(Slip, slip_id) is not None
+def _keep(session: Session, receipts: dict[uuid.UUID, dict[str, Any]]) -> None:
+    """The receipts of slips this laptop holds that have none yet, in one insert. Two
+    queries per batch, not an ORM load of every slip with its children (that was ~9 ms
+    a slip, a third of a push's time on the laptop)."""
+    ids = list(receipts)
+    if not ids:
+        return
+    held: set[uuid.UUID] = set()
+    kept: set[uuid.UUID] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        held.update(session.scalars(select(Slip.id).where(Slip.id.in_(chunk))))
+        kept.update(session.scalars(select(SealReceipt.slip_id)
+                                    .where(SealReceipt.slip_id.in_(chunk))))
+    new = held - kept
+    rows = [{"slip_id": slip_id, "body": str(receipt.get("body", "")),
+             "signature": str(receipt.get("signature", ""))}
+            for slip_id, receipt in receipts.items() if slip_id in new]
+    if rows:
+        session.execute(insert(SealReceipt.__table__), rows)
