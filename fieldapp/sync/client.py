@@ -52,7 +52,8 @@ class ArchiveClient:
         self.close()
 
     def _request(self, method: str, path: str, *, auth: bool = True,
-                 timeout: httpx.Timeout | None = None, **kwargs: Any) -> Any:
+                 timeout: httpx.Timeout | None = None, raw: bool = False,
+                 **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             if not self.token:
@@ -74,6 +75,8 @@ class ArchiveClient:
         if response.status_code >= 400:
             zh, en = _error_text(response)
             raise ServerError(response.status_code, zh, en)
+        if raw:  # a file's bytes
+            return response.content
         return response.json() if response.content else None
 
     def _answer(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -148,6 +151,29 @@ class ArchiveClient:
         return self._answer("POST", "/sync/check/page", timeout=EXCHANGE_TIMEOUT,
                             content=json.dumps(body, separators=(",", ":")).encode(),
                             headers={"Content-Type": "application/json"})
+
+    def missing_files(self, hashes: list[str]) -> dict[str, Any]:
+        """Of these attachment files (at most file_wire.MISSING_BATCH), those the archive
+        lacks, each with the bytes it holds already (`missing`), and those no attachment
+        record of this user there names yet (`unknown`)."""
+        return self._answer("POST", "/files/missing", json={"hashes": hashes})
+
+    def file_status(self, sha: str) -> dict[str, Any]:
+        """How many bytes of this file the archive holds (after a cut connection)."""
+        return self._answer("GET", f"/files/{sha}/upload")
+
+    def send_chunk(self, sha: str, offset: int, data: bytes) -> dict[str, Any]:
+        """Bytes of a file from `offset`; the answer says how many the archive holds and
+        whether the file is complete (verified and stored)."""
+        return self._answer("PUT", f"/files/{sha}/upload", params={"offset": offset},
+                            content=data, timeout=EXCHANGE_TIMEOUT,
+                            headers={"Content-Type": "application/octet-stream"})
+
+    def fetch_file(self, sha: str) -> bytes:
+        """An attachment file of a record this user may see (GET /files/{sha}); the
+        caller checks its hash."""
+        data: bytes = self._request("GET", f"/files/{sha}", raw=True, timeout=EXCHANGE_TIMEOUT)
+        return data
 
     def make_report(self, customer_code: str, period_start: date, period_end: date,
                     requested_by: str) -> dict[str, Any]:

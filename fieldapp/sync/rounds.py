@@ -31,6 +31,7 @@ from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync import parking, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import ServerError, SyncError
+from fieldapp.sync.files import FilesReport, ProgressFn, send_files
 from fieldapp.sync.giving_way import give_way, parking_reason
 from fieldapp.sync.local_only import held_back
 from fieldapp.sync.seal_keys import (
@@ -88,15 +89,18 @@ class SyncReport:
     parked: int = 0  # pulled records set aside this round (fieldapp.sync.parking)
     parked_total: int = 0  # set aside on this laptop now, this round or earlier
     tampered: int = 0  # sealed slips failing their check, reported (fieldapp.sync.tamper_report)
+    files: FilesReport = field(default_factory=FilesReport)  # attachments (fieldapp.sync.files)
 
     @property
     def ok(self) -> bool:
         """Everything pushed was acknowledged and nothing failed."""
-        return self.error is None and not self.refused and self.still_pending == 0
+        return (self.error is None and not self.refused and self.still_pending == 0
+                and not self.files.problems)
 
 
 def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClient, *,
-                   push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE) -> SyncReport:
+                   push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE,
+                   file_progress: ProgressFn | None = None) -> SyncReport:
     del settings  # reserved: per-user sync options live there
     report = SyncReport()
     deadline = time.monotonic() + ROUND_TIME_LIMIT
@@ -104,6 +108,8 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
         register_device_key(store.data_dir, store.device_key(), client)  # before its seals
         _push_all(store, client, report, push_batch, deadline)
         report.tampered = report_tampered_slips(store, client)
+        # the files after the records that own them: the archive checks whose they are
+        report.files = send_files(store, client, deadline=deadline, progress=file_progress)
         _pull_all(store, client, report, pull_page, deadline)
         with store.write() as session:
             state.put(session, state.LAST_SUCCESS, iso_utc(utcnow()))

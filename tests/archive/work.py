@@ -49,14 +49,15 @@ def assigned_request(store: Store, code: str) -> ServiceRequest:
         return request
 
 
-def seal_a_slip(store: Store, request_id, engineer_code: str) -> Slip:
-    """Start, fill in, price and sign a slip for this request; returns the sealed slip."""
+def seal_a_slip(store: Store, request_id, engineer_code: str, before_signing=None) -> Slip:
+    """Start, fill in, price and sign a slip for this request; returns the sealed slip.
+    `before_signing(session, slip)`: more work on the draft (pictures attached…)."""
     with store.write() as session:
         return seal_slip_in(session, session.get_one(ServiceRequest, request_id),
-                            engineer_by_code(session, engineer_code), utcnow())
+                            engineer_by_code(session, engineer_code), utcnow(), before_signing)
 
 
-def seal_slip_in(session, request: ServiceRequest, engineer, now) -> Slip:
+def seal_slip_in(session, request: ServiceRequest, engineer, now, before_signing=None) -> Slip:
     """`seal_a_slip` in the caller's transaction (many slips in one commit)."""
     start = max(request.requested_at, now - timedelta(minutes=90))
     slip = slips.start_slip(session, request, engineer, now=now)
@@ -70,6 +71,8 @@ def seal_slip_in(session, request: ServiceRequest, engineer, now) -> Slip:
     slips.set_fee_lines(session, slip, [
         FeeLineInput("labour", "上门服务费", Decimal(1), Decimal(120)),
         FeeLineInput("parts", "硬盘", Decimal(1), Decimal("455.50"))])
+    if before_signing is not None:
+        before_signing(session, slip)
     for role, name in (("engineer", engineer.name), ("customer", "孙丽")):
         slips.sign_slip(session, slip, role=role, signer_name=name,
                         strokes=signature_strokes(len(name)), pad_width=PAD_WIDTH,

@@ -70,6 +70,7 @@ def portal_site(folder: Path, db_url: str = "", **settings: object) -> Iterator[
     (天津港) and `hospital` (第一中心医院), staff `centre` and engineer `e01`, all with
     the password PASSWORD."""
     db_url = db_url or sqlite_url(folder)
+    settings = {"files_dir": str(folder / "files"), **settings}  # never the user's data folder
     config = ArchiveSettings(db=db_url, company_name="金海信息技术服务", **settings)
     with run_archive(db_url, settings=config) as archive:
         load_demo(archive.db, requests=DEMO_REQUESTS)

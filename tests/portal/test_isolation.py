@@ -6,6 +6,8 @@ a record that does not exist (never 403: that would confirm it exists).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import uuid
 from collections.abc import Iterator
 
@@ -13,14 +15,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from fieldapp.archive.files.folder import FolderStore
 from fieldapp.archive.portal.app import ROUTE_MODULES
 from fieldapp.archive.portal.models import PortalSession
 from fieldapp.archive.security import token_digest
+from fieldapp.store.attachment_models import Attachment, AttachmentKind, OwnerKind
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint, RepairOrder
-from tests.portal.site import CUSTOMER_B, PASSWORD, Site, form_token, logged_in
+from tests.portal.site import CUSTOMER_A, CUSTOMER_B, PASSWORD, Site, form_token, logged_in
 
 pytestmark = pytest.mark.filterwarnings("error")
+SOME_SHA = "0" * 64
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +73,19 @@ PAGES = ["/portal/", "/portal/requests", "/portal/requests/{request}", "/portal/
          "/portal/complaints/{complaint}", "/portal/complaints/{complaint}/report.pdf",
          "/portal/devices", "/portal/devices/{device}", "/portal/dossier",
          "/portal/reports", "/portal/reports/{report}/download",
-         "/portal/search", "/portal/requests-new", "/portal/complaints-new"]
+         "/portal/search", "/portal/requests-new", "/portal/complaints-new",
+         "/portal/photos/{photo}", "/portal/photos/{photo}/thumb.jpg"]
 FORMS = ["/portal/requests-new", "/portal/complaints-new", "/portal/reports", "/portal/logout",
          "/portal/repairs/{repair}/answer"]
 IDS = {"{request_id}": "{request}", "{slip_id}": "{slip}", "{report_id}": "{report}",
-       "{repair_id}": "{repair}", "{complaint_id}": "{complaint}", "{device_id}": "{device}"}
+       "{repair_id}": "{repair}", "{complaint_id}": "{complaint}", "{device_id}": "{device}",
+       "{attachment_id}": "{photo}"}
 
 
 def fill(path: str) -> str:
     return path.format(request=uuid.uuid4(), slip=uuid.uuid4(), report=uuid.uuid4(),
                        repair=uuid.uuid4(), complaint=uuid.uuid4(), device=uuid.uuid4(),
-                       kind="intake")
+                       photo=uuid.uuid4(), kind="intake")
 PUBLIC = ["/portal/login", "/portal/verify", "/portal/lang/{code}"]
 
 
@@ -123,7 +130,8 @@ def test_other_customers_records_answer_404_by_every_address(site: Site, a: http
 ])
 def test_guessed_or_enumerated_ids_answer_404(a: httpx.Client, guess: str):
     for template in ("/portal/requests/{}", "/portal/slips/{}", "/portal/slips/{}/copy.pdf",
-                     "/portal/reports/{}/download"):
+                     "/portal/reports/{}/download", "/portal/photos/{}",
+                     "/portal/photos/{}/thumb.jpg", "/portal/photos/" + SOME_SHA + "{}"):
         assert a.get(template.format(guess)).status_code == 404, template.format(guess)
 
 
@@ -294,3 +302,65 @@ def test_the_language_switch_comes_back_to_the_same_page_and_only_inside_the_por
     for target in ("https://evil.example/", "//evil.example/portal", "/portal/..//evil"):
         answer = anonymous.get("/portal/lang/en", params={"next": target})
         assert answer.headers["location"] == "/portal/"
+
+
+def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def photos(site: Site) -> dict[str, uuid.UUID]:
+    """A picture on a sealed slip of A, one on a sealed slip of B and one on a draft of
+    A, as pushed by the laptops and uploaded (the archive's file store)."""
+    store = FolderStore(site.settings.files_path)
+    made = {}
+    with site.archive.db.write() as session:
+        for name, customer, sealed, colour in (("a", CUSTOMER_A, True, (200, 30, 30)),
+                                               ("b", CUSTOMER_B, True, (30, 200, 30)),
+                                               ("a_draft", CUSTOMER_A, False, (30, 30, 200))):
+            slip = session.scalar(select(Slip).join(ServiceRequest).join(Customer).where(
+                Customer.code == customer,
+                Slip.seal.is_not(None) if sealed else Slip.seal.is_(None)))
+            assert slip is not None
+            data = jpeg(colour)
+            sha = hashlib.sha256(data).hexdigest()
+            staged = site.settings.files_path / f"{name}.part"
+            staged.write_bytes(data)
+            store.publish(sha, staged)
+            attachment = Attachment(owner_kind=OwnerKind.SLIP, owner_id=slip.id, sha256=sha,
+                                    size=len(data), media_type="image/jpeg", width=1600,
+                                    height=1200, caption=f"铭牌 {name}",
+                                    kind=AttachmentKind.SERIAL_PLATE, added_at=slip.created_at,
+                                    added_by=slip.engineer.code)
+            session.add(attachment)
+            made[name] = attachment.id
+            made[f"{name}_slip"] = slip.id
+    return made
+
+
+def test_a_customer_sees_the_pictures_of_their_own_sealed_slips(a: httpx.Client, photos):
+    page = a.get(f"/portal/slips/{photos['a_slip']}")
+    assert page.status_code == 200
+    assert f"/portal/photos/{photos['a']}/thumb.jpg" in page.text and "铭牌 a" in page.text
+    full = a.get(f"/portal/photos/{photos['a']}")
+    assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
+    assert full.headers["cache-control"] == "no-store"  # no shared cache keeps it
+    thumb = a.get(f"/portal/photos/{photos['a']}/thumb.jpg")
+    assert thumb.status_code == 200 and len(thumb.content) < len(full.content) / 4
+    from PIL import Image
+
+    assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
+
+
+def test_other_customers_and_drafts_pictures_answer_404(a: httpx.Client,
+                                                        anonymous: httpx.Client, photos):
+    for name in ("b", "a_draft"):
+        for tail in ("", "/thumb.jpg"):
+            assert a.get(f"/portal/photos/{photos[name]}{tail}").status_code == 404, name
+    assert "/portal/photos/" not in a.get(f"/portal/slips/{photos['a_draft_slip']}").text
+    answer = anonymous.get(f"/portal/photos/{photos['a']}", follow_redirects=False)
+    assert answer.status_code in (302, 303) and "/portal/login" in answer.headers["location"]

@@ -18,6 +18,7 @@ from fieldapp.archive.portal import (
     routes_estimates,
     routes_forms,
     routes_pages,
+    routes_photos,
     routes_records,
     routes_verify,
 )
@@ -46,7 +47,7 @@ HEADERS = {
 
 # Every router of the portal (tests/portal/test_isolation.py walks them all).
 ROUTE_MODULES = (routes_auth, routes_pages, routes_devices, routes_estimates, routes_records,
-                 routes_forms, routes_verify)
+                 routes_forms, routes_verify, routes_photos)
 
 
 def mount_portal(app: FastAPI) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from fieldapp.archive.portal import queries
 from fieldapp.archive.portal.copies import customer_copy_pdf
 from fieldapp.archive.portal.i18n import language_of
+from fieldapp.archive.portal.photos import photos_of
 from fieldapp.archive.portal.web import (
     PAGE_SIZE,
     CurrentViewer,
@@ -22,6 +23,7 @@ from fieldapp.archive.portal.web import (
 )
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records.sla_records import slip_clocks
+from fieldapp.store.attachment_models import OwnerKind
 
 router = APIRouter()
 Search = Annotated[str, Query(max_length=100)]
@@ -75,6 +77,7 @@ def slip_detail(request: Request, slip_id: str, viewer: CurrentViewer,
         raise PortalNotFound
     return render(request, "slip.html", {
         "slip": slip, "clocks": slip_clocks(slip, slip.sealed_at or utcnow()),
+        "photos": photos_of(session, OwnerKind.SLIP, slip.id) if slip.seal else [],
     }, viewer=viewer)
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from fieldapp.archive.portal import estimates, queries
 from fieldapp.archive.portal.copies import company
 from fieldapp.archive.portal.i18n import language_of
+from fieldapp.archive.portal.photos import photos_of
 from fieldapp.archive.portal.web import (
     PAGE_SIZE,
     CurrentViewer,
@@ -25,6 +26,7 @@ from fieldapp.archive.portal.web import (
 )
 from fieldapp.base.i18n import Language
 from fieldapp.base.timeutil import utcnow
+from fieldapp.store.attachment_models import OwnerKind
 from fieldapp.store.models import Customer
 from fieldapp.workflows.complaints import (
     ComplaintStatus,
@@ -55,7 +57,8 @@ def complaint_page(request: Request, complaint_id: str, viewer: CurrentViewer,
     return render(request, "complaint.html", {
         "complaint": complaint, "state": state, "due": response_due_at(complaint),
         "clock": complaint_clock(complaint, state, utcnow()),
-        "closed": state.status == ComplaintStatus.CLOSED}, viewer=viewer)
+        "closed": state.status == ComplaintStatus.CLOSED,
+        "photos": photos_of(session, OwnerKind.COMPLAINT, complaint.id)}, viewer=viewer)
 
 
 @router.get("/complaints/{complaint_id}/report.pdf")

@@ -1,0 +1,223 @@
+"""Attachment files from the laptop to the archive (issue 21; docs/sync-protocol.md,
+"Attachment files"): after their records, only what the archive lacks, in chunks that
+resume after a cut connection without re-sending a completed one, stored once, and only
+by the engineer whose attachments they are."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import httpx
+import pytest
+
+from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.files.folder import FolderStore
+from fieldapp.archive.files.uploads import Uploads
+from fieldapp.base.timeutil import utcnow
+from fieldapp.records import slips
+from fieldapp.records.reference import engineer_by_code
+from fieldapp.store import Store
+from fieldapp.store.attachment_models import Attachment, AttachmentKind, OwnerKind
+from fieldapp.store.blobs import blobs_beside
+from fieldapp.store.models import ServiceRequest
+from fieldapp.sync.client import ArchiveClient
+from fieldapp.sync.errors import OfflineError, ServerError
+from fieldapp.sync.file_wire import CHUNK_BYTES
+from fieldapp.sync.files import FilesReport, files_to_send
+from fieldapp.sync.rounds import run_sync_round
+from fieldapp.tools.demo import fill_demo
+from tests.archive.servers import RunningArchive, run_archive
+from tests.archive.work import dispatch
+
+PHOTO_BYTES = 2 * CHUNK_BYTES + 1000  # three chunks
+
+
+@pytest.fixture
+def archive(db_url: str, tmp_path: Path) -> Iterator[RunningArchive]:
+    """The conftest's archive, with its file store in this test's folder."""
+    settings = ArchiveSettings(db=db_url, files_dir=str(tmp_path / "archive-files"))
+    with run_archive(db_url, settings=settings) as running:
+        running.add_user("centre", "staff")
+        running.add_user("e01", "engineer", engineer="E01")
+        running.add_user("e02", "engineer", engineer="E02")
+        running.add_user("port", "customer", customer="TJPORT")
+        yield running
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> FolderStore:
+    return FolderStore(tmp_path / "archive-files")
+
+
+@pytest.fixture
+def received(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    """Every chunk the archive took: (file, offset, length)."""
+    chunks: list[tuple[str, int, int]] = []
+    append = Uploads.append
+
+    def recording(self: Uploads, sha: str, *, offset: int, size: int, data: bytes):
+        progress = append(self, sha, offset=offset, size=size, data=data)
+        chunks.append((sha, offset, len(data)))
+        return progress
+
+    monkeypatch.setattr(Uploads, "append", recording)
+    return chunks
+
+
+def photographed_slip(store: Store, count: int, size: int = PHOTO_BYTES,
+                     code: str = "E01") -> tuple[uuid.UUID, list[str]]:
+    """A new request for `code` and a draft slip on it with `count` pictures, as the
+    desktop attaches them: the bytes in the file store beside the database, a row naming
+    each (queued for the archive). A draft: the transport does not care about the seal
+    (the sealed slip's files: test_file_checks.py)."""
+    blobs = blobs_beside(store.path)
+    assert blobs is not None
+    shas = [blobs.put(os.urandom(size)) for _ in range(count)]
+    request_id = dispatch(store, code)
+    with store.write() as session:
+        slip = slips.start_slip(session, session.get_one(ServiceRequest, request_id),
+                                engineer_by_code(session, code), now=utcnow())
+        session.add_all(Attachment(
+            owner_kind=OwnerKind.SLIP, owner_id=slip.id, position=position, sha256=sha,
+            size=size, media_type="image/jpeg", width=2048, height=1536,
+            caption=f"照片 {position + 1}", kind=AttachmentKind.DAMAGE, added_at=utcnow(),
+            added_by=code) for position, sha in enumerate(shas))
+        return slip.id, shas
+
+
+@pytest.fixture
+def centre(archive, laptops):
+    """The service centre's laptop with the archive's reference data (it may push
+    everything, an engineer's slips recorded at the centre included)."""
+    laptop = laptops("centre")
+    fill_demo(laptop.store, requests=3)
+    assert run_sync_round(laptop.store, None, laptop.client).ok
+    return laptop
+
+
+def test_files_follow_their_records_once_and_only_what_the_archive_lacks(
+        centre, stored, received, laptops):
+    slip_id, shas = photographed_slip(centre.store, 3)
+    progress = []
+
+    report = run_sync_round(centre.store, None, centre.client, file_progress=progress.append)
+
+    assert report.ok, report.refused
+    assert (report.files.sent, report.files.already, report.files.waiting) == (3, 0, 0)
+    assert report.files.chunks_sent == 9 and report.files.bytes_sent == 3 * PHOTO_BYTES
+    assert [(p.files_done, p.files_total) for p in progress] == [(1, 3), (2, 3), (3, 3)]
+    assert progress[-1].bytes_done == progress[-1].bytes_total == 3 * PHOTO_BYTES
+    assert all(stored.hash_of(sha) == sha for sha in shas)
+    assert sorted({c[0] for c in received}) == sorted(shas) and len(received) == 9
+    with centre.store.read() as session:
+        assert files_to_send(session) == []  # marked as at the archive: never asked again
+    again = run_sync_round(centre.store, None, centre.client)
+    assert again.ok and again.files.sent == again.files.already == 0 and len(received) == 9
+
+    # another laptop with the same picture on another slip: nothing is sent again
+    other = laptops("centre", name="second-laptop")
+    assert run_sync_round(other.store, None, other.client).ok
+    blobs = blobs_beside(other.store.path)
+    blobs.put(blobs_beside(centre.store.path).read(shas[0]))
+    with other.store.write() as session:
+        session.add(Attachment(owner_kind=OwnerKind.SLIP, owner_id=slip_id, position=9,
+                               sha256=shas[0], size=PHOTO_BYTES, media_type="image/jpeg",
+                               added_at=utcnow(), added_by="C01"))
+    second = run_sync_round(other.store, None, other.client)
+    assert second.ok and (second.files.sent, second.files.already) == (0, 1), second
+    assert len(received) == 9
+    assert [p.name for p in stored.root.rglob("*") if p.is_file()].count(shas[0]) == 1
+
+
+class CutAfter(httpx.HTTPTransport):
+    """The line drops after `chunks` file chunks went through."""
+
+    def __init__(self, chunks: int) -> None:
+        super().__init__()
+        self.left = chunks
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and "/files/" in request.url.path:
+            if self.left == 0:
+                raise httpx.ConnectError("the line dropped")
+            self.left -= 1
+        return super().handle_request(request)
+
+
+def test_a_push_cut_mid_file_resumes_without_sending_a_completed_chunk_again(
+        centre, stored, received):
+    _slip_id, [sha] = photographed_slip(centre.store, 1)
+    with ArchiveClient(centre.client.base_url, centre.client.token,
+                       transport=CutAfter(2)) as cut:
+        first = run_sync_round(centre.store, None, cut)
+
+    assert isinstance(first.error, OfflineError) and not first.ok  # the round stopped
+    assert first.pushed == 3  # the records went first: request, slip, attachment
+    assert received == [(sha, 0, CHUNK_BYTES), (sha, CHUNK_BYTES, CHUNK_BYTES)]
+    assert not stored.has(sha)
+    assert centre.client.file_status(sha)["received"] == 2 * CHUNK_BYTES
+
+    second = run_sync_round(centre.store, None, centre.client)  # the line is back
+
+    assert second.ok and second.files.sent == 1 and second.files.chunks_sent == 1
+    assert received[2:] == [(sha, 2 * CHUNK_BYTES, 1000)]  # only the rest
+    assert stored.hash_of(sha) == sha
+
+
+def push_records_only(laptop) -> None:
+    """A round that pushes the records and stops before the files (the line dropped)."""
+    with mock.patch("fieldapp.sync.rounds.send_files", return_value=FilesReport()):
+        assert run_sync_round(laptop.store, None, laptop.client).ok
+
+
+def test_a_file_changed_on_the_way_is_refused_and_nothing_is_kept(centre, stored):
+    _slip_id, [sha] = photographed_slip(centre.store, 1, size=1000)
+    push_records_only(centre)
+    with pytest.raises(ServerError) as refused:
+        centre.client.send_chunk(sha, 0, b"x" * 1000)
+    assert refused.value.status == 422
+    assert "SHA-256" in refused.value.zh and "nothing was kept" in refused.value.en
+    assert not stored.has(sha) and centre.client.file_status(sha)["received"] == 0
+    assert run_sync_round(centre.store, None, centre.client).files.sent == 1  # the real one
+    assert stored.hash_of(sha) == sha
+
+
+def test_a_file_changed_on_the_laptop_is_not_sent(centre, stored):
+    _slip_id, [sha] = photographed_slip(centre.store, 1, size=1000)
+    blobs_beside(centre.store.path).path_for(sha).write_bytes(b"y" * 1000)
+
+    report = run_sync_round(centre.store, None, centre.client)
+
+    assert not report.ok and report.files.sent == 0 and not stored.has(sha)
+    [problem] = report.files.problems
+    assert "本机附件文件缺失或已被改动" in problem.zh and "was changed" in problem.en
+
+
+def test_only_the_engineer_whose_attachment_it_is_may_send_its_file(centre, laptops):
+    _slip_id, [sha] = photographed_slip(centre.store, 1, size=1000, code="E01")
+    push_records_only(centre)
+    e01, e02 = laptops("e01"), laptops("e02")
+    assert e01.client.missing_files([sha]) == {
+        "missing": [{"sha256": sha, "size": 1000, "received": 0, "complete": False}],
+        "unknown": []}
+    assert e02.client.missing_files([sha]) == {"missing": [], "unknown": [sha]}
+    for call in (lambda: e02.client.send_chunk(sha, 0, b"x" * 1000),
+                 lambda: e02.client.file_status(sha), lambda: e02.client.fetch_file(sha)):
+        with pytest.raises(ServerError) as refused:
+            call()
+        assert refused.value.status == 404
+    anonymous = httpx.post(f"{centre.client.base_url}/api/v1/files/missing",
+                           json={"hashes": [sha]})
+    assert anonymous.status_code == 401  # customers cannot log in here at all
+
+
+def test_a_chunk_over_the_cap_is_refused_before_it_is_read(centre):
+    _slip_id, [sha] = photographed_slip(centre.store, 1, size=1000)
+    push_records_only(centre)
+    with pytest.raises(ServerError) as refused:
+        centre.client.send_chunk(sha, 0, b"x" * (1024 * 1024 + 1))
+    assert refused.value.status == 413 and "1 MiB" in refused.value.en
