@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from typing import Any
 
 import click
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from fieldapp.archive.reports.schedules import (
     recipients_of,
     reset_schedule,
     schedule_of,
+    schedule_row,
     set_schedule,
 )
 from fieldapp.base.errors import FieldappError
@@ -36,20 +36,6 @@ def _database(ctx: click.Context) -> AbstractContextManager[Database]:
 @click.group()
 def schedules() -> None:
     """Report schedules per service contract (报告计划)."""
-
-
-def schedule_row(contract: Contract, schedule: Schedule,
-                 recipients: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    """One contract's schedule as plain values (the CLI's --json and the staff API)."""
-    return {"contract": contract.number, "customer": contract.customer.code,
-            "starts_on": contract.starts_on.isoformat(), "ends_on": contract.ends_on.isoformat(),
-            "kinds": list(schedule.kinds), "recipients": list(schedule.recipients),
-            "recipients_in_effect": [en for _zh, en in recipients],
-            "min_coverage_percent": schedule.min_coverage_percent,
-            "min_requests": schedule.min_requests,
-            "contract_end_days": schedule.contract_end_days, "default": not schedule.stored,
-            "updated_by": schedule.updated_by,
-            "updated_at": schedule.updated_at.isoformat() if schedule.updated_at else None}
 
 
 def _describe(contract: Contract, schedule: Schedule,

@@ -233,7 +233,9 @@ def test_staff_change_a_schedule_from_the_command_line(world):
     assert rows == [{"contract": "FW-HPLAW", "customer": "HPLAW", "starts_on": "2026-01-01",
                      "ends_on": "2026-12-31", "kinds": ["quarterly", "contract_end"],
                      "recipients": ["孙丽 <sunli@hplaw.cn>", "赵敏"],
-                     "recipients_in_effect": ["孙丽 <sunli@hplaw.cn>", "赵敏"],
+                     "recipients_in_effect": [
+                         {"zh": "孙丽 <sunli@hplaw.cn>", "en": "孙丽 <sunli@hplaw.cn>"},
+                         {"zh": "赵敏", "en": "赵敏"}],
                      "min_coverage_percent": 50, "min_requests": 3, "contract_end_days": 60,
                      "default": False, "updated_by": "赵敏",
                      "updated_at": "2029-01-10T02:00:00+00:00"}]

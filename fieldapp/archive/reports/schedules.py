@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -136,6 +137,20 @@ def coverage(session: Session, customer_id: uuid.UUID, period: Period,
     since = max(period.start, to_local(first).date())
     return Coverage(defaults, None, _overlap(since, period.end, period.start, period.end),
                     period_days)
+
+
+def schedule_row(contract: Contract, schedule: Schedule,
+                 recipients: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """One contract's schedule as plain values (the CLI's --json and the staff API)."""
+    return {"contract": contract.number, "customer": contract.customer.code,
+            "starts_on": contract.starts_on.isoformat(), "ends_on": contract.ends_on.isoformat(),
+            "kinds": list(schedule.kinds), "recipients": list(schedule.recipients),
+            "recipients_in_effect": [{"zh": zh, "en": en} for zh, en in recipients],
+            "min_coverage_percent": schedule.min_coverage_percent,
+            "min_requests": schedule.min_requests,
+            "contract_end_days": schedule.contract_end_days, "default": not schedule.stored,
+            "updated_by": schedule.updated_by,
+            "updated_at": schedule.updated_at.isoformat() if schedule.updated_at else None}
 
 
 def contract_by_number(session: Session, number: str) -> Contract:
