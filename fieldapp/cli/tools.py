@@ -19,6 +19,7 @@ from fieldapp.seal.sealing import verify_slip
 from fieldapp.services import setup
 from fieldapp.sla import INTAKE_LABELS, SERVICE_KIND_LABELS, is_hardware
 from fieldapp.sla import label as sla_label
+from fieldapp.store.blobs import blobs_beside
 from fieldapp.store.models import Slip
 
 
@@ -60,7 +61,8 @@ def verify_command(app: AppContext, target: str, as_json: bool) -> None:
             file_intact = file_digest_ok(copy)
         with app.store.read() as session:
             slip = get_slip(session, number)
-            result = verify_slip(slip)  # with this laptop's keys and receipts
+            # with this laptop's keys and receipts; the attached files re-hashed
+            result = verify_slip(slip, files=blobs_beside(app.store.path))
             missing = _not_printed(copy, slip) if copy is not None and slip.seal else []
             receipt = laptop_keys(app.store, session).receipt_of(slip)
     problems = list(result.problems)

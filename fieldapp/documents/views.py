@@ -22,7 +22,7 @@ from fieldapp.documents.model import (
     SlipDocument,
 )
 from fieldapp.records.sla_records import slip_clocks
-from fieldapp.seal.sealing import SEAL_FORMAT
+from fieldapp.seal.sealing import SIGNED_FORMATS
 from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import label as sla_label
 from fieldapp.store.models import Slip
@@ -112,11 +112,11 @@ _DEVICE_KEYS = ("device_type", "brand", "model", "serial", "asset_tag")
 def _signed_parties(slip: Slip) -> dict[str, Any] | None:
     """The parties and device as sealed (format 3 and later): the copy prints what was
     signed, so renaming a customer later changes no copy, and the seal covers the copy."""
-    if slip.seal_document is None or SEAL_FORMAT not in slip.seal_document:
+    if slip.seal_document is None or not any(f in slip.seal_document for f in SIGNED_FORMATS):
         return None
     try:
         document = json.loads(slip.seal_document)
-        if document["format"] != SEAL_FORMAT:
+        if document["format"] not in SIGNED_FORMATS:
             return None
         return {**document["parties"], "device": {k: document["device"][k]
                                                   for k in _DEVICE_KEYS}}

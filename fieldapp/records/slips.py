@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from fieldapp.base.device_keys import DeviceKey, ephemeral_key
 from fieldapp.base.errors import FieldIssue, SealedError, WorkflowError
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
+from fieldapp.records.attachments import copy_to_amendment
 from fieldapp.records.numbering import SLIP, next_number
 from fieldapp.rules.slips import signature_issues, slip_issues
 from fieldapp.rules.validation import (
@@ -167,7 +168,8 @@ def clear_signatures(session: Session, slip: Slip) -> None:
 
 def amend_slip(session: Session, original: Slip, *, reason: str, engineer: Engineer,
                now: datetime | None = None, tz: str = DEFAULT_TIMEZONE) -> Slip:
-    """A correction of a sealed slip: a new draft with the same content, pointing back."""
+    """A correction of a sealed slip: a new draft with the same content (its fee lines and
+    attachments too), pointing back."""
     if not original.is_sealed:
         raise WorkflowError(f"服务单 {original.number} 尚未封存，可直接修改。",
                             f"Slip {original.number} is not sealed; edit it directly.")
@@ -185,6 +187,7 @@ def amend_slip(session: Session, original: Slip, *, reason: str, engineer: Engin
             amount_fen=line.amount_fen,
         ))
     session.add(amendment)
+    copy_to_amendment(session, original, amendment, actor_code=engineer.code, now=now)
     session.flush()
     return amendment
 

@@ -1,7 +1,7 @@
 """Sealing a signed slip, and verifying a seal.
 
 When both signatures are on a slip its legal content is written as one canonical JSON
-document (format ``fieldapp-seal/3``, see docs/seal.md) and hashed with SHA-256; the
+document (format ``fieldapp-seal/4``, see docs/seal.md) and hashed with SHA-256; the
 laptop's device key (fieldapp.base.device_keys) signs the hash. The slip stores the document,
 the hash, the key's id and the signature. `verify_slip` checks that the document still
 hashes to the seal, that the slip's current content still equals the document — so a
@@ -9,6 +9,9 @@ changed time, fee line, signer name, stroke or party (the records the slip links
 detected, while renaming the customer later (reference data) is not mistaken for
 tampering: what was signed is in the document — and that the signature is the key's and
 the key one to trust (`KeyTrust`: this laptop's own, or vouched for by the archive).
+Format 4 names the slip's attachments (hash, size, type, kind, caption, capture time);
+given a `FileCheck` (the laptop's or the archive's file store), verify also re-hashes
+the files the document names and reports one missing or changed.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Protocol
 from fieldapp.base.device_keys import key_id_of, signature_ok
 from fieldapp.base.timeutil import iso_utc
 from fieldapp.seal.signatures import image_shows_strokes, strokes_from_json
+from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.models import Slip
 
 # Format 2 seals each signature image's SHA-256 with its strokes, so checking the image
@@ -28,16 +32,32 @@ from fieldapp.store.models import Slip
 # signature: verified as they were sealed, for good.
 # Format 3 adds the ids of the records the slip links to (compared, so a slip moved to
 # another customer, engineer, site or device is caught) and the device key that signed.
-SEAL_FORMAT = "fieldapp-seal/3"
+# Format 4 adds the attachments and the request's intake channel and service kind (0009).
+SEAL_FORMAT = "fieldapp-seal/4"
+SEAL_FORMAT_3 = "fieldapp-seal/3"
 SEAL_FORMAT_2 = "fieldapp-seal/2"
 SEAL_FORMAT_1 = "fieldapp-seal/1"
+# Formats with links, parties as signed and a device signature.
+SIGNED_FORMATS = (SEAL_FORMAT, SEAL_FORMAT_3)
 FORMAT_LABELS = {  # (zh, en): older formats are labelled for what they cannot show
-    SEAL_FORMAT: ("第3版：含当事方与设备签名", "format 3: parties and device signature"),
+    SEAL_FORMAT: ("第4版：含当事方、附件与设备签名",
+                  "format 4: parties, attachments and device signature"),
+    SEAL_FORMAT_3: ("第3版：含当事方与设备签名，不含附件与受理渠道",
+                    "format 3: parties and device signature; no attachments or intake "
+                    "channel"),
     SEAL_FORMAT_2: ("第2版（旧）：不含当事方，无设备签名",
                     "format 2 (older): parties not checked, no device signature"),
     SEAL_FORMAT_1: ("第1版（旧）：不含当事方，无设备签名",
                     "format 1 (older): parties not checked, no device signature"),
 }
+
+
+class FileCheck(Protocol):
+    """A file store that re-hashes a file by its SHA-256 (fieldapp.store.blobs.BlobStore;
+    the archive's file store): "ok", "missing" or "tampered"."""
+
+    def verify(self, sha: str) -> str:
+        ...
 
 
 class KeyTrust(Protocol):
@@ -99,7 +119,8 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
     request = slip.request
     return {
         "format": seal_format,
-        **({"links": _links(slip)} if seal_format == SEAL_FORMAT else {}),
+        **({"links": _links(slip)} if seal_format in SIGNED_FORMATS else {}),
+        **({"attachments": _attachments(slip)} if seal_format == SEAL_FORMAT else {}),
         "slip": {
             "id": str(slip.id),
             "number": slip.number,
@@ -119,6 +140,8 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
             "fault_reported": request.fault_reported,
             "contact_name": request.contact_name,
             "contact_phone": request.contact_phone,
+            **({"intake_channel": request.intake_channel,
+                "service_kind": request.service_kind} if seal_format == SEAL_FORMAT else {}),
         },
         "fees": {
             "lines": [
@@ -159,6 +182,26 @@ def _links(slip: Any) -> dict[str, str | None]:
     return {"request_id": text(slip.request_id), "engineer_id": text(slip.engineer_id),
             "customer_id": text(request.customer_id), "site_id": text(request.site_id),
             "device_id": text(request.device_id)}
+
+
+def _attachments(slip: Any) -> list[dict[str, Any]]:
+    """The slip's attachments as sealed, in their order. A stand-in slip (the archive's
+    ingest) lists them as `attachments`; a Slip's are read from its session's store."""
+    rows = getattr(slip, "attachments", None)
+    if rows is None:
+        from sqlalchemy import select
+        from sqlalchemy.orm import object_session
+
+        session = object_session(slip) if isinstance(slip, Slip) else None
+        rows = [] if session is None else session.scalars(
+            select(Attachment).where(Attachment.owner_kind == OwnerKind.SLIP,
+                                     Attachment.owner_id == slip.id,
+                                     Attachment.removed_at.is_(None))
+            .order_by(Attachment.position, Attachment.id)).all()
+    return [{"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "kind": a.kind,
+             "caption": a.caption, "captured_at": _time(a.captured_at)}
+            for a in sorted((a for a in rows if a.removed_at is None),
+                            key=lambda a: (a.position, str(a.id)))]
 
 
 def _strokes(sig: Any) -> list[list[list[int]]]:
@@ -222,11 +265,14 @@ class _SignatureOnly:
 SIGNATURE_ONLY = _SignatureOnly()
 
 
-def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
+def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None,
+                files: FileCheck | None = None) -> Verification:
     """Whether the slip is sealed and its seal holds. `slip` may also be a stand-in with
     a Slip's attributes (see `_signed_content`); parties and device are not read.
     `keys` says whose device keys to trust; without it a Slip in a laptop's store is
-    checked against that laptop's keys and receipts (fieldapp.seal.seal_trust)."""
+    checked against that laptop's keys and receipts (fieldapp.seal.seal_trust).
+    `files`: re-hash the attached files the sealed document names (`verify`, one slip
+    shown); without it the files are not read (lists check hundreds of slips)."""
     if slip.seal is None:
         return Verification(slip.number, sealed=False, ok=False, seal=None, recomputed=None,
                             problems=[("服务单尚未封存。", "The slip is not sealed.")])
@@ -262,13 +308,15 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
     for part in _REFERENCE_PARTS:  # renamed reference data is not tampering
         current[part] = stored.get(part)
     key_id = None
-    if seal_format == SEAL_FORMAT:
+    if seal_format in SIGNED_FORMATS:
         current["signed_by"] = stored.get("signed_by")
         key_id = getattr(slip, "seal_key_id", None)
         problems += _signature_problems(slip, stored.get("signed_by"), key_id, keys)
     # equal documents (the usual case) need no walk: dict equality runs in C
     for path in [] if stored == current else _differences(stored, current):
         problems.append((f"封存后被改动：{path}", f"Changed after sealing: {path}"))
+    if files is not None:
+        problems += file_problems(stored, files)
     # the picture shown and sent must be the signed strokes: format 2 sealed its hash above
     for sig in slip.signatures if seal_format == SEAL_FORMAT_1 else ():
         if not image_shows_strokes(sig.image_png, sig.strokes, sig.pad_width, sig.pad_height):
@@ -276,6 +324,31 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None) -> Verification:
                              f"The signature image differs from the signed strokes: {sig.role}"))
     return Verification(slip.number, True, not problems, slip.seal, recomputed, problems,
                         seal_format, key_id)
+
+
+def file_problems(document: dict[str, Any], files: FileCheck) -> list[tuple[str, str]]:
+    """Each attached file the sealed document names, re-hashed: one line for a file that
+    is missing and one for a file whose content no longer has its sealed hash."""
+    problems: list[tuple[str, str]] = []
+    entries = document.get("attachments")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        sha = entry.get("sha256") if isinstance(entry, dict) else None
+        name = f"#{i + 1}" + (f"（{entry.get('caption')}）" if isinstance(entry, dict)
+                              and entry.get("caption") else "")
+        name_en = f"#{i + 1}" + (f" ({entry.get('caption')})" if isinstance(entry, dict)
+                                 and entry.get("caption") else "")
+        try:
+            state = files.verify(sha) if isinstance(sha, str) else "tampered"
+        except ValueError:  # not a hash: the document was damaged (reported above)
+            state = "tampered"
+        if state == "missing":
+            problems.append((f"附件文件缺失：{name}，{str(sha)[:12]}",
+                             f"An attached file is missing: {name_en}, {str(sha)[:12]}"))
+        elif state != "ok":
+            problems.append((f"附件文件被改动（内容与封存的校验码不符）：{name}",
+                             f"An attached file was changed (its content no longer has the "
+                             f"sealed hash): {name_en}"))
+    return problems
 
 
 def _signature_problems(slip: Any, signed_by: Any, key_id: str | None,

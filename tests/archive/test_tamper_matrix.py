@@ -282,7 +282,7 @@ def test_the_archive_receipt_is_kept_on_the_laptop_and_verifies(matrix):
                                       "verify", number])
     assert result.exit_code == 0, result.output
     assert "Archive receipt: received" in result.output
-    assert "format 3" in result.output
+    assert "format 4" in result.output
 
 
 def test_a_slip_changed_after_the_archive_received_it_is_reported_on_the_next_sync(

@@ -36,11 +36,12 @@ def test_a_format_2_seal_verifies_and_says_it_is_the_older_format(store, sealed_
 
     from fieldapp.records import slips
     from fieldapp.seal.sealing import canonical_bytes, seal_of
-    from tests.core.test_seal_verify import tamper
+    from tests.core.test_seal_verify import strip_format_4, tamper
 
     with store.read() as session:
         document = json.loads(slips.get_slip(session, sealed_number).seal_document)
     document["format"] = SEAL_FORMAT_2
+    strip_format_4(document)
     del document["links"], document["signed_by"]
     tamper(store, "UPDATE slips SET seal_document = :d, seal = :s, seal_key_id = NULL, "
            "seal_signature = NULL", d=canonical_bytes(document).decode(), s=seal_of(document))

@@ -121,11 +121,18 @@ def test_a_signature_picture_swapped_for_another_is_detected(store, sealed_numbe
     assert any("image_sha256" in en for _zh, en in result.problems), result.problems
 
 
+def strip_format_4(document: dict) -> None:
+    """Take out what format 4 added: the attachments, the request's two kinds."""
+    del document["attachments"]
+    del document["request"]["intake_channel"], document["request"]["service_kind"]
+
+
 def reseal_in_format_1(store, number) -> None:
     """The slip as the app sealed it before format 2: no image hashes in the document."""
     with store.read() as session:
         document = json.loads(slips.get_slip(session, number).seal_document)
     document["format"] = SEAL_FORMAT_1
+    strip_format_4(document)
     del document["links"], document["signed_by"]  # format 3's
     for signature in document["signatures"]:
         del signature["image_sha256"]
