@@ -128,6 +128,7 @@ class NoteView:
 class DeviceView:
     device: DeviceSummary
     state: tuple[str, str]
+    open_work: bool  # an open request or a repair in the workshop
     latest: tuple[HistoryEntry, ...]
     notes: tuple[NoteView, ...]
 
@@ -189,7 +190,7 @@ def _device(session: Session, device: Device, notes: tuple[NoteView, ...],
         state = ("有未结服务请求", "Open service request")
     else:
         state = ("正常，无未结服务", "In service, nothing open")
-    return DeviceView(device_summary(device), state, entries[:LATEST], notes)
+    return DeviceView(device_summary(device), state, bool(busy), entries[:LATEST], notes)
 
 
 def _note(entry: ArchiveEntry, state: DossierState, facts_only: bool) -> NoteView | None:

@@ -177,14 +177,6 @@ _KINDS: dict[type, tuple[str, str]] = {ProblemSet: ("问题集", "Problem set"),
                                        ArchiveEntry: ("设备跟踪记录", "Tracking note")}
 
 
-def _state(session: Session, record: flow.Reviewable) -> flow.DossierState:
-    if isinstance(record, ProblemSet):
-        return flow.problem_state(session, record)
-    if isinstance(record, ServiceSuggestion):
-        return flow.suggestion_state(session, record)
-    return flow.entry_state(session, record)
-
-
 def _describe(record: flow.Reviewable) -> tuple[str, str, datetime, str]:
     if isinstance(record, ProblemSet):
         return record.number, record.raised_by, record.raised_at, record.title
@@ -201,7 +193,7 @@ def pending(db: Transactions, *, limit: int = 200) -> tuple[Pending, ...]:
                                           *session.scalars(select(ServiceSuggestion)),
                                           *session.scalars(select(ArchiveEntry))]
         for record in records:
-            waiting = sum(1 for s in _state(session, record).steps
+            waiting = sum(1 for s in flow.state_of(session, record).steps
                           if s.verdict.review == Review.SUBMITTED)
             if waiting:
                 reference, by, at, text = _describe(record)
@@ -242,7 +234,7 @@ def review(db: Transactions, reference: str, *, verdict: str, reviewer: str, com
     now = now or utcnow()
     with db.write() as session:
         record = _find(session, reference)
-        waiting = [s.submission_id for s in _state(session, record).steps
+        waiting = [s.submission_id for s in flow.state_of(session, record).steps
                    if s.verdict.review == Review.SUBMITTED]
         if not waiting:
             raise ValidationError([FieldIssue("reference", "nothing_waiting",

@@ -437,6 +437,14 @@ Reviewable = ProblemSet | ServiceSuggestion | ArchiveEntry
 _REVIEW_KIND: dict[type, str] = {ProblemSet: EventKind.PROBLEM_REVIEWED,
                                  ServiceSuggestion: EventKind.SUGGESTION_REVIEWED,
                                  ArchiveEntry: EventKind.ENTRY_REVIEWED}
+SUBJECT_OF: dict[type, SubjectType] = {ProblemSet: SubjectType.PROBLEM,
+                                       ServiceSuggestion: SubjectType.SUGGESTION,
+                                       ArchiveEntry: SubjectType.ARCHIVE_ENTRY}
+
+
+def state_of(session: Session, record: Reviewable) -> DossierState:
+    """Any dossier record's folded state."""
+    return fold_for(record)(events_of(session, SUBJECT_OF[type(record)], record.id))
 
 
 def fold_for(record: Reviewable) -> Callable[[list[EventRecord]], DossierState]:

@@ -1,8 +1,8 @@
 """What the portal owes a customer beyond requests and slips (issue 20 item 7): a
 complaint's responses and its feedback report (R5.3), a repair's progress and its send-in
-copies (R3.1, R3.3), the group dossier (R2.5) — each only the customer's own, another
-customer's answering the same 404 as a missing one — and a draft slip shown as 处理中
-without the figures that are not facts until both have signed."""
+copies (R3.1, R3.3) — each only the customer's own, another customer's answering the
+same 404 as a missing one — and a draft slip shown as 处理中 without the figures that
+are not facts until both have signed. The group dossier (R2.5): test_dossier.py."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from fieldapp.records.events import SignatureInput
 from fieldapp.records.reference import engineer_by_code
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, group_archive, repair
+from fieldapp.workflows import complaints, repair
 from tests.portal.site import CUSTOMER_A, Site, logged_in
 
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -167,26 +167,6 @@ def test_a_repair_not_yet_returned_has_no_return_copy(site: Site, a: httpx.Clien
     page = a.get(f"/portal/repairs/{orders[0].id}").text
     assert "下载送修单" in page and "下载送修返还单" not in page
     assert a.get(f"/portal/repairs/{orders[0].id}/return.pdf").status_code == 404
-
-
-def test_the_dossier_shows_the_group_customers_own_entries(
-        site: Site, a: httpx.Client, b: httpx.Client):
-    now = utcnow()
-    with site.archive.db.write() as session:
-        customer = session.scalar(select(Customer).where(Customer.code == CUSTOMER_A))
-        assert customer is not None
-        for kind, text in (("device_tracking", "核心交换机运行正常，风扇噪音偏大"),
-                           ("problem", "机房温度偏高导致打印服务器频繁重启"),
-                           ("suggestion", "建议在下季度更换机房空调")):
-            group_archive.add_archive_entry(session, customer=customer, kind=kind, text=text,
-                                            author_code="E07", noted_at=now, now=now)
-    assert "核心交换机运行正常" in a.get("/portal/dossier").text
-    assert "机房温度偏高" in a.get("/portal/dossier?kind=problem").text
-    suggestions = a.get("/portal/dossier?kind=suggestion").text
-    assert "建议在下季度更换机房空调" in suggestions and "机房温度偏高" not in suggestions
-    for kind in ("device_tracking", "problem", "suggestion"):
-        page = b.get(f"/portal/dossier?kind={kind}").text
-        assert "核心交换机" not in page and "机房" not in page
 
 
 def _draft_slip(site: Site) -> Slip:

@@ -26,6 +26,7 @@ from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.values import SlipResult, SlipStatus
 from fieldapp.store.workflow_models import ArchiveEntry, Complaint, RepairOrder
 from fieldapp.workflows.complaints import complaint_state
+from fieldapp.workflows.dossier import Review, entry_state
 from fieldapp.workflows.repair import RepairOverview, RepairState, repair_overview
 from fieldapp.workflows.request_state import derive_many
 
@@ -223,33 +224,29 @@ def repair_progress(state: RepairState) -> list[Step]:
             Step("交付客户", "Returned to you", state.returned_at)]
 
 
-def dossier_page(session: Session, customer_id: uuid.UUID, *, kind: str, number: int,
-                 size: int) -> Page[ArchiveEntry]:
-    """A group customer's archive entries (R2.5) of one kind, newest first."""
-    entries = session.scalars(
-        select(ArchiveEntry).where(ArchiveEntry.customer_id == customer_id,
-                                   ArchiveEntry.kind == kind)
-        .options(selectinload(ArchiveEntry.device), selectinload(ArchiveEntry.slip))
-        .order_by(ArchiveEntry.noted_at.desc(), ArchiveEntry.id.desc())
-        .limit(size + 1).offset((number - 1) * size)).all()
-    return _page(list(entries), number, size)
-
-
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def without_draft_figures(session: Session, story: DeviceHistory) -> DeviceHistory:
     """A device's story with each draft slip as 处理中 / in progress: no arrival time, no
-    result, no findings — they are not facts until the slip is sealed."""
+    result, no findings — they are not facts until the slip is sealed. A tracking note
+    the centre has not reviewed is 待审核 without its words; one it returned is left out
+    (fieldapp.reads.dossier)."""
     slip_ids = [e.record_id for e in story.entries if e.kind == "slip"]
     drafts = {row.id: row.created_at for row in session.execute(
         select(Slip.id, Slip.created_at).where(Slip.id.in_(slip_ids), Slip.seal.is_(None)))
         } if slip_ids else {}
-    if not drafts:
+    notes = {e.record_id: entry_state(session, session.get_one(ArchiveEntry, e.record_id))
+             .record_verdict.review for e in story.entries if e.kind == "archive"}
+    if not drafts and all(r == Review.REVIEWED for r in notes.values()):
         return story
     entries = [dataclasses.replace(e, at=_aware(drafts[e.record_id]), status_zh="处理中",
                                    status_en="In progress", text="", text_en="")
-               if e.kind == "slip" and e.record_id in drafts else e for e in story.entries]
+               if e.kind == "slip" and e.record_id in drafts else
+               dataclasses.replace(e, status_zh="待审核", status_en="Awaiting review", text="",
+                                   text_en="")
+               if notes.get(e.record_id) == Review.SUBMITTED else e
+               for e in story.entries if notes.get(e.record_id) != Review.RETURNED]
     entries.sort(key=lambda e: e.at, reverse=True)
     return dataclasses.replace(story, entries=tuple(entries))

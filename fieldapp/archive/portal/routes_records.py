@@ -15,31 +15,27 @@ from fieldapp.archive.portal.copies import company
 from fieldapp.archive.portal.i18n import language_of
 from fieldapp.archive.portal.photos import photos_of
 from fieldapp.archive.portal.web import (
-    PAGE_SIZE,
     CurrentViewer,
     PortalNotFound,
     ReadSession,
-    page_number,
     parse_id,
     render,
     settings_of,
 )
 from fieldapp.base.i18n import Language
 from fieldapp.base.timeutil import utcnow
+from fieldapp.reads.dossier import dossier as read_dossier
 from fieldapp.store.attachment_models import OwnerKind
-from fieldapp.store.models import Customer
 from fieldapp.workflows.complaints import (
     ComplaintStatus,
     complaint_clock,
     complaint_state,
     response_due_at,
 )
-from fieldapp.workflows.group_archive import KIND_LABELS, KINDS
 from fieldapp.workflows.repair import RepairStatus
 
 router = APIRouter()
 PageNo = Annotated[str | None, Query(max_length=8)]
-Kind = Annotated[str, Query(max_length=20)]
 
 
 def _pdf(pdf: bytes, filename: str) -> Response:
@@ -111,14 +107,10 @@ def repair_copy(request: Request, repair_id: str, kind: str, viewer: CurrentView
 
 
 @router.get("/dossier")
-def dossier(request: Request, viewer: CurrentViewer, session: ReadSession,
-            kind: Kind = KINDS[0], page: PageNo = None) -> Response:
-    customer = session.get(Customer, viewer.customer_id)
-    assert customer is not None
-    kind = kind if kind in KINDS else KINDS[0]
-    found = (queries.dossier_page(session, viewer.customer_id, kind=kind,
-                                  number=page_number(page), size=PAGE_SIZE)
-             if customer.is_group else None)
-    return render(request, "dossier.html", {
-        "is_group": customer.is_group, "kind": kind, "page": found,
-        "kinds": [(k, KIND_LABELS[k]) for k in KINDS]}, viewer=viewer)
+def dossier(request: Request, viewer: CurrentViewer, session: ReadSession) -> Response:
+    """The group dossier (R2.5): main devices with their state and tracking notes,
+    problem sets and service suggestions — what the centre reviewed as facts, the rest
+    as 待审核 without its words (fieldapp.reads.dossier)."""
+    found = read_dossier(session, viewer.customer_id, facts_only=True,
+                         story=lambda story: queries.without_draft_figures(session, story))
+    return render(request, "dossier.html", {"dossier": found}, viewer=viewer)
