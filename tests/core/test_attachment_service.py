@@ -1,0 +1,60 @@
+"""The attachment services the desktop calls: files added one by one with a line per
+refusal, the listing says why a record is locked, the one-slip file check."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from fieldapp.records import slips
+from fieldapp.services import attachments as service
+from fieldapp.store.attachment_models import OwnerKind
+from tests.core.conftest import NOW, sign_both
+from tests.core.photo_samples import pdf, photo
+from tests.core.test_attachments import fill
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def slip_id(store, number):
+    with store.read() as session:
+        return slips.get_slip(session, number).id
+
+
+def test_files_are_added_one_by_one_and_each_refusal_names_its_file(
+        store, draft_number, tmp_path):
+    (tmp_path / "前.jpg").write_bytes(photo())
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "报告.pdf").write_bytes(pdf())
+    owner = slip_id(store, draft_number)
+    outcome = service.add_files(store, OwnerKind.SLIP, owner,
+                                [tmp_path / n for n in ("前.jpg", "notes.txt", "报告.pdf",
+                                                        "gone.jpg")], actor_code="E07")
+    assert [a.original_name for a in outcome.added] == ["前.jpg", "报告.pdf"]
+    assert [r[0] for r in outcome.refused] == ["notes.txt", "gone.jpg"]
+    assert all(zh and en and "\n" not in en for _n, zh, en in outcome.refused)
+    listing = service.listing(store, OwnerKind.SLIP, owner)
+    assert listing.editable and listing.locked is None
+    assert [i.is_image for i in listing.items] == [True, False]
+    assert all(i.path is not None and i.path.is_file() for i in listing.items)
+    edited = service.edit(store, listing.items[0].id, caption="外观", kind="before")
+    assert edited.kind_label == ("维修前", "Before")
+    service.remove(store, listing.items[1].id, actor_code="E07")
+    assert len(service.listing(store, OwnerKind.SLIP, owner).items) == 1
+
+
+def test_a_sealed_slip_is_locked_and_its_files_are_checked(store, draft_number):
+    owner = slip_id(store, draft_number)
+    view = service.add(store, OwnerKind.SLIP, owner, data=photo(), actor_code="E07")
+    fill(store, draft_number)
+    with store.write() as session:
+        sign_both(session, slips.get_slip(session, draft_number))
+    listing = service.listing(store, OwnerKind.SLIP, owner)
+    assert listing.sealed and not listing.editable and "更正单" in listing.locked[0]
+    assert service.file_problems_of(store, owner) == []
+    view.path.unlink()
+    assert "missing" in service.file_problems_of(store, owner)[0][1]
