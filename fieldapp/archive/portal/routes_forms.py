@@ -101,16 +101,25 @@ def reports_list(request: Request, viewer: CurrentViewer, session: ReadSession,
                                      offset=(number - 1) * PAGE_SIZE,
                                      language=i18n.language_of(request))
     return render(request, "reports.html", {
-        "rows": rows, "issues": [], "sent": False},
+        "rows": rows, "issues": [], "sent": False,
+        "waiting": reports_link.list_waiting(session, viewer.customer_id,
+                                             language=i18n.language_of(request))},
         viewer=viewer)
 
 
 @router.get("/reports/{report_id}/download")
 def report_download(request: Request, report_id: str, viewer: CurrentViewer,
-                    session: ReadSession) -> Response:
+                    session: ReadSession,
+                    version: Annotated[str | None, Query(max_length=6)] = None) -> Response:
+    """The report's latest version, or `?version=N` (an earlier one, kept as issued)."""
+    number = None
+    if version is not None:
+        if not version.isdigit() or int(version) < 1:
+            raise PortalNotFound
+        number = int(version)
     found = reports_link.report_pdf(session, viewer.customer_id, parse_id(report_id),
                                     settings=settings_of(request),
-                                    language=i18n.language_of(request))
+                                    language=i18n.language_of(request), version=number)
     if found is None:
         raise PortalNotFound
     name, pdf = found
