@@ -12,9 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Row, Select, Uuid, func, literal, or_, select, tuple_
-from sqlalchemy.orm import QueryableAttribute, Session
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.orm import Session
 
 from fieldapp.store import search as search_index
 from fieldapp.store.models import Customer, Engineer, ServiceRequest, Slip
@@ -61,13 +59,10 @@ def _escape_like(text: str) -> str:
 
 def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnElement[bool]:
     if search_index.usable_for(session, term):
-        matching = search_index.slip_ids_matching(session, term)
-        if ordered:
-            # ``+slips.id`` keeps SQLite from driving the query from the match list (then
-            # sorting every match): it walks the list's order index and probes the matches
-            # once built, so a common term (打印机, 蓝) stops after the first page.
-            return _no_index(Slip.id).in_(matching)
-        return Slip.id.in_(matching)
+        if ordered and search_index.plan(session, term) == "walk":
+            # common (打印机, 蓝): check slips in the list's order until the page is full
+            return search_index.slip_has_term(session, term, Slip.id)
+        return Slip.id.in_(search_index.slip_ids_matching(session, term))  # collect, sort
     # PostgreSQL (the archive) and terms the index cannot take: LIKE over the columns.
     pattern = f"%{_escape_like(term)}%"
     return or_(
@@ -79,11 +74,6 @@ def _search_condition(session: Session, term: str, *, ordered: bool) -> ColumnEl
         ServiceRequest.fault_reported.like(pattern, escape="\\"),
         Slip.id.in_(search_index.device_slip_ids(term)),  # the device's serial, asset tag
     )
-
-
-def _no_index(column: QueryableAttribute[uuid.UUID]) -> ColumnElement[uuid.UUID]:
-    return UnaryExpression(column.expression, operator=operators.custom_op("+"),
-                           type_=column.type)
 
 
 _Columns = TypeVarTuple("_Columns")

@@ -1,23 +1,34 @@
-"""The slip search index (SQLite only; schema and triggers in migration 0005).
+"""The slip search index (SQLite only; schema and triggers in migrations 0005 and 0012).
 
-``slip_search`` holds each slip's searchable text in one lower-cased column, and
-``slip_search_fts`` is an FTS5 trigram index over it. `slip_ids_matching` gives the
-slip ids whose text contains a term, with exactly LIKE's semantics (substring, ASCII
-case-insensitive, ``%`` and ``_`` literal): the trigram index narrows terms of three
-characters or more, and ``instr`` on the one column decides — so shorter terms, which
-trigrams cannot index, are a plain scan of one narrow table instead of LIKE over joins.
+``slip_search`` holds each slip's searchable text in one lower-cased column (with the
+serial number and asset tag of its device since 0012); ``slip_search_fts`` is an FTS5
+trigram index over it and ``slip_search_bigram`` an FTS5 index of its character bigrams.
+`slip_ids_matching` gives the slip ids whose text contains a term, with exactly LIKE's
+semantics (substring, ASCII case-insensitive, ``%`` and ``_`` literal): terms of three
+characters or more are narrowed by the trigrams, one- and two-character terms by the
+bigram table (``蓝屏`` is one token, and so is ``蓝`` alone), and ``instr`` on the one
+column decides. Without FTS5 every term is a plain scan of that narrow table.
 
-Serial numbers and asset tags are printed on the device, not written on the slip: the
-slips of a device whose serial or asset tag contains the term match too
-(`device_slip_ids`, also used where there is no index, the archive).
+The list's first page finds a term one of two ways by how many slips have it (`plan`):
+few matches are collected and sorted; a term found in many slips is not collected at all —
+the list walks its order index and checks each slip's text (`slip_has_term`) until the
+page is full, which stops early exactly because the term is common.
+
+Before 0012, serial numbers and asset tags were not in the text: the slips of a device
+whose serial or asset tag contains the term match too (`device_slip_ids`, also used where
+there is no index, the archive).
 """
 
 from __future__ import annotations
 
+import math
 import uuid
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     CompoundSelect,
     Integer,
     MetaData,
@@ -30,7 +41,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from fieldapp.store.models import Device, ServiceRequest, Slip
 
@@ -47,23 +58,45 @@ slip_search = Table(
 slip_search_fts = Table("slip_search_fts", _metadata, Column("rowid", Integer),
                         Column("body", Text))
 
+slip_search_bigram = Table("slip_search_bigram", _metadata, Column("rowid", Integer),
+                           Column("grams", Text))
+
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _INFO_KEY = "fieldapp.search_index"
+_TABLES = ("slip_search", "slip_search_fts", "slip_search_bigram", "slip_search_positions")
+# A term is "common" when it is in at least this many slips per 50 of the list's page
+# times the store's size, square-rooted: collecting k matches costs ~k probes, walking
+# the list until 50 matches ~50·n/k, and both are equal at k = sqrt(50·n).
+_MIN_MANY = 50
+# How the list's first page finds a term (`plan`), by its number k of matches in a store
+# of n slips; costs per row measured at 100k on this machine (docs/performance.md):
+# - "sort": collect the matches through FTS5 and sort them with their joins, ~13 µs each;
+# - "walk": walk the list's order index and check each slip's text (`slip_has_term`)
+#   until the page is full: ~50·n/k slips at ~1 µs each.
+# Equal at k ≈ sqrt(4·n) (632 at 100k, 2,000 at 1M).
+Plan = Literal["sort", "walk"]
 
 
-def index_kind(session: Session) -> str | None:
-    """'fts' (trigram index), 'scan' (slip_search only) or None (no index: not SQLite)."""
+@dataclass(frozen=True)
+class SearchIndex:
+    trigram: bool  # slip_search_fts (0005, SQLite with FTS5)
+    bigram: bool  # slip_search_bigram (0012, SQLite with FTS5)
+    devices: bool  # the text holds the device's serial and asset tag (0012)
+
+
+def index_kind(session: Session) -> SearchIndex | None:
+    """What this store's search index has; None without one (not SQLite, or before 0005)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return None
     info = connection.info  # per pooled DBAPI connection: looked up once
     if _INFO_KEY not in info:
         names = set(connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE name IN ('slip_search', 'slip_search_fts')"
-        ).scalars())
-        info[_INFO_KEY] = ("fts" if "slip_search_fts" in names
-                           else "scan" if "slip_search" in names else None)
-    kind: str | None = info[_INFO_KEY]  # connection.info is a plain dict of Any
+            f"SELECT name FROM sqlite_master WHERE name IN {_TABLES!r}").scalars())
+        info[_INFO_KEY] = SearchIndex(
+            "slip_search_fts" in names, "slip_search_bigram" in names,
+            "slip_search_positions" in names) if "slip_search" in names else None
+    kind: SearchIndex | None = info[_INFO_KEY]  # connection.info is a plain dict of Any
     return kind
 
 
@@ -71,17 +104,74 @@ def usable_for(session: Session, term: str) -> bool:
     return bool(term) and SEPARATOR not in term and index_kind(session) is not None
 
 
-def slip_ids_matching(session: Session, term: str) -> CompoundSelect[uuid.UUID]:
-    """SELECT of slip ids whose searchable text contains `term` (see the module doc)."""
-    needle = term.translate(_ASCII_LOWER)
-    query = select(slip_search.c.slip_id).where(func.instr(slip_search.c.body, needle) > 0)
-    if len(term) >= MIN_TRIGRAM and index_kind(session) == "fts":
-        phrase = '"' + needle.replace('"', '""') + '"'
-        candidates = select(slip_search_fts.c.rowid).where(
-            text("slip_search_fts MATCH :phrase").bindparams(phrase=phrase))
-        query = query.where(slip_search.c.id.in_(candidates))
-    return query.union(device_slip_ids(term))
+def _needle(term: str) -> str:
+    return term.translate(_ASCII_LOWER)
 
+
+def _bigram_query(needle: str) -> str:
+    """The FTS5 query for a one- or two-character term (tokens as migration 0012 wrote)."""
+    token = needle.encode("utf-8").hex().upper()
+    return token if len(needle) == 2 else "u" + token
+
+
+def _candidates(index: SearchIndex, needle: str) -> Select[tuple[int]] | None:
+    """Row ids of slip_search the FTS5 indexes narrow `needle` to (None: no narrowing)."""
+    if len(needle) >= MIN_TRIGRAM and index.trigram:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return select(slip_search_fts.c.rowid).where(
+            text("slip_search_fts MATCH :phrase").bindparams(phrase=phrase))
+    if len(needle) < MIN_TRIGRAM and index.bigram:
+        return select(slip_search_bigram.c.rowid).where(
+            text("slip_search_bigram MATCH :grams").bindparams(grams=_bigram_query(needle)))
+    return None
+
+
+def slip_ids_matching(session: Session, term: str
+                      ) -> Select[tuple[uuid.UUID]] | CompoundSelect[tuple[uuid.UUID]]:
+    """SELECT of slip ids whose searchable text contains `term` (see the module doc)."""
+    index = index_kind(session)
+    assert index is not None, "usable_for(session, term) first"
+    needle = _needle(term)
+    query = select(slip_search.c.slip_id).where(func.instr(slip_search.c.body, needle) > 0)
+    candidates = _candidates(index, needle)
+    if candidates is not None:
+        query = query.where(slip_search.c.id.in_(candidates))
+    if not index.devices:  # before 0012: the device's serial is not in the text
+        return query.union(device_slip_ids(term))
+    return query
+
+
+def walk_from(size: int) -> int:
+    """From how many matches the list walks instead of collecting (see `Plan`)."""
+    return max(_MIN_MANY, math.isqrt(4 * size))
+
+
+def plan(session: Session, term: str) -> Plan:
+    """How the list's first page should find `term`: the FTS5 index counts its matches up
+    to `walk_from` (cheap: it stops there)."""
+    index = index_kind(session)
+    assert index is not None, "usable_for(session, term) first"
+    candidates = _candidates(index, _needle(term))
+    if candidates is None:
+        return "walk"  # no narrowing: collecting them is a full scan anyway
+    connection = session.connection()
+    many = walk_from(connection.execute(select(func.max(slip_search.c.id))).scalar() or 0)
+    probe = select(func.count()).select_from(candidates.limit(many).subquery())
+    return "walk" if (connection.execute(probe).scalar() or 0) >= many else "sort"
+
+
+def slip_has_term(session: Session, term: str,
+                  slip_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID]
+                  ) -> ColumnElement[bool]:
+    """Whether the slip `slip_id` (a column of the outer query) contains `term`: one probe
+    of its row in slip_search, for walking the list."""
+    index = index_kind(session)
+    found = select(slip_search.c.id).where(
+        slip_search.c.slip_id == slip_id,
+        func.instr(slip_search.c.body, _needle(term)) > 0).exists()
+    if index is not None and not index.devices:
+        return or_(found, slip_id.in_(device_slip_ids(term)))
+    return found
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

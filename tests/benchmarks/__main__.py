@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="1k/10k stores, 200 slips pushed, fewer repetitions")
     parser.add_argument("--only", default=",".join(MODULES),
                         help=f"comma-separated modules out of {','.join(MODULES)}")
-    parser.add_argument("--sizes", help="slips per store (default 1000,10000,100000)")
+    parser.add_argument("--sizes", help="slips per store (default 1000,10000,100000; "
+                        "1000000 opt-in, built in minutes by bulk copies)")
     parser.add_argument("--push-sizes", help="sealed slips pushed (default 1000,10000)")
     parser.add_argument("--runs", type=int, help="repetitions of the core scenarios")
     parser.add_argument("--startup-runs", type=int, help="processes started per size")
@@ -58,6 +59,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-build", action="store_true",
                         help="report sizes whose demo store is not cached as not measured")
     parser.add_argument("--cache", type=Path, help="where demo stores are cached")
+    parser.add_argument("--bulk-from", type=int,
+                        help="build stores of this many slips or more as bulk copies of the "
+                             f"1k store (default {stores.BULK_FROM:,}; tests/benchmarks/bulk.py)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT,
                         help="growth plot PNG ('' for none)")
@@ -283,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.no_build:
         stores.BUILD = False
+    if args.bulk_from:
+        stores.BULK_FROM = args.bulk_from
     info = machine()
     load_start = loadavg()
     log(f"{info['cpu']} ×{info['nproc']}, Python {info['python']}, SQLite {info['sqlite']}; "

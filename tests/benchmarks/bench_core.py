@@ -18,17 +18,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
+from fieldapp.reads import queries
 from fieldapp.reads.queries import SlipFilter, count_slips, list_slips
 from fieldapp.records import slips
 from fieldapp.rules.validation import FeeLineInput
 from fieldapp.seal.sealing import verify_slip
 from fieldapp.store import Store, open_store
+from fieldapp.store import search as search_index
 from fieldapp.store.models import Slip
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from tests.benchmarks.common import Row, median_ms
+from tests.benchmarks.common import Row, loadavg, median_ms
 from tests.benchmarks.stores import (
     DEMO_NOW,
     NotCached,
@@ -36,8 +42,17 @@ from tests.benchmarks.stores import (
     requests_for_slips,
 )
 
-SEARCH_TERMS = ("打印机", "搓纸轮", "蓝屏", "卡纸", "不存在的故障")
-TARGET_MS = {"first page": 100.0, "search": 50.0, "save draft": 5.0, "seal": 20.0}
+# The search matrix (issue 23): (kind, term); the serial fragment is of a demo device's
+# serial (SN0002TJP5838), typed in another case.
+SEARCH_TERMS = (("1-char CJK", "蓝"), ("2-char CJK", "蓝屏"), ("2-char CJK", "卡纸"),
+                ("3+ char CJK", "打印机"), ("3+ char CJK", "搓纸轮"), ("Latin word", "iDRAC"),
+                ("serial fragment", "tjp5838"), ("no hit", "不存在的故障"))
+TARGET_MS = {"first page": 100.0, "save draft": 5.0, "seal": 20.0}
+
+
+def search_target_ms(size: int) -> float:
+    """Issue 23: ≤ 10 ms up to 100k slips, ≤ 50 ms at 1M."""
+    return 10.0 if size <= 100_000 else 50.0
 
 
 def draft_numbers(store: Store, count: int) -> list[str]:
@@ -58,13 +73,59 @@ def bench_first_page(store: Store, runs: int) -> float:
     return median_ms(first_page, runs)
 
 
-def bench_search(store: Store, runs: int, term: str, *, with_count: bool) -> float:
+def bench_search(store: Store, runs: int, term: str, *, with_count: bool,
+                 old: bool = False) -> float:
     def search() -> None:
         with store.read() as session:
             list_slips(session, SlipFilter(search=term), limit=50)
             if with_count:
                 count_slips(session, SlipFilter(search=term))
-    return median_ms(search, runs)
+    if not old:
+        return median_ms(search, runs)
+    with mock.patch.object(queries, "_search_condition", old_search_condition):
+        return median_ms(search, runs)
+
+
+def old_search_condition(session: Session, term: str, *,
+                         ordered: bool) -> ColumnElement[bool]:
+    """The list's search before issue 23, on the same store, for figures side by side:
+    trigrams for 3+ characters, a scan of the text for shorter terms, the devices scanned
+    for serials, every match collected first (queries._search_condition then)."""
+    needle = term.translate(search_index._ASCII_LOWER)
+    table = search_index.slip_search
+    query = select(table.c.slip_id).where(func.instr(table.c.body, needle) > 0)
+    if len(term) >= search_index.MIN_TRIGRAM:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        query = query.where(table.c.id.in_(select(search_index.slip_search_fts.c.rowid).where(
+            text("slip_search_fts MATCH :phrase").bindparams(phrase=phrase))))
+    matching = query.union(search_index.device_slip_ids(term))
+    if not ordered:
+        return Slip.id.in_(matching)
+    no_index = UnaryExpression(Slip.id.expression, operator=operators.custom_op("+"),
+                               type_=Slip.id.type)  # walk the order index, probe the matches
+    return no_index.in_(matching)
+
+
+def search_rows(store: Store, size: int, runs: int, note: str) -> list[Row]:
+    """The search matrix, each term the new way and the old way side by side, with the
+    load average next to every figure (the machine is shared)."""
+    rows = []
+    for kind, term in SEARCH_TERMS:
+        with store.read() as session:
+            matches = count_slips(session, SlipFilter(search=term))
+        load = loadavg()
+        where = f"{note}; {matches} matches; load {load[0] if load else '?'}"
+        rows.append(Row(f"search {term} ({kind})", size,
+                        bench_search(store, runs, term, with_count=False), "ms",
+                        target=search_target_ms(size), runs=runs,
+                        note=f"first page of matches; {where}", extra={"loadavg": load}))
+        rows.append(Row(f"search {term} ({kind}), before issue 23", size,
+                        bench_search(store, runs, term, with_count=False, old=True), "ms",
+                        runs=runs, note=f"trigram + scan, as 0005; {where}"))
+        rows.append(Row(f"search {term} + count", size,
+                        bench_search(store, max(3, runs // 3), term, with_count=True), "ms",
+                        runs=max(3, runs // 3), note="first page and the number of matches"))
+    return rows
 
 
 def bench_save_draft(store: Store, runs: int) -> float:
@@ -211,14 +272,7 @@ def run(sizes: list[int], runs: int = 15, cache: Path | None = None,
             rows.append(Row("open slip list, first page", size, bench_first_page(store, runs),
                             "ms", target=TARGET_MS["first page"], runs=runs,
                             note=f"{note}; list 50 + count"))
-            for term in SEARCH_TERMS:
-                rows.append(Row(f"search {term}", size,
-                                bench_search(store, runs, term, with_count=False), "ms",
-                                target=TARGET_MS["search"], runs=runs,
-                                note="first page of matches"))
-                rows.append(Row(f"search {term} + count", size,
-                                bench_search(store, runs, term, with_count=True), "ms",
-                                runs=runs, note="first page and the number of matches"))
+            rows += search_rows(store, size, runs, note)
             rows.append(Row("save a draft edit", size, bench_save_draft(store, runs), "ms",
                             floor=floor_save(folder, store, runs), floor_name="raw sqlite3",
                             target=TARGET_MS["save draft"], runs=runs,

@@ -9,6 +9,10 @@ rebuilds. Benchmarks that write (save, seal, push) must not change what later sc
 see: push works on a copy (`copy_store`); save and seal add a few rows to drafts.
 
     python -m tests.benchmarks.stores 1000,10000,100000   # build the caches ahead
+
+Stores with `BULK_FROM` slips or more (1M by default; the runner's ``--bulk-from``) are
+made by `tests.benchmarks.bulk` from copies of the 1k store, in minutes instead of days;
+their folder is ``b<slips>``.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ def store_key(requests: int) -> dict[str, object]:
 
 # False (the runner's --no-build): a store that is not cached raises NotCached.
 BUILD = True
+BULK_FROM = 1_000_000  # slips; larger stores are bulk copies of the 1k store (bulk.py)
+TEMPLATE_SLIPS = 1000
 
 
 class NotCached(Exception):
@@ -76,9 +82,12 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
     from fieldapp.base.settings import Settings
     from fieldapp.store import open_store
 
-    folder = (cache or default_cache()) / f"r{requests}"
+    slips = math.floor(requests * 7 / 8)
+    bulk = slips >= BULK_FROM
+    folder = (cache or default_cache()) / (f"b{slips}" if bulk else f"r{requests}")
     marker = folder / "built.json"
-    key = store_key(requests)
+    key = store_key(requests) | ({"builder": "bulk", "template": TEMPLATE_SLIPS,
+                                  "bulk_code": _bulk_version()} if bulk else {})
     if marker.exists() and json.loads(marker.read_text()) == key:
         return folder, None
     if not BUILD:
@@ -91,12 +100,22 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
         shutil.rmtree(build)
     from fieldapp.tools.demo import fill_demo
 
-    store = open_store(build)
     started = time.perf_counter()
-    fill_demo(store, requests=requests, now=DEMO_NOW,
-              progress=lambda done, total: log(f"    … fill_demo {done}/{total}"))
+    if bulk:
+        from tests.benchmarks import bulk as bulk_builder
+
+        template, _ = cached_store_dir(requests_for_slips(TEMPLATE_SLIPS), cache=cache,
+                                       log=log)
+        shutil.copytree(template, build)
+        (build / "built.json").unlink()
+        log(f"    … bulk copies of the {TEMPLATE_SLIPS}-slip store up to {slips} slips")
+        key["phases"] = bulk_builder.grow(build / "fieldapp.db", slips, log=log)
+    else:
+        store = open_store(build)
+        fill_demo(store, requests=requests, now=DEMO_NOW,
+                  progress=lambda done, total: log(f"    … fill_demo {done}/{total}"))
+        store.close()
     seconds = time.perf_counter() - started
-    store.close()
     settings = Settings.in_dir(build)  # so the desktop app opens straight to its main window
     settings.set("operator_code", "E07")
     settings.set("setup_done", True)
@@ -104,9 +123,14 @@ def cached_store_dir(requests: int, *, cache: Path | None = None,
     (build / "built.json").write_text(json.dumps(key | {"seconds": round(seconds, 1)}))
     build.rename(folder)
     # the marker is compared without the build time
+    key.pop("phases", None)
     marker.write_text(json.dumps(key))
     (folder / "build_seconds.txt").write_text(f"{seconds:.1f}\n")
     return folder, seconds
+
+
+def _bulk_version() -> str:
+    return hashlib.sha256((ROOT / "tests/benchmarks/bulk.py").read_bytes()).hexdigest()[:16]
 
 
 def copy_store(folder: Path, target: Path) -> Path:

@@ -12,7 +12,7 @@ from fieldapp.records import reference, slips
 from fieldapp.store import open_store, search
 from fieldapp.store.engine import create_sqlite_engine
 from fieldapp.store.migrate import alembic_config
-from fieldapp.store.models import Customer, ServiceRequest, Slip
+from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.tools import exchange
 from fieldapp.tools.demo import fill_demo
 
@@ -22,7 +22,7 @@ DEMO_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 TERMS = [
     "蓝", "屏", "蓝屏", "打印", "打印机", "搓纸轮", "天津港", "卡纸，无法", "0x0000007b",
     "0X0000007B", "thinkpad", "S-E0", "s-e07", "R-C01", "2 号电源", "不存在的故障",
-    "%", "_", "50%_", "a_b", "\\", "x", "Ab", "ÄÖ", "ａｂ",
+    "%", "_", "50%_", "a_b", "\\", "x", "Ab", "ÄÖ", "ａｂ", "cnb", "7", "zc-tjport",
 ]
 ODD_TEXTS = [
     ("折扣 50%_OFF，ABC 蓝屏", "Error a_b \\ path"),
@@ -37,14 +37,16 @@ def _ascii_lower(value: str) -> str:
 
 
 def brute_force(session, term: str) -> set:
-    """The specification: substring of any of the six fields, ASCII case-insensitive."""
+    """The specification: substring of any of the six fields or the serial number or
+    asset tag of the request's device, ASCII case-insensitive."""
     needle = _ascii_lower(term)
     rows = session.execute(
         select(Slip.id, Slip.number, ServiceRequest.number, Customer.name, Slip.fault_found,
-               Slip.handling, ServiceRequest.fault_reported)
+               Slip.handling, ServiceRequest.fault_reported, Device.serial, Device.asset_tag)
         .join(ServiceRequest, Slip.request_id == ServiceRequest.id)
-        .join(Customer, ServiceRequest.customer_id == Customer.id))
-    return {row[0] for row in rows if any(needle in _ascii_lower(v) for v in row[1:])}
+        .join(Customer, ServiceRequest.customer_id == Customer.id)
+        .outerjoin(Device, ServiceRequest.device_id == Device.id))
+    return {row[0] for row in rows if any(needle in _ascii_lower(v or "") for v in row[1:])}
 
 
 def found(session, term: str) -> set:
@@ -67,9 +69,9 @@ def demo_store(tmp_path_factory):
     store.close()
 
 
-def test_the_store_has_the_trigram_index(demo_store):
+def test_the_store_has_the_trigram_and_bigram_indexes(demo_store):
     with demo_store.read() as session:
-        assert search.index_kind(session) == "fts"
+        assert search.index_kind(session) == search.SearchIndex(True, True, True)
 
 
 @pytest.mark.parametrize("term", TERMS)
@@ -217,7 +219,7 @@ def test_upgrade_from_the_previous_revision_backfills_the_index(tmp_path):
     store = open_store(folder)
     try:
         with store.read() as session:
-            assert search.index_kind(session) == "fts"
+            assert search.index_kind(session) == search.SearchIndex(True, True, True)
             assert session.execute(text("SELECT count(*) FROM slip_search")).scalar() == \
                 session.execute(text("SELECT count(*) FROM slips")).scalar()
             for term, ids in before.items():
