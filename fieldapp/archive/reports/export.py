@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from fieldapp.archive.reports.csv_export import render_csv
@@ -15,12 +16,13 @@ from fieldapp.documents.report_pdf import render_report_pdf
 
 
 def version_note(version: ReportVersion, language: Language) -> str:
-    """The cover's line for a re-issued report: which version, when, what changed."""
-    if version.version == 1:
-        return ""
+    """A re-issued report's first observation: which version, when, what changed."""
     when = format_local(version.created_at)
-    return pick(f"第 {version.version} 版（{when} 修订）：{version.change_zh}",
-                f"Version {version.version} (revised {when}): {version.change_en}", language)
+    return pick(f"本报告为第 {version.version} 版（{when} 修订）：后补的服务记录改变了本期数字——"
+                f"{version.change_zh}。此前各版保留可查。",
+                f"This is version {version.version} (revised {when}): records that arrived "
+                f"late changed this period's figures — {version.change_en}. Earlier versions "
+                "are kept.", language)
 
 
 def export_report(report: Report, fmt: Literal["pdf", "csv"], language: Language = "zh", *,
@@ -32,9 +34,11 @@ def export_report(report: Report, fmt: Literal["pdf", "csv"], language: Language
         return render_csv(fig)
     reason = pick(report.reason_zh, report.reason_en, language)
     number = str(report.id)[:13]
-    if version is not None and version.version > 1:
-        reason = f"{reason}\u3000{version_note(version, language)}"
-        number = f"{number} v{version.version}"
-    doc = report_document(fig, number=number, kind=report.kind, reason=reason,
-                          language=language)
+    revised = version is not None and version.version > 1
+    doc = report_document(fig, number=f"{number} v{version.version}" if revised and version
+                          else number, kind=report.kind, reason=reason, language=language)
+    if revised and version is not None:  # said on the cover, above everything it changed
+        doc = replace(doc, kind=doc.kind + pick(f" · 第 {version.version} 版",
+                                                f" · version {version.version}", language),
+                      observations=(version_note(version, language), *doc.observations))
     return render_report_pdf(doc, company or CompanyInfo(name="fieldapp"), language=language)
