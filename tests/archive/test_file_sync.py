@@ -18,12 +18,9 @@ from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.files.folder import FolderStore
 from fieldapp.archive.files.uploads import Uploads
 from fieldapp.base.timeutil import utcnow
-from fieldapp.records import slips
-from fieldapp.records.reference import engineer_by_code
 from fieldapp.store import Store
-from fieldapp.store.attachment_models import Attachment, AttachmentKind, OwnerKind
+from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.blobs import blobs_beside
-from fieldapp.store.models import ServiceRequest
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import OfflineError, ServerError
 from fieldapp.sync.file_wire import CHUNK_BYTES
@@ -31,7 +28,7 @@ from fieldapp.sync.files import FilesReport, files_to_send
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import RunningArchive, run_archive
-from tests.archive.work import dispatch
+from tests.archive.work import draft_with_files
 
 PHOTO_BYTES = 2 * CHUNK_BYTES + 1000  # three chunks
 
@@ -70,23 +67,9 @@ def received(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
 
 def photographed_slip(store: Store, count: int, size: int = PHOTO_BYTES,
                      code: str = "E01") -> tuple[uuid.UUID, list[str]]:
-    """A new request for `code` and a draft slip on it with `count` pictures, as the
-    desktop attaches them: the bytes in the file store beside the database, a row naming
-    each (queued for the archive). A draft: the transport does not care about the seal
-    (the sealed slip's files: test_file_checks.py)."""
-    blobs = blobs_beside(store.path)
-    assert blobs is not None
-    shas = [blobs.put(os.urandom(size)) for _ in range(count)]
-    request_id = dispatch(store, code)
-    with store.write() as session:
-        slip = slips.start_slip(session, session.get_one(ServiceRequest, request_id),
-                                engineer_by_code(session, code), now=utcnow())
-        session.add_all(Attachment(
-            owner_kind=OwnerKind.SLIP, owner_id=slip.id, position=position, sha256=sha,
-            size=size, media_type="image/jpeg", width=2048, height=1536,
-            caption=f"照片 {position + 1}", kind=AttachmentKind.DAMAGE, added_at=utcnow(),
-            added_by=code) for position, sha in enumerate(shas))
-        return slip.id, shas
+    """A draft slip with `count` pictures (random bytes): the transport does not care
+    about the seal (a sealed slip's files: test_file_checks.py)."""
+    return draft_with_files(store, [os.urandom(size) for _ in range(count)], code)
 
 
 @pytest.fixture

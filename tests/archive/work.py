@@ -99,3 +99,28 @@ def on_the_command_line(laptop, archive_url: str) -> None:
     settings = Settings.in_dir(laptop.folder)
     settings.set("archive_url", archive_url)
     settings.save()
+
+
+def draft_with_files(store: Store, contents: list[bytes], code: str = "E01"
+                     ) -> tuple[uuid.UUID, list[str]]:
+    """A new request for `code` and a draft slip on it with these files attached, as the
+    desktop attaches pictures: the bytes in the file store beside the database, a row
+    naming each (queued for the archive). Returns the slip's id and the files' hashes."""
+    from fieldapp.store.attachment_models import Attachment, AttachmentKind, OwnerKind
+    from fieldapp.store.blobs import blobs_beside
+
+    blobs = blobs_beside(store.path)
+    assert blobs is not None
+    shas = [blobs.put(data) for data in contents]
+    request_id = dispatch(store, code)
+    with store.write() as session:
+        slip = slips.start_slip(session, session.get_one(ServiceRequest, request_id),
+                                engineer_by_code(session, code), now=utcnow())
+        session.add_all(Attachment(
+            owner_kind=OwnerKind.SLIP, owner_id=slip.id, position=position, sha256=sha,
+            size=len(data), media_type="image/jpeg", width=2048, height=1536,
+            caption=f"照片 {position + 1}", kind=AttachmentKind.DAMAGE, added_at=utcnow(),
+            added_by=code) for position, (sha, data) in enumerate(zip(shas, contents,
+                                                                       strict=True)))
+        return slip.id, shas
+

@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks [--quick]
 
-Runs the scenario modules (core, documents, startup, sync, reports, responsive), prints
+Runs the scenario modules (core, documents, startup, sync, reports, responsive, photos), prints
 one table (scenario, n, median, floor, ratio, target, ✔/✘) and the growth checks (time may grow at
 most like n log n between sizes), writes ``tests/benchmarks/results/latest.json`` and the
 growth plot ``docs/img/performance-growth.png``. ``--quick`` is a smoke run on 1k/10k
@@ -33,7 +33,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 DEFAULT_JSON = HERE / "results" / "latest.json"
 DEFAULT_PLOT = ROOT / "docs" / "img" / "performance-growth.png"
-MODULES = ("core", "documents", "startup", "sync", "reports", "responsive")
+MODULES = ("core", "documents", "startup", "sync", "reports", "responsive", "photos")
 REPORTS_TARGET_S = 3.0
 
 
@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="app processes per size for the GUI-stall scenarios")
     parser.add_argument("--report-slips", help="slips of the report's customer (default 50000)")
     parser.add_argument("--report-runs", type=int, help="yearly reports made per size")
+    parser.add_argument("--photos", type=int,
+                        help="photos pushed end to end (default 100; --quick 20)")
+    parser.add_argument("--photo-runs", type=int, help="photo pushes (default 1)")
     parser.add_argument("--no-postgres", action="store_true", help="push on SQLite only")
     parser.add_argument("--no-build", action="store_true",
                         help="report sizes whose demo store is not cached as not measured")
@@ -78,6 +81,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.responsive_runs = args.responsive_runs or (1 if quick else 3)
     args.report_slips = tuple(int(s) for s in (args.report_slips or "50000").split(","))
     args.report_runs = args.report_runs or (3 if quick else 5)
+    args.photos = args.photos or (20 if quick else 100)
+    args.photo_runs = args.photo_runs or 1
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]
     unknown = set(args.only) - set(MODULES)
     if unknown:
@@ -144,6 +149,9 @@ def run_module(name: str, args: argparse.Namespace, log: Callable[[str], None]) 
     if name == "responsive":
         from tests.benchmarks import bench_responsive
         return bench_responsive.run(args.sizes, args.responsive_runs, args.cache, log)
+    if name == "photos":
+        from tests.benchmarks import bench_photos
+        return bench_photos.run(args.photos, args.photo_runs, log)
     return reports_rows(args, log)
 
 

@@ -24,6 +24,7 @@ EXPECTED = {
     "reports": ["yearly analysis report"],
     "responsive": ["GUI stall: first list pages", "GUI stall: scrolling the slips list",
                    "GUI stall: switching through every tab", "GUI stall: sync round"],
+    "photos": ["push 3 photos"],
 }
 
 
@@ -31,7 +32,7 @@ def test_smallest_run_prints_and_writes_every_scenario(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "latest.json"
     code = main(["--sizes", "24", "--push-sizes", "8", "--runs", "1", "--startup-runs", "1",
-                 "--doc-runs", "1", "--report-slips", "40", "--report-runs", "1",
+                 "--doc-runs", "1", "--report-slips", "40", "--report-runs", "1", "--photos", "3",
                  "--no-postgres", "--cache", str(tmp_path / "cache"),
                  "--json", str(out), "--plot", str(tmp_path / "growth.png")])
     printed = capsys.readouterr().out

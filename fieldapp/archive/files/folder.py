@@ -24,13 +24,13 @@ class FolderStore:
         return is_sha256(sha) and self.path(sha).is_file()
 
     def publish(self, sha: str, source: Path) -> bool:
+        """Hard-link `source` (fsynced by the caller) into place: the file appears whole
+        or not at all, and a second upload of it finds it there."""
         target = self.path(sha)
         if target.is_file():
             source.unlink(missing_ok=True)
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with source.open("rb") as stream:
-            os.fsync(stream.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)  # `source` is fsynced by the caller
         # os.link fails if another upload of the same file won the race: stored once
         try:
             os.link(source, target)

@@ -12,12 +12,14 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from fieldapp.archive.crud import AuthError, device_for_token
 from fieldapp.archive.deps import DbDep, get_actor
 from fieldapp.archive.errors import BadRequest, Forbidden
 from fieldapp.archive.files.access import Named, named_files
 from fieldapp.archive.files.store import is_sha256
 from fieldapp.archive.files.uploads import Uploads, uploads_of
 from fieldapp.archive.models import Role
+from fieldapp.archive.rules import actor_for
 from fieldapp.archive.schemas import ErrorOut
 from fieldapp.base.errors import NotFound
 from fieldapp.sync.file_wire import CHUNK_CAP, MISSING_BATCH
@@ -51,13 +53,22 @@ class MissingOut(BaseModel):
 
 
 def _named(db: DbDep, credentials: Credentials, shas: list[str], *,
-           uploading: bool = True) -> dict[str, Named]:
+           uploading: bool = True, touch: bool = False) -> dict[str, Named]:
+    """The files of these hashes the user may send (`uploading`) or see. `touch`: note
+    the device as seen, in a write transaction (once a round, with /missing); a chunk
+    is checked in a read transaction only, so a file of ten chunks is not ten commits."""
     bad = [s for s in shas if not is_sha256(s)]
     if bad:
         raise BadRequest(422, "invalid", "文件名应为小写十六进制的 SHA-256。",
                          "A file is named by its SHA-256 in lower-case hex.")
-    with db.write() as session:
-        actor = get_actor(session, credentials)
+    with db.write() if touch else db.read() as session:
+        if touch:
+            actor = get_actor(session, credentials)
+        else:
+            if credentials is None or not credentials.credentials:
+                raise AuthError("请先登录（fieldapp login）。", "Log in first (fieldapp login).")
+            device, user = device_for_token(session, token=credentials.credentials)
+            actor = actor_for(session, user, device)
         if actor.user.role == Role.CUSTOMER:
             raise Forbidden("客户账号请使用客户门户。",
                             "Customer accounts use the customer portal.")
@@ -92,7 +103,7 @@ def missing(body: MissingIn, db: DbDep, credentials: Credentials,
             uploads: UploadsDep) -> MissingOut:
     """Of these files (at most 1000), those the archive does not hold yet and how much of
     each it has; hashes no attachment of this user names are `unknown`."""
-    named = _named(db, credentials, body.hashes)
+    named = _named(db, credentials, body.hashes, touch=True)
     out = []
     for sha, file in named.items():
         progress = uploads.progress(sha)
