@@ -41,7 +41,7 @@ from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.records import events
 from fieldapp.rules.validation import RESULT_LABELS, RESULTS
-from fieldapp.services import devices, visit
+from fieldapp.services import attachments, devices, visit
 from fieldapp.services.fee_entry import FeeLineText, price_items, price_text
 from fieldapp.services.visit_view import STATUS_LABELS, SlipData
 from fieldapp.sla import SERVICE_KIND_LABELS
@@ -50,6 +50,7 @@ from ui.kit import i18n
 from ui.kit.confirm import ConfirmDialog
 from ui.kit.fields import ElidedLabel, FocusOut, TimeField, error_label, show_error
 from ui.kit.ops import Ops
+from ui.kit.pictures_strip import PicturesStrip
 from ui.kit.sla_display import clocks_cell, kinds_text
 from ui.visit.device_view import DeviceView
 from ui.visit.fee_lines import FeesPanel
@@ -322,6 +323,10 @@ class SlipEditor(QWidget):
             column.addWidget(self.text_errors[f])
             columns.addLayout(column, 1)
         layout.addLayout(columns, 1)
+        # before/after, the serial plate, the damage, the parts: part of what is signed
+        self.pictures = PicturesStrip(self.ops,
+                                      actor_code=lambda: str(self.settings.get("operator_code")))
+        layout.addWidget(self.pictures)
         return page
 
     def _result_page(self) -> QWidget:
@@ -564,6 +569,7 @@ class SlipEditor(QWidget):
         self._loading = True
         self.data = data
         self._show_request(data)
+        self.pictures.set_owner(attachments.OwnerKind.SLIP, data.id)  # locked once signed
         for f, field in self.time_fields.items():
             field.set_value(getattr(data, f))
         for f, edit in self.texts.items():

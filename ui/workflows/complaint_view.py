@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local
-from fieldapp.services import complaints
+from fieldapp.services import attachments, complaints
 from fieldapp.services.complaints import ComplaintData
 from fieldapp.workflows.complaints import ABOUT_LABELS, ROUTE_LABELS, STATUS_LABELS, ComplaintStatus
 from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
+from ui.kit.pictures_strip import PicturesStrip
 from ui.kit.table_models import Column, PagedModel
 from ui.visit.preview_dialog import PreviewDialog
 from ui.workflows.workflow_documents import complaint_report, show_preview
@@ -113,7 +114,13 @@ class ComplaintView(QDialog):
         head.addWidget(self.status_label)
         layout.addLayout(head)
         layout.addWidget(self.clock_label)
-        for w in (self.error, self.info_box, self.respond_box, self.close_box):
+        # what the customer sent or the desk photographed with the complaint
+        self.pictures_box = QGroupBox()
+        self.pictures = PicturesStrip(ops, actor_code=lambda: self.code)
+        QVBoxLayout(self.pictures_box).addWidget(self.pictures)
+        self.pictures.set_owner(attachments.OwnerKind.COMPLAINT, complaint_id)
+        for w in (self.error, self.info_box, self.pictures_box, self.respond_box,
+                  self.close_box):
             layout.addWidget(w)
         layout.addStretch(1)
         outer = QVBoxLayout(self)
@@ -133,6 +140,7 @@ class ComplaintView(QDialog):
         tr = i18n.tr
         self.setWindowTitle(tr("complaint.title"))
         self.info_box.setTitle(tr("complaint.info_box"))
+        self.pictures_box.setTitle(tr("pictures.box"))
         forms.name_captions(self.captions, "complaint.info")
         self.respond_box.setTitle(tr("complaint.respond_box"))
         self.response.setPlaceholderText(tr("complaint.response_placeholder"))

@@ -40,13 +40,14 @@ from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.records.events import Decision, SignatureInput
 from fieldapp.rules.validation import FEE_KIND_LABELS
-from fieldapp.services import repairs
+from fieldapp.services import attachments, repairs
 from fieldapp.services.repairs import RepairData
 from fieldapp.workflows.repair import RepairStatus
 from ui.kit import forms, i18n
 from ui.kit.fields import TimeField, error_label, show_error
 from ui.kit.fit import scroll_body
 from ui.kit.ops import Ops
+from ui.kit.pictures_strip import PicturesStrip
 from ui.visit.preview_dialog import PreviewDialog
 from ui.workflows.estimate_dialog import EstimateDialog
 from ui.workflows.workflow_documents import loaner_record, repair_copy, show_preview
@@ -194,9 +195,14 @@ class RepairView(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.clock_label)
         layout.addWidget(self.error)
-        for box in (self.steps_box, self.loaner_box, self.quote_box, self.estimate_box,
-                    self.confirm_box, self.work_box, self.return_box, self.refused_box,
-                    self.info_box):
+        # the device's pictures (damage found, parts, before/after): evidence at any step
+        self.pictures_box = QGroupBox()
+        self.pictures = PicturesStrip(self.ops, actor_code=lambda: self.code)
+        QVBoxLayout(self.pictures_box).addWidget(self.pictures)
+        self.pictures.set_owner(attachments.OwnerKind.REPAIR, self.repair_id)
+        for box in (self.steps_box, self.pictures_box, self.loaner_box, self.quote_box,
+                    self.estimate_box, self.confirm_box, self.work_box, self.return_box,
+                    self.refused_box, self.info_box):
             layout.addWidget(box)
         layout.addStretch(1)
         scroll = scroll_body(body)
@@ -225,6 +231,7 @@ class RepairView(QDialog):
         self.info_box.setTitle(tr("repair.info_box"))
         forms.name_captions(self.info_captions, "repair.info")
         self.steps_box.setTitle(tr("repair.steps_box"))
+        self.pictures_box.setTitle(tr("pictures.box"))
         for s, c in self.step_captions.items():
             c.setText(tr(f"repair.step.{s}"))
         self.estimate_box.setTitle(tr("repair.estimate_box"))
