@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import time_machine
 from sqlalchemy import select
 
 from fieldapp.archive import crud
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
 from fieldapp.archive.ingest import Outcome, ingest_batch
 from fieldapp.archive.models import DeviceToken, User
+from fieldapp.archive.reports import end_of_day
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.seal_keys import register_key
 from fieldapp.base.timeutil import utcnow
@@ -210,3 +214,19 @@ def at(day: str, hhmm: str = "09:00") -> datetime:
     """A local (Beijing) time as aware UTC."""
     local = datetime.fromisoformat(f"{day}T{hhmm}:00+08:00")
     return local.astimezone(UTC)
+
+
+@contextmanager
+def frozen_world(folder: Path, db_url: str, frozen: datetime
+                 ) -> Iterator[tuple[History, Database, str]]:
+    """A laptop history and an archive at `db_url`, the clock stopped at `frozen` (the
+    history is recorded as at the end of the day before): (history, archive, url)."""
+    with time_machine.travel(frozen, tick=False):
+        history = History(folder / "laptop", now=end_of_day(
+            (frozen - timedelta(days=1)).astimezone(UTC).date()))
+        db = archive_db(folder, db_url)
+        try:
+            yield history, db, db_url
+        finally:
+            db.close()
+            history.store.close()

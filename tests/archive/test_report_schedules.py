@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from fieldapp.archive.cli import cli
+from fieldapp.archive.db import Database
 from fieldapp.archive.reports import end_of_day, list_skips, run_due
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
@@ -26,25 +26,16 @@ from fieldapp.archive.reports.schedules import DEFAULTS, schedule_of, set_schedu
 from fieldapp.base.errors import NotFound, ValidationError
 from fieldapp.records import reference
 from fieldapp.store.models import Contract, Customer
-from tests.archive.report_data import ALWAYS_OPEN, History, archive_db, at, push
+from tests.archive.report_data import ALWAYS_OPEN, History, at, frozen_world, push
 
 FROZEN = datetime(2029, 1, 10, 2, 0, tzinfo=UTC)  # after every day these tests run as
 RECORDED = end_of_day(date(2029, 1, 9))
 
 
-@pytest.fixture(autouse=True)
-def _frozen() -> Iterator[None]:
-    with time_machine.travel(FROZEN, tick=False):
-        yield
-
-
 @pytest.fixture
-def world(tmp_path, db_url) -> Iterator[tuple[History, object, str]]:
-    history = History(tmp_path / "laptop", now=RECORDED)
-    db = archive_db(tmp_path, db_url)
-    yield history, db, db_url
-    db.close()
-    history.store.close()
+def world(tmp_path, db_url) -> Iterator[tuple[History, Database, str]]:
+    with frozen_world(tmp_path, db_url, FROZEN) as made:
+        yield made
 
 
 def customer(history: History, code: str, starts: date, ends: date, email: str = "") -> str:

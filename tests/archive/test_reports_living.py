@@ -14,38 +14,28 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 
 from fieldapp.archive.cli import cli
-from fieldapp.archive.db import _archive_config, upgrade_core
+from fieldapp.archive.db import Database, _archive_config, upgrade_core
 from fieldapp.archive.reports import end_of_day, run_due
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
 from fieldapp.archive.reports.versions import version_of, versions
-from tests.archive.report_data import History, archive_db, at, push
+from tests.archive.report_data import History, at, frozen_world, push
 
 FROZEN = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
 RECORDED = end_of_day(date(2026, 12, 19))
 Q3 = ("quarterly", date(2026, 7, 1), date(2026, 9, 30))
 
 
-@pytest.fixture(autouse=True)
-def _frozen() -> Iterator[None]:
-    with time_machine.travel(FROZEN, tick=False):
-        yield
-
-
 @pytest.fixture
-def world(tmp_path, db_url) -> Iterator[tuple[History, object, str]]:
-    history = History(tmp_path / "laptop", now=RECORDED)
-    db = archive_db(tmp_path, db_url)
-    yield history, db, db_url
-    db.close()
-    history.store.close()
+def world(tmp_path, db_url) -> Iterator[tuple[History, Database, str]]:
+    with frozen_world(tmp_path, db_url, FROZEN) as made:
+        yield made
 
 
 def visit(history: History, day: str, device: int, fees: tuple = ()) -> str:
