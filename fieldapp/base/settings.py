@@ -50,6 +50,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("pdf_font", str, "", "单据中文字体文件", "Chinese font file for documents"),
     Option("timezone", str, "Asia/Shanghai", "时区", "Time zone"),
     Option("default_layout", str, "a4", "默认打印版式", "Default print layout"),
+    # the customer copy's pictures page: each attachment with kind and caption (issue 21)
+    Option("copy_pictures", bool, False, "客户联附图片页", "Pictures page on the customer copy"),
     Option("printer", str, "", "打印机", "Printer"),
     Option("setup_done", bool, False, "已完成初始设置", "First-start setup done"),
     # each window's last geometry per screen size, "main_window@1366x768": [x, y, w, h,

@@ -72,6 +72,18 @@ class DeviceView:
 
 
 @dataclass(frozen=True)
+class PictureView:
+    """One attachment on the copy's pictures page (issue 21)."""
+
+    kind_zh: str
+    kind_en: str
+    caption: str
+    captured_at: datetime | None
+    name: str  # the file's name as added (shown for a PDF)
+    jpeg: bytes | None  # a small JPEG of the picture; None: a document, or not here
+
+
+@dataclass(frozen=True)
 class SlipDocument:
     slip_number: str
     request_number: str
@@ -104,3 +116,5 @@ class SlipDocument:
     amends_number: str | None = None
     timezone: str = "Asia/Shanghai"
     extra: dict[str, str] = field(default_factory=dict)
+    # the pictures page, when the copy carries one (setting `copy_pictures`)
+    pictures: tuple[PictureView, ...] = ()

@@ -19,6 +19,7 @@ from fieldapp.documents.kit import blocks as kit
 from fieldapp.documents.kit import check_options, page
 from fieldapp.documents.model import CompanyInfo, SlipDocument
 from fieldapp.documents.payload import pdf_keywords, pdf_subject, stamp_digest
+from fieldapp.documents.picture_page import pictures_block
 from fieldapp.documents.slip_blocks import SlipContext
 
 
@@ -49,7 +50,9 @@ def _story(ctx: SlipContext) -> list[Flowable]:
         blocks.fees_block(ctx),
         blocks.signatures_block(ctx),
         blocks.seal_block(ctx),
+        pictures_block(ctx, ctx.doc),  # empty unless the copy carries pictures
     ]
+    parts = [part for part in parts if part]
     if ctx.receipt:
         parts = [kit.receipt_header(ctx), *parts, kit.receipt_footer(ctx)]
     return page.join_blocks(ctx, parts)

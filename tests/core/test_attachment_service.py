@@ -58,3 +58,21 @@ def test_a_sealed_slip_is_locked_and_its_files_are_checked(store, draft_number):
     assert service.file_problems_of(store, owner) == []
     view.path.unlink()
     assert "missing" in service.file_problems_of(store, owner)[0][1]
+
+
+def test_the_customer_copy_carries_the_pictures_page_when_set(store, draft_number, tmp_path):
+    import pypdfium2 as pdfium
+
+    from fieldapp.base.settings import Settings
+    from fieldapp.documents.copies import render_copy
+
+    owner = slip_id(store, draft_number)
+    service.add(store, OwnerKind.SLIP, owner, data=photo(), caption="外观", kind="before",
+                actor_code="E07")
+    fill(store, draft_number)
+    with store.write() as session:
+        sign_both(session, slips.get_slip(session, draft_number))
+    settings = Settings.in_dir(tmp_path / "settings")
+    plain = len(pdfium.PdfDocument(render_copy(store, draft_number, settings)))
+    settings.set("copy_pictures", True)
+    assert len(pdfium.PdfDocument(render_copy(store, draft_number, settings))) == plain + 1
