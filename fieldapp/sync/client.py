@@ -10,6 +10,7 @@ import logging
 import uuid
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -182,6 +183,15 @@ class ArchiveClient:
         return self._answer("POST", "/reports", timeout=EXCHANGE_TIMEOUT, json={
             "customer_code": customer_code, "period_start": period_start.isoformat(),
             "period_end": period_end.isoformat(), "requested_by": requested_by})
+
+    def schedules(self, customer_code: str) -> dict[str, Any]:
+        """The report schedules of the customer's contracts (GET /schedules, staff and
+        admin; docs/reports.md, "Schedules")."""
+        return self._answer("GET", "/schedules", params={"customer": customer_code})
+
+    def set_schedule(self, contract: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change a contract's report schedule (PUT /schedules/{contract}); the result."""
+        return self._answer("PUT", f"/schedules/{quote(contract, safe='')}", json=changes)
 
     def tasks(self, *, open_only: bool = False) -> dict[str, Any]:
         """The archive's tasks for account managers and the centre (GET /tasks, staff

@@ -11,7 +11,11 @@ import httpx
 import pytest
 
 from fieldapp.archive.reports import end_of_day, run_due
+from fieldapp.base.settings import Settings
 from fieldapp.records import reference
+from fieldapp.services import reports
+from fieldapp.sync.client import ArchiveClient
+from fieldapp.sync.errors import ServerError
 from fieldapp.sync.rounds import run_sync_round
 
 API = "/api/v1"
@@ -80,3 +84,27 @@ def test_versions_and_waiting_reports_through_the_api(archive, staff):
     assert [(v["version"], v["change_zh"], v["requests"]) for v in listed["versions"]] == [
         (1, "", 0)]
     assert staff.get("/reports/no-such-report/versions").status_code == 404
+
+
+def test_the_desktops_service_reads_and_saves_a_schedule(archive, laptops, tmp_path, staff):
+    laptop = laptops("centre", name="centre-2")
+    settings = Settings(tmp_path / "centre-settings.json")
+    settings.set("archive_url", archive.url)
+
+    def factory(url, _token):  # type: ignore[no-untyped-def]
+        return ArchiveClient(url, laptop.client.token)
+
+    (shown,) = reports.schedules(settings, "TJPORT", client_factory=factory)
+    assert (shown.contract, shown.default, shown.kinds[0], shown.recipients_in_effect[-1]) == (
+        "FW-PORT-26", True, "quarterly", ("陈晓红（客户经理）", "陈晓红 (account manager)"))
+    saved = reports.save_schedule(settings, "FW-PORT-26", kinds=("yearly",),
+                                  recipients=("刘洋 <liuyang@tjport.cn>", " "),
+                                  min_coverage_percent=60, min_requests=2, contract_end_days=45,
+                                  updated_by="陈晓红", client_factory=factory)
+    assert (saved.kinds, saved.recipients, saved.min_coverage_percent, saved.default,
+            saved.updated_by) == (("yearly",), ("刘洋 <liuyang@tjport.cn>",), 60, False, "陈晓红")
+    with pytest.raises(ServerError) as refused:
+        reports.save_schedule(settings, "FW-PORT-26", kinds=("weekly",), recipients=(),
+                              min_coverage_percent=60, min_requests=2, contract_end_days=45,
+                              updated_by="陈晓红", client_factory=factory)
+    assert "未知的报告类型：weekly" in str(refused.value)
