@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
 from fieldapp.base.timeutil import utcnow
 from fieldapp.reads.dossier import Dossier, dossier
+from fieldapp.reads.dossier import RecordView as RecordView  # the desktop names it here
 from fieldapp.records import slips
 from fieldapp.services.portal import Transactions
 from fieldapp.services.visit_view import device_text
@@ -35,12 +36,18 @@ from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, ServiceRequest
 from fieldapp.store.workflow_models import ArchiveEntry, ProblemSet, ServiceSuggestion
 from fieldapp.workflows import dossier as flow
-from fieldapp.workflows.dossier import Review
+from fieldapp.workflows.dossier import PROBLEM_STEPS as PROBLEM_STEPS
+from fieldapp.workflows.dossier import REVIEW_LABELS as REVIEW_LABELS
+from fieldapp.workflows.dossier import SUGGESTION_STEPS as SUGGESTION_STEPS
+from fieldapp.workflows.dossier import Review as Review
+from fieldapp.workflows.dossier import allowed_steps as allowed_steps  # pure: the form's
+from fieldapp.workflows.group_archive import ArchiveEntryKind
 
 __all__ = ["CENTRE_CODE", "DossierContext", "NewProblem", "NewSuggestion", "Pending",
            "context", "link_request", "pending", "problem_step", "propose", "raise_problem",
            "review", "suggestion_step"]
 
+DEVICE_TRACKING = ArchiveEntryKind.DEVICE_TRACKING  # a tracking note's kind (archive_entries)
 CENTRE_CODE = "CENTRE"  # the actor code of a review by a staff account with no code
 Then = Callable[[Session, uuid.UUID], None]
 _R = TypeVar("_R", ProblemSet, ServiceSuggestion)

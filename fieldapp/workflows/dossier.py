@@ -129,6 +129,17 @@ _SUGGESTION_STEPS: dict[str, tuple[tuple[str, ...], str | None, str, str]] = {
 }
 
 
+PROBLEM_STEPS = (EventKind.PROBLEM_TRACKING, EventKind.PROBLEM_NOTED, EventKind.PROBLEM_SOLVED,
+                 EventKind.PROBLEM_WONT_FIX, EventKind.PROBLEM_REOPENED)
+SUGGESTION_STEPS = tuple(_SUGGESTION_STEPS)
+
+
+def allowed_steps(status: str) -> tuple[str, ...]:
+    """The steps a problem or suggestion in `status` may take next (a form offers these)."""
+    return tuple(kind for kind, (allowed, *_rest) in (
+        *_PROBLEM_STEPS.items(), *_SUGGESTION_STEPS.items()) if status in allowed)
+
+
 # --- the rules (fieldapp.rules: the laptop's and the archive's ingest's) ---------------
 
 

@@ -44,9 +44,9 @@ from ui.visit.preview_dialog import PreviewDialog
 from ui.visit.request_dialog import RequestDialog
 from ui.visit.sign_view import SignView
 from ui.visit.slip_editor import SlipEditor
-from ui.workflows.archive_entry_dialog import ArchiveEntryDialog
 from ui.workflows.complaint_dialog import ComplaintDialog
 from ui.workflows.complaint_view import ComplaintView
+from ui.workflows.dossier_dialog import DossierDialog
 from ui.workflows.escalation_dialog import EscalationDialog
 from ui.workflows.estimate_dialog import EstimateDialog
 from ui.workflows.findings_view import FindingsPage
@@ -278,7 +278,7 @@ SCREENS: dict[str, Screen] = {
     "tasks": Screen(TasksDialog, lambda env: env.dialog(
         env.main().findings_page.open_tasks_dialog,  # type: ignore[union-attr]
         lambda: env.main().findings_page.tasks_dialog)),  # type: ignore[union-attr]
-    "archive-entry": Screen(ArchiveEntryDialog, _flow(
+    "archive-entry": Screen(DossierDialog, _flow(
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
 }
 

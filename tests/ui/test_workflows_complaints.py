@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from fieldapp.records import reference, slips
 from fieldapp.store.workflow_models import OpenQuestion
-from fieldapp.workflows import complaints, group_archive, questions
+from fieldapp.workflows import complaints, dossier, questions
 from tests.ui.visit_helpers import open_request, type_chinese
 from tests.ui.workflow_helpers import click, main_window
 
@@ -112,12 +112,12 @@ def test_open_question_and_archive_input_from_the_slip(qtbot, ops, settings, sto
     window.stack.setCurrentIndex(1)
     click(qtbot, editor.workflow_buttons["archive"])
     qtbot.waitUntil(lambda: flows.archive_dialog is not None
-                    and flows.archive_dialog.save_button.isEnabled())
+                    and flows.archive_dialog.context is not None)
     archive = flows.archive_dialog
-    archive.kind.setCurrentIndex(archive.kind.findData("suggestion"))
-    type_chinese(archive.text, "建议财务室打印机纳入季度保养")
-    click(qtbot, archive.save_button)
-    qtbot.waitUntil(lambda: "建议财务室打印机纳入季度保养" in archive.entries.text())
+    archive.tabs.setCurrentWidget(archive.suggestions)
+    type_chinese(archive.suggestion_text, "建议财务室打印机纳入季度保养")
+    click(qtbot, archive.suggestions.new_button)
+    qtbot.waitUntil(lambda: archive.suggestions.list.count() == 1)
 
     with store.read() as session:
         question = session.query(OpenQuestion).one()
@@ -125,6 +125,7 @@ def test_open_question_and_archive_input_from_the_slip(qtbot, ops, settings, sto
         assert state.status == "answered" and state.answer == "可以，下周送报价"
         assert question.slip_id == editor.data.id
         customer = slips.get_slip(session, editor.data.id).request.customer
-        (entry,) = group_archive.archive_entries(session, customer)
-        assert (entry.kind, entry.slip_id) == ("suggestion", editor.data.id)
-        assert reference.engineer_by_code(session, "E07").code == entry.author_code
+        (entry,) = dossier.customer_suggestions(session, customer.id)
+        assert (entry.suggestion, entry.slip_id) == ("建议财务室打印机纳入季度保养",
+                                                     editor.data.id)
+        assert reference.engineer_by_code(session, "E07").code == entry.proposed_by

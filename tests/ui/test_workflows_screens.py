@@ -81,12 +81,13 @@ def test_workflow_models_pass_qtmodeltester(qtbot, qtmodeltester, ops, settings,
 
 WORKFLOW_SCREENS = ("repair_intake", "repair_view", "loaner_view", "complaint_dialog",
                     "complaint_view", "escalation_dialog", "question_view",
-                    "archive_entry_dialog", "findings_view", "workflow_pages",
+                    "dossier_dialog", "findings_view", "workflow_pages",
                     "workflow_actions", "workflow_documents", "workflow_widgets")
 # The core's workflow modules a screen may still name: labels, choices and pure values.
 CORE_WORKFLOW = ("fieldapp.workflows.repair", "fieldapp.workflows.complaints",
                  "fieldapp.workflows.escalation", "fieldapp.workflows.loaners",
                  "fieldapp.workflows.questions", "fieldapp.workflows.group_archive",
+                 "fieldapp.workflows.dossier", "fieldapp.reads.dossier",
                  "fieldapp.reads.findings", "fieldapp.reads.workflow_lists",
                  "fieldapp.records.events", "fieldapp.records.reference",
                  "fieldapp.records.service_requests", "fieldapp.records.slips",

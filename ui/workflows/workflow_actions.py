@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 from fieldapp.base.settings import Settings
 from fieldapp.services.repairs import EscalationInfo
 from ui.kit.ops import Ops
-from ui.workflows.archive_entry_dialog import ArchiveEntryDialog
 from ui.workflows.complaint_dialog import ComplaintDialog
 from ui.workflows.complaint_view import ComplaintView
+from ui.workflows.dossier_dialog import DossierDialog
 from ui.workflows.escalation_dialog import EscalationDialog
 from ui.workflows.question_view import QuestionDialog
 from ui.workflows.repair_intake import RepairIntakeDialog
@@ -36,7 +36,7 @@ class WorkflowActions(QObject):
         self.complaint_dialog: ComplaintDialog | None = None
         self.complaint_view: ComplaintView | None = None
         self.question_dialog: QuestionDialog | None = None
-        self.archive_dialog: ArchiveEntryDialog | None = None
+        self.archive_dialog: DossierDialog | None = None
 
     @property
     def code(self) -> str:
@@ -94,6 +94,6 @@ class WorkflowActions(QObject):
         self._show(dialog)
 
     def archive(self, slip_id: uuid.UUID) -> None:
-        dialog = ArchiveEntryDialog(self.ops, self.settings, slip_id, self.window)
+        dialog = DossierDialog(self.ops, self.settings, slip_id, self.window)
         self.archive_dialog = dialog
         self._show(dialog)
