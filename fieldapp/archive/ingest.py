@@ -97,13 +97,17 @@ class _Refused(Exception):
 def ingest_batch(session: Session, *, actor: Actor, records: list[dict[str, Any]],
                  client_time: datetime | None, now: datetime | None = None) -> list[Outcome]:
     now = now or utcnow()
+    # What needs no database is done before the lock, so that on PostgreSQL the batches
+    # of several laptops (`serve --workers 2`) are hashed and converted on both cores
+    # while one of them writes; the checks themselves all run as before.
+    prepared = [_prepare(record) for record in records]
     lock_change_log(session)
     skew = int((client_time - now).total_seconds()) if client_time else 0
     # A laptop clock running ahead must not turn its own "now" into "the future".
     rules_now = max(now, client_time) if client_time else now
     try:
         with session.begin_nested():
-            outcomes = _Batch(session, actor, rules_now).ingest(records)
+            outcomes = _Batch(session, actor, rules_now).ingest(records, prepared)
     except sa_exc.SQLAlchemyError as exc:
         log.info("batch of %d records goes one by one: %s", len(records), exc)
         session.expire_all()
@@ -196,6 +200,20 @@ def _parse(record: dict[str, Any]) -> _Parsed:
     return parsed
 
 
+def _prepare(record: dict[str, Any]) -> _Parsed:
+    """`_parse`, then the record's values and a slip's strokes converted (kept for
+    `_judge`; a malformed record is left to it, which refuses it with the reason)."""
+    parsed = _parse(record)
+    if parsed.refusal is None and isinstance(record.get("row"), dict):
+        try:
+            parsed.converted = converted = record_values(record)
+            for index in range(len(converted.children.get("signatures", ()))):
+                converted.strokes(index)
+        except _MALFORMED:
+            parsed.converted = None
+    return parsed
+
+
 @dataclass
 class _Batch:
     """One batch judged against what the archive holds, and its writes queued."""
@@ -217,8 +235,9 @@ class _Batch:
         self.assignments = Assignments(self.session, self.actor, self._flush)
         self.keys = ArchiveKeys(self.session, self.actor.user)
 
-    def ingest(self, records: list[dict[str, Any]]) -> list[Outcome]:
-        parsed = [_parse(record) for record in records]
+    def ingest(self, records: list[dict[str, Any]],
+               prepared: list[_Parsed] | None = None) -> list[Outcome]:
+        parsed = prepared if prepared is not None else [_parse(record) for record in records]
         self._look_up([p for p in parsed if p.refusal is None])
         outcomes = [p.refusal or self._judge(p) for p in parsed]
         self._flush()
@@ -269,7 +288,8 @@ class _Batch:
             row = p.record.get("row")
             if not isinstance(row, dict):
                 raise TypeError("row must be an object")
-            p.converted = converted = record_values(p.record)  # once, for every use below
+            # once, for every use below (before the lock, as a rule: `_prepare`)
+            p.converted = converted = p.converted or record_values(p.record)
             reason = self._may_write(table, row, existing)
             if reason is None:
                 reason = check_record(self.session, table, p.record, self.now, self.requests,

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fieldapp.sync")
 
-PUSH_BATCH = 100
+PUSH_BATCH = 250  # records a push; fewer round trips and per-batch look-ups (was 100)
 PULL_PAGE = 200
 SKEW_LIMIT = timedelta(minutes=5)
 MAX_PULL_PAGES = 10_000

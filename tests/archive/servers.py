@@ -115,8 +115,9 @@ class ArchiveProcess:
     """`fieldapp-archive serve` in its own process, so a test can SIGKILL it mid-request
     and start it again on the same port and database."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, workers: int = 1) -> None:
         self.db_url = db_url
+        self.workers = workers  # `serve --workers`: processes answering on one port
         engine = create_archive_engine(db_url)
         init_schema(engine)
         self.db = Database(engine)
@@ -138,7 +139,7 @@ class ArchiveProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from fieldapp.archive.cli import main; main()",
              "--db", self.db_url, "serve",
-             "--port", str(self.port)],
+             "--port", str(self.port), "--workers", str(self.workers)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while True:
