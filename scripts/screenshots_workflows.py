@@ -19,9 +19,9 @@ from screenshots import demo_desktop, demo_window, save, wait
 
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
-from fieldapp.records.events import SignatureInput
+from fieldapp.records.events import EventKind, SignatureInput
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, loaners, questions, repair
+from fieldapp.workflows import complaints, dossier, group_archive, loaners, questions, repair
 from ui.kit import i18n
 
 SCALE = os.environ.get("QT_SCALE_FACTOR", "1")
@@ -67,7 +67,41 @@ def _records(store) -> tuple:  # type: ignore[no-untyped-def]
                                   question="能否把财务室打印机换成支持双面打印的型号？",
                                   asked_at=now - timedelta(hours=3),
                                   promised_at=now + timedelta(hours=21), recorded_by="E07")
+        _dossier(s, customer, device, now)
         return request.id, order.id, complaint.id
+
+
+def _dossier(s, customer, device, now) -> None:  # type: ignore[no-untyped-def]
+    """The group dossier (R2.5): a problem set tracked and returned once, a suggestion the
+    customer accepted, a tracking note — as the desktop's dossier dialog shows them."""
+    at = now - timedelta(days=3)
+    problem = dossier.raise_problem(
+        s, customer=customer, title="财务室打印机反复卡纸", device=device,
+        description="每周卡纸两三次，搓纸轮磨损。", raised_by="E07", raised_at=at, now=now)
+    dossier.problem_step(s, problem, kind=EventKind.PROBLEM_TRACKING, note="已更换搓纸轮，观察两周",
+                         actor_code="E07", occurred_at=at + timedelta(hours=1), now=now)
+    for step in dossier.state_of(s, problem).steps:
+        dossier.review(s, problem, step.submission_id, verdict="returned", reviewer="王芳",
+                       comment="请注明更换配件的型号。", actor_code="CENTRE",
+                       occurred_at=at + timedelta(days=1), now=now)
+    dossier.problem_step(s, problem, kind=EventKind.PROBLEM_NOTED, note="搓纸轮型号 RM2-5452",
+                         actor_code="E07", occurred_at=at + timedelta(days=2), now=now)
+    suggestion = dossier.propose_suggestion(
+        s, customer=customer, suggestion="建议为机房打印机配备两支备用硒鼓。", proposed_by="E07",
+        proposed_at=at, now=now)
+    dossier.suggestion_step(s, suggestion, kind=EventKind.SUGGESTION_ACCEPTED,
+                            customer_name="孙丽", note="下月采购", actor_code="E07",
+                            occurred_at=at + timedelta(hours=2), now=now)
+    group_archive.add_archive_entry(s, customer=customer, kind="device_tracking",
+                                    text="打印机运行正常，建议季度保养", author_code="E07",
+                                    noted_at=at, device=device, now=now)
+
+
+def _on_problems(flows):  # type: ignore[no-untyped-def]
+    """The dossier dialog on its problem sets, the first one chosen."""
+    dialog = flows.archive_dialog
+    dialog.tabs.setCurrentWidget(dialog.problems)
+    return dialog
 
 
 def main() -> None:
@@ -97,7 +131,7 @@ def main() -> None:
             ("new-complaint", flows.new_complaint, lambda: flows.complaint_dialog),
             ("question", lambda: flows.record_question(slip_id, "孙丽"),
              lambda: flows.question_dialog),
-            ("archive-entry", lambda: flows.archive(slip_id), lambda: flows.archive_dialog),
+            ("archive-entry", lambda: flows.archive(slip_id), lambda: _on_problems(flows)),
         )
         for name, open_it, get in shots:
             open_it()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -72,7 +73,10 @@ class _RecordTab(QWidget):
         self.records: dict[uuid.UUID, RecordView] = {}
         self.list = QListWidget()
         self.list.setProperty("data", True)  # numbers and the engineer's words
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail = data_label()
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.note = QLineEdit()
         self.note.setMaxLength(5000)
         self.step_buttons = {kind: button() for kind in steps}
@@ -173,6 +177,7 @@ class DossierDialog(QDialog):
         self.note_device.setProperty("data", True)  # device names are the customer's data
         self.save_note = button(primary=True)
         self.devices = data_label()
+        self.devices.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         tracking = QWidget()
         tracking_form = QFormLayout()
         self.tracking_captions = forms.captioned_rows(tracking_form, (
