@@ -2,7 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks [--quick]
 
-Runs the scenario modules (core, documents, startup, sync, reports, responsive, photos), prints
+Runs the scenario modules (core, documents, startup, sync, reports, responsive, photos,
+attach), prints
 one table (scenario, n, median, floor, ratio, target, ✔/✘) and the growth checks (time may grow at
 most like n log n between sizes), writes ``tests/benchmarks/results/latest.json`` and the
 growth plot ``docs/img/performance-growth.png``. ``--quick`` is a smoke run on 1k/10k
@@ -33,7 +34,8 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 DEFAULT_JSON = HERE / "results" / "latest.json"
 DEFAULT_PLOT = ROOT / "docs" / "img" / "performance-growth.png"
-MODULES = ("core", "documents", "startup", "sync", "reports", "responsive", "photos")
+MODULES = ("core", "documents", "startup", "sync", "reports", "responsive", "photos",
+           "attach")
 REPORTS_TARGET_S = 3.0
 
 
@@ -58,6 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--photos", type=int,
                         help="photos pushed end to end (default 100; --quick 20)")
     parser.add_argument("--photo-runs", type=int, help="photo pushes (default 1)")
+    parser.add_argument("--attach-runs", type=int,
+                        help="12-MP photos attached (default 9; --quick 3)")
     parser.add_argument("--no-postgres", action="store_true", help="push on SQLite only")
     parser.add_argument("--no-build", action="store_true",
                         help="report sizes whose demo store is not cached as not measured")
@@ -83,6 +87,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.report_runs = args.report_runs or (3 if quick else 5)
     args.photos = args.photos or (20 if quick else 100)
     args.photo_runs = args.photo_runs or 1
+    args.attach_runs = args.attach_runs or (3 if quick else 9)
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]
     unknown = set(args.only) - set(MODULES)
     if unknown:
@@ -152,6 +157,9 @@ def run_module(name: str, args: argparse.Namespace, log: Callable[[str], None]) 
     if name == "photos":
         from tests.benchmarks import bench_photos
         return bench_photos.run(args.photos, args.photo_runs, log)
+    if name == "attach":
+        from tests.benchmarks import bench_attach
+        return bench_attach.run(args.attach_runs, log)
     return reports_rows(args, log)
 
 

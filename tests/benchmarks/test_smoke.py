@@ -25,6 +25,7 @@ EXPECTED = {
     "responsive": ["GUI stall: first list pages", "GUI stall: scrolling the slips list",
                    "GUI stall: switching through every tab", "GUI stall: sync round"],
     "photos": ["push 3 photos"],
+    "attach": ["attach a 12-MP photo"],
 }
 
 
@@ -33,6 +34,7 @@ def test_smallest_run_prints_and_writes_every_scenario(
     out = tmp_path / "latest.json"
     code = main(["--sizes", "24", "--push-sizes", "8", "--runs", "1", "--startup-runs", "1",
                  "--doc-runs", "1", "--report-slips", "40", "--report-runs", "1", "--photos", "3",
+                 "--attach-runs", "1",
                  "--no-postgres", "--cache", str(tmp_path / "cache"),
                  "--json", str(out), "--plot", str(tmp_path / "growth.png")])
     printed = capsys.readouterr().out
