@@ -455,6 +455,10 @@ from fieldapp.archive.schedule_cli import schedules  # noqa: E402
 
 cli.add_command(schedules)
 
+from fieldapp.archive.files.cli import files  # noqa: E402
+
+cli.add_command(files)
+
 
 def main() -> None:
     cli(prog_name="fieldapp-archive")

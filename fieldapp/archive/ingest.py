@@ -42,6 +42,7 @@ from fieldapp.archive.rules import (
     may_push,
 )
 from fieldapp.archive.seal_keys import ArchiveKeys
+from fieldapp.archive.slip_attachments import SlipAttachments
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records.events import EventKind, EventRecord
@@ -230,10 +231,12 @@ class _Batch:
     numbers: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # held here
     assignments: Assignments = field(init=False)  # whose work each request is now
     keys: ArchiveKeys = field(init=False)  # the pusher's device keys, read once a batch
+    attachments: SlipAttachments = field(init=False)  # what format-4 seals name
 
     def __post_init__(self) -> None:
         self.assignments = Assignments(self.session, self.actor, self._flush)
         self.keys = ArchiveKeys(self.session, self.actor.user)
+        self.attachments = SlipAttachments(self.session)
 
     def ingest(self, records: list[dict[str, Any]],
                prepared: list[_Parsed] | None = None) -> list[Outcome]:
@@ -266,6 +269,8 @@ class _Batch:
                 amended_ids.add(_uuid(row.get("amends_slip_id")))
         request_ids.discard(None)
         amended_ids.discard(None)
+        self.attachments.load(p.record_id for p in parsed
+                              if p.table == "slips" and p.record_id is not None)
         self.owners = load_owners(self.session, [p.record.get("row") for p in parsed])
         self.numbers = numbers_held(self.session, [p.record for p in parsed])
         columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
@@ -360,6 +365,8 @@ class _Batch:
             self.slip_numbers[p.record_id] = str(row.get("number"))
         elif p.table in ITEM_TABLES:
             self.owners[p.record_id] = converted.values["customer_id"]
+        elif p.table == "attachments":
+            self.attachments.remember(converted.values)
 
     def _verify_seal(self, converted: RecordValues) -> None:
         """Recompute a sealed slip's seal from exactly what will be stored; refuse the
@@ -383,6 +390,7 @@ class _Batch:
             amends=SimpleNamespace(number=self.slip_numbers.get(amends_id))
             if amends_id is not None else None,
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
+            attachments=self.attachments.of(values.get("id")),
             signatures=[SimpleNamespace(**sig, parsed_strokes=converted.strokes(i))
                         for i, sig in enumerate(converted.children["signatures"])])
         keys = self.keys
