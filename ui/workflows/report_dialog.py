@@ -1,7 +1,9 @@
 """生成服务分析报告 / Make a service analysis report: staff make an ad-hoc report on the
-archive when a customer asks by phone (issue 20 item 3). Thin: the customers and the
-report come from `fieldapp.services.reports`; the archive makes the report with the
-scheduled reports' engine and the customer sees it on the portal (docs/reports.md).
+archive when a customer asks by phone (issue 20 item 3), and, on the second tab, see and
+change the customer's contract's report schedule (报告计划, issue 20 item 1;
+`schedule_panel.py`). Thin: the customers, the report and the schedules come from
+`fieldapp.services.reports`; the archive makes the report with the scheduled reports'
+engine and the customer sees it on the portal (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +29,7 @@ from fieldapp.services.reports import MadeReport
 from ui.kit import forms, i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
+from ui.workflows.schedule_panel import SchedulePanel
 from ui.workflows.workflow_widgets import button, data_label, message
 
 
@@ -60,23 +64,37 @@ class ReportDialog(QDialog):
         self.outcome = data_label()
         self.error = error_label()
         self.make_button, self.close_button = button(primary=True), button()
+        top = QFormLayout()
+        self.captions = forms.captioned_rows(top, (("customer", self.customer),))
         form = QFormLayout()
-        self.captions = forms.captioned_rows(form, (
-            ("customer", self.customer), ("start", self.start), ("end", self.end),
-            ("requested_by", self.requested_by)))
+        self.captions |= forms.captioned_rows(form, (
+            ("start", self.start), ("end", self.end), ("requested_by", self.requested_by)))
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
-        row.addWidget(self.close_button)
         row.addWidget(self.make_button)
+        make_page = QWidget()
+        make = QVBoxLayout(make_page)
+        make.addWidget(self.hint)
+        make.addLayout(form)
+        make.addWidget(self.outcome)
+        make.addStretch(1)
+        make.addLayout(row)
+        self.schedule = SchedulePanel(ops, settings, self.customer.currentData)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(make_page, "")
+        self.tabs.addTab(self.schedule, "")
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
-        layout.addLayout(form)
-        layout.addWidget(self.outcome)
-        layout.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
         self.make_button.clicked.connect(self.make)
         self.close_button.clicked.connect(self.accept)
-        self.resize(640, 420)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.customer.currentIndexChanged.connect(self._tab_shown)
+        self.resize(760, 600)
         self.retranslate()
         i18n.connect(self)
         store = ops.store
@@ -90,6 +108,13 @@ class ReportDialog(QDialog):
         self.requested_by.setPlaceholderText(tr("report.requested_by_placeholder"))
         self.make_button.setText(tr("report.make"))
         self.close_button.setText(tr("button.close"))
+        self.tabs.setTabText(0, tr("report.tab.make"))
+        self.tabs.setTabText(1, tr("report.tab.schedule"))
+        self.schedule.retranslate()
+
+    def _tab_shown(self) -> None:
+        if self.tabs.currentWidget() is self.schedule:
+            self.schedule.load()  # the customer's schedules, fetched when first looked at
 
     def _customers(self, customers: tuple[tuple[str, str], ...]) -> None:
         self.customer.clear()
