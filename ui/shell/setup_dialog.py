@@ -81,6 +81,10 @@ class SetupDialog(QDialog):
         self.price_list_button.clicked.connect(self.edit_price_list)
         self.price_list_dialog: PriceListDialog | None = None
         form.addRow(self.captions["price_list"], self.price_list_button)
+        # the customer copy's optional pictures page (docs/attachments.md)
+        self.copy_pictures = QCheckBox()
+        self.copy_pictures.setChecked(bool(settings.get("copy_pictures")))
+        form.addRow(self.copy_pictures)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.intro)
@@ -121,6 +125,7 @@ class SetupDialog(QDialog):
         i18n.produced(i18n.current()).update({"中文（简体）", "English"})  # native names
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
         self.demo.setText(tr("setup.demo"))
+        self.copy_pictures.setText(tr("setup.copy_pictures"))
         self.price_list_button.setText(tr("setup.price_list_button", count=len(
             price_items(self.settings.get("price_list")))))
         self.ok_button.setText(tr("setup.start" if self.first_start else "button.save"))
@@ -156,6 +161,7 @@ class SetupDialog(QDialog):
         for key, edit in self.edits.items():
             self.settings.set(key, edit.text().strip())
         self.settings.set("role", self.role.currentData())
+        self.settings.set("copy_pictures", self.copy_pictures.isChecked())
         if self.language_chosen:
             self.settings.set("language", self.language.currentData())
         self.settings.set("setup_done", True)
