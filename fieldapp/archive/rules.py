@@ -112,7 +112,8 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, 
 
 
 _AUTHOR_COLUMNS = {"archive_entries": "author_code", "problem_sets": "raised_by",
-                   "service_suggestions": "proposed_by"}
+                   "service_suggestions": "proposed_by",
+                   "attachments": "added_by"}  # pictures: whoever attached them (issue 21)
 
 
 def _issues_reason(issues: list[FieldIssue]) -> Reason | None:

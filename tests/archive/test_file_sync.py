@@ -116,6 +116,17 @@ def test_files_follow_their_records_once_and_only_what_the_archive_lacks(
     assert [p.name for p in stored.root.rglob("*") if p.is_file()].count(shas[0]) == 1
 
 
+def test_an_engineer_sends_the_pictures_they_attached(centre, stored, laptops):
+    e01 = laptops("e01")
+    assert run_sync_round(e01.store, None, e01.client).ok
+    _slip_id, shas = photographed_slip(e01.store, 2, size=3000, code="E01")
+
+    report = run_sync_round(e01.store, None, e01.client)
+
+    assert report.ok and report.files.sent == 2, report.refused
+    assert all(stored.hash_of(sha) == sha for sha in shas)
+
+
 class CutAfter(httpx.HTTPTransport):
     """The line drops after `chunks` file chunks went through."""
 
