@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from fieldapp.base.errors import FieldappError
-from fieldapp.seal.sealing import KeyTrust, Verification, verify_slip
+from fieldapp.seal.sealing import FileCheck, KeyTrust, Verification, verify_slip
 
 
 class SealStatus(StrEnum):
@@ -61,11 +61,13 @@ class SealState:
         return SEAL_STATE_LABELS[self.state]
 
 
-def seal_state(slip: Any, keys: KeyTrust | None = None) -> SealState:
-    """`keys`: whose device keys to trust; by default this laptop's (fieldapp.seal.seal_trust)."""
+def seal_state(slip: Any, keys: KeyTrust | None = None, files: FileCheck | None = None
+               ) -> SealState:
+    """`keys`: whose device keys to trust; by default this laptop's (fieldapp.seal.seal_trust).
+    `files`: re-hash the attached files too (one slip shown; see verify_slip)."""
     if slip.seal is None:
         return SealState(SealStatus.DRAFT)
-    result = verify_slip(slip, keys)
+    result = verify_slip(slip, keys, files)
     if not result.ok:
         return SealState(SealStatus.TAMPERED, list(result.problems), result)
     return SealState(SealStatus.SEALED_OLDER if result.older_format else SealStatus.SEALED,

@@ -21,15 +21,15 @@ from fieldapp.base.files import read_file
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import attachments
 from fieldapp.rules.attachments import MAX_INPUT_BYTES, input_size_issues
-from fieldapp.seal.sealing import file_problems
+from fieldapp.seal.sealing import FileCheck, file_problems
 from fieldapp.store import Store
 from fieldapp.store.attachment_models import KIND_LABELS, Attachment, AttachmentKind, OwnerKind
-from fieldapp.store.blobs import BlobStore, blobs_beside
+from fieldapp.store.blobs import BlobState, BlobStore, blobs_beside
 from fieldapp.store.models import Slip
 
 __all__ = [
     "KINDS", "AddOutcome", "AttachmentList", "AttachmentView", "OwnerKind", "add",
-    "add_files", "edit", "file_problems_of", "listing", "remove",
+    "add_files", "changed_files_only", "edit", "file_problems_of", "listing", "remove",
 ]
 
 KINDS: tuple[tuple[str, tuple[str, str]], ...] = tuple(
@@ -171,6 +171,23 @@ def remove(store: Store, attachment_id: uuid.UUID, *, actor_code: str,
     with store.write() as session:
         attachments.remove_attachment(session, attachment_id, actor_code=actor_code,
                                       now=now or utcnow())
+
+
+class _ChangedOnly:
+    """A file check for the editor: a changed file fails; a file not on this laptop (a
+    slip pulled before its files) is not a change."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self.blobs = blobs
+
+    def verify(self, sha: str) -> str:
+        state = self.blobs.verify(sha)
+        return "ok" if state == BlobState.MISSING else state
+
+
+def changed_files_only(store: Store) -> FileCheck | None:
+    blobs = blobs_beside(store.path)
+    return _ChangedOnly(blobs) if blobs is not None else None
 
 
 def file_problems_of(store: Store, slip_id: uuid.UUID) -> list[tuple[str, str]]:

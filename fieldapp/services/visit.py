@@ -27,6 +27,7 @@ from fieldapp.rules.validation import (
     slip_ready_to_sign_issues,
     timeline_issues,
 )
+from fieldapp.services.attachments import changed_files_only
 from fieldapp.services.visit_view import SlipData, device_text, slip_data
 from fieldapp.store import Store
 from fieldapp.store.values import SignerRole, SlipStatus
@@ -167,8 +168,11 @@ def open_visit(store: Store, request_id: uuid.UUID | str, operator_code: str, *,
 
 
 def load(store: Store, slip_id: uuid.UUID | str) -> SlipData:
+    """The slip for the editor; a sealed slip's attached files are re-hashed (one whose
+    content changed shows it tampered; one not on this laptop yet is not a change)."""
     with store.read() as session:
-        return slip_data(session, slips.get_slip(session, slip_id))
+        return slip_data(session, slips.get_slip(session, slip_id),
+                         files=changed_files_only(store))
 
 
 def save_changes(store: Store, slip_id: uuid.UUID | str, changes: SlipChanges, *,

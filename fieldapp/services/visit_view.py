@@ -18,6 +18,7 @@ from fieldapp.base.i18n import pick
 from fieldapp.records import slips
 from fieldapp.records.sla_records import SlaInputs, slip_sla_inputs
 from fieldapp.seal.seal_status import seal_state
+from fieldapp.seal.sealing import FileCheck
 from fieldapp.seal.signatures import strokes_from_json
 from fieldapp.sla import Channel
 from fieldapp.store.models import Slip
@@ -128,7 +129,8 @@ def device_text(device: DeviceFacts | None) -> str:
                                               if any(ids) else "")
 
 
-def slip_data(session: Session, slip: Slip) -> SlipData:
+def slip_data(session: Session, slip: Slip, files: FileCheck | None = None) -> SlipData:
+    """`files`: the attached files to re-hash for the seal check (the editor's one slip)."""
     request = slip.request
     return SlipData(
         id=slip.id, number=slip.number, status=slip.status, seal=slip.seal,
@@ -152,7 +154,7 @@ def slip_data(session: Session, slip: Slip) -> SlipData:
         amends_number=slip.amends.number if slip.amends is not None else None,
         amendment_reason=slip.amendment_reason,
         request_id=request.id, customer_is_group=request.customer.is_group,
-        seal_problems=tuple(seal_state(slip).problems),
+        seal_problems=tuple(seal_state(slip, files=files).problems),
         intake_channel=request.intake_channel, service_kind=request.service_kind,
         hardware_fault=bool(request.hardware_fault), sla=slip_sla_inputs(slip),
     )

@@ -76,3 +76,20 @@ def test_the_customer_copy_carries_the_pictures_page_when_set(store, draft_numbe
     plain = len(pdfium.PdfDocument(render_copy(store, draft_number, settings)))
     settings.set("copy_pictures", True)
     assert len(pdfium.PdfDocument(render_copy(store, draft_number, settings))) == plain + 1
+
+
+def test_the_editor_shows_a_changed_file_as_tampered_but_not_a_missing_one(store, draft_number):
+    from fieldapp.services import visit
+
+    owner = slip_id(store, draft_number)
+    view = service.add(store, OwnerKind.SLIP, owner, data=photo(), actor_code="E07")
+    fill(store, draft_number)
+    with store.write() as session:
+        sign_both(session, slips.get_slip(session, draft_number))
+    assert not visit.load(store, owner).tampered
+    original = view.path.read_bytes()
+    view.path.unlink()  # a slip pulled before its files: not a change
+    assert not visit.load(store, owner).tampered
+    view.path.write_bytes(original[:100] + b"x" + original[101:])
+    data = visit.load(store, owner)
+    assert data.tampered and "附件文件被改动" in data.seal_problems[0][0]
