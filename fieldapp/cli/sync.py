@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from fieldapp.sync.joining import ROLE_LABELS, SENDERS, Unsent
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
+    from fieldapp.sync.files import FileProgress
 
 
 def _client(app: AppContext, server: str | None = None) -> ArchiveClient:
@@ -234,7 +236,8 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                 resync = run_full_resync(store, app.settings, client)
             report, offered = resync.report, resync.offered
         else:
-            report = run_sync_round(store, app.settings, client)
+            report = run_sync_round(store, app.settings, client,
+                                    file_progress=None if as_json else _file_progress())
         retried = None
         if retry_parked:  # after the pull: what it brought may let them be stored
             from fieldapp.services.sync_status import retry_parked as store_parked
@@ -266,6 +269,10 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                                         "label": t(*labels[(tb, i)]), "reason": t(zh, en)}
                                        for tb, i, code, zh, en in waiting],
                    "local": kept_local, "full": full, "offered_again": offered,
+                   "files": {"sent": report.files.sent, "bytes": report.files.bytes_sent,
+                             "already": report.files.already,
+                             "waiting": report.files.waiting,
+                             "problems": [t(p.zh, p.en) for p in report.files.problems]},
                    "parked": [{"code": code, "reason": t(zh, en)} for code, zh, en in set_aside],
                    "parked_stored": retried.stored if retried is not None else None,
                    "check": None if comparison is None else {
@@ -282,6 +289,13 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                      f"Pushed {report.pushed}: {report.accepted} accepted, {report.duplicate} "
                      f"duplicate, {len(report.refused)} refused; pulled {report.pulled}; "
                      f"{report.still_pending} pending, {report.refused_total} refused waiting."))
+        files = report.files
+        if files.sent or files.waiting or files.problems:
+            from fieldapp.sync.files import size_line
+
+            click.echo(t(*size_line(files)))
+            for problem in files.problems:
+                click.echo("  " + t(problem.zh, problem.en))
         if full:
             click.echo(t("完整重新同步：已从头重新下载档案中的数据；"
                          f"本机有 {offered} 条档案中没有的记录，已重新上传。",
@@ -357,3 +371,21 @@ def _report_refusals(waiting: list[tuple[str, uuid.UUID, str, str, str]],
                      "If these were made on this laptop before it joined the archive (demo "
                      "data, say), run fieldapp login again with --keep-local to keep them "
                      "here, or --fresh-store to start a clean store."), err=True)
+
+
+def _file_progress() -> Callable[[FileProgress], None] | None:
+    """A progress line for the pictures being sent, on a terminal's standard error."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from fieldapp.sync.file_wire import file_size_text
+
+    def show(p: FileProgress) -> None:
+        done, total = file_size_text(p.bytes_done), file_size_text(p.bytes_total)
+        click.echo("\r" + t(f"上传附件 {p.files_done}/{p.files_total}（{done}/{total}）",
+                             f"Sending attachments {p.files_done}/{p.files_total} "
+                             f"({done}/{total})"), nl=p.files_done == p.files_total, err=True)
+
+    return show
+

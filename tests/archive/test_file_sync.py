@@ -5,6 +5,7 @@ by the engineer whose attachments they are."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,11 +14,13 @@ from unittest import mock
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.files.folder import FolderStore
 from fieldapp.archive.files.uploads import Uploads
 from fieldapp.base.timeutil import utcnow
+from fieldapp.cli import cli
 from fieldapp.store import Store
 from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.blobs import blobs_beside
@@ -28,7 +31,7 @@ from fieldapp.sync.files import FilesReport, files_to_send
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import RunningArchive, run_archive
-from tests.archive.work import draft_with_files
+from tests.archive.work import draft_with_files, on_the_command_line
 
 PHOTO_BYTES = 2 * CHUNK_BYTES + 1000  # three chunks
 
@@ -125,6 +128,20 @@ def test_an_engineer_sends_the_pictures_they_attached(centre, stored, laptops):
 
     assert report.ok and report.files.sent == 2, report.refused
     assert all(stored.hash_of(sha) == sha for sha in shas)
+
+
+def test_fieldapp_sync_says_what_it_sent(centre, stored, archive):
+    photographed_slip(centre.store, 2, size=3000)
+    on_the_command_line(centre, archive.url)
+
+    result = CliRunner().invoke(cli, ["--data-dir", str(centre.folder), "--lang", "en", "sync"])
+    assert result.exit_code == 0, result.output
+    assert ("Attachments: 2 sent (5 KiB), 0 already in the archive, 0 waiting, 0 with "
+            "problems.") in result.output
+    result = CliRunner().invoke(cli, ["--data-dir", str(centre.folder), "--lang", "zh", "sync",
+                                      "--json"])
+    assert json.loads(result.output)["files"] == {
+        "sent": 0, "bytes": 0, "already": 0, "waiting": 0, "problems": []}
 
 
 class CutAfter(httpx.HTTPTransport):
