@@ -6,6 +6,7 @@ returned submission with its comment) on its next pull."""
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -15,8 +16,22 @@ from fieldapp.archive.db import Database, lock_change_log
 from fieldapp.services import dossier as service
 
 
-def review(db: Database, reference: str, *, verdict: str, reviewer: str, comment: str,
-           actor_code: str, now: datetime) -> int:
+class InSession:
+    """The request's own transaction as the services' `Transactions` (an API route holds
+    the write transaction already: a second one would wait for it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def write(self) -> AbstractContextManager[Session]:
+        return nullcontext(self.session)
+
+    def read(self) -> AbstractContextManager[Session]:
+        return nullcontext(self.session)
+
+
+def review(db: Database | InSession, reference: str, *, verdict: str, reviewer: str,
+           comment: str, actor_code: str, now: datetime) -> int:
     """How many waiting submissions of the record got the verdict."""
     def to_feed(session: Session, event_id: uuid.UUID) -> None:
         lock_change_log(session)

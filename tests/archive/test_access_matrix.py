@@ -96,6 +96,8 @@ EXPECTED = {
     ("POST", "/sync/push"): {"engineer": 200, "staff": 200, "admin": 200, "customer": 403},
     ("GET", "/slips/{id}"): {"engineer": 404, "staff": 200, "admin": 200, "customer": 404},
     ("GET", "/tasks"): {"engineer": 403, "staff": 200, "admin": 200, "customer": 403},
+    ("GET", "/dossier/pending"): {"engineer": 403, "staff": 200, "admin": 200,
+                                  "customer": 403},
 }
 LOCKED_OUT = ("revoked", "disabled", "guessed", "none")
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from fieldapp.archive import dossier_review
-from fieldapp.archive.deps import CurrentActor, DbDep
+from fieldapp.archive.deps import CurrentActor, SessionDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.rules import Actor
 from fieldapp.archive.schemas import ErrorOut
@@ -60,23 +60,24 @@ def _staff_only(actor: Actor) -> None:
 
 
 @router.get("/pending", response_model=PendingList, responses=_REFUSALS)
-def get_pending(actor: CurrentActor, db: DbDep) -> PendingList:
+def get_pending(actor: CurrentActor, session: SessionDep) -> PendingList:
     """Records with submissions awaiting review, oldest first (200 at most)."""
     _staff_only(actor)
     return PendingList(pending=[PendingOut(
         reference=p.reference, kind_zh=p.kind[0], kind_en=p.kind[1],
         customer_code=p.customer_code, customer_name=p.customer_name, by=p.by, at=p.at,
-        text=p.text, waiting=p.waiting) for p in service.pending(db)])
+        text=p.text, waiting=p.waiting)
+        for p in service.pending(dossier_review.InSession(session))])
 
 
 @router.post("/review", response_model=ReviewOut,
              responses={**_REFUSALS, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}})
-def post_review(body: ReviewIn, actor: CurrentActor, db: DbDep) -> ReviewOut:
+def post_review(body: ReviewIn, actor: CurrentActor, session: SessionDep) -> ReviewOut:
     """The verdict on every waiting submission of the record `reference` names (a number
     W-…/J-… or a tracking note's id); 404 for none, 422 when nothing waits or a return
     has no comment."""
     _staff_only(actor)
     code = actor.user.engineer_code or service.CENTRE_CODE
     return ReviewOut(reviewed=dossier_review.review(
-        db, body.reference, verdict=body.verdict, reviewer=body.reviewer,
-        comment=body.comment, actor_code=code, now=utcnow()))
+        dossier_review.InSession(session), body.reference, verdict=body.verdict,
+        reviewer=body.reviewer, comment=body.comment, actor_code=code, now=utcnow()))
