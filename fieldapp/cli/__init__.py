@@ -2,87 +2,97 @@
 
 Every command exits 0 on success and non-zero with a one-line reason on failure, in the
 chosen language (--lang, or the settings' language; Chinese by default).
+
+`fieldapp` alone (or with only ``--data-dir`` / ``--lang``) takes the short way to the
+window: neither click, the commands nor the store's code are imported before the window's
+frame shows (`ui.shell.start`; docs/performance.md, "Start-up"). Everything else, and a
+data folder the OS refuses, goes through the click group of `fieldapp.cli.commands`.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-import click
-
-from fieldapp import __version__
-from fieldapp.base.files import prepare_folder
-from fieldapp.base.i18n import LANGUAGES
-from fieldapp.base.terminal import quiet_logging
-from fieldapp.cli.context import AppContext, PathParam, UserError, fail_on_errors, t
-from fieldapp.cli.documents import pdf_command, print_command
-from fieldapp.cli.keys import keys_group
-from fieldapp.cli.records import devices_group, requests_group, slips_group
-from fieldapp.cli.sync import login_command, logout_command, sync_command
-from fieldapp.cli.tools import demo_command, sla_command, verify_command
-
-
-class _OneLineErrors(click.Group):
-    """Every command, and the data folder's set-up before it, runs under
-    `fail_on_errors`: a known failure or an OS refusal is one line, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        with fail_on_errors():
-            return super().invoke(ctx)
-
-
-@click.group(cls=_OneLineErrors, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", type=PathParam(file_okay=False), envvar="FIELDAPP_DATA_DIR",
-              help="Folder of the local store (default: the user data folder).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of messages (default: from settings, else zh).")
-@click.option("--self-test", "self_test", is_flag=True,
-              help="Check this installation headless (store, PDF, seal, Qt) and exit; "
-                   "never touches the local store.")
-@click.version_option(__version__, prog_name="fieldapp", message="%(prog)s %(version)s")
-@click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, lang: str | None, self_test: bool) -> None:
-    """fieldapp — 现场服务单据 / field-service slips. Without a command, start the desktop app."""
-    if ctx.invoked_subcommand is not None:
-        quiet_logging()  # the command says what matters, in the user's language
-    app = AppContext.create(data_dir, lang)
-    ctx.obj = app
-    if self_test:
-        from fieldapp.tools.selftest import report_self_test
-
-        ctx.exit(report_self_test())
-    if ctx.invoked_subcommand is None:
-        with fail_on_errors():
-            _start_desktop(app, lang)
-
-
-def _start_desktop(app: AppContext, lang: str | None = None) -> None:
-    """The desktop app; `--lang` is its language for this session only (the saved setting
-    stays as it is: the language button and the settings form change that)."""
-    prepare_folder(app.data_dir)  # a folder the OS refuses fails here, before any window
-    try:
-        from ui.shell.app import run
-    except ImportError as exc:
-        raise UserError(t(f"桌面程序不可用：{exc}", f"The desktop app is not available: {exc}")
-                        ) from exc
-    sys.exit(run(app.data_dir, language=lang))
-
-
-cli.add_command(demo_command)
-cli.add_command(requests_group)
-cli.add_command(slips_group)
-cli.add_command(devices_group)
-cli.add_command(verify_command)
-cli.add_command(sla_command)
-cli.add_command(pdf_command)
-cli.add_command(print_command)
-cli.add_command(login_command)
-cli.add_command(logout_command)
-cli.add_command(sync_command)
-cli.add_command(keys_group)
+_QUICK_OPTIONS = ("--data-dir", "--lang")
+_LANGUAGES = ("zh", "en")  # fieldapp.base.i18n.LANGUAGES, not imported on the short way
 
 
 def main() -> None:
+    quick = desktop_arguments(sys.argv[1:])
+    if quick is not None:
+        _start_desktop_quickly(*quick)  # returns only when it cannot
+    from fieldapp.cli.commands import cli
+
     cli(prog_name="fieldapp")
+
+
+def desktop_arguments(args: list[str]) -> tuple[str | None, str | None] | None:
+    """(data dir, language) when `args` only start the desktop, else None (click decides:
+    help, version, self-test, a sub-command, anything it must refuse)."""
+    found: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        name, equals, value = word.partition("=")
+        if name not in _QUICK_OPTIONS or name in found:
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        found[name] = value
+    lang = found.get("--lang")
+    if lang is not None and lang not in _LANGUAGES:
+        return None
+    return found.get("--data-dir") or None, lang
+
+
+def _start_desktop_quickly(data_dir: str | None, lang: str | None) -> None:
+    from fieldapp.base.errors import FieldappError
+    from fieldapp.base.files import prepare_folder
+    from fieldapp.base.paths import data_dir as resolve_data_dir
+
+    try:
+        folder = resolve_data_dir(data_dir)
+        prepare_folder(folder)
+    except (FieldappError, OSError):
+        return  # the click group checks the folder again and says why, in one line
+    try:
+        from ui.shell.start import run
+    except ImportError:
+        return  # ditto: "the desktop app is not available"
+    try:
+        status = run(folder, language=lang)
+    except (FieldappError, OSError) as exc:  # opening the store refused: one line, as click
+        from fieldapp.cli.context import UserError, fail_on_errors
+
+        try:
+            with fail_on_errors():
+                raise exc
+        except UserError as error:
+            error.show()
+            status = error.exit_code
+    sys.exit(status)
+
+
+def run_desktop(data_dir: Path, lang: str | None) -> int:
+    """The desktop app, for the click group (`fieldapp.cli.commands`)."""
+    from ui.shell.app import run
+
+    return run(data_dir, language=lang)
+
+
+def __getattr__(name: str) -> Any:
+    """`from fieldapp.cli import cli` (and the group's other names) without importing the
+    commands on the desktop's short way."""
+    import importlib
+
+    if name.startswith("__"):
+        raise AttributeError(name)
+    commands = importlib.import_module("fieldapp.cli.commands")  # not `from . import`:
+    try:  # that asks this hook for "commands" again
+        return getattr(commands, name)
+    except AttributeError:
+        raise AttributeError(f"module 'fieldapp.cli' has no attribute {name!r}") from None

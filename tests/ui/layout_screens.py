@@ -38,6 +38,7 @@ from ui.kit.fields import TimePicker
 from ui.shell.main_window import MainWindow
 from ui.shell.price_list_dialog import PriceListDialog
 from ui.shell.setup_dialog import SetupDialog
+from ui.shell.start_frame import StartFrame
 from ui.sync.sync_page import WaitingPage
 from ui.visit.device_view import DeviceView
 from ui.visit.preview_dialog import PreviewDialog
@@ -132,6 +133,18 @@ def _setup(first_start: bool) -> Callable[[Env], QWidget]:
         dialog.open()
         return dialog
     return open_setup
+
+
+def _start_frame(env: Env) -> QWidget:
+    """The start's frame (issue 23) with the snapshot the live window takes of its lists."""
+    from ui.shell.app import take_snapshot
+
+    window = env.main()
+    env.idle(lambda: window.slips_model.rowCount() > 0)
+    frame = StartFrame(env.settings, take_snapshot(window, None))  # type: ignore[arg-type]
+    env.qtbot.addWidget(frame)  # type: ignore[attr-defined]
+    frame.show()
+    return frame
 
 
 def _new_request(env: Env) -> QWidget:
@@ -234,6 +247,7 @@ class Screen:
 # One entry per screen; each window class of ui/ needs at least one (test_layout checks).
 SCREENS: dict[str, Screen] = {
     "main-requests": Screen(MainWindow, _page(lambda w: w.requests_view)),
+    "start-frame": Screen(StartFrame, _start_frame),
     "slip-editor": Screen(SlipEditor, _slip_editor),
     "repairs": Screen(RepairsPage, _page(lambda w: w.repairs_page)),
     "loaners": Screen(LoanersPage, _page(lambda w: w.loaners_page)),

@@ -412,6 +412,17 @@ class MainWindow(QMainWindow):
         }
 
     @property
+    def shows_first_lists(self) -> bool:
+        """The lists are as a start shows them (no search or filter, the role's scope):
+        what the start snapshot keeps (`ui.shell.app.take_snapshot`)."""
+        self._read_filter_bar()
+        search, channel, customer_id = self._bar()
+        return (not search and channel is None and customer_id is None
+                and self._choice == {"request_status": None, "slip_status": None,
+                                     "date": "all"}
+                and self.mine == (str(self.settings.get("role")) == "engineer"))
+
+    @property
     def engineer_code(self) -> str | None:
         """Whose work the lists show: this engineer's (my work), or everyone's (None)."""
         return str(self.settings.get("operator_code")) if self.mine else None

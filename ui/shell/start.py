@@ -1,0 +1,137 @@
+"""The desktop's start, window first (issue 23; docs/performance.md, "Start-up").
+
+`run(data_dir)` is what `fieldapp` with no sub-command calls. Only Qt, the catalogue,
+the settings file and the snapshot reader are imported before the first paint: the
+frame (`ui.shell.start_frame`) shows the last session's lists (`ui.shell.snapshot`),
+marked as not live. After that paint a worker thread imports the core — SQLAlchemy, the
+models, the services and the rest of the UI (`ui.shell.app`) — and opens (and migrates)
+the store; the GUI thread keeps turning meanwhile. When it is done, `App` builds the
+live main window, which takes the frame's place once its first list has arrived, with
+what was tapped meanwhile. A first start (no setup yet) shows no frame: the setup
+dialog comes when the core is there, as before.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
+
+from fieldapp.base.settings import Settings
+from ui.kit import i18n
+from ui.kit.fit import WindowPlacer
+from ui.kit.style import STYLESHEET
+from ui.kit.touch import TouchFilter
+from ui.shell import snapshot
+from ui.shell.start_frame import StartFrame
+
+if TYPE_CHECKING:
+    from ui.shell.app import App
+
+
+class Start(QObject):
+    """One start of the app: the frame, the core loading, then the `App`."""
+
+    painted = Signal()  # the frame's first paint (none on a first start)
+    ready = Signal(object)  # the App, once its main window (or setup) is shown
+    _loaded = Signal(object, object)  # from the loader thread: (store, error)
+
+    def __init__(self, data_dir: Path, language: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir, self.language = data_dir, language
+        self.settings = Settings.in_dir(data_dir)
+        self.app: App | None = None
+        self.error: BaseException | None = None
+        self.frame: StartFrame | None = None
+        self._loaded.connect(self._core_loaded, Qt.ConnectionType.QueuedConnection)
+
+    def begin(self) -> None:
+        language = self.language or str(self.settings.get("language"))
+        i18n.set_language(language)
+        if not self.settings.get("setup_done"):
+            # a first start: the setup dialog needs the core's checks, so the core first,
+            # as before (the store is opened on a worker thread while this one waits)
+            from ui.shell.app import App
+
+            self.app = App(self.data_dir, self.language, settings=self.settings)
+            self.app.start()
+            self.ready.emit(self.app)
+            return
+        shot = snapshot.read(self.data_dir)
+        if shot is not None and (shot.language != language
+                                 or shot.mine != (self.settings.get("role") == "engineer")):
+            shot = None  # another language or scope than this start's: not what comes next
+        self.frame = StartFrame(self.settings, shot)
+        self.frame.first_painted.connect(self.painted)
+        self.frame.first_painted.connect(self._load)  # the paint first, then the imports
+        self.frame.show()
+
+    def _load(self) -> None:
+        threading.Thread(target=self._import_and_open, name="fieldapp-start",
+                         daemon=True).start()
+
+    def _import_and_open(self) -> None:
+        """On the worker thread: the core's import and the store's opening."""
+        try:
+            from fieldapp.store import open_store
+            from ui.shell import app  # noqa: F401 - the UI's modules, imported here, not on the GUI thread
+
+            self._loaded.emit(open_store(self.data_dir), None)
+        except BaseException as exc:  # said where `run` returns, in one line
+            self._loaded.emit(None, exc)
+
+    def _core_loaded(self, store: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.error = error
+            if self.frame is not None:
+                self.frame.hide()
+            QApplication.exit(1)
+            return
+        from ui.shell.app import App
+
+        self.app = App(self.data_dir, self.language, store=store, settings=self.settings)
+        self.app.start(frame=self.frame)
+        self.frame = None
+        self.ready.emit(self.app)
+
+
+def install_desktop(qt_app: QApplication, settings: Settings | None) -> list[QObject]:
+    """What every window gets without code of its own: finger scrolling and touch-sized
+    popups (`ui.kit.touch`), fitting the screen and opening where it was left (`ui.kit.fit`).
+    Returns the filters, for `uninstall_desktop`."""
+    filters: list[QObject] = [TouchFilter(qt_app), WindowPlacer(settings, qt_app)]
+    for f in filters:
+        qt_app.installEventFilter(f)
+    return filters
+
+
+def uninstall_desktop(qt_app: QApplication, filters: list[QObject]) -> None:
+    for f in filters:
+        qt_app.removeEventFilter(f)
+        f.deleteLater()
+
+
+def run(data_dir: Path, language: str | None = None) -> int:
+    """The desktop app on the store in `data_dir`; `language` (zh/en, from `fieldapp
+    --lang`) overrides the saved one for this session without saving it. What opening
+    the store refuses is raised here, after the event loop, as the caller words it."""
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("fieldapp")
+    qt_app.setStyleSheet(STYLESHEET)
+    start = Start(data_dir, language)
+    install_desktop(qt_app, start.settings)
+    start.begin()
+    try:
+        status = qt_app.exec()
+    finally:
+        if start.app is not None:
+            start.app.close()
+    if start.error is not None:
+        raise start.error
+    return status
