@@ -39,7 +39,7 @@ from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest, Sl
 from fieldapp.sync.rounds import records_for
 from fieldapp.sync.wire import content_hash, read_record, record_values
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
-from fieldapp.workflows import complaints, group_archive, loaners, questions, repair
+from fieldapp.workflows import complaints, dossier, group_archive, loaners, questions, repair
 from tests.archive.report_data import archive_db
 
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Tianjin
@@ -98,10 +98,17 @@ def _make_world(store: Store) -> dict[str, uuid.UUID]:
             session, customer=port, asked_by="孙丽", question="能否延长保修？",
             asked_at=NOW - timedelta(hours=1), promised_at=NOW + timedelta(days=1),
             recorded_by="E07", request=request, now=NOW)
+        problem = dossier.raise_problem(
+            session, customer=port, title="卡纸", description="卡纸反复出现", raised_by="E07",
+            raised_at=NOW, slip=draft, device=printer, now=NOW)
+        suggestion = dossier.propose_suggestion(
+            session, customer=port, suggestion="建议季度保养", proposed_by="E07",
+            proposed_at=NOW, slip=draft, now=NOW)
         loaner = loaners.add_loaner(session, asset_tag="BJ-P-01", device_class="printer")
         order = repair.open_repair(session, request, engineer, _intake(), now=NOW)
         session.flush()
         return {"complaint": complaint.id, "entry": entry.id, "port": port.id,
+                "problem": problem.id, "suggestion": suggestion.id,
                 "question": question.id, "loaner": loaner.id, "repair": order.id,
                 "bank": bank.id, "contact": contact.id, "site": site.id,
                 "printer": printer.id, "banks_device": banks.id, "engineer": engineer.id,
@@ -304,6 +311,25 @@ BAD: dict[str, Bad] = {
             noted_at=NOW, device=s.get_one(Device, w.ids["banks_device"]), now=NOW),
         lambda w: _wire(w, "archive_entries", "entry", True,
                         _row(text="蓝屏", device_id=str(w.ids["banks_device"])))),
+    "problem set without a title": Bad(
+        lambda s, w: dossier.raise_problem(
+            s, customer=_customer(s, w), title=" ", description="卡纸反复出现",
+            raised_by="E07", raised_at=NOW, now=NOW),
+        lambda w: _wire(w, "problem_sets", "problem", True, _row(
+            title=" ", device_id=None, number="W-E07-20261124-099"))),
+    "problem set about another customer's device": Bad(
+        lambda s, w: dossier.raise_problem(
+            s, customer=_customer(s, w), title="蓝屏", description="蓝屏", raised_by="E07",
+            raised_at=NOW, device=s.get_one(Device, w.ids["banks_device"]), now=NOW),
+        lambda w: _wire(w, "problem_sets", "problem", True, _row(
+            title="蓝屏", description="蓝屏", device_id=str(w.ids["banks_device"]),
+            number="W-E07-20261124-098"))),
+    "service suggestion without its words": Bad(
+        lambda s, w: dossier.propose_suggestion(
+            s, customer=_customer(s, w), suggestion="  ", proposed_by="E07",
+            proposed_at=NOW, now=NOW),
+        lambda w: _wire(w, "service_suggestions", "suggestion", True, _row(
+            suggestion="  ", number="J-E07-20261124-099"))),
     "open question promised before it was asked": Bad(
         lambda s, w: questions.record_question(
             s, customer=_customer(s, w), asked_by="孙丽", question="能否延长保修？",
@@ -386,7 +412,8 @@ def test_the_world_itself_passes_every_path(world: World):
         ("engineers", "engineer"), ("customers", "port"), ("contacts", "contact"),
         ("devices", "printer"), ("service_requests", "request"), ("slips", "draft"),
         ("slips", "signed"), ("complaints", "complaint"), ("archive_entries", "entry"),
-        ("open_questions", "question"), ("loaners", "loaner"), ("repair_orders", "repair"))]
+        ("open_questions", "question"), ("loaners", "loaner"), ("repair_orders", "repair"),
+        ("problem_sets", "problem"), ("service_suggestions", "suggestion"))]
     assert {o.status for o in _ingest(world.archive, records)} == {"duplicate"}
     with world.archive.read() as session:
         assert all(record_issues(session, r["table"], record_values(r), NOW) == []
