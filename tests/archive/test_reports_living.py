@@ -25,6 +25,7 @@ from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
 from fieldapp.archive.reports.versions import version_of, versions
+from fieldapp.store.models import Customer
 from tests.archive.report_data import History, at, frozen_world, push
 
 FROZEN = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
@@ -162,3 +163,33 @@ def test_reports_made_before_the_upgrade_become_version_1(tmp_path):
             "SELECT version, figures, change_zh FROM archive_report_versions")).all() == [
             (1, '{"x": 1}', "")]
     engine.dispose()
+
+
+def test_only_the_reports_of_customers_with_new_records_are_recomputed(world, monkeypatch):
+    history, db, _ = world
+    visit(history, "2026-08-12", device=0)  # TJH1
+    history.request(customer="HPLAW", at=at("2026-08-13"), arrive_min=30, solve_min=60,
+                    device=0)
+    run(history, db, date(2026, 10, 1))
+    from fieldapp.archive.reports import versions as versions_module
+
+    recomputed = []
+    real = versions_module.compute_figures
+    monkeypatch.setattr(versions_module, "compute_figures", lambda session, customer_id, *a:
+                        recomputed.append(customer_id) or real(session, customer_id, *a))
+    history.request(customer="HPLAW", at=at("2026-09-14"), arrive_min=30, solve_min=60,
+                    device=1)  # late, of HPLAW only
+    made, revised = run(history, db, date(2026, 10, 2))
+    assert made == [] and revised == [(*Q3, 2)]  # HPLAW's quarter
+    with db.read() as session:
+        hplaw = session.scalar(select(Customer.id).where(Customer.code == "HPLAW"))
+    assert set(recomputed) == {hplaw}
+    assert quarterly_of(db, "TJH1").version == 1 and quarterly_of(db, "HPLAW").version == 2
+
+
+def quarterly_of(db, code: str) -> Report:
+    with db.read() as session:
+        return session.scalars(select(Report).join(
+            Customer, Customer.id == Report.customer_id).where(
+            Customer.code == code, Report.kind == "quarterly",
+            Report.period_start == Q3[1])).one()
