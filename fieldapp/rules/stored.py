@@ -11,7 +11,6 @@ signature's JSON) is checked here too.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -32,6 +31,7 @@ from fieldapp.rules.requests import request_issues
 from fieldapp.rules.slips import signature_issues, slip_issues
 from fieldapp.rules.validation import FeeLineInput, fee_line_issues
 from fieldapp.rules.workflows import loaner_issues, question_issues, repair_intake_issues
+from fieldapp.seal.signatures import json_value
 
 __all__ = ["REFERENCE_KINDS", "fee_lines_issues", "named_row", "question_record_issues",
            "reference_issues", "repair_order_record_issues", "request_record_issues",
@@ -108,7 +108,7 @@ def repair_order_record_issues(v: Values, *, requested_at: datetime, now: dateti
 
 def _strokes(raw: Any) -> Any:
     try:
-        return json.loads(raw) if isinstance(raw, str) else raw
+        return json_value(raw) if isinstance(raw, str) else raw
     except ValueError:
         return None
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from fieldapp.base.device_keys import key_id_of, signature_ok
 from fieldapp.base.timeutil import iso_utc
-from fieldapp.seal.signatures import image_shows_strokes, strokes_from_json
+from fieldapp.seal.signatures import image_shows_strokes, json_value, strokes_from_json
 from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.models import Slip
 
@@ -279,7 +279,7 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None,
     problems: list[tuple[str, str]] = []
     document = slip.seal_document or ""
     try:
-        stored = json.loads(document)
+        stored = json_value(document)
     except ValueError:
         stored = None
     if not isinstance(stored, dict):

@@ -12,8 +12,11 @@ import functools
 import io
 import itertools
 import json
+import re
 from collections.abc import Sequence
+from typing import Any
 
+import orjson  # parses strokes' integer arrays ~3.5x faster than json
 from PIL import Image, ImageDraw
 
 from fieldapp.base.errors import FieldIssue
@@ -21,6 +24,8 @@ from fieldapp.base.errors import FieldIssue
 Point = Sequence[int]
 Strokes = Sequence[Sequence[Point]]
 
+_LONG_NUMBER = re.compile(r"\d{19}")  # json_value: beyond what orjson reads as an int
+_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
 MIN_POINTS = 8  # fewer points than this is a tap, not a signature
 MAX_POINTS = 20_000
 MOUSE_PRESSURE = 500
@@ -33,8 +38,28 @@ def strokes_to_json(strokes: Strokes) -> str:
     )
 
 
+def json_value(text: str | bytes) -> Any:
+    """`json.loads(text)`, the same value, through orjson where it can: the archive
+    parses every pushed signature's strokes (~1,000 points) and the seal document that
+    repeats them. What orjson refuses and json takes (NaN, a lone surrogate) goes to
+    json, so either way the value (or the ValueError) is json's; orjson reads an integer
+    beyond 64 bits as a float, so text with a run of 19 digits goes to json as well."""
+    if isinstance(text, str):
+        long_number = _LONG_NUMBER.search(text)
+    elif isinstance(text, bytes | bytearray):
+        long_number = _LONG_NUMBER_BYTES.search(text)
+    else:
+        return json.loads(text)  # json's TypeError
+    if long_number is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def strokes_from_json(text: str) -> list[list[list[int]]]:
-    data = json.loads(text)
+    data = json_value(text)
     return [[[int(v) for v in point] for point in stroke] for stroke in data]
 
 

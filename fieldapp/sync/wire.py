@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldapp.seal.sealing import canonical_bytes
+from fieldapp.seal.signatures import json_value
 from fieldapp.store.models import Base, Slip
 from fieldapp.store.tables import CHILD_MODELS, SYNC_MODELS, WRITE_ONCE_TABLES
 from fieldapp.tools.exchange import dict_to_values, row_to_dict
@@ -138,7 +139,7 @@ class RecordValues:
         """Signature `index`'s strokes, parsed from their JSON once (None: not JSON)."""
         if index not in self._strokes:
             try:
-                self._strokes[index] = json.loads(self.children["signatures"][index]["strokes"])
+                self._strokes[index] = json_value(self.children["signatures"][index]["strokes"])
             except (ValueError, TypeError):
                 self._strokes[index] = None
         return self._strokes[index]

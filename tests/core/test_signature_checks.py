@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from fieldapp.seal.signatures import MIN_POINTS, stroke_issues
+from fieldapp.seal.signatures import MIN_POINTS, json_value, stroke_issues
 
 
 def line(n: int, *, x: int = 10, y: int = 10, t: int = 0, p: int = 500) -> list[list[int]]:
@@ -42,3 +44,22 @@ def test_a_point_of_the_wrong_shape_or_type_is_malformed(point):
 
 def test_a_pad_without_size_is_invalid():
     assert codes([line(MIN_POINTS)], width=0) == ["pad_size"]
+
+
+@pytest.mark.parametrize("text", [
+    "[[[1,2,3,500]]]", '{"a":1,"a":2}', "[18446744073709551616]", "[NaN]", "[1.5e3]",
+    '"\\ud800"', '["\\u4e2d文"]', "[]", "[-9223372036854775809]", "[1e400]",
+    "[0.12345678901234567890123]", "[9223372036854775807]",
+])
+def test_json_value_gives_what_json_gives(text):
+    """The fast parse (orjson) is an implementation detail: the value is json's, the
+    refusals too (what orjson rejects and json takes goes to json)."""
+    assert repr(json_value(text)) == repr(json.loads(text))  # repr: NaN is not == NaN
+
+
+@pytest.mark.parametrize("text", ["[1,2", "", "[1,]", "\ufeff[1]"])
+def test_json_value_refuses_what_json_refuses(text):
+    with pytest.raises(ValueError):
+        json.loads(text)
+    with pytest.raises(ValueError):
+        json_value(text)
