@@ -38,19 +38,19 @@ def strokes_to_json(strokes: Strokes) -> str:
     )
 
 
-def json_value(text: str | bytes) -> Any:
+def json_value(text: Any) -> Any:
     """`json.loads(text)`, the same value, through orjson where it can: the archive
     parses every pushed signature's strokes (~1,000 points) and the seal document that
     repeats them. What orjson refuses and json takes (NaN, a lone surrogate) goes to
     json, so either way the value (or the ValueError) is json's; orjson reads an integer
     beyond 64 bits as a float, so text with a run of 19 digits goes to json as well."""
     if isinstance(text, str):
-        long_number = _LONG_NUMBER.search(text)
+        long_number = _LONG_NUMBER.search(text) is not None
     elif isinstance(text, bytes | bytearray):
-        long_number = _LONG_NUMBER_BYTES.search(text)
-    else:
-        return json.loads(text)  # json's TypeError
-    if long_number is None:
+        long_number = _LONG_NUMBER_BYTES.search(text) is not None
+    else:  # not text: json's TypeError
+        long_number = True
+    if not long_number:
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:

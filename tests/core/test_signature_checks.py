@@ -63,3 +63,8 @@ def test_json_value_refuses_what_json_refuses(text):
         json.loads(text)
     with pytest.raises(ValueError):
         json_value(text)
+
+
+def test_json_value_of_no_text_is_json_s_type_error():
+    with pytest.raises(TypeError):
+        json_value(5)
