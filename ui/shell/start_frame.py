@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -77,7 +77,8 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            self.painted.emit()
+            # the filter sees the event before the frame paints: tell once it has
+            QTimer.singleShot(0, self.painted.emit)
         return False
 
 
@@ -235,7 +236,8 @@ class StartFrame(QMainWindow):
             when = self.shot.saved_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             note = tr("start.snapshot", time=when)
         if self.pending is not None:
-            note += "\n" + tr("start.queued", what=self._pending_text(self.pending))
+            # on the same line: the strip's height stays as laid out at the first paint
+            note += "　" + tr("start.queued", what=self._pending_text(self.pending))
         self.strip.setText(note)
 
     def _pending_text(self, pending: Pending) -> str:
