@@ -19,7 +19,14 @@ from sqlalchemy import select
 
 from fieldapp.store.models import Customer, ServiceRequest
 from fieldapp.store.workflow_models import RepairOrder
-from tests.portal.site import CHROMIUM_ARGS, PASSWORD, chromium_path, portal_site
+from tests.portal.site import (
+    CHROMIUM_ARGS,
+    PASSWORD,
+    attach_pictures,
+    chromium_path,
+    jpeg,
+    portal_site,
+)
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 
@@ -35,6 +42,10 @@ def main() -> None:
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         slip = site.sealed_slip("TJPORT")
+        attach_pictures(site, slip.id, [  # the slip's pictures (issue 21)
+            (jpeg((180, 60, 50)), "before", "机柜前面板"), (jpeg((60, 120, 170)), "serial_plate",
+                                                       "铭牌 SN 7CE1234XYZ"),
+            (jpeg((90, 150, 80)), "part", "更换下的硬盘"), (jpeg((200, 170, 60)), "after", "")])
         with site.archive.db.read() as session:  # the site's repair awaiting the customer
             repair_id = session.scalar(select(RepairOrder.id).join(ServiceRequest).join(
                 Customer).where(Customer.code == "TJPORT"))
@@ -52,6 +63,8 @@ def main() -> None:
                 shoot(page, out, f"dashboard-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/slips/{slip.id}")
                 shoot(page, out, f"slip-{kind}-{lang}")
+                page.locator("#photos").scroll_into_view_if_needed()
+                shoot(page, out, f"slip-photos-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/requests/{slip.request_id}")
                 shoot(page, out, f"request-{kind}-{lang}")
                 page.goto(f"{site.url}/portal/repairs/{repair_id}")

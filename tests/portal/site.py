@@ -132,9 +132,49 @@ def logged_in(site: Site, user: str, password: str = PASSWORD) -> httpx.Client:
     return client
 
 
+def attach_pictures(site: Site, slip_id, pictures: list[tuple[bytes, str, str]]) -> list:
+    """Pictures (JPEG bytes, kind, caption) on a slip, as laptops push the rows and send
+    the files: rows in the archive's database, files in its folder store. Their ids."""
+    import hashlib
+
+    from fieldapp.archive.files.folder import FolderStore
+    from fieldapp.store.attachment_models import Attachment
+
+    store = FolderStore(site.settings.files_path)
+    ids = []
+    with site.archive.db.write() as session:
+        slip = session.get_one(Slip, slip_id)
+        for position, (data, kind, caption) in enumerate(pictures):
+            sha = hashlib.sha256(data).hexdigest()
+            staged = site.settings.files_path / f"{sha}.part"
+            staged.write_bytes(data)
+            store.publish(sha, staged)
+            attachment = Attachment(owner_kind="slip", owner_id=slip.id, position=position,
+                                    sha256=sha, size=len(data), media_type="image/jpeg",
+                                    width=1600, height=1200, caption=caption, kind=kind,
+                                    added_at=slip.created_at, added_by=slip.engineer.code)
+            session.add(attachment)
+            ids.append(attachment.id)
+    return ids
+
+
+def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """A plain picture of one colour with a darker band (the portal's tests and shots)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    ImageDraw.Draw(image).rectangle((0, size[1] // 3, size[0], size[1] // 2),
+                                    fill=tuple(c // 2 for c in colour))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-__all__ = ["CHROMIUM_ARGS", "PASSWORD", "Site", "chromium_path", "form_token", "logged_in",
-           "portal_site"]
+__all__ = ["CHROMIUM_ARGS", "PASSWORD", "Site", "attach_pictures", "chromium_path",
+           "form_token", "jpeg", "logged_in", "portal_site"]

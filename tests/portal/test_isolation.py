@@ -6,7 +6,6 @@ a record that does not exist (never 403: that would confirm it exists).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import uuid
 from collections.abc import Iterator
@@ -15,14 +14,21 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.archive.files.folder import FolderStore
 from fieldapp.archive.portal.app import ROUTE_MODULES
 from fieldapp.archive.portal.models import PortalSession
 from fieldapp.archive.security import token_digest
-from fieldapp.store.attachment_models import Attachment, AttachmentKind, OwnerKind
 from fieldapp.store.models import Customer, Device, ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint, RepairOrder
-from tests.portal.site import CUSTOMER_A, CUSTOMER_B, PASSWORD, Site, form_token, logged_in
+from tests.portal.site import (
+    CUSTOMER_A,
+    CUSTOMER_B,
+    PASSWORD,
+    Site,
+    attach_pictures,
+    form_token,
+    jpeg,
+    logged_in,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 SOME_SHA = "0" * 64
@@ -304,41 +310,22 @@ def test_the_language_switch_comes_back_to_the_same_page_and_only_inside_the_por
         assert answer.headers["location"] == "/portal/"
 
 
-def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def photos(site: Site) -> dict[str, uuid.UUID]:
     """A picture on a sealed slip of A, one on a sealed slip of B and one on a draft of
     A, as pushed by the laptops and uploaded (the archive's file store)."""
-    store = FolderStore(site.settings.files_path)
     made = {}
-    with site.archive.db.write() as session:
-        for name, customer, sealed, colour in (("a", CUSTOMER_A, True, (200, 30, 30)),
-                                               ("b", CUSTOMER_B, True, (30, 200, 30)),
-                                               ("a_draft", CUSTOMER_A, False, (30, 30, 200))):
-            slip = session.scalar(select(Slip).join(ServiceRequest).join(Customer).where(
+    for name, customer, sealed, colour in (("a", CUSTOMER_A, True, (200, 30, 30)),
+                                           ("b", CUSTOMER_B, True, (30, 200, 30)),
+                                           ("a_draft", CUSTOMER_A, False, (30, 30, 200))):
+        with site.archive.db.read() as session:
+            slip_id = session.scalar(select(Slip.id).join(ServiceRequest).join(Customer).where(
                 Customer.code == customer,
                 Slip.seal.is_not(None) if sealed else Slip.seal.is_(None)))
-            assert slip is not None
-            data = jpeg(colour)
-            sha = hashlib.sha256(data).hexdigest()
-            staged = site.settings.files_path / f"{name}.part"
-            staged.write_bytes(data)
-            store.publish(sha, staged)
-            attachment = Attachment(owner_kind=OwnerKind.SLIP, owner_id=slip.id, sha256=sha,
-                                    size=len(data), media_type="image/jpeg", width=1600,
-                                    height=1200, caption=f"铭牌 {name}",
-                                    kind=AttachmentKind.SERIAL_PLATE, added_at=slip.created_at,
-                                    added_by=slip.engineer.code)
-            session.add(attachment)
-            made[name] = attachment.id
-            made[f"{name}_slip"] = slip.id
+        assert slip_id is not None
+        [made[name]] = attach_pictures(site, slip_id, [(jpeg(colour), "serial_plate",
+                                                        f"铭牌 {name}")])
+        made[f"{name}_slip"] = slip_id
     return made
 
 
