@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fieldapp.store import Store
@@ -88,6 +88,12 @@ def files_to_send(session: Session) -> list[tuple[str, int]]:
     marked = set(session.scalars(select(SyncState.key).where(
         SyncState.key.startswith(SENT_MARK))))
     return list({sha: size for sha, size in rows if _mark(sha) not in marked}.items())
+
+
+def forget_sent(session: Session) -> None:
+    """Ask about every file again (a full re-sync: the archive may have been restored
+    from a backup that lacks some)."""
+    session.execute(delete(SyncState).where(SyncState.key.startswith(SENT_MARK)))
 
 
 def _remember(store: Store, shas: list[str]) -> None:

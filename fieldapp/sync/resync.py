@@ -25,6 +25,7 @@ from fieldapp.store import Store, outbox
 from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync import state
 from fieldapp.sync.check import check_with_archive
+from fieldapp.sync.files import forget_sent
 from fieldapp.sync.rounds import SyncReport, run_sync_round
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def start_full_pull(store: Store) -> None:
     with store.write() as session:
         state.put(session, state.CURSOR, "0")
         state.put(session, state.FULL_PULL, "1")
+        forget_sent(session)  # and every attachment file is asked about again
 
 
 def run_full_resync(store: Store, settings: Settings | None,

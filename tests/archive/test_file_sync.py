@@ -28,6 +28,7 @@ from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import OfflineError, ServerError
 from fieldapp.sync.file_wire import CHUNK_BYTES
 from fieldapp.sync.files import FilesReport, files_to_send
+from fieldapp.sync.resync import run_full_resync
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import RunningArchive, run_archive
@@ -142,6 +143,18 @@ def test_fieldapp_sync_says_what_it_sent(centre, stored, archive):
                                       "--json"])
     assert json.loads(result.output)["files"] == {
         "sent": 0, "bytes": 0, "already": 0, "waiting": 0, "problems": []}
+
+
+def test_a_full_resync_sends_again_what_a_restored_archive_lacks(centre, stored):
+    _slip_id, [sha, other] = photographed_slip(centre.store, 2, size=3000)
+    assert run_sync_round(centre.store, None, centre.client).files.sent == 2
+    stored.path(sha).unlink()  # the archive restored from a backup older than the file
+    assert run_sync_round(centre.store, None, centre.client).files.sent == 0  # marked sent
+
+    resync = run_full_resync(centre.store, None, centre.client)
+
+    assert resync.report.files.sent == 1 and resync.report.files.already == 1
+    assert stored.hash_of(sha) == sha and stored.hash_of(other) == other
 
 
 class CutAfter(httpx.HTTPTransport):
