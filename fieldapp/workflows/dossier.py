@@ -346,24 +346,44 @@ def _group_only(customer: Customer) -> None:
                             f"{customer.name} is not a group customer; there is no dossier.")
 
 
+@dataclass(frozen=True)
+class _Links:
+    """What a new record hangs on: the visit's slip and request, a device; and whose the
+    device and request are, for its rule."""
+
+    slip: Slip | None
+    device: Device | None
+
+    @property
+    def columns(self) -> dict[str, uuid.UUID | None]:
+        return {"request_id": self.slip.request_id if self.slip else None,
+                "slip_id": self.slip.id if self.slip else None,
+                "device_id": self.device.id if self.device else None}
+
+    @property
+    def owners(self) -> dict[str, uuid.UUID | None]:
+        return {"device_customer_id": self.device.customer_id if self.device else None,
+                "request_customer_id": self.slip.request.customer_id if self.slip else None}
+
+
+def _add(session: Session, row: ProblemSet | ServiceSuggestion) -> None:
+    session.add(row)
+    session.flush()
+
+
 def raise_problem(session: Session, *, customer: Customer, title: str, description: str,
                   raised_by: str, raised_at: datetime, slip: Slip | None = None,
                   device: Device | None = None, now: datetime | None = None,
                   tz: str = DEFAULT_TIMEZONE) -> ProblemSet:
     _group_only(customer)
-    now = now or utcnow()
-    request = slip.request if slip is not None else None
-    raise_if(problem_set_issues(
-        title=title, description=description, raised_at=raised_at, now=now,
-        customer_id=customer.id, device_customer_id=device.customer_id if device else None,
-        request_customer_id=request.customer_id if request else None))
+    now, links = now or utcnow(), _Links(slip, device)
+    raise_if(problem_set_issues(title=title, description=description, raised_at=raised_at,
+                                now=now, customer_id=customer.id, **links.owners))
     row = ProblemSet(number=next_number(session, PROBLEM, raised_by, raised_at, tz),
-                     customer_id=customer.id, request_id=request.id if request else None,
-                     slip_id=slip.id if slip else None, device_id=device.id if device else None,
-                     title=title.strip(), description=description.strip(),
-                     raised_by=raised_by, raised_at=raised_at, created_at=now, updated_at=now)
-    session.add(row)
-    session.flush()
+                     customer_id=customer.id, title=title.strip(),
+                     description=description.strip(), raised_by=raised_by,
+                     raised_at=raised_at, created_at=now, updated_at=now, **links.columns)
+    _add(session, row)
     return row
 
 
@@ -372,20 +392,14 @@ def propose_suggestion(session: Session, *, customer: Customer, suggestion: str,
                        device: Device | None = None, now: datetime | None = None,
                        tz: str = DEFAULT_TIMEZONE) -> ServiceSuggestion:
     _group_only(customer)
-    now = now or utcnow()
-    request = slip.request if slip is not None else None
-    raise_if(suggestion_issues(
-        suggestion=suggestion, proposed_at=proposed_at, now=now, customer_id=customer.id,
-        device_customer_id=device.customer_id if device else None,
-        request_customer_id=request.customer_id if request else None))
+    now, links = now or utcnow(), _Links(slip, device)
+    raise_if(suggestion_issues(suggestion=suggestion, proposed_at=proposed_at, now=now,
+                               customer_id=customer.id, **links.owners))
     row = ServiceSuggestion(
         number=next_number(session, SUGGESTION, proposed_by, proposed_at, tz),
-        customer_id=customer.id, request_id=request.id if request else None,
-        slip_id=slip.id if slip else None, device_id=device.id if device else None,
-        suggestion=suggestion.strip(), proposed_by=proposed_by, proposed_at=proposed_at,
-        created_at=now, updated_at=now)
-    session.add(row)
-    session.flush()
+        customer_id=customer.id, suggestion=suggestion.strip(), proposed_by=proposed_by,
+        proposed_at=proposed_at, created_at=now, updated_at=now, **links.columns)
+    _add(session, row)
     return row
 
 

@@ -62,6 +62,17 @@ def _centre_world(store) -> str:  # type: ignore[no-untyped-def]
             device=device, engineer=e01, now=at(-60)).number
 
 
+def _visit(archive_laptops) -> tuple:  # type: ignore[no-untyped-def]
+    """The centre's world pulled by both laptops, and E01's visit (its slip) on E01's."""
+    centre, e01 = archive_laptops("centre"), archive_laptops("e01")
+    number = _centre_world(centre.store)
+    sync(centre)
+    sync(e01)
+    with e01.store.read() as session:
+        request_id = service_requests.get_request(session, number).id
+    return centre, e01, visit.open_visit(e01.store, request_id, "E01", now=at(0))
+
+
 def _problem_view(laptop):  # type: ignore[no-untyped-def]
     with laptop.store.read() as session:
         problem = session.scalars(select(ProblemSet)).one()
@@ -70,15 +81,7 @@ def _problem_view(laptop):  # type: ignore[no-untyped-def]
 
 
 def test_a_problem_set_and_its_review_travel_laptop_archive_laptop(archive, laptops):  # type: ignore[no-untyped-def]
-    centre, e01 = laptops("centre"), laptops("e01")
-    number = _centre_world(centre.store)
-    sync(centre)
-    sync(e01)
-
-    # After the visit, on E01's laptop.
-    with e01.store.read() as session:
-        request_id = service_requests.get_request(session, number).id
-    slip = visit.open_visit(e01.store, request_id, "E01", now=at(0))
+    centre, e01, slip = _visit(laptops)  # after the visit, on E01's laptop
     problem = dossier.raise_problem(e01.store, slip.id, dossier.NewProblem(
         "打印机反复卡纸", "每周卡纸两三次，搓纸轮磨损。", "E01"), now=at(10))
     suggestion = dossier.propose(e01.store, slip.id, dossier.NewSuggestion(
@@ -137,13 +140,7 @@ def test_a_problem_set_and_its_review_travel_laptop_archive_laptop(archive, lapt
 
 
 def test_an_engineer_cannot_review_and_a_foreign_link_is_refused_by_the_archive(archive, laptops):  # type: ignore[no-untyped-def]
-    centre, e01 = laptops("centre"), laptops("e01")
-    number = _centre_world(centre.store)
-    sync(centre)
-    sync(e01)
-    with e01.store.read() as session:
-        request_id = service_requests.get_request(session, number).id
-    slip = visit.open_visit(e01.store, request_id, "E01", now=at(0))
+    _centre, e01, slip = _visit(laptops)
     dossier.raise_problem(e01.store, slip.id, dossier.NewProblem("卡纸", "卡纸。", "E01"),
                           now=at(10))
     sync(e01)
