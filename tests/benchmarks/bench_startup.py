@@ -57,9 +57,9 @@ WINDOW_FIRST = RSS + """
 import sys
 import fieldapp.cli  # the console script's entry module, as `fieldapp` imports it
 from pathlib import Path
+from ui.shell.start import Start, install_desktop  # first, as fieldapp.cli.main imports it
 from PySide6.QtWidgets import QApplication
 from ui.kit.style import STYLESHEET
-from ui.shell.start import Start, install_desktop
 qt_app = QApplication([]); qt_app.setStyleSheet(STYLESHEET)
 start = Start(Path(sys.argv[1])); install_desktop(qt_app, start.settings)
 def painted():

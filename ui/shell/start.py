@@ -13,8 +13,14 @@ dialog comes when the core is there, as before.
 
 from __future__ import annotations
 
+import builtins
 import sys
 import threading
+
+# Python's own import, taken before PySide6's __feature__ hook replaces it (the imports
+# below): that hook reads the source of every module imported after it, ~20 % of the
+# core's import (docs/performance.md, "Start-up"); nothing of ours uses `__feature__`.
+from builtins import __import__ as _PLAIN_IMPORT
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,13 +83,18 @@ class Start(QObject):
 
     def _import_and_open(self) -> None:
         """On the worker thread: the core's import and the store's opening."""
+        hooked = builtins.__import__
+        builtins.__import__ = _PLAIN_IMPORT  # for the process, while the core comes in
         try:
             from fieldapp.store import open_store
             from ui.shell import app  # noqa: F401 - the UI's modules, imported here, not on the GUI thread
 
+            builtins.__import__ = hooked
             self._loaded.emit(open_store(self.data_dir), None)
         except BaseException as exc:  # said where `run` returns, in one line
             self._loaded.emit(None, exc)
+        finally:
+            builtins.__import__ = hooked
 
     def _core_loaded(self, store: Any, error: BaseException | None) -> None:
         if error is not None:
