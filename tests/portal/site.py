@@ -132,9 +132,11 @@ def logged_in(site: Site, user: str, password: str = PASSWORD) -> httpx.Client:
     return client
 
 
-def attach_pictures(site: Site, slip_id, pictures: list[tuple[bytes, str, str]]) -> list:
-    """Pictures (JPEG bytes, kind, caption) on a slip, as laptops push the rows and send
-    the files: rows in the archive's database, files in its folder store. Their ids."""
+def attach_pictures(site: Site, owner_id, pictures: list[tuple[bytes, str, str]],
+                    owner_kind: str = "slip") -> list:
+    """Pictures (JPEG bytes, kind, caption) on a slip (or a repair order, a complaint), as
+    laptops push the rows and send the files: rows in the archive's database, files in
+    its folder store. Their ids."""
     import hashlib
 
     from fieldapp.archive.files.folder import FolderStore
@@ -143,16 +145,15 @@ def attach_pictures(site: Site, slip_id, pictures: list[tuple[bytes, str, str]])
     store = FolderStore(site.settings.files_path)
     ids = []
     with site.archive.db.write() as session:
-        slip = session.get_one(Slip, slip_id)
         for position, (data, kind, caption) in enumerate(pictures):
             sha = hashlib.sha256(data).hexdigest()
             staged = site.settings.files_path / f"{sha}.part"
             staged.write_bytes(data)
             store.publish(sha, staged)
-            attachment = Attachment(owner_kind="slip", owner_id=slip.id, position=position,
+            attachment = Attachment(owner_kind=owner_kind, owner_id=owner_id, position=position,
                                     sha256=sha, size=len(data), media_type="image/jpeg",
                                     width=1600, height=1200, caption=caption, kind=kind,
-                                    added_at=slip.created_at, added_by=slip.engineer.code)
+                                    added_at=utcnow(), added_by="E01")
             session.add(attachment)
             ids.append(attachment.id)
     return ids

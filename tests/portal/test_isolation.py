@@ -326,6 +326,13 @@ def photos(site: Site) -> dict[str, uuid.UUID]:
         [made[name]] = attach_pictures(site, slip_id, [(jpeg(colour), "serial_plate",
                                                         f"铭牌 {name}")])
         made[f"{name}_slip"] = slip_id
+    with site.archive.db.read() as session:  # and a picture on A's repair order
+        repair_id = session.scalar(select(RepairOrder.id).join(
+            ServiceRequest, RepairOrder.request_id == ServiceRequest.id).join(Customer)
+            .where(Customer.code == CUSTOMER_A))
+    [made["a_repair"]] = attach_pictures(site, repair_id, [(jpeg((90, 90, 90)), "damage",
+                                                            "外壳裂纹")], owner_kind="repair")
+    made["a_repair_owner"] = repair_id
     return made
 
 
@@ -341,13 +348,21 @@ def test_a_customer_sees_the_pictures_of_their_own_sealed_slips(a: httpx.Client,
     from PIL import Image
 
     assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
+    repair = a.get(f"/portal/repairs/{photos['a_repair_owner']}")
+    assert f"/portal/photos/{photos['a_repair']}/thumb.jpg" in repair.text
+    assert a.get(f"/portal/photos/{photos['a_repair']}").status_code == 200
 
 
-def test_other_customers_and_drafts_pictures_answer_404(a: httpx.Client,
+def test_other_customers_and_drafts_pictures_answer_404(site: Site, a: httpx.Client,
                                                         anonymous: httpx.Client, photos):
     for name in ("b", "a_draft"):
         for tail in ("", "/thumb.jpg"):
             assert a.get(f"/portal/photos/{photos[name]}{tail}").status_code == 404, name
     assert "/portal/photos/" not in a.get(f"/portal/slips/{photos['a_draft_slip']}").text
+    hospital = logged_in(site, "hospital")  # customer B, on A's pictures
+    for name in ("a", "a_repair"):
+        assert hospital.get(f"/portal/photos/{photos[name]}").status_code == 404, name
+    assert "/portal/photos/" not in hospital.get(f"/portal/repairs/{photos['a_repair_owner']}").text
+    hospital.close()
     answer = anonymous.get(f"/portal/photos/{photos['a']}", follow_redirects=False)
     assert answer.status_code in (302, 303) and "/portal/login" in answer.headers["location"]

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from fieldapp.archive.portal import estimates, queries
 from fieldapp.archive.portal.copies import company
 from fieldapp.archive.portal.i18n import language_of
+from fieldapp.archive.portal.photos import photos_of
 from fieldapp.archive.portal.sessions import csrf_ok
 from fieldapp.archive.portal.web import (
     CurrentViewer,
@@ -26,6 +28,7 @@ from fieldapp.archive.portal.web import (
 )
 from fieldapp.base.errors import FieldappError, ValidationError
 from fieldapp.base.timeutil import utcnow
+from fieldapp.store.attachment_models import OwnerKind
 
 router = APIRouter()
 Short = Annotated[str, Form(max_length=100)]
@@ -33,11 +36,13 @@ Short = Annotated[str, Form(max_length=100)]
 
 def _page(request: Request, viewer: CurrentViewer, view: estimates.EstimateView, *,
           issues: Sequence[object] = (), answered: str = "", name: str = "",
-          status_code: int = 200) -> Response:
+          status_code: int = 200, session: Session | None = None) -> Response:
+    photos = photos_of(session, OwnerKind.REPAIR, view.order.id) if session else []
     return render(request, "repair.html", {
         "view": view, "order": view.order, "state": view.state, "issues": list(issues),
         "answered": answered, "name": name, "progress": queries.repair_progress(view.state),
-        "returned": view.state.finished}, viewer=viewer, status_code=status_code)
+        "returned": view.state.finished, "photos": photos}, viewer=viewer,
+        status_code=status_code)
 
 
 @router.get("/repairs/{repair_id}")
@@ -48,7 +53,7 @@ def repair_page(request: Request, repair_id: str, viewer: CurrentViewer,
         raise PortalNotFound
     view = estimates.estimate_view(session, order, utcnow())
     return _page(request, viewer, view, answered=answered if answered in (
-        "approved", "refused") else "")
+        "approved", "refused") else "", session=session)
 
 
 @router.get("/repairs/{repair_id}/estimate.pdf")
