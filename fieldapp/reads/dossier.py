@@ -101,6 +101,11 @@ class RecordView:
     linked: tuple[str, ...]  # request numbers
     conflicts: tuple[tuple[str, str], ...] = ()
     pending_only: bool = False  # the portal: submitted, not yet reviewed
+    linked_ids: tuple[uuid.UUID, ...] = ()  # the same requests' ids, for links
+
+    @property
+    def links(self) -> tuple[tuple[str, uuid.UUID], ...]:
+        return tuple(zip(self.linked, self.linked_ids, strict=False))
 
     @property
     def waiting(self) -> int:
@@ -239,7 +244,9 @@ def _record(row: ProblemSet | ServiceSuggestion, title: str, text: str, at: date
     linked = tuple(s.linked_number or _request_number(row) for s in linked_steps)
     return RecordView(row.id, row.number, title, text, device, _aware(at), by, status,
                       STATUS_LABELS[status], review, steps, linked,
-                      tuple((c.zh, c.en) for c in state.conflicts))
+                      tuple((c.zh, c.en) for c in state.conflicts),
+                      linked_ids=tuple(s.linked_request_id for s in linked_steps
+                                       if s.linked_request_id is not None))
 
 
 def _request_number(row: ProblemSet | ServiceSuggestion) -> str:

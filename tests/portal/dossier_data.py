@@ -27,6 +27,7 @@ PENDING_NOTE = "打印机搓纸轮磨损（待审核）"
 class Seeded:
     device_id: object
     problem_number: str
+    request_id: object  # the raising visit's, linked to the problem
 
 
 def seed_dossier(site: Site, now: datetime) -> Seeded:
@@ -80,4 +81,4 @@ def seed_dossier(site: Site, now: datetime) -> Seeded:
             session, customer=customer, kind="device_tracking", text=PENDING_NOTE,
             author_code="E07", noted_at=at(80), device=device, slip=slip, now=now)
         assert pending.number
-        return Seeded(device.id, problem.number)
+        return Seeded(device.id, problem.number, slip.request_id)

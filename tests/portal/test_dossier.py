@@ -50,6 +50,7 @@ def test_reviewed_records_are_facts_and_pending_ones_say_only_awaiting_review(
         assert hidden not in page, hidden
     assert page.count("待审核") >= 3  # the pending problem, the solved step, the note
     assert f'/portal/devices/{seeded.device_id}' in page  # the device's own page
+    assert f'/portal/requests/{seeded.request_id}' in page  # the linked request's
 
 
 def test_the_device_page_hides_a_tracking_note_not_yet_reviewed(
