@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from fieldapp import __version__
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.timeutil import iso_utc, utcnow
+from fieldapp.records.attachments import attachments_of
+from fieldapp.rules.attachments import STORED_TYPES, caption_issues, kind_issues
 from fieldapp.rules.stored import (
     REFERENCE_KINDS,
     fee_lines_issues,
@@ -39,6 +41,7 @@ from fieldapp.rules.stored import (
 from fieldapp.rules.validation import raise_if
 from fieldapp.seal.seal_status import refuse_if_tampered
 from fieldapp.seal.sealing import SIGNATURE_ONLY, verify_slip
+from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.models import (
     Base,
     Contact,
@@ -71,6 +74,8 @@ SECTIONS: tuple[tuple[str, type[Base]], ...] = (
     ("slips", Slip),
     ("fee_lines", FeeLine),
     ("signatures", Signature),
+    # the rows only (a format-4 seal names them); the files are not in the export
+    ("attachments", Attachment),
 )
 
 
@@ -159,6 +164,9 @@ def export_slips(session: Session, slips: Iterable[Slip]) -> dict[str, Any]:
             sections["fee_lines"][line.id] = line
         for sig in slip.signatures:
             sections["signatures"][sig.id] = sig
+    for slip_id in list(sections["slips"]):
+        for row in attachments_of(session, OwnerKind.SLIP, slip_id, include_removed=True):
+            sections["attachments"][row.id] = row
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -331,11 +339,23 @@ def _issues_of(section: str, v: dict[str, Any], now: datetime,
         return slip_record_issues(v, channel=request[0], requested_at=request[1], now=now,
                                   signatures=by_slip["signatures"].get(v["id"], []),
                                   fee_lines=by_slip["fee_lines"].get(v["id"], []))
+    if section == "attachments":
+        return _attachment_issues(v)
     if v.get("slip_id") in new_slips:
         return []  # checked with its slip
     if section == "fee_lines":
         return fee_lines_issues([v])
     return signature_record_issues(v, now)
+
+
+def _attachment_issues(v: dict[str, Any]) -> list[FieldIssue]:
+    """An attachment row of an exported slip: its caption and kind as the laptop checks
+    them, a stored type and a slip for owner."""
+    issues = caption_issues(v.get("caption") or "") + kind_issues(v.get("kind") or "")
+    if v.get("owner_kind") != OwnerKind.SLIP or v.get("media_type") not in STORED_TYPES:
+        issues.append(FieldIssue("attachment", "bad_attachment", "附件记录无效。",
+                                 "The attachment record is not valid."))
+    return issues
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from fieldapp.base.errors import NotFound, SealedError, ValidationError, Workflo
 from fieldapp.cli import cli
 from fieldapp.records import attachments, reference, slips
 from fieldapp.rules import attachments as caps
-from fieldapp.seal.sealing import SEAL_FORMAT, verify_slip
+from fieldapp.seal.sealing import SEAL_FORMAT, SIGNATURE_ONLY, verify_slip
 from fieldapp.store.attachment_models import Attachment, OwnerKind
 from fieldapp.store.blobs import BlobState, blobs_beside
 from fieldapp.store.models import SyncOutbox
@@ -253,3 +253,29 @@ def test_caption_and_kind_are_checked(store, blobs, draft_number):
     with pytest.raises(ValidationError) as refused:
         add(store, blobs, draft_number, caption="x" * (caps.MAX_CAPTION + 1), kind="selfie")
     assert refused.value.codes == {"too_long", "invalid_choice"}
+
+
+def test_an_exported_slip_brings_its_attachment_rows_and_verifies_on_import(
+        store, blobs, sealed_with_picture, tmp_path):
+    from fieldapp.store import open_store
+    from fieldapp.tools import exchange
+
+    number, sha = sealed_with_picture
+    with store.read() as session:
+        data = exchange.export_slips(session, [slips.get_slip(session, number)])
+    assert [(a["sha256"], a["kind"]) for a in data["attachments"]] == [(sha, "serial_plate")]
+    other = open_store(tmp_path / "other")
+    try:
+        with other.write() as session:
+            report = exchange.import_slips(session, json.loads(exchange.dumps(data)), now=NOW)
+        assert report.added["attachments"] == 1
+        with other.read() as session:  # the rows verify; the files are not in an export
+            assert verify_slip(slips.get_slip(session, number), SIGNATURE_ONLY).ok
+            missing = verify_slip(slips.get_slip(session, number), SIGNATURE_ONLY,
+                                  files=blobs_beside(other.path))
+        assert "missing" in missing.problems[0][1]
+        data["attachments"][0]["caption"] = "改过的说明"
+        with pytest.raises(ValidationError), other.write() as session:
+            exchange.import_slips(session, data, now=NOW)
+    finally:
+        other.close()
