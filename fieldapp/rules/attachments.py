@@ -11,8 +11,9 @@ from __future__ import annotations
 from fieldapp.base.errors import FieldIssue
 from fieldapp.store.attachment_models import AttachmentKind
 
-# What a file picked on the laptop may be, by its first bytes (never by its name).
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff", "image/gif")
+# What a file picked on the laptop may be, by its first bytes (never by its name). Not
+# WebP or HEIC: the bundle leaves their codecs out for its size (build_installer.spec).
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/bmp", "image/tiff", "image/gif")
 DOCUMENT_TYPES = ("application/pdf",)
 STORED_TYPES = ("image/jpeg", *DOCUMENT_TYPES)  # what is kept after re-encoding
 
@@ -35,10 +36,9 @@ def type_issues(media_type: str | None, name: str = "") -> list[FieldIssue]:
         return []
     shown = f"“{name}”" if name else ""
     return [FieldIssue("file", "type_not_allowed",
-                       f"不能添加文件{shown}：只接受图片（JPEG、PNG、WebP、BMP、TIFF、GIF）"
-                       "和 PDF。",
-                       f"Cannot add {shown or 'the file'}: only pictures (JPEG, PNG, WebP, "
-                       "BMP, TIFF, GIF) and PDF files are accepted.")]
+                       f"不能添加文件{shown}：只接受图片（JPEG、PNG、BMP、TIFF、GIF）和 PDF。",
+                       f"Cannot add {shown or 'the file'}: only pictures (JPEG, PNG, BMP, "
+                       "TIFF, GIF) and PDF files are accepted.")]
 
 
 def input_size_issues(size: int) -> list[FieldIssue]:

@@ -222,6 +222,7 @@ def test_a_transparent_png_is_kept_as_a_jpeg(store, blobs, draft_number):
 
 @pytest.mark.parametrize(("data", "code"), [
     (b"just some text", "type_not_allowed"),
+    (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "type_not_allowed"),  # no WebP codec in the bundle
     (b"\xff\xd8\xff\xe0 not really a jpeg", "unreadable"),
     (pdf(caps.MAX_FILE_BYTES + 1), "file_too_large"),
     (pdf(caps.MAX_INPUT_BYTES + 1), "file_too_large"),

@@ -41,7 +41,7 @@ from ui.kit.ops import Ops
 from ui.kit.picture_view import PictureDialog, message_of
 
 THUMB = 64  # px: the picture; the cell adds its kind below (≥ 44 px targets)
-FILE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.pdf"
+FILE_FILTER = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.gif *.pdf"
 
 
 def _thumbnails(items: tuple[service.AttachmentView, ...]) -> dict[uuid.UUID, QImage]:
