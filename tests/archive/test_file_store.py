@@ -138,3 +138,29 @@ def test_caps_per_file_and_on_uploads_in_progress(tmp_path: Path) -> None:
     assert busy.value.status == 429 and "稍后" in busy.value.zh
     # uploads already under way go on
     assert uploads.append(shas[0], offset=300_000, size=400_000, data=small[0][300_000:]).complete
+
+
+def test_uploads_nobody_finished_are_swept_after_their_days(tmp_path: Path) -> None:
+    uploads = Uploads(tmp_path / "uploads", FolderStore(tmp_path / "files"),
+                      max_file_bytes=1 << 20)
+    uploads.append(SHA, offset=0, size=len(PHOTO), data=PHOTO[:1000])
+    touched = uploads.partial(SHA).stat().st_mtime
+    assert uploads.sweep(14 * 86400, now=touched + 13 * 86400) == (0, 0)
+    assert uploads.sweep(14 * 86400, now=touched + 15 * 86400) == (1, 1000)
+    assert uploads.progress(SHA).received == 0  # the laptop starts the file again
+
+
+def test_clean_uploads_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from fieldapp.archive.cli import cli
+
+    uploads = Uploads(tmp_path / "files" / ".uploads", FolderStore(tmp_path / "files"),
+                      max_file_bytes=1 << 20)
+    uploads.append(SHA, offset=0, size=len(PHOTO), data=PHOTO[:2048])
+    os.utime(uploads.partial(SHA), (0, 0))  # untouched since 1970
+    result = CliRunner().invoke(cli, ["--lang", "en", "files", "clean-uploads", "--days", "7"],
+                                env={"FIELDAPP_ARCHIVE_FILES_DIR": str(tmp_path / "files"),
+                                     "FIELDAPP_ARCHIVE_DB": f"sqlite:///{tmp_path}/a.db"})
+    assert result.exit_code == 0, result.output
+    assert result.output == "Removed 1 unfinished uploads (2 KiB).\n"

@@ -3,6 +3,7 @@ name and say which are missing (not uploaded yet) and which were changed on the 
 
 from __future__ import annotations
 
+import time
 from contextlib import AbstractContextManager
 
 import click
@@ -12,8 +13,11 @@ from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
 from fieldapp.archive.files.checks import check_files
 from fieldapp.archive.files.store import open_file_store
+from fieldapp.archive.files.uploads import UPLOADS_FOLDER, Uploads
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.i18n import pick
+from fieldapp.sync.file_wire import file_size_text
+from fieldapp.sync.wire import MIB
 
 
 def _database(ctx: click.Context) -> AbstractContextManager[Database]:
@@ -52,3 +56,21 @@ def verify_command(ctx: click.Context) -> None:
                     f"{len(result.tampered)} changed."))
     if result.tampered or result.missing:
         ctx.exit(1)
+
+
+@files.command("clean-uploads")
+@click.option("--days", type=click.IntRange(1, 3650), default=14, show_default=True,
+              help="Remove partial uploads untouched for this many days.")
+@db_option
+@click.pass_context
+def clean_uploads_command(ctx: click.Context, days: int) -> None:
+    """Remove uploads a laptop began and never finished (it starts again if it comes back)."""
+    settings: ArchiveSettings = ctx.obj
+    try:
+        uploads = Uploads(settings.files_path / UPLOADS_FOLDER, open_file_store(settings),
+                          max_file_bytes=settings.files_max_mb * MIB)
+    except FieldappError as exc:
+        raise Fail(exc.message()) from exc
+    removed, freed = uploads.sweep(days * 86400, time.time())
+    click.echo(pick(f"已删除 {removed} 个未完成的上传（{file_size_text(freed)}）。",
+                    f"Removed {removed} unfinished uploads ({file_size_text(freed)})."))

@@ -38,6 +38,7 @@ def file_too_large(size: int, cap: int) -> BadRequest:
                       f"most {file_size_text(cap)} per file.")
 
 
+UPLOADS_FOLDER = ".uploads"  # in files_dir, for either backend: on the archive's own disk
 BUSY = BadRequest(429, "uploads_busy", "档案服务器正在接收的文件过多，请稍后再同步。",
                   "The archive is receiving too many files right now; sync again later.")
 
@@ -63,6 +64,20 @@ class Uploads:
             return Progress(self.partial(sha).stat().st_size, False)
         except FileNotFoundError:
             return Progress(0, False)
+
+    def sweep(self, older_than_seconds: float, now: float) -> tuple[int, int]:
+        """Remove partial uploads nobody appended to for that long (a laptop gone for
+        good); one resumed later starts again from its first byte. (files, bytes)."""
+        removed = freed = 0
+        for path in self.staging.glob("*.part"):
+            try:
+                stat = path.stat()
+                if now - stat.st_mtime > older_than_seconds:
+                    path.unlink()
+                    removed, freed = removed + 1, freed + stat.st_size
+            except FileNotFoundError:  # completed or swept meanwhile
+                continue
+        return removed, freed
 
     def staged_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.staging.glob("*.part"))
@@ -120,7 +135,7 @@ def uploads_of(request: Request) -> Uploads:
     uploads: Uploads | None = getattr(state, "uploads", None)
     if uploads is None:
         settings = state.settings
-        uploads = Uploads(settings.files_path / ".uploads", open_file_store(settings),
+        uploads = Uploads(settings.files_path / UPLOADS_FOLDER, open_file_store(settings),
                           max_file_bytes=settings.files_max_mb * MIB)
         state.uploads = uploads
     return uploads
