@@ -25,6 +25,17 @@ def slip_id(store, number):
         return slips.get_slip(session, number).id
 
 
+def sealed_with_photo(store, number):  # type: ignore[no-untyped-def]
+    """The draft with one photo, completed and signed by both: (slip id, the photo)."""
+    owner = slip_id(store, number)
+    view = service.add(store, OwnerKind.SLIP, owner, data=photo(), caption="外观",
+                       kind="before", actor_code="E07")
+    fill(store, number)
+    with store.write() as session:
+        sign_both(session, slips.get_slip(session, number))
+    return owner, view
+
+
 def test_files_are_added_one_by_one_and_each_refusal_names_its_file(
         store, draft_number, tmp_path):
     (tmp_path / "前.jpg").write_bytes(photo())
@@ -48,11 +59,7 @@ def test_files_are_added_one_by_one_and_each_refusal_names_its_file(
 
 
 def test_a_sealed_slip_is_locked_and_its_files_are_checked(store, draft_number):
-    owner = slip_id(store, draft_number)
-    view = service.add(store, OwnerKind.SLIP, owner, data=photo(), actor_code="E07")
-    fill(store, draft_number)
-    with store.write() as session:
-        sign_both(session, slips.get_slip(session, draft_number))
+    owner, view = sealed_with_photo(store, draft_number)
     listing = service.listing(store, OwnerKind.SLIP, owner)
     assert listing.sealed and not listing.editable and "更正单" in listing.locked[0]
     assert service.file_problems_of(store, owner) == []
@@ -66,12 +73,7 @@ def test_the_customer_copy_carries_the_pictures_page_when_set(store, draft_numbe
     from fieldapp.base.settings import Settings
     from fieldapp.documents.copies import render_copy
 
-    owner = slip_id(store, draft_number)
-    service.add(store, OwnerKind.SLIP, owner, data=photo(), caption="外观", kind="before",
-                actor_code="E07")
-    fill(store, draft_number)
-    with store.write() as session:
-        sign_both(session, slips.get_slip(session, draft_number))
+    sealed_with_photo(store, draft_number)
     settings = Settings.in_dir(tmp_path / "settings")
     plain = len(pdfium.PdfDocument(render_copy(store, draft_number, settings)))
     settings.set("copy_pictures", True)
@@ -81,11 +83,7 @@ def test_the_customer_copy_carries_the_pictures_page_when_set(store, draft_numbe
 def test_the_editor_shows_a_changed_file_as_tampered_but_not_a_missing_one(store, draft_number):
     from fieldapp.services import visit
 
-    owner = slip_id(store, draft_number)
-    view = service.add(store, OwnerKind.SLIP, owner, data=photo(), actor_code="E07")
-    fill(store, draft_number)
-    with store.write() as session:
-        sign_both(session, slips.get_slip(session, draft_number))
+    owner, view = sealed_with_photo(store, draft_number)
     assert not visit.load(store, owner).tampered
     original = view.path.read_bytes()
     view.path.unlink()  # a slip pulled before its files: not a change
