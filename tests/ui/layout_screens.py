@@ -178,6 +178,15 @@ def _slip_id(env: Env) -> uuid.UUID:
     return data.id
 
 
+def _dossier_tab(env: Env, tab: str) -> QWidget:
+    """The dossier dialog on its problem-set or suggestion tab (their steps' buttons)."""
+    dialog = _flow("archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))(env)
+    assert isinstance(dialog, DossierDialog)
+    env.idle(lambda: dialog.context is not None)
+    dialog.tabs.setCurrentWidget(getattr(dialog, tab))
+    return dialog
+
+
 def _repair_view(env: Env) -> RepairView:
     view = _flow("repair_view", lambda e: e.main().workflows.open_repair(e.repair_id))(env)
     assert isinstance(view, RepairView)
@@ -294,6 +303,8 @@ SCREENS: dict[str, Screen] = {
         lambda: env.main().findings_page.tasks_dialog)),  # type: ignore[union-attr]
     "archive-entry": Screen(DossierDialog, _flow(
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
+    "dossier-problems": Screen(DossierDialog, lambda env: _dossier_tab(env, "problems")),
+    "dossier-suggestions": Screen(DossierDialog, lambda env: _dossier_tab(env, "suggestions")),
 }
 
 

@@ -239,12 +239,17 @@ class DossierDialog(QDialog):
         for captions in (self.tracking_captions, self.problems.new_captions,
                          self.suggestions.new_captions):
             forms.name_captions(captions, "dossier.field")
-        for tab in (self.problems, self.suggestions):
+        for tab, key in ((self.problems, "problems"), (self.suggestions, "suggestions")):
             tab.note_caption.setText(tr("dossier.field.step_note"))
+            tab.note.setAccessibleName(tr("dossier.field.step_note"))
+            tab.list.setAccessibleName(tr(f"dossier.tab.{key}"))
             for kind, b in tab.step_buttons.items():
                 b.setText(tr(f"dossier.step.{kind}"))
-        self.link_caption.setText(tr("dossier.field.request"))
-        self.customer_caption.setText(tr("dossier.field.customer_name"))
+        for caption, field, key in ((self.link_caption, self.link_request, "request"),
+                                    (self.customer_caption, self.customer_name,
+                                     "customer_name")):
+            caption.setText(tr(f"dossier.field.{key}"))
+            field.setAccessibleName(tr(f"dossier.field.{key}"))
         self.note_text.setPlaceholderText(tr("dossier.note_placeholder"))
         self.notice.setText(tr("dossier.not_group"))
         self.save_note.setText(tr("dossier.save_note"))
