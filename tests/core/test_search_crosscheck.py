@@ -99,7 +99,7 @@ def test_index_equals_like_on_random_texts_and_terms(crosscheck_store, case):
             for plan in ("sort", "walk"):  # each way the list can take
                 with mock.patch.object(search, "plan", lambda _s, _t, p=plan: p):
                     assert found(session, term) == expected, (term, plan)
+                    assert count_slips(session, SlipFilter(search=term)) == len(expected)
                     page = list_slips(session, SlipFilter(search=term), limit=5)
                     assert [r.id for r in page] == [r.id for r in list_slips(
                         session, SlipFilter(search=term), limit=10**6)][:5], (term, plan)
-            assert count_slips(session, SlipFilter(search=term)) == len(expected), term
