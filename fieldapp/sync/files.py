@@ -12,11 +12,12 @@ asked about again.
 
 Pull: files do not come down with the records (a device's history of 20 requests would
 drag megabytes of pictures over a site's slow line); a laptop that needs one fetches it
-on demand (`ArchiveClient.fetch_file`, `GET /files/{sha}`).
+on demand (`fetch_file`, `GET /files/{sha}`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -180,6 +181,24 @@ def _send_one(client: ArchiveClient, blobs: BlobStore, sha: str, size: int, rece
             offset = int(answer["received"])
             if offset >= size:  # the archive holds it all but did not store it
                 return False
+
+
+def fetch_file(store: Store, client: ArchiveClient, sha: str) -> bool:
+    """Bring one attachment file of a pulled record down from the archive (a picture
+    opened here that another laptop took): True once it is in this laptop's file store.
+    A file that does not hash to its name is not kept."""
+    blobs = blobs_beside(store.path)
+    if blobs is None:
+        return False
+    if blobs.has(sha):
+        return True
+    data = client.fetch_file(sha)
+    if hashlib.sha256(data).hexdigest() != sha:
+        log.warning("file %s… from the archive does not match its hash", sha[:12])
+        return False
+    blobs.put(data)
+    _remember(store, [sha])  # the archive has it: never offered back
+    return True
 
 
 def size_line(report: FilesReport) -> tuple[str, str]:

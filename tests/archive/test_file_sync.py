@@ -27,7 +27,7 @@ from fieldapp.store.blobs import blobs_beside
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import OfflineError, ServerError
 from fieldapp.sync.file_wire import CHUNK_BYTES
-from fieldapp.sync.files import FilesReport, files_to_send
+from fieldapp.sync.files import FilesReport, fetch_file, files_to_send
 from fieldapp.sync.resync import run_full_resync
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
@@ -155,6 +155,20 @@ def test_a_full_resync_sends_again_what_a_restored_archive_lacks(centre, stored)
 
     assert resync.report.files.sent == 1 and resync.report.files.already == 1
     assert stored.hash_of(sha) == sha and stored.hash_of(other) == other
+
+
+def test_another_laptop_fetches_a_pulled_picture_when_it_needs_it(centre, stored, laptops):
+    _slip_id, [sha] = photographed_slip(centre.store, 1, size=3000)
+    assert run_sync_round(centre.store, None, centre.client).files.sent == 1
+    other = laptops("centre", name="second-laptop")
+    assert run_sync_round(other.store, None, other.client).ok  # the row, not the file
+    blobs = blobs_beside(other.store.path)
+    assert not blobs.has(sha)
+
+    assert fetch_file(other.store, other.client, sha)
+
+    assert blobs.verify(sha) == "ok"
+    assert run_sync_round(other.store, None, other.client).files.already == 0  # not offered
 
 
 class CutAfter(httpx.HTTPTransport):
