@@ -10,7 +10,9 @@ offscreen: (a) the floor: import PySide6 and show an empty QMainWindow; (b) star
 app as `fieldapp` does (the entry module `fieldapp.cli`, then `ui.shell.start`: the frame
 with the last session's lists from the snapshot, the core on a worker thread, the live
 window) and take two times: the frame's first paint with the snapshot's rows, and the
-live lists (the first page of the requests and the slips lists arrived); (c) with
+live lists (the first page of the requests and the slips lists arrived); (c) the same
+code started core first, without the frame (`ui.shell.app.App`, as before issue 23), to
+see what the frame costs the live lists; (d) with
 ``--before REV`` (or FIELDAPP_BENCH_BEFORE), the same cold start of that git revision's
 code, exported by `git archive` into a temporary folder, in the same run, on the same
 store (its own start: `ui.shell.app.App` until both lists arrived). A warm-up start
@@ -211,6 +213,7 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
         for _ in range(runs):  # the code before and the new one in turns: the same load
             if old is not None:
                 starts.append(("before", spawn(APP, str(old_folder), root=old)))
+            starts.append(("core first", spawn(APP, str(folder))))
             ready, paint = spawn_timed(WINDOW_FIRST, str(folder))
             starts.append(("new", ready))
             if paint is not None and paint[1] > 0:
@@ -228,6 +231,11 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
                         floor=bare_s, floor_name="bare PySide6 window", target=1.0,
                         max_ratio=1.5, runs=runs,
                         note="offscreen, spawn to the live lists' first pages"))
+        rows.append(Row("cold start to interactive main window, core first (no frame)", size,
+                        statistics.median(s[0] for who, s in starts if who == "core first"),
+                        "s", floor=bare_s, floor_name="bare PySide6 window", target=1.0,
+                        max_ratio=1.5, runs=runs,
+                        note="this code's App without the start frame: core, then window"))
         if old is not None:
             then = statistics.median(s[0] for who, s in starts if who == "before")
             rows.append(Row(f"cold start to interactive main window, code of {before}", size,
@@ -252,7 +260,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.before:
         os.environ["FIELDAPP_BENCH_BEFORE"] = args.before
-    suite(["--only", "startup", *alone("startup"), "--sizes", args.sizes, "--runs", str(args.runs)])
+    suite(["--only", "startup", *alone("startup"), "--sizes", args.sizes,
+           "--startup-runs", str(args.runs)])
 
 
 if __name__ == "__main__":

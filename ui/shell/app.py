@@ -119,6 +119,9 @@ class App:
 
             window.requests_model.loaded.connect(hand_over)
             QTimer.singleShot(HAND_OVER_MS, hand_over)
+            # style every widget now, while the first pages are read on the workers,
+            # not after they came (what `show` would do then)
+            window.ensurePolished()
         QApplication.setQuitOnLastWindowClosed(True)
         # What start-up made lives as long as the app: leave it out of the garbage
         # collector's full passes, which otherwise scan it all and, holding the GIL on the
