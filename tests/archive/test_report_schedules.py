@@ -77,8 +77,14 @@ def configure(db, number: str, **values) -> None:
         set_schedule(session, number, updated_by="赵敏", **values)
 
 
+def data_from(history: History, day: str) -> None:
+    """The archive's service data begins on `day` (another customer's request then)."""
+    visit(history, "HPLAW", day)
+
+
 def test_two_months_of_data_make_the_quarter_and_wait_for_the_half_year_and_year(world):
     history, db, url = world
+    data_from(history, "2026-01-05")
     customer(history, "NEWCO", date(2026, 11, 1), date(2027, 10, 31))
     for day in ("2026-11-03", "2026-11-20", "2026-12-08"):
         visit(history, "NEWCO", day)
@@ -89,16 +95,18 @@ def test_two_months_of_data_make_the_quarter_and_wait_for_the_half_year_and_year
     listing = CliRunner().invoke(cli, ["--db", url, "reports", "list", "--customer", "NEWCO"])
     assert listing.exit_code == 0, listing.output
     assert ("数据不足\tNEWCO\t半年报告\t2026-07-01 至 2026-12-31\t数据不足，暂不出具："
-            "本期合同覆盖 61/184 天（33%，需至少 50%），"
+            "本期在合同期内且有服务数据的天数 61/184（33%，需至少 50%），"
             "服务请求 3 个（需至少 1 个）。") in listing.output
     english = CliRunner().invoke(cli, ["--lang", "en", "--db", url, "reports", "list"])
     assert "not enough data\tNEWCO\tYearly report\t2026-01-01 to 2026-12-31\tNot enough " \
-           "data yet: 61 of the period's 365 days under contract (16%" in english.output
+           "data yet: 61 of the period's 365 days under contract and with service data " \
+           "(16%" in english.output
     assert run(history, db, date(2027, 1, 1), "NEWCO") == ([], [])  # nothing twice
 
 
 def test_a_contract_shorter_than_a_quarter_gets_its_summary_not_a_thin_quarterly(world):
     history, db, _ = world
+    data_from(history, "2026-01-05")
     customer(history, "SHORT", date(2026, 8, 10), date(2026, 9, 20))  # 42 days
     visit(history, "SHORT", "2026-08-12")
     visit(history, "SHORT", "2026-09-02")
@@ -109,6 +117,18 @@ def test_a_contract_shorter_than_a_quarter_gets_its_summary_not_a_thin_quarterly
     made, waiting = run(history, db, date(2026, 10, 1), "SHORT")
     assert made == []
     assert waiting == [("quarterly", date(2026, 7, 1), date(2026, 9, 30), 42, 92, 2)]
+
+
+def test_an_archive_with_two_months_of_data_waits_too(world):
+    """A contract for the whole year, but the archive's records begin in November (the
+    centre started using it then): the year and the half-year would repeat the quarter."""
+    history, db, _ = world
+    for day in ("2026-11-02", "2026-11-25", "2026-12-10"):
+        visit(history, "TJH1", day)
+    made, waiting = run(history, db, date(2027, 1, 1), "TJH1")
+    assert made == [("quarterly", date(2026, 10, 1), date(2026, 12, 31))]  # 60 of 92 days
+    assert waiting == [("half_yearly", date(2026, 7, 1), date(2026, 12, 31), 60, 184, 3),
+                       ("yearly", date(2026, 1, 1), date(2026, 12, 31), 60, 365, 3)]
 
 
 def test_a_contract_ending_mid_quarter(world):

@@ -161,7 +161,8 @@ def test_a_quarterly_report_only_after_the_quarter_and_only_with_data(world):
 
 def test_half_year_and_year_reports_follow_their_periods(world):
     history, db = world
-    history.request(at=at("2026-03-10"), arrive_min=30, solve_min=60, device=0)
+    history.request(at=at("2026-01-10"), arrive_min=30, solve_min=60, device=0)
+    history.request(at=at("2026-03-10"), arrive_min=30, solve_min=60, device=1)
     _, reports = run(history, db, date(2026, 7, 1))
     assert ("half_yearly", date(2026, 1, 1), date(2026, 6, 30)) in reports
     assert ("quarterly", date(2026, 1, 1), date(2026, 3, 31)) in reports

@@ -17,6 +17,7 @@ from fieldapp.services import reports
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import ServerError
 from fieldapp.sync.rounds import run_sync_round
+from tests.archive.report_data import History, at
 
 API = "/api/v1"
 
@@ -30,6 +31,8 @@ def staff(archive, laptops):
         reference.add_contact(session, customer, name="刘洋", email="liuyang@tjport.cn")
         reference.create_contract(session, customer, number="FW-PORT-26",
                                   starts_on=date(2026, 11, 1), ends_on=date(2027, 10, 31))
+    history = History(store=laptop.store)  # the archive's service data begins in October
+    history.request(at=at("2026-10-05"), arrive_min=30, solve_min=60, device=0)
     assert run_sync_round(laptop.store, None, laptop.client).ok
     with httpx.Client(base_url=archive.url + API, timeout=10, headers={
             "Authorization": f"Bearer {laptop.client.token}"}) as http:
@@ -69,14 +72,14 @@ def test_engineers_may_not_see_or_change_schedules(archive, laptops, staff):
 
 
 def test_versions_and_waiting_reports_through_the_api(archive, staff):
-    with archive.db.write() as session:  # no request yet: every period waits for data
+    with archive.db.write() as session:  # TJPORT has asked for nothing yet
         run_due(session, now=end_of_day(date(2027, 1, 1)))
     waiting = staff.get("/reports/waiting", params={"customer": "TJPORT"}).json()["waiting"]
     assert [(w["kind"], w["period_end"], w["covered_days"], w["period_days"], w["requests"])
             for w in waiting] == [("half_yearly", "2026-12-31", 61, 184, 0),
                                   ("quarterly", "2026-12-31", 61, 92, 0),
                                   ("yearly", "2026-12-31", 61, 365, 0)]
-    assert waiting[1]["zh"].startswith("数据不足，暂不出具：本期合同覆盖 61/92 天")
+    assert waiting[1]["zh"].startswith("数据不足，暂不出具：本期在合同期内且有服务数据的天数 61/92")
     assert waiting[1]["en"].startswith("Not enough data yet: 61 of the period's 92 days")
     made = staff.post("/reports", json={"customer_code": "TJPORT", "period_start": "2026-11-01",
                                         "period_end": "2026-11-30", "requested_by": "刘洋"})

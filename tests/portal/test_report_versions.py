@@ -96,7 +96,7 @@ def test_the_latest_version_says_what_changed_and_the_history_lists_every_versio
 def test_reports_waiting_for_data_are_shown_with_the_reason(port: httpx.Client, revised: str):
     page = port.get("/portal/reports").text
     assert "尚未出具的定期报告" in page and "数据不足" in page
-    assert "本期合同覆盖 61/365 天（16%，需至少 50%）" in page
+    assert "本期在合同期内且有服务数据的天数 61/365（16%，需至少 50%）" in page
 
 
 @pytest.mark.parametrize("version", ["3", "0", "-1", "x", "1.0", "999999"])

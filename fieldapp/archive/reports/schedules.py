@@ -4,8 +4,9 @@ summary comes. A contract without a stored schedule gets `DEFAULTS` (docs/report
 
 Which schedule applies to a period: the one of the customer's contract that covers most
 of its days (the later contract on a tie). How much of the period is covered: its days
-under any of the customer's contracts; a customer with no contract at all counts the
-days from its first request on (what the archive knows of it).
+under any of the customer's contracts and on or after the day the archive's service data
+begins (its first request of any customer: before that there is nothing to report on); a
+customer with no contract at all counts the days from its own first request on.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def _covered_days(period: Period, contracts: Iterable[Contract]) -> int:
 class Coverage:
     schedule: Schedule
     contract: Contract | None  # whose schedule applies; None: no contract covers the period
-    covered_days: int
+    covered_days: int  # under contract and with data
     period_days: int
 
     @property
@@ -114,18 +115,30 @@ class Coverage:
         return 100 * self.covered_days // self.period_days if self.period_days else 0
 
 
+def data_since(session: Session) -> date | None:
+    """The first day the archive has service data for (its earliest request, local time);
+    None while it has none."""
+    first = session.scalar(select(func.min(ServiceRequest.requested_at)))
+    return to_local(first).date() if first is not None else None
+
+
 def coverage(session: Session, customer_id: uuid.UUID, period: Period,
-             contracts: list[Contract], *, contract_end_days: int | None = None) -> Coverage:
+             contracts: list[Contract], *, contract_end_days: int | None = None,
+             since: date | None = None) -> Coverage:
     """The schedule that applies to the customer's `period` and how much of it is covered;
-    `contracts` are the customer's (all of them, loaded once by the caller)."""
+    `contracts` are the customer's (all of them, loaded once by the caller), `since` the
+    archive's `data_since` (None: no data yet, nothing is covered)."""
     period_days = (period.end - period.start).days + 1
     overlapping = [c for c in contracts
                    if _overlap(c.starts_on, c.ends_on, period.start, period.end)]
     if overlapping:
         main = max(overlapping, key=lambda c: (
             _overlap(c.starts_on, c.ends_on, period.start, period.end), c.starts_on))
+        with_data = (Period(max(period.start, since), period.end)
+                     if since is not None and since <= period.end else None)
         return Coverage(schedule_of(session, main.id, contract_end_days=contract_end_days),
-                        main, _covered_days(period, overlapping), period_days)
+                        main, _covered_days(with_data, overlapping) if with_data else 0,
+                        period_days)
     defaults = replace(DEFAULTS, contract_end_days=contract_end_days
                        or DEFAULTS.contract_end_days)
     if contracts:
@@ -134,8 +147,8 @@ def coverage(session: Session, customer_id: uuid.UUID, period: Period,
         ServiceRequest.customer_id == customer_id))
     if first is None:
         return Coverage(defaults, None, 0, period_days)
-    since = max(period.start, to_local(first).date())
-    return Coverage(defaults, None, _overlap(since, period.end, period.start, period.end),
+    own = max(period.start, to_local(first).date())
+    return Coverage(defaults, None, _overlap(own, period.end, period.start, period.end),
                     period_days)
 
 
@@ -233,11 +246,12 @@ def reset_schedule(session: Session, contract_number: str) -> Contract:
 def shortfall(covered_days: int, period_days: int, requests: int, min_coverage_percent: int,
               min_requests: int, language: Language | None = None) -> str:
     """Why a periodic report waits (数据不足), in words: the period's days under contract
-    and its requests, against what the schedule asks."""
+    and with data, and its requests, against what the schedule asks."""
     share = 100 * covered_days // period_days if period_days else 0
     return pick(
-        f"数据不足，暂不出具：本期合同覆盖 {covered_days}/{period_days} 天（{share}%，"
-        f"需至少 {min_coverage_percent}%），服务请求 {requests} 个（需至少 {min_requests} 个）。",
+        f"数据不足，暂不出具：本期在合同期内且有服务数据的天数 {covered_days}/{period_days}"
+        f"（{share}%，需至少 {min_coverage_percent}%），服务请求 {requests} 个"
+        f"（需至少 {min_requests} 个）。",
         f"Not enough data yet: {covered_days} of the period's {period_days} days under "
-        f"contract ({share}%, at least {min_coverage_percent}% needed) and {requests} "
-        f"requests (at least {min_requests} needed).", language)
+        f"contract and with service data ({share}%, at least {min_coverage_percent}% needed) "
+        f"and {requests} requests (at least {min_requests} needed).", language)

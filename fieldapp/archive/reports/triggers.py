@@ -26,6 +26,7 @@ from fieldapp.archive.reports.rules import ReportRules
 from fieldapp.archive.reports.schedules import (
     Schedule,
     coverage,
+    data_since,
     recipients_of,
     schedule_of,
 )
@@ -93,9 +94,11 @@ def periodic_due(session: Session, today: date, rules: ReportRules
     """Quarter, half-year and year reports whose period ended before today (within the
     look-back), that the schedule of the contract covering the period promises, and that
     have enough data by that schedule: at least `min_coverage_percent` of the period's days
-    under contract and `min_requests` requests — else a `TooLittleData` (a period with no
-    contract and no request is no outcome at all)."""
+    under contract and with data (schedules.coverage) and `min_requests` requests — else a
+    `TooLittleData` (a period with no request and no day under contract with data, before
+    the archive had data or outside every contract, is no outcome at all)."""
     earliest = today - timedelta(days=rules.periodic_lookback_days)
+    since = data_since(session)
     for customer in session.scalars(select(Customer).order_by(Customer.code)):
         contracts = list(session.scalars(select(Contract).where(
             Contract.customer_id == customer.id)))
@@ -106,12 +109,12 @@ def periodic_due(session: Session, today: date, rules: ReportRules
                 if period.end < earliest:
                     break
                 cover = coverage(session, customer.id, period, contracts,
-                                 contract_end_days=rules.contract_end_days)
+                                 contract_end_days=rules.contract_end_days, since=since)
                 if not cover.schedule.promises(kind):
                     continue
                 requests = _requests_in(session, customer.id, period)
                 if requests == 0 and cover.covered_days == 0:
-                    continue
+                    continue  # no contract or no data yet: nothing to say about the period
                 wanted = cover.schedule
                 if (requests < wanted.min_requests or 100 * cover.covered_days
                         < wanted.min_coverage_percent * cover.period_days):
