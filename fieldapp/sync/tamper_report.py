@@ -28,7 +28,7 @@ from fieldapp.sync.errors import ServerError
 log = logging.getLogger("fieldapp.sync")
 
 WINDOW = 200  # slips at most per round
-CHUNK = 20  # slips checked at a time
+CHUNK = 20  # slips checked at a time (at least one chunk a round)
 BUDGET = 0.015  # seconds of checking per round, after the first chunk
 CHECKED_UP_TO = "seal_check_after"
 
