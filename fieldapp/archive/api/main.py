@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from fieldapp.archive.api.routes import (
     auth,
     dossier,
+    files,
     health,
     reports,
     schedules,
@@ -14,5 +15,5 @@ from fieldapp.archive.api.routes import (
 )
 
 api_router = APIRouter()
-for module in (health, auth, sync, slips, reports, tasks, dossier, schedules):
+for module in (health, auth, sync, files, slips, reports, tasks, dossier, schedules):
     api_router.include_router(module.router)
