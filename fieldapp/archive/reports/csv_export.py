@@ -53,11 +53,27 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
              for d in fig.top_devices]
     for kind, n in fig.archive.get("counts", {}).items():
         rows.append(("group_archive", kind, "", str(n)))
+    rows += dossier_rows(fig)
     for finding in fig.findings:  # the count, then one row per request: no cell grows
         numbers = [n for n in finding["evidence"].split(",") if n]
         rows.append(("findings", finding["rule"], finding["found_on"], str(len(numbers))))
         rows += [("finding_evidence", finding["rule"], finding["found_on"], number)
                  for number in numbers]
+    return rows
+
+
+def dossier_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
+    """Per list (problems.raised …): its count, then one row per record (number, title);
+    the reviewed records only, and how many submissions still await review."""
+    rows = []
+    for part, lists in fig.dossier.items():
+        if not isinstance(lists, dict):
+            continue
+        for key, items in lists.items():
+            rows.append(("dossier", f"{part}.{key}", "", str(len(items))))
+            rows += [("dossier_record", f"{part}.{key}", i["number"], i["title"]) for i in items]
+    if fig.dossier:
+        rows.append(("dossier", "awaiting_review", "", str(fig.dossier["awaiting_review"])))
     return rows
 
 

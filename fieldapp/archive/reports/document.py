@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fieldapp.archive.reports.dossier import LIST_LABELS, PROBLEM_LISTS, SUGGESTION_LISTS
 from fieldapp.archive.reports.figures import BUCKETS, CLOCK_STATES, Figures
 from fieldapp.archive.reports.labels import name
 from fieldapp.archive.reports.observations import observations
@@ -184,23 +185,49 @@ def _devices(fig: Figures, lang: Language) -> SectionView:
                        _t(lang, "本期无设备相关请求。", "No device requests this period."))
 
 
+def _day(iso: str, fig: Figures) -> str:
+    return format_local(datetime.fromisoformat(iso), fig.timezone)[:10]
+
+
 def _archive(fig: Figures, lang: Language) -> SectionView:
+    """The period's dossier: problem sets and suggestions by what happened to them, then
+    the tracking notes; only what the centre reviewed (the portal's facts)."""
     items = fig.archive.get("items", {})
-    rows = tuple((name("archive", kind, lang), format_local(datetime.fromisoformat(i["noted_at"]),
-                                                            fig.timezone)[:10],
-                  i["device"] or "—", i["text"])
-                 for kind in ArchiveEntryKind
-                 for i in items.get(kind, []))
-    header = (_t(lang, "类别", "Kind"), _t(lang, "日期", "Date"), _t(lang, "设备", "Device"),
-              _t(lang, "内容", "Entry"))
-    counts = fig.archive.get("counts", {})
-    notes = (_t(lang, "；", "; ").join(_t(lang, f"{name('archive', k, lang)} {v}",
-                                          f"{name('archive', k, lang)}: {v}")
-                                       for k, v in counts.items()),)
+    rows = [(pick(*LIST_LABELS[f"{part}.{key}"], lang), i["number"], _day(i["at"], fig),
+             i["device"] or "—", i["title"])
+            for part, keys in (("problems", PROBLEM_LISTS), ("suggestions", SUGGESTION_LISTS))
+            for key in keys for i in fig.dossier.get(part, {}).get(key, [])]
+    rows += [(name("archive", kind, lang), "—", _day(i["noted_at"], fig), i["device"] or "—",
+              i["text"]) for kind in ArchiveEntryKind for i in items.get(kind, [])]
+    header = (_t(lang, "类别", "Kind"), _t(lang, "编号", "Number"), _t(lang, "日期", "Date"),
+              _t(lang, "设备", "Device"), _t(lang, "标题 / 内容", "Title / entry"))
     return SectionView(_t(lang, "八、集团用户客户档案（设备跟踪、问题集、服务建议）",
                           "8. Group customer archive (device tracking, problems, suggestions)"),
-                       None, TableView(header, rows, (1.5, 1, 2.2, 3.6), numeric_from=9), notes,
-                       _t(lang, "本期无档案条目。", "No archive entries this period."))
+                       None, TableView(header, tuple(rows), (1.6, 1.9, 1, 2.1, 2.8),
+                                       numeric_from=9), _archive_notes(fig, lang),
+                       _t(lang, "本期无已审核的档案记录。",
+                          "No reviewed dossier records this period."))
+
+
+def _archive_notes(fig: Figures, lang: Language) -> tuple[str, ...]:
+    def count(part: str, key: str) -> int:
+        return len(fig.dossier.get(part, {}).get(key, []))
+
+    lists = [(LIST_LABELS[f"{part}.{key}"], count(part, key))
+             for part, keys in (("problems", PROBLEM_LISTS), ("suggestions", SUGGESTION_LISTS))
+             for key in keys] if fig.dossier else []
+    # the older free-text problem and suggestion entries only when there are some
+    lists += [((name("archive", k, "zh"), name("archive", k, "en")), v)
+              for k, v in fig.archive.get("counts", {}).items()
+              if v or k == ArchiveEntryKind.DEVICE_TRACKING]
+    notes = [_t(lang, "；", "; ").join(f"{pick(*label, lang)}{_t(lang, ' ', ': ')}{n}"
+                                         for label, n in lists)]
+    waiting = int(fig.dossier.get("awaiting_review", 0))
+    if waiting:
+        notes.append(_t(lang, f"另有 {waiting} 条提交待服务中心审核，审核后计入。",
+                          f"{waiting} more submissions await the service centre's review "
+                          "and count once reviewed."))
+    return tuple(notes)
 
 
 EVIDENCE_SHOWN = 20  # request numbers a finding lists in the PDF; the CSV has them all

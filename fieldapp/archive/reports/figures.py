@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from fieldapp.archive.reports.dossier import dossier_figures
 from fieldapp.archive.reports.period import Period
 from fieldapp.base.errors import NotFound
 from fieldapp.records.events import EscalationKind, EventKind
@@ -47,15 +48,13 @@ from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Contract, Customer, Device, FeeLine, ServiceRequest, Site, Slip
 from fieldapp.store.types import UTCDateTime
 from fieldapp.store.values import SlipResult, SubjectType
-from fieldapp.store.workflow_models import ArchiveEntry, Complaint, Event, RepairOrder
-from fieldapp.workflows.group_archive import ArchiveEntryKind
+from fieldapp.store.workflow_models import Complaint, Event, RepairOrder
 
 CLOCK_STATES = ("met", "met_within_tolerance", "breached", "running", "not_applicable")
 # Minutes: the buckets of the response/resolution distribution charts.
 BUCKETS = (30, 60, 120, 180, 240)
 WORST_CASES = 10
 TOP_DEVICES = 10
-ARCHIVE_ITEMS = 8  # latest archive entries per kind printed in a group customer's report
 # A question asked from afar is first answered by the answer itself, else by the arrival.
 _ANSWERED_FROM_AFAR = (IntakeChannel.PHONE, IntakeChannel.LETTER, IntakeChannel.EMAIL)
 
@@ -87,7 +86,8 @@ class Figures:
     fees_fen: dict[str, int] = field(default_factory=dict)
     fees_total_fen: int = 0
     top_devices: list[dict[str, Any]] = field(default_factory=list)
-    archive: dict[str, Any] = field(default_factory=dict)
+    archive: dict[str, Any] = field(default_factory=dict)  # reviewed tracking notes
+    dossier: dict[str, Any] = field(default_factory=dict)  # problem sets, suggestions
     findings: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -415,23 +415,7 @@ def _complaints(session: Session, fig: Figures, customer_id: uuid.UUID, period: 
 
 
 def _archive(session: Session, fig: Figures, customer_id: uuid.UUID, period: Period) -> None:
-    where = and_(ArchiveEntry.customer_id == customer_id,
-                 ArchiveEntry.noted_at >= period.start_utc, ArchiveEntry.noted_at < period.end_utc)
-    counts = dict(session.execute(select(ArchiveEntry.kind, func.count()).where(where)
-                                  .group_by(ArchiveEntry.kind)).all())
-    items: dict[str, list[dict[str, str]]] = {}
-    for kind in ArchiveEntryKind:
-        rows = session.execute(
-            select(ArchiveEntry.text, ArchiveEntry.noted_at, Device.brand, Device.model,
-                   Device.asset_tag)
-            .outerjoin(Device, Device.id == ArchiveEntry.device_id)
-            .where(where, ArchiveEntry.kind == kind)
-            .order_by(ArchiveEntry.noted_at.desc(), ArchiveEntry.id).limit(ARCHIVE_ITEMS))
-        items[kind] = [{"text": row.text, "noted_at": row.noted_at.isoformat(),
-                        "device": " ".join(p for p in (row.brand, row.model, row.asset_tag)
-                                           if p)}
-                       for row in rows]
-    fig.archive = {"counts": {k: counts.get(k, 0) for k in items}, "items": items}
+    fig.dossier, fig.archive = dossier_figures(session, customer_id, period)
 
 
 def _findings(session: Session, fig: Figures, customer_id: uuid.UUID, period: Period) -> None:
