@@ -59,11 +59,11 @@ WINDOW_FIRST = RSS + """
 import sys
 import fieldapp.cli  # the console script's entry module, as `fieldapp` imports it
 from pathlib import Path
-from ui.shell.start import Start, install_desktop  # first, as fieldapp.cli.main imports it
+from ui.shell.start import begin  # first, as fieldapp.cli.main imports it
 from PySide6.QtWidgets import QApplication
 from ui.kit.style import STYLESHEET
 qt_app = QApplication([]); qt_app.setStyleSheet(STYLESHEET)
-start = Start(Path(sys.argv[1])); install_desktop(qt_app, start.settings)
+start = begin(qt_app, Path(sys.argv[1]))  # as ui.shell.start.run, up to its event loop
 def painted():
     rows = sum(t.rowCount() for t in start.frame.tables.values()) if start.frame else 0
     print("PAINT", rows, flush=True)
@@ -78,7 +78,6 @@ def ready(app):
     arrived()
 start.painted.connect(painted)
 start.ready.connect(ready)
-start.begin()
 qt_app.exec()
 start.app.close()
 """
