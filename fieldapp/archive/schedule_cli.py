@@ -54,10 +54,11 @@ def _describe(contract: Contract, schedule: Schedule,
              f"{contract.starts_on} to {contract.ends_on}): {origin}"),
         pick(f"  报告：{kinds}", f"  Reports: {kinds}"),
         pick(f"  报送：{people}", f"  To: {people}"),
-        pick(f"  定期报告的最低数据量：合同覆盖报告期至少 {schedule.min_coverage_percent}%，"
-             f"服务请求至少 {schedule.min_requests} 个",
+        pick(f"  定期报告的最低数据量：在合同期内且有服务数据的天数至少占报告期 "
+             f"{schedule.min_coverage_percent}%，服务请求至少 {schedule.min_requests} 个",
              f"  Periodic reports need: at least {schedule.min_coverage_percent}% of the "
-             f"period under contract and {schedule.min_requests} requests"),
+             f"period under contract and with service data, and {schedule.min_requests} "
+             "requests"),
         pick(f"  合同到期前总结：到期前 {schedule.contract_end_days} 天",
              f"  Summary before the end: {schedule.contract_end_days} days before"),
     ]

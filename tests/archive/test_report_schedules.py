@@ -104,6 +104,20 @@ def test_two_months_of_data_make_the_quarter_and_wait_for_the_half_year_and_year
     assert run(history, db, date(2027, 1, 1), "NEWCO") == ([], [])  # nothing twice
 
 
+def test_a_report_the_schedule_no_longer_promises_stops_waiting(world):
+    history, db, _ = world
+    data_from(history, "2026-01-05")
+    customer(history, "NEWCO", date(2026, 11, 1), date(2027, 10, 31))
+    visit(history, "NEWCO", "2026-11-03")
+    _, waiting = run(history, db, date(2027, 1, 1), "NEWCO")
+    assert [w[0] for w in waiting] == ["half_yearly", "yearly"]
+    configure(db, "FW-NEWCO", kinds=("quarterly", "contract_end"))
+    assert run(history, db, date(2027, 1, 2), "NEWCO") == ([], [])
+    with db.read() as session:
+        cid = session.scalar(select(Customer.id).where(Customer.code == "NEWCO"))
+        assert list_skips(session, customer_id=cid) == []
+
+
 def test_a_contract_shorter_than_a_quarter_gets_its_summary_not_a_thin_quarterly(world):
     history, db, _ = world
     data_from(history, "2026-01-05")
@@ -225,7 +239,7 @@ def test_a_contract_without_a_schedule_has_the_defaults_and_the_account_manager(
         "合同 FW-TJH1（TJH1 天津市第一中心医院，2026-01-01 至 2026-12-31）：默认",
         "  报告：季度报告、半年报告、年度报告、合同到期前总结报告、主动分析报告",
         "  报送：赵敏（客户经理）",
-        "  定期报告的最低数据量：合同覆盖报告期至少 50%，服务请求至少 1 个",
+        "  定期报告的最低数据量：在合同期内且有服务数据的天数至少占报告期 50%，服务请求至少 1 个",
         "  合同到期前总结：到期前 30 天"]
 
 

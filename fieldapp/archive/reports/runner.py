@@ -27,6 +27,7 @@ from fieldapp.archive.reports.schedules import coverage
 from fieldapp.archive.reports.triggers import (
     DueReport,
     FindingDraft,
+    NothingDue,
     TooLittleData,
     contract_end_due,
     findings_due,
@@ -154,6 +155,9 @@ def run_due(session: Session, *, now: datetime | None = None,
         if isinstance(item, TooLittleData):
             if (skip := _store_skip(session, item, now)) is not None:
                 result.too_little.append(skip)
+        elif isinstance(item, NothingDue):
+            if (stale := _skip_of(session, item.customer_id, item.kind, item.period)):
+                session.delete(stale)  # e.g. the schedule no longer promises that report
         else:
             due.append(item)
     by_customer: dict[uuid.UUID, list[Finding]] = {}

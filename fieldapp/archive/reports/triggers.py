@@ -74,6 +74,16 @@ class TooLittleData:
     min_requests: int
 
 
+@dataclass(frozen=True)
+class NothingDue:
+    """A period the schedule does not promise, or with nothing to say about: an earlier
+    "not enough data" outcome for it no longer stands (the schedule or the data changed)."""
+
+    customer_id: uuid.UUID
+    kind: str
+    period: Period
+
+
 def _requests_in(session: Session, customer_id: uuid.UUID, period: Period) -> int:
     return int(session.scalar(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.customer_id == customer_id,
@@ -90,7 +100,7 @@ def _to_whom(session: Session, customer: Customer, schedule: Schedule) -> tuple[
 
 
 def periodic_due(session: Session, today: date, rules: ReportRules
-                 ) -> Iterator[DueReport | TooLittleData]:
+                 ) -> Iterator[DueReport | TooLittleData | NothingDue]:
     """Quarter, half-year and year reports whose period ended before today (within the
     look-back), that the schedule of the contract covering the period promises, and that
     have enough data by that schedule: at least `min_coverage_percent` of the period's days
@@ -111,10 +121,12 @@ def periodic_due(session: Session, today: date, rules: ReportRules
                 cover = coverage(session, customer.id, period, contracts,
                                  contract_end_days=rules.contract_end_days, since=since)
                 if not cover.schedule.promises(kind):
+                    yield NothingDue(customer.id, kind, period)
                     continue
                 requests = _requests_in(session, customer.id, period)
                 if requests == 0 and cover.covered_days == 0:
-                    continue  # no contract or no data yet: nothing to say about the period
+                    yield NothingDue(customer.id, kind, period)  # no contract or no data yet
+                    continue
                 wanted = cover.schedule
                 if (requests < wanted.min_requests or 100 * cover.covered_days
                         < wanted.min_coverage_percent * cover.period_days):
