@@ -33,8 +33,10 @@ from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.workflows import complaints, loaners, questions, repair
 from tests.ui.layout_check import problems, size_of
 from ui.kit import i18n
+from ui.kit.camera import CameraDialog
 from ui.kit.confirm import ConfirmDialog
 from ui.kit.fields import TimePicker
+from ui.kit.picture_view import PictureDialog
 from ui.shell.main_window import MainWindow
 from ui.shell.price_list_dialog import PriceListDialog
 from ui.shell.setup_dialog import SetupDialog
@@ -187,6 +189,36 @@ def _dossier_tab(env: Env, tab: str) -> QWidget:
     return dialog
 
 
+def _picture(env: Env) -> QWidget:
+    """The full view of a picture on the engineer's slip (issue 21)."""
+    from fieldapp.services import attachments
+    from tests.core.photo_samples import photo
+
+    editor = env.editor()
+    assert editor.data is not None
+    attachments.add(env.ops.store, "slip", editor.data.id,  # type: ignore[attr-defined]
+                    data=photo(1600, 1200), caption="搓纸轮磨损", kind="damage",
+                    actor_code="E07")
+    editor.go_to("work")
+    editor.pictures.reload()
+    env.idle(lambda: editor.pictures.list.count() > 0)
+    strip = editor.pictures
+    return env.dialog(lambda: strip._open(strip.list.item(0)),
+                      lambda: strip.dialog)  # type: ignore[attr-defined]
+
+
+def _camera(env: Env) -> QWidget:
+    """The camera's dialog: only where Qt Multimedia and a camera exist."""
+    from ui.kit.camera import CameraDialog, camera_available
+
+    if not camera_available():
+        pytest.skip("no Qt Multimedia or no camera here (PySide6-Essentials)")
+    dialog = CameraDialog(env.main())
+    env.opened.append(dialog)
+    dialog.open()
+    return dialog
+
+
 def _repair_view(env: Env) -> RepairView:
     view = _flow("repair_view", lambda e: e.main().workflows.open_repair(e.repair_id))(env)
     assert isinstance(view, RepairView)
@@ -305,6 +337,8 @@ SCREENS: dict[str, Screen] = {
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
     "dossier-problems": Screen(DossierDialog, lambda env: _dossier_tab(env, "problems")),
     "dossier-suggestions": Screen(DossierDialog, lambda env: _dossier_tab(env, "suggestions")),
+    "picture": Screen(PictureDialog, _picture),
+    "camera": Screen(CameraDialog, _camera),
 }
 
 

@@ -40,7 +40,7 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 STEP = 1.25
 
 
-class ZoomView(QGraphicsView):
+class ZoomArea(QGraphicsView):
     """A picture that zooms about the fingers' centre or with `zoom_by`, and fits."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -102,7 +102,7 @@ class PictureDialog(QDialog):
         self.setObjectName("picture_dialog")
         self.ops, self.listing, self.index = ops, listing, index
         self.actor_code = actor_code
-        self.view = ZoomView()
+        self.view = ZoomArea()
         self.document_label = QLabel()
         self.document_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.document_label.setWordWrap(True)
