@@ -70,8 +70,10 @@ def _placeholder(text: str) -> QPixmap:
 class PicturesStrip(QWidget):
     changed = Signal()  # pictures were added, edited or removed
 
-    def __init__(self, ops: Ops, *, actor_code: Callable[[], str],
+    def __init__(self, ops: Ops, *, actor_code: Callable[[], str], titled: bool = True,
                  parent: QWidget | None = None) -> None:
+        """`titled=False` inside a box that names it already (the repair and complaint
+        views)."""
         super().__init__(parent)
         self.setObjectName("pictures_strip")
         self.ops, self.actor_code = ops, actor_code
@@ -80,6 +82,7 @@ class PicturesStrip(QWidget):
         self.setAcceptDrops(True)
         self.title = QLabel()
         self.title.setProperty("role", "caption")
+        self.title.setVisible(titled)
         self.add_button = QPushButton()
         self.camera_button = QPushButton()
         self.camera_button.setVisible(camera_available())

@@ -116,7 +116,7 @@ class ComplaintView(QDialog):
         layout.addWidget(self.clock_label)
         # what the customer sent or the desk photographed with the complaint
         self.pictures_box = QGroupBox()
-        self.pictures = PicturesStrip(ops, actor_code=lambda: self.code)
+        self.pictures = PicturesStrip(ops, actor_code=lambda: self.code, titled=False)
         QVBoxLayout(self.pictures_box).addWidget(self.pictures)
         self.pictures.set_owner(attachments.OwnerKind.COMPLAINT, complaint_id)
         for w in (self.error, self.info_box, self.pictures_box, self.respond_box,

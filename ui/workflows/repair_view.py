@@ -197,7 +197,7 @@ class RepairView(QDialog):
         layout.addWidget(self.error)
         # the device's pictures (damage found, parts, before/after): evidence at any step
         self.pictures_box = QGroupBox()
-        self.pictures = PicturesStrip(self.ops, actor_code=lambda: self.code)
+        self.pictures = PicturesStrip(self.ops, actor_code=lambda: self.code, titled=False)
         QVBoxLayout(self.pictures_box).addWidget(self.pictures)
         self.pictures.set_owner(attachments.OwnerKind.REPAIR, self.repair_id)
         for box in (self.steps_box, self.pictures_box, self.loaner_box, self.quote_box,
