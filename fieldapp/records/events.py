@@ -501,9 +501,13 @@ def payload_issues(kind: str, payload: Mapping[str, Any]) -> list[FieldIssue]:
 
 
 def _portal_answer(kind: str, payload: Mapping[str, Any], actor_code: str) -> bool:
-    """The one event the portal records: the customer's own answer to an estimate."""
-    return (actor_code == PORTAL_OPERATOR_CODE and kind == EventKind.REPAIR_CONFIRMED
-            and payload.get("method") == ConfirmationMethod.PORTAL)
+    """The events the portal records: the customer's own answer to an estimate or to a
+    service suggestion (no engineer may push the portal's code: archive.rules)."""
+    if actor_code != PORTAL_OPERATOR_CODE:
+        return False
+    return (kind == EventKind.REPAIR_CONFIRMED and payload.get("method") == (
+        ConfirmationMethod.PORTAL)) or kind in (EventKind.SUGGESTION_ACCEPTED,
+                                                  EventKind.SUGGESTION_DECLINED)
 
 
 def make_event(kind: str, subject_id: uuid.UUID, payload: Mapping[str, Any], *,

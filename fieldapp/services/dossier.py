@@ -30,7 +30,8 @@ from fieldapp.base.timeutil import utcnow
 from fieldapp.reads.dossier import Dossier, dossier
 from fieldapp.reads.dossier import RecordView as RecordView  # the desktop names it here
 from fieldapp.records import slips
-from fieldapp.services.portal import Transactions
+from fieldapp.records.events import EventKind
+from fieldapp.services.portal import PORTAL_OPERATOR, Transactions
 from fieldapp.services.visit_view import device_text
 from fieldapp.store import Store
 from fieldapp.store.models import Customer, Device, ServiceRequest
@@ -44,8 +45,8 @@ from fieldapp.workflows.dossier import allowed_steps as allowed_steps  # pure: t
 from fieldapp.workflows.group_archive import ArchiveEntryKind
 
 __all__ = ["CENTRE_CODE", "DossierContext", "NewProblem", "NewSuggestion", "Pending",
-           "context", "link_request", "pending", "problem_step", "propose", "raise_problem",
-           "review", "suggestion_step"]
+           "SuggestionAnswer", "answer_suggestion", "context", "link_request",
+           "pending", "problem_step", "propose", "raise_problem", "review", "suggestion_step"]
 
 DEVICE_TRACKING = ArchiveEntryKind.DEVICE_TRACKING  # a tracking note's kind (archive_entries)
 CENTRE_CODE = "CENTRE"  # the actor code of a review by a staff account with no code
@@ -160,6 +161,49 @@ def suggestion_step(store: Store, suggestion_id: uuid.UUID, *, kind: str,
         suggestion = _get(session, ServiceSuggestion, suggestion_id)
         flow.suggestion_step(session, suggestion, kind=kind, customer_name=customer_name,
                              note=note, actor_code=actor_code, occurred_at=now, now=now)
+
+
+# --- the group customer on the portal -------------------------------------------------
+
+ANSWERS = {"accepted": EventKind.SUGGESTION_ACCEPTED, "declined": EventKind.SUGGESTION_DECLINED}
+
+
+@dataclass(frozen=True)
+class SuggestionAnswer:
+    """The customer's 接受 / 不采纳 of a suggestion they were shown, as the form sent it."""
+
+    decision: str  # ANSWERS' keys
+    answered_by: str  # the person's typed name
+    note: str
+    account: str  # the portal account, kept in the event's note
+
+
+def answer_suggestion(db: Transactions, customer_id: uuid.UUID, suggestion_id: uuid.UUID,
+                      answer: SuggestionAnswer, *, now: datetime, then: Then | None = None
+                      ) -> None:
+    """Record the answer as the same `suggestion.accepted` / `.declined` event an engineer
+    records (by the portal's operator code, a fact at once); another customer's or an
+    unreviewed suggestion is one that does not exist; one answered already is refused
+    with the core's message. `then(session, event_id)` runs in the same transaction."""
+    kind = ANSWERS.get(answer.decision)
+    if kind is None:
+        raise ValidationError([FieldIssue("decision", "invalid_choice",
+                                          "请选择接受或不采纳该建议。",
+                                          "Choose to accept or to decline the suggestion.")])
+    with db.write() as session:
+        suggestion = session.get(ServiceSuggestion, suggestion_id)
+        if suggestion is None or suggestion.customer_id != customer_id or not (
+                flow.suggestion_state(session, suggestion).accepted):
+            raise ValidationError([FieldIssue("suggestion_id", "unknown", "没有这条服务建议。",
+                                              "No such service suggestion.")])
+        note = "；".join(p for p in (answer.note.strip(), f"客户门户 / portal: "
+                                     f"{answer.answered_by.strip()} ({answer.account})") if p)
+        event = flow.suggestion_step(session, suggestion, kind=kind,
+                                     customer_name=answer.answered_by, note=note,
+                                     actor_code=PORTAL_OPERATOR, occurred_at=now, now=now)
+        session.flush()
+        if then is not None:
+            then(session, event.id)
 
 
 # --- the service centre -------------------------------------------------------------

@@ -13,7 +13,9 @@ is an append-only event, so two laptops and the archive always fold the same his
 Every submission — the record itself and each engineer's event — is reviewed at the
 service centre: a `*.reviewed` event (staff only) says `reviewed` (now a fact the customer
 sees) or `returned` with a comment (the engineer sees it after a pull and corrects it by a
-new submission; nothing is undone). A submission is reviewed once.
+new submission; nothing is undone). A submission is reviewed once. The customer's own
+answer to a suggestion on the portal (actor `WEB`) is no engineer's submission: it is a
+fact at once, with nothing to review.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.errors import FieldIssue, WorkflowError
+from fieldapp.base.ids import PORTAL_OPERATOR_CODE
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, utcnow
 from fieldapp.records.events import (
     REVIEW_KINDS,
@@ -244,6 +247,10 @@ class DossierState:
         return tuple(s for s in self.steps if s.verdict.review == Review.RETURNED)
 
 
+# the customer's answer on the portal: their own word, no engineer's claim to review
+_CUSTOMERS_OWN = Verdict(Review.REVIEWED, "客户门户 / portal")
+
+
 def _conflict(event: EventRecord, code: str, zh: str, en: str) -> Conflict:
     return Conflict(event.id, event.kind, code, zh, en)
 
@@ -297,9 +304,10 @@ def _fold(events: Iterable[EventRecord], first: Step,
             continue
         linked.add(link)
         status = after or status
+        waiting = _CUSTOMERS_OWN if event.actor_code == PORTAL_OPERATOR_CODE else Verdict(
+            Review.SUBMITTED)
         out.append(Step(event.id, event.kind, event.occurred_at, event.actor_code,
-                        event.text("note"), status,
-                        verdicts.get(event.id, Verdict(Review.SUBMITTED)), link,
+                        event.text("note"), status, verdicts.get(event.id, waiting), link,
                         event.text("linked_number")))
     return DossierState(status, tuple(out), tuple(conflicts))
 

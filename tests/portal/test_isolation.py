@@ -82,16 +82,16 @@ PAGES = ["/portal/", "/portal/requests", "/portal/requests/{request}", "/portal/
          "/portal/search", "/portal/requests-new", "/portal/complaints-new",
          "/portal/photos/{photo}", "/portal/photos/{photo}/thumb.jpg"]
 FORMS = ["/portal/requests-new", "/portal/complaints-new", "/portal/reports", "/portal/logout",
-         "/portal/repairs/{repair}/answer"]
+         "/portal/repairs/{repair}/answer", "/portal/dossier/suggestions/{suggestion}/answer"]
 IDS = {"{request_id}": "{request}", "{slip_id}": "{slip}", "{report_id}": "{report}",
        "{repair_id}": "{repair}", "{complaint_id}": "{complaint}", "{device_id}": "{device}",
-       "{attachment_id}": "{photo}"}
+       "{attachment_id}": "{photo}", "{suggestion_id}": "{suggestion}"}
 
 
 def fill(path: str) -> str:
     return path.format(request=uuid.uuid4(), slip=uuid.uuid4(), report=uuid.uuid4(),
                        repair=uuid.uuid4(), complaint=uuid.uuid4(), device=uuid.uuid4(),
-                       photo=uuid.uuid4(), kind="intake")
+                       photo=uuid.uuid4(), suggestion=uuid.uuid4(), kind="intake")
 PUBLIC = ["/portal/login", "/portal/verify", "/portal/lang/{code}"]
 
 
