@@ -14,9 +14,12 @@ from typing import Any, Literal
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fieldapp.archive.cli_options import Fail, db_option
+from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
+from fieldapp.archive.mail import mail_configured, warnings_on_stderr
 from fieldapp.archive.reports import (
     ReportRules,
     RunResult,
@@ -24,6 +27,7 @@ from fieldapp.archive.reports import (
     get_report,
     list_reports,
     list_skips,
+    mailing,
     run_due,
     staff_report,
 )
@@ -70,30 +74,45 @@ def run(ctx: click.Context, today: datetime | None, rules_file: Path | None) -> 
     except FieldappError as exc:
         raise Fail(exc.message()) from exc
     now = end_of_day(today.date()) if today else None
-    with _database(ctx) as db, db.write() as session:
-        result = run_due(session, now=now, rules=rules)
-        lang = current_language()  # every word in the messages' language (--lang)
-        for finding in result.findings:
-            click.echo("\t".join((pick("发现", "finding"), name("rule", finding.rule, lang),
-                                  pick(finding.summary_zh, finding.summary_en))))
-        for report in result.reports:
-            click.echo("\t".join((pick("报告", "report"), str(report.id),
-                                  name("kind", report.kind, lang),
-                                  _period(report.period_start, report.period_end))))
-        for report in result.revised:
-            latest = version_of(session, report, None)
-            click.echo("\t".join((pick("新版本", "new version"), str(report.id),
-                                  name("kind", report.kind, lang),
-                                  _period(report.period_start, report.period_end),
-                                  pick(f"第 {report.version} 版：{latest.change_zh}",
-                                       f"version {report.version}: {latest.change_en}"))))
-        codes = dict(session.execute(select(Customer.id, Customer.code)).all())
-        for skip in result.too_little:
-            click.echo("\t".join((pick("数据不足", "not enough data"),
-                                  codes.get(skip.customer_id, "?"), name("kind", skip.kind, lang),
-                                  _period(skip.period_start, skip.period_end),
-                                  _shortfall(skip))))
-        click.echo(_run_summary(result))
+    settings: ArchiveSettings = ctx.obj
+    with _database(ctx) as db:
+        with db.write() as session:
+            result = run_due(session, now=now, rules=rules)
+            _echo_run(session, result)
+            mailing.queue(session, [*result.reports, *result.revised], settings, now=now)
+        if mail_configured(settings):  # after the run is stored: a server down delays mail only
+            with warnings_on_stderr("fieldapp.archive.reports"):
+                sent = mailing.send_pending(db, settings, _company(ctx), now=now)
+            click.echo(pick(f"报告邮件：已发送 {sent.sent} 封，待发 {sent.waiting} 封"
+                            "（下次运行重试）。",
+                            f"Report e-mail: {sent.sent} sent, {sent.waiting} waiting "
+                            "(retried on the next run)."))
+
+
+def _echo_run(session: Session, result: RunResult) -> None:
+    """What the run made, one line each, then the summary line."""
+    lang = current_language()  # every word in the messages' language (--lang)
+    for finding in result.findings:
+        click.echo("\t".join((pick("发现", "finding"), name("rule", finding.rule, lang),
+                              pick(finding.summary_zh, finding.summary_en))))
+    for report in result.reports:
+        click.echo("\t".join((pick("报告", "report"), str(report.id),
+                              name("kind", report.kind, lang),
+                              _period(report.period_start, report.period_end))))
+    for report in result.revised:
+        latest = version_of(session, report, None)
+        click.echo("\t".join((pick("新版本", "new version"), str(report.id),
+                              name("kind", report.kind, lang),
+                              _period(report.period_start, report.period_end),
+                              pick(f"第 {report.version} 版：{latest.change_zh}",
+                                   f"version {report.version}: {latest.change_en}"))))
+    codes = dict(session.execute(select(Customer.id, Customer.code)).all())
+    for skip in result.too_little:
+        click.echo("\t".join((pick("数据不足", "not enough data"),
+                              codes.get(skip.customer_id, "?"), name("kind", skip.kind, lang),
+                              _period(skip.period_start, skip.period_end),
+                              _shortfall(skip))))
+    click.echo(_run_summary(result))
 
 
 def _shortfall(skip: ReportSkip, language: Language | None = None) -> str:

@@ -3,10 +3,7 @@ them, mark one done. Messages in the chosen language (`fieldapp-archive --lang`)
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import click
@@ -14,6 +11,7 @@ import click
 from fieldapp.archive.cli_options import Fail, db_option
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
+from fieldapp.archive.mail import warnings_on_stderr
 from fieldapp.archive.reports import end_of_day
 from fieldapp.archive.tasks import (
     SCAN_DAYS,
@@ -28,23 +26,6 @@ from fieldapp.base.errors import FieldappError
 from fieldapp.base.i18n import pick
 from fieldapp.base.timeutil import format_local
 from fieldapp.reads.tasks import CAUSE_LABELS
-
-
-@contextmanager
-def _warnings_on_stderr() -> Iterator[None]:
-    """An e-mail that did not go is one JSON line on standard error (cron mails it,
-    journald keeps it), as `serve` logs: the task's number and the failure's kind only."""
-    from fieldapp.archive.logs import JsonFormatter
-
-    logger = logging.getLogger("fieldapp.archive.tasks")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.setLevel(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
 
 
 def _database(ctx: click.Context) -> AbstractContextManager[Database]:
@@ -92,7 +73,7 @@ def scan_command(ctx: click.Context, today: datetime | None, days: int) -> None:
             click.echo(line)
         click.echo(pick(f"新任务 {len(made)} 个。", f"{len(made)} new tasks."))
         if mailing:
-            with _warnings_on_stderr():
+            with warnings_on_stderr("fieldapp.archive.tasks"):
                 result = send_pending(db, settings, now=now)
             click.echo(pick(f"邮件：已发送 {result.sent} 封，失败 {result.failed} 封"
                             "（下次扫描重试），"

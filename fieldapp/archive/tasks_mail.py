@@ -9,8 +9,6 @@ error's kind only, never an address, a name or the text.
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -20,16 +18,14 @@ from sqlalchemy import select
 
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
+from fieldapp.archive.mail import SEND_ERRORS, mail_configured, send_message
 from fieldapp.archive.tasks_models import Task
 from fieldapp.base.timeutil import format_local, utcnow
 from fieldapp.reads.tasks import CAUSE_LABELS, MailState
 from fieldapp.store.models import Customer
 
 log = logging.getLogger("fieldapp.archive.tasks")
-
-
-def mail_configured(settings: ArchiveSettings) -> bool:
-    return bool(settings.smtp_host.strip() and settings.smtp_from.strip())
+__all__ = ["MailResult", "mail_configured", "message", "recipient", "send_pending"]
 
 
 @dataclass(frozen=True)
@@ -77,16 +73,6 @@ def message(task: Task, customer: Customer | None, settings: ArchiveSettings,
     return msg
 
 
-def _send(settings: ArchiveSettings, msg: EmailMessage) -> None:
-    with smtplib.SMTP(settings.smtp_host.strip(), settings.smtp_port,
-                      timeout=settings.smtp_timeout_seconds) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(msg)
-
-
 def send_pending(db: Database, settings: ArchiveSettings, *, now: datetime | None = None
                  ) -> MailResult:
     """Send every open task's pending e-mail; what fails stays pending for the next scan."""
@@ -110,8 +96,8 @@ def send_pending(db: Database, settings: ArchiveSettings, *, now: datetime | Non
             msg = message(task, session.get(Customer, task.customer_id), settings, to)
             task.mail_attempts += 1
             try:
-                _send(settings, msg)
-            except (OSError, smtplib.SMTPException) as exc:
+                send_message(settings, msg)
+            except SEND_ERRORS as exc:
                 failed += 1
                 # the kind of failure only: the server's reply may quote the address
                 log.warning("task %s: e-mail not sent (%s), tried %d times; retried on the "

@@ -95,3 +95,22 @@ class ReportSchedule(ArchiveBase):
     contract_end_days: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportDelivery(ArchiveBase):
+    """One version of a report e-mailed to one recipient (migration a009, reports/mailing.py):
+    "pending" until the SMTP server took it, then "sent"; "superseded" when a newer version
+    came before it went. Made only while e-mail is configured."""
+
+    __tablename__ = "archive_report_deliveries"
+    __table_args__ = (UniqueConstraint("report_id", "version", "address",
+                                       name="uq_archive_report_deliveries_key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_reports.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(254))  # personal data: never in a log line
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
