@@ -45,6 +45,8 @@ def _describe(contract: Contract, schedule: Schedule,
         "（无）", "(none)")
     people = pick("、", ", ").join(pick(zh, en) for zh, en in recipients) or pick(
         "（无人）", "(nobody)")
+    if not schedule.mail:
+        people += pick("（不发邮件，仅在客户门户）", " (no e-mail: on the portal only)")
     origin = (pick(f"{schedule.updated_by} 设定", f"set by {schedule.updated_by}")
               if schedule.stored else pick("默认", "defaults"))
     return [
@@ -116,12 +118,14 @@ def _split(value: str | None) -> tuple[str, ...] | None:
               help="Requests a periodic report needs at least.")
 @click.option("--end-days", "end_days", type=int, default=None,
               help="Days before the contract ends that its summary is made.")
+@click.option("--mail/--no-mail", "mail", default=None,
+              help="E-mail made reports to the recipients with an address (default: on).")
 @click.option("--by", "updated_by", default="", help="Who changes it (default: admin).")
 @db_option
 @click.pass_context
 def set_command(ctx: click.Context, contract_number: str, kinds: str | None,
                 recipients: str | None, min_coverage: int | None, min_requests: int | None,
-                end_days: int | None, updated_by: str) -> None:
+                end_days: int | None, mail: bool | None, updated_by: str) -> None:
     """Change a contract's schedule; what is not given stays as it is."""
     kind_list = None if kinds is None else tuple(
         k.strip() for k in kinds.replace("，", ",").split(",") if k.strip())
@@ -131,7 +135,7 @@ def set_command(ctx: click.Context, contract_number: str, kinds: str | None,
                 session, contract_number, updated_by=updated_by.strip() or "admin",
                 kinds=kind_list, recipients=_split(recipients),
                 min_coverage_percent=min_coverage, min_requests=min_requests,
-                contract_end_days=end_days)
+                contract_end_days=end_days, mail=mail)
             lines = _describe(contract, schedule,
                               recipients_of(session, contract.customer, schedule))
     except FieldappError as exc:

@@ -196,3 +196,18 @@ def test_a_schedule_naming_nobody_goes_to_the_contacts_and_the_account_manager(
         update={"task_manager_emails": {"赵敏": "zhao.min@centre.example"}})
     assert run(history, db, date(2026, 10, 1), settings).sent == 1
     assert [rcpt for rcpt, _ in parsed(inbox)] == [["zhao.min@centre.example"]]
+
+
+def test_a_schedule_switched_off_mails_nothing(world, smtp):  # noqa: F811
+    history, db, _ = world
+    inbox, port = smtp
+    off = CliRunner().invoke(cli, ["--db", str(db.engine.url), "schedules", "set", "FW-TJH1",
+                                   "--no-mail"], catch_exceptions=False)
+    assert off.exit_code == 0 and "（不发邮件，仅在客户门户）" in off.output
+    quarter(history)
+    result = run(history, db, date(2026, 10, 1), _settings(port))
+    assert (result.sent, result.waiting) == (0, 0)
+    with db.read() as session:
+        assert session.scalars(select(Report)).all()  # made, on the portal
+        assert session.scalars(select(ReportDelivery)).all() == []
+    assert inbox.messages == []

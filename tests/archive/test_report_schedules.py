@@ -262,7 +262,7 @@ def test_staff_change_a_schedule_from_the_command_line(world):
                          {"zh": "孙丽 <sunli@hplaw.cn>", "en": "孙丽 <sunli@hplaw.cn>"},
                          {"zh": "赵敏", "en": "赵敏"}],
                      "min_coverage_percent": 50, "min_requests": 3, "contract_end_days": 60,
-                     "default": False, "updated_by": "赵敏",
+                     "mail": True, "default": False, "updated_by": "赵敏",
                      "updated_at": "2029-01-10T02:00:00+00:00"}]
     bad = runner.invoke(cli, ["--lang", "en", "--db", url, "schedules", "set", "FW-HPLAW",
                               "--kinds", "monthly", "--min-coverage", "120"])

@@ -7,7 +7,8 @@ address; `send_pending` (after it) sends them, one short transaction each, so a 
 is down delays only the mail: it stays pending and the next run tries again; a sent one is
 never sent again. With no SMTP server configured nothing is queued. Who: the schedule's
 recipients with an address ("孙丽 <sunli@example.cn>"); a schedule naming nobody means the
-customer's contacts with an address and the account manager (`task_manager_emails`).
+customer's contacts with an address and the account manager (`task_manager_emails`); a
+schedule switched off (`schedules set --no-mail`) sends none.
 Subject and body in the customer's document language first, the other below; log lines
 name the report and version only, never an address.
 """
@@ -66,6 +67,8 @@ def addresses(session: Session, report: Report, settings: ArchiveSettings) -> li
         Contract.customer_id == customer.id)))
     schedule = coverage(session, customer.id, Period(report.period_start, report.period_end),
                         contracts).schedule
+    if not schedule.mail:
+        return []  # the agreement wants its reports on the portal only
     if schedule.recipients:
         found = [_address(r) for r in schedule.recipients]
     else:

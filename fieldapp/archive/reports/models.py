@@ -14,7 +14,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.archive.models import ArchiveBase, SeqInt
@@ -93,6 +103,8 @@ class ReportSchedule(ArchiveBase):
     min_coverage_percent: Mapped[int] = mapped_column(Integer)
     min_requests: Mapped[int] = mapped_column(Integer)
     contract_end_days: Mapped[int] = mapped_column(Integer)
+    # made reports e-mailed to the recipients (a009); off: on the portal only
+    mail: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -43,6 +43,7 @@ class Schedule:
     stored: bool = False  # False: the defaults, nothing set for the contract
     updated_by: str = ""
     updated_at: datetime | None = None
+    mail: bool = True  # made reports e-mailed to the recipients with an address (mailing.py)
 
     def promises(self, kind: str) -> bool:
         return kind in self.kinds
@@ -56,7 +57,7 @@ def _from_row(row: ReportSchedule) -> Schedule:
     return Schedule(tuple(k for k in row.kinds.split(",") if k),
                     tuple(r for r in row.recipients.splitlines() if r.strip()),
                     row.min_coverage_percent, row.min_requests, row.contract_end_days,
-                    True, row.updated_by, row.updated_at)
+                    True, row.updated_by, row.updated_at, row.mail)
 
 
 def schedule_of(session: Session, contract_id: uuid.UUID, *,
@@ -161,7 +162,8 @@ def schedule_row(contract: Contract, schedule: Schedule,
             "recipients_in_effect": [{"zh": zh, "en": en} for zh, en in recipients],
             "min_coverage_percent": schedule.min_coverage_percent,
             "min_requests": schedule.min_requests,
-            "contract_end_days": schedule.contract_end_days, "default": not schedule.stored,
+            "contract_end_days": schedule.contract_end_days, "mail": schedule.mail,
+            "default": not schedule.stored,
             "updated_by": schedule.updated_by,
             "updated_at": schedule.updated_at.isoformat() if schedule.updated_at else None}
 
@@ -206,8 +208,8 @@ def set_schedule(session: Session, contract_number: str, *, updated_by: str,
                  kinds: tuple[str, ...] | None = None,
                  recipients: tuple[str, ...] | None = None,
                  min_coverage_percent: int | None = None, min_requests: int | None = None,
-                 contract_end_days: int | None = None, now: datetime | None = None
-                 ) -> tuple[Contract, Schedule]:
+                 contract_end_days: int | None = None, mail: bool | None = None,
+                 now: datetime | None = None) -> tuple[Contract, Schedule]:
     """Store the contract's schedule: what is given replaces, the rest stays as it was (the
     defaults for a contract without one). Raises `NotFound` for an unknown contract and
     `ValidationError` (zh/en) for a bad value; nothing is written then."""
@@ -220,13 +222,15 @@ def set_schedule(session: Session, contract_number: str, *, updated_by: str,
         else old.recipients,
         old.min_coverage_percent if min_coverage_percent is None else min_coverage_percent,
         old.min_requests if min_requests is None else min_requests,
-        old.contract_end_days if contract_end_days is None else contract_end_days)
+        old.contract_end_days if contract_end_days is None else contract_end_days,
+        mail=old.mail if mail is None else mail)
     _check(new.kinds, new.recipients, new.min_coverage_percent, new.min_requests,
            new.contract_end_days)
     row = session.get(ReportSchedule, contract.id) or ReportSchedule(contract_id=contract.id)
     row.kinds, row.recipients = ",".join(new.kinds), "\n".join(new.recipients)
     row.min_coverage_percent, row.min_requests = new.min_coverage_percent, new.min_requests
     row.contract_end_days, row.updated_by = new.contract_end_days, updated_by.strip()[:100]
+    row.mail = new.mail
     row.updated_at = now or utcnow()
     session.add(row)
     session.flush()

@@ -45,6 +45,7 @@ class ScheduleOut(BaseModel):
     min_coverage_percent: int
     min_requests: int
     contract_end_days: int
+    mail: bool  # made reports e-mailed to the recipients with an address
     default: bool  # True: nothing set for the contract, the defaults apply
     updated_by: str
     updated_at: str | None
@@ -64,6 +65,7 @@ class ScheduleIn(BaseModel):
     min_coverage_percent: int | None = None
     min_requests: int | None = None
     contract_end_days: int | None = None
+    mail: bool | None = None
     updated_by: str = Field(min_length=1, max_length=100)
 
 
@@ -110,7 +112,7 @@ def put_schedule(contract_number: str, body: ScheduleIn, actor: CurrentActor,
         kinds=tuple(body.kinds) if body.kinds is not None else None,
         recipients=tuple(body.recipients) if body.recipients is not None else None,
         min_coverage_percent=body.min_coverage_percent, min_requests=body.min_requests,
-        contract_end_days=body.contract_end_days)
+        contract_end_days=body.contract_end_days, mail=body.mail)
     return _out(session, contract)
 
 

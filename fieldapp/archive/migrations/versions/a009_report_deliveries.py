@@ -1,4 +1,5 @@
-"""made reports' e-mail deliveries: one row per report version and recipient
+"""made reports' e-mail deliveries: one row per report version and recipient; a schedule's
+switch to e-mail its reports (on for every existing schedule)
 
 Revision ID: a009
 Revises: a008
@@ -21,6 +22,9 @@ UTC = fieldapp.store.types.UTCDateTime
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("archive_report_schedules") as batch:
+        batch.add_column(sa.Column("mail", sa.Boolean(), nullable=False,
+                                   server_default=sa.true()))
     op.create_table(
         "archive_report_deliveries",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -49,3 +53,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_archive_report_deliveries_report_id"),
                   table_name="archive_report_deliveries")
     op.drop_table("archive_report_deliveries")
+    with op.batch_alter_table("archive_report_schedules") as batch:
+        batch.drop_column("mail")
