@@ -208,8 +208,9 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
         if old is not None and before is not None:
             old_folder = store_of(old, size, (cache or default_cache()) / f"before-{before}")
             spawn(APP, str(old_folder), root=old)
-        starts, paints = [], []
-        for _ in range(runs):  # the code before and the new one in turns: the same load
+        starts, paints, floors = [], [], []
+        for _ in range(runs):  # every kind in turns, the floor too: they share the load
+            floors.append(spawn(BARE)[0])
             if old is not None:
                 starts.append(("before", spawn(APP, str(old_folder), root=old)))
             starts.append(("core first", spawn(APP, str(folder))))
@@ -218,6 +219,7 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
             if paint is not None and paint[1] > 0:
                 paints.append(paint[0])
         app = [s for who, s in starts if who == "new"]
+        bare_s = statistics.median(floors)
         app_s = statistics.median(a[0] for a in app)
         rss = statistics.median(a[1] for a in app)
         peak = statistics.median(a[2] for a in app)
