@@ -34,12 +34,16 @@ def _not_understood(exc: Exception) -> FieldappError:
     return FieldappError("档案服务器的回答无法识别。", "The archive's answer was not understood.")
 
 
-def _client(settings: Settings, client_factory: ClientFactory | None) -> ArchiveClient:
+def archive_client(settings: Settings, client_factory: ClientFactory | None, *,
+                   why: tuple[str, str] = ("任务在那里生成", "tasks are made there")
+                   ) -> ArchiveClient:
+    """The archive's client with this laptop's token; `why` the archive is needed, for
+    the one line shown when none is set up."""
     url = str(settings.get("archive_url") or "").strip()
     if not url:
         raise ValidationError([FieldIssue("archive_url", "required",
-                                          "尚未设置档案服务器，任务在那里生成。",
-                                          "No archive is set up; tasks are made there.")])
+                                          f"尚未设置档案服务器，{why[0]}。",
+                                          f"No archive is set up; {why[1]}.")])
     if client_factory is None:
         from fieldapp.sync.client import ArchiveClient  # httpx: off the GUI thread, when used
 
@@ -51,7 +55,7 @@ def fetch(settings: Settings, *, open_only: bool = True,
           client_factory: ClientFactory | None = None) -> tuple[TaskRow, ...]:
     """The archive's tasks, newest first (`open_only`: those not done). Raises the
     archive's `SyncError`s (offline, not logged in, not staff: 403)."""
-    with _client(settings, client_factory) as client:
+    with archive_client(settings, client_factory) as client:
         answer = client.tasks(open_only=open_only)
     try:
         return tuple(_row(item) for item in answer["tasks"])
@@ -66,7 +70,7 @@ def mark_done(settings: Settings, number: int, *, done_by: str,
     if not done_by.strip():
         raise ValidationError([FieldIssue("done_by", "required", "请注明由谁完成。",
                                           "Say who did it.")])
-    with _client(settings, client_factory) as client:
+    with archive_client(settings, client_factory) as client:
         answer = client.task_done(number, done_by.strip())
     try:
         return _row(answer)

@@ -202,6 +202,18 @@ class ArchiveClient:
         """Mark task `number` done by `done_by` (POST /tasks/{number}/done)."""
         return self._answer("POST", f"/tasks/{number}/done", json={"done_by": done_by})
 
+    def dossier_pending(self) -> dict[str, Any]:
+        """Dossier records with submissions awaiting the centre's review, oldest first
+        (GET /dossier/pending, staff and admin)."""
+        return self._answer("GET", "/dossier/pending")
+
+    def dossier_review(self, reference: str, verdict: str, reviewer: str,
+                       comment: str = "") -> dict[str, Any]:
+        """The verdict on every waiting submission of the record (POST /dossier/review)."""
+        return self._answer("POST", "/dossier/review", json={
+            "reference": reference, "verdict": verdict, "reviewer": reviewer,
+            "comment": comment})
+
 
 def _error_text(response: httpx.Response) -> tuple[str, str]:
     try:

@@ -50,6 +50,7 @@ from ui.visit.slip_editor import SlipEditor
 from ui.workflows.complaint_dialog import ComplaintDialog
 from ui.workflows.complaint_view import ComplaintView
 from ui.workflows.dossier_dialog import DossierDialog
+from ui.workflows.dossier_review_dialog import DossierReviewDialog
 from ui.workflows.escalation_dialog import EscalationDialog
 from ui.workflows.estimate_dialog import EstimateDialog
 from ui.workflows.findings_view import FindingsPage
@@ -333,6 +334,9 @@ SCREENS: dict[str, Screen] = {
     "tasks": Screen(TasksDialog, lambda env: env.dialog(
         env.main().findings_page.open_tasks_dialog,  # type: ignore[union-attr]
         lambda: env.main().findings_page.tasks_dialog)),  # type: ignore[union-attr]
+    "dossier-review": Screen(DossierReviewDialog, lambda env: env.dialog(
+        env.main().findings_page.open_review_dialog,  # type: ignore[union-attr]
+        lambda: env.main().findings_page.review_dialog)),  # type: ignore[union-attr]
     "archive-entry": Screen(DossierDialog, _flow(
         "archive_dialog", lambda e: e.main().workflows.archive(_slip_id(e)))),
     "dossier-problems": Screen(DossierDialog, lambda env: _dossier_tab(env, "problems")),

@@ -2,8 +2,9 @@
 
 Read-only and thin: a lazy table over `fieldapp.services.findings.page`; the selected
 finding's full text and its evidence (request numbers) below the table. Above it, staff
-make an ad-hoc report on the archive (`ui.workflows.report_dialog`) and see the archive's
-tasks for account managers and the centre (`ui.workflows.tasks_dialog`).
+make an ad-hoc report on the archive (`ui.workflows.report_dialog`), see the archive's
+tasks for account managers and the centre (`ui.workflows.tasks_dialog`) and review the
+group dossier's submissions (`ui.workflows.dossier_review_dialog`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fieldapp.services.findings import FindingRow
 from ui.kit import i18n
 from ui.kit.ops import Ops
 from ui.kit.table_models import Column, PagedModel, table_view
+from ui.workflows.dossier_review_dialog import DossierReviewDialog
 from ui.workflows.report_dialog import ReportDialog
 from ui.workflows.tasks_dialog import TasksDialog
 from ui.workflows.workflow_widgets import button
@@ -51,6 +53,10 @@ class FindingsPage(QWidget):
         self.store = ops.store
         self.report_dialog: ReportDialog | None = None
         self.tasks_dialog: TasksDialog | None = None
+        self.review_dialog: DossierReviewDialog | None = None
+        self.review_button = button()
+        self.review_button.setVisible(settings is not None)
+        self.review_button.clicked.connect(self.open_review_dialog)
         self.tasks_button = button()
         self.tasks_button.setVisible(settings is not None)
         self.tasks_button.clicked.connect(self.open_tasks_dialog)
@@ -66,6 +72,7 @@ class FindingsPage(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         top = QHBoxLayout()
         top.addStretch(1)
+        top.addWidget(self.review_button)
         top.addWidget(self.tasks_button)
         top.addWidget(self.report_button)
         layout.addLayout(top)
@@ -78,6 +85,7 @@ class FindingsPage(QWidget):
     def retranslate(self) -> None:
         self.report_button.setText(i18n.tr("report.open"))
         self.tasks_button.setText(i18n.tr("task.open"))
+        self.review_button.setText(i18n.tr("dossier_review.open"))
         self._show_detail()
 
     def open_report_dialog(self) -> None:
@@ -93,6 +101,13 @@ class FindingsPage(QWidget):
             return
         self.tasks_dialog = TasksDialog(self.ops, self.settings, self)
         self.tasks_dialog.open()
+
+    def open_review_dialog(self) -> None:
+        """The group dossier's submissions waiting for the centre's review."""
+        if self.settings is None:
+            return
+        self.review_dialog = DossierReviewDialog(self.ops, self.settings, self)
+        self.review_dialog.open()
 
     def refresh(self) -> None:
         store = self.store
