@@ -62,6 +62,7 @@ class ScheduleView:
     contract_end_days: int
     default: bool  # nothing set for the contract
     updated_by: str
+    mail: bool = True  # made reports e-mailed to the recipients with an address
 
 
 def _archive_url(settings: Settings) -> str:
@@ -89,7 +90,8 @@ def _schedule(row: dict[str, Any]) -> ScheduleView:
             tuple(str(r) for r in row["recipients"]),
             tuple((str(r["zh"]), str(r["en"])) for r in row["recipients_in_effect"]),
             int(row["min_coverage_percent"]), int(row["min_requests"]),
-            int(row["contract_end_days"]), bool(row["default"]), str(row["updated_by"]))
+            int(row["contract_end_days"]), bool(row["default"]), str(row["updated_by"]),
+            bool(row.get("mail", True)))
     except (KeyError, TypeError, ValueError) as exc:
         raise FieldappError("档案服务器的回答无法识别。",
                             "The archive's answer was not understood.") from exc
@@ -110,7 +112,7 @@ def schedules(settings: Settings, customer_code: str, *,
 
 def save_schedule(settings: Settings, contract: str, *, kinds: tuple[str, ...],
                   recipients: tuple[str, ...], min_coverage_percent: int, min_requests: int,
-                  contract_end_days: int, updated_by: str,
+                  contract_end_days: int, updated_by: str, mail: bool = True,
                   client_factory: ClientFactory | None = None) -> ScheduleView:
     """Store the contract's schedule on the archive; the archive refuses a bad value in
     one zh/en line (`SyncError`) and changes nothing then."""
@@ -120,7 +122,8 @@ def save_schedule(settings: Settings, contract: str, *, kinds: tuple[str, ...],
                                           "Say who changes the schedule.")])
     changes = {"kinds": list(kinds), "recipients": [r.strip() for r in recipients if r.strip()],
                "min_coverage_percent": min_coverage_percent, "min_requests": min_requests,
-               "contract_end_days": contract_end_days, "updated_by": updated_by.strip()}
+               "contract_end_days": contract_end_days, "mail": mail,
+               "updated_by": updated_by.strip()}
     with _factory(client_factory)(url, load_token(settings.path.parent, url)) as client:
         return _schedule(client.set_schedule(contract, changes))
 

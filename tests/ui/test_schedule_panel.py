@@ -30,7 +30,8 @@ def test_staff_see_and_change_a_contracts_schedule(qtbot, ops, settings, monkeyp
         return ScheduleView(contract, DEFAULTS.starts_on, DEFAULTS.ends_on, values["kinds"],
                             values["recipients"], tuple((r, r) for r in values["recipients"]),
                             values["min_coverage_percent"], values["min_requests"],
-                            values["contract_end_days"], False, values["updated_by"])
+                            values["contract_end_days"], False, values["updated_by"],
+                            values["mail"])
 
     monkeypatch.setattr(reports, "save_schedule", save_schedule)
     dialog = open_dialog(qtbot, ops, settings)
@@ -52,12 +53,14 @@ def test_staff_see_and_change_a_contracts_schedule(qtbot, ops, settings, monkeyp
     panel.requests.setText("5")
     panel.end_days.setText("60")
     panel.updated_by.setText("陈晓红")
+    assert panel.mail.isChecked()  # reports are e-mailed unless staff say otherwise
+    panel.mail.setChecked(False)
     panel.save_button.click()
     qtbot.waitUntil(lambda: panel.state.text().startswith("已保存。"), timeout=10_000)
     assert saved == [("FW-PORT-26", dict(
         kinds=("yearly", "contract_end", "proactive"),
         recipients=("刘洋 <liuyang@tjport.cn>", "陈晓红"), min_coverage_percent=50,
-        min_requests=5, contract_end_days=60, updated_by="陈晓红"))]
+        min_requests=5, contract_end_days=60, updated_by="陈晓红", mail=False))]
     assert "由 陈晓红 设定。" in panel.state.text()
     i18n.set_language("en")
     assert dialog.tabs.tabText(1) == "Report schedule"

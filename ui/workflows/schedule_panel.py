@@ -56,6 +56,10 @@ class SchedulePanel(QWidget):
             kinds.addWidget(box, i // 3, i % 3)
         self.recipients = QLineEdit()
         self.recipients.setProperty("data", True)
+        self.mail = QCheckBox()  # e-mail made reports to those with an address
+        to = QHBoxLayout()
+        to.addWidget(self.recipients, 1)
+        to.addWidget(self.mail)
         self.coverage, self.requests, self.end_days = (_number_edit(), _number_edit(),
                                                        _number_edit())
         self.coverage_suffix, self.requests_suffix, self.end_suffix = QLabel(), QLabel(), QLabel()
@@ -74,7 +78,7 @@ class SchedulePanel(QWidget):
         self.save_button = button(primary=True)
         form = QFormLayout()
         self.captions = forms.captioned_rows(form, (
-            ("contract", self.contract), ("kinds", kinds), ("recipients", self.recipients),
+            ("contract", self.contract), ("kinds", kinds), ("recipients", to),
             ("minimum", minimum), ("end_days", end), ("updated_by", self.updated_by)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
@@ -93,6 +97,7 @@ class SchedulePanel(QWidget):
         for kind, box in self.kinds.items():
             box.setText(tr(f"schedule.kind.{kind}"))
         self.recipients.setPlaceholderText(tr("schedule.recipients_placeholder"))
+        self.mail.setText(tr("schedule.mail"))
         self.coverage_suffix.setText(tr("schedule.coverage_suffix"))
         self.requests_suffix.setText(tr("schedule.requests_suffix"))
         self.end_suffix.setText(tr("schedule.end_days_suffix"))
@@ -136,6 +141,7 @@ class SchedulePanel(QWidget):
         for kind, box in self.kinds.items():
             box.setChecked(kind in s.kinds)
         self.recipients.setText("; ".join(s.recipients))
+        self.mail.setChecked(s.mail)
         self.coverage.setText(str(s.min_coverage_percent))
         self.requests.setText(str(s.min_requests))
         self.end_days.setText(str(s.contract_end_days))
@@ -168,11 +174,12 @@ class SchedulePanel(QWidget):
         recipients = tuple(p.strip() for p in self.recipients.text().replace("；", ";")
                            .split(";") if p.strip())
         settings, contract, who = self.settings, s.contract, self.updated_by.text()
+        mail = self.mail.isChecked()
         self.save_button.setEnabled(False)
         self.ops.run(lambda: reports.save_schedule(
             settings, contract, kinds=kinds, recipients=recipients,
             min_coverage_percent=numbers[0], min_requests=numbers[1],
-            contract_end_days=numbers[2], updated_by=who), self._saved, self._failed)
+            contract_end_days=numbers[2], updated_by=who, mail=mail), self._saved, self._failed)
 
     def _saved(self, saved: ScheduleView) -> None:
         index = self.contract.currentIndex()
