@@ -177,5 +177,27 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@contextlib.contextmanager
+def phone_page(site: Site, user: str = "port", width: int = 390) -> Iterator:
+    """A headless Chromium page at phone width (zh), logged in to the portal as `user`."""
+    from playwright.sync_api import sync_playwright  # only the browser tests need it
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(),
+                                             args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=site.url, viewport={"width": width,
+                                                                   "height": 844},
+                                      locale="zh-CN")
+        page = context.new_page()
+        page.goto("/portal/login")
+        page.fill("#name", user)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
 __all__ = ["CHROMIUM_ARGS", "PASSWORD", "Site", "attach_pictures", "chromium_path",
-           "form_token", "jpeg", "logged_in", "portal_site"]
+           "form_token", "jpeg", "logged_in", "phone_page", "portal_site"]

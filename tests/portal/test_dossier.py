@@ -20,7 +20,7 @@ import pytest
 
 from fieldapp.base.timeutil import utcnow
 from tests.portal import dossier_data as data
-from tests.portal.site import CHROMIUM_ARGS, PASSWORD, Site, chromium_path, logged_in
+from tests.portal.site import Site, chromium_path, logged_in, phone_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,19 +73,9 @@ def test_another_group_customer_sees_none_of_it(site: Site, seeded: data.Seeded)
 
 @pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed")
 def test_the_dossier_fits_a_phone(site: Site, seeded: data.Seeded, tmp_path: Path) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     shot = tmp_path / "portal-dossier-phone-zh.png"
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=site.url, viewport={"width": 390,
-                                                                   "height": 844},
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.goto("/portal/login")
-        page.fill("#name", "port")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+    with phone_page(site) as page:
         page.goto("/portal/dossier")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         heights = page.eval_on_selector_all(
@@ -95,7 +85,6 @@ def test_the_dossier_fits_a_phone(site: Site, seeded: data.Seeded, tmp_path: Pat
         page.locator(".card", has_text=data.PROBLEM).locator("summary").click()  # a tap
         assert page.is_visible(f"text={data.PROBLEM_NOTE}")
         page.screenshot(path=str(shot), full_page=True)
-        browser.close()
     assert shot.stat().st_size > 10_000
     if os.environ.get("FIELDAPP_UPDATE_SCREENSHOTS"):  # how the committed one is made
         shutil.copy(shot, ROOT / "docs" / "screenshots" / shot.name)

@@ -30,14 +30,13 @@ from fieldapp.store.models import Customer
 from fieldapp.store.workflow_models import Event, ServiceSuggestion
 from fieldapp.workflows import dossier
 from tests.portal.site import (
-    CHROMIUM_ARGS,
     CUSTOMER_A,
     CUSTOMER_B,
-    PASSWORD,
     Site,
     chromium_path,
     form_token,
     logged_in,
+    phone_page,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,19 +146,9 @@ def test_another_customers_suggestion_answers_404_and_stores_nothing(
 
 @pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed")
 def test_the_answer_form_fits_a_phone(site: Site, seeded: Seeded, tmp_path: Path) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     shot = tmp_path / "portal-dossier-answer-phone-zh.png"
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=site.url, viewport={"width": 390,
-                                                                   "height": 844},
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.goto("/portal/login")
-        page.fill("#name", "port")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
+    with phone_page(site) as page:
         page.goto("/portal/dossier")
         card = page.locator(".card", has_text=PHONE)
         card.locator("details.answer summary").click()  # a tap opens the form
@@ -170,7 +159,6 @@ def test_the_answer_form_fits_a_phone(site: Site, seeded: Seeded, tmp_path: Path
         assert heights and min(heights) >= 44, heights
         card.scroll_into_view_if_needed()
         card.screenshot(path=str(shot))
-        browser.close()
     assert shot.stat().st_size > 5_000
     if os.environ.get("FIELDAPP_UPDATE_SCREENSHOTS"):  # how the committed one is made
         shutil.copy(shot, ROOT / "docs" / "screenshots" / shot.name)

@@ -16,8 +16,8 @@ from fieldapp.services.dossier_desk import PendingRow
 from fieldapp.sync.errors import ServerError
 from tests.ui.conftest import wait_idle
 from tests.ui.test_language import untranslated
+from tests.ui.workflow_helpers import findings_page
 from ui.kit import i18n
-from ui.shell.main_window import MainWindow
 from ui.workflows.dossier_review_dialog import DossierReviewDialog
 
 AT = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # 10:30 in Tianjin
@@ -30,12 +30,7 @@ ROWS = (
 
 
 def open_dialog(qtbot, ops, settings) -> DossierReviewDialog:  # type: ignore[no-untyped-def]
-    window = MainWindow(ops, settings)
-    qtbot.addWidget(window)
-    window.show()
-    page = window.findings_page
-    assert page is not None
-    window.tabs.setCurrentWidget(page)
+    page = findings_page(qtbot, ops, settings)
     assert page.review_button.text() == "客户档案审核…"
     page.review_button.click()
     dialog = page.review_dialog

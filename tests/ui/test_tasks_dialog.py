@@ -12,8 +12,8 @@ from fieldapp.services.tasks import TaskRow
 from fieldapp.sync.errors import ServerError
 from tests.ui.conftest import wait_idle
 from tests.ui.test_language import untranslated
+from tests.ui.workflow_helpers import findings_page
 from ui.kit import i18n
-from ui.shell.main_window import MainWindow
 from ui.workflows.tasks_dialog import TasksDialog
 
 MADE = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # 2026-11-21 00:00 in Tianjin
@@ -30,12 +30,7 @@ ROWS = (
 
 
 def open_dialog(qtbot, ops, settings) -> TasksDialog:  # type: ignore[no-untyped-def]
-    window = MainWindow(ops, settings)
-    qtbot.addWidget(window)
-    window.show()
-    page = window.findings_page
-    assert page is not None
-    window.tabs.setCurrentWidget(page)
+    page = findings_page(qtbot, ops, settings)
     assert page.tasks_button.text() == "任务…"
     page.tasks_button.click()
     dialog = page.tasks_dialog

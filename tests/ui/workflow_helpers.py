@@ -89,3 +89,14 @@ def sign_next_pad(qtbot, holder, previous: PadDialog | None = None) -> PadDialog
     draw_with_mouse(dialog.pad)
     click(qtbot, dialog.confirm_button)
     return dialog
+
+
+def findings_page(qtbot, ops, settings):  # type: ignore[no-untyped-def]
+    """A staff laptop's main window on its Findings tab (its dialogs open from there)."""
+    window = MainWindow(ops, settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.findings_page
+    assert page is not None
+    window.tabs.setCurrentWidget(page)
+    return page
