@@ -95,6 +95,9 @@ def test_the_customers_answer_reaches_the_engineer_after_a_pull(archive, laptops
     assert (answer.kind, answer.actor_code, answer.verdict.review) == (
         "suggestion.declined", "WEB", "reviewed")
     assert answer.note == "预算不足，明年再议；客户门户 / portal: 孙丽 (port)"
+    seen = dossier.context(e01.store, slip.id).dossier.suggestions[0]  # the dossier dialog's
+    assert (seen.status, seen.waiting, seen.steps[0].label) == (
+        "declined", 0, ("客户未采纳", "Declined by the customer"))
     with pytest.raises(FieldappError, match="客户已答复过该建议"):
         dossier.suggestion_step(e01.store, state.steps[0].submission_id,
                                 kind="suggestion.accepted", customer_name="孙丽",
