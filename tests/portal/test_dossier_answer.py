@@ -105,6 +105,7 @@ def test_each_unanswered_suggestion_has_a_form_and_a_decline_is_recorded(
     assert "已收到您的答复：不采纳该建议。" in page
     card = page[page.index(TO_DECLINE):][:3000]
     assert "客户未采纳" in card and "今年预算已用完" in card
+    assert '<span class="muted small">客户门户</span>' in card  # not the code WEB
     assert f"/portal/dossier/suggestions/{target}/answer" not in page  # answered: no form
     assert _events(site, target)[-1] == ("suggestion.declined", "WEB")
     with site.archive.db.read() as session:  # on the change feed, for the laptops' pull
