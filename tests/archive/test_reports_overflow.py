@@ -24,6 +24,7 @@ from fieldapp.archive.reports.csv_export import render_csv
 from fieldapp.archive.reports.document import EVIDENCE_SHOWN, report_document
 from fieldapp.archive.reports.figures import Figures
 from fieldapp.archive.reports.models import Report
+from fieldapp.archive.reports.versions import first_version
 from fieldapp.base.i18n import Language
 from fieldapp.documents import FontError, find_cjk_font
 from fieldapp.documents.report_pdf import render_report_pdf
@@ -127,6 +128,7 @@ def archive_with_report(tmp_path: Path) -> Iterator[tuple[RunningArchive, str]]:
                             reason_en="Requested by the customer", figures=figures().to_json())
             session.add(report)
             session.flush()
+            first_version(session, report)  # as every made report has (reports.versions)
             report_id = str(report.id)
         yield archive, report_id
 
