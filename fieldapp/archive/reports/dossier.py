@@ -47,9 +47,10 @@ LIST_LABELS: dict[str, tuple[str, str]] = {
     "suggestions.declined": ("服务建议 · 客户未采纳", "Suggestion · declined"),
     "suggestions.done": ("服务建议 · 已落实", "Suggestion · done"),
 }
-_STEP_LIST: dict[str, str] = {EventKind.PROBLEM_SOLVED: "solved", EventKind.PROBLEM_WONT_FIX: "wont_fix",
-              EventKind.SUGGESTION_ACCEPTED: "accepted",
-              EventKind.SUGGESTION_DECLINED: "declined", EventKind.SUGGESTION_DONE: "done"}
+_STEP_LIST: dict[str, str] = {
+    EventKind.PROBLEM_SOLVED: "solved", EventKind.PROBLEM_WONT_FIX: "wont_fix",
+    EventKind.SUGGESTION_ACCEPTED: "accepted", EventKind.SUGGESTION_DECLINED: "declined",
+    EventKind.SUGGESTION_DONE: "done"}
 _OPEN = (ProblemStatus.RAISED, ProblemStatus.TRACKING)
 ARCHIVE_ITEMS = 8  # latest reviewed archive entries per kind printed in the report
 
