@@ -12,6 +12,8 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -28,7 +30,7 @@ APPEND_ONLY = [
 ]
 
 
-def _table(name: str, columns: list[sa.Column]) -> None:
+def _table(name: str, columns: list[sa.Column[Any]]) -> None:
     op.create_table(
         name,
         sa.Column("number", sa.String(length=32), nullable=False),
