@@ -111,8 +111,9 @@ def error_response(status: int, code: str, zh: str, en: str,
 
 
 def _answer(exc: FieldappError) -> JSONResponse:
-    if isinstance(exc, BadRequest):
-        return error_response(exc.status, exc.code, exc.zh, exc.en)
+    if isinstance(exc, BadRequest):  # a 429 among them (uploads busy) says when to retry
+        retry = {"Retry-After": str(DEFAULT_RETRY_AFTER)} if exc.status == 429 else None
+        return error_response(exc.status, exc.code, exc.zh, exc.en, retry)
     status, code = next(((s, c) for kind, s, c in _STATUS if isinstance(exc, kind)),
                         (500, "error"))
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fieldapp.base.i18n import LANGUAGES  # stdlib only: cheap on the short way
+
 _QUICK_OPTIONS = ("--data-dir", "--lang")
-_LANGUAGES = ("zh", "en")  # fieldapp.base.i18n.LANGUAGES, not imported on the short way
 
 
 def main() -> None:
@@ -44,7 +45,7 @@ def desktop_arguments(args: list[str]) -> tuple[str | None, str | None] | None:
             value = rest.pop(0)
         found[name] = value
     lang = found.get("--lang")
-    if lang is not None and lang not in _LANGUAGES:
+    if lang is not None and lang not in LANGUAGES:
         return None
     return found.get("--data-dir") or None, lang
 

@@ -15,6 +15,7 @@ import time_machine
 
 from fieldapp.archive import errors, login_throttle
 from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.files.uploads import BUSY
 from fieldapp.archive.portal.rate_limit import RateLimit
 from tests.archive.servers import PASSWORD, RunningArchive, run_archive, sqlite_url
 from tests.portal.site import form_token
@@ -119,11 +120,18 @@ def test_any_other_429_carries_a_retry_after_too():
     assert own.headers["retry-after"] == "7"
 
 
+def test_uploads_busy_says_when_to_send_the_file_again():
+    answer = errors._answer(BUSY)
+    assert answer.status_code == 429
+    assert answer.headers["retry-after"] == str(errors.DEFAULT_RETRY_AFTER)
+
+
 def test_every_place_that_answers_429_is_one_these_tests_cover():
     """A new 429 elsewhere in the archive fails here until it sends Retry-After (and is
     added to this list with a test)."""
     covered = {"errors.py", "portal/routes_auth.py", "portal/routes_verify.py",
-               "api/routes/auth.py"}  # the last only documents the login's 429
+               "files/uploads.py",  # BUSY, a BadRequest: the test below
+               "api/routes/auth.py", "api/routes/files.py"}  # these only document theirs
     found = {str(p.relative_to(ARCHIVE)) for p in ARCHIVE.rglob("*.py")
              if re.search(r"\b429\b|HTTP_429|TOO_MANY_REQUESTS", p.read_text("utf-8"))}
     assert found <= covered, sorted(found - covered)

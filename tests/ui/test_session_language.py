@@ -25,9 +25,15 @@ def test_fieldapp_lang_en_opens_the_desktop_in_english_for_this_session_only(
         qtbot, data_dir, monkeypatch):  # type: ignore[no-untyped-def]
     seen: dict[str, str] = {}
 
+    def live_window() -> MainWindow | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w.isVisible()), None)
+
     def look_instead_of_running(_app=None) -> int:  # type: ignore[no-untyped-def]
-        window = next(w for w in QApplication.topLevelWidgets()
-                      if isinstance(w, MainWindow) and w.isVisible())
+        # the start frame paints first; the live window takes its place once the store is open
+        qtbot.waitUntil(lambda: live_window() is not None, timeout=30_000)
+        window = live_window()
+        assert window is not None
         seen.update(title=window.windowTitle(), tab=window.tabs.tabText(0),
                     badge=window.sync_badge.text().split("\n")[0], language=i18n.current())
         window.close()

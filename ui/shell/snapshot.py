@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.base.i18n import is_language  # stdlib only: cheap before the first paint
+
 FILE_NAME = "window-snapshot.json"
 FORMAT = "fieldapp-window-snapshot"
 VERSION = 1
@@ -98,7 +100,7 @@ def parse(data: Any) -> Snapshot | None:
             or data.get("version") != VERSION:
         return None
     saved_at = datetime.fromisoformat(data["saved_at"])
-    if saved_at.tzinfo is None or data["language"] not in ("zh", "en"):
+    if saved_at.tzinfo is None or not is_language(data["language"]):
         return None
     lists: dict[str, Shown] = {}
     for name, body in dict(data["lists"]).items():

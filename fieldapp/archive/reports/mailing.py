@@ -34,7 +34,7 @@ from fieldapp.archive.reports.labels import KIND_LABELS
 from fieldapp.archive.reports.models import Report, ReportDelivery, ReportVersion
 from fieldapp.archive.reports.period import Period
 from fieldapp.archive.reports.schedules import coverage
-from fieldapp.base.i18n import Language, is_language
+from fieldapp.base.i18n import Language, is_language, pick
 from fieldapp.base.timeutil import utcnow
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.store.models import Contract, Customer
@@ -108,7 +108,7 @@ def queue(session: Session, reports: Iterable[Report], settings: ArchiveSettings
 def _texts(report: Report, version: ReportVersion, customer: Customer, company: str,
            language: Language) -> tuple[str, str]:
     """(subject, body) in one language."""
-    kind = KIND_LABELS[report.kind][0 if language == "zh" else 1]
+    kind = pick(*KIND_LABELS[report.kind], language)
     start, end, n = report.period_start, report.period_end, version.version
     if language == "zh":
         subject = f"【服务分析报告】{customer.name} {kind} {start} 至 {end}"
