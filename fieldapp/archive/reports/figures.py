@@ -169,7 +169,10 @@ def _utc(value: str | datetime | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        try:  # parsing the offset is ~6x cheaper than `replace(tzinfo=UTC)` afterwards
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # the text carries its own offset
+            return datetime.fromisoformat(value).astimezone(UTC)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -183,9 +186,11 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
     def raw(column: Any) -> Any:
         return type_coerce(column, String)  # no per-value processing; `_utc` reads it
 
-    backs = repairs_back(session, select(r.c.id).where(where))
+    backs: dict[Any, RepairBack] = {}
+    for request_id, back in repairs_back(session, select(r.c.id).where(where)).items():
+        backs[request_id] = backs[request_id.hex] = back  # raw id: hex on SQLite, UUID on PG
     query = (
-        select(r.c.id, r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
+        select(raw(r.c.id), r.c.number, r.c.channel, r.c.intake_channel, r.c.service_kind,
                r.c.hardware_fault, raw(r.c.requested_at), raw(r.c.answered_at),
                raw(r.c.contract_id), site.c.in_city,
                raw(func.min(case((visit, s.c.arrived_at)))),
@@ -208,6 +213,12 @@ def request_rows(session: Session, where: Any) -> Iterator[RequestRow]:
                          _utc(solved), n, back.returned_at, back.refused)
 
 
+# Stored text -> member, looked up once per request instead of an Enum call.
+_CHANNELS = {c.value: c for c in Channel}
+_INTAKES = {c.value: c for c in IntakeChannel}
+_KINDS = {k.value: k for k in ServiceKind}
+
+
 class ClockReader:
     """The core's SLA verdicts for streamed request rows (`clock_specs` + `clock_outcome`,
     the rules `clocks_for_request` applies), each contract's terms read once."""
@@ -224,11 +235,9 @@ class ClockReader:
                  ) -> list[tuple[str, ClockOutcome | None, datetime | None]]:
         """(clock kind, verdict, stopped at) of every clock the request runs; the verdict
         is None when the clock does not apply."""
-        facts = RequestFacts(Channel(row.channel), requested_at=row.requested_at,
-                             intake_channel=IntakeChannel(row.intake_channel)
-                             if row.intake_channel else None,
-                             service_kind=ServiceKind(row.service_kind)
-                             if row.service_kind else None,
+        facts = RequestFacts(_CHANNELS[row.channel], requested_at=row.requested_at,
+                             intake_channel=_INTAKES.get(row.intake_channel),
+                             service_kind=_KINDS.get(row.service_kind),
                              hardware_fault=row.hardware_fault,
                              answered_at=row.answered_at, in_city=row.in_city,
                              first_arrival_at=row.arrival, solved_at=row.solved,
