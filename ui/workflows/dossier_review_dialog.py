@@ -7,17 +7,20 @@ reads after a pull. Thin: `fieldapp.services.dossier_desk`, on the network via `
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import dossier_desk
 from fieldapp.services.dossier_desk import PendingRow
 from ui.kit import i18n
-from ui.kit.fields import error_label, show_error
+from ui.kit.fields import show_error
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
-from ui.workflows.workflow_widgets import button, data_label, message
+from ui.kit.table_models import Column
+from ui.workflows.archive_list_dialog import ArchiveListDialog
+from ui.workflows.workflow_widgets import button
 
 PENDING_COLUMNS = (
     Column("dossier_review.col.at", lambda r: format_local(r.at), width=150),
@@ -30,46 +33,22 @@ PENDING_COLUMNS = (
 )
 
 
-class DossierReviewDialog(QDialog):
+class DossierReviewDialog(ArchiveListDialog):
+    row_type = PendingRow
+
     def __init__(self, ops: Ops, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ops, settings, PENDING_COLUMNS, parent)
         self.setObjectName("dossier_review_dialog")
-        self.ops, self.settings = ops, settings
-        self.rows: tuple[PendingRow, ...] = ()
-        self.done_text = ""  # what the last verdict did, until another row is chosen
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.model = PagedModel(ops, PENDING_COLUMNS, self)
-        self.view = table_view(self.model)
-        self.detail = data_label()
-        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing() + 4)
         self.reviewer, self.comment = QLineEdit(), QLineEdit()
         self.reviewer.setProperty("data", True)  # a person's name
         self.comment.setProperty("data", True)
-        self.refresh_button, self.close_button = button(), button()
         self.accept_button, self.return_button = button(primary=True), button()
-        self.error = error_label()
         fields = QHBoxLayout()
         fields.addWidget(self.reviewer, 1)
         fields.addWidget(self.comment, 3)
-        actions = QHBoxLayout()
-        actions.addWidget(self.refresh_button)
-        actions.addStretch(1)
-        for b in (self.accept_button, self.return_button, self.close_button):
-            actions.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.detail)
-        layout.addLayout(fields)
-        layout.addWidget(self.error)
-        layout.addLayout(actions)
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
-        self.refresh_button.clicked.connect(self.refresh)
+        self.lay_out(self.action_row(self.accept_button, self.return_button), fields)
         self.accept_button.clicked.connect(lambda: self.decide(returned=False))
         self.return_button.clicked.connect(lambda: self.decide(returned=True))
-        self.close_button.clicked.connect(self.accept)
-        self.resize(1100, 560)
         self.retranslate()
         i18n.connect(self)
         self.refresh()
@@ -88,30 +67,12 @@ class DossierReviewDialog(QDialog):
         self.comment.setAccessibleName(tr("dossier_review.comment_placeholder"))
         self._show_detail()
 
-    def _busy(self, busy: bool) -> None:
-        for b in (self.refresh_button, self.accept_button, self.return_button):
-            b.setEnabled(not busy)
+    def busy_buttons(self) -> tuple[QWidget, ...]:
+        return (self.refresh_button, self.accept_button, self.return_button)
 
-    def refresh(self) -> None:
-        show_error(self.error, None, "")
+    def fetch(self) -> Callable[[], tuple[PendingRow, ...]]:
         settings = self.settings
-        self._busy(True)
-        self.ops.run(lambda: dossier_desk.fetch(settings), self._fetched, self._failed)
-
-    def _fetched(self, rows: tuple[PendingRow, ...]) -> None:
-        self._busy(False)
-        self.rows = rows
-        self.model.set_source(lambda offset, limit: list(rows[offset:offset + limit]))
-        self._show_detail()
-
-    def _failed(self, exc: Exception) -> None:
-        self._busy(False)
-        show_error(self.error, None, message(exc))
-
-    def selected(self) -> PendingRow | None:
-        index = self.view.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        return row if isinstance(row, PendingRow) else None
+        return lambda: dossier_desk.fetch(settings)
 
     def _show_detail(self) -> None:
         row = self.selected()

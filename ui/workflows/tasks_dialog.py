@@ -6,17 +6,20 @@ from `fieldapp.services.tasks`, on the network through `ops.run`.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from fieldapp.base.settings import Settings
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import tasks
 from fieldapp.services.tasks import CAUSE_LABELS, TaskRow
 from ui.kit import i18n
-from ui.kit.fields import error_label, show_error
+from ui.kit.fields import show_error
 from ui.kit.ops import Ops
-from ui.kit.table_models import Column, PagedModel, table_view
-from ui.workflows.workflow_widgets import button, data_label, message
+from ui.kit.table_models import Column
+from ui.workflows.archive_list_dialog import ArchiveListDialog
+from ui.workflows.workflow_widgets import button
 
 
 def _title(row: TaskRow) -> str:
@@ -41,45 +44,21 @@ TASK_COLUMNS = (
 )
 
 
-class TasksDialog(QDialog):
+class TasksDialog(ArchiveListDialog):
+    row_type = TaskRow
+
     def __init__(self, ops: Ops, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ops, settings, TASK_COLUMNS, parent)
         self.setObjectName("tasks_dialog")
-        self.ops, self.settings = ops, settings
-        self.rows: tuple[TaskRow, ...] = ()
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.model = PagedModel(ops, TASK_COLUMNS, self)
-        self.view = table_view(self.model)
-        self.detail = data_label()
-        # what it is and what it concerns: two lines, kept (a re-laid-out label lagged)
-        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing() + 4)
         self.done_by = QLineEdit()
         self.done_by.setProperty("data", True)  # a person's name
         self.show_all = button()
         self.show_all.setCheckable(True)
-        self.refresh_button, self.close_button = button(), button()
         self.done_button = button(primary=True)
-        self.error = error_label()
-        actions = QHBoxLayout()
-        actions.addWidget(self.show_all)
-        actions.addWidget(self.refresh_button)
-        actions.addStretch(1)
-        actions.addWidget(self.done_by, 1)
-        actions.addWidget(self.done_button)
-        actions.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.error)
-        layout.addLayout(actions)
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.lay_out(self.action_row(self.done_button, leading=(self.show_all,),
+                                     stretch=self.done_by))
         self.show_all.toggled.connect(lambda _on: self.refresh())
-        self.refresh_button.clicked.connect(self.refresh)
         self.done_button.clicked.connect(self.mark_done)
-        self.close_button.clicked.connect(self.accept)
-        self.resize(1100, 560)
         self.retranslate()
         i18n.connect(self)
         self.refresh()
@@ -95,49 +74,32 @@ class TasksDialog(QDialog):
         self.close_button.setText(tr("button.close"))
         self._show_detail()
 
-    def refresh(self) -> None:
-        show_error(self.error, None, "")
+    def busy_buttons(self) -> tuple[QWidget, ...]:
+        return (self.refresh_button, self.done_button)
+
+    def fetch(self) -> Callable[[], tuple[TaskRow, ...]]:
         settings, open_only = self.settings, not self.show_all.isChecked()
-        self.refresh_button.setEnabled(False)
-        self.ops.run(lambda: tasks.fetch(settings, open_only=open_only), self._fetched,
-                     self._failed)  # on the network: not the store's queue
-
-    def _fetched(self, rows: tuple[TaskRow, ...]) -> None:
-        self.refresh_button.setEnabled(True)
-        self.rows = rows
-        self.model.set_source(lambda offset, limit: list(rows[offset:offset + limit]))
-        if not rows:
-            self.detail.setText(i18n.tr("task.none"))
-
-    def _failed(self, exc: Exception) -> None:
-        self.refresh_button.setEnabled(True)
-        self.done_button.setEnabled(True)
-        show_error(self.error, None, message(exc))
-
-    def selected(self) -> TaskRow | None:
-        index = self.view.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        return row if isinstance(row, TaskRow) else None
+        return lambda: tasks.fetch(settings, open_only=open_only)
 
     def _show_detail(self) -> None:
         row = self.selected()
         if row is None:
-            self.detail.setText("" if self.rows else i18n.tr("task.none"))
+            self.detail.setText(self.done_text or ("" if self.rows else i18n.tr("task.none")))
             return
         self.detail.setText(i18n.tr("task.detail", title=_title(row), reference=row.reference))
 
     def mark_done(self) -> None:
         show_error(self.error, None, "")
+        self.done_text = ""
         row = self.selected()
         if row is None:
             show_error(self.error, None, i18n.tr("task.none_selected"))
             return
         settings, who = self.settings, self.done_by.text()
-        self.done_button.setEnabled(False)
+        self._busy(True)
         self.ops.run(lambda: tasks.mark_done(settings, row.number, done_by=who),
                      self._marked, self._failed)
 
     def _marked(self, row: TaskRow) -> None:
-        self.done_button.setEnabled(True)
+        self.done_text = i18n.tr("task.marked", number=row.number, who=row.done_by)
         self.refresh()
-        self.detail.setText(i18n.tr("task.marked", number=row.number, who=row.done_by))
