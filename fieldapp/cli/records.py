@@ -3,7 +3,6 @@ listing, showing, export and import; a device's story."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 
 from fieldapp.base.device_classes import device_class_label
 from fieldapp.base.errors import FieldIssue, NotFound, ValidationError
-from fieldapp.base.files import read_file, write_file
+from fieldapp.base.files import write_file
 from fieldapp.base.i18n import current_language, term
 from fieldapp.base.money import format_yuan
 from fieldapp.base.timeutil import format_local, parse_local, utcnow
@@ -220,37 +219,57 @@ def slips_show(app: AppContext, number: str, as_json: bool) -> None:
 @slips_group.command("export")
 @click.argument("numbers", nargs=-1)
 @click.option("-o", "--output", type=PathParam(dir_okay=False), required=True,
-              help="JSON file to write ('-' for standard output).")
+              help="File to write: a package (.zip: JSON and attached files); a .json file "
+                   "or '-' (standard output) holds the JSON alone, without the files.")
 @pass_app
 def slips_export(app: AppContext, numbers: tuple[str, ...], output: str) -> None:
-    """Export slips (all, or the NUMBERS given) as JSON, seals and signatures included."""
+    """Export slips (all, or the NUMBERS given), seals, signatures and attached files."""
+    if output != "-" and not output.lower().endswith(".json"):
+        with fail_on_errors():
+            package = exchange.export_package(app.store, numbers, Path(output))
+        click.echo(t(f"已导出 {package.count} 张服务单和 {package.files_carried} 个附件文件到 "
+                     f"{output}。",
+                     f"Exported {package.count} slips and {package.files_carried} attached "
+                     f"files to {output}."))
+        if package.files_missing:
+            gone = len(package.files_missing)
+            click.echo(t(f"{gone} 个附件文件不在本机，未包含在导出中。",
+                         f"{gone} attached files are not on this laptop and are not in the "
+                         "export."), err=True)
+        return
     with fail_on_errors():
-        count, text = exchange.export_slips(app.store, numbers)
+        exported = exchange.export_slips(app.store, numbers)
     if output == "-":
-        click.echo(text)
+        click.echo(exported.text)
     else:
         with fail_on_errors():
-            write_file(Path(output), text.encode("utf-8"))
-        click.echo(t(f"已导出 {count} 张服务单到 {output}。",
-                     f"Exported {count} slips to {output}."))
+            write_file(Path(output), exported.text.encode("utf-8"))
+        click.echo(t(f"已导出 {exported.count} 张服务单到 {output}。",
+                     f"Exported {exported.count} slips to {output}."))
+    if exported.files:
+        click.echo(t(f"JSON 导出不含附件文件（{exported.files} 个）；"
+                     "要一并导出，请写成 .zip 文件。",
+                     f"A JSON export does not carry the attached files ({exported.files}); "
+                     "write a .zip to include them."), err=True)
 
 
 @slips_group.command("import")
 @click.argument("file", type=PathParam(dir_okay=False))
 @pass_app
 def slips_import(app: AppContext, file: str) -> None:
-    """Import a JSON export; records already here are skipped, nothing half-imported."""
+    """Import an export (package or JSON); records already here are skipped, attached
+    files checked against their SHA-256 and size, nothing half-imported."""
     with fail_on_errors():
-        try:
-            data = json.loads(read_file(Path(file)).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ValidationError([FieldIssue("file", "not_json", f"文件不是有效的 JSON：{exc}",
-                                              f"The file is not valid JSON: {exc}")]) from exc
-        report = exchange.import_slips(app.store, data)
+        report = exchange.import_file(app.store, Path(file))
     added = report.added.get("slips", 0)
     same = report.unchanged.get("slips", 0)
     click.echo(t(f"已导入 {added} 张服务单，{same} 张已存在。",
                  f"Imported {added} slips; {same} were here already."))
+    if report.files or report.files_missing:
+        click.echo(t(f"附件文件：{report.files} 个已校验并保存，{report.files_missing} 个不在导出"
+                     "文件中（fieldapp verify 会列出）。",
+                     f"Attached files: {report.files} checked and stored, "
+                     f"{report.files_missing} not in the export (fieldapp verify names them)."))
 
 
 # -- taking a request, a device's story (R2.1) ------------------------------------------------

@@ -74,7 +74,8 @@ SECTIONS: tuple[tuple[str, type[Base]], ...] = (
     ("slips", Slip),
     ("fee_lines", FeeLine),
     ("signatures", Signature),
-    # the rows only (a format-4 seal names them); the files are not in the export
+    # the rows (a format-4 seal names them); their files travel beside this JSON in a
+    # package (fieldapp.tools.exchange_package), never inside it
     ("attachments", Attachment),
 )
 
@@ -181,6 +182,8 @@ def export_slips(session: Session, slips: Iterable[Slip]) -> dict[str, Any]:
 class ImportReport:
     added: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    files: int = 0  # attached files the package carried, checked and stored
+    files_missing: int = 0  # files the rows name that are neither in the export nor here
 
     def count(self, bucket: dict[str, int], section: str) -> None:
         bucket[section] = bucket.get(section, 0) + 1
