@@ -21,11 +21,25 @@ class ChartView:
 
 
 @dataclass(frozen=True)
+class PictureLine:
+    """The pictures a finding or a case refers to: what they are, and the records on the
+    customer portal where the customer sees them (links when the portal's address is
+    known, `CompanyInfo.verify_url`)."""
+
+    text: str  # 现场照片 3 张（维修前、损坏情况）
+    links_label: str = ""  # 在客户门户查看：
+    links: tuple[tuple[str, str], ...] = ()  # (record number, portal path /portal/slips/…)
+    more: str = ""  # after the links: 等共 12 条记录
+    thumbnails: tuple[str, ...] = ()  # attachment ids, drawn small when pictures are given
+
+
+@dataclass(frozen=True)
 class TableView:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...] = ()  # relative column widths; empty: equal
     numeric_from: int = 1  # columns from this index are right-aligned
+    pictures: tuple[PictureLine | None, ...] = ()  # per row, under its last column
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class SectionView:
     table: TableView | None = None
     notes: tuple[str, ...] = ()  # paragraphs under the table
     empty: str = ""  # shown instead of an empty table
+    pictures: tuple[PictureLine, ...] = ()  # under the notes
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ first, then one section per subject, each a chart and its table.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
+    Image,
     KeepTogether,
     Paragraph,
     Spacer,
@@ -28,16 +30,80 @@ from reportlab.platypus import (
 
 import fieldapp
 from fieldapp.base.i18n import Language, pick
+from fieldapp.base.settings import VERIFY_PATH
 from fieldapp.documents.fonts import register_cjk_font
 from fieldapp.documents.kit import FlowingTable, bold_text, escape, page, para
 from fieldapp.documents.layout import A4_LAYOUT, MUTED_COLOUR, TEXT_COLOUR, fixed_page_height
 from fieldapp.documents.model import CompanyInfo
 from fieldapp.documents.report_charts import PALETTE, chart_drawing
-from fieldapp.documents.report_model import ReportDocument, SectionView, TableView
+from fieldapp.documents.report_model import PictureLine, ReportDocument, SectionView, TableView
 from fieldapp.documents.styles import Styles, make_styles
 
 ACCENT = PALETTE[0]
 HEADER_HEIGHT = 48.0
+THUMB_HEIGHT = 40.0  # points: a row of small pictures under a finding
+# A picture for a thumbnail by attachment id (small JPEG bytes), None when not at hand
+PictureSource = Callable[[str], bytes | None]
+
+
+def portal_address(company: CompanyInfo) -> str:
+    """The portal's public origin, from the verify page's address when it is the portal's
+    own (…/portal/verify); "" when not known: records are then named without links."""
+    url = company.verify_url.strip().rstrip("/")
+    return url[:-len(VERIFY_PATH)] if url.endswith(VERIFY_PATH) else ""
+
+
+class _Pictures:
+    """How picture lines print: links to the portal, thumbnails when pictures are given."""
+
+    def __init__(self, styles: Styles, portal: str, source: PictureSource | None,
+                 language: Language) -> None:
+        self.styles, self.portal, self.source = styles, portal, source
+        self.comma = pick("、", ", ", language)
+        self.style = ParagraphStyle("report_pictures", parent=styles.value,
+                                    textColor=TEXT_COLOUR, spaceBefore=2)
+
+    def flowables(self, line: PictureLine, style: ParagraphStyle | None = None
+                  ) -> list[Flowable]:
+        links = self.comma.join(self._link(label, path) for label, path in line.links)
+        text = escape(line.text)
+        if links:
+            text += "<br/>" + escape(line.links_label) + links + escape(line.more)
+        out: list[Flowable] = [Paragraph(text, style or self.style)]
+        row = self._thumbnails(line.thumbnails)
+        if row is not None:
+            out.append(row)
+        return out
+
+    def _link(self, label: str, path: str) -> str:
+        if not self.portal:
+            return escape(label)
+        href = escape(self.portal + path, {'"': "&quot;"})
+        return f'<a href="{href}" color="#{ACCENT.hexval()[2:]}"><u>{escape(label)}</u></a>'
+
+    def _thumbnails(self, ids: tuple[str, ...]) -> Table | None:
+        if self.source is None:
+            return None
+        images: list[Flowable] = []
+        for attachment_id in ids:
+            data = self.source(attachment_id)
+            if not data:
+                continue
+            try:
+                image = Image(io.BytesIO(data))
+            except OSError:  # not a picture after all: left out
+                continue
+            ratio = image.imageWidth / image.imageHeight if image.imageHeight else 1
+            image.drawHeight, image.drawWidth = THUMB_HEIGHT, THUMB_HEIGHT * ratio
+            images.append(image)
+        if not images:
+            return None
+        table = Table([images], hAlign="LEFT")
+        table.setStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                        ("TOPPADDING", (0, 0), (-1, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+        return table
 
 
 def _page_text(language: Language, page: int, total: int) -> str:
@@ -128,11 +194,15 @@ def _cover(doc: ReportDocument, styles: Styles, width: float) -> list[Flowable]:
     return out
 
 
-def _table(view: TableView, styles: Styles, width: float) -> FlowingTable:
+def _table(view: TableView, styles: Styles, width: float,
+           pictures: _Pictures | None = None) -> FlowingTable:
     right = ParagraphStyle("cell_right", parent=styles.value, alignment=TA_RIGHT)
     head = [Paragraph(escape(h), styles.label) for h in view.header]
-    body = [[para(cell, right if i >= view.numeric_from else styles.value)
-             for i, cell in enumerate(row)] for row in view.rows]
+    body: list[list[Any]] = [[para(cell, right if i >= view.numeric_from else styles.value)
+                              for i, cell in enumerate(row)] for row in view.rows]
+    for row, line in zip(body, view.pictures, strict=False):
+        if line is not None and pictures is not None:  # under the row's last column
+            row[-1] = [row[-1], *pictures.flowables(line)]
     # one ratio per column, whatever the view gave: a column without one would run off
     # the page (ReportLab sizes it on its own)
     ratios = tuple(view.widths[:len(view.header)]) + (1.0,) * (len(view.header)
@@ -147,7 +217,8 @@ def _table(view: TableView, styles: Styles, width: float) -> FlowingTable:
           for r in range(2, len(body) + 1, 2)]), repeat_rows=1, h_align="LEFT")
 
 
-def _section(section: SectionView, styles: Styles, width: float) -> list[Flowable]:
+def _section(section: SectionView, styles: Styles, width: float,
+             pictures: _Pictures | None = None) -> list[Flowable]:
     head: list[Flowable] = [_heading(styles, section.title)]
     if section.chart is not None:
         head.append(chart_drawing(section.chart, styles.font, width))
@@ -156,19 +227,26 @@ def _section(section: SectionView, styles: Styles, width: float) -> list[Flowabl
         head.append(Spacer(1, 4))
     out: list[Flowable] = []
     if section.table is not None and section.table.rows:
-        out.append(_table(section.table, styles, width))
+        out.append(_table(section.table, styles, width, pictures))
     elif section.empty:
         out.append(Paragraph(escape(section.empty), styles.note))
     note_style = ParagraphStyle("report_note", parent=styles.note, spaceBefore=4)
     out += [Paragraph(escape(note), note_style) for note in section.notes]
+    if pictures is not None:
+        for line in section.pictures:
+            out += pictures.flowables(line, note_style)
     # keep a heading with its chart and the start of its table
     return [KeepTogether([*head, *out[:1]]), *out[1:]]
 
 
 def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: Language = "zh",
-                      font: str | Path | None = None) -> bytes:
+                      font: str | Path | None = None,
+                      pictures: PictureSource | None = None) -> bytes:
+    """`pictures`: small pictures by attachment id for the thumbnail rows under the
+    findings that refer to some; without it the findings name them and link to them."""
     layout = A4_LAYOUT
     styles = make_styles(layout, register_cjk_font(font), language)
+    shown = _Pictures(styles, portal_address(company), pictures, language)
     width = layout.frame_width
     height = fixed_page_height(layout)
     furniture = _Furniture(doc, company, styles, language)
@@ -182,7 +260,7 @@ def render_report_pdf(doc: ReportDocument, company: CompanyInfo, *, language: La
                             bulletFontName=styles.font)
     story += [Paragraph(escape(text), bullet, bulletText="•") for text in doc.observations]
     for section in doc.sections:
-        story += _section(section, styles, width)
+        story += _section(section, styles, width, shown)
     meta = {"title": f"{doc.title} {doc.customer} {doc.period}", "author": company.name,
             "subject": f"fieldapp-report:{doc.number}",
             "keywords": f"fieldapp-report:{doc.number}",

@@ -1,10 +1,13 @@
 """A report's numbers as CSV: one table, `section,item,detail,value`, so a spreadsheet
-can pivot it. Money is exact yuan (two decimals); durations are minutes."""
+can pivot it. Money is exact yuan (two decimals); durations are minutes. The pictures a
+finding or a worst case refers to are rows of their own after it (`finding_pictures`,
+`finding_picture` …), so every row keeps its four columns."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from fieldapp.archive.reports.figures import BUCKETS, Figures
 from fieldapp.base.money import fen_to_yuan
@@ -27,6 +30,8 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
     rows += [("sla_open_breached", kind, "", str(n)) for kind, n in fig.sla_open_breached.items()]
     rows += [("sla_worst_open_minutes", w["request"], w["clock"], str(w["open_minutes"]))
              for w in fig.worst if w.get("stopped") == "running" and "open_minutes" in w]
+    for w in fig.worst:
+        rows += picture_rows("sla_worst", w["request"], w["clock"], w.get("pictures"))
     for name, dist in (("response_minutes", fig.response), ("resolution_minutes", fig.resolution)):
         for key in ("count", "median", "p90"):
             value = dist.get(key)
@@ -59,7 +64,21 @@ def figure_rows(fig: Figures) -> list[tuple[str, str, str, str]]:
         rows.append(("findings", finding["rule"], finding["found_on"], str(len(numbers))))
         rows += [("finding_evidence", finding["rule"], finding["found_on"], number)
                  for number in numbers]
+        rows += picture_rows("finding", finding["rule"], finding["found_on"],
+                             finding.get("pictures"))
     return rows
+
+
+def picture_rows(prefix: str, item: str, detail: str, pictures: dict[str, Any] | None
+                 ) -> list[tuple[str, str, str, str]]:
+    """The pictures a finding or worst case refers to (those the customer sees on the
+    portal): `{prefix}_pictures` with the count, then one `{prefix}_picture` row per
+    picture: the record it belongs to, its kind, its id (/portal/photos/{id})."""
+    if not pictures:
+        return []
+    return [(f"{prefix}_pictures", item, detail, str(pictures["count"]))] + [
+        (f"{prefix}_picture", record["number"], picture["kind"], picture["id"])
+        for record in pictures.get("records", []) for picture in record.get("pictures", [])]
 
 
 def dossier_rows(fig: Figures) -> list[tuple[str, str, str, str]]:

@@ -12,8 +12,15 @@ from fieldapp.archive.reports.observations import observations
 from fieldapp.base.i18n import Language, pick
 from fieldapp.base.money import format_yuan
 from fieldapp.base.timeutil import format_local
-from fieldapp.documents.report_model import ChartView, ReportDocument, SectionView, TableView
+from fieldapp.documents.report_model import (
+    ChartView,
+    PictureLine,
+    ReportDocument,
+    SectionView,
+    TableView,
+)
 from fieldapp.rules.validation import CHANNELS, FEE_KINDS
+from fieldapp.store.attachment_models import KIND_LABELS, AttachmentKind
 from fieldapp.workflows.group_archive import ArchiveEntryKind
 
 SHOWN_STATES = ("met", "met_within_tolerance", "breached", "running")
@@ -70,11 +77,14 @@ def _sla(fig: Figures, lang: Language) -> SectionView:
     if fig.worst:
         notes.append(_t(lang, "超时最严重的请求：", "Worst breaches: ") + _t(lang, "；", "; ").join(
             _worst(w, lang) for w in fig.worst))
+    pictures = tuple(picture_line(w["pictures"], lang, w["request"])
+                     for w in fig.worst if w.get("pictures"))
     return SectionView(_t(lang, "二、服务时限达标情况", "2. Service levels (SLA) per clock"),
                        ChartView("stacked_bar", tuple(name("clock", k, lang) for k in kinds),
                                  series) if kinds else None,
                        TableView(header, tuple(rows), (1.6, 1, 1.2, 1, 1, 1, 1)),
-                       tuple(notes), _t(lang, "本期无服务时限记录。", "No SLA clocks this period."))
+                       tuple(notes), _t(lang, "本期无服务时限记录。", "No SLA clocks this period."),
+                       pictures)
 
 
 def _worst(w: dict[str, Any], lang: Language) -> str:
@@ -247,14 +257,46 @@ def evidence_text(evidence: str, lang: Language) -> str:
               f"the CSV export lists them all): {shown} …")
 
 
+PORTAL_PATHS = {"slip": "/portal/slips/{}", "repair": "/portal/repairs/{}",
+                "complaint": "/portal/complaints/{}"}  # the portal's pages of each record
+RECORDS_LINKED = 8  # records a picture line links to; the CSV names every picture
+THUMBNAILS = 6  # pictures a line shows small, when the renderer is given the pictures
+_KIND_ORDER = list(AttachmentKind)
+
+
+def picture_line(pictures: dict[str, Any], lang: Language, prefix: str = "") -> PictureLine:
+    """A finding's or a case's pictures (figures `pictures`): how many of which kinds,
+    and the portal pages of the records they belong to."""
+    kinds = sorted(pictures.get("kinds", {}), key=lambda k: (
+        _KIND_ORDER.index(k) if k in _KIND_ORDER else len(_KIND_ORDER), k))
+    labels = _t(lang, "、", ", ").join(pick(*KIND_LABELS.get(k, ("其他", "Other")), lang)
+                                       for k in kinds)
+    count = int(pictures.get("count", 0))
+    text = _t(lang, f"现场照片 {count} 张（{labels}）",
+              f"{count} photo{'s' if count != 1 else ''} ({labels.lower()})")
+    if prefix:
+        text = f"{prefix}{_t(lang, '：', ': ')}{text}"
+    records = [r for r in pictures.get("records", []) if r.get("kind") in PORTAL_PATHS]
+    links = tuple((r["number"], PORTAL_PATHS[r["kind"]].format(r["id"]))
+                  for r in records[:RECORDS_LINKED])
+    more = (_t(lang, f" 等共 {len(records)} 条记录", f" and {len(records) - RECORDS_LINKED} more")
+            if len(records) > RECORDS_LINKED else "")
+    thumbnails = tuple(p["id"] for r in records for p in r.get("pictures", []))[:THUMBNAILS]
+    return PictureLine(text, _t(lang, "在客户门户查看：", "See them on the customer portal: "),
+                       links, more, thumbnails)
+
+
 def _findings(fig: Figures, lang: Language) -> SectionView:
     rows = tuple((f["found_on"], name("rule", f["rule"], lang),
                   f"{f[lang]}\n{evidence_text(f['evidence'], lang)}")
                  for f in fig.findings)
+    pictures = tuple(picture_line(f["pictures"], lang) if f.get("pictures") else None
+                     for f in fig.findings)
     return SectionView(_t(lang, "九、主动分析发现", "9. Proactive findings"), None,
                        TableView((_t(lang, "日期", "Date"), _t(lang, "规律", "Pattern"),
                                   _t(lang, "说明与依据", "What was found")), rows, (1, 1.4, 5),
-                                 numeric_from=9))
+                                 numeric_from=9,
+                                 pictures=pictures if any(pictures) else ()))
 
 
 def report_document(fig: Figures, *, number: str, kind: str, reason: str,

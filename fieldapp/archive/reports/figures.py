@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from fieldapp.archive.portal.photos import ShownPicture, shown_pictures_of_requests
 from fieldapp.archive.reports.dossier import dossier_figures
 from fieldapp.archive.reports.period import Period
 from fieldapp.base.errors import NotFound
@@ -88,7 +89,7 @@ class Figures:
     top_devices: list[dict[str, Any]] = field(default_factory=list)
     archive: dict[str, Any] = field(default_factory=dict)  # reviewed tracking notes
     dossier: dict[str, Any] = field(default_factory=dict)  # problem sets, suggestions
-    findings: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def fees_all_fen(self) -> int:
@@ -140,6 +141,7 @@ def compute_figures(session: Session, customer_id: uuid.UUID, period: Period,
     if customer.is_group:
         _archive(session, fig, customer_id, period)
     _findings(session, fig, customer_id, period)
+    _pictures(session, fig, customer_id)
     return fig
 
 
@@ -433,3 +435,48 @@ def _findings(session: Session, fig: Figures, customer_id: uuid.UUID, period: Pe
         Finding.found_on <= period.end).order_by(Finding.found_on, Finding.key))
     fig.findings = [{"rule": f.rule, "found_on": f.found_on.isoformat(), "zh": f.summary_zh,
                      "en": f.summary_en, "evidence": f.evidence} for f in rows]
+
+
+PICTURES_LISTED = 60  # pictures a finding or worst case names by id; its count counts all
+
+
+def _pictures(session: Session, fig: Figures, customer_id: uuid.UUID) -> None:
+    """The pictures the customer sees on the portal (portal.photos: their sealed slips,
+    repair orders, complaints; not removed) of the requests each finding names as
+    evidence and of each worst breach: one query for the period, whatever the findings.
+    Each gets `pictures` only when it has some (older figures have no such key)."""
+    evidence = [[n for n in f["evidence"].split(",") if n] for f in fig.findings]
+    wanted = {n for numbers in evidence for n in numbers} | {w["request"] for w in fig.worst}
+    if not wanted:
+        return
+    by_request: dict[str, list[ShownPicture]] = {}
+    for picture in shown_pictures_of_requests(session, customer_id, wanted):
+        by_request.setdefault(picture.request_number, []).append(picture)
+    for finding, numbers in zip(fig.findings, evidence, strict=True):
+        found = picture_figures([p for n in dict.fromkeys(numbers)
+                                 for p in by_request.get(n, ())])
+        if found:
+            finding["pictures"] = found
+    for worst in fig.worst:
+        found = picture_figures(by_request.get(worst["request"], []))
+        if found:
+            worst["pictures"] = found
+
+
+def picture_figures(pictures: list[ShownPicture]) -> dict[str, Any]:
+    """{count, kinds: {kind: n}, records: [{kind, id, number, request, pictures: [{id,
+    kind}]}]} in plain JSON types (stored with the report's versions); {} for none. The
+    records are where the customer sees the pictures on the portal."""
+    if not pictures:
+        return {}
+    records: dict[str, dict[str, Any]] = {}
+    listed = 0
+    for p in pictures:
+        record = records.setdefault(str(p.owner_id), {
+            "kind": p.owner_kind, "id": str(p.owner_id), "number": p.owner_number,
+            "request": p.request_number, "pictures": []})
+        if listed < PICTURES_LISTED:
+            record["pictures"].append({"id": str(p.id), "kind": p.kind})
+            listed += 1
+    return {"count": len(pictures), "kinds": dict(Counter(p.kind for p in pictures)),
+            "records": list(records.values())}
