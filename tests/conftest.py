@@ -6,15 +6,16 @@ A test (or module, `pytestmark`) marked `any_moment` runs once at each of `MOMEN
 `fieldapp.base.timeutil.utcnow`, SQLAlchemy's `default=utcnow` and pytest-qt's waits all see that
 moment and time runs on from it. Its function-scoped fixtures are built there too; module
 and session fixtures, Qt's own clocks and subprocesses (the archive servers) keep the real
-time. `FIELDAPP_TEST_MOMENT=sunday` runs every test, marked or not, at that one moment:
-the way to find tests that depend on today (docs/development.md, "Time in tests").
+time. `FIELDAPP_TEST_MOMENT=sunday` runs every test, marked or not, at that one moment,
+and builds session and module fixtures shortly before it (`session_moment`, `module_moment`): the way to find
+tests that depend on today (docs/development.md, "Time in tests").
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -62,6 +63,36 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     chosen = _moment_from_env()
     names = [chosen] if chosen else list(MOMENTS)
     metafunc.parametrize("frozen_moment", names, ids=names, indirect=True)
+
+
+# Under FIELDAPP_TEST_MOMENT, session and module fixtures (the portal's site with its
+# records, a demo store) are built this long before the moment: their records were made
+# earlier, never in the future of the tests that read them.
+SESSION_LEAD = timedelta(hours=2)
+MODULE_LEAD = timedelta(hours=1)
+
+
+def _travel_before_the_moment(lead: timedelta) -> Iterator[datetime | None]:
+    name = _moment_from_env()
+    if name is None:
+        yield None
+        return
+    start = MOMENTS[name] - lead
+    with time_machine.travel(start.astimezone(UTC), tick=True):
+        yield start
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_moment() -> Iterator[datetime | None]:
+    """Under `FIELDAPP_TEST_MOMENT`, session fixtures are built before the moment too
+    (autouse: before the others of their scope). Subprocesses keep the real time."""
+    yield from _travel_before_the_moment(SESSION_LEAD)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_moment(session_moment: datetime | None) -> Iterator[datetime | None]:
+    """As `session_moment`, for a module's own fixtures."""
+    yield from _travel_before_the_moment(MODULE_LEAD)
 
 
 @pytest.fixture(autouse=True)
