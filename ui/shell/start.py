@@ -162,10 +162,12 @@ def begin(qt_app: QApplication, data_dir: Path, language: str | None = None) -> 
         # The app-wide filters see every event in Python: installed after the frame's
         # first paint (~0.1 s of CPU sooner on screen), the frame placed by hand meanwhile.
         # Its own widgets go without the touch filter's preparation for those seconds.
-        touch, placer = TouchFilter(qt_app), WindowPlacer(start.settings, qt_app)
+        # The touch filter is made then too: made now, it would name every field of the
+        # frame on the language set below (~6 ms before the paint).
+        placer = WindowPlacer(start.settings, qt_app)
 
         def install() -> None:
-            for f in (touch, placer):
+            for f in (TouchFilter(qt_app), placer):
                 qt_app.installEventFilter(f)
 
         start.painted.connect(install)
