@@ -29,7 +29,7 @@ class PictureLine:
     text: str  # 现场照片 3 张（维修前、损坏情况）
     links_label: str = ""  # 在客户门户查看：
     links: tuple[tuple[str, str], ...] = ()  # (record number, portal path /portal/slips/…)
-    more: str = ""  # after the links: 等共 12 条记录
+    more: str = ""  # after the links, when there are more than it names: 等
     thumbnails: tuple[str, ...] = ()  # attachment ids, drawn small when pictures are given
 
 

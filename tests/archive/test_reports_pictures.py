@@ -11,6 +11,7 @@ stores them."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import subprocess
 import uuid
@@ -23,11 +24,15 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.files.folder import FolderStore
+from fieldapp.archive.portal.photos import ShownPicture, report_thumbnails
+from fieldapp.archive.portal.reports_link import report_pdf
 from fieldapp.archive.reports import request_report
 from fieldapp.archive.reports.csv_export import render_csv
-from fieldapp.archive.reports.document import report_document
+from fieldapp.archive.reports.document import RECORDS_LINKED, picture_line, report_document
 from fieldapp.archive.reports.export import export_report
-from fieldapp.archive.reports.figures import Figures
+from fieldapp.archive.reports.figures import PICTURES_LISTED, Figures, picture_figures
 from fieldapp.base.i18n import Language
 from fieldapp.documents import CompanyInfo, FontError, find_cjk_font
 from fieldapp.documents.report_pdf import render_report_pdf
@@ -53,10 +58,20 @@ def _cjk_font() -> None:
         pytest.skip(exc.message("en"))
 
 
-def _picture(owner_kind: str, owner_id: uuid.UUID, kind: str, position: int, *,
-             removed: bool = False) -> Attachment:
+COLOURS = [(200, 60, 40), (40, 120, 200), (60, 160, 80), (180, 160, 40), (120, 60, 160),
+           (40, 160, 160), (160, 90, 40), (90, 90, 90)]
+
+
+def _picture(store: FolderStore, owner_kind: str, owner_id: uuid.UUID, kind: str,
+             position: int, *, removed: bool = False) -> Attachment:
+    """A picture's row as a laptop's push leaves it, its file in the archive's store."""
+    data = jpeg(COLOURS[position], (800, 600))
+    sha = hashlib.sha256(data).hexdigest()
+    staged = store.root / f"{sha}.part"
+    staged.write_bytes(data)
+    store.publish(sha, staged)
     return Attachment(owner_kind=owner_kind, owner_id=owner_id, position=position,
-                      sha256=f"{position:064x}", size=1000, media_type="image/jpeg",
+                      sha256=sha, size=len(data), media_type="image/jpeg",
                       width=1600, height=1200, caption=f"照片 {position}", kind=kind,
                       added_at=NOW, added_by="E01", removed_at=NOW if removed else None,
                       removed_by="E01" if removed else "")
@@ -77,6 +92,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with time_machine.travel(NOW, tick=False):
         history = History(folder / "laptop", now=NOW)
         db = archive_db(folder)
+        (folder / "files").mkdir()
+        store = FolderStore(folder / "files")
         try:
             late = history.request(at=at("2026-08-03"), arrive_min=3000, solve_min=3060)
             plate = history.request(at=at("2026-08-10"), arrive_min=60, solve_min=90)
@@ -97,14 +114,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                     Complaint.number == complaint))
                 shown_complaint.request_id = slips["plate"].request_id
                 pictures = {
-                    "late_before": _picture("slip", slips["late"].id, "before", 1),
-                    "late_damage": _picture("slip", slips["late"].id, "damage", 2),
-                    "late_removed": _picture("slip", slips["late"].id, "damage", 3,
+                    "late_before": _picture(store, "slip", slips["late"].id, "before", 1),
+                    "late_damage": _picture(store, "slip", slips["late"].id, "damage", 2),
+                    "late_removed": _picture(store, "slip", slips["late"].id, "damage", 3,
                                              removed=True),
-                    "plate": _picture("slip", slips["plate"].id, "serial_plate", 4),
-                    "complaint": _picture("complaint", shown_complaint.id, "other", 5),
-                    "draft": _picture("slip", slips["draft"].id, "damage", 6),
-                    "other": _picture("slip", slips["other"].id, "before", 7),
+                    "plate": _picture(store, "slip", slips["plate"].id, "serial_plate", 4),
+                    "complaint": _picture(store, "complaint", shown_complaint.id, "other", 5),
+                    "draft": _picture(store, "slip", slips["draft"].id, "damage", 6),
+                    "other": _picture(store, "slip", slips["other"].id, "before", 7),
                 }
                 session.add_all(pictures.values())
                 tjh1 = session.scalar(select(Customer).where(Customer.code == "TJH1"))
@@ -119,11 +136,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 out["complaint"] = (shown_complaint.id, shown_complaint.number)
                 out["slip_numbers"] = {name: slip.number for name, slip in slips.items()}
                 out["pictures"] = {name: str(p.id) for name, p in pictures.items()}
+                out["customer_id"] = tjh1.id
                 report = request_report(session, tjh1.id, date(2026, 7, 1),
                                         date(2026, 9, 30), "孙丽", now=NOW)
                 session.expunge_all()
             out["report"] = report
             out["figures"] = Figures.from_json(report.figures)
+            out["db"], out["store"] = db, store
             yield out
         finally:
             db.close()
@@ -264,3 +283,47 @@ def test_figures_stored_before_pictures_render_as_before(world, tmp_path: Path) 
     assert "同一设备90天内报修4次" in text and "现场照片" not in text
     rows = list(csv.reader(io.StringIO(render_csv(old).decode("utf-8-sig"))))
     assert not [row for row in rows if row[0].endswith(("_pictures", "_picture"))]
+
+
+def test_the_portals_report_download_draws_the_customers_own_pictures_small(world, tmp_path):
+    """Through portal.reports_link (the download route's function), with the archive's
+    file store: the findings' pictures drawn, nobody else's ever read."""
+    ids, store = world["pictures"], world["store"]
+    with world["db"].read() as session:
+        thumbs = report_thumbnails(session, store, world["customer_id"])
+        for name in ("late_before", "late_damage", "plate", "complaint"):
+            small = thumbs(ids[name])
+            assert small is not None and small.startswith(b"\xff\xd8")  # a JPEG
+        for name in ("late_removed", "draft", "other"):
+            assert thumbs(ids[name]) is None
+        assert thumbs("not-an-id") is None
+        settings = ArchiveSettings(company_name="津海信息技术服务有限公司",
+                                   verify_url=f"{PORTAL}/portal/verify")
+        found = report_pdf(session, world["customer_id"], world["report"].id,
+                           settings=settings, language="zh", store=store)
+        plain = report_pdf(session, world["customer_id"], world["report"].id,
+                           settings=settings, language="zh")
+    assert found is not None and plain is not None
+    pdf = found[1]
+    # the charts are drawings, not images: the images are the four pictures (the worst
+    # breach's two are drawn again under the finding, stored once)
+    assert pdf.count(b"/Subtype /Image") == 4 and plain[1].count(b"/Subtype /Image") == 0
+    assert f"/URI ({PORTAL}/portal/slips/{world['slips']['late']})".encode() in pdf
+    require_tool("pdftoppm")
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "report.pdf"),
+                    str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page*.png"))) >= 3
+
+
+def test_a_finding_with_hundreds_of_pictures_stays_small_and_says_there_are_more():
+    many = [ShownPicture(uuid.UUID(int=i), "damage", "slip", uuid.UUID(int=10_000 + i // 3),
+                         f"S-E01-20260801-{i // 3:03d}", f"R-C01-20260801-{i // 3:03d}", i % 3)
+            for i in range(300)]
+    found = picture_figures(many)
+    assert found["count"] == 300 and found["kinds"] == {"damage": 300}
+    assert sum(len(r["pictures"]) for r in found["records"]) == PICTURES_LISTED
+    line = picture_line(found, "zh")
+    assert line.text == "现场照片 300 张（损坏情况）"
+    assert len(line.links) == RECORDS_LINKED and line.more == " 等"
+    assert line.links[0] == ("S-E01-20260801-000", f"/portal/slips/{uuid.UUID(int=10_000)}")

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, literal, select, union_all
+from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from fieldapp.archive.files.store import FileStore, read_all
 from fieldapp.store.attachment_models import KIND_LABELS, Attachment, OwnerKind
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint, RepairOrder
 
 THUMB_SIDE = 320  # pixels, the long side: three to a phone's row at 2x
+REPORT_THUMB_SIDE = 160  # pixels: a report's thumbnails are 40 pt tall (about 200 dpi)
 MAX_PHOTOS = 60  # per record shown (the laptop caps a record at 30 files)
 
 
@@ -91,37 +93,50 @@ class ShownPicture:
     owner_id: uuid.UUID
     owner_number: str  # S-… / P-… / C-…
     request_number: str  # the service request the record belongs to
+    position: int = 0  # its place among its record's pictures
 
 
-_NUMBERS_PER_QUERY = 500  # request numbers per IN (...): well under any parameter limit
+_PER_QUERY = 500  # numbers or ids per IN (...): well under any parameter limit
 
 
 def shown_pictures_of_requests(session: Session, customer_id: uuid.UUID,
                                request_numbers: Collection[str]) -> list[ShownPicture]:
     """The pictures (not removed) the portal shows this customer of the slips, repair
     orders and complaints of these requests (by number), in the order the records show
-    them: one query (per 500 numbers) whatever the number of requests."""
+    them. Two batched queries whatever the number of requests (per 500): the records,
+    found from the requests' numbers (`shown_owners`), then their pictures by owner —
+    each led by an index, so a year's report with thousands of requests named costs
+    what it names, not a scan of every picture."""
     numbers = sorted(set(request_numbers))
-    out: list[ShownPicture] = []
-    for start in range(0, len(numbers), _NUMBERS_PER_QUERY):
-        chunk = numbers[start:start + _NUMBERS_PER_QUERY]
+    owners: dict[tuple[str, uuid.UUID], tuple[str, str]] = {}  # -> (number, request number)
+    for start in range(0, len(numbers), _PER_QUERY):
+        chunk = numbers[start:start + _PER_QUERY]
         branches = []
-        for kind, owners in shown_owners(customer_id).items():
-            shown = owners.subquery()
+        for kind, shown_query in shown_owners(customer_id).items():
+            shown = shown_query.subquery()
             branches.append(
-                select(Attachment.id, Attachment.kind, literal(kind).label("owner_kind"),
-                       shown.c.id.label("owner_id"), shown.c.number.label("owner_number"),
-                       ServiceRequest.number.label("request_number"),
-                       Attachment.position)
-                .join(shown, and_(Attachment.owner_kind == kind, Attachment.owner_id == shown.c.id))
+                select(literal(kind).label("kind"), shown.c.id, shown.c.number,
+                       ServiceRequest.number.label("request_number"))
                 .join(ServiceRequest, ServiceRequest.id == shown.c.request_id)
-                .where(Attachment.removed_at.is_(None), ServiceRequest.customer_id == customer_id,
+                .where(ServiceRequest.customer_id == customer_id,
                        ServiceRequest.number.in_(chunk)))
-        every = union_all(*branches).subquery()
-        query = select(every).order_by(every.c.request_number, every.c.owner_kind,
-                                       every.c.owner_number, every.c.position, every.c.id)
-        out += [ShownPicture(row.id, row.kind, row.owner_kind, row.owner_id, row.owner_number,
-                             row.request_number) for row in session.execute(query)]
+        for row in session.execute(union_all(*branches)):
+            owners[(row.kind, row.id)] = (row.number, row.request_number)
+    out: list[ShownPicture] = []
+    for kind in sorted({kind for kind, _id in owners}):
+        ids = sorted(owner_id for k, owner_id in owners if k == kind)
+        for start in range(0, len(ids), _PER_QUERY):
+            for a in session.execute(
+                    select(Attachment.id, Attachment.kind, Attachment.owner_id,
+                           Attachment.position)
+                    .where(Attachment.owner_kind == kind,
+                           Attachment.owner_id.in_(ids[start:start + _PER_QUERY]),
+                           Attachment.removed_at.is_(None))):
+                number, request_number = owners[(kind, a.owner_id)]
+                out.append(ShownPicture(a.id, a.kind, kind, a.owner_id, number, request_number,
+                                        a.position))
+    out.sort(key=lambda p: (p.request_number, p.owner_kind, p.owner_number, p.position,
+                            p.id))
     return out
 
 
@@ -135,3 +150,22 @@ def thumbnail(data: bytes, side: int = THUMB_SIDE) -> bytes:
         out = io.BytesIO()
         image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
+
+
+def report_thumbnails(session: Session, store: FileStore, customer_id: uuid.UUID
+                      ) -> Callable[[str], bytes | None]:
+    """Small pictures by attachment id for this customer's report PDF: only what
+    `customer_attachment` lets them see and the store holds (None otherwise: the report
+    then names and links the picture without drawing it)."""
+    def load(attachment_id: str) -> bytes | None:
+        try:
+            found = customer_attachment(session, customer_id, uuid.UUID(attachment_id))
+        except ValueError:
+            return None
+        if found is None or not found.is_image or not store.has(found.sha256):
+            return None
+        try:
+            return thumbnail(read_all(store, found.sha256), REPORT_THUMB_SIDE)
+        except (OSError, ValueError):  # damaged: no thumbnail
+            return None
+    return load

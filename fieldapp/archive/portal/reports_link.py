@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.files.store import FileStore
 from fieldapp.archive.portal.copies import company
+from fieldapp.archive.portal.photos import report_thumbnails
 from fieldapp.archive.reports import request_report as _request_report
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import KIND_LABELS
@@ -96,16 +98,20 @@ def list_waiting(session: Session, customer_id: uuid.UUID, *, language: Language
 
 def report_pdf(session: Session, customer_id: uuid.UUID, report_id: uuid.UUID | None, *,
                settings: ArchiveSettings, language: Language = "zh",
-               version: int | None = None) -> tuple[str, bytes] | None:
+               version: int | None = None, store: FileStore | None = None
+               ) -> tuple[str, bytes] | None:
     """(file name, PDF) of this customer's report, its latest version or `version`; None
-    if missing, another's, or no such version."""
+    if missing, another's, or no such version. `store`: the archive's files, for the
+    thumbnails of the pictures its findings refer to."""
     report = session.get(Report, report_id) if report_id is not None else None
     if report is None or report.customer_id != customer_id:
         return None
     issued = session.get(ReportVersion, (report.id, version or report.version))
     if issued is None:
         return None
-    pdf = export_report(report, "pdf", language, company=company(settings), version=issued)
+    pdf = export_report(report, "pdf", language, company=company(settings), version=issued,
+                        pictures=report_thumbnails(session, store, customer_id)
+                        if store is not None else None)
     suffix = f"-v{issued.version}" if report.version > 1 else ""
     return (f"report-{report.period_start}-{report.period_end}-{report.kind}{suffix}.pdf",
             pdf)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from fieldapp.archive.files.uploads import uploads_of
 from fieldapp.archive.portal import i18n, reports_link
 from fieldapp.archive.portal.sessions import csrf_ok
 from fieldapp.archive.portal.submissions import submit_complaint, submit_request
@@ -119,7 +120,8 @@ def report_download(request: Request, report_id: str, viewer: CurrentViewer,
         number = int(version)
     found = reports_link.report_pdf(session, viewer.customer_id, parse_id(report_id),
                                     settings=settings_of(request),
-                                    language=i18n.language_of(request), version=number)
+                                    language=i18n.language_of(request), version=number,
+                                    store=uploads_of(request).store)
     if found is None:
         raise PortalNotFound
     name, pdf = found

@@ -259,7 +259,7 @@ def evidence_text(evidence: str, lang: Language) -> str:
 
 PORTAL_PATHS = {"slip": "/portal/slips/{}", "repair": "/portal/repairs/{}",
                 "complaint": "/portal/complaints/{}"}  # the portal's pages of each record
-RECORDS_LINKED = 8  # records a picture line links to; the CSV names every picture
+RECORDS_LINKED = 8  # records a picture line links to; the CSV names more
 THUMBNAILS = 6  # pictures a line shows small, when the renderer is given the pictures
 _KIND_ORDER = list(AttachmentKind)
 
@@ -279,8 +279,9 @@ def picture_line(pictures: dict[str, Any], lang: Language, prefix: str = "") -> 
     records = [r for r in pictures.get("records", []) if r.get("kind") in PORTAL_PATHS]
     links = tuple((r["number"], PORTAL_PATHS[r["kind"]].format(r["id"]))
                   for r in records[:RECORDS_LINKED])
-    more = (_t(lang, f" 等共 {len(records)} 条记录", f" and {len(records) - RECORDS_LINKED} more")
-            if len(records) > RECORDS_LINKED else "")
+    listed = sum(len(r.get("pictures", [])) for r in records)
+    more = (_t(lang, " 等", " and more")
+            if len(records) > RECORDS_LINKED or listed < count else "")
     thumbnails = tuple(p["id"] for r in records for p in r.get("pictures", []))[:THUMBNAILS]
     return PictureLine(text, _t(lang, "在客户门户查看：", "See them on the customer portal: "),
                        links, more, thumbnails)

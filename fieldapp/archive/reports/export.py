@@ -12,7 +12,7 @@ from fieldapp.archive.reports.models import Report, ReportVersion
 from fieldapp.base.i18n import Language, pick
 from fieldapp.base.timeutil import format_local
 from fieldapp.documents.model import CompanyInfo
-from fieldapp.documents.report_pdf import render_report_pdf
+from fieldapp.documents.report_pdf import PictureSource, render_report_pdf
 
 
 def version_note(version: ReportVersion, language: Language) -> str:
@@ -27,8 +27,11 @@ def version_note(version: ReportVersion, language: Language) -> str:
 
 def export_report(report: Report, fmt: Literal["pdf", "csv"], language: Language = "zh", *,
                   company: CompanyInfo | None = None,
-                  version: ReportVersion | None = None) -> bytes:
-    """`version`: one of the report's versions (versions.version_of); default the latest."""
+                  version: ReportVersion | None = None,
+                  pictures: PictureSource | None = None) -> bytes:
+    """`version`: one of the report's versions (versions.version_of); default the latest.
+    `pictures`: thumbnails of the pictures the findings refer to (portal.photos.
+    report_thumbnails); without, the PDF names and links them only."""
     fig = Figures.from_json(version.figures if version is not None else report.figures)
     if fmt == "csv":
         return render_csv(fig)
@@ -41,4 +44,5 @@ def export_report(report: Report, fmt: Literal["pdf", "csv"], language: Language
         doc = replace(doc, kind=doc.kind + pick(f" · 第 {version.version} 版",
                                                 f" · version {version.version}", language),
                       observations=(version_note(version, language), *doc.observations))
-    return render_report_pdf(doc, company or CompanyInfo(name="fieldapp"), language=language)
+    return render_report_pdf(doc, company or CompanyInfo(name="fieldapp"), language=language,
+                             pictures=pictures)

@@ -466,17 +466,16 @@ def _pictures(session: Session, fig: Figures, customer_id: uuid.UUID) -> None:
 def picture_figures(pictures: list[ShownPicture]) -> dict[str, Any]:
     """{count, kinds: {kind: n}, records: [{kind, id, number, request, pictures: [{id,
     kind}]}]} in plain JSON types (stored with the report's versions); {} for none. The
-    records are where the customer sees the pictures on the portal."""
+    records are where the customer sees the pictures on the portal; the first
+    PICTURES_LISTED pictures are named with theirs (a report stays small whatever a
+    finding names), `count` and `kinds` count them all."""
     if not pictures:
         return {}
     records: dict[str, dict[str, Any]] = {}
-    listed = 0
-    for p in pictures:
+    for p in pictures[:PICTURES_LISTED]:
         record = records.setdefault(str(p.owner_id), {
             "kind": p.owner_kind, "id": str(p.owner_id), "number": p.owner_number,
             "request": p.request_number, "pictures": []})
-        if listed < PICTURES_LISTED:
-            record["pictures"].append({"id": str(p.id), "kind": p.kind})
-            listed += 1
+        record["pictures"].append({"id": str(p.id), "kind": p.kind})
     return {"count": len(pictures), "kinds": dict(Counter(p.kind for p in pictures)),
             "records": list(records.values())}
