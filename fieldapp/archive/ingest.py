@@ -29,6 +29,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive import crud
+from fieldapp.archive.attachment_owners import AttachmentOwners
 from fieldapp.archive.db import lock_change_log
 from fieldapp.archive.models import Received
 from fieldapp.archive.numbers import NUMBERED, number_taken, numbers_held
@@ -232,9 +233,11 @@ class _Batch:
     assignments: Assignments = field(init=False)  # whose work each request is now
     keys: ArchiveKeys = field(init=False)  # the pusher's device keys, read once a batch
     attachments: SlipAttachments = field(init=False)  # what format-4 seals name
+    attachment_owners: AttachmentOwners = field(init=False)  # whose records pictures join
 
     def __post_init__(self) -> None:
         self.assignments = Assignments(self.session, self.actor, self._flush)
+        self.attachment_owners = AttachmentOwners(self.session, self.actor, self.assignments)
         self.keys = ArchiveKeys(self.session, self.actor.user)
         self.attachments = SlipAttachments(self.session)
 
@@ -271,6 +274,7 @@ class _Batch:
         amended_ids.discard(None)
         self.attachments.load(p.record_id for p in parsed
                               if p.table == "slips" and p.record_id is not None)
+        self.attachment_owners.load((p.table, p.record.get("row")) for p in parsed)
         self.owners = load_owners(self.session, [p.record.get("row") for p in parsed])
         self.numbers = numbers_held(self.session, [p.record for p in parsed])
         columns = [ServiceRequest.__table__.c[name] for name in _REQUEST_FACTS]
@@ -332,6 +336,8 @@ class _Batch:
                    ) -> Reason | None:
         reason = may_push(self.actor, table, row, existing) or self.assignments.refusal(
             table, row)
+        if reason is None and table == "attachments":
+            reason = self.attachment_owners.refusal(row, existing)
         if reason is not None:
             return reason
         number = row.get("number")
