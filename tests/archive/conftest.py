@@ -32,7 +32,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     reason = postgres_reason()
     if reason is not None:
         pytest.skip(reason)
-    with postgres_database() as url:
+    with postgres_database(migrated=True) as url:  # every user of db_url migrates it
         yield url
 
 
