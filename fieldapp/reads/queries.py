@@ -136,8 +136,13 @@ def list_slips(session: Session, flt: SlipFilter | None = None, *, limit: int = 
 
 
 def count_slips(session: Session, flt: SlipFilter | None = None) -> int:
-    query = _filtered(session, select(func.count()).select_from(Slip), flt or SlipFilter(),
-                      joined=False)
+    flt = flt or SlipFilter()
+    term = flt.search.strip()
+    if term and flt == SlipFilter(search=flt.search):  # the search is the only filter
+        counted = search_index.count_matching(session, term)
+        if counted is not None:
+            return counted
+    query = _filtered(session, select(func.count()).select_from(Slip), flt, joined=False)
     return session.scalar(query) or 0
 
 

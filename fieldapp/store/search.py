@@ -12,7 +12,8 @@ column decides. Without FTS5 every term is a plain scan of that narrow table.
 The list's first page finds a term one of two ways by how many slips have it (`plan`):
 few matches are collected and sorted; a term found in many slips is not collected at all —
 the list walks its order index and checks each slip's text (`slip_has_term`) until the
-page is full, which stops early exactly because the term is common.
+page is full, which stops early exactly because the term is common. Counting a term
+with no other filter asks the index alone (`count_matching`).
 
 Before 0012, serial numbers and asset tags were not in the text: the slips of a device
 whose serial or asset tag contains the term match too (`device_slip_ids`, also used where
@@ -139,6 +140,27 @@ def slip_ids_matching(session: Session, term: str
     if not index.devices:  # before 0012: the device's serial is not in the text
         return query.union(device_slip_ids(term))
     return query
+
+
+def count_matching(session: Session, term: str) -> int | None:
+    """How many slips contain `term`, counted by the index alone (None: it cannot say).
+
+    Exact for any term it takes: a bigram token is exactly that pair or character, and
+    the trigram index compares case-sensitively (0013) over text lower-cased as LIKE
+    does, so a phrase match is the substring itself; no slip's text is read."""
+    index = index_kind(session)
+    if index is None or not index.devices or not usable_for(session, term):
+        return None
+    needle = _needle(term)
+    if len(needle) >= MIN_TRIGRAM and index.trigram:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        sql = "SELECT count(*) FROM slip_search_fts WHERE slip_search_fts MATCH ?"
+        return int(session.connection().exec_driver_sql(sql, (phrase,)).scalar() or 0)
+    if len(needle) < MIN_TRIGRAM and index.bigram:
+        sql = "SELECT count(*) FROM slip_search_bigram WHERE slip_search_bigram MATCH ?"
+        grams = _bigram_query(needle)
+        return int(session.connection().exec_driver_sql(sql, (grams,)).scalar() or 0)
+    return None
 
 
 def walk_from(size: int) -> int:

@@ -23,6 +23,7 @@ TERMS = [
     "蓝", "屏", "蓝屏", "打印", "打印机", "搓纸轮", "天津港", "卡纸，无法", "0x0000007b",
     "0X0000007B", "thinkpad", "S-E0", "s-e07", "R-C01", "2 号电源", "不存在的故障",
     "%", "_", "50%_", "a_b", "\\", "x", "Ab", "ÄÖ", "ａｂ", "cnb", "7", "zc-tjport",
+    "ÄÖ u", "äÖ u", "ＡＢ ａ",  # Unicode case differs: LIKE (and the index) keep it apart
 ]
 ODD_TEXTS = [
     ("折扣 50%_OFF，ABC 蓝屏", "Error a_b \\ path"),
@@ -80,6 +81,26 @@ def test_search_finds_exactly_the_slips_containing_the_term(demo_store, term):
         expected = brute_force(session, term)
         assert found(session, term) == expected
         assert count_slips(session, SlipFilter(search=term)) == len(expected)
+
+
+@pytest.mark.parametrize("term", ["蓝", "蓝屏", "打印机", "thinkpad", "äÖ u", "不存在的故障"])
+def test_a_term_alone_is_counted_by_the_index_without_reading_any_text(demo_store, term):
+    with demo_store.read() as session:
+        counted = search.count_matching(session, term)
+        assert counted == len(brute_force(session, term))
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, sql, *_args) -> None:  # type: ignore[no-untyped-def]
+            statements.append(sql)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert count_slips(session, SlipFilter(search=term)) == counted
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert statements and all("slip_search " not in sql and "instr" not in sql
+                                  for sql in statements)
 
 
 def test_common_chinese_terms_of_every_length_find_something(demo_store):
