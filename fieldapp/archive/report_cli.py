@@ -301,6 +301,8 @@ def versions_command(ctx: click.Context, report_id: str, as_json: bool) -> None:
 def export(ctx: click.Context, report_id: str, output: Path, lang: str | None,
            version: int | None) -> None:
     """Write a report (its latest version, or --version N) as PDF or CSV."""
+    from fieldapp.archive.portal.photos import configured_store, report_thumbnails
+
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
         raise Fail(pick("输出文件须以 .pdf 或 .csv 结尾。", "The output must end in .pdf or .csv."))
@@ -309,8 +311,10 @@ def export(ctx: click.Context, report_id: str, output: Path, lang: str | None,
         with _database(ctx) as db, db.read() as session:
             report = get_report(session, report_id)
             issued = version_of(session, report, version)
+            store = configured_store(ctx.obj) if fmt == "pdf" else None
             data = export_report(report, fmt, lang, company=_company(ctx),  # type: ignore[arg-type]
-                                 version=issued)
+                                 version=issued, pictures=report_thumbnails(
+                                     session, store, report.customer_id) if store else None)
     except FieldappError as exc:
         raise Fail(exc.message()) from exc
     try:

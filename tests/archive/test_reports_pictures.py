@@ -22,13 +22,15 @@ from typing import Any
 
 import pytest
 import time_machine
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from fieldapp.archive.cli import cli
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.files.folder import FolderStore
 from fieldapp.archive.portal.photos import ShownPicture, report_thumbnails
 from fieldapp.archive.portal.reports_link import report_pdf
-from fieldapp.archive.reports import request_report
+from fieldapp.archive.reports import mailing, request_report
 from fieldapp.archive.reports.csv_export import render_csv
 from fieldapp.archive.reports.document import RECORDS_LINKED, picture_line, report_document
 from fieldapp.archive.reports.export import export_report
@@ -142,7 +144,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 session.expunge_all()
             out["report"] = report
             out["figures"] = Figures.from_json(report.figures)
-            out["db"], out["store"] = db, store
+            out["db"], out["store"], out["folder"] = db, store, folder
             yield out
         finally:
             db.close()
@@ -327,3 +329,28 @@ def test_a_finding_with_hundreds_of_pictures_stays_small_and_says_there_are_more
     assert line.text == "现场照片 300 张（损坏情况）"
     assert len(line.links) == RECORDS_LINKED and line.more == " 等"
     assert line.links[0] == ("S-E01-20260801-000", f"/portal/slips/{uuid.UUID(int=10_000)}")
+
+
+def test_the_export_command_and_the_mailed_pdf_draw_them_too(world, tmp_path, monkeypatch):
+    """`reports export` and the e-mailed PDF read the configured file store, as the portal's
+    download does; a store that cannot be opened leaves the names and links."""
+    monkeypatch.setenv("FIELDAPP_ARCHIVE_FILES_DIR", str(world["store"].root))
+    monkeypatch.setenv("FIELDAPP_ARCHIVE_VERIFY_URL", f"{PORTAL}/portal/verify")
+    out = tmp_path / "report.pdf"
+    done = CliRunner().invoke(cli, ["--db", f"sqlite:///{world['folder'] / 'archive.db'}",
+                                    "reports", "export", str(world["report"].id), "-o",
+                                    str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes().count(b"/Subtype /Image") == 4
+    with world["db"].read() as session:
+        mail = mailing._compose(session, world["report"].id, 1, COMPANY, world["store"])
+        bare = mailing._compose(session, world["report"].id, 1, COMPANY)
+    assert mail is not None and mail.pdf.count(b"/Subtype /Image") == 4
+    assert bare is not None and b"/Subtype /Image" not in bare.pdf
+    assert f"({PORTAL}/portal/slips/{world['slips']['late']})".encode() in bare.pdf
+    monkeypatch.setenv("FIELDAPP_ARCHIVE_FILES_BACKEND", "ftp")  # cannot be opened
+    done = CliRunner().invoke(cli, ["--db", f"sqlite:///{world['folder'] / 'archive.db'}",
+                                    "reports", "export", str(world["report"].id), "-o",
+                                    str(out)])
+    assert done.exit_code == 0, done.output
+    assert b"/Subtype /Image" not in out.read_bytes()

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from fieldapp.archive.files.store import FileStore, read_all
+from fieldapp.archive.config import ArchiveSettings
+from fieldapp.archive.files.store import FileStore, open_file_store, read_all
+from fieldapp.base.errors import FieldappError
 from fieldapp.store.attachment_models import KIND_LABELS, Attachment, OwnerKind
 from fieldapp.store.models import ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint, RepairOrder
@@ -169,3 +171,13 @@ def report_thumbnails(session: Session, store: FileStore, customer_id: uuid.UUID
         except (OSError, ValueError):  # damaged: no thumbnail
             return None
     return load
+
+
+def configured_store(settings: ArchiveSettings) -> FileStore | None:
+    """The archive's file store for a report's thumbnails outside a request (the CLI's
+    export, the e-mailed PDF); None when it cannot be opened: the report then names and
+    links its pictures without drawing them."""
+    try:
+        return open_file_store(settings)
+    except FieldappError:
+        return None

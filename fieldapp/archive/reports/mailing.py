@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database
+from fieldapp.archive.files.store import FileStore
 from fieldapp.archive.mail import SEND_ERRORS, mail_configured, send_message
+from fieldapp.archive.portal.photos import configured_store, report_thumbnails
 from fieldapp.archive.reports.export import export_report
 from fieldapp.archive.reports.labels import KIND_LABELS
 from fieldapp.archive.reports.models import Report, ReportDelivery, ReportVersion
@@ -140,8 +142,8 @@ class _Mail:
     filename: str
 
 
-def _compose(session: Session, report_id: uuid.UUID, number: int, company: CompanyInfo
-             ) -> _Mail | None:
+def _compose(session: Session, report_id: uuid.UUID, number: int, company: CompanyInfo,
+             store: FileStore | None = None) -> _Mail | None:
     report = session.get(Report, report_id)
     version = session.get(ReportVersion, (report_id, number))
     customer = session.get(Customer, report.customer_id) if report else None
@@ -152,7 +154,9 @@ def _compose(session: Session, report_id: uuid.UUID, number: int, company: Compa
     second: Language = "en" if first == "zh" else "zh"
     (s1, b1), (s2, b2) = (_texts(report, version, customer, company.name, lang)
                           for lang in (first, second))
-    pdf = export_report(report, "pdf", first, company=company, version=version)
+    pdf = export_report(report, "pdf", first, company=company, version=version,
+                        pictures=report_thumbnails(session, store, report.customer_id)
+                        if store is not None else None)
     filename = (f"report-{customer.code}-{report.kind}-{report.period_start}"
                 f"-v{number}.pdf").encode("ascii", "replace").decode()
     return _Mail(f"{s1} / {s2}", f"{b1}\n----\n\n{b2}", pdf, filename)
@@ -184,11 +188,13 @@ def send_pending(db: Database, settings: ArchiveSettings, company: CompanyInfo, 
             ReportDelivery.state == PENDING).order_by(
             ReportDelivery.created_at, ReportDelivery.report_id, ReportDelivery.version)))
     sent = failed = 0
+    store = configured_store(settings) if rows else None  # the findings' pictures, small
     composed: dict[tuple[uuid.UUID, int], _Mail | None] = {}
     for delivery_id, report_id, number in rows:
         if (report_id, number) not in composed:
             with db.read() as session:
-                composed[(report_id, number)] = _compose(session, report_id, number, company)
+                composed[(report_id, number)] = _compose(session, report_id, number, company,
+                                                         store)
         mail = composed[(report_id, number)]
         if mail is None:
             continue
