@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from fieldapp.base.errors import FieldIssue, PathError, ValidationError
-from fieldapp.base.files import read_file
+from fieldapp.base.files import read_file, write_file
 from fieldapp.rules.attachments import MAX_INPUT_BYTES
 from fieldapp.store.blobs import BlobState, BlobStore
 
@@ -108,12 +108,13 @@ def _write_zip(handle: BinaryIO, data: dict[str, Any], text: str, blobs: BlobSto
         info.compress_type = zipfile.ZIP_DEFLATED
         package.writestr(info, text.encode("utf-8"))
         for sha, (_size, number) in sorted(named_files(data).items()):
-            if blobs is None or blobs.verify(sha) == BlobState.MISSING:
+            source = _open_blob(blobs, sha)
+            if source is None:
                 missing.append(sha)
                 continue
             entry = zipfile.ZipInfo(FILES + sha, date_time=_STAMP)
-            digest = hashlib.sha256()
-            with blobs.open(sha) as source, package.open(entry, "w") as target:
+            digest = hashlib.sha256()  # re-hashed as it is copied: read once
+            with source, package.open(entry, "w") as target:
                 while chunk := source.read(_CHUNK):
                     digest.update(chunk)
                     target.write(chunk)
@@ -125,6 +126,19 @@ def _write_zip(handle: BinaryIO, data: dict[str, Any], text: str, blobs: BlobSto
                            "no longer has its hash); nothing was exported.")
             carried += 1
     return PackageWritten(carried, tuple(missing))
+
+
+def _open_blob(blobs: BlobStore | None, sha: str) -> BinaryIO | None:
+    """The stored file, or None when this laptop does not have it."""
+    if blobs is None:
+        return None
+    path = blobs.path_for(sha)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # unreadable: say which file, not the export's path
+        raise PathError.from_os_error(exc, path, action="read") from exc
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -167,24 +181,26 @@ class Export:
             return ""
         return digest.hexdigest()
 
-    def files_named(self) -> int:
-        return len(named_files(self.data)) if isinstance(self.data, dict) else 0
-
     def store_files(self, blobs: BlobStore | None) -> int:
-        """Put the checked files into `blobs` (those it holds intact already are skipped);
-        how many it holds now of those checked."""
+        """Put the checked files into `blobs` (those it holds intact already are skipped,
+        a changed copy here is replaced by the checked one); how many it holds now of
+        those checked."""
         if blobs is None or self.package is None:
             return 0
         for sha in sorted(self.checked):
-            if blobs.verify(sha) == BlobState.OK:
+            state = blobs.verify(sha)
+            if state == BlobState.OK:
                 continue
             try:
                 content = self.package.read(FILES + sha)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise _changed(sha) from exc
-            if hashlib.sha256(content).hexdigest() != sha:  # the file changed since the check
-                raise _changed(sha)
-            blobs.put(content)
+            if state == BlobState.TAMPERED:  # put() keeps a file of the same name and size
+                if hashlib.sha256(content).hexdigest() != sha:
+                    raise _changed(sha)
+                write_file(blobs.path_for(sha), content)
+            elif blobs.put(content) != sha:  # the package changed since the check (what
+                raise _changed(sha)           # was put is named by its own hash: harmless)
         return len(self.checked)
 
 

@@ -99,9 +99,14 @@ def test_a_package_carries_the_files_and_the_import_verifies_clean(store, pictur
     # the slip is for this laptop's receipts to say, docs/seal.md)
     verified = run(fresh, "verify", number)
     assert "attached file" not in verified.output, verified.output
-    # importing twice adds nothing and writes nothing
+    # importing twice adds nothing; a copy changed here since is put right from the package
+    changed = blobs.path_for(shas[1])
+    changed.write_bytes(changed.read_bytes()[:-1] + b"!")
+    assert "An attached file was changed" in run(fresh, "verify", number).output
     twice = run(fresh, "slips", "import", str(package))
     assert twice.exit_code == 0 and "1 were here already" in twice.output
+    assert blobs.verify(shas[1]) == BlobState.OK
+    assert "attached file" not in run(fresh, "verify", number).output
 
 
 def _rewritten(package: Path, out: Path, sha: str, content: bytes) -> Path:
