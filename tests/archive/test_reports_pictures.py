@@ -43,6 +43,7 @@ from fieldapp.store.finding_models import Finding
 from fieldapp.store.models import Customer, ServiceRequest, Slip
 from fieldapp.store.workflow_models import Complaint
 from tests.archive.report_data import History, archive_db, at, push
+from tests.archive.servers import postgres_database, postgres_reason, sqlite_url
 from tests.documents.conftest import pdf_text, require_tool
 from tests.portal.site import jpeg
 
@@ -84,8 +85,23 @@ def _slip(session, number: str) -> Slip:  # type: ignore[no-untyped-def]
         ServiceRequest.number == number))
 
 
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def archive_url(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("report-pictures-db"))
+        return
+    reason = postgres_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres_database(migrated=True) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def world(tmp_path_factory: pytest.TempPathFactory, archive_url: str
+          ) -> Iterator[dict[str, Any]]:
     """TJH1's quarter: `late` (sealed, 50 h to arrive: the worst breach) with a picture
     before and of the damage plus a removed one; `plate` (sealed) with its serial plate
     and a complaint about it with a picture; `draft` (slip not sealed) with a picture; a
@@ -93,7 +109,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("report-pictures")
     with time_machine.travel(NOW, tick=False):
         history = History(folder / "laptop", now=NOW)
-        db = archive_db(folder)
+        db = archive_db(folder, archive_url)
         (folder / "files").mkdir()
         store = FolderStore(folder / "files")
         try:
@@ -144,7 +160,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 session.expunge_all()
             out["report"] = report
             out["figures"] = Figures.from_json(report.figures)
-            out["db"], out["store"], out["folder"] = db, store, folder
+            out["db"], out["store"], out["url"] = db, store, archive_url
             yield out
         finally:
             db.close()
@@ -337,7 +353,7 @@ def test_the_export_command_and_the_mailed_pdf_draw_them_too(world, tmp_path, mo
     monkeypatch.setenv("FIELDAPP_ARCHIVE_FILES_DIR", str(world["store"].root))
     monkeypatch.setenv("FIELDAPP_ARCHIVE_VERIFY_URL", f"{PORTAL}/portal/verify")
     out = tmp_path / "report.pdf"
-    done = CliRunner().invoke(cli, ["--db", f"sqlite:///{world['folder'] / 'archive.db'}",
+    done = CliRunner().invoke(cli, ["--db", world["url"],
                                     "reports", "export", str(world["report"].id), "-o",
                                     str(out)])
     assert done.exit_code == 0, done.output
@@ -349,7 +365,7 @@ def test_the_export_command_and_the_mailed_pdf_draw_them_too(world, tmp_path, mo
     assert bare is not None and b"/Subtype /Image" not in bare.pdf
     assert f"({PORTAL}/portal/slips/{world['slips']['late']})".encode() in bare.pdf
     monkeypatch.setenv("FIELDAPP_ARCHIVE_FILES_BACKEND", "ftp")  # cannot be opened
-    done = CliRunner().invoke(cli, ["--db", f"sqlite:///{world['folder'] / 'archive.db'}",
+    done = CliRunner().invoke(cli, ["--db", world["url"],
                                     "reports", "export", str(world["report"].id), "-o",
                                     str(out)])
     assert done.exit_code == 0, done.output

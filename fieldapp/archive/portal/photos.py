@@ -4,8 +4,8 @@ path (a guessed address answers 404 like a missing one). A draft slip's pictures
 shown, as its contents are not (docs/portal.md).
 
 `shown_owners` states that rule once, in SQL: the picture addresses check one attachment
-against it, and the analysis reports (fieldapp.archive.reports.figures) count the
-pictures of every record their findings name in one query with it."""
+against it, and the analysis reports (fieldapp.archive.reports.figures) find with it
+the pictures of every request their findings name, in two batched queries."""
 
 from __future__ import annotations
 
