@@ -218,8 +218,10 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
     --verbose lists them. --full re-pulls everything and offers again what the archive
     lacks (fieldapp.sync.resync)."""
     from fieldapp.store import outbox
+    from fieldapp.store.blobs import blobs_beside
     from fieldapp.sync import parking, state
     from fieldapp.sync.check import check_with_archive
+    from fieldapp.sync.files import file_overview, problem_lines, size_line
     from fieldapp.sync.joining import JOINED
     from fieldapp.sync.resync import run_full_resync
     from fieldapp.sync.rounds import run_sync_round
@@ -254,6 +256,8 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
         kept_local = outbox.count(session, outbox.LOCAL)
         set_aside = [(p.code, p.zh, p.en) for p in parking.parked(session)]
         joined = bool(state.get(session, JOINED))
+        files_now = file_overview(session, blobs_beside(store.path))  # earlier rounds' too
+        file_lines = problem_lines(session, files_now)
     lang = current_language()
     if as_json:
         echo_json({"ok": report.ok, "pushed": report.pushed, "accepted": report.accepted,
@@ -272,7 +276,9 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                    "files": {"sent": report.files.sent, "bytes": report.files.bytes_sent,
                              "already": report.files.already,
                              "waiting": report.files.waiting,
-                             "problems": [t(p.zh, p.en) for p in report.files.problems]},
+                             "problems": [t(p.zh, p.en) for p in report.files.problems],
+                             "waiting_here": files_now.waiting,
+                             "not_sent": [t(zh, en) for zh, en in file_lines]},
                    "parked": [{"code": code, "reason": t(zh, en)} for code, zh, en in set_aside],
                    "parked_stored": retried.stored if retried is not None else None,
                    "check": None if comparison is None else {
@@ -290,12 +296,10 @@ def sync_command(app: AppContext, retry_refused: bool, retry_parked: bool, check
                      f"duplicate, {len(report.refused)} refused; pulled {report.pulled}; "
                      f"{report.still_pending} pending, {report.refused_total} refused waiting."))
         files = report.files
-        if files.sent or files.waiting or files.problems:
-            from fieldapp.sync.files import size_line
-
-            click.echo(t(*size_line(files)))
-            for problem in files.problems:
-                click.echo("  " + t(problem.zh, problem.en))
+        if files.sent or files.waiting or files.problems or files_now.waiting or file_lines:
+            click.echo(t(*size_line(files, files_now)))
+            for zh, en in file_lines:  # each file not sent, by its record's number
+                click.echo("  " + t(zh, en))
         if full:
             click.echo(t("完整重新同步：已从头重新下载档案中的数据；"
                          f"本机有 {offered} 条档案中没有的记录，已重新上传。",

@@ -10,6 +10,13 @@ that byte, never re-sending a completed chunk. A file the archive has (sent by t
 laptop, or by another with the same picture) is marked here in `sync_state` and not
 asked about again.
 
+What could not be sent is remembered (`sync_state`, one `fileerr:` entry a file, with
+the reason in both languages; never a caption or a customer's name): a file the archive
+refused (too large, not hashing to its name), one missing or changed on this laptop, one
+the archive does not take from this laptop. `file_overview` counts what waits and lists
+those problems for the 待同步 tab, the badge and `fieldapp sync`; a problem is forgotten
+once the file reaches the archive.
+
 Pull: files do not come down with the records (a device's history of 20 requests would
 drag megabytes of pictures over a site's slow line); a laptop that needs one fetches it
 on demand (`fetch_file`, `GET /files/{sha}`).
@@ -18,21 +25,25 @@ on demand (`fetch_file`, `GET /files/{sha}`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from fieldapp.base.timeutil import iso_utc, utcnow
 from fieldapp.store import Store
 from fieldapp.store.attachment_models import Attachment
 from fieldapp.store.blobs import BlobState, BlobStore, blobs_beside
 from fieldapp.store.models import SyncOutbox, SyncState
+from fieldapp.store.values import OutboxState
 from fieldapp.sync import state
-from fieldapp.sync.errors import ServerError
+from fieldapp.sync.errors import ServerError, SyncError
 from fieldapp.sync.file_wire import CHUNK_BYTES, MISSING_BATCH, file_size_text
 
 if TYPE_CHECKING:
@@ -41,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("fieldapp.sync")
 
 SENT_MARK = "file:"  # + the first 35 hex digits of the hash (sync_state keys: 40 characters)
+PROBLEM_MARK = "fileerr:"  # + the first 32: why the file was not sent (JSON)
 MAX_RESUMES = 3  # a file whose offset keeps moving under us waits for the next round
 
 
@@ -57,11 +69,23 @@ class FileProgress:
 ProgressFn = Callable[[FileProgress], None]
 
 
+class FileProblemCode:
+    """Why a file was not sent (`FileProblem.code`)."""
+
+    MISSING_HERE = "missing_here"  # the attachment's file is not on this laptop
+    CHANGED_HERE = "changed_here"  # it no longer hashes to its name: never sent
+    TOO_LARGE = "too_large"  # over the archive's per-file cap (413)
+    REFUSED = "refused"  # the archive refused it otherwise (422: hash mismatch …)
+    NOT_TAKEN = "not_taken"  # the archive takes it from no attachment of this user
+
+
 @dataclass
 class FileProblem:
     sha256: str
     zh: str
     en: str
+    code: str = FileProblemCode.REFUSED
+    at: str = ""  # when it was found (ISO UTC), "" for one found now
 
 
 @dataclass
@@ -72,10 +96,74 @@ class FilesReport:
     already: int = 0  # the archive had them (from another laptop, or an earlier round)
     waiting: int = 0  # not sent this round: their records not there yet, or stopped
     problems: list[FileProblem] = field(default_factory=list)
+    stopped: bool = False  # the round was cut (offline) while files were being sent
+
+
+@dataclass(frozen=True)
+class FilesWaiting:
+    """The laptop's files as the 待同步 tab and `fieldapp sync` show them."""
+
+    waiting: int  # files of attachments made here that the archive does not have yet
+    problems: tuple[tuple[uuid.UUID, str, str, FileProblem], ...]  # (attachment id, owner
+    #   kind, owner id as text, problem), one a file, oldest attachment first
 
 
 def _mark(sha: str) -> str:
     return SENT_MARK + sha[:40 - len(SENT_MARK)]
+
+
+def _problem_key(sha: str) -> str:
+    return PROBLEM_MARK + sha[:40 - len(PROBLEM_MARK)]
+
+
+def _short(sha: str) -> str:
+    return sha[:12] + "…"
+
+
+def missing_here(sha: str) -> FileProblem:
+    return FileProblem(
+        sha, f"附件文件不在本机（{_short(sha)}），无法上传；若是本机添加的，文件已丢失，"
+             "请重新添加这张图片。",
+        f"An attachment file is not on this laptop ({_short(sha)}) and cannot be sent; if "
+        "it was added here, the file is lost: add the picture again.",
+        FileProblemCode.MISSING_HERE)
+
+
+def _changed_here(sha: str) -> FileProblem:
+    return FileProblem(
+        sha, f"本机附件文件缺失或已被改动（{_short(sha)}），未上传。",
+        f"An attachment file here is missing or was changed ({_short(sha)}); not sent.",
+        FileProblemCode.CHANGED_HERE)
+
+
+def _not_taken(sha: str) -> FileProblem:
+    return FileProblem(
+        sha, f"档案不接收本机上传此附件文件（{_short(sha)}）：档案中没有本账号添加的、"
+             "引用它的附件记录。",
+        f"The archive does not take this attachment file from this laptop ({_short(sha)}): "
+        "no attachment record of this account names it there.", FileProblemCode.NOT_TAKEN)
+
+
+def _refused(sha: str, exc: ServerError) -> FileProblem:
+    code = FileProblemCode.TOO_LARGE if exc.status == 413 else FileProblemCode.REFUSED
+    return FileProblem(sha, f"档案拒收附件文件（{_short(sha)}）：{exc.zh}",
+                       f"The archive refused an attachment file ({_short(sha)}): {exc.en}",
+                       code)
+
+
+def stored_problems(session: Session) -> dict[str, FileProblem]:
+    """The problems remembered from earlier rounds, by the file's hash."""
+    out: dict[str, FileProblem] = {}
+    for row in session.scalars(select(SyncState).where(
+            SyncState.key.startswith(PROBLEM_MARK))):
+        try:
+            value = json.loads(row.value)
+            problem = FileProblem(str(value["sha256"]), str(value["zh"]), str(value["en"]),
+                                  str(value["code"]), str(value.get("at", "")))
+        except (ValueError, KeyError, TypeError):
+            continue  # unreadable: asked about again next round
+        out[problem.sha256] = problem
+    return out
 
 
 def files_to_send(session: Session) -> list[tuple[str, int]]:
@@ -94,44 +182,134 @@ def files_to_send(session: Session) -> list[tuple[str, int]]:
 def forget_sent(session: Session) -> None:
     """Ask about every file again (a full re-sync: the archive may have been restored
     from a backup that lacks some)."""
-    session.execute(delete(SyncState).where(SyncState.key.startswith(SENT_MARK)))
+    session.execute(delete(SyncState).where(or_(SyncState.key.startswith(SENT_MARK),
+                                                SyncState.key.startswith(PROBLEM_MARK))))
 
 
-def _remember(store: Store, shas: list[str]) -> None:
-    if shas:
-        with store.write() as session:
-            for sha in shas:
-                state.put(session, _mark(sha), "sent")
+def _remember(store: Store, shas: list[str], problems: list[FileProblem] | None = None
+              ) -> None:
+    """Mark these files as at the archive (their problems forgotten) and keep `problems`
+    for the next look (a problem found again keeps when it was first found)."""
+    problems = problems or []
+    if not (shas or problems):
+        return
+    with store.write() as session:
+        for sha in shas:
+            state.put(session, _mark(sha), "sent")
+        if shas:
+            session.execute(delete(SyncState).where(
+                SyncState.key.in_([_problem_key(sha) for sha in shas])))
+        now = iso_utc(utcnow())
+        earlier = stored_problems(session) if problems else {}
+        for problem in problems:
+            before = earlier.get(problem.sha256)
+            problem.at = problem.at or (before.at if before is not None
+                                        and before.code == problem.code else now)
+            state.put(session, _problem_key(problem.sha256), json.dumps(
+                {"sha256": problem.sha256, "code": problem.code, "zh": problem.zh,
+                 "en": problem.en, "at": problem.at}, ensure_ascii=False))
+
+
+def file_overview(session: Session, blobs: BlobStore | None) -> FilesWaiting:
+    """How many files wait to be sent and which could not be: a file whose attachment is
+    still in the outbox counts as waiting (or, not here, as missing at once, offline too);
+    an acknowledged one until the archive has it; a pulled record's file this laptop never
+    had is not this laptop's to send. Records kept here only (outbox `local`) never count."""
+    if blobs is None:
+        return FilesWaiting(0, ())
+    outbox = dict(session.execute(
+        select(SyncOutbox.record_id, SyncOutbox.state)
+        .where(SyncOutbox.table_name == "attachments")).all())
+    rows = session.execute(
+        select(Attachment.id, Attachment.sha256, Attachment.owner_kind, Attachment.owner_id,
+               Attachment.added_at)
+        .where(Attachment.removed_at.is_(None)).order_by(Attachment.id)).all()
+    marked = set(session.scalars(select(SyncState.key).where(
+        SyncState.key.startswith(SENT_MARK))))
+    stored = stored_problems(session)
+    waiting: set[str] = set()
+    problems: dict[str, tuple[uuid.UUID, str, str, FileProblem]] = {}
+    for attachment_id, sha, owner_kind, owner_id, added_at in rows:
+        queued = outbox.get(attachment_id)
+        if queued == OutboxState.LOCAL or _mark(sha) in marked or sha in problems:
+            continue
+        if sha in stored:
+            problems[sha] = (attachment_id, owner_kind, str(owner_id), stored[sha])
+        elif blobs.has(sha):
+            waiting.add(sha)
+        elif queued is not None:  # made here (not yet acknowledged) and gone
+            lost = missing_here(sha)
+            lost.at = iso_utc(added_at)
+            problems[sha] = (attachment_id, owner_kind, str(owner_id), lost)
+    waiting -= problems.keys()
+    return FilesWaiting(len(waiting), tuple(problems.values()))
+
+
+def note_lost(store: Store) -> int:
+    """Before a push: remember the files of this laptop's queued attachments that are not
+    here (the row is ours while it waits; once acknowledged it looks like a pulled one).
+    How many were noted."""
+    blobs = blobs_beside(store.path)
+    if blobs is None:
+        return 0
+    with store.read() as session:
+        known = stored_problems(session)
+        rows = session.execute(
+            select(Attachment.sha256, Attachment.added_at)
+            .join(SyncOutbox, (SyncOutbox.table_name == "attachments")
+                  & (SyncOutbox.record_id == Attachment.id))
+            .where(SyncOutbox.state != OutboxState.LOCAL, Attachment.removed_at.is_(None))
+            .order_by(Attachment.id)).all()
+    lost: dict[str, FileProblem] = {}
+    for sha, added_at in rows:
+        if sha not in known and sha not in lost and not blobs.has(sha):
+            lost[sha] = missing_here(sha)
+            lost[sha].at = iso_utc(added_at)  # as the list showed it while it waited
+    _remember(store, [], list(lost.values()))
+    return len(lost)
 
 
 def send_files(store: Store, client: ArchiveClient, *, deadline: float,
-               progress: ProgressFn | None = None) -> FilesReport:
-    """Send every acknowledged attachment's file the archive lacks. OfflineError and
+               progress: ProgressFn | None = None,
+               report: FilesReport | None = None) -> FilesReport:
+    """Send every acknowledged attachment's file the archive lacks, into `report` (the
+    round's, so a round cut mid-file still says how far it got). OfflineError and
     AuthRequired stop it (and the round): what was sent stays sent."""
-    report = FilesReport()
+    report = report if report is not None else FilesReport()
     blobs = blobs_beside(store.path)
     if blobs is None:
         return report
     with store.read() as session:
-        # a row pulled from the archive names a file this laptop never had: not its to send
-        todo = [(sha, size) for sha, size in files_to_send(session) if blobs.has(sha)]
-    total = sum(size for _sha, size in todo)
+        # a row pulled from the archive names a file this laptop never had: not its to
+        # send. One made here and lost (noted before its record was pushed: `note_lost`)
+        # is asked about: once the archive has it from elsewhere, the problem goes.
+        lost = {sha for sha, problem in stored_problems(session).items()
+                if problem.code == FileProblemCode.MISSING_HERE}
+        todo = [(sha, size) for sha, size in files_to_send(session)
+                if sha in lost or blobs.has(sha)]
+    here = {sha for sha, _size in todo if blobs.has(sha)}
+    total = sum(size for sha, size in todo if sha in here)
     done_files = done_bytes = 0
     for start in range(0, len(todo), MISSING_BATCH):
         batch = dict(todo[start:start + MISSING_BATCH])
         if time.monotonic() > deadline:
-            report.waiting += len(todo) - start
+            report.waiting += sum(1 for sha, _size in todo[start:] if sha in here)
             break
         answer = client.missing_files(list(batch))
         missing = {m["sha256"]: int(m["received"]) for m in answer["missing"]}
         unknown = set(answer["unknown"]) & batch.keys()
-        report.waiting += len(unknown)
         there = [sha for sha in batch if sha not in missing and sha not in unknown]
-        report.already += len(there)
-        done_files += len(there) + len(unknown)
-        done_bytes += sum(batch[sha] for sha in there + list(unknown))
+        report.already += sum(1 for sha in there if sha in here)
+        problems = [_not_taken(sha) for sha in sorted(unknown) if sha in here]
+        problems += [missing_here(sha) for sha in batch if sha not in here | set(there)]
+        for sha in unknown | set(there):
+            if sha in here:
+                done_files += 1
+                done_bytes += batch[sha]
         try:
             for sha, received in missing.items():
+                if sha not in here:
+                    continue
                 if time.monotonic() > deadline:
                     report.waiting += 1
                     continue
@@ -143,9 +321,15 @@ def send_files(store: Store, client: ArchiveClient, *, deadline: float,
                 done_files += 1
                 done_bytes += batch[sha]
                 if progress is not None:
-                    progress(FileProgress(done_files, len(todo), done_bytes, total))
+                    progress(FileProgress(done_files, len(here), done_bytes, total))
+        except SyncError:  # offline, logged out: the rest waits for the next round
+            report.stopped = True
+            report.waiting += len(here) - done_files
+            raise
         finally:  # a round cut here keeps what completed; the rest is asked about again
-            _remember(store, there)
+            found = [p for p in report.problems if p.sha256 in batch]
+            _remember(store, there, problems + found)
+            report.problems += problems
     return report
 
 
@@ -153,9 +337,8 @@ def _send_one(client: ArchiveClient, blobs: BlobStore, sha: str, size: int, rece
               report: FilesReport) -> bool:
     """Send the file from byte `received`; True once the archive has stored it."""
     if blobs.verify(sha) is not BlobState.OK:  # gone or changed here: never send it
-        report.problems.append(FileProblem(
-            sha, f"本机附件文件缺失或已被改动（{sha[:12]}…），未上传。",
-            f"An attachment file here is missing or was changed ({sha[:12]}…); not sent."))
+        report.problems.append(_changed_here(sha))
+        log.info("file %s… not sent: changed here", sha[:12])
         return False
     offset, resumes = received, 0
     with blobs.open(sha) as stream:
@@ -171,7 +354,7 @@ def _send_one(client: ArchiveClient, blobs: BlobStore, sha: str, size: int, rece
                     continue
                 if exc.status in (404, 409, 429):  # not (yet) theirs here, busy: next round
                     return False
-                report.problems.append(FileProblem(sha, exc.zh, exc.en))  # 413, 422
+                report.problems.append(_refused(sha, exc))  # 413, 422
                 log.info("file %s… refused: %s", sha[:12], exc.status)
                 return False
             report.chunks_sent += 1
@@ -201,10 +384,32 @@ def fetch_file(store: Store, client: ArchiveClient, sha: str) -> bool:
     return True
 
 
-def size_line(report: FilesReport) -> tuple[str, str]:
-    """The summary of `fieldapp sync`: files sent and waiting."""
+OWNER_TABLES = {"slip": "slips", "repair": "repair_orders", "complaint": "complaints"}
+
+
+def problem_lines(session: Session, files: FilesWaiting) -> list[tuple[str, str]]:
+    """One line a file that could not be sent, named by its record's number (never a
+    caption or a person): `服务单 S-E07-20261125-003：档案拒收附件文件（…）：…`."""
+    from fieldapp.sync.status import record_labels
+
+    keys = [(OWNER_TABLES.get(kind, kind), uuid.UUID(owner)) for _id, kind, owner, _p
+            in files.problems]
+    labels = record_labels(session, keys)
+    return [(f"{labels[key][0]}：{problem.zh}", f"{labels[key][1]}: {problem.en}")
+            for key, (_id, _kind, _owner, problem) in zip(keys, files.problems, strict=True)]
+
+
+def size_line(report: FilesReport, now: FilesWaiting | None = None) -> tuple[str, str]:
+    """The summary of `fieldapp sync`: files sent this round, and how many wait and could
+    not be sent (`now`: on this laptop after the round, earlier rounds' too)."""
     sent = file_size_text(report.bytes_sent)
-    return (f"附件：上传 {report.sent} 个（{sent}），档案中已有 {report.already} 个，"
-            f"待上传 {report.waiting} 个，问题 {len(report.problems)} 个。",
-            f"Attachments: {report.sent} sent ({sent}), {report.already} already in the "
-            f"archive, {report.waiting} waiting, {len(report.problems)} with problems.")
+    waiting = now.waiting if now is not None else report.waiting
+    refused = len(now.problems) if now is not None else len(report.problems)
+    zh = (f"附件：上传 {report.sent} 个（{sent}），档案中已有 {report.already} 个，"
+          f"待上传 {waiting} 个，未能上传 {refused} 个。")
+    en = (f"Attachments: {report.sent} sent ({sent}), {report.already} already in the "
+          f"archive, {waiting} waiting, {refused} not sent.")
+    if report.stopped:
+        zh += "连接中断，下次同步从中断处继续上传。"
+        en += " The connection dropped; the next sync goes on where it stopped."
+    return zh, en

@@ -31,7 +31,7 @@ from fieldapp.store.tables import SYNC_MODELS
 from fieldapp.sync import parking, state
 from fieldapp.sync.clashes import find_clashes, make_room, pull_clash_error
 from fieldapp.sync.errors import ServerError, SyncError
-from fieldapp.sync.files import FilesReport, ProgressFn, send_files
+from fieldapp.sync.files import FilesReport, ProgressFn, note_lost, send_files
 from fieldapp.sync.giving_way import give_way, parking_reason
 from fieldapp.sync.local_only import held_back
 from fieldapp.sync.seal_keys import (
@@ -106,10 +106,12 @@ def run_sync_round(store: Store, settings: Settings | None, client: ArchiveClien
     deadline = time.monotonic() + ROUND_TIME_LIMIT
     try:
         register_device_key(store.data_dir, store.device_key(), client)  # before its seals
+        note_lost(store)  # a lost file's row is known as ours only while it waits
         _push_all(store, client, report, push_batch, deadline)
         report.tampered = report_tampered_slips(store, client)
         # the files after the records that own them: the archive checks whose they are
-        report.files = send_files(store, client, deadline=deadline, progress=file_progress)
+        report.files = send_files(store, client, deadline=deadline, progress=file_progress,
+                                  report=report.files)  # a cut round: how far it got
         _pull_all(store, client, report, pull_page, deadline)
         with store.write() as session:
             state.put(session, state.LAST_SUCCESS, iso_utc(utcnow()))

@@ -43,6 +43,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "problem_sets": ("问题集", "Problem set"),
     "service_suggestions": ("服务建议", "Service suggestion"),
     "events": ("事件", "Event"),
+    "attachments": ("附件", "Attachment"),
 }
 
 
@@ -54,6 +55,8 @@ class SyncOverview:
     clock_skew_seconds: int
     local: int = 0  # kept on this laptop only, never sent
     parked: int = 0  # pulled records set aside here (fieldapp.sync.parking)
+    files_waiting: int = 0  # attachment files still to send (fieldapp.sync.files)
+    files_not_sent: int = 0  # files that could not be sent: refused, missing here …
 
 
 class WaitingState(StrEnum):
@@ -62,6 +65,7 @@ class WaitingState(StrEnum):
     PENDING = "pending"  # to push
     REFUSED = "refused"  # the archive said no; kept with its reason
     PARKED = "parked"  # pulled, but set aside here (fieldapp.sync.parking)
+    FILE = "file"  # an attachment's file that could not be sent (fieldapp.sync.files)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,12 @@ def waiting_records(session: Session, offset: int = 0, limit: int = 200
                           attempts=r.attempts,
                           reason_zh=r.reason_zh, reason_en=r.reason_en)
             for r in rows]
+
+
+def record_numbers(session: Session, keys: list[tuple[str, uuid.UUID]]
+                   ) -> dict[tuple[str, uuid.UUID], str]:
+    """The number (code, serial) the 待同步 list names each of these records by."""
+    return _numbers(session, keys)
 
 
 def _numbers(session: Session, keys: list[tuple[str, uuid.UUID]]

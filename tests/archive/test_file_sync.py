@@ -137,12 +137,13 @@ def test_fieldapp_sync_says_what_it_sent(centre, stored, archive):
 
     result = CliRunner().invoke(cli, ["--data-dir", str(centre.folder), "--lang", "en", "sync"])
     assert result.exit_code == 0, result.output
-    assert ("Attachments: 2 sent (5 KiB), 0 already in the archive, 0 waiting, 0 with "
-            "problems.") in result.output
+    assert ("Attachments: 2 sent (5 KiB), 0 already in the archive, 0 waiting, 0 not "
+            "sent.") in result.output
     result = CliRunner().invoke(cli, ["--data-dir", str(centre.folder), "--lang", "zh", "sync",
                                       "--json"])
     assert json.loads(result.output)["files"] == {
-        "sent": 0, "bytes": 0, "already": 0, "waiting": 0, "problems": []}
+        "sent": 0, "bytes": 0, "already": 0, "waiting": 0, "problems": [],
+        "waiting_here": 0, "not_sent": []}
 
 
 def test_a_full_resync_sends_again_what_a_restored_archive_lacks(centre, stored):

@@ -4,12 +4,17 @@ ui.kit.touch), and its caption and kind edited below it. A PDF shows its name an
 opens in the system viewer.
 
 The picture is read and decoded on a worker (`Ops.run`); saving and removing go through
-fieldapp.services.attachments on the writer (`Ops.call`).
+fieldapp.services.attachments on the writer (`Ops.call`). A picture whose file is not on
+this laptop (a pulled record's) is fetched from the archive when it is shown
+(fieldapp.services.picture_files, on a worker); until then, or when that fails (one line
+says why: offline, no archive), the view says "图片未下载 / Not downloaded".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
@@ -32,6 +37,7 @@ from PySide6.QtWidgets import (
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.timeutil import format_local
 from fieldapp.services import attachments as service
+from fieldapp.services import picture_files
 from ui.kit import i18n
 from ui.kit.fields import error_label, show_error
 from ui.kit.ops import Ops
@@ -95,6 +101,7 @@ class PictureDialog(QDialog):
     """The full view of one attachment of a list, with previous/next."""
 
     changed = Signal()  # a caption, kind or removal was saved
+    fetched = Signal()  # a picture not here was brought down from the archive
 
     def __init__(self, ops: Ops, listing: service.AttachmentList, index: int, *,
                  actor_code: Callable[[], str], parent: QWidget | None = None) -> None:
@@ -191,17 +198,24 @@ class PictureDialog(QDialog):
         self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
         for widget in (self.caption, self.kind, self.save_button, self.remove_button):
             widget.setEnabled(self.listing.editable)
-        self.view.setVisible(item.is_image)
+        picture = item.is_image and item.path is not None
+        self.view.setVisible(picture)
         for button in (self.zoom_in, self.zoom_out, self.fit_button):
-            button.setVisible(item.is_image)
-        self.document_label.setVisible(not item.is_image)
+            button.setVisible(picture)
+        self.document_label.setVisible(not picture)
         self.open_button.setVisible(not item.is_image and item.path is not None)
+        self.error.hide()
         self._show_info(item)
-        if item.is_image and item.path is not None:
+        if picture:
             path, shown = str(item.path), item.id
             self.ops.run(lambda: _load(path),
                          lambda image: self._loaded(shown, image))
-        self.error.hide()
+        elif item.is_image:  # not on this laptop: ask the archive for it now
+            store, sha, shown = self.ops.store, item.sha256, item.id
+            self.document_label.setText(i18n.tr("pictures.downloading"))
+            self.ops.run(lambda: picture_files.fetch(store, sha),
+                         lambda path: self._fetched(shown, path),
+                         lambda exc: self._not_fetched(shown, exc))
 
     def _show_info(self, item: service.AttachmentView) -> None:
         taken = format_local(item.captured_at) if item.captured_at else "—"
@@ -211,7 +225,22 @@ class PictureDialog(QDialog):
                                   pixels=f"{item.width}×{item.height}" if item.width else "—"))
         self.document_label.setText(item.original_name or item.media_type)
         if item.path is None:
-            self.document_label.setText(i18n.tr("pictures.not_here"))
+            self.document_label.setText(i18n.tr(
+                "pictures.not_downloaded_view" if item.is_image else "pictures.not_here"))
+
+    def _fetched(self, shown: object, path: Path) -> None:
+        items = tuple(replace(i, path=path) if i.id == shown else i for i in self.listing.items)
+        self.listing = service.AttachmentList(
+            self.listing.owner_kind, self.listing.owner_id, items, self.listing.editable,
+            self.listing.locked, self.listing.sealed)
+        self.fetched.emit()
+        if self.listing.items and self.current.id == shown:
+            self.show_index(self.index)
+
+    def _not_fetched(self, shown: object, exc: Exception) -> None:
+        if self.listing.items and self.current.id == shown:
+            self.document_label.setText(i18n.tr("pictures.not_downloaded_view"))
+            show_error(self.error, None, message_of(exc))
 
     def _loaded(self, shown: object, image: QImage) -> None:
         if self.listing.items and self.current.id == shown:

@@ -8,6 +8,15 @@ A tap on a thumbnail opens the full view (ui.kit.picture_view: zoom, caption, ki
 remove). When the record is locked (a signed or sealed slip) the strip says why instead
 of offering the buttons; on a sealed slip adding means an amendment (the editor's).
 
+Every cell has the same size, the picture centred in a square of `THUMB`, so the kind
+labels under pictures of any shape stand on one line.
+
+A pulled record's picture whose file is not on this laptop (files do not come down with
+the records) shows a "图片未下载 / Not downloaded" tile and is fetched from the archive
+while the strip shows it (fieldapp.services.picture_files, on a worker: `Ops.run`); when
+that cannot be done (offline, no archive) one line says why and the tile stays. Each file
+is tried once per record shown; opening it in the full view tries again.
+
 Everything goes through fieldapp.services.attachments on the writer/readers (`Ops.call`);
 the thumbnails are decoded on a worker (`Ops.run`).
 """
@@ -34,6 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.services import attachments as service
+from fieldapp.services import picture_files
+from fieldapp.store import Store
 from ui.kit import i18n
 from ui.kit.camera import CameraDialog, camera_available
 from ui.kit.fields import error_label, show_error
@@ -44,6 +55,19 @@ THUMB = 64  # px: the picture; the cell adds its kind below (≥ 44 px targets)
 FILE_FILTER = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.gif *.pdf"
 
 
+def _square(image: QImage) -> QImage:
+    """The picture scaled into a THUMB × THUMB square, centred on a clear ground: every
+    cell's icon has one size, so the labels under them align."""
+    scaled = image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    cell = QImage(THUMB, THUMB, QImage.Format.Format_ARGB32_Premultiplied)
+    cell.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(cell)
+    painter.drawImage((THUMB - scaled.width()) // 2, (THUMB - scaled.height()) // 2, scaled)
+    painter.end()
+    return cell
+
+
 def _thumbnails(items: tuple[service.AttachmentView, ...]) -> dict[uuid.UUID, QImage]:
     """On a worker: each picture decoded and scaled (QImage is safe off the GUI thread)."""
     out: dict[uuid.UUID, QImage] = {}
@@ -51,9 +75,25 @@ def _thumbnails(items: tuple[service.AttachmentView, ...]) -> dict[uuid.UUID, QI
         if item.is_image and item.path is not None:
             image = QImage(str(item.path))
             if not image.isNull():
-                out[item.id] = image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation)
+                out[item.id] = _square(image)
     return out
+
+
+def _fetch(store: Store, shas: list[str]) -> tuple[list[str], Exception | None]:
+    """On a worker: bring these pictures down from the archive, one after the other;
+    (fetched, the first failure). Offline, no archive, not joined: the rest is not tried."""
+    fetched: list[str] = []
+    failure: Exception | None = None
+    for sha in shas:
+        try:
+            picture_files.fetch(store, sha)
+        except picture_files.PictureNotFetched as exc:
+            failure = failure or exc
+            if exc.reason in ("offline", "local", "login"):
+                break
+            continue
+        fetched.append(sha)
+    return fetched, failure
 
 
 def _placeholder(text: str) -> QPixmap:
@@ -62,9 +102,23 @@ def _placeholder(text: str) -> QPixmap:
     pixmap.fill(QColor("#eceff1"))
     painter = QPainter(pixmap)
     painter.setPen(QColor("#486581"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    area, flags = pixmap.rect().adjusted(3, 3, -3, -3), (
+        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    font = painter.font()
+    for size in range(12, 7, -1):  # the largest size at which the words fit the tile
+        font.setPixelSize(size)
+        painter.setFont(font)
+        fits = painter.fontMetrics().boundingRect(area, flags, text)
+        if fits.width() <= area.width() and fits.height() <= area.height():
+            break
+    painter.drawText(area, flags, text)
     painter.end()
     return pixmap
+
+
+def not_downloaded(item: service.AttachmentView) -> bool:
+    """A picture of a pulled record whose file is not on this laptop (yet)."""
+    return item.is_image and item.path is None
 
 
 class PicturesStrip(QWidget):
@@ -79,6 +133,7 @@ class PicturesStrip(QWidget):
         self.ops, self.actor_code = ops, actor_code
         self.listing: service.AttachmentList | None = None
         self.owner: tuple[str, uuid.UUID] | None = None
+        self._fetch_tried: set[str] = set()  # files asked of the archive for this record
         self.setAcceptDrops(True)
         self.title = QLabel()
         self.title.setProperty("role", "caption")
@@ -90,6 +145,14 @@ class PicturesStrip(QWidget):
         self.locked.setProperty("role", "notice")
         self.locked.setWordWrap(True)
         self.error = error_label()
+        # why pictures of this record could not be fetched: beside the thumbnails, in
+        # sight at the foot of a scrolled page (one line, a few when narrow)
+        self.fetch_note = QLabel()
+        self.fetch_note.setObjectName("fetch_note")
+        self.fetch_note.setProperty("role", "notice")
+        self.fetch_note.setWordWrap(True)
+        self.fetch_note.setMaximumWidth(380)
+        self.fetch_note.hide()
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setFlow(QListView.Flow.LeftToRight)
@@ -97,6 +160,7 @@ class PicturesStrip(QWidget):
         self.list.setMovement(QListView.Movement.Static)
         self.list.setIconSize(QSize(THUMB, THUMB))
         self.list.setGridSize(QSize(THUMB + 36, THUMB + 26))
+        self.list.setUniformItemSizes(True)  # one cell size: the labels on one line
         self.list.setFixedHeight(THUMB + 36)
         self.list.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -113,6 +177,7 @@ class PicturesStrip(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addLayout(head)
         row.addWidget(self.list, 1)
+        row.addWidget(self.fetch_note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -135,6 +200,9 @@ class PicturesStrip(QWidget):
 
     # -- loading ----------------------------------------------------------------------
     def set_owner(self, owner_kind: str, owner_id: uuid.UUID) -> None:
+        if self.owner != (owner_kind, owner_id):
+            self._fetch_tried = set()
+            self.fetch_note.hide()
         self.owner = (owner_kind, owner_id)
         self.reload()
 
@@ -162,12 +230,39 @@ class PicturesStrip(QWidget):
             cell.setToolTip(item.caption or item.original_name)
             cell.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             kept = current.get(item.id)
-            cell.setIcon(kept if kept is not None and not kept.isNull() else QIcon(
-                _placeholder("PDF" if not item.is_image else "…")))
+            if not_downloaded(item):
+                cell.setIcon(QIcon(_placeholder(i18n.tr("pictures.not_downloaded"))))
+                cell.setToolTip(i18n.tr("pictures.not_downloaded_tip"))
+            else:
+                cell.setIcon(kept if kept is not None and not kept.isNull() else QIcon(
+                    _placeholder("PDF" if not item.is_image else "…")))
             self.list.addItem(cell)
         if reload_images:
             items = listing.items
             self.ops.run(lambda: _thumbnails(items), self._thumbs)
+            self.fetch_missing()
+
+    # -- pictures not on this laptop ------------------------------------------------------
+    def fetch_missing(self) -> None:
+        """Ask the archive for the shown record's pictures that are not here (each once)."""
+        if self.listing is None:
+            return
+        shas = list(dict.fromkeys(item.sha256 for item in self.listing.items
+                                  if not_downloaded(item)
+                                  and item.sha256 not in self._fetch_tried))
+        if not shas:
+            return
+        self._fetch_tried.update(shas)
+        store, owner = self.ops.store, self.owner
+        self.ops.run(lambda: _fetch(store, shas),
+                     lambda outcome: self._fetched(owner, *outcome))
+
+    def _fetched(self, owner: object, fetched: list[str], failure: Exception | None) -> None:
+        if owner != self.owner:
+            return  # the strip shows another record now
+        show_error(self.fetch_note, None, message_of(failure) if failure is not None else "")
+        if fetched:
+            self.reload()
 
     def _thumbs(self, images: dict[uuid.UUID, QImage]) -> None:
         for i in range(self.list.count()):
@@ -234,5 +329,6 @@ class PicturesStrip(QWidget):
         self.dialog = PictureDialog(self.ops, self.listing, index,
                                     actor_code=self.actor_code, parent=self.window())
         self.dialog.changed.connect(self._changed)
+        self.dialog.fetched.connect(self.reload)
         self.dialog.resize(1100, 640)
         self.dialog.open()

@@ -1,13 +1,15 @@
 """The always-visible sync state: a badge in the main toolbar and a message strip under it.
 
 The badge says, in words and colour, whether this laptop is online, syncing, offline,
-working alone (no archive set: 本机模式) or cannot sync, how many records wait to be sent
-and when the last sync succeeded; its tooltip explains the state. It sits first in the
-toolbar, so it stays on screen at 1024 × 768 (the status bar is below the fold there).
+working alone (no archive set: 本机模式) or cannot sync, how many records and attachment
+files wait to be sent and when the last sync succeeded; its tooltip explains the state.
+It sits first in the toolbar, so it stays on screen at 1024 × 768 (the status bar is below
+the fold there).
 Tapping it opens 待同步.
 
 The strip shows what the user has to act on — the laptop is not joined to the archive,
-the archive refused a round or some records, records it sent that are set aside here, a
+the archive refused a round or some records, attachment files that could not be sent
+(refused, missing or changed here), records it sent that are set aside here, a
 defect, a wrong clock — and any failed
 background operation, in the user's language and in the app's own terms: the core's
 sync errors name the command line's `fieldapp login`, which the desktop does not have, so
@@ -73,6 +75,8 @@ def strip_text(status: SyncStatus) -> str:
         parts.append(problem_text(status))
     if status.overview.refused:
         parts.append(i18n.tr("sync.problem.refused", count=status.overview.refused))
+    if status.overview.files_not_sent:
+        parts.append(i18n.tr("sync.problem.files", count=status.overview.files_not_sent))
     if status.overview.parked:
         parts.append(i18n.tr("sync.problem.parked", count=status.overview.parked))
     if status.clock_skew_flagged:
@@ -88,8 +92,14 @@ def badge_lines(status: SyncStatus | None, timezone: str) -> tuple[str, str]:
     if status is None or status.state == ConnectionState.LOCAL:
         return tr("sync.badge.local"), tr("sync.badge.local_line")
     counts = status.overview
-    waiting = (tr("sync.badge.waiting", count=counts.pending) if counts.pending
-               else tr("sync.badge.all_sent"))
+    files = counts.files_waiting + counts.files_not_sent
+    if counts.pending and files:
+        waiting = tr("sync.badge.waiting_files", count=counts.pending, files=files)
+    elif files:
+        waiting = tr("sync.badge.files_only", files=files)
+    else:
+        waiting = (tr("sync.badge.waiting", count=counts.pending) if counts.pending
+                   else tr("sync.badge.all_sent"))
     last = (tr("sync.badge.last", time=_when(counts.last_success_at, timezone))
             if counts.last_success_at is not None else tr("sync.badge.never"))
     return tr("sync.badge.state_line", state=tr(f"sync.badge.{status.state}"),

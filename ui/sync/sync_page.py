@@ -3,10 +3,12 @@ and what it could not yet store of what the archive sent.
 
 Refused records come first, each with the archive's reason in the user's language; they
 stay here (never dropped) until they change or the engineer sends them again. Then the
+attachment files that could not be sent (附件未上传: refused by the archive, too large,
+missing or changed on this laptop), each named by its record's number, with why. Then the
 pulled records set aside here (暂存: a number met twice, a record they refer to not here
 yet), each with why; every sync tries them again, and "retry set-aside records" does so
 at once, after a pull. The status line says offline / syncing / N waiting / refused /
-set aside / last success / errors, in text and colour.
+files waiting and not sent / set aside / last success / errors, in text and colour.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ STATE_COLOURS = {ConnectionState.OK: "#1b7f3b", ConnectionState.SYNCING: "#1565c
                  ConnectionState.ERROR: "#c62828", ConnectionState.LOCAL: "#666666"}
 REFUSED_COLOUR = "#c62828"
 PARKED_COLOUR = "#b36b00"
-ROW_COLOURS = {WaitingState.REFUSED: REFUSED_COLOUR, sync_status.PARKED: PARKED_COLOUR}
+ROW_COLOURS = {WaitingState.REFUSED: REFUSED_COLOUR, sync_status.PARKED: PARKED_COLOUR,
+               sync_status.FILE: REFUSED_COLOUR}
 
 
 def _reason(row: WaitingRecord) -> str:
@@ -45,8 +48,9 @@ WAITING_COLUMNS = (
            lambda r: ROW_COLOURS.get(r.state), width=90),
     Column("sync.col.reason", _reason, width=0),
     Column("sync.col.since", lambda r: format_local(r.enqueued_at), width=150),
-    Column("sync.col.attempts",  # a parked record is tried at every sync, not counted
-           lambda r: "" if r.state == sync_status.PARKED else str(r.attempts), width=100),
+    Column("sync.col.attempts",  # parked records and files are tried at every sync
+           lambda r: "" if r.state in (sync_status.PARKED, sync_status.FILE)
+           else str(r.attempts), width=100),
 )
 
 
@@ -58,6 +62,12 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
         parts.append(tr("sync.pending", count=counts.pending))
     if counts.refused:
         parts.append(tr("sync.refused", count=counts.refused))
+    if counts.files_waiting:
+        parts.append(tr("sync.files_waiting", count=counts.files_waiting))
+        if status.state == ConnectionState.OFFLINE:
+            parts.append(tr("sync.files_resume"))
+    if counts.files_not_sent:
+        parts.append(tr("sync.files_not_sent", count=counts.files_not_sent))
     if counts.parked:
         parts.append(tr("sync.parked", count=counts.parked))
     if counts.last_success_at is not None:
@@ -67,8 +77,10 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
     if status.clock_skew_flagged:
         parts.append(tr("sync.clock_skew", seconds=counts.clock_skew_seconds))
     colour = STATE_COLOURS.get(status.state, "#666666")
-    if status.state == ConnectionState.OK and (counts.refused or counts.parked):
-        colour = REFUSED_COLOUR if counts.refused else PARKED_COLOUR
+    if status.state == ConnectionState.OK and (counts.refused or counts.parked
+                                               or counts.files_not_sent):
+        colour = (REFUSED_COLOUR if counts.refused or counts.files_not_sent
+                  else PARKED_COLOUR)
     return " · ".join(parts), colour
 
 
