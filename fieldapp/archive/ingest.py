@@ -53,7 +53,9 @@ from fieldapp.store.tables import ARCHIVE_MADE_TABLES, SYNC_MODELS, WRITE_ONCE_T
 from fieldapp.store.workflow_models import Event, RepairOrder
 from fieldapp.sync.wire import (
     RecordValues,
+    compact_document_value,
     content_hash,
+    expand_strokes,
     insert_new_records,
     read_records,
     record_values,
@@ -101,8 +103,11 @@ def ingest_batch(session: Session, *, actor: Actor, records: list[dict[str, Any]
     now = now or utcnow()
     # What needs no database is done before the lock, so that on PostgreSQL the batches
     # of several laptops (`serve --workers 2`) are hashed and converted on both cores
-    # while one of them writes; the checks themselves all run as before.
-    prepared = [_prepare(record) for record in records]
+    # while one of them writes; the checks themselves all run as before. First each
+    # slip's seal document gets back the strokes it carries by reference (wire.py).
+    expanded = [expand_strokes(record) for record in records]
+    records = [record for record, _compact in expanded]
+    prepared = [_prepare(record, compact) for record, compact in expanded]
     lock_change_log(session)
     skew = int((client_time - now).total_seconds()) if client_time else 0
     # A laptop clock running ahead must not turn its own "now" into "the future".
@@ -202,15 +207,18 @@ def _parse(record: dict[str, Any]) -> _Parsed:
     return parsed
 
 
-def _prepare(record: dict[str, Any]) -> _Parsed:
+def _prepare(record: dict[str, Any], compact: str | None = None) -> _Parsed:
     """`_parse`, then the record's values and a slip's strokes converted (kept for
-    `_judge`; a malformed record is left to it, which refuses it with the reason)."""
+    `_judge`; a malformed record is left to it, which refuses it with the reason); a
+    seal document that came with its strokes by reference (`compact`) is parsed short."""
     parsed = _parse(record)
     if parsed.refusal is None and isinstance(record.get("row"), dict):
         try:
             parsed.converted = converted = record_values(record)
-            for index in range(len(converted.children.get("signatures", ()))):
-                converted.strokes(index)
+            strokes = [converted.strokes(index)
+                       for index in range(len(converted.children.get("signatures", ())))]
+            if compact is not None:
+                converted.document = compact_document_value(compact, strokes)
         except _MALFORMED:
             parsed.converted = None
     return parsed
@@ -397,6 +405,7 @@ class _Batch:
             if amends_id is not None else None,
             fee_lines=lines, total_fen=sum(line.amount_fen for line in lines),
             attachments=self.attachments.of(values.get("id")),
+            parsed_seal_document=converted.document,  # None: verify_slip parses the text
             signatures=[SimpleNamespace(**sig, parsed_strokes=converted.strokes(i))
                         for i, sig in enumerate(converted.children["signatures"])])
         keys = self.keys

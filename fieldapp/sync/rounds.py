@@ -44,6 +44,7 @@ from fieldapp.sync.tamper_report import report_tampered_slips
 from fieldapp.sync.wire import (
     MIB,
     Values,
+    compact_strokes,
     encode_record,
     join_encoded,
     push_body_limit,
@@ -143,6 +144,7 @@ class _Batch:
     held: list[outbox.Entry] = field(default_factory=list)  # refer to a record kept local
     too_large: list[tuple[outbox.Entry, int]] = field(default_factory=list)  # and its size
     cut: bool = False  # ended early so that its body stays under the push's cap
+    compacted: set[outbox.Entry] = field(default_factory=set)  # strokes sent once
 
     @property
     def sent(self) -> list[outbox.Entry]:
@@ -157,17 +159,17 @@ class _Batch:
 
 def _read_batch(store: Store, size: int,
                 in_flight: frozenset[tuple[str, uuid.UUID]] = frozenset(),
-                byte_limit: int = push_body_limit()) -> _Batch:
+                byte_limit: int = push_body_limit(), compact: bool = True) -> _Batch:
     with store.read() as session:
         entries = [e for e in outbox.pending(session, size + len(in_flight))
                    if (e.table, e.record_id) not in in_flight][:size]
         batch = _Batch(entries, records_for(session, entries), read_ahead=bool(in_flight))
         batch.held = held_back(session, entries, batch.records)
-    _fit(batch, byte_limit)
+    _fit(batch, byte_limit, compact)
     return batch
 
 
-def _fit(batch: _Batch, byte_limit: int) -> None:
+def _fit(batch: _Batch, byte_limit: int, compact: bool = True) -> None:
     """Encode the batch's body within `byte_limit` bytes: the entries after the first
     that would not fit are left for the next batch (still pending, in order); a record
     that alone exceeds the limit is set aside to be refused here (`too_large`) — sent, it
@@ -175,7 +177,11 @@ def _fit(batch: _Batch, byte_limit: int) -> None:
     pieces: list[bytes] = []
     used = 2  # the array's brackets
     for entry in batch.sent:
-        piece = encode_record(batch.records[(entry.table, entry.record_id)])
+        record = batch.records[(entry.table, entry.record_id)]
+        sent = compact_strokes(record) if compact else record  # strokes once (wire.py)
+        if sent is not record:
+            batch.compacted.add(entry)
+        piece = encode_record(sent)
         if len(piece) + 2 > byte_limit:
             batch.too_large.append((entry, len(piece)))
             continue
@@ -214,15 +220,16 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
     with store.read() as session:
         total = outbox.count(session, "pending")
     byte_limit = push_body_limit()
+    compact = True  # strokes once; an archive that does not know that gets them twice
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push-read") as reader:
-        upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit)
+        upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit, compact)
         # bounded: each pass clears or refuses at least one entry, or halves the byte limit
         for _ in range(total + 64):
             if time.monotonic() > deadline:
                 return
             current = upcoming.result()
             if len(current.entries) < batch and not current.cut and current.read_ahead:
-                current = _read_batch(store, batch, frozenset(), byte_limit)
+                current = _read_batch(store, batch, frozenset(), byte_limit, compact)
             if not current.entries:
                 return
             if current.gone or current.held or current.too_large:
@@ -232,7 +239,7 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
                     _refuse_here(session, report, current.too_large, byte_limit)
             sent = current.sent
             in_flight = frozenset((e.table, e.record_id) for e in sent)
-            upcoming = reader.submit(_read_batch, store, batch, in_flight, byte_limit)
+            upcoming = reader.submit(_read_batch, store, batch, in_flight, byte_limit, compact)
             if not sent:
                 continue
             sent_at = utcnow()
@@ -252,19 +259,37 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
                     byte_limit = max(len(current.body) // 2, 2)
                     log.info("push refused as too large: batches of at most %d bytes now",
                              byte_limit)
-                upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit)
+                upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit,
+                                         compact)
                 continue
             round_trip = time.monotonic() - started
             answered = _answers(answer, sent)
+            resend = compact and _not_understood(answered, current.compacted)
+            if resend:
+                # an archive older than strokes by reference: the batch stays pending
+                # and goes again, in order, with the strokes in full (what it stored
+                # meanwhile comes back "duplicate"; a slip amending one it refused, with
+                # a reason to be judged again)
+                compact = False
+                answered = []
+                log.info("the archive takes strokes in full: sending them so")
             with store.write() as session:  # one durable write per batch
                 _note_clock(session, report, answer, sent_at, round_trip)
                 _record_answers(session, report, answered)
             report.pushed += len(sent)
             if len(answered) < len(sent):
                 upcoming = reader.submit(_read_batch, store, batch, frozenset(),
-                                         byte_limit)  # in order again
-            if not answered:
+                                         byte_limit, compact)  # in order again
+            if not answered and not resend:
                 return  # the archive answered nothing: do not loop
+
+
+def _not_understood(answered: list[tuple[outbox.Entry, Values]],
+                    compacted: set[outbox.Entry]) -> bool:
+    """Did the archive take a record sent with its strokes by reference for a damaged
+    one? An archive before that form stores the short document and its hash differs."""
+    return any(e in compacted and r.get("status") == "refused"
+               and r.get("code") == "hash_mismatch" for e, r in answered)
 
 
 def _refuse_here(session: Session, report: SyncReport,

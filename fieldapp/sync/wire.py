@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -61,6 +62,91 @@ def encode_record(record: dict[str, Any]) -> bytes:
 def join_encoded(pieces: list[bytes]) -> bytes:
     """`encode_records` of the records these `encode_record` pieces stand for."""
     return b"[" + b",".join(pieces) + b"]"
+
+
+# A sealed slip's seal document repeats each signature's strokes (~a quarter of the
+# record's bytes). A push sends them once: in the document, `"strokes":[...]` becomes
+# `"strokes":"@signatures[i].strokes"`, i the signature's place in the record's
+# `signatures`, whose `strokes` text is exactly what was cut out. The record's hash is
+# the full record's; the archive puts the strokes back before anything else
+# (`expand_strokes`), so it stores, hashes and verifies the document as sealed. A
+# document without such a reference (an older laptop's push) is taken as it is.
+STROKES_REF = "@signatures[{}].strokes"
+_STROKES_KEY = '"strokes":'
+
+
+def compact_strokes(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with its seal document's strokes by reference, when each signature's
+    strokes text is in the document exactly once (else the record as it is)."""
+    row, signatures = record.get("row"), record.get("signatures")
+    if record.get("table") != "slips" or not isinstance(row, dict) or not signatures:
+        return record
+    document = row.get("seal_document")
+    if not isinstance(document, str) or "@signatures[" in document:
+        return record
+    for index, signature in enumerate(signatures):
+        strokes = signature.get("strokes") if isinstance(signature, dict) else None
+        if not isinstance(strokes, str) or not strokes:
+            return record
+        cut = _STROKES_KEY + strokes
+        if document.count(cut) != 1:
+            return record
+        document = document.replace(cut, _STROKES_KEY + '"' + STROKES_REF.format(index) + '"')
+    return {**record, "row": {**row, "seal_document": document}}
+
+
+def expand_strokes(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The record as sealed: each `"strokes":"@signatures[i].strokes"` of its seal
+    document replaced by signature i's strokes text; and the document as it came (None if
+    it had no reference or not one per signature: then nothing is parsed from it here).
+    A reference without its signature stays as it is (the seal check refuses it)."""
+    row, signatures = record.get("row"), record.get("signatures")
+    if record.get("table") != "slips" or not isinstance(row, dict):
+        return record, None
+    document = row.get("seal_document")
+    if not isinstance(document, str) or "@signatures[" not in document:
+        return record, None
+    expanded, whole = document, isinstance(signatures, list) and bool(signatures)
+    for index, signature in enumerate(signatures if isinstance(signatures, list) else ()):
+        strokes = signature.get("strokes") if isinstance(signature, dict) else None
+        ref = _STROKES_KEY + '"' + STROKES_REF.format(index) + '"'
+        if not isinstance(strokes, str) or expanded.count(ref) != 1:
+            whole = False
+            continue
+        expanded = expanded.replace(ref, _STROKES_KEY + strokes)
+    record = {**record, "row": {**row, "seal_document": expanded}}
+    return record, document if whole else None
+
+
+def compact_document_value(compact: str, strokes: list[Any]) -> dict[str, Any] | None:
+    """`json.loads` of the expanded document, from the short one and the signatures'
+    parsed strokes, without parsing the strokes again; None where that cannot be shown
+    equal (then the caller parses the expanded text). Equal because: the short text is
+    its own orjson encoding (one way to write each value, no repeated key), each
+    reference occurs in it once, as the `strokes` of signature entry i, and a JSON value
+    put in place of a value gives the same document as parsing the text with it."""
+    if any(s is None for s in strokes):
+        return None
+    try:
+        document = json_value(compact)
+        if not isinstance(document, dict) or orjson.dumps(
+                document, option=orjson.OPT_SORT_KEYS) != compact.encode("utf-8"):
+            return None
+    except (ValueError, TypeError, orjson.JSONEncodeError):
+        return None
+    entries = document.get("signatures")
+    if not isinstance(entries, list):
+        return None
+    refs = {STROKES_REF.format(i): value for i, value in enumerate(strokes)}
+    found = 0
+    for entry in entries:
+        ref = entry.get("strokes") if isinstance(entry, dict) else None
+        if isinstance(ref, str) and ref in refs:
+            if compact.count(ref) != 1:
+                return None
+            entry["strokes"] = refs[ref]
+            found += 1
+    return document if found == len(refs) else None
 
 
 def push_body_limit(cap: int = PUSH_BODY_CAP) -> int:
@@ -134,6 +220,9 @@ class RecordValues:
     values: dict[str, Any]
     children: dict[str, list[Values]]  # fee_lines, signatures; empty unless a slip
     _strokes: dict[int, Any] = field(default_factory=dict, repr=False)
+    # a slip's seal document as parsed from its text, when known without parsing that
+    # text again (it came with its strokes by reference: `compact_document_value`)
+    document: dict[str, Any] | None = None
 
     def strokes(self, index: int) -> Any:
         """Signature `index`'s strokes, parsed from their JSON once (None: not JSON)."""

@@ -34,6 +34,7 @@ from fieldapp.store import open_store, outbox
 from fieldapp.store.models import Slip
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.rounds import PUSH_BATCH, records_for, run_sync_round
+from fieldapp.sync.wire import compact_strokes
 from tests.archive.servers import (
     PASSWORD,
     ArchiveProcess,
@@ -85,8 +86,9 @@ def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
                                         .where(Slip.seal.is_not(None))) or 0
                 entries = outbox.pending(session, 10_000_000)
                 records = list(records_for(session, entries).values())
+            sent = [compact_strokes(record) for record in records]  # as the push sends them
             bodies = [json.dumps({"client_time": utcnow().isoformat(),
-                                  "records": records[i:i + PUSH_BATCH]}).encode()
+                                  "records": sent[i:i + PUSH_BATCH]}).encode()
                       for i in range(0, len(records), PUSH_BATCH)]
             with ArchiveClient(archive.url) as client, \
                     httpx.Client(base_url=archive.url) as raw:
