@@ -11,7 +11,9 @@ The owner is judged as the archive holds it, else as the same batch brings it
 (attachments travel before their owners, `fieldapp.store.tables.SYNC_MODELS`, so a new
 slip's pictures come first). An owner in neither — a laptop's next batch — is not judged
 here: its own push is, and a slip whose pictures an engineer cannot see cannot be named
-by them (ids are random). A stored attachment never moves to another record.
+by them (ids are random). A stored attachment never moves to another record. On a
+sealed slip, for anyone, a row must be as the slip's seal lists it
+(`fieldapp.archive.sealed_attachments`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.archive.ownership import Assignments
 from fieldapp.archive.rules import Actor, Reason, may_push
+from fieldapp.archive.sealed_attachments import SealedAttachments
 from fieldapp.store.attachment_models import OwnerKind
 from fieldapp.store.models import Slip
 from fieldapp.store.workflow_models import Complaint, RepairOrder
@@ -58,10 +61,13 @@ class AttachmentOwners:
         self.session, self.actor, self.assignments = session, actor, assignments
         self.stored: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
         self.batch: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+        self.sealed = SealedAttachments(session)  # what sealed slips' pictures must stay
 
     def load(self, rows: Iterable[tuple[str, Any]]) -> None:
         """The batch's (table, row) pairs: its owners as the archive holds them, and the
-        owner rows the batch itself brings."""
+        owner rows the batch itself brings; the sealed slips they name, for anyone."""
+        rows = list(rows)
+        self.sealed.load(rows)
         if self.actor.sees_everything:
             return
         wanted: dict[str, set[uuid.UUID]] = {}
@@ -87,12 +93,16 @@ class AttachmentOwners:
                               for owner in [*self.stored.values(), *self.batch.values()])
 
     def refusal(self, row: dict[str, Any], existing: dict[str, Any] | None) -> Reason | None:
-        """None if this actor may add (or change) this attachment on the record it names;
-        else why not."""
+        """None if this actor may add (or change) this attachment on the record it names
+        and, on a sealed slip, it is as the seal lists it; else why not."""
         owner_table, owner_id = _owner(row)
         if existing is not None and _owner(existing["row"]) != (owner_table, owner_id):
             return ("attachment_moved", "附件不能转到另一条记录上。",
                     "An attachment cannot move to another record.")
+        return self._not_theirs(owner_table, owner_id) or self.sealed.refusal(row)
+
+    def _not_theirs(self, owner_table: str | None, owner_id: uuid.UUID | None
+                    ) -> Reason | None:
         if self.actor.sees_everything:
             return None
         if owner_table is None or owner_id is None:

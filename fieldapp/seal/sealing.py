@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -198,6 +199,14 @@ def _attachments(slip: Any) -> list[dict[str, Any]]:
                                      Attachment.owner_id == slip.id,
                                      Attachment.removed_at.is_(None))
             .order_by(Attachment.position, Attachment.id)).all()
+    return sealed_attachments(rows)
+
+
+def sealed_attachments(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Attachment rows (or stand-ins) as a format-4 seal lists them: those not removed, in
+    their order (position, id), each by hash, size, type, kind, caption and capture time.
+    The archive's ingest compares a pushed row of a sealed slip with this
+    (fieldapp.archive.sealed_attachments)."""
     return [{"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "kind": a.kind,
              "caption": a.caption, "captured_at": _time(a.captured_at)}
             for a in sorted((a for a in rows if a.removed_at is None),
