@@ -27,13 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.base.timeutil import iso_utc, utcnow
@@ -214,35 +215,67 @@ def file_overview(session: Session, blobs: BlobStore | None) -> FilesWaiting:
     """How many files wait to be sent and which could not be: a file whose attachment is
     still in the outbox counts as waiting (or, not here, as missing at once, offline too);
     an acknowledged one until the archive has it; a pulled record's file this laptop never
-    had is not this laptop's to send. Records kept here only (outbox `local`) never count."""
+    had is not this laptop's to send. Records kept here only (outbox `local`) never count.
+    Files marked as at the archive are left out in SQL, and a laptop holding the rows of
+    many pulled pictures lists its file folder once instead of looking for each."""
     if blobs is None:
         return FilesWaiting(0, ())
-    outbox = dict(session.execute(
-        select(SyncOutbox.record_id, SyncOutbox.state)
-        .where(SyncOutbox.table_name == "attachments")).all())
-    rows = session.execute(
-        select(Attachment.id, Attachment.sha256, Attachment.owner_kind, Attachment.owner_id,
-               Attachment.added_at)
-        .where(Attachment.removed_at.is_(None)).order_by(Attachment.id)).all()
-    marked = set(session.scalars(select(SyncState.key).where(
-        SyncState.key.startswith(SENT_MARK))))
+    rows_, outbox_, state_ = (Attachment.__table__.c, SyncOutbox.__table__.c,
+                              SyncState.__table__.c)
+    at_archive = select(state_.key).where(state_.key == literal(SENT_MARK).concat(
+        func.substr(rows_.sha256, 1, 40 - len(SENT_MARK))))
+    rows = session.connection().execute(  # Core rows: a staff laptop has many pulled ones
+        select(rows_.sha256, outbox_.state)
+        .select_from(Attachment.__table__.outerjoin(
+            SyncOutbox.__table__, (outbox_.table_name == "attachments")
+            & (outbox_.record_id == rows_.id)))
+        .where(rows_.removed_at.is_(None), ~exists(at_archive))).all()
     stored = stored_problems(session)
-    waiting: set[str] = set()
-    problems: dict[str, tuple[uuid.UUID, str, str, FileProblem]] = {}
-    for attachment_id, sha, owner_kind, owner_id, added_at in rows:
-        queued = outbox.get(attachment_id)
-        if queued == OutboxState.LOCAL or _mark(sha) in marked or sha in problems:
+    queued: set[str] = set()
+    candidates: set[str] = set()
+    for sha, outbox_state in rows:
+        if outbox_state == OutboxState.LOCAL:
             continue
-        if sha in stored:
-            problems[sha] = (attachment_id, owner_kind, str(owner_id), stored[sha])
-        elif blobs.has(sha):
-            waiting.add(sha)
-        elif queued is not None:  # made here (not yet acknowledged) and gone
-            lost = missing_here(sha)
-            lost.at = iso_utc(added_at)
-            problems[sha] = (attachment_id, owner_kind, str(owner_id), lost)
-    waiting -= problems.keys()
-    return FilesWaiting(len(waiting), tuple(problems.values()))
+        candidates.add(sha)
+        if outbox_state is not None:
+            queued.add(sha)
+    present = _present(blobs, candidates - stored.keys())
+    lost = {sha for sha in queued - present if sha not in stored}
+    problem_shas = (candidates & stored.keys()) | lost
+    problems: list[tuple[uuid.UUID, str, str, FileProblem]] = []
+    seen: set[str] = set()
+    for attachment_id, sha, owner_kind, owner_id, added_at in session.execute(
+            select(Attachment.id, Attachment.sha256, Attachment.owner_kind,
+                   Attachment.owner_id, Attachment.added_at)
+            .where(Attachment.removed_at.is_(None),
+                   Attachment.sha256.in_(sorted(problem_shas)))
+            .order_by(Attachment.id)) if problem_shas else ():
+        if sha in seen:
+            continue
+        seen.add(sha)
+        problem = stored.get(sha)
+        if problem is None:  # made here (not yet acknowledged) and gone
+            problem = missing_here(sha)
+            problem.at = iso_utc(added_at)
+        problems.append((attachment_id, owner_kind, str(owner_id), problem))
+    return FilesWaiting(len(present), tuple(problems))
+
+
+def _present(blobs: BlobStore, shas: set[str]) -> set[str]:
+    """Those of these files that are in the file store."""
+    if len(shas) <= 64:
+        return {sha for sha in shas if blobs.has(sha)}
+    here: set[str] = set()
+    try:
+        folders = [entry.path for entry in os.scandir(blobs.folder) if entry.is_dir()]
+    except OSError:  # no file store yet
+        return here
+    for folder in folders:
+        try:
+            here.update(entry.name for entry in os.scandir(folder) if entry.is_file())
+        except OSError:
+            continue
+    return here & shas
 
 
 def note_lost(store: Store) -> int:
@@ -285,9 +318,10 @@ def send_files(store: Store, client: ArchiveClient, *, deadline: float,
         # is asked about: once the archive has it from elsewhere, the problem goes.
         lost = {sha for sha, problem in stored_problems(session).items()
                 if problem.code == FileProblemCode.MISSING_HERE}
-        todo = [(sha, size) for sha, size in files_to_send(session)
-                if sha in lost or blobs.has(sha)]
-    here = {sha for sha, _size in todo if blobs.has(sha)}
+        unsent = files_to_send(session)
+    present = _present(blobs, {sha for sha, _size in unsent})
+    todo = [(sha, size) for sha, size in unsent if sha in lost or sha in present]
+    here = {sha for sha, _size in todo if sha in present}
     total = sum(size for sha, size in todo if sha in here)
     done_files = done_bytes = 0
     for start in range(0, len(todo), MISSING_BATCH):

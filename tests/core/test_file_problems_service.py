@@ -148,12 +148,12 @@ def test_a_pulled_picture_never_here_is_neither_waiting_nor_a_problem(
     acknowledged(store)
     with store.read() as session:
         owner = session.scalar(select(Slip.id).where(Slip.number == number))
-    with store.write() as session:  # as a pull writes it: a Core insert, no outbox entry
-        session.execute(insert(Attachment).values(
-            id=uuid.uuid4(), owner_kind="slip", owner_id=owner, position=5,
-            sha256="ab" * 32, size=1000, media_type="image/jpeg", added_at=NOW,
-            added_by="E01", created_at=NOW, updated_at=NOW))
-    counts = sync_status.overview(store)
+    with store.write() as session:  # as a pull writes them: Core inserts, no outbox entry
+        session.execute(insert(Attachment), [dict(
+            id=uuid.uuid4(), owner_kind="slip", owner_id=owner, position=5 + i,
+            sha256=f"{i:064x}", size=1000, media_type="image/jpeg", added_at=NOW,
+            added_by="E01", created_at=NOW, updated_at=NOW) for i in range(100)])
+    counts = sync_status.overview(store)  # many: the file folder is listed once
     assert (counts.files_waiting, counts.files_not_sent) == (2, 0)
 
 
