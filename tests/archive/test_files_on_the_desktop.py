@@ -64,6 +64,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningArchive
         yield running
 
 
+@pytest.fixture(autouse=True)
+def _chinese_afterwards() -> Iterator[None]:
+    yield
+    i18n.set_language("zh")  # the desktop's language, Qt's catalogue with it
+
+
 @pytest.fixture
 def laptop(tmp_path: Path, archive: RunningArchive) -> Iterator:
     made: list[Laptop] = []
