@@ -23,7 +23,6 @@ then compares the seal with the rows the archive holds and refuses a mismatch
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
@@ -70,13 +70,14 @@ class SealedAttachments:
         pushed: dict[uuid.UUID, dict[uuid.UUID, dict[str, Any]]] = {}
         brought: dict[uuid.UUID, dict[str, Any]] = {}
         for table, row in rows:
-            if not isinstance(row, dict) or (row_id := _uuid(row.get("id"))) is None:
+            if table not in ("attachments", "slips") or not isinstance(row, dict) or (
+                    row_id := _uuid(row.get("id"))) is None:
                 continue
-            if table == "attachments" and row.get("owner_kind") == OwnerKind.SLIP and (
+            if table == "slips":
+                brought[row_id] = row
+            elif row.get("owner_kind") == OwnerKind.SLIP and (
                     owner := _uuid(row.get("owner_id"))) is not None:
                 pushed.setdefault(owner, {})[row_id] = row
-            elif table == "slips":
-                brought[row_id] = row
         if not pushed:
             return
         slips = _table(Slip)
@@ -162,12 +163,20 @@ def _judge(slip: _Sealed) -> dict[uuid.UUID, Reason | None]:
     return verdicts
 
 
-def _listed(document: Any) -> Counter[str] | None:
-    """The attachments a seal document lists (none before format 4); None if damaged."""
-    try:
-        parsed = json_value(document) if isinstance(document, str) else None
-    except ValueError:
+def _listed(document: Any) -> Counter[bytes] | None:
+    """The attachments a seal document lists (none before format 4); None if damaged.
+    Read as `verify_slip` reads it (`json_value`: the last of a repeated key), through
+    orjson first (what it reads differently, a number beyond 64 bits, cannot equal a
+    row's entry; what it refuses goes to json_value)."""
+    if not isinstance(document, str):
         return None
+    try:
+        parsed = orjson.loads(document)
+    except orjson.JSONDecodeError:
+        try:
+            parsed = json_value(document)
+        except ValueError:
+            return None
     if not isinstance(parsed, dict):
         return None
     entries = parsed.get("attachments", [])
@@ -176,14 +185,17 @@ def _listed(document: Any) -> Counter[str] | None:
     return Counter(_text(entry) for entry in entries)
 
 
-def _key(row: Any) -> str | None:
+def _key(row: Any) -> bytes | None:
     """A row as its seal entry (None when removed)."""
     entries = sealed_attachments([row])
     return _text(entries[0]) if entries else None
 
 
-def _text(entry: Any) -> str:
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+def _text(entry: Any) -> bytes:
+    try:
+        return orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):  # not an entry a row can equal
+        return repr(entry).encode()
 
 
 def _stand_in(row: dict[str, Any]) -> Any:

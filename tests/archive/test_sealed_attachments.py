@@ -349,3 +349,27 @@ def test_a_slip_sealed_in_a_later_batch_is_refused_by_its_own_seal_check(world, 
     assert (outcome.status, outcome.code) == ("refused", "seal_mismatch"), outcome
     assert "Changed after sealing: attachments" in outcome.en
     assert not sealed_at_archive(world, slip_id)
+
+
+def test_an_amendment_carries_the_sealed_pictures_and_one_more(world):
+    """A picture added after sealing belongs to an amendment: a new slip that starts with
+    the sealed slip's pictures (new rows), sealed with its own."""
+    with world.store.write() as session:
+        original = session.get_one(Slip, world.ids["sealed"])
+        amendment = slips.amend_slip(session, original, reason="补拍损坏部位",
+                                     engineer=reference.engineer_by_code(session, "E07"),
+                                     now=NOW)
+        _picture(session, world.store, amendment.id, "后补的照片", AttachmentKind.DAMAGE)
+        _sign(session, amendment)
+        ids = [a.id for a in attachments.attachments_of(session, OwnerKind.SLIP, amendment.id)]
+        amendment_id = amendment.id
+    assert len(ids) == 3
+    batch = [record(world, "attachments", i) for i in ids] + [record(world, "slips",
+                                                                     amendment_id)]
+    outcomes = pushed(world, batch)
+    assert [o.status for o in outcomes] == ["accepted"] * 4, outcomes
+    assert sealed_at_archive(world, amendment_id)
+    with world.archive.read() as session:
+        assert len(session.scalars(select(Attachment).where(
+            Attachment.owner_id == world.ids["sealed"],
+            Attachment.removed_at.is_(None))).all()) == 2
