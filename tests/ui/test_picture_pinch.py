@@ -1,13 +1,15 @@
 """Two fingers on a picture zoom it, as on the engineers' touchscreens: real touch
 events (a touchscreen device, press / move / release of two points) through Qt's own
-pinch recognizer into `ZoomArea`, not a hand-made gesture event."""
+pinch recognizer into `ZoomArea`, not a hand-made gesture event; and a touchpad's pinch,
+which the system delivers as native zoom gestures."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QNativeGestureEvent, QPointingDevice
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from ui.kit.picture_view import MAX_ZOOM, ZoomArea
 
@@ -61,3 +63,17 @@ def test_zoom_stops_at_its_limit_however_far_the_fingers_spread(area):  # type: 
     for _ in range(4):
         pinch(area, from_gap=40, to_gap=560)
     assert area.zoom == pytest.approx(MAX_ZOOM)
+
+
+def test_a_touchpads_pinch_zooms_too(area):  # type: ignore[no-untyped-def]
+    """Precision touchpads send native zoom gestures (value: the change since the last)."""
+    fitted = area.zoom
+    viewport = area.viewport()
+    centre = QPointF(viewport.rect().center())
+    for value in (0.25, 0.25, 0.5):
+        event = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture,
+                                    QPointingDevice.primaryPointingDevice(), 2, centre,
+                                    centre, viewport.mapToGlobal(centre), value,
+                                    QPointF(), 0)
+        QApplication.sendEvent(viewport, event)
+    assert area.zoom == pytest.approx(fitted * 1.25 * 1.25 * 1.5)

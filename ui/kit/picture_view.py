@@ -1,7 +1,7 @@
-"""One attachment in full: zoom by pinching (QPinchGesture, two fingers on the picture) or
-with the buttons, drag to pan (kinetic under a finger, like every scroll area:
-ui.kit.touch), and its caption and kind edited below it. A PDF shows its name and
-opens in the system viewer.
+"""One attachment in full: zoom by pinching (QPinchGesture, two fingers on the picture; a
+touchpad's pinch comes as a native zoom gesture) or with the buttons, drag to pan
+(kinetic under a finger, like every scroll area: ui.kit.touch), and its caption and
+kind edited below it. A PDF shows its name and opens in the system viewer.
 
 The picture is read and decoded on a worker (`Ops.run`); saving and removing go through
 fieldapp.services.attachments on the writer (`Ops.call`). A picture whose file is not on
@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QNativeGestureEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -89,6 +89,12 @@ class ZoomArea(QGraphicsView):
                     self.zoom_by(pinch.scaleFactor())
                 event.accept()
                 return True
+        if (event.type() == QEvent.Type.NativeGesture
+                and isinstance(event, QNativeGestureEvent)
+                and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture):
+            self.zoom_by(1.0 + event.value())  # value: the change since the last one
+            event.accept()
+            return True
         return super().eventFilter(watched, event)
 
 
