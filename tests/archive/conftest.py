@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.store import Store, open_store
+from fieldapp.store import Store
 from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.seal_keys import register_device_key
 from tests.archive.servers import (
@@ -16,6 +16,7 @@ from tests.archive.servers import (
     run_archive,
     sqlite_url,
 )
+from tests.store_template import new_store
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ class Laptop:
     def __init__(self, folder: Path, archive: RunningArchive, user: str,
                  url: str | None = None, **client_args) -> None:
         self.folder = folder
-        self.store: Store = open_store(folder)
+        self.store: Store = new_store(folder)  # copied: tests/store_template.py
         self.client = ArchiveClient(url or archive.url, **client_args)
         self.client.login(user, PASSWORD, f"laptop-{user}")
         # as `fieldapp login` does: the archive learns the key this laptop seals with

@@ -24,11 +24,12 @@ from fieldapp.archive.seal_keys import register_key
 from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests, slips
 from fieldapp.rules.validation import FeeLineInput
-from fieldapp.store import Store, open_store, outbox
+from fieldapp.store import Store, outbox
 from fieldapp.store.models import Customer, Device, Engineer, ServiceRequest
 from fieldapp.sync.rounds import records_for
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
 from fieldapp.workflows import complaints, escalation, group_archive
+from tests.store_template import new_store
 
 ALWAYS_OPEN = '{"always_open": true}'  # service time = clock time: budgets are easy to check
 
@@ -54,7 +55,7 @@ class History:
 
     def __init__(self, folder: Path | None = None, now: datetime | None = None, *,
                  store: Store | None = None) -> None:
-        self.store: Store = store if store is not None else open_store(folder)
+        self.store: Store = store if store is not None else new_store(folder)  # copied
         self.now = now or utcnow()
         self.made: list[Made] = []
         with self.store.write() as session:

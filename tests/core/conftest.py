@@ -12,9 +12,10 @@ import pytest
 
 from fieldapp.records import reference, service_requests, slips
 from fieldapp.rules.validation import FeeLineInput
-from fieldapp.store import Store, open_store
+from fieldapp.store import Store
 from fieldapp.store.models import Slip
 from fieldapp.tools.demo import PAD_HEIGHT, PAD_WIDTH, signature_strokes
+from tests.store_template import new_store
 
 # 2026-11-24 10:00 in Tianjin (a Tuesday); tests pass `now` explicitly, never the wall clock.
 REQUESTED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ NOW = REQUESTED + timedelta(hours=6)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "data")
+    s = new_store(tmp_path / "data")  # open_store's new store, copied (tests/store_template.py)
     yield s
     s.close()
 

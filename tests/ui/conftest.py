@@ -16,6 +16,7 @@ from fieldapp.base.timeutil import utcnow
 from fieldapp.records import reference, service_requests
 from fieldapp.store import DB_FILENAME, Store, open_store
 from fieldapp.tools.demo import fill_demo
+from tests.store_template import new_store
 from ui.kit import i18n
 from ui.kit.ops import Ops
 from ui.kit.style import STYLESHEET
@@ -44,7 +45,7 @@ def _configure(data_dir: Path) -> Settings:
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    store = open_store(tmp_path)
+    store = new_store(tmp_path)  # open_store's new store, copied (tests/store_template.py)
     fill_demo(store, requests=16)
     store.close()
     _configure(tmp_path)
