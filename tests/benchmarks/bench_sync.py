@@ -11,7 +11,9 @@ process: the time `run_sync_round` takes to push
 everything (requests, slips with fee lines and signatures, reference data), against
 POSTing the very same request bodies to the push endpoint without a token (read and
 parsed, then refused: the cost of HTTP + JSON alone). Then an empty sync round (nothing
-pending, nothing to pull) against one HTTP round trip (GET /api/v1/health).
+pending, nothing to pull) against one HTTP round trip (GET /api/v1/health). The push's
+note also gives the CPU seconds per sealed slip of the archive process (from /proc) and
+of the laptop: steadier than the rate on a machine shared with other work.
 Not collected by pytest.
 """
 
@@ -19,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -53,6 +57,28 @@ from tests.benchmarks.stores import (
 EMPTY_ROUNDS = 20
 
 
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its child processes (`serve --workers`),
+    from /proc; None where there is no /proc. Steadier than wall time on a busy machine."""
+    proc = Path("/proc")
+    if not (proc / str(pid) / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(stat: Path) -> list[str]:
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return []
+
+    total = 0.0
+    for stat in proc.glob("[0-9]*/stat"):
+        f = fields(stat)
+        if f and (stat.parent.name == str(pid) or f[1] == str(pid)):
+            total += (int(f[11]) + int(f[12])) / tick
+    return total
+
+
 @contextmanager
 def archive_db(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
@@ -74,7 +100,7 @@ def archive_process(url: str) -> Iterator[ArchiveProcess]:
         archive.close()
 
 
-def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
+def push_once(kind: str, source: Path, folder: Path) -> dict[str, Any]:
     """One push of a full outbox to a fresh archive; then the empty rounds."""
     laptop = copy_store(source, folder / "laptop")
     with archive_db(kind, folder) as url, archive_process(url) as archive:
@@ -101,8 +127,14 @@ def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
                     assert answer.status_code == 401, answer.status_code
                 raw_s = time.perf_counter() - started
                 started = time.perf_counter()
+                pid = archive.process.pid if archive.process is not None else -1
+                cpu_archive, cpu_laptop = process_cpu(pid), time.process_time()
                 report = run_sync_round(store, None, client)
                 push_s = time.perf_counter() - started
+                cpu_laptop = time.process_time() - cpu_laptop
+                after = process_cpu(pid)
+                cpu_archive = None if after is None or cpu_archive is None else (
+                    after - cpu_archive)
                 assert report.ok and report.pushed == len(records), report
                 empty, trips = [], []
                 for _ in range(EMPTY_ROUNDS):
@@ -116,6 +148,7 @@ def push_once(kind: str, source: Path, folder: Path) -> dict[str, float]:
             store.close()
     return {"sealed": sealed, "records": len(records), "bytes": sum(map(len, bodies)),
             "batches": len(bodies), "push_s": push_s, "raw_s": raw_s,
+            "cpu_archive_s": cpu_archive, "cpu_laptop_s": cpu_laptop,
             "empty_ms": statistics.median(empty), "trip_ms": statistics.median(trips)}
 
 
@@ -161,15 +194,23 @@ def run(sizes: list[int], runs: int = 1, cache: Path | None = None, postgres: bo
             rate[kind] = sealed / push_s
             raw_s = statistics.median(r["raw_s"] for r in results)
             first = results[0]
+            cpu = [(r["cpu_archive_s"], r["cpu_laptop_s"]) for r in results
+                   if r["cpu_archive_s"] is not None]
+            cpu_note = "" if not cpu else (
+                f"; CPU per sealed slip: archive "
+                f"{statistics.median(a for a, _ in cpu) / sealed * 1000:.2f} ms, laptop "
+                f"{statistics.median(lap for _, lap in cpu) / sealed * 1000:.2f} ms")
             rows.append(Row(
                 f"push sealed slips ({kind})", size, sealed / push_s, "slips/s",
                 floor=sealed / raw_s, floor_name="raw HTTP POSTs, same bytes", target=1000.0,
                 higher_is_better=True, runs=runs, group="push",
                 note=(f"{sealed} sealed, {first['records']} records, "
                       f"{first['bytes'] / 1e6:.1f} MB in {first['batches']} POSTs; "
-                      f"{push_s:.1f} s vs {raw_s:.1f} s"),
+                      f"{push_s:.1f} s vs {raw_s:.1f} s{cpu_note}"),
                 extra={"push_s": push_s, "raw_s": raw_s, "records": first["records"],
-                       "bytes": first["bytes"], "sealed": sealed}))
+                       "bytes": first["bytes"], "sealed": sealed,
+                       "cpu_archive_s": first["cpu_archive_s"],
+                       "cpu_laptop_s": first["cpu_laptop_s"]}))
             rows.append(Row(
                 f"empty sync round ({kind})", size,
                 statistics.median(r["empty_ms"] for r in results), "ms",
