@@ -19,6 +19,7 @@ from fieldapp.store import open_store
 from fieldapp.store.models import Customer, Slip
 from fieldapp.tools import exchange
 from fieldapp.tools.demo import fill_demo
+from tests.store_template import new_store
 
 
 def export_all(store) -> dict:
@@ -181,7 +182,7 @@ def test_a_damaged_import_file_gets_a_clear_error_and_imports_nothing(small_expo
     section = sections[where[0] % len(sections)]
     row = damaged[section][where[1] % len(damaged[section])]
     row[sorted(row)[where[2] % len(row)]] = value
-    target = open_store(tmp_path / f"fuzz-{uuid.uuid4().hex[:8]}")
+    target = new_store(tmp_path / f"fuzz-{uuid.uuid4().hex[:8]}")  # 40 examples: copied
     try:
         try:
             with target.write() as session:
