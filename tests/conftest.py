@@ -7,8 +7,9 @@ A test (or module, `pytestmark`) marked `any_moment` runs once at each of `MOMEN
 moment and time runs on from it. Its function-scoped fixtures are built there too; module
 and session fixtures, Qt's own clocks and subprocesses (the archive servers) keep the real
 time. `FIELDAPP_TEST_MOMENT=sunday` runs every test, marked or not, at that one moment,
-and builds session and module fixtures shortly before it (`session_moment`, `module_moment`): the way to find
-tests that depend on today (docs/development.md, "Time in tests").
+and builds session and module fixtures shortly before it (`session_moment`,
+`module_moment`): the way to find tests that depend on today (docs/development.md,
+"Time in tests").
 """
 
 from __future__ import annotations
