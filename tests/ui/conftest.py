@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,11 +43,28 @@ def _configure(data_dir: Path) -> Settings:
     return settings
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    store = new_store(tmp_path)  # open_store's new store, copied (tests/store_template.py)
+# The demo store filled at each frozen moment, once per test process: a test run at a moment
+# (`any_moment`, FIELDAPP_TEST_MOMENT, the layout runs) starts at that instant every time,
+# so the demo made at its start is the same for every such test and is copied.
+_demo_at: dict[datetime, Path] = {}
+
+
+def _fill(folder: Path) -> None:
+    store = new_store(folder)  # open_store's new store, copied (tests/store_template.py)
     fill_demo(store, requests=16)
-    store.close()
+    store.close()  # closing checkpoints the WAL: the folder's files hold it all
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, frozen_moment: datetime | None,
+             tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if frozen_moment is None:  # the real clock: made now, at this test's time
+        _fill(tmp_path)
+    else:
+        if frozen_moment not in _demo_at:
+            _fill(made := tmp_path_factory.mktemp("demo-at-moment"))
+            _demo_at[frozen_moment] = made
+        shutil.copytree(_demo_at[frozen_moment], tmp_path, dirs_exist_ok=True)
     _configure(tmp_path)
     return tmp_path
 

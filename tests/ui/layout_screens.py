@@ -446,7 +446,9 @@ def test_the_screen_fits(screen, desktop, qtbot, ops, settings, onsite_request,
                 normal = window.normalGeometry()
                 window.showNormal()
                 window.setGeometry(normal)
-                qtbot.wait(300)  # a preview draws its pages again for the new width
+                qtbot.wait(300)  # a preview draws its pages again for the new width,
+                env.idle()  # rasterised in the background: slower on a busy machine
+                qtbot.wait(50)  # layouts settle
             name = f"{language} {state}".strip()
             found[name] = problems(window)
             _record(screen, name, window, found[name])
