@@ -32,7 +32,7 @@ from fieldapp.sync.resync import run_full_resync
 from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.servers import RunningArchive, run_archive
-from tests.archive.work import draft_with_files, on_the_command_line
+from tests.archive.work import CutAfter, draft_with_files, on_the_command_line
 
 PHOTO_BYTES = 2 * CHUNK_BYTES + 1000  # three chunks
 
@@ -170,21 +170,6 @@ def test_another_laptop_fetches_a_pulled_picture_when_it_needs_it(centre, stored
 
     assert blobs.verify(sha) == "ok"
     assert run_sync_round(other.store, None, other.client).files.already == 0  # not offered
-
-
-class CutAfter(httpx.HTTPTransport):
-    """The line drops after `chunks` file chunks went through."""
-
-    def __init__(self, chunks: int) -> None:
-        super().__init__()
-        self.left = chunks
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT" and "/files/" in request.url.path:
-            if self.left == 0:
-                raise httpx.ConnectError("the line dropped")
-            self.left -= 1
-        return super().handle_request(request)
 
 
 def test_a_push_cut_mid_file_resumes_without_sending_a_completed_chunk_again(

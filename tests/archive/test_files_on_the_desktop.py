@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -36,7 +35,7 @@ from fieldapp.sync.rounds import run_sync_round
 from fieldapp.tools.demo import fill_demo
 from tests.archive.conftest import Laptop
 from tests.archive.servers import RunningArchive, run_archive, sqlite_url
-from tests.archive.work import dispatch, on_the_command_line, on_the_desktop
+from tests.archive.work import CutAfter, dispatch, on_the_command_line, on_the_desktop
 from tests.core.photo_samples import photo
 from tests.ui.test_gui_thread_io import GuiThreadGuard
 from ui.kit import i18n
@@ -171,21 +170,6 @@ def test_files_lost_or_changed_here_are_named_until_they_are_put_right(
     counts = sync_status.overview(e02.store)
     assert (counts.files_waiting, counts.files_not_sent) == (0, 0)
     assert sync_status.waiting(e02.store) == []
-
-
-class CutAfter(httpx.HTTPTransport):
-    """The line drops after `chunks` file chunks went through."""
-
-    def __init__(self, chunks: int) -> None:
-        super().__init__()
-        self.left = chunks
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT" and "/files/" in request.url.path:
-            if self.left == 0:
-                raise httpx.ConnectError("the line dropped")
-            self.left -= 1
-        return super().handle_request(request)
 
 
 def test_a_round_cut_mid_file_counts_it_as_waiting_until_the_line_is_back(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from fieldapp.base.settings import Settings
@@ -124,3 +125,17 @@ def draft_with_files(store: Store, contents: list[bytes], code: str = "E01"
                                                                        strict=True)))
         return slip.id, shas
 
+
+class CutAfter(httpx.HTTPTransport):
+    """The line drops after `chunks` file chunks went through."""
+
+    def __init__(self, chunks: int) -> None:
+        super().__init__()
+        self.left = chunks
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and "/files/" in request.url.path:
+            if self.left == 0:
+                raise httpx.ConnectError("the line dropped")
+            self.left -= 1
+        return super().handle_request(request)
