@@ -28,7 +28,8 @@ import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from importlib import resources
+from importlib import import_module
+from pathlib import Path
 from typing import Literal, TypeGuard
 
 Language = Literal["zh", "en"]
@@ -120,10 +121,22 @@ class Catalogue:
         """Every text of `language`, as the file has them (key order kept)."""
         lang = _checked(language)
         if lang not in self._texts:
-            source = resources.files(self.package).joinpath(f"{self.folder}/{lang}.json")
-            entries: dict[str, str] = json.loads(source.read_text("utf-8"))
+            entries: dict[str, str] = json.loads(self._read(f"{self.folder}/{lang}.json"))
             self._texts[lang] = entries
         return self._texts[lang]
+
+    def _read(self, name: str) -> str:
+        """A file beside the package's modules; through `importlib.resources` only when
+        the package has no folder of its own (a zip). That module costs ~6 ms to import,
+        before the window's first paint (docs/performance.md, "Start-up")."""
+        origin = getattr(import_module(self.package), "__file__", None)
+        if origin is not None:
+            path = Path(origin).parent / name
+            if path.is_file():
+                return path.read_text("utf-8")
+        from importlib import resources
+
+        return resources.files(self.package).joinpath(name).read_text("utf-8")
 
     def text(self, key: str, language: Language | None = None, **values: object) -> str:
         """The text for `key` in `language` (default: the current one), placeholders filled."""

@@ -28,13 +28,20 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from fieldapp.base.settings import Settings
-from ui.kit import i18n
-from ui.kit.fit import WindowPlacer
-from ui.kit.style import STYLESHEET
-from ui.kit.touch import TouchFilter
-from ui.shell import snapshot
-from ui.shell.start_frame import StartFrame
+# Our own modules of the first paint come in with the plain import too (~10 ms of CPU
+# sooner on screen); the hook is back for everything after them.
+_HOOKED_IMPORT = builtins.__import__
+builtins.__import__ = _PLAIN_IMPORT
+try:
+    from fieldapp.base.settings import Settings
+    from ui.kit import i18n
+    from ui.kit.fit import WindowPlacer
+    from ui.kit.style import STYLESHEET
+    from ui.kit.touch import TouchFilter
+    from ui.shell import snapshot
+    from ui.shell.start_frame import StartFrame
+finally:
+    builtins.__import__ = _HOOKED_IMPORT
 
 if TYPE_CHECKING:
     from ui.shell.app import App
