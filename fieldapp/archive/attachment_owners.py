@@ -26,7 +26,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.ownership import Assignments
-from fieldapp.archive.rules import Actor, Reason, may_push
+from fieldapp.archive.rules import Actor, Reason, may_push, uuid_or_none
 from fieldapp.archive.sealed_attachments import SealedAttachments
 from fieldapp.store.attachment_models import OwnerKind
 from fieldapp.store.models import Slip
@@ -43,15 +43,8 @@ _NAMES = {"slips": ("服务单", "slip"), "repair_orders": ("送修单", "repair
 _CHUNK = 500
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _owner(row: dict[str, Any]) -> tuple[str | None, uuid.UUID | None]:
-    return OWNER_TABLES.get(str(row.get("owner_kind"))), _uuid(row.get("owner_id"))
+    return OWNER_TABLES.get(str(row.get("owner_kind"))), uuid_or_none(row.get("owner_id"))
 
 
 class AttachmentOwners:
@@ -78,7 +71,7 @@ class AttachmentOwners:
                 owner_table, owner_id = _owner(row)
                 if owner_table is not None and owner_id is not None:
                     wanted.setdefault(owner_table, set()).add(owner_id)
-            elif table in _MODELS and (row_id := _uuid(row.get("id"))) is not None:
+            elif table in _MODELS and (row_id := uuid_or_none(row.get("id"))) is not None:
                 self.batch[(table, row_id)] = row
         for table, ids in wanted.items():
             columns = _table(table).c
@@ -89,7 +82,7 @@ class AttachmentOwners:
                 for found in self.session.execute(select(*chosen).where(
                         columns.id.in_(ordered[start:start + _CHUNK]))).mappings():
                     self.stored[(table, found["id"])] = dict(found)
-        self.assignments.want(_uuid(owner.get("request_id"))
+        self.assignments.want(uuid_or_none(owner.get("request_id"))
                               for owner in [*self.stored.values(), *self.batch.values()])
 
     def refusal(self, row: dict[str, Any], existing: dict[str, Any] | None) -> Reason | None:

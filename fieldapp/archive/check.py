@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from fieldapp.archive.rules import Actor
+from fieldapp.archive.rules import Actor, uuid_or_none
 from fieldapp.archive.visibility import Visibility
 from fieldapp.store.models import ServiceRequest
 from fieldapp.store.tables import SYNC_MODELS
@@ -69,13 +69,6 @@ class CheckResult:
     through: str | None = None  # the last id answered for; None: to the table's end
 
 
-def _uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
                through: str | None, records: Sequence[tuple[str, str]],
                views: Sequence[tuple[str, str, str]] = (),
@@ -86,7 +79,7 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
     the page the archive does not have is named, not only the first MAX_LISTED (a full
     re-sync offers them again)."""
     model = SYNC_MODELS[table]
-    low, high = _uuid(after) if after else None, _uuid(through) if through else None
+    low, high = uuid_or_none(after) if after else None, uuid_or_none(through) if through else None
     column = model.__table__.c.id
     query = select(column).order_by(column).limit(PAGE_LIMIT + 1)
     if low is not None:
@@ -104,7 +97,7 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
 
     mine: dict[uuid.UUID, str] = {}
     for given_id, digest in records:
-        record_id = _uuid(given_id)
+        record_id = uuid_or_none(given_id)
         if record_id is not None and in_range(record_id):
             mine[record_id] = digest
     visibility = Visibility(session, actor)
@@ -127,7 +120,7 @@ def check_page(session: Session, *, actor: Actor, table: str, after: str | None,
     result.tables.append(check)
     if table == "service_requests":
         _compare_views(session, result, visibility,
-                       [v for v in views if in_range(_uuid(v[0]))])
+                       [v for v in views if in_range(uuid_or_none(v[0]))])
     _label(session, result)
     return result
 
@@ -165,7 +158,7 @@ def _compare_views(session: Session, result: CheckResult, visibility: Visibility
     """Each request in scope that the laptop shows with another status or assignee."""
     shown: dict[uuid.UUID, tuple[str, str]] = {}
     for view_id, status, assignee in views:
-        request_id = _uuid(view_id)
+        request_id = uuid_or_none(view_id)
         if request_id is not None:
             shown[request_id] = (status, assignee)
     in_scope = visibility.visible_ids("service_requests", shown)

@@ -41,6 +41,7 @@ from fieldapp.archive.rules import (
     check_record,
     load_owners,
     may_push,
+    uuid_or_none,
 )
 from fieldapp.archive.seal_keys import ArchiveKeys
 from fieldapp.archive.slip_attachments import SlipAttachments
@@ -276,8 +277,8 @@ class _Batch:
             if isinstance(row, dict):
                 self.assignments.want([request_of(p.table, row)])
             if p.table == "slips" and isinstance(row, dict):
-                request_ids.add(_uuid(row.get("request_id")))
-                amended_ids.add(_uuid(row.get("amends_slip_id")))
+                request_ids.add(uuid_or_none(row.get("request_id")))
+                amended_ids.add(uuid_or_none(row.get("amends_slip_id")))
         request_ids.discard(None)
         amended_ids.discard(None)
         self.attachments.load(p.record_id for p in parsed
@@ -454,13 +455,6 @@ class _Batch:
             start = end
         if queue:
             self.session.expire_all()  # ORM reads after this (event checks) see the rows
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:

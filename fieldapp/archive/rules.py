@@ -56,7 +56,8 @@ def actor_for(session: Session, user: User, device: DeviceToken) -> Actor:
     return Actor(user, device, engineer_id)
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
+def uuid_or_none(value: Any) -> uuid.UUID | None:
+    """A pushed row's id as a UUID; None when missing or not one (the row is refused)."""
     try:
         return uuid.UUID(str(value)) if value is not None else None
     except ValueError:
@@ -97,14 +98,14 @@ def may_push(actor: Actor, table: str, row: dict[str, Any], existing: dict[str, 
 
     def owns(r: dict[str, Any]) -> bool:
         if table == "service_requests":
-            return _uuid(r.get("assigned_engineer_id")) == me or r.get("taken_by") == code
+            return uuid_or_none(r.get("assigned_engineer_id")) == me or r.get("taken_by") == code
         if table == "events":  # whoever recorded it (a reassignment by engineer A too)
             return r.get("actor_code") == code
         if table in ("complaints", "open_questions"):
             return r.get("recorded_by") == code
         if table in _AUTHOR_COLUMNS:
             return r.get(_AUTHOR_COLUMNS[table]) == code
-        return _uuid(r.get("engineer_id")) == me
+        return uuid_or_none(r.get("engineer_id")) == me
 
     if not owns(row) or (existing is not None and not owns(existing["row"])):
         return ("not_yours", "只能上传本人的记录。", "You may only push your own records.")
@@ -221,7 +222,7 @@ def load_owners(session: Session, rows: list[Any]) -> dict[uuid.UUID, uuid.UUID]
     for row in rows:
         if isinstance(row, dict):
             for field, ids in wanted.items():
-                item = _uuid(row.get(field))
+                item = uuid_or_none(row.get(field))
                 if item is not None:
                     ids.add(item)
     owners: dict[uuid.UUID, uuid.UUID] = {}

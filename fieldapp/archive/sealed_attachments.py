@@ -34,7 +34,7 @@ import orjson
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from fieldapp.archive.rules import Reason
+from fieldapp.archive.rules import Reason, uuid_or_none
 from fieldapp.seal.sealing import sealed_attachments
 from fieldapp.seal.signatures import json_value
 from fieldapp.store.attachment_models import Attachment, OwnerKind
@@ -71,12 +71,12 @@ class SealedAttachments:
         brought: dict[uuid.UUID, dict[str, Any]] = {}
         for table, row in rows:
             if table not in ("attachments", "slips") or not isinstance(row, dict) or (
-                    row_id := _uuid(row.get("id"))) is None:
+                    row_id := uuid_or_none(row.get("id"))) is None:
                 continue
             if table == "slips":
                 brought[row_id] = row
             elif row.get("owner_kind") == OwnerKind.SLIP and (
-                    owner := _uuid(row.get("owner_id"))) is not None:
+                    owner := uuid_or_none(row.get("owner_id"))) is not None:
                 pushed.setdefault(owner, {})[row_id] = row
         if not pushed:
             return
@@ -109,7 +109,7 @@ class SealedAttachments:
     def refusal(self, row: dict[str, Any]) -> Reason | None:
         """None unless this attachment row names a sealed slip and is not what its seal
         lists; then why (one line in zh and en, naming the slip)."""
-        owner, row_id = _uuid(row.get("owner_id")), _uuid(row.get("id"))
+        owner, row_id = uuid_or_none(row.get("owner_id")), uuid_or_none(row.get("id"))
         slip = self.slips.get(owner) if row.get("owner_kind") == OwnerKind.SLIP and (
             owner is not None) else None
         if slip is None or row_id is None:
@@ -218,13 +218,6 @@ def _not_listed(number: str) -> Reason:
 def _needed(number: str) -> Reason:
     return (CODE, f"服务单 {number} 的封存内容包含这张图片或文件，不能删除。",
             f"Slip {number}'s seal lists this picture or file; it cannot be removed.")
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _table(model: type[Slip] | type[Attachment]) -> Table:
