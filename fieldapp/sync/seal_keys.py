@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -20,8 +20,10 @@ from fieldapp.base.device_keys import DeviceKey
 from fieldapp.seal.receipts import remember_archive_key
 from fieldapp.seal.seal_trust import remember_revoked
 from fieldapp.store.models import SealReceipt, Slip
-from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import ServerError
+
+if TYPE_CHECKING:  # httpx: imported where a round runs, not with the desktop's start
+    from fieldapp.sync.client import ArchiveClient
 
 log = logging.getLogger("fieldapp.sync")
 

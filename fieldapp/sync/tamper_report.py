@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -22,8 +23,10 @@ from fieldapp.seal.seal_marks import tampered_among
 from fieldapp.store import Store
 from fieldapp.store.models import Slip
 from fieldapp.sync import state
-from fieldapp.sync.client import ArchiveClient
 from fieldapp.sync.errors import ServerError
+
+if TYPE_CHECKING:  # httpx: imported where a round runs, not with the desktop's start
+    from fieldapp.sync.client import ArchiveClient
 
 log = logging.getLogger("fieldapp.sync")
 

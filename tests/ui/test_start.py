@@ -6,6 +6,9 @@ frame's place with what was tapped meanwhile. No timings here (tests/benchmarks)
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -218,3 +221,16 @@ def test_a_first_start_shows_no_frame_but_the_setup(qtbot, tmp_path, started):  
     qtbot.waitUntil(lambda: start.app is not None and start.app.setup_dialog is not None
                     and start.app.setup_dialog.isVisible(), timeout=30_000)
     start.app.setup_dialog.close()  # type: ignore[union-attr]
+
+
+def test_the_desktop_start_imports_no_http_client():
+    """httpx (with the CLI tools it pulls in) is ~90 ms of import: a sync round brings it
+    in on the sync thread, not the start before the live window."""
+    code = (
+        "import sys, ui.shell.start\n"
+        "from ui.shell import app\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('httpx', 'rich', 'click')]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60,
+                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
