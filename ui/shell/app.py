@@ -25,7 +25,7 @@ from fieldapp.sync import rounds, status  # noqa: F401
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QHeaderView
 
-from ui.kit import i18n
+from ui.kit import app_filters, i18n
 from ui.kit.ops import Ops, wait_for
 from ui.kit.table_models import PagedModel
 from ui.shell import snapshot
@@ -102,7 +102,8 @@ class App:
             self.sync.sync_now("settings")  # the archive address may have changed
 
     def show_main(self, frame: StartFrame | None = None) -> None:
-        window = MainWindow(self.ops, self.settings, sync=self.sync)
+        window = app_filters.built_without_filters(
+            lambda: MainWindow(self.ops, self.settings, sync=self.sync))
         window.language_toggled.connect(self.toggle_language)
         window.settings_requested.connect(lambda: self.open_setup(first_start=False))
         self.window = window

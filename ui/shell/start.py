@@ -34,7 +34,7 @@ _HOOKED_IMPORT = builtins.__import__
 builtins.__import__ = _PLAIN_IMPORT
 try:
     from fieldapp.base.settings import Settings
-    from ui.kit import i18n
+    from ui.kit import app_filters, i18n
     from ui.kit.fit import WindowPlacer
     from ui.kit.style import STYLESHEET
     from ui.kit.touch import TouchFilter
@@ -132,14 +132,13 @@ def install_desktop(qt_app: QApplication, settings: Settings | None) -> list[QOb
     popups (`ui.kit.touch`), fitting the screen and opening where it was left (`ui.kit.fit`).
     Returns the filters, for `uninstall_desktop`."""
     filters: list[QObject] = [TouchFilter(qt_app), WindowPlacer(settings, qt_app)]
-    for f in filters:
-        qt_app.installEventFilter(f)
+    app_filters.install(qt_app, filters)
     return filters
 
 
 def uninstall_desktop(qt_app: QApplication, filters: list[QObject]) -> None:
+    app_filters.uninstall(qt_app, filters)
     for f in filters:
-        qt_app.removeEventFilter(f)
         f.deleteLater()
 
 
@@ -174,8 +173,7 @@ def begin(qt_app: QApplication, data_dir: Path, language: str | None = None) -> 
         placer = WindowPlacer(start.settings, qt_app)
 
         def install() -> None:
-            for f in (TouchFilter(qt_app), placer):
-                qt_app.installEventFilter(f)
+            app_filters.install(qt_app, [TouchFilter(qt_app), placer])
 
         start.painted.connect(install)
         start.begin(place=placer.place)

@@ -1,0 +1,60 @@
+"""The app-wide event filters, and building a large window without them.
+
+`TouchFilter` (`ui.kit.touch`) and `WindowPlacer` (`ui.kit.fit`) are Python event filters
+on the application: they see every event of every object. Building the main window sends
+~20,000 events (children added, and the stylesheet's style, font and palette changes
+as each widget finds its parent) through both: ~250 ms of CPU of the ~570 ms the build
+took. `built_without_filters` takes them off while a window is built and prepares its
+widgets for the finger in one pass after (docs/performance.md, "Start-up").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.kit.touch import TouchFilter, prepare
+
+W = TypeVar("W", bound=QWidget)
+
+_installed: list[QObject] = []  # in the order installed
+
+
+def install(qt_app: QApplication, filters: list[QObject]) -> None:
+    for f in filters:
+        qt_app.installEventFilter(f)
+        _installed.append(f)
+
+
+def uninstall(qt_app: QApplication, filters: list[QObject]) -> None:
+    for f in filters:
+        qt_app.removeEventFilter(f)
+        if f in _installed:
+            _installed.remove(f)
+
+
+def built_without_filters(make: Callable[[], W]) -> W:
+    """`make()` with the app-wide filters off, then on again. What Qt polished during the
+    build (the touch filter prepares a widget when it is polished) is prepared here; the
+    rest is polished, and so prepared, when first shown. Nothing is shown in `make`."""
+    qt_app = QApplication.instance()
+    filters = list(_installed)
+    if not isinstance(qt_app, QApplication) or not filters:
+        return make()
+    for f in filters:
+        qt_app.removeEventFilter(f)
+    try:
+        widget = make()
+    finally:
+        for f in filters:  # in the same order: the last installed sees events first
+            qt_app.installEventFilter(f)
+    touch = next((f for f in filters if isinstance(f, TouchFilter)), None)
+    if touch is not None:
+        tree: list[QWidget] = [widget, *widget.findChildren(QWidget)]
+        for child in tree:
+            if child.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+                prepare(child, touch)
+    return widget
