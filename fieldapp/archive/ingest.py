@@ -44,6 +44,7 @@ from fieldapp.archive.rules import (
     uuid_or_none,
 )
 from fieldapp.archive.seal_keys import ArchiveKeys
+from fieldapp.archive.search_catchup import catch_up
 from fieldapp.archive.slip_attachments import SlipAttachments
 from fieldapp.base.errors import FieldappError
 from fieldapp.base.timeutil import utcnow
@@ -121,6 +122,7 @@ def ingest_batch(session: Session, *, actor: Actor, records: list[dict[str, Any]
         session.expire_all()
         outcomes = [_ingest_alone(session, actor, record, rules_now) for record in records]
     _book(session, actor, records, outcomes, client_time=client_time, now=now, skew=skew)
+    catch_up(session)  # the slips stored now join the search index, in one statement
     accepted = sum(o.status == "accepted" for o in outcomes)
     log.info("push from %s: %d records, %d accepted, %d refused", actor.user.name,
              len(outcomes), accepted, sum(o.status == "refused" for o in outcomes))
