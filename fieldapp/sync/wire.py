@@ -46,7 +46,42 @@ CHECK_PAGE = 20_000
 
 def content_hash(record: dict[str, Any]) -> str:
     body = {k: v for k, v in record.items() if k != "hash"}
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    return hashlib.sha256(_canonical(body)).hexdigest()
+
+
+_PLAIN = frozenset((str, int, bool, type(None)))  # what orjson writes as json.dumps does
+
+
+def _canonical(record: dict[str, Any]) -> bytes:
+    """`canonical_bytes(record)`, the same bytes, ~2x faster for a wire record (a dict of
+    rows: dicts of plain values, and lists of such rows): orjson with sorted keys writes
+    strings (any character, escaped or not), integers within 64 bits (else it refuses),
+    booleans and null exactly as `canonical_bytes` does (tests/archive/test_wire_canonical.
+    py); a float or any other type (json's refusal, or another spelling) goes to json."""
+    if _plain_record(record):
+        try:
+            return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # beyond 64 bits, a lone surrogate
+            pass
+    return canonical_bytes(record)
+
+
+def _plain_row(row: Any) -> bool:
+    return type(row) is dict and all(type(k) is str for k in row) and set(
+        map(type, row.values())) <= _PLAIN
+
+
+def _plain_record(record: dict[str, Any]) -> bool:
+    """A dict whose values are plain values, rows, or lists of rows (nothing deeper)."""
+    if not all(type(k) is str for k in record):
+        return False
+    for value in record.values():
+        kind = type(value)
+        if kind in _PLAIN or (kind is dict and _plain_row(value)):
+            continue
+        if kind is not list or not all(map(_plain_row, value)):
+            return False
+    return True
 
 
 def encode_records(records: list[dict[str, Any]]) -> bytes:
