@@ -63,10 +63,12 @@ from ui.shell.start import begin  # first, as fieldapp.cli.main imports it
 from PySide6.QtWidgets import QApplication
 from ui.kit.style import STYLESHEET
 qt_app = QApplication([]); qt_app.setStyleSheet(STYLESHEET)
+if sys.argv[2:] == ["widgets"]:  # as after a crash or on a new screen: no picture
+    from ui.shell import start_picture
+    start_picture.path_in(Path(sys.argv[1])).unlink(missing_ok=True)
 start = begin(qt_app, Path(sys.argv[1]))  # as ui.shell.start.run, up to its event loop
 def painted():
-    rows = sum(t.rowCount() for t in start.frame.tables.values()) if start.frame else 0
-    print("PAINT", rows, flush=True)
+    print("PAINT", start.frame.rows_shown if start.frame else 0, flush=True)
 def ready(app):
     w = app.window
     def arrived():
@@ -208,12 +210,16 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
         if old is not None and before is not None:
             old_folder = store_of(old, size, (cache or default_cache()) / f"before-{before}")
             spawn(APP, str(old_folder), root=old)
-        starts, paints, floors = [], [], []
+        starts, paints, widget_paints, floors = [], [], [], []
         for _ in range(runs):  # every kind in turns, the floor too: they share the load
             floors.append(spawn(BARE)[0])
             if old is not None:
                 starts.append(("before", spawn(APP, str(old_folder), root=old)))
             starts.append(("core first", spawn(APP, str(folder))))
+            _, paint = spawn_timed(WINDOW_FIRST, str(folder), "widgets")
+            if paint is not None and paint[1] > 0:
+                widget_paints.append(paint[0])
+            # the usual start: the picture the last close drew (the run above's)
             ready, paint = spawn_timed(WINDOW_FIRST, str(folder))
             starts.append(("new", ready))
             if paint is not None and paint[1] > 0:
@@ -223,11 +229,18 @@ def _measure(sizes: list[int], runs: int, cache: Path | None, log: Callable[[str
         app_s = statistics.median(a[0] for a in app)
         rss = statistics.median(a[1] for a in app)
         peak = statistics.median(a[2] for a in app)
-        rows.append(Row("cold start: first paint with the last lists (snapshot)", size,
+        rows.append(Row("cold start: first paint with the last lists (picture)", size,
                         statistics.median(paints) if paints else None, "s", floor=bare_s,
                         floor_name="bare PySide6 window", max_ratio=1.5, runs=len(paints),
-                        note="offscreen, spawn to the frame's first paint with the rows"
+                        note="offscreen, spawn to the first paint of the picture the "
+                             "last close drew (ui/shell/start_picture.py)"
                         if paints else "no snapshot rows were painted"))
+        rows.append(Row("cold start: first paint, frame built first (no picture)", size,
+                        statistics.median(widget_paints) if widget_paints else None, "s",
+                        floor=bare_s, floor_name="bare PySide6 window", max_ratio=1.5,
+                        runs=len(widget_paints),
+                        note="as after a crash, an upgrade or on another screen: the "
+                             "frame's widgets before the first paint"))
         rows.append(Row("cold start to interactive main window", size, app_s, "s",
                         floor=bare_s, floor_name="bare PySide6 window", target=1.0,
                         max_ratio=1.5, runs=runs,

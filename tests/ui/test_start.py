@@ -16,11 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QPalette
 from shiboken6 import Shiboken
 from sqlalchemy import Engine, event
 
+from fieldapp.base.settings import Settings
 from tests.ui.conftest import wait_idle
-from ui.shell import snapshot
+from ui.shell import snapshot, start_picture
 from ui.shell.app import App
 from ui.shell.start import Start
 from ui.shell.start_frame import StartFrame
@@ -46,6 +49,14 @@ def start_app(qtbot, data_dir: Path, starts: list[Start]) -> Start:  # type: ign
     starts.append(start)
     start.begin()
     return start
+
+
+def built(qtbot, start: Start) -> StartFrame:  # type: ignore[no-untyped-def]
+    """The frame with its widgets: after a picture's first paint they come right after."""
+    frame = start.frame
+    assert frame is not None
+    qtbot.waitUntil(lambda: frame.is_built, timeout=10_000)
+    return frame
 
 
 def live(qtbot, start: Start) -> App:  # type: ignore[no-untyped-def]
@@ -85,7 +96,7 @@ def test_the_snapshot_is_written_when_the_lists_arrive_and_read_at_the_next_star
     assert "天津信达信息技术服务有限公司" not in snapshot.path_in(data_dir).read_text("utf-8")
 
     start = start_app(qtbot, data_dir, started)
-    frame = start.frame
+    frame = built(qtbot, start)
     assert isinstance(frame, StartFrame) and frame.isVisible()
     table = frame.tables["requests"]  # the first tab's rows at once, the others' after
     assert table.rowCount() == len(shot.lists["requests"].rows)  # the first paint
@@ -98,8 +109,12 @@ def test_the_snapshot_is_written_when_the_lists_arrive_and_read_at_the_next_star
 def test_the_live_list_replaces_the_snapshot(qtbot, data_dir, started):  # type: ignore[no-untyped-def]
     run_once(qtbot, data_dir, started)
     start = start_app(qtbot, data_dir, started)
-    frame = start.frame
-    assert frame is not None and frame.tables["requests"].rowCount() > 0
+    frame = built(qtbot, start)
+    assert frame.tables["requests"].rowCount() > 0
+    table = frame.tables["requests"]
+    table.ensurePolished()  # the snapshot's rows are grey: not live yet
+    assert table.palette().color(QPalette.ColorRole.Text).name() == "#6b6b6b"
+    assert frame.actions_by_name["new_request"].shortcut().toString() == "Ctrl+N"
     where = frame.geometry()
     app = live(qtbot, start)
     window = app.window
@@ -160,8 +175,7 @@ def test_taps_while_opening_are_done_once_the_store_is_open(qtbot, data_dir, sta
     start = Start(data_dir)
     started.append(start)
     start.begin()  # the frame is up; the core loads after its first paint
-    frame = start.frame
-    assert frame is not None
+    frame = built(qtbot, start)
     table = frame.tables["requests"]
     table.selectRow(1)
     frame.actions_by_name["open"].trigger()  # 打开 on the selected row
@@ -183,8 +197,7 @@ def test_taps_while_opening_are_done_once_the_store_is_open(qtbot, data_dir, sta
 def test_a_toolbar_tap_and_a_search_while_opening_are_replayed(qtbot, data_dir, started):  # type: ignore[no-untyped-def]
     run_once(qtbot, data_dir, started)
     start = start_app(qtbot, data_dir, started)
-    frame = start.frame
-    assert frame is not None
+    frame = built(qtbot, start)
     frame.search.setText("打印")
     frame.actions_by_name["new_request"].trigger()
     assert frame.strip.text().endswith("打开后接着执行：新建请求")
@@ -234,3 +247,61 @@ def test_the_desktop_start_imports_no_http_client():
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60,
                    env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+def test_a_closed_session_leaves_a_picture_that_the_frame_replaces_pixel_for_pixel(
+        qtbot, data_dir, started):  # type: ignore[no-untyped-def]
+    """The next start paints the picture first; the widgets built right after look the
+    same, so nothing moves when they take its place."""
+    run_once(qtbot, data_dir, started)
+    assert start_picture.path_in(data_dir).is_file()
+    start = start_app(qtbot, data_dir, started)
+    frame = start.frame
+    assert frame is not None and frame.picture is not None and not frame.is_built
+    picture = frame.picture.pixmap.toImage()
+    painted: list[bool] = []
+    start.painted.connect(lambda: painted.append(frame.is_built))
+    frame = built(qtbot, start)
+    assert painted == [False]  # the first paint was the picture's
+    assert frame.picture is None and frame.tables["requests"].rowCount() > 0
+    now = frame.grab().toImage().convertToFormat(picture.format())
+    assert now.size() == picture.size()
+    differ = sum(now.pixel(x, y) != picture.pixel(x, y)
+                 for y in range(0, now.height(), 2) for x in range(0, now.width(), 2))
+    assert differ <= now.width() * now.height() // 4 // 1000  # a few pixels at most
+    live(qtbot, start)
+
+
+def test_a_picture_for_other_settings_or_another_size_is_not_painted(
+        qtbot, data_dir, started):  # type: ignore[no-untyped-def]
+    run_once(qtbot, data_dir, started)
+    settings = Settings.in_dir(data_dir)
+    settings.set("operator_name", "另一位工程师")  # the greeting would be wrong
+    settings.save()
+    start = start_app(qtbot, data_dir, started)
+    assert start.frame is not None and start.frame.is_built  # widgets first, as without
+    live(qtbot, start).close()
+    assert start.app is not None and start.app.window is not None
+    start.app.window.close()
+    started.remove(start)
+
+    shot = snapshot.read(data_dir)  # drawn for this start, but at another size
+    assert shot is not None
+    image = start_picture.draw(Settings.in_dir(data_dir), shot, QSize(300, 200))
+    start_picture.write(data_dir, image,
+                        start_picture.key(shot, Settings.in_dir(data_dir), 1.0))
+    start = start_app(qtbot, data_dir, started)
+    frame = start.frame
+    assert frame is not None and frame.picture is not None  # read, and checked at its paint
+    painted: list[bool] = []
+    start.painted.connect(lambda: painted.append(frame.is_built))
+    built(qtbot, start)
+    qtbot.waitUntil(lambda: bool(painted), timeout=10_000)
+    assert painted == [True]  # the widgets were built first: no picture of the wrong size
+    live(qtbot, start)
+
+
+def test_an_unreadable_picture_is_not_used(tmp_path):  # type: ignore[no-untyped-def]
+    start_picture.path_in(tmp_path).write_bytes(b"\x89PNG not really")
+    assert start_picture.read(tmp_path, "any key") is None
+    assert start_picture.read(tmp_path / "nowhere", "any key") is None

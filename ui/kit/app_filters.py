@@ -10,7 +10,8 @@ widgets for the finger in one pass after (docs/performance.md, "Start-up").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt
@@ -36,21 +37,30 @@ def uninstall(qt_app: QApplication, filters: list[QObject]) -> None:
             _installed.remove(f)
 
 
+@contextmanager
+def filters_off() -> Iterator[list[QObject]]:
+    """The app-wide filters off for the block (and on again after it, in their order:
+    the last installed sees events first). Yields the filters that were on."""
+    qt_app = QApplication.instance()
+    if qt_app is None:
+        yield []
+        return
+    filters = list(_installed)
+    for f in filters:
+        qt_app.removeEventFilter(f)
+    try:
+        yield filters
+    finally:
+        for f in filters:
+            qt_app.installEventFilter(f)
+
+
 def built_without_filters(make: Callable[[], W]) -> W:
     """`make()` with the app-wide filters off, then on again. What Qt polished during the
     build (the touch filter prepares a widget when it is polished) is prepared here; the
     rest is polished, and so prepared, when first shown. Nothing is shown in `make`."""
-    qt_app = QApplication.instance()
-    filters = list(_installed)
-    if not isinstance(qt_app, QApplication) or not filters:
-        return make()
-    for f in filters:
-        qt_app.removeEventFilter(f)
-    try:
+    with filters_off() as filters:
         widget = make()
-    finally:
-        for f in filters:  # in the same order: the last installed sees events first
-            qt_app.installEventFilter(f)
     touch = next((f for f in filters if isinstance(f, TouchFilter)), None)
     if touch is not None:
         tree: list[QWidget] = [widget, *widget.findChildren(QWidget)]

@@ -18,7 +18,10 @@ from __future__ import annotations
 import logging
 from typing import TypeGuard
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+# `QtCore.Qt`, read where used: the first use of PySide6's `Qt` namespace builds all its
+# enums (~20 ms), and the start frame is placed by this module before its first paint
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QDialog, QFrame, QMainWindow, QScrollArea, QWidget
 
@@ -45,7 +48,7 @@ class FormScroll(QScrollArea):
         self.setObjectName("form_scroll")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(body)
 
     def minimumSizeHint(self) -> QSize:
@@ -100,6 +103,17 @@ def _state(window: QWidget) -> str:
     return f"{rect.x()},{rect.y()},{rect.width()},{rect.height()},{int(maximised)}"
 
 
+def _show(window: QWidget, *, maximised: bool, show: bool) -> None:
+    if show:
+        if maximised:
+            window.showMaximized()
+        else:
+            window.show()
+    elif maximised:
+        maximise = QtCore.Qt.WindowState.WindowMaximized
+        window.setWindowState(window.windowState() | maximise)
+
+
 def should_maximise(size: QSize, available: QRect) -> bool:
     return (size.width() >= available.width() * MAXIMISE_SHARE
             or size.height() >= available.height() * MAXIMISE_SHARE)
@@ -123,7 +137,10 @@ class WindowPlacer(QObject):
         return False
 
     # -- placing -----------------------------------------------------------------------
-    def place(self, window: QWidget) -> None:
+    def place(self, window: QWidget, *, show: bool = False) -> None:
+        """Size and place `window` before it is shown; `show`: show it too (maximised
+        by `showMaximized`, which needs no `Qt` enum: the start frame, before its first
+        paint)."""
         screen = screen_of(window)
         available = screen.availableGeometry()
         key = geometry_key(window, screen)
@@ -134,8 +151,7 @@ class WindowPlacer(QObject):
         if saved is not None:
             rect, maximised = saved
             window.setGeometry(rect)
-            if maximised:
-                window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+            _show(window, maximised=maximised, show=show)
             return
         room = available.size() - FRAME
         for area in window.findChildren(FormScroll):
@@ -153,8 +169,7 @@ class WindowPlacer(QObject):
             frame.moveCenter(available.center())
             window.move(frame.topLeft())
         # a dialog centres itself over its parent in its own showEvent, which follows
-        if should_maximise(wanted, available):
-            window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        _show(window, maximised=should_maximise(wanted, available), show=show)
 
     def _saved(self, key: str, available: QRect) -> tuple[QRect, bool] | None:
         if self.settings is None:

@@ -62,6 +62,7 @@ QGroupBox {{ font-weight: bold; border: 1px solid #cfd8dc; border-radius: 6px;
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QTableView {{ gridline-color: #e0e6eb; selection-background-color: #bbdefb;
     selection-color: black; }}
+QTableView[snapshot="true"] {{ color: #6b6b6b; }}  /* the start frame's rows: not live */
 QHeaderView::section:horizontal {{ min-height: {TOUCH_MIN - 12}px; }}  /* 44 with padding */
 QHeaderView::section {{ padding: 6px; background: #eceff1; border: none;
     border-right: 1px solid #cfd8dc; font-weight: bold; }}

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import uuid
 from pathlib import Path
 
+from fieldapp.base.errors import PathError
 from fieldapp.base.settings import Settings
 from fieldapp.records import reference  # noqa: F401
 from fieldapp.services import lists, requests, setup, sync_status, visit  # noqa: F401
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 from ui.kit import app_filters, i18n
 from ui.kit.ops import Ops, wait_for
 from ui.kit.table_models import PagedModel
-from ui.shell import snapshot
+from ui.shell import snapshot, start_picture
 from ui.shell.main_window import MainWindow
 from ui.shell.setup_dialog import SetupDialog
 from ui.shell.start import install_desktop, run, uninstall_desktop
@@ -36,6 +38,7 @@ from ui.shell.start_frame import StartFrame, StartState
 from ui.sync.sync_service import SyncService
 
 __all__ = ["App", "install_desktop", "replay", "run", "take_snapshot", "uninstall_desktop"]
+log = logging.getLogger("fieldapp.ui")
 HAND_OVER_MS = 3000  # the frame gives way after this even if the first list has not come
 
 
@@ -175,7 +178,19 @@ class App:
                 # next start's first paint its rows
                 with contextlib.suppress(OSError):
                     snapshot.write(self.data_dir, shot)
+                self._draw_start_picture(shot)
         self.store.close()
+
+    def _draw_start_picture(self, shot: snapshot.Snapshot) -> None:
+        """The next start's first paint, drawn now (ui/shell/start_picture.py; ~50 ms at
+        the close rather than ~45 ms before the next start's first paint)."""
+        assert self.window is not None
+        image = start_picture.draw(self.settings, shot, self.window.size())
+        key = start_picture.key(shot, self.settings, image.devicePixelRatio())
+        try:
+            start_picture.write(self.data_dir, image, key)
+        except PathError as exc:  # the next start builds its frame first: no harm
+            log.warning("start picture not saved (errno %s)", exc.errno)
 
 
 def replay(window: MainWindow, state: StartState) -> None:

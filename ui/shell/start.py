@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 # Our own modules of the first paint come in with the plain import too (~10 ms of CPU
@@ -34,11 +34,10 @@ _HOOKED_IMPORT = builtins.__import__
 builtins.__import__ = _PLAIN_IMPORT
 try:
     from fieldapp.base.settings import Settings
-    from ui.kit import app_filters, i18n
+    from ui.kit import i18n
     from ui.kit.fit import WindowPlacer
     from ui.kit.style import STYLESHEET
-    from ui.kit.touch import TouchFilter
-    from ui.shell import snapshot
+    from ui.shell import snapshot, start_picture
     from ui.shell.start_frame import StartFrame
 finally:
     builtins.__import__ = _HOOKED_IMPORT
@@ -62,11 +61,12 @@ class Start(QObject):
         self.app: App | None = None
         self.error: BaseException | None = None
         self.frame: StartFrame | None = None
-        self._loaded.connect(self._core_loaded, Qt.ConnectionType.QueuedConnection)
+        # emitted on the loader thread: Qt queues it to this object's (the GUI) thread
+        self._loaded.connect(self._core_loaded)
 
     def begin(self, place: Callable[[QWidget], None] | None = None) -> None:
-        """Show the frame (placed by `place` first, when given) or, on a first start,
-        load the core and show the setup."""
+        """Show the frame (placed and shown by `place`, when given) or, on a first
+        start, load the core and show the setup."""
         language = self.language or str(self.settings.get("language"))
         i18n.set_language(language)
         if not self.settings.get("setup_done"):
@@ -82,12 +82,19 @@ class Start(QObject):
         if shot is not None and (shot.language != language
                                  or shot.mine != (self.settings.get("role") == "engineer")):
             shot = None  # another language or scope than this start's: not what comes next
-        self.frame = StartFrame(self.settings, shot)
+        picture = None
+        if shot is not None:  # the frame as drawn when the last session closed
+            screen = QApplication.primaryScreen()
+            ratio = screen.devicePixelRatio() if screen is not None else 1.0
+            picture = start_picture.read(self.data_dir,
+                                         start_picture.key(shot, self.settings, ratio))
+        self.frame = StartFrame(self.settings, shot, picture=picture)
         self.frame.first_painted.connect(self.painted)
-        self.frame.first_painted.connect(self._load)  # the paint first, then the imports
+        self.frame.built.connect(self._load)  # the paint and the widgets first, then the core
         if place is not None:
             place(self.frame)
-        self.frame.show()
+        else:
+            self.frame.show()
 
     @property
     def shows_frame(self) -> bool:
@@ -131,12 +138,17 @@ def install_desktop(qt_app: QApplication, settings: Settings | None) -> list[QOb
     """What every window gets without code of its own: finger scrolling and touch-sized
     popups (`ui.kit.touch`), fitting the screen and opening where it was left (`ui.kit.fit`).
     Returns the filters, for `uninstall_desktop`."""
+    from ui.kit import app_filters
+    from ui.kit.touch import TouchFilter
+
     filters: list[QObject] = [TouchFilter(qt_app), WindowPlacer(settings, qt_app)]
     app_filters.install(qt_app, filters)
     return filters
 
 
 def uninstall_desktop(qt_app: QApplication, filters: list[QObject]) -> None:
+    from ui.kit import app_filters
+
     app_filters.uninstall(qt_app, filters)
     for f in filters:
         f.deleteLater()
@@ -169,14 +181,19 @@ def begin(qt_app: QApplication, data_dir: Path, language: str | None = None) -> 
         # first paint (~0.1 s of CPU sooner on screen), the frame placed by hand meanwhile.
         # Its own widgets go without the touch filter's preparation for those seconds.
         # The touch filter is made then too: made now, it would name every field of the
-        # frame on the language set below (~6 ms before the paint).
+        # frame on the language set below (~6 ms before the paint); its module, with the
+        # first use of PySide6's `Qt` namespace (~20 ms), comes in then as well. In the
+        # next turn of the event loop: the loader thread is started first.
         placer = WindowPlacer(start.settings, qt_app)
 
         def install() -> None:
+            from ui.kit import app_filters
+            from ui.kit.touch import TouchFilter
+
             app_filters.install(qt_app, [TouchFilter(qt_app), placer])
 
-        start.painted.connect(install)
-        start.begin(place=placer.place)
+        start.painted.connect(lambda: QTimer.singleShot(0, install))
+        start.begin(place=lambda frame: placer.place(frame, show=True))
     else:
         install_desktop(qt_app, start.settings)
         start.begin()

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -42,13 +42,12 @@ from ui.shell.snapshot import ListSnapshot, Snapshot
 ACTIONS = ("new_request", "assign", "escalate", "open", "refresh", "sync", "devices",
            "print", "settings", "language")
 NEEDS_SELECTION = ("assign", "escalate", "print")  # of the live lists: greyed meanwhile
-# no QKeySequence at import: made before the QApplication, it crashes the process
-SHORTCUTS: dict[str, QKeySequence.StandardKey | str] = {
-    "new_request": QKeySequence.StandardKey.New, "refresh": "F5", "sync": "F9",
-    "print": QKeySequence.StandardKey.Print}
+# As text, set through the property: `setShortcut`'s overloads (key, key combination,
+# standard key) build PySide6's `Qt` namespace, ~20 ms before the first paint. New and
+# Print are these keys on Windows and Linux alike.
+SHORTCUTS = {"new_request": "Ctrl+N", "refresh": "F5", "sync": "F9", "print": "Ctrl+P"}
 TABS = ("requests", "today", "drafts", "slips", "repairs", "loaners", "complaints",
         "questions", "waiting")
-NOT_LIVE = QColor("#6b6b6b")  # the snapshot's rows: grey until the live lists come
 
 
 @dataclass(frozen=True)
@@ -69,32 +68,72 @@ class StartState:
     pending: Pending | None
 
 
-class _FirstPaint(QObject):
-    """Tells once when the frame has been painted (the start loads the core after it)."""
+class _Picture(QWidget):
+    """The frame as drawn at the last session's close (`ui.shell.start_picture`): painted
+    only at the size and pixel ratio it was drawn for; else it asks for the widgets."""
 
     painted = Signal()
+    wrong_size = Signal()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            # the filter sees the event before the frame paints: tell once it has
-            QTimer.singleShot(0, self.painted.emit)
-        return False
+    def __init__(self, image: QImage) -> None:
+        super().__init__()
+        self.pixmap = QPixmap.fromImage(image)
+
+    def sizeHint(self) -> QSize:
+        return self.pixmap.deviceIndependentSize().toSize()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if (self.size() != self.sizeHint()
+                or self.devicePixelRatioF() != self.pixmap.devicePixelRatio()):
+            self.wrong_size.emit()
+            return
+        QPainter(self).drawPixmap(0, 0, self.pixmap)
+        self.painted.emit()
 
 
 class StartFrame(QMainWindow):
     handed_over = Signal(object)  # StartState, when the live window takes its place
+    first_painted = Signal()  # once, after the first paint (of the picture or the widgets)
+    built = Signal()  # once its widgets exist (the start loads the core then)
 
     def __init__(self, settings: Settings, shot: Snapshot | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, picture: QImage | None = None) -> None:
+        """`picture`: painted first, the widgets built right after (`_Picture`)."""
         super().__init__(parent)
         # the main window's name: placed (and remembered) as the main window is
         self.setObjectName("main_window")
         self.settings, self.shot = settings, shot
         self.pending: Pending | None = None
-        self._first_paint = _FirstPaint(self)
-        self.first_painted = self._first_paint.painted
-        self.installEventFilter(self._first_paint)
+        self._painted = self._built = False
+        self.tables: dict[str, QTableWidget] = {}
+        self.picture: _Picture | None = None
+        self.resize(1280, 680)  # as the main window: maximised on a small screen (ui.kit.fit)
+        if picture is None:
+            self._build()
+        else:
+            self.picture = _Picture(picture)
+            self.picture.painted.connect(self._first_paint_done)
+            # not from within its paint event: in the next turn of the event loop
+            self.picture.wrong_size.connect(lambda: QTimer.singleShot(0, self._build))
+            self.setCentralWidget(self.picture)
+
+    @property
+    def is_built(self) -> bool:
+        return self._built
+
+    @property
+    def rows_shown(self) -> int:
+        """The snapshot's rows on screen: the first tab's, in the picture or the table."""
+        if self.picture is not None:
+            first = self.shot.lists.get(TABS[0]) if self.shot is not None else None
+            return len(first.rows) if first is not None else 0
+        return sum(table.rowCount() for table in self.tables.values())
+
+    def _build(self) -> None:
+        """The widgets (in place of the picture, if there was one)."""
+        if self._built:
+            return
+        self._built = True
         self._build_toolbar()
         self.strip = QLabel()
         self.strip.setObjectName("start_strip")
@@ -122,10 +161,9 @@ class StartFrame(QMainWindow):
             filters.addWidget(caption)
             filters.addWidget(combo, 1)
         self.tabs = QTabWidget()
-        self.tables: dict[str, QTableWidget] = {}
         for name in TABS:
             self.tabs.addTab(self._tab(name), "")
-        if str(settings.get("role")) in ("staff", "admin"):
+        if str(self.settings.get("role")) in ("staff", "admin"):
             self.tabs.addTab(self._tab("findings"), "")
         lists_page = QWidget()
         layout = QVBoxLayout(lists_page)
@@ -141,16 +179,44 @@ class StartFrame(QMainWindow):
         self.setCentralWidget(central)
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
-        self.resize(1280, 680)  # as the main window: maximised on a small screen (ui.kit.fit)
+        self.statusBar().setSizeGripEnabled(False)  # as drawn off screen for the picture
         self.retranslate()
-        self.first_painted.connect(self._fill_the_rest)
+        self.built.connect(self._fill_the_rest)
+        if self.picture is not None:
+            self.picture.deleteLater()  # setCentralWidget above has taken its place
+            self.picture = None
+            # styled now, as the picture's frame was: not later, under the touch filter
+            # the start installs after the first paint (which sizes buttons its own way)
+            self.ensurePolished()
+            if self._painted:  # the picture was on screen: the widgets are ready now
+                self.built.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.picture is None:  # the widgets (a picture tells when it has painted)
+            self._first_paint_done()
+
+    def _first_paint_done(self) -> None:
+        if not self._painted:
+            self._painted = True
+            # the frame paints before its children: tell once the whole window has
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        if self.picture is None:
+            self.built.emit()
+        else:  # the picture is on screen: now the widgets that take its place
+            self._build()
 
     # -- building ----------------------------------------------------------------------
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Qt's enums by name, through the property: the first use of PySide6's `Qt`
+        # namespace builds all of its enums (~20 ms), which the first paint can do without
+        self.toolbar.setProperty("toolButtonStyle", "ToolButtonTextOnly")
         self.addToolBar(self.toolbar)
         # where the live window's sync badge is: offline, opening (ui/sync/sync_badge.py)
         self.badge = QToolButton()
@@ -164,8 +230,7 @@ class StartFrame(QMainWindow):
         for name in ACTIONS:
             action = QAction(self)
             if name in SHORTCUTS:
-                key = SHORTCUTS[name]
-                action.setShortcut(QKeySequence(key) if isinstance(key, str) else key)
+                action.setProperty("shortcut", SHORTCUTS[name])
             action.setEnabled(name not in NEEDS_SELECTION)
             action.triggered.connect(lambda _c=False, n=name: self._tapped(n))
             action.setVisible(name != "assign" or self.settings.get("role") == "staff")
@@ -177,7 +242,7 @@ class StartFrame(QMainWindow):
         if shot is None:
             placeholder = QLabel()
             placeholder.setObjectName("start_placeholder")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setProperty("alignment", "AlignCenter")  # no `Qt` yet (above)
             return placeholder
         # the rows of the tab shown first now; the others' after the first paint
         table = _table(shot, filled=name == TABS[0])
@@ -277,12 +342,16 @@ def _table(shot: ListSnapshot, *, filled: bool) -> QTableWidget:
     """The snapshot's rows as the live `table_view` lays them out, in grey, read-only."""
     table = QTableWidget(0, len(shot.headers))
     table.setHorizontalHeaderLabels(list(shot.headers))
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    # by name, as the toolbar's style: the item views' enums cost ~6 ms on first use
+    table.setProperty("selectionBehavior", "SelectRows")
+    table.setProperty("selectionMode", "SingleSelection")
+    table.setProperty("editTriggers", "NoEditTriggers")
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setProperty("data", True)  # the headers are the catalogue's, as they were shown
+    # grey until the live lists come: the stylesheet's rule, not a colour per item
+    # (`setForeground`'s brush overloads build PySide6's `Qt` namespace before the paint)
+    table.setProperty("snapshot", True)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(44)
     header = table.horizontalHeader()
@@ -301,6 +370,4 @@ def _fill(table: QTableWidget, shot: ListSnapshot) -> None:
     table.setRowCount(len(shot.rows))
     for r, row in enumerate(shot.rows):
         for c, text in enumerate(row[:len(shot.headers)]):
-            item = QTableWidgetItem(text)
-            item.setForeground(NOT_LIVE)
-            table.setItem(r, c, item)
+            table.setItem(r, c, QTableWidgetItem(text))
