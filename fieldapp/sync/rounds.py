@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -216,72 +216,112 @@ def _push_all(store: Store, client: ArchiveClient, report: SyncReport, batch: in
     batch come back with entries unanswered (still pending), the batch read ahead is
     dropped and read again, so those entries keep their place in the order. A batch read
     ahead that is not full is read again too: a record changed while its previous version
-    was on the wire is queued again only when that version's answer is stored."""
+    was on the wire is queued again only when that version's answer is stored.
+
+    A batch answered in full has its answers stored on that second thread while the
+    next batch is on the wire (the archive waited ~20 ms a batch for them): the thread
+    runs one task at a time, in order, so the batch after next is read only once they
+    are stored, as before. Were the laptop stopped in between, that batch is simply
+    sent again and answered "duplicate". Any other answer is stored before going on."""
     with store.read() as session:
         total = outbox.count(session, "pending")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push-read") as reader:
+        stored: list[Future[None]] = []  # answers being stored on the reader's thread
+        try:
+            _push_batches(store, client, report, batch, deadline, total, reader, stored)
+        finally:
+            for task in stored:
+                task.result()  # stored before the round goes on (or its error raised)
+
+
+def _push_batches(store: Store, client: ArchiveClient, report: SyncReport, batch: int,
+                  deadline: float, total: int, reader: ThreadPoolExecutor,
+                  stored: list[Future[None]]) -> None:
     byte_limit = push_body_limit()
     compact = True  # strokes once; an archive that does not know that gets them twice
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-push-read") as reader:
-        upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit, compact)
-        # bounded: each pass clears or refuses at least one entry, or halves the byte limit
-        for _ in range(total + 64):
-            if time.monotonic() > deadline:
-                return
-            current = upcoming.result()
-            if len(current.entries) < batch and not current.cut and current.read_ahead:
-                current = _read_batch(store, batch, frozenset(), byte_limit, compact)
-            if not current.entries:
-                return
-            if current.gone or current.held or current.too_large:
+    upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit, compact)
+    # bounded: each pass clears or refuses at least one entry, or halves the byte limit
+    for _ in range(total + 64):
+        if time.monotonic() > deadline:
+            return
+        _raise_failed(stored)
+        current = upcoming.result()
+        if len(current.entries) < batch and not current.cut and current.read_ahead:
+            _wait_all(stored)  # the answers before it first: then it is read again
+            current = _read_batch(store, batch, frozenset(), byte_limit, compact)
+        if not current.entries:
+            return
+        if current.gone or current.held or current.too_large:
+            with store.write() as session:
+                outbox.acknowledge(session, current.gone)
+                outbox.keep_local(session, current.held)  # never sent, never refused
+                _refuse_here(session, report, current.too_large, byte_limit)
+        sent = current.sent
+        in_flight = frozenset((e.table, e.record_id) for e in sent)
+        upcoming = reader.submit(_read_batch, store, batch, in_flight, byte_limit, compact)
+        if not sent:
+            continue
+        sent_at = utcnow()
+        started = time.monotonic()
+        try:
+            answer = client.push(current.body, sent_at)
+        except ServerError as exc:
+            if exc.status != 413:
+                raise
+            # over a cap smaller than ours (a proxy's): halve the batch's bytes; a
+            # single record is refused here, not sent again in every round
+            upcoming.result()  # read as if this batch had gone: read again
+            if len(sent) == 1:
                 with store.write() as session:
-                    outbox.acknowledge(session, current.gone)
-                    outbox.keep_local(session, current.held)  # never sent, never refused
-                    _refuse_here(session, report, current.too_large, byte_limit)
-            sent = current.sent
-            in_flight = frozenset((e.table, e.record_id) for e in sent)
-            upcoming = reader.submit(_read_batch, store, batch, in_flight, byte_limit, compact)
-            if not sent:
-                continue
-            sent_at = utcnow()
-            started = time.monotonic()
-            try:
-                answer = client.push(current.body, sent_at)
-            except ServerError as exc:
-                if exc.status != 413:
-                    raise
-                # over a cap smaller than ours (a proxy's): halve the batch's bytes; a
-                # single record is refused here, not sent again in every round
-                upcoming.result()  # read as if this batch had gone: read again
-                if len(sent) == 1:
-                    with store.write() as session:
-                        _refuse_here(session, report, [(sent[0], len(current.body))], None)
-                else:
-                    byte_limit = max(len(current.body) // 2, 2)
-                    log.info("push refused as too large: batches of at most %d bytes now",
-                             byte_limit)
-                upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit,
-                                         compact)
-                continue
-            round_trip = time.monotonic() - started
-            answered = _answers(answer, sent)
-            resend = compact and _not_understood(answered, current.compacted)
-            if resend:
-                # an archive older than strokes by reference: the batch stays pending
-                # and goes again, in order, with the strokes in full (what it stored
-                # meanwhile comes back "duplicate"; a slip amending one it refused, with
-                # a reason to be judged again)
-                compact = False
-                answered = []
-                log.info("the archive takes strokes in full: sending them so")
-            with store.write() as session:  # one durable write per batch
-                _note_clock(session, report, answer, sent_at, round_trip)
-                _record_answers(session, report, answered)
-            report.pushed += len(sent)
-            if len(answered) < len(sent):
-                upcoming = reader.submit(_read_batch, store, batch, frozenset(),
-                                         byte_limit, compact)  # in order again
-            if not answered and not resend:
-                return  # the archive answered nothing: do not loop
+                    _refuse_here(session, report, [(sent[0], len(current.body))], None)
+            else:
+                byte_limit = max(len(current.body) // 2, 2)
+                log.info("push refused as too large: batches of at most %d bytes now",
+                         byte_limit)
+            upcoming = reader.submit(_read_batch, store, batch, frozenset(), byte_limit,
+                                     compact)
+            continue
+        round_trip = time.monotonic() - started
+        answered = _answers(answer, sent)
+        resend = compact and _not_understood(answered, current.compacted)
+        if resend:
+            # an archive older than strokes by reference: the batch stays pending
+            # and goes again, in order, with the strokes in full (what it stored
+            # meanwhile comes back "duplicate"; a slip amending one it refused, with
+            # a reason to be judged again)
+            compact = False
+            answered = []
+            log.info("the archive takes strokes in full: sending them so")
+        if resend or len(answered) < len(sent):
+            _wait_all(stored)
+            _store_answers(store, report, answer, sent_at, round_trip, answered)
+        else:  # while the next batch is on the wire (see above)
+            stored.append(reader.submit(_store_answers, store, report, answer, sent_at,
+                                        round_trip, answered))
+        report.pushed += len(sent)
+        if len(answered) < len(sent):
+            upcoming = reader.submit(_read_batch, store, batch, frozenset(),
+                                     byte_limit, compact)  # in order again
+        if not answered and not resend:
+            return  # the archive answered nothing: do not loop
+
+
+def _store_answers(store: Store, report: SyncReport, answer: Values, sent_at: datetime,
+                   round_trip: float, answered: list[tuple[outbox.Entry, Values]]) -> None:
+    with store.write() as session:  # one durable write per batch
+        _note_clock(session, report, answer, sent_at, round_trip)
+        _record_answers(session, report, answered)
+
+
+def _raise_failed(stored: list[Future[None]]) -> None:
+    """Forget the answers stored; raise the error of one that failed."""
+    while stored and stored[0].done():
+        stored.pop(0).result()
+
+
+def _wait_all(stored: list[Future[None]]) -> None:
+    while stored:
+        stored.pop(0).result()
 
 
 def _not_understood(answered: list[tuple[outbox.Entry, Values]],
