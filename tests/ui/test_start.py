@@ -255,7 +255,10 @@ def test_a_closed_session_leaves_a_picture_that_the_frame_replaces_pixel_for_pix
     same, so nothing moves when they take its place."""
     run_once(qtbot, data_dir, started)
     assert start_picture.path_in(data_dir).is_file()
-    start = start_app(qtbot, data_dir, started)
+    start = Start(data_dir)
+    started.append(start)
+    start._load = lambda: None  # type: ignore[method-assign]  # the frame stays: compared below
+    start.begin()
     frame = start.frame
     assert frame is not None and frame.picture is not None and not frame.is_built
     picture = frame.picture.pixmap.toImage()
@@ -269,6 +272,7 @@ def test_a_closed_session_leaves_a_picture_that_the_frame_replaces_pixel_for_pix
     differ = sum(now.pixel(x, y) != picture.pixel(x, y)
                  for y in range(0, now.height(), 2) for x in range(0, now.width(), 2))
     assert differ <= now.width() * now.height() // 4 // 1000  # a few pixels at most
+    Start._load(start)  # and now the core
     live(qtbot, start)
 
 

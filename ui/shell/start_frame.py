@@ -188,6 +188,10 @@ class StartFrame(QMainWindow):
             # styled now, as the picture's frame was: not later, under the touch filter
             # the start installs after the first paint (which sizes buttons its own way)
             self.ensurePolished()
+            # and shown now: Qt would show them by queued calls (QLayout's for widgets
+            # added to a visible window), and a paint in between would be an empty window
+            for part in (self.toolbar, central, self.statusBar()):
+                part.show()
             if self._painted:  # the picture was on screen: the widgets are ready now
                 self.built.emit()
 

@@ -41,6 +41,7 @@ log = logging.getLogger("fieldapp.ui.sync")
 # problem (what the user is told, ui/sync/sync_badge.py): "", offline, login, join (records made
 # here before joining clash with the archive's), archive (the archive's own message), defect
 ClientFactory = Callable[[str, str | None], "ArchiveClient"]
+HINT_AFTER_MS = 2000  # the network hint is set up this long after the start's round
 NOTHING_COUNTED = SyncOverview(pending=0, refused=0, last_success_at=None, clock_skew_seconds=0)
 
 
@@ -162,7 +163,7 @@ class SyncService(QObject):
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(lambda: self.sync_now("retry"))
-        self._network_hint()
+        self._hinted = False
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -170,6 +171,11 @@ class SyncService(QObject):
         self._start_count.emit()
         self._periodic.start()
         self.sync_now("start")
+        if not self._hinted:
+            self._hinted = True
+            # loading the OS's network backend costs ~20 ms: not while the first lists
+            # are on their way (the start's own round runs meanwhile anyway)
+            QTimer.singleShot(HINT_AFTER_MS, self, self._network_hint)
 
     def stop(self) -> None:
         self._periodic.stop()
