@@ -14,8 +14,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
-
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from fieldapp.base.errors import FieldIssue, ValidationError
 from fieldapp.base.timeutil import DEFAULT_TIMEZONE, as_utc, to_local
@@ -26,6 +25,9 @@ from fieldapp.rules.attachments import (
     type_issues,
 )
 from fieldapp.rules.validation import raise_if
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 JPEG_QUALITY = 85
 _MAGIC = (  # (prefix, media type); WebP is RIFF....WEBP, checked below
@@ -74,6 +76,10 @@ def _unreadable(name: str) -> ValidationError:
 
 
 def _picture(data: bytes, name: str, tz: str) -> Prepared:
+    # Pillow here, not at import: ~20 ms the desktop's start does without (it imports
+    # this module with the services; a picture is prepared when one is added)
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -101,6 +107,8 @@ def _picture(data: bytes, name: str, tz: str) -> Prepared:
 def _as_rgb(image: Image.Image) -> Image.Image:
     """JPEG has no transparency: a transparent picture is laid on white."""
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        from PIL import Image
+
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
@@ -111,6 +119,8 @@ def _as_rgb(image: Image.Image) -> Image.Image:
 def _capture_time(exif: Image.Exif, tz: str) -> datetime | None:
     """DateTimeOriginal (the shutter), else DateTime; in the camera's offset when it wrote
     one, else the laptop's zone (cameras keep local time)."""
+    from PIL import ExifTags
+
     sub = exif.get_ifd(ExifTags.IFD.Exif)
     text = sub.get(_DATE_ORIGINAL) or exif.get(_DATE_TIME)
     if not isinstance(text, str):
@@ -127,6 +137,8 @@ def _capture_time(exif: Image.Exif, tz: str) -> datetime | None:
 
 def _kept_exif(captured_at: datetime | None, tz: str) -> Image.Exif:
     """A new EXIF block with the capture time only (local, with its offset)."""
+    from PIL import ExifTags, Image
+
     exif = Image.Exif()
     if captured_at is not None:
         local = to_local(captured_at, tz)

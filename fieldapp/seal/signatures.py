@@ -13,12 +13,14 @@ import io
 import itertools
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson  # parses strokes' integer arrays ~3.5x faster than json
-from PIL import Image, ImageDraw
 
 from fieldapp.base.errors import FieldIssue
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Point = Sequence[int]
 Strokes = Sequence[Sequence[Point]]
@@ -122,6 +124,8 @@ def image_shows_strokes(png: bytes, strokes_json: str, width: int, height: int, 
                         scale: float = 0.5) -> bool:
     """Does the stored signature image show exactly these strokes? Pixels are compared,
     not PNG bytes, so another PNG encoder (a Pillow upgrade) does not raise an alarm."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(png)) as stored:
             pixels = stored.convert("L").tobytes()
@@ -136,6 +140,9 @@ def _pixels(strokes_json: str, width: int, height: int, scale: float) -> bytes:
 
 
 def _draw(strokes_json: str, width: int, height: int, scale: float) -> Image.Image:
+    # Pillow here, not at import: ~20 ms the desktop's start does without
+    from PIL import Image, ImageDraw
+
     strokes = strokes_from_json(strokes_json)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
     image = Image.new("L", (w, h), 255)
