@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.archive.models import Change
@@ -45,16 +45,27 @@ def pull_page(session: Session, *, actor: Actor, cursor: int, limit: int,
               own: bool = False) -> Page:
     """`own`: also what this device pushed itself (a laptop re-pulling everything, its
     state in doubt: `fieldapp sync --full`)."""
-    changes = list(session.execute(
-        select(Change.seq, Change.table_name, Change.record_id, Change.device_id)
-        .where(Change.seq > cursor).order_by(Change.seq).limit(limit + 1)))
+    query = (select(Change.seq, Change.table_name, Change.record_id)
+             .where(Change.seq > cursor).order_by(Change.seq).limit(limit + 1))
+    last = None
+    if not own:
+        # This device's own changes are stepped over in the query, so a page fills with
+        # what the device needs (after a push of 3,000 records: one page, not 16 empty
+        # ones). The cursor still passes them: bounded by the last seq there is now, a
+        # page that ends the feed moves the cursor to it, past trailing own changes.
+        last = session.scalar(select(func.max(Change.seq)).where(Change.seq > cursor))
+        if last is None:
+            return Page([], cursor, False)
+        query = query.where(Change.seq <= last, or_(Change.device_id.is_(None),
+                                                    Change.device_id != actor.device.id))
+    changes = list(session.execute(query))
     more = len(changes) > limit
     changes = changes[:limit]
-    next_cursor = changes[-1].seq if changes else cursor
+    # the last change examined; a page that ends the feed has examined up to `last`
+    next_cursor = last if last is not None and not more else (
+        changes[-1].seq if changes else cursor)
     wanted: dict[str, list[uuid.UUID]] = {}
     for change in changes:
-        if not own and change.device_id is not None and change.device_id == actor.device.id:
-            continue  # this device pushed exactly this content: it has it
         if change.table_name in SYNC_MODELS:
             wanted.setdefault(change.table_name, []).append(change.record_id)
     # judged on the owner columns first: the full record is read only when it is sent
