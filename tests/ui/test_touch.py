@@ -115,6 +115,10 @@ def test_a_finger_drag_that_starts_on_a_button_does_not_press_it(qtbot,
     assert clicked == [] and not buttons[3].isDown()
     target = next(b for b in buttons if area.viewport().rect().contains(
         b.mapTo(area.viewport(), QPoint(20, 20))))
+    # Qt's flick gesture finishes the drag's touch sequence after the scroller stops (its
+    # press delay is 0.25 s): a finger landing within it was, in one full CI run of three,
+    # taken as part of the drag and not pressed. A person's next tap comes later anyway.
+    QTest.qWait(400)
     _finger_tap(target, QPoint(20, 20))
     qtbot.waitUntil(lambda: clicked == [buttons.index(target)])  # a tap still presses
 
