@@ -293,8 +293,7 @@ def test_a_picture_for_other_settings_or_another_size_is_not_painted(
     shot = snapshot.read(data_dir)  # drawn for this start, but at another size
     assert shot is not None
     image = start_picture.draw(Settings.in_dir(data_dir), shot, QSize(300, 200))
-    start_picture.write(data_dir, image,
-                        start_picture.key(shot, Settings.in_dir(data_dir), 1.0))
+    start_picture.write(data_dir, image, shot, Settings.in_dir(data_dir))
     start = start_app(qtbot, data_dir, started)
     frame = start.frame
     assert frame is not None and frame.picture is not None  # read, and checked at its paint
@@ -308,5 +307,7 @@ def test_a_picture_for_other_settings_or_another_size_is_not_painted(
 
 def test_an_unreadable_picture_is_not_used(tmp_path):  # type: ignore[no-untyped-def]
     start_picture.path_in(tmp_path).write_bytes(b"\x89PNG not really")
-    assert start_picture.read(tmp_path, "any key") is None
-    assert start_picture.read(tmp_path / "nowhere", "any key") is None
+    shot = snapshot.make("zh", True, {})
+    settings = Settings.in_dir(tmp_path)
+    assert start_picture.read(tmp_path, shot, settings, 1.0) is None
+    assert start_picture.read(tmp_path / "nowhere", shot, settings, 1.0) is None

@@ -186,9 +186,8 @@ class App:
         the close rather than ~45 ms before the next start's first paint)."""
         assert self.window is not None
         image = start_picture.draw(self.settings, shot, self.window.size())
-        key = start_picture.key(shot, self.settings, image.devicePixelRatio())
         try:
-            start_picture.write(self.data_dir, image, key)
+            start_picture.write(self.data_dir, image, shot, self.settings)
         except PathError as exc:  # the next start builds its frame first: no harm
             log.warning("start picture not saved (errno %s)", exc.errno)
 

@@ -86,8 +86,7 @@ class Start(QObject):
         if shot is not None:  # the frame as drawn when the last session closed
             screen = QApplication.primaryScreen()
             ratio = screen.devicePixelRatio() if screen is not None else 1.0
-            picture = start_picture.read(self.data_dir,
-                                         start_picture.key(shot, self.settings, ratio))
+            picture = start_picture.read(self.data_dir, shot, self.settings, ratio)
         self.frame = StartFrame(self.settings, shot, picture=picture)
         self.frame.first_painted.connect(self.painted)
         self.frame.built.connect(self._load)  # the paint and the widgets first, then the core

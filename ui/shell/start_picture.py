@@ -38,9 +38,11 @@ def key(shot: Snapshot, settings: Settings, ratio: float) -> str:
                      *(str(settings.get(name)) for name in SHOWN_SETTINGS), f"{ratio:g}"])
 
 
-def read(folder: Path, wanted: str) -> QImage | None:
-    """The picture drawn for `wanted`, or None (none there, another key, unreadable). The
-    key is read from the file's header first: the pixels only when they are this start's."""
+def read(folder: Path, shot: Snapshot, settings: Settings, ratio: float) -> QImage | None:
+    """The picture drawn for this start (`key`), or None (none there, another key,
+    unreadable). The key is read from the file's header first: the pixels only when they
+    are this start's."""
+    wanted = key(shot, settings, ratio)
     path = path_in(folder)
     if not path.is_file():
         return None
@@ -50,7 +52,7 @@ def read(folder: Path, wanted: str) -> QImage | None:
     image = reader.read()
     if image.isNull():
         return None
-    image.setDevicePixelRatio(float(wanted.rsplit("|", 1)[1]))
+    image.setDevicePixelRatio(ratio)  # a PNG keeps pixels, not the ratio
     return image
 
 
@@ -73,9 +75,9 @@ def draw(settings: Settings, shot: Snapshot, size: QSize) -> QImage:
     return image
 
 
-def write(folder: Path, image: QImage, picture_key: str) -> None:
+def write(folder: Path, image: QImage, shot: Snapshot, settings: Settings) -> None:
     """Keep the picture with its key (atomically, as the snapshot)."""
-    image.setText(TEXT_KEY, picture_key)
+    image.setText(TEXT_KEY, key(shot, settings, image.devicePixelRatio()))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes; PySide6 takes only str here
