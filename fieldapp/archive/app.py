@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 
 from fieldapp import __version__
 from fieldapp.archive.api.main import api_router
+from fieldapp.archive.collector import freeze_start_up
 from fieldapp.archive.config import ArchiveSettings
 from fieldapp.archive.db import Database, create_archive_engine, init_schema
 from fieldapp.archive.errors import CatchBugs, install_error_handlers
@@ -59,4 +60,13 @@ def create_app(settings: ArchiveSettings | None = None, *, db: Database | None =
                         "client": request.client.host if request.client else ""})
         return response
 
+    return app
+
+
+def serving_app(settings: ArchiveSettings | None = None) -> FastAPI:
+    """The app as `fieldapp-archive serve` runs it (in each worker process): built, then
+    its start-up objects left out of the garbage collector's passes for good (not in
+    `create_app`, which tests call hundreds of times in one process)."""
+    app = create_app(settings, migrate=False)
+    freeze_start_up()
     return app

@@ -92,7 +92,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     """Run the HTTP API (schema upgraded first)."""
     import uvicorn
 
-    from fieldapp.archive.app import create_app
+    from fieldapp.archive.app import serving_app
     from fieldapp.archive.logs import configure_logging
 
     settings: ArchiveSettings = ctx.obj
@@ -103,10 +103,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     host, port = host or settings.host, port or settings.port
     if workers > 1:
         os.environ["FIELDAPP_ARCHIVE_DB"] = settings.db_url
-        uvicorn.run("fieldapp.archive.app:create_app", factory=True, host=host, port=port,
+        uvicorn.run("fieldapp.archive.app:serving_app", factory=True, host=host, port=port,
                     workers=workers, log_config=None, proxy_headers=True)
     else:
-        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_config=None,
+        uvicorn.run(serving_app(settings), host=host, port=port, log_config=None,
                     proxy_headers=True)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from fieldapp.archive.check import CheckResult, check_all, check_page
+from fieldapp.archive.collector import collector_paused
 from fieldapp.archive.deps import CurrentActor, SessionDep, SettingsDep
 from fieldapp.archive.errors import Forbidden
 from fieldapp.archive.feed import pull_page
@@ -47,6 +48,12 @@ def push(body: PushIn, actor: CurrentActor, session: SessionDep,
          settings: SettingsDep) -> PushOut:
     """Store a batch of records; every record is answered: accepted, duplicate or refused."""
     _refuse_customers(actor)
+    with collector_paused():  # a batch makes ~10^5 lists and no cycles (collector.py)
+        return _push(body, actor, session, settings)
+
+
+def _push(body: PushIn, actor: CurrentActor, session: SessionDep,
+          settings: SettingsDep) -> PushOut:
     now = utcnow()
     records = [r.model_dump(exclude_unset=True) for r in body.records]
     outcomes = ingest_batch(session, actor=actor, records=records, client_time=body.client_time,
