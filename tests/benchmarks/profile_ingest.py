@@ -1,6 +1,7 @@
 """Profile the archive's ingest in-process: a cached demo store's whole outbox, as the
 push sends it (strokes once, `compact_strokes`), through `ingest_batch` (batches of
-PUSH_BATCH) into a fresh SQLite archive, under cProfile; or, with `time`, the CPU seconds
+PUSH_BATCH, the cyclic garbage collector paused as the push route pauses it) into a fresh
+SQLite archive, under cProfile; or, with `time`, the CPU seconds
 of that ingest without the profiler, `runs` times (each into a fresh archive).
 
     .venv/bin/python -m tests.benchmarks.profile_ingest [requests=1600] [cumulative|tottime]
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fieldapp.archive.collector import collector_paused, freeze_start_up
 from fieldapp.store import open_store, outbox
 from fieldapp.sync.rounds import PUSH_BATCH, records_for
 from fieldapp.sync.wire import compact_strokes
@@ -33,7 +35,8 @@ def ingest_all(ordered: list[dict[str, Any]], profiler: cProfile.Profile | None 
         if profiler is not None:
             profiler.enable()
         for i in range(0, len(ordered), PUSH_BATCH):
-            push_records(db, ordered[i:i + PUSH_BATCH])
+            with collector_paused():  # as the push route ingests a batch
+                push_records(db, ordered[i:i + PUSH_BATCH])
         if profiler is not None:
             profiler.disable()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -52,6 +55,7 @@ def main() -> None:
     ordered = [compact_strokes(records[(e.table, e.record_id)]) for e in entries
                if (e.table, e.record_id) in records]
     slips = sum(r["table"] == "slips" for r in ordered)
+    freeze_start_up()  # as `fieldapp-archive serve` does
     if mode == "time":
         runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
         for _ in range(runs):
