@@ -56,8 +56,10 @@ print("READY", *rss(), flush=True)
 """
 
 WINDOW_FIRST = RSS + """
+import gc
 import sys
 import fieldapp.cli  # the console script's entry module, as `fieldapp` imports it
+gc.disable()  # as fieldapp.cli._start_desktop_quickly, until App.show_main
 from pathlib import Path
 from ui.shell.start import begin  # first, as fieldapp.cli.main imports it
 from PySide6.QtWidgets import QApplication

@@ -5,6 +5,7 @@ frame's place with what was tapped meanwhile. No timings here (tests/benchmarks)
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -311,3 +312,24 @@ def test_an_unreadable_picture_is_not_used(tmp_path):  # type: ignore[no-untyped
     settings = Settings.in_dir(tmp_path)
     assert start_picture.read(tmp_path, shot, settings, 1.0) is None
     assert start_picture.read(tmp_path / "nowhere", shot, settings, 1.0) is None
+
+
+def test_the_quick_start_holds_the_collector_off_until_the_live_window_is_up(
+        qtbot, data_dir, started, monkeypatch):  # type: ignore[no-untyped-def]
+    import ui.shell.start as start_module
+    from fieldapp.cli import main
+
+    seen: list[bool] = []
+    monkeypatch.setattr(start_module, "run", lambda folder, language=None: seen.append(
+        gc.isenabled()) or 0)
+    monkeypatch.setattr(sys, "argv", ["fieldapp", "--data-dir", str(data_dir)])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert seen == [False]  # the whole start ran without it
+
+        live(qtbot, start_app(qtbot, data_dir, started))
+
+        assert gc.isenabled()  # back on with the main window, its start-up frozen out
+    finally:
+        gc.enable()

@@ -130,7 +130,9 @@ class App:
         # What start-up made lives as long as the app: leave it out of the garbage
         # collector's full passes, which otherwise scan it all and, holding the GIL on the
         # sync thread, stalled the window ~200 ms during a large push (bench_responsive).
+        # The desktop's quick start held the collector off until now (fieldapp.cli).
         gc.freeze()
+        gc.enable()
         self.sync.start()  # at start: push what waits, pull what was assigned meanwhile
 
     def _take_over(self, frame: StartFrame, window: MainWindow) -> None:
