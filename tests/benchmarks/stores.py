@@ -22,7 +22,6 @@ import json
 import math
 import os
 import shutil
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -141,8 +140,19 @@ def copy_store(folder: Path, target: Path) -> Path:
     return target
 
 
-def main() -> None:
-    sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1000,10000").split(",")]
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.stores",
+        description="Build the benchmarks' cached demo stores ahead of a run.")
+    parser.add_argument("sizes", nargs="?", default="1000,10000",
+                        help="slips per store, comma-separated (default: 1000,10000)")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"sizes must be whole numbers separated by commas, not {args.sizes!r}")
     for n in sizes:
         requests = requests_for_slips(n)
         print(f"store with {n} slips ({requests} requests) …", flush=True)

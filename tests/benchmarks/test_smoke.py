@@ -70,3 +70,16 @@ def test_growth_checks_against_n_log_n_and_plots(tmp_path: Path) -> None:
     assert "✘" in table([*rows[:2], Row("x", 1, 2.0, "ms", target=1.0)])
     message = plot(rows, tmp_path / "g.png")
     assert message.startswith("wrote") or "matplotlib" in message
+
+
+def test_building_the_stores_ahead_says_its_usage_and_refuses_a_bad_size_in_one_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.benchmarks import stores
+
+    with pytest.raises(SystemExit) as helped:
+        stores.main(["--help"])
+    assert helped.value.code == 0 and "sizes" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        stores.main(["1k"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "'1k'" in err and "Traceback" not in err
