@@ -52,12 +52,6 @@ def desktop_arguments(args: list[str]) -> tuple[str | None, str | None] | None:
 
 
 def _start_desktop_quickly(data_dir: str | None, lang: str | None) -> None:
-    # Start-up makes ~10^5 objects that live as long as the app (modules, classes,
-    # widgets) and next to no garbage: the cyclic collector, which would walk them again
-    # and again as they pile up, waits until the main window is up, where
-    # `ui.shell.app.App.show_main` freezes them out of its passes and turns it back on
-    # (the first paint ~7 % and the live lists ~4 % sooner, docs/performance.md).
-    gc.disable()
     from fieldapp.base.errors import FieldappError
     from fieldapp.base.files import prepare_folder
     from fieldapp.base.paths import data_dir as resolve_data_dir
@@ -67,9 +61,16 @@ def _start_desktop_quickly(data_dir: str | None, lang: str | None) -> None:
         prepare_folder(folder)
     except (FieldappError, OSError):
         return  # the click group checks the folder again and says why, in one line
+    # Start-up makes ~10^5 objects that live as long as the app (modules, classes,
+    # widgets) and next to no garbage: the cyclic collector, which would walk them again
+    # and again as they pile up, waits until the main window is up, where
+    # `ui.shell.app.App.show_main` freezes them out of its passes and turns it back on
+    # (the first paint ~7 % and the live lists ~4 % sooner, docs/performance.md).
+    gc.disable()
     try:
         from ui.shell.start import run
     except ImportError:
+        gc.enable()
         return  # ditto: "the desktop app is not available"
     try:
         status = run(folder, language=lang)
