@@ -48,7 +48,7 @@ def push(body: PushIn, actor: CurrentActor, session: SessionDep,
          settings: SettingsDep) -> PushOut:
     """Store a batch of records; every record is answered: accepted, duplicate or refused."""
     _refuse_customers(actor)
-    with collector_paused():  # a batch makes ~10^5 lists and no cycles (collector.py)
+    with collector_paused():  # ~10^5 short-lived lists a batch (fieldapp/archive/collector.py)
         return _push(body, actor, session, settings)
 
 
