@@ -63,9 +63,10 @@ def _start_desktop_quickly(data_dir: str | None, lang: str | None) -> None:
         return  # the click group checks the folder again and says why, in one line
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes,
     # widgets) and next to no garbage: the cyclic collector, which would walk them again
-    # and again as they pile up, waits until the main window is up, where
-    # `ui.shell.app.App.show_main` freezes them out of its passes and turns it back on
-    # (the first paint ~7 % and the live lists ~4 % sooner, docs/performance.md).
+    # and again as they pile up, stays off (the first paint ~7 % and the live lists ~4 %
+    # sooner, docs/performance.md); `ui.shell.app.App.show_main` freezes them out of its
+    # passes, and from the start's loader on it runs on the GUI thread's timer only
+    # (ui.kit.collector).
     gc.disable()
     try:
         from ui.shell.start import run

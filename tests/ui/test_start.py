@@ -314,10 +314,11 @@ def test_an_unreadable_picture_is_not_used(tmp_path):  # type: ignore[no-untyped
     assert start_picture.read(tmp_path / "nowhere", shot, settings, 1.0) is None
 
 
-def test_the_quick_start_holds_the_collector_off_until_the_live_window_is_up(
+def test_the_quick_start_runs_without_the_collector_and_the_live_window_on_the_gui_thread(
         qtbot, data_dir, started, monkeypatch):  # type: ignore[no-untyped-def]
     import ui.shell.start as start_module
     from fieldapp.cli import main
+    from ui.kit import collector
 
     seen: list[bool] = []
     monkeypatch.setattr(start_module, "run", lambda folder, language=None: seen.append(
@@ -330,6 +331,8 @@ def test_the_quick_start_holds_the_collector_off_until_the_live_window_is_up(
 
         live(qtbot, start_app(qtbot, data_dir, started))
 
-        assert gc.isenabled()  # back on with the main window, its start-up frozen out
+        # with the main window up, start-up is frozen out of the collector's passes and
+        # the collector runs on the GUI thread's timer (ui.kit.collector), never by itself
+        assert gc.get_freeze_count() > 0 and collector.is_held() and not gc.isenabled()
     finally:
         gc.enable()

@@ -27,7 +27,7 @@ from fieldapp.sync import rounds, status  # noqa: F401
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QHeaderView
 
-from ui.kit import app_filters, i18n
+from ui.kit import app_filters, collector, i18n
 from ui.kit.ops import Ops, wait_for
 from ui.kit.table_models import PagedModel
 from ui.shell import snapshot, start_picture
@@ -53,7 +53,14 @@ class App:
         self.settings = settings or Settings.in_dir(data_dir)
         # opening migrates the schema: on a worker thread, like every other SQL (the
         # start's loader thread opens it; alone, `App` waits for one here)
-        self.store = store or wait_for(lambda: open_store(data_dir))
+        # from now until `close`, cyclic garbage is collected on the GUI thread only
+        collector.hold()
+        self._holds_collector = True
+        try:
+            self.store = store or wait_for(lambda: open_store(data_dir))
+        except BaseException:
+            self._release_collector()
+            raise
         self.ops = Ops(self.store)
         self.sync = SyncService(self.store, self.settings, data_dir)
         self.window: MainWindow | None = None
@@ -130,9 +137,8 @@ class App:
         # What start-up made lives as long as the app: leave it out of the garbage
         # collector's full passes, which otherwise scan it all and, holding the GIL on the
         # sync thread, stalled the window ~200 ms during a large push (bench_responsive).
-        # The desktop's quick start held the collector off until now (fieldapp.cli).
+        # The collector itself runs on this thread only (ui.kit.collector, held by `App`).
         gc.freeze()
-        gc.enable()
         self.sync.start()  # at start: push what waits, pull what was assigned meanwhile
 
     def _take_over(self, frame: StartFrame, window: MainWindow) -> None:
@@ -182,6 +188,12 @@ class App:
                     snapshot.write(self.data_dir, shot)
                 self._draw_start_picture(shot)
         self.store.close()
+        self._release_collector()
+
+    def _release_collector(self) -> None:
+        if self._holds_collector:
+            self._holds_collector = False
+            collector.release()
 
     def _draw_start_picture(self, shot: snapshot.Snapshot) -> None:
         """The next start's first paint, drawn now (ui/shell/start_picture.py; ~50 ms at

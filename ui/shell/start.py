@@ -100,6 +100,9 @@ class Start(QObject):
         return bool(self.settings.get("setup_done"))
 
     def _load(self) -> None:
+        from ui.kit import collector
+
+        collector.hold()  # the loader thread collects no Qt object (released by _core_loaded)
         threading.Thread(target=self._import_and_open, name="fieldapp-start",
                          daemon=True).start()
 
@@ -119,6 +122,14 @@ class Start(QObject):
             builtins.__import__ = hooked
 
     def _core_loaded(self, store: Any, error: BaseException | None) -> None:
+        from ui.kit import collector
+
+        try:
+            self._take_over(store, error)
+        finally:
+            collector.release()  # `App` holds it from here
+
+    def _take_over(self, store: Any, error: BaseException | None) -> None:
         if error is not None:
             self.error = error
             if self.frame is not None:
