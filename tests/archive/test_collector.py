@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.archive import collector
 from fieldapp.archive.app import serving_app
 from fieldapp.archive.collector import MAX_PAUSE_S, collector_paused
+from fieldapp.base import collector as pausing
 
 
 @pytest.fixture(autouse=True)
@@ -83,4 +83,4 @@ def test_the_served_app_leaves_its_start_up_out_of_the_collector(tmp_path: Path)
     gc.unfreeze()
     serving_app(ArchiveSettings(db=f"sqlite:///{tmp_path / 'a.db'}"))
     assert gc.get_freeze_count() > 0
-    assert collector._pausing == 0
+    assert not pausing.is_paused()

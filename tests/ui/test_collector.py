@@ -66,3 +66,14 @@ def test_the_collector_is_as_it_was_once_the_last_holder_releases(collector_on) 
     collector.hold()
     collector.release()
     assert not gc.isenabled()
+
+
+def test_a_pause_held_elsewhere_in_the_process_does_not_turn_it_back_on_under_the_desktop(
+        collector_on) -> None:
+    from fieldapp.archive.collector import collector_paused
+
+    with collector_paused():  # a push being ingested by an archive in this process
+        collector.hold()
+    assert not gc.isenabled()  # the push is done; the desktop still holds it
+    collector.release()
+    assert gc.isenabled()

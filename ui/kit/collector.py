@@ -17,6 +17,8 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from fieldapp.base import collector as pausing
+
 INTERVAL_MS = 1000  # cycles wait at most this long; reference counting frees the rest
 
 
@@ -27,34 +29,33 @@ class _GuiThreadCollector(QObject):
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(collect)
         self.holders = 0
-        self.resume = False  # whether automatic collection was on before the first hold
 
 
 _collector: _GuiThreadCollector | None = None
 
 
 def hold() -> None:
-    """Automatic collection off, the GUI thread's timer on, until the matching `release`.
+    """Automatic collection paused (fieldapp.base.collector, shared with anything else in
+    the process that pauses it), the GUI thread's timer on, until the matching `release`.
     Call on the GUI thread (the timer lives there)."""
     global _collector
     if _collector is None:
         _collector = _GuiThreadCollector()
+    pausing.pause()
     if _collector.holders == 0:
-        _collector.resume = gc.isenabled()
-        gc.disable()
         _collector.timer.start()
     _collector.holders += 1
 
 
 def release() -> None:
-    """The last holder gone: the timer stops and automatic collection is as it was."""
+    """The last holder gone: the timer stops, and automatic collection is as it was
+    (once nothing else holds the pause)."""
     if _collector is None or _collector.holders == 0:
         return
     _collector.holders -= 1
     if _collector.holders == 0:
         _collector.timer.stop()
-        if _collector.resume:
-            gc.enable()
+    pausing.resume()
 
 
 def is_held() -> bool:
