@@ -77,3 +77,15 @@ def test_a_pause_held_elsewhere_in_the_process_does_not_turn_it_back_on_under_th
     assert not gc.isenabled()  # the push is done; the desktop still holds it
     collector.release()
     assert gc.isenabled()
+
+
+def test_a_background_job_holds_it_until_its_answer_is_delivered(
+        qtbot, ops, collector_on) -> None:  # type: ignore[no-untyped-def]
+    seen: list[bool] = []
+    done: list[object] = []
+    ops.call(lambda: seen.append(gc.isenabled()), done.append)
+
+    qtbot.waitUntil(lambda: done != [], timeout=10_000)
+
+    assert seen == [False]  # the job's thread could not set a collection off
+    assert gc.isenabled() and not collector.is_held()  # and after it, as before

@@ -24,6 +24,7 @@ from shiboken6 import Shiboken
 
 from fieldapp.base.errors import FieldappError
 from fieldapp.store import Store
+from ui.kit import collector
 
 log = logging.getLogger("fieldapp.ui.ops")
 
@@ -138,10 +139,13 @@ class Ops(QObject):
                on_error: Failed | None) -> None:
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error, _owners(on_done, on_error))
+        collector.hold()  # no collection on the job's thread: it could free a Qt object
         pool.start(_Job(self._relay, token, work))
 
     @Slot(int, bool, object)
     def _deliver(self, token: int, ok: bool, payload: object) -> None:
+        if token in self._callbacks:
+            collector.release()  # its job is done (held in `_start`)
         on_done, on_error, owners = self._callbacks.pop(token, (None, None, []))
         try:
             if not all(Shiboken.isValid(owner) for owner in owners):

@@ -31,6 +31,7 @@ from fieldapp.sync.credentials import load_token
 from fieldapp.sync.errors import AuthRequired, JoinChoiceNeeded, OfflineError, SyncError
 from fieldapp.sync.rounds import SyncReport, run_sync_round
 from fieldapp.sync.status import SyncOverview
+from ui.kit import collector
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import ArchiveClient
@@ -167,6 +168,8 @@ class SyncService(QObject):
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
+        if not self._thread.isRunning():
+            collector.hold()  # no collection on the sync thread while it runs (stop)
         self._thread.start()
         self._start_count.emit()
         self._periodic.start()
@@ -183,6 +186,7 @@ class SyncService(QObject):
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait(30_000)
+            collector.release()
         self._worker.close()
 
     @property
