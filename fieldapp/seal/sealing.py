@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -113,7 +113,8 @@ def seal_document(slip: Slip, *, key_id: str, public_key: str) -> dict[str, Any]
     }
 
 
-def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]:
+def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT,
+                    attachments: Sequence[Any] | None = None) -> dict[str, Any]:
     """The document without its reference parts (`_REFERENCE_PARTS`): all that
     `verify_slip` compares. `slip` is a Slip or anything with the same attributes (the
     archive verifies a pushed slip from its record before storing it)."""
@@ -121,7 +122,8 @@ def _signed_content(slip: Any, seal_format: str = SEAL_FORMAT) -> dict[str, Any]
     return {
         "format": seal_format,
         **({"links": _links(slip)} if seal_format in SIGNED_FORMATS else {}),
-        **({"attachments": _attachments(slip)} if seal_format == SEAL_FORMAT else {}),
+        **({"attachments": _attachments(slip, attachments)}
+           if seal_format == SEAL_FORMAT else {}),
         "slip": {
             "id": str(slip.id),
             "number": slip.number,
@@ -185,10 +187,11 @@ def _links(slip: Any) -> dict[str, str | None]:
             "device_id": text(request.device_id)}
 
 
-def _attachments(slip: Any) -> list[dict[str, Any]]:
-    """The slip's attachments as sealed, in their order. A stand-in slip (the archive's
-    ingest) lists them as `attachments`; a Slip's are read from its session's store."""
-    rows = getattr(slip, "attachments", None)
+def _attachments(slip: Any, rows: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """The slip's attachments as sealed, in their order: `rows` when the caller read them
+    already; a stand-in slip (the archive's ingest) lists them as `attachments`; a Slip's
+    are read from its session's store."""
+    rows = getattr(slip, "attachments", None) if rows is None else rows
     if rows is None:
         from sqlalchemy import select
         from sqlalchemy.orm import object_session
@@ -275,13 +278,16 @@ SIGNATURE_ONLY = _SignatureOnly()
 
 
 def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None,
-                files: FileCheck | None = None) -> Verification:
+                files: FileCheck | None = None, *,
+                attachments: Sequence[Any] | None = None) -> Verification:
     """Whether the slip is sealed and its seal holds. `slip` may also be a stand-in with
     a Slip's attributes (see `_signed_content`); parties and device are not read.
     `keys` says whose device keys to trust; without it a Slip in a laptop's store is
     checked against that laptop's keys and receipts (fieldapp.seal.seal_trust).
     `files`: re-hash the attached files the sealed document names (`verify`, one slip
-    shown); without it the files are not read (lists check hundreds of slips)."""
+    shown); without it the files are not read (lists check hundreds of slips).
+    `attachments`: the slip's attachment rows, removed ones included, when the caller read
+    a page's in one query (fieldapp.seal.seal_marks); without it a Slip's are read."""
     if slip.seal is None:
         return Verification(slip.number, sealed=False, ok=False, seal=None, recomputed=None,
                             problems=[("服务单尚未封存。", "The slip is not sealed.")])
@@ -310,7 +316,7 @@ def verify_slip(slip: Slip | Any, keys: KeyTrust | None = None,
         problems.append(("封存格式未知。", "Unknown seal format."))
         return Verification(slip.number, True, False, slip.seal, recomputed, problems)
     try:
-        current = _signed_content(slip, seal_format)
+        current = _signed_content(slip, seal_format, attachments)
     except (ValueError, TypeError, KeyError, AttributeError):  # e.g. damaged stroke data
         problems.append(("服务单数据已损坏（如签名笔迹），无法与封存内容比对。",
                          "The slip's data is damaged (e.g. its signature strokes) and cannot "

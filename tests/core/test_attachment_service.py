@@ -91,3 +91,22 @@ def test_the_editor_shows_a_changed_file_as_tampered_but_not_a_missing_one(store
     view.path.write_bytes(original[:100] + b"x" + original[101:])
     data = visit.load(store, owner)
     assert data.tampered and "附件文件被改动" in data.seal_problems[0][0]
+
+
+def test_the_slips_list_marks_a_sealed_slip_whose_attachment_was_changed(store, draft_number):
+    """The list checks a page's seals with one read of the page's attachments: a changed
+    caption on one slip marks that slip, and only that one."""
+    from sqlalchemy import text
+
+    from fieldapp.reads.queries import SlipFilter
+    from fieldapp.services import lists
+
+    owner, view = sealed_with_photo(store, draft_number)
+    rows = lists.slips(store, SlipFilter(), limit=1000)
+    assert [r.status for r in lists.seal_marks(store, rows) if r.id == owner] == ["sealed"]
+    with store.write() as session:
+        session.execute(text("UPDATE attachments SET caption = '别的' WHERE id = :i"),
+                        {"i": view.id.hex})
+    marked = {r.id: r.status for r in lists.seal_marks(store, rows)}
+    assert marked[owner] == "tampered"
+    assert [s for i, s in marked.items() if i != owner and s == "tampered"] == []

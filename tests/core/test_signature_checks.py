@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fieldapp.seal.signatures import MIN_POINTS, json_value, stroke_issues
+from fieldapp.seal.signatures import MIN_POINTS, json_value, stroke_issues, strokes_from_json
 
 
 def line(n: int, *, x: int = 10, y: int = 10, t: int = 0, p: int = 500) -> list[list[int]]:
@@ -68,3 +68,28 @@ def test_json_value_refuses_what_json_refuses(text):
 def test_json_value_of_no_text_is_json_s_type_error():
     with pytest.raises(TypeError):
         json_value(5)
+
+
+def _walked(text: str) -> list:
+    """strokes_from_json as it read every value before its shortcut for integers."""
+    return [[[int(v) for v in point] for point in stroke] for stroke in json.loads(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "[[[1,2,3,500],[4,5,6,700]],[[7,8,9,0]]]", "[]", "[[]]", "[[[]]]", "[[[1.0,2,3,4]]]",
+    "[[[1.9,2,3,4]]]", "[[[true,2,3,4]]]", "[[[1,2,3,4]],[[5.5,6,7,8]]]", '[[["7",2,3,4]]]',
+])
+def test_strokes_from_json_reads_as_the_walk_over_every_value_did(text):
+    """The stored strokes (integers) are taken as parsed; anything else is converted as
+    before, so a seal compares the same values either way."""
+    assert strokes_from_json(text) == _walked(text)
+    assert all(type(v) is int for stroke in strokes_from_json(text)
+               for point in stroke for v in point)
+
+
+@pytest.mark.parametrize("text", ['{"a":[[1]]}', "[[1,2]]", "[5]", '[[[1,"x",3,4]]]', "[null]"])
+def test_strokes_from_json_refuses_what_the_walk_refused(text):
+    with pytest.raises((TypeError, ValueError)) as walked:
+        _walked(text)
+    with pytest.raises(walked.type):
+        strokes_from_json(text)
