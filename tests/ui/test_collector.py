@@ -11,11 +11,16 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QObject
 
+from fieldapp.base import collector as pausing
 from ui.kit import collector
 
 
 @pytest.fixture
-def collector_on() -> Iterator[None]:
+def collector_on(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # an earlier test's background job (a list's clock, a page) holds it until its
+    # answer is delivered on the GUI thread: let those answers in first
+    qtbot.waitUntil(lambda: not collector.is_held() and not pausing.is_paused(),
+                    timeout=10_000)
     was_on = gc.isenabled()
     gc.enable()
     yield
