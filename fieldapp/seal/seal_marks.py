@@ -33,12 +33,13 @@ def tampered_among(store: Store, session: Session, slip_ids: Sequence[uuid.UUID]
                  selectinload(Slip.signatures))).unique().all()
     if not found:
         return {}
+    ids = [slip.id for slip in found]
     keys = laptop_keys(store, session)
     keys.preload_receipts({row.slip_id: row for row in session.scalars(
-        select(SealReceipt).where(SealReceipt.slip_id.in_([s.id for s in found])))})
-    attachments: dict[uuid.UUID, list[Attachment]] = {slip.id: [] for slip in found}
+        select(SealReceipt).where(SealReceipt.slip_id.in_(ids)))})
+    attachments: dict[uuid.UUID, list[Attachment]] = {slip_id: [] for slip_id in ids}
     for row in session.scalars(select(Attachment).where(
-            Attachment.owner_kind == OwnerKind.SLIP, Attachment.owner_id.in_(attachments),
+            Attachment.owner_kind == OwnerKind.SLIP, Attachment.owner_id.in_(ids),
             Attachment.removed_at.is_(None))):
         attachments[row.owner_id].append(row)
     results = {slip.id: verify_slip(slip, keys, attachments=attachments[slip.id])
