@@ -27,7 +27,8 @@ BIG_REQUESTS = 5800  # about 5,000 slips
 
 @pytest.fixture(autouse=True)
 def _app_look(qapp):  # type: ignore[no-untyped-def]
-    qapp.setStyleSheet(STYLESHEET)
+    if qapp.styleSheet() != STYLESHEET:  # setting it again repolishes every widget alive
+        qapp.setStyleSheet(STYLESHEET)
     i18n.set_language("zh")
     yield
     i18n.set_language("zh")

@@ -26,7 +26,9 @@ def collector_on(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
     yield
     while collector.is_held():
         collector.release()
-    if not was_on:
+    if was_on:  # a test may leave it off (one checks that off stays off)
+        gc.enable()
+    else:
         gc.disable()
 
 

@@ -11,7 +11,7 @@ from fieldapp.base.settings import Settings
 from fieldapp.cli import cli
 from fieldapp.documents.payload import read_pdf_text
 from fieldapp.store.models import Customer, Slip
-from ui.kit import i18n
+from ui.kit import app_filters, i18n
 from ui.shell.main_window import MainWindow
 from ui.visit.preview_dialog import PreviewDialog, customer_copy
 
@@ -65,6 +65,9 @@ def test_without_lang_the_desktop_opens_in_the_saved_language(
     monkeypatch.setattr(QApplication, "exec", look_instead_of_running)
     assert CliRunner().invoke(cli, ["--data-dir", str(data_dir)]).exit_code == 0
     assert seen == ["en"]
+    # the session's app-wide filters went with it (left on, a later window in this process
+    # was sized by the touch filter as it was built, not as the start frame draws it)
+    assert app_filters._installed == []
 
 
 def _copy_text(qtbot, ops, settings, slip_id) -> str:  # type: ignore[no-untyped-def]

@@ -37,6 +37,14 @@ def uninstall(qt_app: QApplication, filters: list[QObject]) -> None:
             _installed.remove(f)
 
 
+def uninstall_all(qt_app: QApplication) -> None:
+    """Every filter `install` put on, off and deleted: the desktop's session is over."""
+    filters = list(_installed)
+    uninstall(qt_app, filters)
+    for f in filters:
+        f.deleteLater()
+
+
 @contextmanager
 def filters_off() -> Iterator[list[QObject]]:
     """The app-wide filters off for the block (and on again after it, in their order:

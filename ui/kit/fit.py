@@ -146,7 +146,7 @@ class WindowPlacer(QObject):
         key = geometry_key(window, screen)
         window.setProperty(PLACED, key)
         # once the dialog has centred itself, which follows this Show event
-        QTimer.singleShot(0, lambda: window.setProperty(AS_PLACED, _state(window)))
+        QTimer.singleShot(0, window, lambda: window.setProperty(AS_PLACED, _state(window)))
         saved = self._saved(key, available)
         if saved is not None:
             rect, maximised = saved

@@ -107,7 +107,7 @@ class TouchFilter(QObject):
             return False
         swallow = self._swallow
         if kind == QEvent.Type.MouseButtonRelease and not event.buttons():
-            QTimer.singleShot(0, self._finger_lifted)  # after every receiver had it
+            QTimer.singleShot(0, self, self._finger_lifted)  # after every receiver had it
         return swallow
 
     def _finger_lifted(self) -> None:

@@ -129,7 +129,7 @@ class App:
                     self._take_over(frame, window)
 
             window.requests_model.loaded.connect(hand_over)
-            QTimer.singleShot(HAND_OVER_MS, hand_over)
+            QTimer.singleShot(HAND_OVER_MS, window, hand_over)
             # style every widget now, while the first pages are read on the workers,
             # not after they came (what `show` would do then)
             window.ensurePolished()

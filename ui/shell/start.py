@@ -178,6 +178,11 @@ def run(data_dir: Path, language: str | None = None) -> int:
     finally:
         if start.app is not None:
             start.app.close()
+        # the session's filters go with it: a second `run` in this process (the tests
+        # run it many times) starts without the first one's
+        from ui.kit import app_filters
+
+        app_filters.uninstall_all(qt_app)
     if start.error is not None:
         raise start.error
     return status

@@ -114,7 +114,7 @@ class StartFrame(QMainWindow):
             self.picture = _Picture(picture)
             self.picture.painted.connect(self._first_paint_done)
             # not from within its paint event: in the next turn of the event loop
-            self.picture.wrong_size.connect(lambda: QTimer.singleShot(0, self._build))
+            self.picture.wrong_size.connect(lambda: QTimer.singleShot(0, self, self._build))
             self.setCentralWidget(self.picture)
 
     @property
@@ -204,7 +204,8 @@ class StartFrame(QMainWindow):
         if not self._painted:
             self._painted = True
             # the frame paints before its children: tell once the whole window has
-            QTimer.singleShot(0, self._after_first_paint)
+            # (not at all if the frame is gone by then: the context object is `self`)
+            QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
