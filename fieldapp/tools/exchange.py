@@ -118,7 +118,7 @@ def _converters(model: type[Base]) -> tuple[tuple[str, Callable[[Any], Any] | No
     for column in model.__table__.columns:
         convert: Callable[[Any], Any] | None = None
         if isinstance(column.type, Uuid):
-            convert = uuid.UUID
+            convert = _uuid
         elif isinstance(column.type, UTCDateTime):
             convert = functools.partial(_aware_time, column.key)
         elif isinstance(column.type, Date):
@@ -127,6 +127,17 @@ def _converters(model: type[Base]) -> tuple[tuple[str, Callable[[Any], Any] | No
             convert = _binary
         out.append((column.key, convert))
     return tuple(out)
+
+
+# A push names the same ids again and again (a slip's request, customer, engineer; each
+# row converted more than once on its way in): the parsed UUID is kept, not made anew
+# (~3 µs each, ~50,000 for a push of 1,000 sealed slips). What does not parse raises, as
+# `uuid.UUID` does, and is not kept.
+_uuid_of_text = functools.lru_cache(maxsize=16_384)(uuid.UUID)
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return _uuid_of_text(value) if type(value) is str else uuid.UUID(value)
 
 
 def _aware_time(key: str, value: str) -> datetime:
