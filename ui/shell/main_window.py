@@ -94,13 +94,18 @@ class MainWindow(QMainWindow):
         self._stale_pages: set[QWidget] = set()
         self.workflows = WorkflowActions(ops, settings, self)
         self._build_actions()
+        # The lists are made under their final parents and the tree is attached to the
+        # window once, by setCentralWidget below: each reparent of a built subtree walks
+        # it all for the app's stylesheet again (as in StartFrame._build).
+        central = QWidget()
+        self.stack = QStackedWidget(central)
+        self.lists_page = QWidget(self.stack)
+        self.stack.addWidget(self.lists_page)
         self._build_lists()
         self._editor: SlipEditor | None = None  # built when first opened: `editor`
         self.back_button = QPushButton()
-        self.editor_page = QWidget()
+        self.editor_page = QWidget(self.stack)
         self._editor_layout = QVBoxLayout(self.editor_page)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.lists_page)
         self.stack.addWidget(self.editor_page)
         # the sync state, first in the toolbar (on screen at 1024 × 768, unlike the status
         # bar), and the strip under the toolbar for what needs the user (ui/sync/sync_badge.py)
@@ -108,7 +113,6 @@ class MainWindow(QMainWindow):
         self.toolbar.insertWidget(self.toolbar.actions()[0], self.sync_badge)
         self.toolbar.insertSeparator(self.toolbar.actions()[1])
         self.message_strip = MessageStrip()
-        central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -175,7 +179,6 @@ class MainWindow(QMainWindow):
         self.actions_by_name["assign"].setVisible(staff)
 
     def _build_lists(self) -> None:
-        self.lists_page = QWidget()
         self.requests_model = request_model(self.ops, self)
         self.today_model = slip_model(self.ops, self)
         self.drafts_model = slip_model(self.ops, self)
@@ -223,7 +226,7 @@ class MainWindow(QMainWindow):
         all_layout = QVBoxLayout(all_page)
         all_layout.setContentsMargins(0, 6, 0, 0)
         all_layout.addWidget(self.slips_view)
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self.lists_page)
         self.tabs.addTab(self.requests_view, "")
         self.tabs.addTab(self.today_view, "")
         self.tabs.addTab(self.drafts_view, "")
