@@ -59,6 +59,7 @@ class PagedModel(QAbstractTableModel):
     """Rows from `fetch(offset, limit)`, loaded page by page in the background."""
 
     loaded = Signal()  # a page arrived (tests and the status bar listen)
+    settled = Signal()  # a page arrived or failed: models held `after` this one may read
     counted = Signal()  # `total` became known
     marked = Signal()  # a page's second look (`set_marks`) arrived
 
@@ -74,6 +75,7 @@ class PagedModel(QAbstractTableModel):
         self._count: Count | None = None
         self._total: int | None = None
         self._marks: Marks | None = None
+        self._after: PagedModel | None = None  # its page first, then this one's
         i18n.notifier().retranslate.connect(self.retranslate)
 
     def set_marks(self, marks: Marks) -> None:
@@ -82,16 +84,35 @@ class PagedModel(QAbstractTableModel):
         self._marks = marks
 
     # -- loading -------------------------------------------------------------------
-    def set_source(self, fetch: Page, count: Count | None = None) -> None:
+    def set_source(self, fetch: Page, count: Count | None = None, *,
+                   after: PagedModel | None = None) -> None:
         """Show the rows of a new query: reset, then load its first page. `fetch(offset,
         limit)` and `count()` are service calls (`fieldapp.services`), run off the GUI
-        thread; `count`, when given, tells how many rows the query has in all its pages."""
+        thread; `count`, when given, tells how many rows the query has in all its pages.
+        `after`: a model whose page is on its way (the list on screen); this one's first
+        page is read once that one is in. Read side by side, the two would share the
+        interpreter's one lock, and the list on screen would come later."""
         self._generation += 1
+        self._stop_waiting()
         self.beginResetModel()
         self._rows, self._fetch, self._more, self._loading = [], fetch, False, False
         self._count, self._total = count, None
         self.endResetModel()
-        self._load_page()
+        if after is not None and after is not self and after.loading:
+            self._after = after
+            after.settled.connect(self._after_settled)
+        else:
+            self._load_page()
+
+    def _after_settled(self) -> None:
+        if self._after is not None:
+            self._stop_waiting()
+            self._load_page()
+
+    def _stop_waiting(self) -> None:
+        after, self._after = self._after, None
+        if after is not None:
+            after.settled.disconnect(self._after_settled)
 
     def refresh(self) -> None:
         if self._fetch is not None:
@@ -99,7 +120,7 @@ class PagedModel(QAbstractTableModel):
 
     def _load_page(self) -> None:
         fetch, generation, offset = self._fetch, self._generation, len(self._rows)
-        if fetch is None or self._loading:
+        if fetch is None or self._loading or self._after is not None:
             return
         self._loading = True
         self._ops.call(lambda: fetch(offset, PAGE_SIZE),
@@ -128,6 +149,7 @@ class PagedModel(QAbstractTableModel):
                 self._ops.call(lambda: marks(rows),
                                lambda marked: self._marked(generation, first, marked))
         self.loaded.emit()
+        self.settled.emit()
 
     def _marked(self, generation: int, first: int, rows: list[Any]) -> None:
         if generation != self._generation or first + len(rows) > len(self._rows):
@@ -152,6 +174,7 @@ class PagedModel(QAbstractTableModel):
         if generation == self._generation:
             self._loading, self._more = False, False
             self._ops.failed.emit(exc)
+            self.settled.emit()
 
     @property
     def columns(self) -> list[Column]:
@@ -159,12 +182,13 @@ class PagedModel(QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        """A page is on its way, or waits for the one of the model it is read `after`."""
+        return self._loading or self._after is not None
 
     @property
     def has_more(self) -> bool:
         """Rows not loaded yet: a page is on its way or the view may ask for one."""
-        return self._more or self._loading
+        return self._more or self.loading
 
     @property
     def total(self) -> int | None:
@@ -176,7 +200,7 @@ class PagedModel(QAbstractTableModel):
 
     # -- Qt model API ----------------------------------------------------------------
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._loading
+        return not parent.isValid() and self._more and not self.loading
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):

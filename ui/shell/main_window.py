@@ -142,8 +142,9 @@ class MainWindow(QMainWindow):
         self.retranslate()
         i18n.connect(self)
         store = ops.store
-        self.ops.call(lambda: requests.pickers(store), self._fill_customers)
         self.refresh()
+        # after the lists' first reads: the customer filter's choices are not on screen
+        self.ops.call(lambda: requests.pickers(store), self._fill_customers)
 
     # -- building ----------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -429,12 +430,20 @@ class MainWindow(QMainWindow):
         flt, code, store = self.list_filters(), self.engineer_code, self.ops.store
         requests_filter = flt["requests"]
         assert isinstance(requests_filter, RequestFilter)
-        self.requests_model.set_source(*open_requests_query(requests_filter, store, code))
-        for name, model in (("today", self.today_model), ("drafts", self.drafts_model),
-                            ("slips", self.slips_model)):
+        sources = {self.requests_model: open_requests_query(requests_filter, store, code)}
+        # the slips' list next: the start's snapshot carries it with the requests'
+        for name, model in (("slips", self.slips_model), ("today", self.today_model),
+                            ("drafts", self.drafts_model)):
             slips_filter = flt[name]
             assert isinstance(slips_filter, SlipFilter)
-            model.set_source(*slips_query(slips_filter, store, code))
+            sources[model] = slips_query(slips_filter, store, code)
+        # the list on screen first, the others once its page is in (table_models.py)
+        index = self.tabs.currentIndex()
+        shown = self.tab_models[index] if 0 <= index < len(LIST_TABS) else None
+        if shown is not None:
+            shown.set_source(*sources.pop(shown))
+        for model, source in sources.items():
+            model.set_source(*source, after=shown)
         self._update_status()
 
     def refresh(self) -> None:
