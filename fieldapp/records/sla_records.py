@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from fieldapp.records.events import EventKind
 from fieldapp.sla import (
@@ -30,7 +30,7 @@ from fieldapp.sla import (
     clocks_for_request,
     loaner_due,
 )
-from fieldapp.store.models import Contract, ServiceRequest, Slip
+from fieldapp.store.models import Contract, Customer, ServiceRequest, Site, Slip
 from fieldapp.store.values import SlipResult, SubjectType
 from fieldapp.store.workflow_models import Event, RepairOrder
 
@@ -96,9 +96,21 @@ def repairs_back(session: Session, request_ids: Any) -> dict[uuid.UUID, RepairBa
 
 def _facts(request: ServiceRequest, visits: list[Slip],
            back: RepairBack | None = None) -> RequestFacts:
-    arrivals = [s.arrived_at for s in visits if s.arrived_at is not None]
-    solved = [s.solved_at for s in visits
-              if s.solved_at is not None and s.result == SlipResult.SOLVED]
+    return _request_facts(
+        request, in_city=request.site.in_city if request.site is not None else True,
+        is_group=request.customer.is_group,
+        visits=[(s.arrived_at, s.solved_at, s.result) for s in visits], back=back)
+
+
+Visit = tuple[datetime | None, datetime | None, str | None]  # arrived, solved, result
+
+
+def _request_facts(request: Any, *, in_city: bool, is_group: bool, visits: list[Visit],
+                   back: RepairBack | None) -> RequestFacts:
+    """`request`: the stored request, or a row of its columns (`sla_inputs_for`)."""
+    arrivals = [arrived for arrived, _solved, _result in visits if arrived is not None]
+    solved = [at for _arrived, at, result in visits
+              if at is not None and result == SlipResult.SOLVED]
     back = back or RepairBack()
     return RequestFacts(
         Channel(request.channel),
@@ -107,12 +119,12 @@ def _facts(request: ServiceRequest, visits: list[Slip],
         hardware_fault=bool(request.hardware_fault),
         requested_at=request.requested_at,
         answered_at=request.answered_at,
-        in_city=request.site.in_city if request.site is not None else True,
+        in_city=in_city,
         first_arrival_at=min(arrivals) if arrivals else None,
         solved_at=min(solved) if solved else None,
         device_returned_at=back.returned_at,
         repair_refused=back.refused,
-        is_group_customer=request.customer.is_group,
+        is_group_customer=is_group,
     )
 
 
@@ -147,19 +159,40 @@ def sla_inputs(request: ServiceRequest, back: RepairBack | None = None) -> SlaIn
 
 def sla_inputs_for(session: Session, request_ids: Iterable[uuid.UUID]
                    ) -> dict[uuid.UUID, SlaInputs]:
-    """SLA inputs of many requests (a list page) in a few queries (one for all their
-    repairs' ends, not one per request)."""
+    """SLA inputs of many requests (a list page) in three queries, whatever the page's
+    size: the requests' columns with their site's and customer's, their visits' times,
+    their repairs' ends. Columns, not the stored objects: a page of objects (each
+    request with its slips, contract, site and customer) took most of the list's time,
+    and each contract's terms are read once, not once per request."""
     ids = list(request_ids)
     if not ids:
         return {}
-    requests = session.scalars(
-        select(ServiceRequest).where(ServiceRequest.id.in_(ids)).options(
-            selectinload(ServiceRequest.slips), selectinload(ServiceRequest.contract),
-            selectinload(ServiceRequest.site), selectinload(ServiceRequest.customer))
-    )
+    requests = session.execute(
+        select(ServiceRequest.id, ServiceRequest.channel, ServiceRequest.intake_channel,
+               ServiceRequest.service_kind, ServiceRequest.hardware_fault,
+               ServiceRequest.requested_at, ServiceRequest.answered_at,
+               ServiceRequest.contract_id, Site.in_city, Customer.is_group)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .join(Customer, Customer.id == ServiceRequest.customer_id)
+        .where(ServiceRequest.id.in_(ids))).all()
+    visits: dict[uuid.UUID, list[Visit]] = {}
+    for request_id, arrived, solved, result in session.execute(
+            select(Slip.request_id, Slip.arrived_at, Slip.solved_at, Slip.result)
+            .where(Slip.request_id.in_(ids), Slip.amends_slip_id.is_(None))):
+        visits.setdefault(request_id, []).append((arrived, solved, result))
+    contract_ids = {r.contract_id for r in requests if r.contract_id is not None}
+    contracts = {c.id: contract_terms(c) for c in session.scalars(
+        select(Contract).where(Contract.id.in_(contract_ids)))} if contract_ids else {}
     backs = repairs_back(session, ids)
-    return {request.id: sla_inputs(request, backs.get(request.id, RepairBack()))
-            for request in requests}
+    defaults = contract_terms(None)
+    inputs = {}
+    for r in requests:
+        terms, calendar = contracts.get(r.contract_id, defaults) if r.contract_id else defaults
+        facts = _request_facts(r, in_city=r.in_city if r.in_city is not None else True,
+                               is_group=r.is_group, visits=visits.get(r.id, []),
+                               back=backs.get(r.id, RepairBack()))
+        inputs[r.id] = SlaInputs(facts, terms, calendar)
+    return inputs
 
 
 def request_clocks(request: ServiceRequest, now: datetime) -> list[ClockResult]:
