@@ -187,7 +187,7 @@ def sla_inputs_for(session: Session, request_ids: Iterable[uuid.UUID]
     defaults = contract_terms(None)
     inputs = {}
     for r in requests:
-        terms, calendar = contracts.get(r.contract_id, defaults) if r.contract_id else defaults
+        terms, calendar = contracts.get(r.contract_id, defaults)
         facts = _request_facts(r, in_city=r.in_city if r.in_city is not None else True,
                                is_group=r.is_group, visits=visits.get(r.id, []),
                                back=backs.get(r.id, RepairBack()))

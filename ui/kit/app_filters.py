@@ -37,12 +37,16 @@ def uninstall(qt_app: QApplication, filters: list[QObject]) -> None:
             _installed.remove(f)
 
 
-def uninstall_all(qt_app: QApplication) -> None:
-    """Every filter `install` put on, off and deleted: the desktop's session is over."""
-    filters = list(_installed)
+def remove(qt_app: QApplication, filters: list[QObject]) -> None:
+    """The filters off and deleted: their session is over."""
     uninstall(qt_app, filters)
     for f in filters:
         f.deleteLater()
+
+
+def uninstall_all(qt_app: QApplication) -> None:
+    """Every filter `install` put on, off and deleted."""
+    remove(qt_app, list(_installed))
 
 
 @contextmanager

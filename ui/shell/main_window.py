@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         i18n.connect(self)
         store = ops.store
         self.refresh()
-        # after the lists' first reads: the customer filter's choices are not on screen
+        # queued behind the list on screen: the customer filter's choices are not on screen
         self.ops.call(lambda: requests.pickers(store), self._fill_customers)
 
     # -- building ----------------------------------------------------------------------

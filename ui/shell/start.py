@@ -159,9 +159,7 @@ def install_desktop(qt_app: QApplication, settings: Settings | None) -> list[QOb
 def uninstall_desktop(qt_app: QApplication, filters: list[QObject]) -> None:
     from ui.kit import app_filters
 
-    app_filters.uninstall(qt_app, filters)
-    for f in filters:
-        f.deleteLater()
+    app_filters.remove(qt_app, filters)
 
 
 def run(data_dir: Path, language: str | None = None) -> int:
